@@ -1,0 +1,38 @@
+# Two commands on a fresh machine: `make demo` (later: the platform) and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: install test lint format bench clean
+
+$(STAMP): pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen --python python3.11
+	@touch $(STAMP)
+
+## install: create .venv with everything (the `dti` command is .venv/bin/dti)
+install: $(STAMP)
+
+## test: install if needed and run the whole suite (DATABASE_URL picks the database; SQLite by default)
+test: $(STAMP)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## lint: ruff check + format check, mypy on the engine
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+## format: apply ruff's fixes and formatting
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## bench: run the performance scripts (not tests)
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/engine.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,440 @@
+"""The `dti` command: the engine's offline verbs on framework, inputs and results files.
+
+Exit status: 0 done; 1 problems found (`validate`, `check`); 2 a file or argument that
+cannot be used, always with one Vietnamese line naming the file and the place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import IO
+
+from dti.engine.checks import check_table
+from dti.engine.errors import DtiError, FrameworkError
+from dti.engine.inputs import read_inputs, template_rows
+from dti.engine.loader import load_framework
+from dti.engine.model import Framework, InputType, RankBasis
+from dti.engine.numbers import fmt
+from dti.engine.ranking import rank_results
+from dti.engine.results import read_results, row_result
+from dti.engine.scoring import STATUS_LABELS, Status, UnitResult, score_campaign
+from dti.output import Cell, emit, text_table, write_xlsx
+
+_ARGPARSE_VI = {
+    "usage: ": "cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "tham số không hiểu được: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "lựa chọn không hợp lệ: %(value)r (chọn một trong: %(choices)s)"
+    ),
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "expected one argument": "cần một giá trị",
+}
+argparse._ = lambda text: _ARGPARSE_VI.get(text, text)  # type: ignore[attr-defined]
+
+
+class UsageError(DtiError):
+    """A wrong combination of options."""
+
+
+def _formats(*names: str) -> dict[str, object]:
+    return {"choices": names, "default": None, "help": "định dạng kết quả: " + ", ".join(names)}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with every help text in Vietnamese."""
+    parser = argparse.ArgumentParser(
+        prog="dti",
+        description=(
+            "Chấm điểm, xếp hạng và kiểm tra Bộ chỉ số đánh giá chuyển đổi số (DTI) trên tệp, không cần máy chủ."
+        ),
+        epilog="Mã thoát: 0 xong; 1 có lỗi được phát hiện (validate, check); 2 tệp hoặc tham số không dùng được.",
+    )
+    sub = parser.add_subparsers(dest="verb", metavar="LỆNH", title="các lệnh")
+    p = sub.add_parser(
+        "validate",
+        help="kiểm tra tệp bộ chỉ số, liệt kê mọi lỗi",
+        description="Kiểm tra tệp bộ chỉ số: liệt kê mọi lỗi, hoặc in một dòng tóm tắt nếu hợp lệ.",
+    )
+    p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
+    p = sub.add_parser(
+        "template",
+        help="tạo mẫu nhập liệu cho đơn vị",
+        description=(
+            "Tạo mẫu nhập liệu (.xlsx hoặc .csv): mọi thông tin chung và số liệu "
+            "mà đơn vị cần cung cấp cho từng chỉ số."
+        ),
+    )
+    p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
+    p.add_argument("-o", "--output", metavar="TỆP", required=True, help="tệp mẫu cần tạo: .xlsx hoặc .csv")
+    p = sub.add_parser(
+        "score",
+        help="chấm điểm từ số liệu của đơn vị",
+        description=(
+            "Tính điểm chỉ số thành phần, chỉ số chính và tổng điểm của từng đơn vị từ số liệu; "
+            "so sánh với điểm tự chấm nếu có."
+        ),
+    )
+    p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
+    p.add_argument("inputs", metavar="SỐ_LIỆU", help="tệp số liệu (.yaml, .json, .csv, .xlsx)")
+    p.add_argument("--explain", action="store_true", help="in cách tính từng điểm")
+    p.add_argument("--format", **_formats("table", "csv", "json", "xlsx"))  # type: ignore[arg-type]
+    p.add_argument("-o", "--output", metavar="TỆP", help="ghi kết quả vào tệp (bắt buộc với xlsx)")
+    p = sub.add_parser(
+        "rank",
+        help="xếp hạng từ bảng điểm",
+        description=(
+            "Xếp hạng các đơn vị trong từng nhóm theo quy tắc của bộ chỉ số, từ bảng điểm (.csv, .xlsx): "
+            "một dòng một đơn vị, cột theo mã chỉ số."
+        ),
+    )
+    p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
+    p.add_argument("results", metavar="BẢNG_ĐIỂM", help="bảng điểm (.csv, .xlsx)")
+    p.add_argument("--format", **_formats("table", "csv", "json", "xlsx"))  # type: ignore[arg-type]
+    p.add_argument("-o", "--output", metavar="TỆP", help="ghi kết quả vào tệp (bắt buộc với xlsx)")
+    p = sub.add_parser(
+        "check",
+        help="tìm sai sót trong bảng kết quả đã công bố",
+        description=(
+            "Tìm mọi sai sót trong bảng kết quả: tổng không bằng cộng các thành phần, điểm vượt tối đa "
+            "hoặc âm, tỷ lệ sai, xếp hạng mâu thuẫn, mã lạ, đơn vị trùng. Mã thoát 1 nếu có sai sót."
+        ),
+    )
+    p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
+    p.add_argument("results", metavar="BẢNG_ĐIỂM", help="bảng kết quả (.csv, .xlsx)")
+    p.add_argument("--format", **_formats("table", "json"))  # type: ignore[arg-type]
+    return parser
+
+
+def _output(args: argparse.Namespace) -> tuple[str, Path | None]:
+    out = Path(args.output) if getattr(args, "output", None) else None
+    chosen = args.format or (
+        out.suffix.lower().lstrip(".") if out and out.suffix.lower() in (".csv", ".json", ".xlsx") else "table"
+    )
+    if chosen == "xlsx" and out is None:
+        raise UsageError("định dạng xlsx cần tệp kết quả: thêm -o TỆP.xlsx")
+    return chosen, out
+
+
+def _load(path: str) -> Framework:
+    try:
+        return load_framework(path)
+    except FrameworkError as exc:
+        raise DtiError(f"{path}: bộ chỉ số có {len(exc.problems)} lỗi, chạy 'dti validate {path}' để xem") from exc
+
+
+def cmd_validate(args: argparse.Namespace, out: IO[str]) -> int:
+    try:
+        fw = load_framework(args.framework)
+    except FrameworkError as exc:
+        out.write(f"{args.framework}: {len(exc.problems)} lỗi\n")
+        for problem in exc.problems:
+            out.write(f"  {problem}\n")
+        return 1
+    indicators = [i for i in fw.indicators if not i.reference_only]
+    total = fmt(fw.max) if fw.max is not None else "chưa rõ"
+    out.write(
+        f"{fw.code}: hợp lệ — {fw.name}; {len(fw.scored_indices)} chỉ số chính, "
+        f"{len(indicators)} chỉ số thành phần, tổng điểm tối đa {total}\n"
+    )
+    return 0
+
+
+def cmd_template(args: argparse.Namespace, out: IO[str]) -> int:
+    fw = _load(args.framework)
+    path = Path(args.output)
+    headers = [
+        "Đơn vị",
+        "Nhóm",
+        "Mã",
+        "Chỉ số",
+        "Trường",
+        "Nội dung cần nhập",
+        "Kiểu",
+        "Đơn vị tính",
+        "Điểm tối đa",
+        "Cách tính điểm",
+        "Giá trị",
+    ]
+    keys = ["unit", "group", "code", "indicator", "field", "label", "type", "unit_of_measure", "max", "method", "value"]
+    records = template_rows(fw)
+    rows: list[list[Cell]] = [[r.get(k) for k in keys] for r in records]  # type: ignore[misc]
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        validations: dict[int, list[str]] = {}
+        for n, r in enumerate(records):
+            item = fw.item(str(r["code"])) if r["code"] not in ("general", "framework") else None
+            field = (
+                item.input(str(r["field"]))
+                if item
+                else next((f for f in fw.general_info if f.name == r["field"]), None)
+            )
+            if field is not None and field.type is InputType.YES_NO:
+                validations[n] = ["Có", "Không"]
+            elif field is not None and field.type is InputType.CHOICE:
+                validations[n] = list(field.options)
+        write_xlsx(path, headers, rows, title="Nhập liệu", validations=validations, value_column=len(headers) - 1)
+    elif suffix == ".csv":
+        emit("csv", headers, rows, output=path, stdout=out)
+    else:
+        raise UsageError(f"{path}: mẫu nhập liệu cần đuôi .xlsx hoặc .csv")
+    out.write(f"Đã tạo mẫu {path} ({len(rows)} dòng) cho bộ chỉ số {fw.code}\n")
+    return 0
+
+
+def _score_rows(fw: Framework, results: Sequence[UnitResult], explain: bool) -> tuple[list[str], list[list[Cell]]]:
+    headers = ["unit", "group", "level", "code", "name", "max", "score", "claimed", "status", "note"]
+    if explain:
+        headers.append("trace")
+    rows: list[list[Cell]] = []
+    for r in results:
+        for index in fw.indices:
+            for item in index.indicators:
+                s = r.items[item.code]
+                note = "; ".join(
+                    filter(None, [s.note, *s.warnings, ("thiếu: " + ", ".join(s.missing)) if s.missing else ""])
+                )
+                row: list[Cell] = [
+                    r.unit,
+                    r.group,
+                    "indicator",
+                    item.code,
+                    item.name,
+                    item.max,
+                    s.score,
+                    s.claimed,
+                    s.status.value,
+                    note,
+                ]
+                if explain:
+                    row.append(s.trace)
+                rows.append(row)
+            row = [
+                r.unit,
+                r.group,
+                "index",
+                index.code,
+                index.name,
+                r.index_max.get(index.code),
+                r.indices.get(index.code),
+                r.claimed_indices.get(index.code),
+                "",
+                "",
+            ]
+            rows.append(row + ([""] if explain else []))
+        for adj in fw.adjustments:
+            s = r.items[adj.code]
+            rows.append(
+                [r.unit, r.group, adj.kind.value, adj.code, adj.name, adj.max, s.score, s.claimed, s.status.value, ""]
+                + ([s.trace] if explain else [])
+            )
+        rows.append(
+            [
+                r.unit,
+                r.group,
+                "total",
+                "total",
+                "Tổng điểm",
+                r.max,
+                r.total,
+                r.claimed_total,
+                "",
+                f"hạng {r.rank}" if r.rank else "",
+            ]
+            + ([""] if explain else [])
+        )
+    return headers, rows
+
+
+def cmd_score(args: argparse.Namespace, out: IO[str]) -> int:
+    fw = _load(args.framework)
+    chosen, path = _output(args)
+    units = read_inputs(fw, args.inputs)
+    results = score_campaign(fw, units, explain=args.explain)
+    if chosen != "table":
+        headers, rows = _score_rows(fw, results, args.explain)
+        emit(chosen, headers, rows, output=path, stdout=out, title="Kết quả chấm điểm")
+        return 0
+    text = "\n\n".join(_score_text(fw, r, args.explain) for r in results) + "\n"
+    if path is None:
+        out.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return 0
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _score_text(fw: Framework, r: UnitResult, explain: bool) -> str:
+    p = fw.precision
+    claims = bool(r.claimed_indices)
+    headers = ["Mã", "Chỉ số", "Tối đa", "Điểm", *(["Tự chấm", "Chênh"] if claims else []), "Ghi chú"]
+    rows: list[list[Cell] | str] = []
+    for index in fw.indices:
+        for item in index.indicators:
+            s = r.items[item.code]
+            notes = [STATUS_LABELS[s.status]] if s.status is not Status.OK else []
+            if s.missing:
+                notes.append("thiếu " + ", ".join(s.missing))
+            notes += [x for x in (s.note, *s.warnings) if x]
+            diff: Cell = None
+            if s.claimed is not None and s.score is not None and s.claimed != s.score:
+                diff = s.claimed - s.score
+                notes.insert(0, "tự chấm cao hơn công thức" if diff > 0 else "tự chấm thấp hơn công thức")
+            row: list[Cell] = [item.code, _short(item.name), item.max, s.score]
+            if claims:
+                row += [s.claimed, diff]
+            rows.append(row + ["; ".join(notes)])
+            if explain and s.trace:
+                rows.append(f"        {s.trace}")
+        claimed = r.claimed_indices.get(index.code)
+        score = r.indices.get(index.code)
+        row = [index.code, index.name.upper(), r.index_max.get(index.code), score]
+        if claims:
+            row += [
+                claimed,
+                (claimed - score) if claimed is not None and score is not None and claimed != score else None,
+            ]
+        rows.append(row + ["chỉ tham khảo" if index.reference_only else ""])
+    for adj in fw.adjustments:
+        s = r.items[adj.code]
+        rows.append(
+            [
+                adj.code,
+                adj.name,
+                adj.max,
+                s.score,
+                *([s.claimed, None] if claims else []),
+                "điểm thưởng" if adj.kind.value == "bonus" else "điểm trừ",
+            ]
+        )
+    total_row: list[Cell] = ["", "TỔNG ĐIỂM", r.max, r.total]
+    if claims:
+        total_row += [
+            r.claimed_total,
+            (r.claimed_total - r.total)
+            if r.claimed_total is not None and r.total is not None and r.claimed_total != r.total
+            else None,
+        ]
+    extra = []
+    if r.percent is not None:
+        extra.append(f"{fmt(r.percent, fw.ranking.decimals)} %")
+    if r.rank is not None:
+        extra.append(f"hạng {r.rank}")
+    if r.classification:
+        extra.append(r.classification)
+    rows.append(total_row + ["; ".join(extra)])
+    title = f"{r.unit}" + (f" (nhóm {r.group})" if r.group else "") + f" — {fw.name}"
+    places: list[int | None] = [None, None, None, p, *([None, p] if claims else []), None]
+    return title + "\n" + text_table(headers, rows, places=places)
+
+
+def _rank_table(fw: Framework, results: list[UnitResult]) -> tuple[list[str], list[list[Cell]]]:
+    index_codes = [i.code for i in fw.indices]
+    derived = [d.code for d in fw.derived]
+    headers = ["unit", "group", *index_codes, "total", "max", "percent", "rank", "class", *derived]
+    ordered = sorted(results, key=lambda r: (r.group, r.rank if r.rank is not None else 10**9, r.unit))
+    rows: list[list[Cell]] = []
+    decimals = fw.ranking.decimals if fw.ranking.basis is RankBasis.PERCENT else fw.precision
+    for r in ordered:
+        percent = None if r.percent is None else r.percent.quantize(Decimal(1).scaleb(-decimals))
+        rows.append(
+            [
+                r.unit,
+                r.group,
+                *(r.indices.get(c) for c in index_codes),
+                r.total,
+                r.max,
+                percent,
+                r.rank,
+                r.classification,
+                *(r.derived.get(c) for c in derived),
+            ]
+        )
+    return headers, rows
+
+
+def cmd_rank(args: argparse.Namespace, out: IO[str]) -> int:
+    fw = _load(args.framework)
+    chosen, path = _output(args)
+    table = read_results(fw, args.results)
+    if table.unknown:
+        code, place = table.unknown[0]
+        raise DtiError(f"{args.results}, {place}: mã '{code}' không có trong bộ chỉ số {fw.code}")
+    if table.duplicates:
+        unit, place = table.duplicates[0]
+        raise DtiError(f"{args.results}, {place}: đơn vị '{unit}' xuất hiện hai lần")
+    results = [row_result(fw, row) for row in table.rows]
+    for r, row in zip(results, table.rows, strict=True):
+        missing = [i.code for i in fw.scored_indices if r.indices.get(i.code) is None]
+        if missing:
+            raise DtiError(f"{args.results}, dòng {row.number}: thiếu điểm chỉ số {', '.join(missing)} của '{r.unit}'")
+    if fw.ranking.basis is RankBasis.PERCENT and any(r.percent is None for r in results):
+        raise DtiError(f"{args.results}: xếp hạng theo tỷ lệ cần điểm tối đa của mọi chỉ số chính")
+    rank_results(fw, results)
+    headers, rows = _rank_table(fw, results)
+    emit(chosen, headers, rows, output=path, stdout=out, title="Xếp hạng")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, out: IO[str]) -> int:
+    fw = _load(args.framework)
+    table = read_results(fw, args.results)
+    findings = check_table(fw, table)
+    if args.format == "json":
+        keys = ("unit", "code", "kind", "published", "expected")
+        emit(
+            "json",
+            list(keys),
+            [],
+            output=None,
+            stdout=out,
+            records=[{k: getattr(f, k) for k in keys} for f in findings],
+        )
+    elif findings:
+        out.write(f"{args.results}: {len(findings)} sai sót\n")
+        for f in findings:
+            out.write(f"  {f.message}\n")
+    else:
+        out.write(f"{args.results}: không thấy sai sót ({len(table.rows)} đơn vị)\n")
+    return 1 if findings else 0
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "template": cmd_template,
+    "score": cmd_score,
+    "rank": cmd_rank,
+    "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
+    """Run the command; returns the exit status instead of raising."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if not args.verb:
+        parser.print_help(out)
+        return 2
+    try:
+        return COMMANDS[args.verb](args, out)
+    except DtiError as exc:
+        err.write(f"dti: {exc}\n")
+        return 2
+    except OSError as exc:
+        err.write(f"dti: {exc.filename or ''}: không ghi/đọc được tệp ({exc.strerror})\n")
+        return 2

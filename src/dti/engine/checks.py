@@ -1,0 +1,203 @@
+"""Consistency checks of a published results table: the mistakes a reader could catch.
+
+A sum is flagged only when it differs from its parts by more than rounding to the printed
+precision can explain: each part and the sum itself may be off by half a unit of the last
+printed decimal (at the framework's precision), so the tolerance is (parts + 1) half-units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dti.engine.model import Framework, Index, RankBasis
+from dti.engine.numbers import HUNDRED, ZERO, fmt, quantum, round_half_up
+from dti.engine.ranking import ranks
+from dti.engine.results import NA_VALUE, PublishedRow, PublishedTable, row_result
+
+KINDS = {
+    "sum": "tổng không bằng cộng các thành phần",
+    "above_max": "vượt điểm tối đa",
+    "below_zero": "điểm âm",
+    "percent": "tỷ lệ không bằng tổng điểm / điểm tối đa",
+    "rank": "xếp hạng không khớp với điểm",
+    "unknown_code": "mã không có trong bộ chỉ số",
+    "duplicate_unit": "đơn vị xuất hiện hai lần",
+}
+
+Figure = Decimal | int | str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One inconsistency: which unit and code, what kind, the published and expected values."""
+
+    unit: str
+    code: str
+    kind: str
+    published: Figure
+    expected: Figure
+    place: str = ""
+
+    @property
+    def message(self) -> str:
+        """One Vietnamese line describing the finding."""
+        shown = {
+            k: fmt(v) if isinstance(v, Decimal) else ("" if v is None else str(v))
+            for k, v in (("p", self.published), ("e", self.expected))
+        }
+        text = f"{self.unit} · {self.code}: {KINDS[self.kind]}"
+        if self.kind in ("sum", "percent", "rank"):
+            text += f" (công bố {shown['p']}, tính lại {shown['e']})"
+        elif self.kind == "above_max":
+            text += f" ({shown['p']} > {shown['e']})"
+        elif self.kind == "below_zero":
+            text += f" ({shown['p']})"
+        return text + (f" [{self.place}]" if self.place else "")
+
+
+def check_table(framework: Framework, table: PublishedTable) -> list[Finding]:
+    """Every inconsistency in a published table, in row order, then the ranking."""
+    findings: list[Finding] = [Finding("", code, "unknown_code", code, None, place) for code, place in table.unknown]
+    findings += [Finding(unit, "", "duplicate_unit", unit, None, place) for unit, place in table.duplicates]
+    half = quantum(framework.precision) / 2
+    for row in table.rows:
+        findings += _row_findings(framework, row, half)
+    findings += _rank_findings(framework, table)
+    return findings
+
+
+def _value(row: PublishedRow, code: str) -> Decimal | None:
+    v = row.scores.get(code)
+    return v if isinstance(v, Decimal) else None
+
+
+def _present(row: PublishedRow, code: str) -> bool:
+    return code in row.scores
+
+
+def _row_findings(framework: Framework, row: PublishedRow, half: Decimal) -> list[Finding]:
+    out: list[Finding] = []
+
+    def compare(code: str, published: Decimal, parts: list[Decimal], place: str) -> None:
+        expected = sum(parts, ZERO)
+        if abs(published - expected) > half * (len(parts) + 1):
+            out.append(Finding(row.unit, code, "sum", published, expected, place))
+
+    index_sums: list[Decimal] = []
+    complete = True
+    for index in framework.indices:
+        value = _index_value(row, index)
+        if index.reference_only:
+            continue
+        if value is None:
+            complete = False
+        else:
+            index_sums.append(value)
+        for group in index.groups:
+            g = _value(row, group.code)
+            parts = _parts(row, [i.code for i in group.indicators])
+            if g is not None and parts is not None:
+                compare(group.code, g, parts, row.places[group.code])
+        published = _value(row, index.code)
+        parts = _index_parts(row, index)
+        if published is not None and parts is not None:
+            compare(index.code, published, parts, row.places[index.code])
+    bonus = [(a, _value(row, a.code)) for a in framework.adjustments]
+    if "total" in row.published and complete:
+        adjust = sum((v if a.kind.value == "bonus" else -v for a, v in bonus if v is not None), ZERO)
+        compare("total", row.published["total"], [*index_sums, adjust] if adjust else index_sums, row.places["total"])
+    out += _bounds(framework, row)
+    if "percent" in row.published:
+        out += _percent(framework, row)
+    return out
+
+
+def _parts(row: PublishedRow, codes: list[str]) -> list[Decimal] | None:
+    """The published values of `codes` (N/A counts as nothing), or None if any is absent."""
+    if not codes or not all(_present(row, c) for c in codes):
+        return None
+    return [v for c in codes if (v := _value(row, c)) is not None]
+
+
+def _index_parts(row: PublishedRow, index: Index) -> list[Decimal] | None:
+    direct = _parts(row, [i.code for i in index.direct]) if index.direct else []
+    if direct is None:
+        return None
+    parts = list(direct)
+    for group in index.groups:
+        g = _value(row, group.code)
+        if g is None:
+            g_parts = _parts(row, [i.code for i in group.indicators])
+            if g_parts is None:
+                return None
+            parts += g_parts
+        else:
+            parts.append(g)
+    return parts if (index.direct or index.groups) else None
+
+
+def _index_value(row: PublishedRow, index: Index) -> Decimal | None:
+    published = _value(row, index.code)
+    if published is not None:
+        return published
+    parts = _index_parts(row, index)
+    return sum(parts, ZERO) if parts is not None else None
+
+
+def _bounds(framework: Framework, row: PublishedRow) -> list[Finding]:
+    out: list[Finding] = []
+    maxima: dict[str, Decimal | None] = {i.code: i.max for i in framework.walk()}
+    maxima.update({i.code: i.max for i in framework.indices})
+    maxima.update(row.maxima)
+    for code, value in row.scores.items():
+        if value == NA_VALUE or not isinstance(value, Decimal):
+            continue
+        if value < ZERO:
+            out.append(Finding(row.unit, code, "below_zero", value, ZERO, row.places[code]))
+        mx = maxima.get(code)
+        if mx is not None and value > mx:
+            out.append(Finding(row.unit, code, "above_max", value, mx, row.places[code]))
+    total = row.published.get("total")
+    total_max = row.maxima.get("total", framework.max)
+    if total is not None and total_max is not None and not framework.adjustments and total > total_max:
+        out.append(Finding(row.unit, "total", "above_max", total, total_max, row.places["total"]))
+    return out
+
+
+def _percent(framework: Framework, row: PublishedRow) -> list[Finding]:
+    result = row_result(framework, row)
+    total = row.published.get("total", result.total)
+    if total is None or not result.max:
+        return []
+    published = row.published["percent"]
+    decimals = row.decimals.get("percent", framework.ranking.decimals)
+    expected = total / result.max * HUNDRED
+    tolerance = quantum(decimals) / 2 + quantum(framework.precision) / 2 * HUNDRED / result.max
+    if abs(published - expected) > tolerance:
+        shown = round_half_up(expected, max(decimals, framework.ranking.decimals))
+        return [Finding(row.unit, "percent", "percent", published, shown, row.places["percent"])]
+    return []
+
+
+def _rank_findings(framework: Framework, table: PublishedTable) -> list[Finding]:
+    policy = framework.ranking
+    groups: dict[str, list[tuple[PublishedRow, Decimal | None]]] = {}
+    for row in table.rows:
+        if "rank" not in row.published:
+            continue
+        result = row_result(framework, row)
+        if policy.basis is RankBasis.PERCENT:
+            value = row.published.get("percent", result.percent)
+        else:
+            value = row.published.get("total", result.total)
+        key = round_half_up(value, policy.decimals) if value is not None else None
+        groups.setdefault(row.group, []).append((row, key))
+    out: list[Finding] = []
+    for members in groups.values():
+        expected = ranks([k for _, k in members], policy.ties)
+        for (row, _), rank in zip(members, expected, strict=True):
+            published = row.published["rank"]
+            if rank is not None and published != rank:
+                out.append(Finding(row.unit, "rank", "rank", int(published), rank, row.places["rank"]))
+    return out

@@ -1,0 +1,563 @@
+"""Load and validate a framework file (`dti/1` YAML, see docs/framework-format.md).
+
+Validation never stops at the first problem: every problem is collected with the file, the
+path inside the document and what is wrong, and raised together as a FrameworkError.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import unicodedata
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dti.engine.errors import DtiError, FrameworkError, Problem
+from dti.engine.methods import (
+    DESCRIPTIONS,
+    RATIO_FIELD,
+    Reference,
+    Scoring,
+    Split,
+    build_scoring,
+    ratio_inputs,
+)
+from dti.engine.model import (
+    Band,
+    Classification,
+    Decision,
+    Derived,
+    Evidence,
+    Field,
+    Framework,
+    Group,
+    Index,
+    Indicator,
+    InputType,
+    ItemKind,
+    Level,
+    RankBasis,
+    RankingPolicy,
+    Ties,
+)
+from dti.engine.numbers import NumberError, to_decimal
+
+FORMAT = "dti/1"
+_TOP_KEYS = {
+    "format", "code", "name", "decision", "level", "year", "precision", "max", "ranking",
+    "classification", "unit_types", "general_info", "indices", "adjustments", "derived",
+    "source", "notes",
+}  # fmt: skip
+_INDEX_KEYS = {"code", "name", "max", "reference_only", "groups", "indicators", "notes"}
+_GROUP_KEYS = {"code", "name", "indicators", "notes"}
+_ITEM_KEYS = {
+    "code", "number", "name", "max", "applies_to", "allow_na", "self_score", "evidence",
+    "inputs", "scoring", "notes", "kind",
+}  # fmt: skip
+_FIELD_KEYS = {"name", "code", "label", "type", "unit", "options", "from", "required", "number"}
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Read and validate a framework file; raise FrameworkError listing every problem."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise DtiError(f"{file}: không tìm thấy tệp bộ chỉ số") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DtiError(f"{file}: không đọc được tệp bộ chỉ số ({exc.__class__.__name__})") from exc
+    return parse_framework(text, file=file)
+
+
+def parse_framework(text: str, *, file: str = "<bộ chỉ số>") -> Framework:
+    """Validate framework YAML text; raise FrameworkError listing every problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        raise FrameworkError([Problem(file, where, "YAML sai cú pháp")]) from exc
+    return _Loader(file).load(_nfc(data))
+
+
+def _nfc(data: Any) -> Any:
+    if isinstance(data, str):
+        return unicodedata.normalize("NFC", data)
+    if isinstance(data, list):
+        return [_nfc(x) for x in data]
+    if isinstance(data, dict):
+        return {_nfc(k): _nfc(v) for k, v in data.items()}
+    return data
+
+
+class _Loader:
+    """One validation pass over a parsed document."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.codes: dict[str, str] = {}  # code -> path where first seen
+        self.general: dict[str, Field] = {}
+        self.unit_types: dict[str, str] = {}
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.file, path, message))
+
+    def keys(self, data: Mapping[str, Any], allowed: set[str], path: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.problem(f"{path}.{key}" if path else str(key), "khóa không được hỗ trợ")
+
+    def text(self, data: Mapping[str, Any], key: str, path: str, *, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(f"{path}.{key}" if path else key, "thiếu giá trị bắt buộc")
+            return ""
+        if isinstance(value, Mapping | list):
+            self.problem(f"{path}.{key}" if path else key, "cần một chuỗi")
+            return ""
+        return str(value).strip()
+
+    def code(self, data: Mapping[str, Any], path: str) -> str:
+        raw = data.get("code")
+        if isinstance(raw, float):
+            self.problem(f"{path}.code", f'mã {raw} phải viết trong dấu nháy (ví dụ "{raw}") để không bị hiểu là số')
+            return ""
+        code = self.text(data, "code", path)
+        if code and code in self.codes:
+            self.problem(f"{path}.code", f"mã '{code}' trùng với {self.codes[code]}")
+        elif code:
+            self.codes[code] = path
+        return code
+
+    def number(self, data: Mapping[str, Any], key: str, path: str) -> Decimal | None:
+        raw = data.get(key)
+        if raw is None:
+            return None
+        try:
+            value = to_decimal(raw)
+        except NumberError as exc:
+            self.problem(f"{path}.{key}", str(exc))
+            return None
+        if value < 0:
+            self.problem(f"{path}.{key}", "không được âm")
+            return None
+        return value
+
+    def boolean(self, data: Mapping[str, Any], key: str, path: str, default: bool) -> bool:
+        raw = data.get(key, default)
+        if not isinstance(raw, bool):
+            self.problem(f"{path}.{key}", "cần true hoặc false")
+            return default
+        return raw
+
+    def mapping(self, value: Any, path: str) -> Mapping[str, Any] | None:
+        if not isinstance(value, Mapping):
+            self.problem(path, "cần một bảng (mapping)")
+            return None
+        return value
+
+    def listing(self, value: Any, path: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(path, "cần một danh sách")
+            return []
+        return value
+
+    def enum(self, enum: Any, raw: Any, path: str, default: Any) -> Any:
+        if raw is None:
+            return default
+        try:
+            return enum(str(raw))
+        except ValueError:
+            allowed = ", ".join(e.value for e in enum)
+            self.problem(path, f"'{raw}' không hợp lệ (có: {allowed})")
+            return default
+
+    # -- document -----------------------------------------------------------------------
+
+    def load(self, data: Any) -> Framework:
+        if not isinstance(data, Mapping):
+            raise FrameworkError([Problem(self.file, "", "tệp rỗng hoặc không phải một bảng YAML")])
+        self.keys(data, _TOP_KEYS, "")
+        if data.get("format") != FORMAT:
+            self.problem("format", f"cần 'format: {FORMAT}'")
+        code = self.text(data, "code", "")
+        name = self.text(data, "name", "")
+        level = self.enum(Level, data.get("level"), "level", Level.HUYEN)
+        if data.get("level") is None:
+            self.problem("level", "thiếu cấp đánh giá (so, huyen, xa, tinh, bo)")
+        year = data.get("year")
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            self.problem("year", "cần năm, ví dụ 2023")
+            year = 0
+        precision = data.get("precision", 2)
+        if not isinstance(precision, int) or not 0 <= precision <= 6:
+            self.problem("precision", "cần số chữ số thập phân từ 0 đến 6")
+            precision = 2
+        self.unit_types = self.load_unit_types(data.get("unit_types"))
+        general = tuple(self.load_general(data.get("general_info")))
+        self.general = {f.name: f for f in general}
+        indices = tuple(self.load_index(raw, i) for i, raw in enumerate(self.listing(data.get("indices"), "indices")))
+        if not indices:
+            self.problem("indices", "bộ chỉ số cần ít nhất một chỉ số chính")
+        adjustments = tuple(
+            item
+            for i, raw in enumerate(self.listing(data.get("adjustments"), "adjustments"))
+            if (item := self.load_item(raw, f"adjustments[{i}]", index="", group="", adjustment=True))
+        )
+        declared_max = self.number(data, "max", "")
+        framework = Framework(
+            code=code,
+            name=name,
+            level=level,
+            year=year,
+            decision=self.load_decision(data.get("decision")),
+            precision=precision,
+            declared_max=declared_max,
+            ranking=self.load_ranking(data.get("ranking")),
+            classification=self.load_classification(data.get("classification")),
+            unit_types=self.unit_types,
+            general_info=general,
+            indices=indices,
+            adjustments=adjustments,
+            derived=tuple(self.load_derived(data.get("derived"), indices)),
+            source=self.text(data, "source", "", required=False),
+            notes=self.text(data, "notes", "", required=False),
+            file=self.file,
+        )
+        computed = framework.max
+        if declared_max is not None and computed is not None and computed != declared_max:
+            self.problem("max", f"tổng điểm tối đa khai báo {declared_max} khác tổng các chỉ số chính {computed}")
+        if framework.ranking.basis is RankBasis.PERCENT and computed is None:
+            self.problem("ranking.basis", "xếp hạng theo tỷ lệ cần biết điểm tối đa của mọi chỉ số chính")
+        if self.problems:
+            raise FrameworkError(self.problems)
+        return framework
+
+    def load_unit_types(self, raw: Any) -> dict[str, str]:
+        if raw is None:
+            return {}
+        data = self.mapping(raw, "unit_types")
+        return {str(k): str(v) for k, v in data.items()} if data else {}
+
+    def load_decision(self, raw: Any) -> Decision | None:
+        if raw is None:
+            return None
+        data = self.mapping(raw, "decision")
+        if data is None:
+            return None
+        self.keys(data, {"number", "date", "issuer"}, "decision")
+        date = data.get("date")
+        if isinstance(date, str):
+            try:
+                date = datetime.datetime.strptime(date.strip(), "%d/%m/%Y").date()
+            except ValueError:
+                self.problem("decision.date", f"ngày '{date}' không hợp lệ (cần 2023-10-06 hoặc 06/10/2023)")
+                date = None
+        elif date is not None and not isinstance(date, datetime.date):
+            self.problem("decision.date", "cần một ngày")
+            date = None
+        return Decision(
+            self.text(data, "number", "decision"), date, self.text(data, "issuer", "decision", required=False)
+        )
+
+    def load_ranking(self, raw: Any) -> RankingPolicy:
+        if raw is None:
+            return RankingPolicy()
+        data = self.mapping(raw, "ranking")
+        if data is None:
+            return RankingPolicy()
+        self.keys(data, {"basis", "decimals", "ties"}, "ranking")
+        decimals = data.get("decimals", 2)
+        if not isinstance(decimals, int) or not 0 <= decimals <= 6:
+            self.problem("ranking.decimals", "cần số chữ số thập phân từ 0 đến 6")
+            decimals = 2
+        return RankingPolicy(
+            basis=self.enum(RankBasis, data.get("basis"), "ranking.basis", RankBasis.TOTAL),
+            decimals=decimals,
+            ties=self.enum(Ties, data.get("ties"), "ranking.ties", Ties.COMPETITION),
+        )
+
+    def load_classification(self, raw: Any) -> Classification | None:
+        if raw is None:
+            return None
+        data = self.mapping(raw, "classification")
+        if data is None:
+            return None
+        self.keys(data, {"basis", "bands"}, "classification")
+        bands: list[Band] = []
+        for i, band in enumerate(self.listing(data.get("bands"), "classification.bands")):
+            path = f"classification.bands[{i}]"
+            if not isinstance(band, Mapping):
+                self.problem(path, "cần {name, min}")
+                continue
+            self.keys(band, {"name", "min"}, path)
+            minimum = self.number(band, "min", path)
+            if minimum is None:
+                self.problem(f"{path}.min", "thiếu ngưỡng")
+                continue
+            bands.append(Band(self.text(band, "name", path), minimum))
+        if not bands:
+            self.problem("classification.bands", "cần ít nhất một mức xếp loại")
+        if any(a.min <= b.min for a, b in itertools.pairwise(bands)):
+            self.problem("classification.bands", "các mức phải xếp từ cao xuống thấp")
+        basis = self.enum(RankBasis, data.get("basis"), "classification.basis", RankBasis.PERCENT)
+        return Classification(basis, tuple(bands))
+
+    def load_field(self, raw: Any, path: str, *, key: str) -> Field | None:
+        data = self.mapping(raw, path)
+        if data is None:
+            return None
+        self.keys(data, _FIELD_KEYS, path)
+        name = self.text(data, key, path)
+        source = data.get("from")
+        declared_type = data.get("type")
+        if source is not None:
+            general = self.general.get(str(source))
+            if general is None:
+                self.problem(f"{path}.from", f"không có trường thông tin chung '{source}'")
+            elif declared_type is None:
+                declared_type = general.type.value
+        field_type = self.enum(InputType, declared_type, f"{path}.type", InputType.NUMBER)
+        if declared_type is None:
+            self.problem(f"{path}.type", "thiếu kiểu (number, count, percent, yes_no, choice, text)")
+        options: dict[str, str] = {}
+        if field_type is InputType.CHOICE:
+            raw_options = data.get("options")
+            if not isinstance(raw_options, Mapping) or not raw_options:
+                self.problem(f"{path}.options", "trường lựa chọn cần options: {mã: nhãn}")
+            else:
+                options = {str(k): str(v) for k, v in raw_options.items()}
+        elif "options" in data:
+            self.problem(f"{path}.options", "chỉ trường kiểu choice mới có options")
+        label = self.text(data, "label", path, required=source is None)
+        if not label and source is not None and source in self.general:
+            label = self.general[source].label
+        return Field(
+            name=name,
+            label=label,
+            type=field_type,
+            unit=self.text(data, "unit", path, required=False),
+            options=options,
+            source=str(source) if source is not None else None,
+            required=self.boolean(data, "required", path, True),
+            number=self.text(data, "number", path, required=False),
+        )
+
+    def load_general(self, raw: Any) -> list[Field]:
+        fields: list[Field] = []
+        seen: set[str] = set()
+        for i, item in enumerate(self.listing(raw, "general_info")):
+            path = f"general_info[{i}]"
+            if isinstance(item, Mapping) and "from" in item:
+                self.problem(f"{path}.from", "thông tin chung không lấy từ trường khác")
+            field = self.load_field(item, path, key="code")
+            if field is None:
+                continue
+            if field.name in seen:
+                self.problem(f"{path}.code", f"mã '{field.name}' trùng")
+            seen.add(field.name)
+            fields.append(field)
+        return fields
+
+    def load_index(self, raw: Any, position: int) -> Index:
+        path = f"indices[{position}]"
+        data = self.mapping(raw, path) or {}
+        self.keys(data, _INDEX_KEYS, path)
+        code = self.code(data, path)
+        path = f"indices[{code or position}]"
+        reference = self.boolean(data, "reference_only", path, False)
+        direct = tuple(
+            item
+            for i, r in enumerate(self.listing(data.get("indicators"), f"{path}.indicators"))
+            if (item := self.load_item(r, f"{path}.indicators[{i}]", index=code, group="", reference=reference))
+        )
+        groups: list[Group] = []
+        for g, graw in enumerate(self.listing(data.get("groups"), f"{path}.groups")):
+            gpath = f"{path}.groups[{g}]"
+            gdata = self.mapping(graw, gpath) or {}
+            self.keys(gdata, _GROUP_KEYS, gpath)
+            gcode = self.code(gdata, gpath)
+            gpath = f"{path}.groups[{gcode or g}]"
+            items = tuple(
+                item
+                for i, r in enumerate(self.listing(gdata.get("indicators"), f"{gpath}.indicators"))
+                if (item := self.load_item(r, f"{gpath}.indicators[{i}]", index=code, group=gcode, reference=reference))
+            )
+            if not items:
+                self.problem(f"{gpath}.indicators", "nhóm cần ít nhất một chỉ số thành phần")
+            groups.append(Group(gcode, self.text(gdata, "name", gpath), items))
+        declared = self.number(data, "max", path)
+        indicators = direct + tuple(i for g in groups for i in g.indicators)
+        maxima = [i.max for i in indicators if not i.reference_only]
+        computed = sum((m for m in maxima if m is not None), Decimal(0)) if maxima and None not in maxima else None
+        if reference:
+            if declared is not None:
+                self.problem(f"{path}.max", "chỉ số chỉ để tham khảo không có điểm tối đa")
+            declared = None
+        elif declared is not None and computed is not None and declared != computed:
+            listing = " + ".join(f"{i.code}: {i.max}" for i in indicators if not i.reference_only)
+            self.problem(
+                f"{path}.max",
+                f"điểm tối đa {declared} khác tổng điểm tối đa các chỉ số thành phần {computed} ({listing})",
+            )
+        return Index(
+            code=code,
+            name=self.text(data, "name", path),
+            max=declared if declared is not None else computed,
+            reference_only=reference,
+            groups=tuple(groups),
+            direct=direct,
+            indicators=tuple(sorted(indicators, key=lambda i: code_order(i.code))),
+        )
+
+    def load_item(
+        self,
+        raw: Any,
+        path: str,
+        *,
+        index: str,
+        group: str,
+        reference: bool = False,
+        adjustment: bool = False,
+    ) -> Indicator | None:
+        data = self.mapping(raw, path)
+        if data is None:
+            return None
+        self.keys(data, _ITEM_KEYS, path)
+        code = self.code(data, path)
+        path = f"{path.rsplit('[', 1)[0]}[{code}]" if code else path
+        mx = self.number(data, "max", path)
+        kind = ItemKind.INDICATOR
+        if adjustment:
+            kind = self.enum(ItemKind, data.get("kind"), f"{path}.kind", ItemKind.BONUS)
+            if kind is ItemKind.INDICATOR or data.get("kind") is None:
+                self.problem(f"{path}.kind", "cần 'bonus' (điểm thưởng) hoặc 'penalty' (điểm trừ)")
+            if mx is None:
+                self.problem(f"{path}.max", "điểm thưởng/điểm trừ cần điểm tối đa")
+        elif "kind" in data:
+            self.problem(f"{path}.kind", "chỉ dùng cho điểm thưởng/điểm trừ (adjustments)")
+        inputs: list[Field] = []
+        for i, f in enumerate(self.listing(data.get("inputs"), f"{path}.inputs")):
+            field = self.load_field(f, f"{path}.inputs[{i}]", key="name")
+            if field is None:
+                continue
+            if any(x.name == field.name for x in inputs) or field.name == RATIO_FIELD:
+                self.problem(f"{path}.inputs[{i}].name", f"tên trường '{field.name}' trùng hoặc dành riêng")
+            inputs.append(field)
+        scoring: Scoring | None
+        if data.get("scoring") is None and reference:
+            scoring = Reference()
+        else:
+            scoring = build_scoring(
+                data.get("scoring"),
+                file=self.file,
+                path=f"{path}.scoring",
+                inputs={f.name: f for f in inputs},
+                problems=self.problems,
+            )
+        if scoring is None:
+            return None
+        if scoring.needs_max and mx is None:
+            self.problem(f"{path}.max", f"phương pháp '{scoring.method}' cần điểm tối đa")
+        if isinstance(scoring, Split) and mx is not None:
+            total = sum((p.max for p in scoring.parts), Decimal(0))
+            if total != mx:
+                self.problem(f"{path}.scoring.parts", f"tổng điểm các phần {total} khác điểm tối đa {mx}")
+        if isinstance(scoring, Reference) and mx is not None:
+            self.problem(f"{path}.max", "chỉ số chỉ để tham khảo không có điểm tối đa")
+        if ratio_inputs(scoring):
+            inputs.append(
+                Field(
+                    RATIO_FIELD,
+                    "Tỷ lệ (%) khi chỉ có tỷ lệ, không có tử số và mẫu số",
+                    InputType.PERCENT,
+                    "%",
+                    required=False,
+                )
+            )
+        applies_to = self.load_applies(data.get("applies_to"), f"{path}.applies_to")
+        return Indicator(
+            code=code,
+            name=self.text(data, "name", path),
+            max=mx,
+            scoring=scoring,
+            inputs=tuple(inputs),
+            index=index,
+            group=group,
+            kind=kind,
+            applies_to=applies_to,
+            allow_na=self.boolean(data, "allow_na", path, True),
+            self_score=self.boolean(data, "self_score", path, True),
+            evidence=self.load_evidence(data.get("evidence"), f"{path}.evidence"),
+        )
+
+    def load_applies(self, raw: Any, path: str) -> frozenset[str] | None:
+        if raw is None:
+            return None
+        values = [str(v) for v in self.listing(raw, path)]
+        for value in values:
+            if self.unit_types and value not in self.unit_types:
+                self.problem(path, f"loại đơn vị '{value}' không có trong unit_types")
+        return frozenset(values)
+
+    def load_evidence(self, raw: Any, path: str) -> Evidence | None:
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            return Evidence(True, raw)
+        data = self.mapping(raw, path)
+        if data is None:
+            return None
+        self.keys(data, {"required", "description"}, path)
+        return Evidence(
+            self.boolean(data, "required", path, True), self.text(data, "description", path, required=False)
+        )
+
+    def load_derived(self, raw: Any, indices: tuple[Index, ...]) -> list[Derived]:
+        known = {i.code for i in indices}
+        scored = tuple(i.code for i in indices if not i.reference_only)
+        result: list[Derived] = []
+        for n, item in enumerate(self.listing(raw, "derived")):
+            path = f"derived[{n}]"
+            data = self.mapping(item, path)
+            if data is None:
+                continue
+            self.keys(data, {"code", "name", "indices", "decimals"}, path)
+            code = self.code(data, path)
+            names = data.get("indices")
+            if names == "all":
+                codes = scored
+            elif isinstance(names, list) and names:
+                codes = tuple(str(c) for c in names)
+                for c in codes:
+                    if c not in known:
+                        self.problem(f"{path}.indices", f"không có chỉ số chính '{c}'")
+            else:
+                self.problem(f"{path}.indices", "cần danh sách mã chỉ số chính hoặc 'all'")
+                continue
+            decimals = data.get("decimals", 4)
+            if not isinstance(decimals, int) or not 0 <= decimals <= 8:
+                self.problem(f"{path}.decimals", "cần số chữ số thập phân từ 0 đến 8")
+                decimals = 4
+            result.append(Derived(code, self.text(data, "name", path), codes, decimals))
+        return result
+
+
+def code_order(code: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key of a code in document numbering: "I.2.1" after "I.1" and before "I.3"."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in code.split("."))
+
+
+def describe(item: Indicator) -> str:
+    """The scoring method of an item in plain Vietnamese words (for templates and the UI)."""
+    return DESCRIPTIONS.get(item.scoring.method, item.scoring.method)

@@ -1,0 +1,898 @@
+"""Scoring methods (cách tính điểm): how one indicator's inputs become points.
+
+Each method is a small immutable object built from the framework file by `build_scoring`
+(which checks its parameters) and evaluated by the scorer with `evaluate`. A method returns
+the raw points; the scorer clamps them to [0, max] and rounds half-up. When asked, methods
+write a Vietnamese trace of their arithmetic ("108.649 / 133.841 = 81,18 % × 5").
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from dti.engine.errors import Problem
+from dti.engine.expression import Formula, FormulaError, MissingName, compile_formula
+from dti.engine.model import Field, InputType
+from dti.engine.numbers import (
+    ONE,
+    ZERO,
+    NumberError,
+    fmt,
+    fmt_percent,
+    parse_percent,
+    round_half_up,
+    to_decimal,
+)
+
+Values = Mapping[str, object]
+RATIO_FIELD = "ratio"  # optional declared percentage accepted in place of a/b
+SCORE_FIELD = "score"  # the entered score of a manual item
+
+
+class Missing(Exception):
+    """Inputs the method needs and the unit has not provided."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+class Invalid(Exception):
+    """Inputs that cannot be scored (a negative count…); the message is Vietnamese."""
+
+
+class Context:
+    """Per-evaluation state: precision, the trace being written (or None), warnings."""
+
+    __slots__ = ("precision", "trace", "warnings")
+
+    def __init__(self, precision: int, explain: bool = False) -> None:
+        self.precision = precision
+        self.trace: list[str] | None = [] if explain else None
+        self.warnings: list[str] | None = None
+
+    def warn(self, message: str) -> None:
+        """Record a warning about the inputs (the score is still computed)."""
+        if self.warnings is None:
+            self.warnings = []
+        self.warnings.append(message)
+
+    def note(self, text: str) -> None:
+        """Append a step to the trace if a trace is being written."""
+        if self.trace is not None:
+            self.trace.append(text)
+
+
+# --- points: a number or a formula over max_points -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Points:
+    """A number of points, possibly a formula over `max_points` ("max_points / 2")."""
+
+    constant: Decimal | None
+    formula: Formula | None = None
+
+    def of(self, max_points: Decimal | None) -> Decimal:
+        """The points for an item whose maximum is `max_points`."""
+        if self.constant is not None:
+            return self.constant
+        assert self.formula is not None
+        return self.formula.evaluate({"max_points": max_points})
+
+
+# --- measures: a ratio a/b, or one input's value ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What ratio methods compare: `numerator/denominator`, or the value of one input."""
+
+    numerator: str | None
+    denominator: str | None
+    value: str | None
+    is_ratio: bool
+    on_zero_max: bool = False
+
+    def names(self) -> set[str]:
+        """The inputs the measure reads."""
+        return {n for n in (self.numerator, self.denominator, self.value) if n}
+
+    def show(self, x: Decimal) -> str:
+        """The measure for a trace: a percentage for ratios, the number otherwise."""
+        return fmt_percent(x) if self.is_ratio else fmt(x)
+
+    def read(self, v: Values, ctx: Context) -> Decimal | None:
+        """The measure's value, or None when the denominator is zero."""
+        if self.value is not None:
+            x = v.get(self.value)
+            if x is None:
+                raise Missing([self.value])
+            x = _nonneg(self.value, x)
+            if self.is_ratio and x > ONE:
+                ctx.warn(f"Tỷ lệ {fmt_percent(x)} vượt 100 %: tính là 100 %")
+                x = ONE
+            return x
+        assert self.numerator is not None and self.denominator is not None
+        a, b = v.get(self.numerator), v.get(self.denominator)
+        if a is None and b is None and v.get(RATIO_FIELD) is not None:
+            r = _nonneg(RATIO_FIELD, v[RATIO_FIELD])
+            ctx.note(f"tỷ lệ kê khai {fmt_percent(r)}")
+            if r > ONE:
+                ctx.warn(f"Tỷ lệ kê khai {fmt_percent(r)} vượt 100 %: tính là 100 %")
+                r = ONE
+            return r
+        missing = [n for n, x in ((self.numerator, a), (self.denominator, b)) if x is None]
+        if missing:
+            raise Missing(missing)
+        a, b = _nonneg(self.numerator, a), _nonneg(self.denominator, b)
+        if b == ZERO:
+            ctx.warn(
+                f"Mẫu số {self.denominator} bằng 0: không tính được tỷ lệ "
+                + ("(chấm điểm tối đa)" if self.on_zero_max else "(chấm 0 điểm)")
+            )
+            ctx.note(f"{fmt(a)} / 0: không tính được tỷ lệ")
+            return None
+        if a > b:
+            ctx.warn(
+                f"Tử số {self.numerator} ({fmt(a)}) lớn hơn mẫu số {self.denominator} "
+                f"({fmt(b)}): tỷ lệ được tính là 100 %"
+            )
+            ctx.note(f"{fmt(a)} / {fmt(b)} > 100 % → 100 %")
+            return ONE
+        ratio = a / b
+        ctx.note(f"{fmt(a)} / {fmt(b)} = {fmt_percent(ratio)}")
+        return ratio
+
+    def zero_score(self, max_points: Decimal | None) -> Decimal:
+        """The score when the ratio cannot be computed (denominator 0)."""
+        return max_points if self.on_zero_max and max_points is not None else ZERO
+
+
+def _nonneg(name: str, x: object) -> Decimal:
+    if not isinstance(x, Decimal):
+        raise Invalid(f"'{name}' phải là số")
+    if x < ZERO:
+        raise Invalid(f"'{name}' không được âm ({fmt(x)})")
+    return x
+
+
+# --- the methods --------------------------------------------------------------------------
+
+
+class Scoring:
+    """Base of every method: the inputs it reads and how it turns them into points."""
+
+    method: ClassVar[str] = ""
+    needs_max: ClassVar[bool] = True
+    relative: ClassVar[bool] = False
+
+    def names(self) -> set[str]:
+        """The input names this method reads."""
+        return set()
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        """Raw points before clamping and rounding."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class YesNo(Scoring):
+    """Issued/has → `points_yes` (default max), else 0."""
+
+    method: ClassVar[str] = "yes_no"
+    input: str
+    points_yes: Points | None = None
+
+    def names(self) -> set[str]:
+        return {self.input}
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        x = v.get(self.input)
+        if x is None:
+            raise Missing([self.input])
+        if x is True:
+            points = self.points_yes.of(mx) if self.points_yes else mx
+            assert points is not None
+            ctx.note("Có")
+            return points
+        ctx.note("Không")
+        return ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Choice(Scoring):
+    """One option chosen from a list, each option with its points."""
+
+    method: ClassVar[str] = "choice"
+    input: str
+    points: dict[str, Points]
+    labels: dict[str, str]
+
+    def names(self) -> set[str]:
+        return {self.input}
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        x = v.get(self.input)
+        if x is None:
+            raise Missing([self.input])
+        if x not in self.points:
+            raise Invalid(f"'{x}' không phải là một lựa chọn của '{self.input}'")
+        points = self.points[str(x)].of(mx)
+        ctx.note(str(self.labels.get(str(x), x)))
+        return points
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio(Scoring):
+    """`measure · max`."""
+
+    method: ClassVar[str] = "ratio"
+    measure: Measure
+
+    def names(self) -> set[str]:
+        return self.measure.names()
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        assert mx is not None
+        m = self.measure.read(v, ctx)
+        if m is None:
+            return self.measure.zero_score(mx)
+        ctx.note(f"× {fmt(mx)}")
+        return m * mx
+
+
+@dataclass(frozen=True, slots=True)
+class RatioTarget(Scoring):
+    """measure ≥ target → max; else `measure/target · max`."""
+
+    method: ClassVar[str] = "ratio_target"
+    measure: Measure
+    target: Decimal
+
+    def names(self) -> set[str]:
+        return self.measure.names()
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        assert mx is not None
+        m = self.measure.read(v, ctx)
+        if m is None:
+            return self.measure.zero_score(mx)
+        t = self.measure.show(self.target)
+        if m >= self.target:
+            ctx.note(f"{self.measure.show(m)} ≥ {t} → điểm tối đa")
+            return mx
+        ctx.note(f"{self.measure.show(m)} < {t} → {self.measure.show(m)} / {t} × {fmt(mx)}")
+        return m / self.target * mx
+
+
+@dataclass(frozen=True, slots=True)
+class GatedRatio(Scoring):
+    """≥ full → max; floor…full → `measure/full · max`; below floor → 0."""
+
+    method: ClassVar[str] = "gated_ratio"
+    measure: Measure
+    full: Decimal
+    floor: Decimal
+
+    def names(self) -> set[str]:
+        return self.measure.names()
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        assert mx is not None
+        m = self.measure.read(v, ctx)
+        if m is None:
+            return self.measure.zero_score(mx)
+        shown, full = self.measure.show(m), self.measure.show(self.full)
+        if m >= self.full:
+            ctx.note(f"{shown} ≥ {full} → điểm tối đa")
+            return mx
+        if m >= self.floor:
+            ctx.note(f"{self.measure.show(self.floor)} ≤ {shown} < {full} → {shown} / {full} × {fmt(mx)}")
+            return m / self.full * mx
+        ctx.note(f"{shown} < {self.measure.show(self.floor)}")
+        return ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class AllOrNothing(Scoring):
+    """measure reaches the threshold (default 100 %) → max, else 0."""
+
+    method: ClassVar[str] = "all_or_nothing"
+    measure: Measure
+    threshold: Decimal = ONE
+
+    def names(self) -> set[str]:
+        return self.measure.names()
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        assert mx is not None
+        m = self.measure.read(v, ctx)
+        if m is None:
+            return self.measure.zero_score(mx)
+        t = self.measure.show(self.threshold)
+        if m >= self.threshold:
+            ctx.note(f"đạt {t} → điểm tối đa")
+            return mx
+        ctx.note(f"chưa đạt {t}")
+        return ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Tiers(Scoring):
+    """The first tier (highest first) the measure reaches gives its points; else `otherwise`."""
+
+    method: ClassVar[str] = "tiers"
+    measure: Measure
+    tiers: tuple[tuple[Decimal, Points], ...]
+    otherwise: Points
+
+    def names(self) -> set[str]:
+        return self.measure.names()
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        m = self.measure.read(v, ctx)
+        if m is None:
+            return self.measure.zero_score(mx)
+        shown = self.measure.show(m)
+        for minimum, points in self.tiers:
+            if m >= minimum:
+                value = points.of(mx)
+                ctx.note(f"{shown} ≥ {self.measure.show(minimum)}")
+                return value
+        value = self.otherwise.of(mx)
+        lowest = self.tiers[-1][0]
+        ctx.note(f"{shown} < {self.measure.show(lowest)}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class PerItem(Scoring):
+    """`points_each` per item counted, at most `cap` (default the max)."""
+
+    method: ClassVar[str] = "per_item"
+    count: str
+    points_each: Points
+    cap: Points | None = None
+
+    def names(self) -> set[str]:
+        return {self.count}
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        n = v.get(self.count)
+        if n is None:
+            raise Missing([self.count])
+        n = _nonneg(self.count, n)
+        each = self.points_each.of(mx)
+        cap = self.cap.of(mx) if self.cap else mx
+        value = n * each
+        if cap is not None and value > cap:
+            ctx.note(f"{fmt(n)} × {fmt(each)} = {fmt(value)}, tối đa {fmt(cap)}")
+            return cap
+        ctx.note(f"{fmt(n)} × {fmt(each)}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One part of a split indicator (district level, commune level…)."""
+
+    name: str
+    max: Decimal
+    scoring: Scoring
+
+
+@dataclass(frozen=True, slots=True)
+class Split(Scoring):
+    """Parts with their own max and method, each rounded, then added."""
+
+    method: ClassVar[str] = "split"
+    parts: tuple[Part, ...]
+
+    def names(self) -> set[str]:
+        return set().union(*(p.scoring.names() for p in self.parts))
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        total = ZERO
+        outer = ctx.trace
+        missing: list[str] = []
+        for part in self.parts:
+            ctx.trace = [] if outer is not None else None
+            try:
+                raw = part.scoring.evaluate(v, part.max, ctx)
+            except Missing as exc:
+                missing += [n for n in exc.names if n not in missing]
+                continue
+            finally:
+                steps, ctx.trace = ctx.trace, outer
+            points = round_half_up(min(max(raw, ZERO), part.max), ctx.precision)
+            total += points
+            if outer is not None and steps is not None:
+                outer.append(f"{part.name}: {' '.join(steps)} = {fmt(points)} điểm")
+        if missing:
+            raise Missing(missing)
+        ctx.note("cộng các phần")
+        return total
+
+
+@dataclass(frozen=True, slots=True)
+class Deduction(Scoring):
+    """max − `points_each` per missing mandatory item, not below 0."""
+
+    method: ClassVar[str] = "deduction"
+    missing: str
+    points_each: Points
+
+    def names(self) -> set[str]:
+        return {self.missing}
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        assert mx is not None
+        n = v.get(self.missing)
+        if n is None:
+            raise Missing([self.missing])
+        n = _nonneg(self.missing, n)
+        each = self.points_each.of(mx)
+        ctx.note(f"{fmt(mx)} − {fmt(n)} × {fmt(each)}")
+        return mx - n * each
+
+
+@dataclass(frozen=True, slots=True)
+class Relative(Scoring):
+    """Min–max across the units scored together: `(x − min)/(max − min) · max`."""
+
+    method: ClassVar[str] = "relative"
+    relative: ClassVar[bool] = True
+    value: str
+    lower_is_better: bool = False
+    equal_gets_max: bool = True
+
+    def names(self) -> set[str]:
+        return {self.value}
+
+    def read(self, v: Values) -> Decimal | None:
+        """The unit's value, or None if it has none (it then takes no part in min/max)."""
+        x = v.get(self.value)
+        return None if x is None else _signed(self.value, x)
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        raise Invalid("phương pháp tương đối chỉ tính được trên cả kỳ đánh giá")
+
+    def evaluate_relative(self, x: Decimal, lo: Decimal, hi: Decimal, mx: Decimal, ctx: Context) -> Decimal:
+        """Points for value `x` given the campaign's lowest and highest values."""
+        if hi == lo:
+            ctx.note(f"mọi đơn vị cùng giá trị {fmt(x)} → " + ("điểm tối đa" if self.equal_gets_max else "0 điểm"))
+            return mx if self.equal_gets_max else ZERO
+        if self.lower_is_better:
+            ctx.note(f"({fmt(hi)} − {fmt(x)}) / ({fmt(hi)} − {fmt(lo)}) × {fmt(mx)}")
+            return (hi - x) / (hi - lo) * mx
+        ctx.note(f"({fmt(x)} − {fmt(lo)}) / ({fmt(hi)} − {fmt(lo)}) × {fmt(mx)}")
+        return (x - lo) / (hi - lo) * mx
+
+
+def _signed(name: str, x: object) -> Decimal:
+    if not isinstance(x, Decimal):
+        raise Invalid(f"'{name}' phải là số")
+    return x
+
+
+@dataclass(frozen=True, slots=True)
+class Manual(Scoring):
+    """No formula: the score is entered (self-claimed or appraised)."""
+
+    method: ClassVar[str] = "manual"
+    needs_max: ClassVar[bool] = False
+
+    def names(self) -> set[str]:
+        return set()
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        x = v.get(SCORE_FIELD)
+        if x is None:
+            raise Missing([SCORE_FIELD])
+        x = _signed(SCORE_FIELD, x)
+        ctx.note(f"điểm nhập {fmt(x)}")
+        return x
+
+
+@dataclass(frozen=True, slots=True)
+class Expression(Scoring):
+    """A whitelisted formula over the inputs and `max_points`."""
+
+    method: ClassVar[str] = "expression"
+    formula: Formula
+
+    def names(self) -> set[str]:
+        return set(self.formula.names) - {"max_points"}
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        env = dict(v)
+        env["max_points"] = mx
+        for name in self.formula.names:
+            x = env.get(name)
+            if isinstance(x, Decimal) and x < ZERO:
+                raise Invalid(f"'{name}' không được âm ({fmt(x)})")
+        try:
+            value = self.formula.evaluate(env)
+        except MissingName as exc:
+            raise Missing([exc.name]) from exc
+        except ZeroDivisionError:
+            ctx.warn(f"Công thức chia cho 0: {self.formula.text} (chấm 0 điểm)")
+            ctx.note(f"{self.formula.text}: chia cho 0")
+            return ZERO
+        ctx.note(f"{self.formula.text} → {fmt(round_half_up(value, ctx.precision + 2))}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Reference(Scoring):
+    """Collected, not scored."""
+
+    method: ClassVar[str] = "reference"
+    needs_max: ClassVar[bool] = False
+
+    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+        return ZERO
+
+
+# --- building methods from the framework file ---------------------------------------------
+
+
+class Params:
+    """The `scoring:` mapping of one item, read with every problem recorded, never raised."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        *,
+        file: str,
+        path: str,
+        inputs: Mapping[str, Field],
+        problems: list[Problem],
+    ) -> None:
+        self.data, self.file, self.path = data, file, path
+        self.inputs, self.problems = inputs, problems
+        self.used: set[str] = {"method"}
+
+    def problem(self, key: str, message: str) -> None:
+        """Record a problem at `path.key`."""
+        self.problems.append(Problem(self.file, f"{self.path}.{key}" if key else self.path, message))
+
+    def reporter(self, key: str) -> Callable[[str], None]:
+        """A function recording a problem at `path.key` (for nested parameters)."""
+
+        def report(message: str) -> None:
+            self.problem(key, message)
+
+        return report
+
+    def get(self, key: str) -> Any:
+        """A raw parameter (None if absent), marked as used."""
+        self.used.add(key)
+        return self.data.get(key)
+
+    def input(self, key: str, *, types: tuple[InputType, ...] | None = None, required: bool = True) -> str | None:
+        """A parameter naming a declared input, optionally of given types."""
+        name = self.get(key)
+        if name is None:
+            if required:
+                self.problem(key, "thiếu tham số bắt buộc")
+            return None
+        name = str(name)
+        declared = self.inputs.get(name)
+        if declared is None:
+            self.problem(key, f"trường '{name}' chưa được khai báo trong inputs")
+        elif types and declared.type not in types:
+            wanted = ", ".join(t.value for t in types)
+            self.problem(key, f"trường '{name}' có kiểu {declared.type.value}, cần: {wanted}")
+        return name
+
+    def points(self, key: str, *, required: bool = False) -> Points | None:
+        """A points parameter: a number, or a formula over max_points."""
+        raw = self.get(key)
+        if raw is None:
+            if required:
+                self.problem(key, "thiếu tham số bắt buộc")
+            return None
+        return points_from(raw, lambda msg: self.problem(key, msg))
+
+    def threshold(self, key: str, is_ratio: bool, *, required: bool = True) -> Decimal | None:
+        """A threshold: a percent string for ratios ("90%"), a plain number for quantities."""
+        raw = self.get(key)
+        if raw is None:
+            if required:
+                self.problem(key, "thiếu tham số bắt buộc")
+            return None
+        return threshold_from(raw, is_ratio, lambda msg: self.problem(key, msg))
+
+    def measure(self) -> Measure | None:
+        """The measure: `numerator` and `denominator`, or `value`."""
+        num, den, val = self.get("numerator"), self.get("denominator"), self.get("value")
+        on_zero = self.get("on_zero")
+        if on_zero not in (None, "zero", "max"):
+            self.problem("on_zero", "chỉ nhận 'zero' hoặc 'max'")
+        numeric = (InputType.NUMBER, InputType.COUNT, InputType.PERCENT)
+        if val is not None:
+            if num is not None or den is not None:
+                self.problem("value", "dùng 'value' hoặc 'numerator'/'denominator', không cả hai")
+            name = self.input("value", types=numeric)
+            declared = self.inputs.get(name or "")
+            is_ratio = declared is not None and declared.type is InputType.PERCENT
+            return Measure(None, None, name, is_ratio, on_zero == "max") if name else None
+        if num is None and den is None:
+            self.problem("", "cần 'numerator' và 'denominator', hoặc 'value'")
+            return None
+        a = self.input("numerator", types=numeric)
+        b = self.input("denominator", types=numeric)
+        if a is None or b is None:
+            return None
+        return Measure(a, b, None, True, on_zero == "max")
+
+    def finish(self) -> None:
+        """Report parameters that no method reads."""
+        for key in self.data:
+            if key not in self.used:
+                self.problem(str(key), f"tham số không được phương pháp '{self.data.get('method')}' dùng")
+
+
+def points_from(raw: object, problem: Callable[[str], None]) -> Points | None:
+    """Points from a YAML value: a number, a decimal-comma string, or a formula."""
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        return Points(to_decimal(raw))
+    text = str(raw).strip()
+    try:
+        return Points(to_decimal(text))
+    except NumberError:
+        pass
+    try:
+        formula = compile_formula(text)
+    except FormulaError as exc:
+        problem(str(exc))
+        return None
+    unknown = formula.names - {"max_points"}
+    if unknown:
+        problem(f"điểm chỉ được dùng max_points, không dùng: {', '.join(sorted(unknown))}")
+        return None
+    return Points(None, formula)
+
+
+def threshold_from(raw: object, is_ratio: bool, problem: Callable[[str], None]) -> Decimal | None:
+    """A ratio threshold must be a percent string ("0,5%"); a quantity one a plain number."""
+    text = str(raw).strip()
+    if is_ratio:
+        if not text.endswith("%"):
+            problem(f'ngưỡng tỷ lệ phải viết dạng phần trăm, ví dụ "{text}%"')
+            return None
+        try:
+            return parse_percent(text) / 100
+        except NumberError as exc:
+            problem(str(exc))
+            return None
+    if text.endswith("%"):
+        problem("ngưỡng này so với một số lượng, không phải tỷ lệ: bỏ dấu %")
+        return None
+    try:
+        return to_decimal(raw)
+    except NumberError as exc:
+        problem(str(exc))
+        return None
+
+
+def _yes_no(p: Params) -> Scoring | None:
+    name = p.input("input", types=(InputType.YES_NO,))
+    points = p.points("points_yes")
+    return YesNo(name, points) if name else None
+
+
+def _choice(p: Params) -> Scoring | None:
+    name = p.input("input", types=(InputType.CHOICE,))
+    raw = p.get("points")
+    if not isinstance(raw, Mapping) or not raw:
+        p.problem("points", "cần bảng điểm cho từng lựa chọn, ví dụ {chu_tich: max_points, khac: 0}")
+        return None
+    declared = p.inputs.get(name or "")
+    options = declared.options if declared else {}
+    table: dict[str, Points] = {}
+    for key, value in raw.items():
+        if options and str(key) not in options:
+            p.problem(f"points.{key}", f"'{key}' không phải là lựa chọn của '{name}'")
+        pts = points_from(value, p.reporter(f"points.{key}"))
+        if pts is not None:
+            table[str(key)] = pts
+    for option in options:
+        if option not in table:
+            p.problem("points", f"chưa cho điểm lựa chọn '{option}'")
+    return Choice(name, table, dict(options)) if name else None
+
+
+def _ratio_family(p: Params) -> Scoring | None:
+    method = p.data.get("method")
+    measure = p.measure()
+    is_ratio = measure.is_ratio if measure else True
+    if method == "ratio":
+        if measure and not measure.is_ratio:
+            p.problem("value", "phương pháp ratio cần một tỷ lệ (trường kiểu percent, hoặc tử số/mẫu số)")
+        return Ratio(measure) if measure else None
+    if method == "ratio_target":
+        target = p.threshold("target", is_ratio)
+        if target is not None and target <= ZERO:
+            p.problem("target", "ngưỡng phải lớn hơn 0")
+            target = None
+        return RatioTarget(measure, target) if measure and target is not None else None
+    if method == "gated_ratio":
+        full, floor = p.threshold("full", is_ratio), p.threshold("floor", is_ratio)
+        if full is not None and floor is not None and not ZERO <= floor <= full:
+            p.problem("floor", "ngưỡng dưới phải nằm giữa 0 và ngưỡng đủ điểm")
+            return None
+        if full is not None and full <= ZERO:
+            p.problem("full", "ngưỡng phải lớn hơn 0")
+            return None
+        ok = measure and full is not None and floor is not None
+        return GatedRatio(measure, full, floor) if ok else None  # type: ignore[arg-type]
+    threshold = p.threshold("threshold", is_ratio, required=False)
+    if measure is None:
+        return None
+    return AllOrNothing(measure, ONE if threshold is None else threshold)
+
+
+def _tiers(p: Params) -> Scoring | None:
+    measure = p.measure()
+    is_ratio = measure.is_ratio if measure else True
+    raw = p.get("tiers")
+    if not isinstance(raw, list) or not raw:
+        p.problem("tiers", "cần danh sách các mức {min, points}")
+        return None
+    tiers: list[tuple[Decimal, Points]] = []
+    for i, tier in enumerate(raw):
+        where = f"tiers[{i}]"
+        if not isinstance(tier, Mapping) or set(tier) != {"min", "points"}:
+            p.problem(where, "mỗi mức cần đúng hai khóa: min, points")
+            continue
+        minimum = threshold_from(tier["min"], is_ratio, p.reporter(f"{where}.min"))
+        pts = points_from(tier["points"], p.reporter(f"{where}.points"))
+        if minimum is not None and pts is not None:
+            tiers.append((minimum, pts))
+    if any(a[0] <= b[0] for a, b in itertools.pairwise(tiers)):
+        p.problem("tiers", "các mức phải xếp từ cao xuống thấp")
+    otherwise = p.points("otherwise") or Points(ZERO)
+    if measure is None or len(tiers) != len(raw):
+        return None
+    return Tiers(measure, tuple(tiers), otherwise)
+
+
+def _per_item(p: Params) -> Scoring | None:
+    name = p.input("count", types=(InputType.COUNT, InputType.NUMBER))
+    each = p.points("points_each", required=True)
+    cap = p.points("cap")
+    return PerItem(name, each, cap) if name and each else None
+
+
+def _deduction(p: Params) -> Scoring | None:
+    name = p.input("missing", types=(InputType.COUNT, InputType.NUMBER))
+    each = p.points("points_each") or Points(ONE)
+    return Deduction(name, each) if name else None
+
+
+def _relative(p: Params) -> Scoring | None:
+    name = p.input("value", types=(InputType.NUMBER, InputType.COUNT, InputType.PERCENT))
+    direction = p.get("direction") or "higher"
+    when_equal = p.get("when_equal") or "max"
+    if direction not in ("higher", "lower"):
+        p.problem("direction", "chỉ nhận 'higher' hoặc 'lower'")
+    if when_equal not in ("max", "zero"):
+        p.problem("when_equal", "chỉ nhận 'max' hoặc 'zero'")
+    return Relative(name, direction == "lower", when_equal == "max") if name else None
+
+
+def _expression(p: Params) -> Scoring | None:
+    raw = p.get("formula")
+    if raw is None:
+        p.problem("formula", "thiếu công thức")
+        return None
+    try:
+        formula = compile_formula(str(raw))
+    except FormulaError as exc:
+        p.problem("formula", str(exc))
+        return None
+    for name in sorted(formula.names - {"max_points"} - set(p.inputs)):
+        p.problem("formula", f"công thức dùng '{name}' chưa được khai báo trong inputs")
+    return Expression(formula)
+
+
+def _split(p: Params) -> Scoring | None:
+    raw = p.get("parts")
+    if not isinstance(raw, list) or len(raw) < 2:
+        p.problem("parts", "cần ít nhất hai phần, mỗi phần có name, max, scoring")
+        return None
+    parts: list[Part] = []
+    for i, part in enumerate(raw):
+        where = f"{p.path}.parts[{i}]"
+        if not isinstance(part, Mapping) or set(part) - {"name", "max", "scoring"} or "scoring" not in part:
+            p.problems.append(Problem(p.file, where, "mỗi phần cần name, max, scoring"))
+            continue
+        try:
+            part_max = to_decimal(part.get("max"))
+        except NumberError:
+            p.problems.append(Problem(p.file, f"{where}.max", "điểm tối đa của phần phải là số"))
+            continue
+        scoring = build_scoring(
+            part["scoring"], file=p.file, path=f"{where}.scoring", inputs=p.inputs, problems=p.problems
+        )
+        if scoring is not None:
+            if scoring.method in ("split", "relative", "manual", "reference"):
+                p.problems.append(Problem(p.file, f"{where}.scoring", f"một phần không dùng được '{scoring.method}'"))
+                continue
+            parts.append(Part(str(part.get("name") or f"Phần {i + 1}"), part_max, scoring))
+    if len(parts) != len(raw):
+        return None
+    return Split(tuple(parts))
+
+
+def _no_params(cls: type[Scoring]) -> Callable[[Params], Scoring | None]:
+    return lambda p: cls()
+
+
+BUILDERS: dict[str, Callable[[Params], Scoring | None]] = {
+    "yes_no": _yes_no,
+    "choice": _choice,
+    "ratio": _ratio_family,
+    "ratio_target": _ratio_family,
+    "gated_ratio": _ratio_family,
+    "all_or_nothing": _ratio_family,
+    "tiers": _tiers,
+    "per_item": _per_item,
+    "split": _split,
+    "deduction": _deduction,
+    "relative": _relative,
+    "manual": _no_params(Manual),
+    "expression": _expression,
+    "reference": _no_params(Reference),
+}
+
+DESCRIPTIONS: dict[str, str] = {
+    "yes_no": "Có/Đã ban hành: điểm tối đa; chưa: 0 điểm",
+    "choice": "Điểm theo lựa chọn",
+    "ratio": "Điểm = Tỷ lệ × Điểm tối đa",
+    "ratio_target": "Đạt ngưỡng: điểm tối đa; chưa đạt: Tỷ lệ / ngưỡng × Điểm tối đa",
+    "gated_ratio": "Đạt ngưỡng: điểm tối đa; trong khoảng: Tỷ lệ / ngưỡng × Điểm tối đa; dưới mức sàn: 0",
+    "all_or_nothing": "Đạt 100 %: điểm tối đa; chưa đạt: 0 điểm",
+    "tiers": "Điểm theo mức",
+    "per_item": "Điểm theo số lượng, có mức tối đa",
+    "split": "Cộng điểm các phần",
+    "deduction": "Điểm tối đa trừ điểm mỗi mục còn thiếu",
+    "relative": "So sánh với các đơn vị: (x − min)/(max − min) × Điểm tối đa",
+    "manual": "Chấm điểm trực tiếp",
+    "expression": "Theo công thức",
+    "reference": "Chỉ thu thập, không chấm điểm",
+}
+
+
+def ratio_inputs(scoring: Scoring) -> bool:
+    """Whether the method reads a numerator/denominator (and so accepts a declared `ratio`)."""
+    if isinstance(scoring, Split):
+        return any(ratio_inputs(part.scoring) for part in scoring.parts)
+    measure = getattr(scoring, "measure", None)
+    return isinstance(measure, Measure) and measure.numerator is not None
+
+
+def build_scoring(
+    data: object, *, file: str, path: str, inputs: Mapping[str, Field], problems: list[Problem]
+) -> Scoring | None:
+    """Build a method from its `scoring:` mapping, recording every problem found."""
+    if not isinstance(data, Mapping):
+        problems.append(Problem(file, path, "cần một bảng có khóa 'method'"))
+        return None
+    method = data.get("method")
+    builder = BUILDERS.get(str(method))
+    if builder is None:
+        known = ", ".join(BUILDERS)
+        problems.append(Problem(file, f"{path}.method", f"phương pháp '{method}' không tồn tại (có: {known})"))
+        return None
+    params = Params(data, file=file, path=path, inputs=inputs, problems=problems)
+    scoring = builder(params)
+    params.finish()
+    return scoring

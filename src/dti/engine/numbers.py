@@ -1,0 +1,141 @@
+"""Decimal numbers the Vietnamese way: parsing, half-up rounding and display.
+
+Every figure the engine produces is a `Decimal`; floats never enter a computation. Text is
+read with the Vietnamese convention (dot for thousands, comma for decimals) where that is
+unambiguous, and refused where it could be read two ways.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 12)}
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_PLAIN = re.compile(r"[+-]?\d+")
+_GROUPED_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+_GROUPED_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+")
+
+
+class NumberError(ValueError):
+    """A text that is not a number, or not one unambiguously; the message is Vietnamese."""
+
+
+def quantum(places: int) -> Decimal:
+    """The smallest step at `places` decimals (0.01 for 2)."""
+    return _QUANTA.get(places) or Decimal(1).scaleb(-places)
+
+
+def round_half_up(value: Decimal, places: int) -> Decimal:
+    """Round half away from zero at `places` decimals, as Excel's ROUND does."""
+    return value.quantize(quantum(places), rounding=ROUND_HALF_UP)
+
+
+def to_decimal(value: object) -> Decimal:
+    """A Decimal from a YAML/JSON/spreadsheet value (int, float, Decimal or text)."""
+    if isinstance(value, bool):
+        raise NumberError(f"'{value}' không phải là số")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # A spreadsheet or YAML float: its shortest repr is what the person typed.
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        return parse_number(value)
+    raise NumberError(f"'{value}' không phải là số")
+
+
+def parse_number(text: str) -> Decimal:
+    """Read a number typed by a person: "37,9", "37.9", "1.234.567", "1.234,5", "130 075".
+
+    Refuses text that could be read two ways ("108,649", "130.075") with a message that says
+    so, and anything that is not a number.
+    """
+    raw = unicodedata.normalize("NFC", str(text)).strip()
+    s = _SPACES.sub("", raw)
+    if not s:
+        raise NumberError("ô trống, cần một số")
+    if _PLAIN.fullmatch(s):
+        return Decimal(s)
+    has_dot, has_comma = "." in s, "," in s
+    if has_dot and has_comma:
+        # Both separators: the last one is the decimal mark, the other groups thousands.
+        dec, grp = (",", ".") if s.rfind(",") > s.rfind(".") else (".", ",")
+        head, _, tail = s.rpartition(dec)
+        if re.fullmatch(r"[+-]?[1-9]\d{0,2}(" + re.escape(grp) + r"\d{3})+", head) and tail.isdigit():
+            return _decimal(head.replace(grp, "") + "." + tail, raw)
+        raise NumberError(f"'{raw}' không phải là số hợp lệ")
+    sep = "." if has_dot else ","
+    if s.count(sep) > 1:
+        pattern = _GROUPED_DOT if sep == "." else _GROUPED_COMMA
+        if pattern.fullmatch(s):
+            return _decimal(s.replace(sep, ""), raw)
+        raise NumberError(f"'{raw}' không phải là số hợp lệ")
+    head, _, tail = s.partition(sep)
+    if not (re.fullmatch(r"[+-]?\d*", head) and tail.isdigit()):
+        raise NumberError(f"'{raw}' không phải là số hợp lệ")
+    if len(tail) == 3 and re.fullmatch(r"[+-]?[1-9]\d{0,2}", head):
+        grouped = head + tail
+        decimal = head + "." + tail
+        raise NumberError(
+            f"'{raw}' có thể hiểu hai cách ({_plain(grouped)} hoặc {decimal.replace('.', ',')}): "
+            f"hãy viết {_plain(grouped)} nếu là số nguyên, hoặc thêm chữ số thập phân"
+        )
+    return _decimal(head + "." + tail, raw)
+
+
+def parse_percent(text: str) -> Decimal:
+    """A percentage as typed ("81,18" or "81,18%"), returned as the percent number (81.18)."""
+    s = str(text).strip()
+    if s.endswith("%"):
+        s = s[:-1]
+    return parse_number(s)
+
+
+def _plain(digits: str) -> str:
+    return digits.lstrip("+")
+
+
+def _decimal(s: str, raw: str) -> Decimal:
+    try:
+        return Decimal(s)
+    except InvalidOperation as exc:  # pragma: no cover - patterns above guarantee digits
+        raise NumberError(f"'{raw}' không phải là số hợp lệ") from exc
+
+
+def fmt(value: Decimal | None, places: int | None = None, *, group: bool = True) -> str:
+    """Vietnamese display: "1.234,56"; trailing zeros dropped unless `places` is given.
+
+    Published DTI tables drop trailing zeros ("37,9", "60"); reports pass `places` to show a
+    fixed number of decimals.
+    """
+    if value is None:
+        return ""
+    if places is not None:
+        value = round_half_up(value, places)
+        text = f"{value:,.{places}f}" if group else f"{value:.{places}f}"
+    else:
+        normal = value.normalize()
+        exp = normal.as_tuple().exponent
+        decimals = -exp if isinstance(exp, int) and exp < 0 else 0
+        text = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def fmt_percent(ratio: Decimal, places: int = 2) -> str:
+    """A ratio (0.8118) shown as a Vietnamese percentage ("81,18 %")."""
+    return f"{fmt(round_half_up(ratio * HUNDRED, places))} %"
+
+
+def plain(value: Decimal | None) -> str:
+    """Machine display for CSV and JSON: a dot, no grouping, no exponent."""
+    if value is None:
+        return ""
+    return f"{value:f}"

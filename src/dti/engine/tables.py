@@ -1,0 +1,214 @@
+"""Reading spreadsheet-like files (CSV, XLSX) into rows that remember where each cell was.
+
+Every failure becomes an InputError naming the file and the place (sheet, row, column), so
+the person can find the cell; nothing here raises a bare exception at them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dti.engine.errors import InputError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+HEADER_ALIASES = {
+    "đơn vị": "unit",
+    "tên đơn vị": "unit",
+    "nhóm": "group",
+    "nhóm xếp hạng": "group",
+    "loại đơn vị": "type",
+    "mã": "code",
+    "trường": "field",
+    "giá trị": "value",
+    "tổng điểm": "total",
+    "tổng": "total",
+    "tỷ lệ": "percent",
+    "tỷ lệ (%)": "percent",
+    "xếp hạng": "rank",
+    "hạng": "rank",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A cell's value (text from CSV, typed from XLSX) and where it is."""
+
+    value: object
+    place: str  # "dòng 5, cột C (value)"
+
+    @property
+    def blank(self) -> bool:
+        """Whether the cell holds nothing."""
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One non-blank data row: its number in the file and its cells by header key."""
+
+    number: int
+    cells: dict[str, Cell]
+
+    def get(self, key: str) -> Cell | None:
+        """The cell under header `key`, or None if there is no such column or it is blank."""
+        cell = self.cells.get(key)
+        return None if cell is None or cell.blank else cell
+
+    def text(self, key: str) -> str:
+        """The cell under `key` as stripped NFC text ("" when blank)."""
+        cell = self.get(key)
+        if cell is None:
+            return ""
+        value = cell.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return unicodedata.normalize("NFC", str(value)).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A file's header keys (in order) and its data rows."""
+
+    file: str
+    headers: list[str]
+    rows: list[Row]
+    places: dict[str, str]  # header key -> "dòng 1, cột C" of its header cell
+
+
+def normalize_header(text: object) -> str:
+    """A header cell as a key: NFC, trimmed, Vietnamese names mapped to the English keys."""
+    key = unicodedata.normalize("NFC", str(text or "")).strip()
+    return HEADER_ALIASES.get(key.lower(), key)
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column name of a 0-based index (0 → A, 27 → AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
+    """Read a CSV or XLSX file (first sheet unless `sheet` is named) into a Table."""
+    file = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise InputError(file, "", "không tìm thấy tệp")
+    if p.is_dir():
+        raise InputError(file, "", "đây là một thư mục, không phải tệp")
+    if p.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(file, "", f"tệp lớn hơn {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        if sheet:
+            raise InputError(file, "", "tệp CSV không có trang tính")
+        raw_rows = list(_csv_rows(p))
+        where = ""
+    elif suffix in (".xlsx", ".xlsm"):
+        raw_rows, where = _xlsx_rows(p, sheet)
+    else:
+        raise InputError(file, "", f"không đọc được tệp '{p.suffix or p.name}': cần .csv hoặc .xlsx")
+    return _table(file, raw_rows, where)
+
+
+def _csv_rows(p: Path) -> Iterator[list[object]]:
+    data = p.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(p), "", "tệp CSV không phải mã UTF-8: hãy lưu lại với mã hóa UTF-8") from exc
+    if "\x00" in text:
+        raise InputError(str(p), "", "tệp không phải là văn bản CSV")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
+    try:
+        yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    except csv.Error as exc:
+        raise InputError(str(p), "", f"tệp CSV hỏng ({exc})") from exc
+
+
+def _xlsx_rows(p: Path, sheet: str | None) -> tuple[list[list[object]], str]:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(str(p), "", "không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)") from exc
+    try:
+        if sheet is not None:
+            if sheet not in workbook.sheetnames:
+                names = ", ".join(workbook.sheetnames)
+                raise InputError(str(p), "", f"không có trang tính '{sheet}' (có: {names})")
+            ws: Any = workbook[sheet]
+        else:
+            ws = workbook.worksheets[0]
+        if not hasattr(ws, "iter_rows"):
+            raise InputError(str(p), "", f"trang '{ws.title}' là biểu đồ, không có dữ liệu")
+        rows: list[list[object]] = [list(r) for r in ws.iter_rows(values_only=True)]
+        return rows, f"trang '{ws.title}', "
+    finally:
+        workbook.close()
+
+
+def _table(file: str, raw_rows: list[list[object]], where: str) -> Table:
+    rows_iter = iter(enumerate(raw_rows, start=1))
+    header_row: list[object] | None = None
+    header_number = 0
+    for number, raw in rows_iter:
+        if any(not _blank(v) for v in raw):
+            header_row, header_number = raw, number
+            break
+    if header_row is None:
+        raise InputError(file, where.rstrip(", "), "tệp không có dữ liệu (không có dòng tiêu đề)")
+    headers = [normalize_header(h) for h in header_row]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        if not h:
+            continue
+        if h in seen:
+            raise InputError(
+                file,
+                f"{where}dòng {header_number}, cột {column_letter(i)}",
+                f"cột '{h}' trùng với cột {column_letter(seen[h])}",
+            )
+        seen[h] = i
+    rows: list[Row] = []
+    for number, raw in rows_iter:
+        if all(_blank(v) for v in raw):
+            continue
+        extra = [i for i in range(len(headers), len(raw)) if not _blank(raw[i])]
+        if extra:
+            raise InputError(
+                file, f"{where}dòng {number}, cột {column_letter(extra[0])}", "ô có dữ liệu nhưng không có tiêu đề cột"
+            )
+        cells = {
+            h: Cell(raw[i] if i < len(raw) else None, f"{where}dòng {number}, cột {column_letter(i)} ({h})")
+            for i, h in enumerate(headers)
+            if h
+        }
+        for i, h in enumerate(headers):
+            if not h and i < len(raw) and not _blank(raw[i]):
+                raise InputError(
+                    file, f"{where}dòng {number}, cột {column_letter(i)}", "ô có dữ liệu nhưng không có tiêu đề cột"
+                )
+        rows.append(Row(number, cells))
+    if not rows:
+        raise InputError(file, where.rstrip(", "), "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
+    places = {h: f"{where}dòng {header_number}, cột {column_letter(i)}" for i, h in enumerate(headers) if h}
+    return Table(file, [h for h in headers if h], rows, places)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
