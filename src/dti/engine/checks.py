@@ -187,10 +187,9 @@ def _rank_findings(framework: Framework, table: PublishedTable) -> list[Finding]
         if "rank" not in row.published:
             continue
         result = row_result(framework, row)
-        if policy.basis is RankBasis.PERCENT:
-            value = row.published.get("percent", result.percent)
-        else:
-            value = row.published.get("total", result.total)
+        complete = all(result.indices.get(i.code) is not None for i in framework.scored_indices)
+        computed = result.percent if policy.basis is RankBasis.PERCENT else result.total
+        value = row.published.get(policy.basis.value, computed if complete else None)
         key = round_half_up(value, policy.decimals) if value is not None else None
         groups.setdefault(row.group, []).append((row, key))
     out: list[Finding] = []

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 
 from dti.engine.errors import Problem
-from dti.engine.expression import Formula, FormulaError, MissingName, compile_formula
+from dti.engine.expression import MAX_POINTS, Formula, FormulaError, MissingName, NegativeValue, compile_formula
 from dti.engine.model import Field, InputType
 from dti.engine.numbers import (
     ONE,
@@ -24,6 +24,7 @@ from dti.engine.numbers import (
     fmt,
     fmt_percent,
     parse_percent,
+    quantum,
     round_half_up,
     to_decimal,
 )
@@ -48,10 +49,11 @@ class Invalid(Exception):
 class Context:
     """Per-evaluation state: precision, the trace being written (or None), warnings."""
 
-    __slots__ = ("precision", "trace", "warnings")
+    __slots__ = ("precision", "step", "trace", "warnings")
 
     def __init__(self, precision: int, explain: bool = False) -> None:
         self.precision = precision
+        self.step = quantum(precision)  # the smallest step of a score: 0.01 at precision 2
         self.trace: list[str] | None = [] if explain else None
         self.warnings: list[str] | None = None
 
@@ -76,13 +78,17 @@ class Points:
 
     constant: Decimal | None
     formula: Formula | None = None
+    _by_max: dict[Decimal | None, Decimal] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, max_points: Decimal | None) -> Decimal:
-        """The points for an item whose maximum is `max_points`."""
+        """The points for an item whose maximum is `max_points` (a formula is worked out once)."""
         if self.constant is not None:
             return self.constant
-        assert self.formula is not None
-        return self.formula.evaluate({"max_points": max_points})
+        value = self._by_max.get(max_points)
+        if value is None:
+            assert self.formula is not None
+            value = self._by_max[max_points] = self.formula.evaluate({}, max_points)
+        return value
 
 
 # --- measures: a ratio a/b, or one input's value ----------------------------------------
@@ -119,33 +125,39 @@ class Measure:
             return x
         assert self.numerator is not None and self.denominator is not None
         a, b = v.get(self.numerator), v.get(self.denominator)
+        if a.__class__ is Decimal and b.__class__ is Decimal and ZERO < b >= a >= ZERO and ctx.trace is None:
+            return a / b  # the common case: a valid ratio and nothing to explain
         if a is None and b is None and v.get(RATIO_FIELD) is not None:
             r = _nonneg(RATIO_FIELD, v[RATIO_FIELD])
-            ctx.note(f"tỷ lệ kê khai {fmt_percent(r)}")
+            if ctx.trace is not None:
+                ctx.note(f"tỷ lệ kê khai {fmt_percent(r)}")
             if r > ONE:
                 ctx.warn(f"Tỷ lệ kê khai {fmt_percent(r)} vượt 100 %: tính là 100 %")
                 r = ONE
             return r
-        missing = [n for n, x in ((self.numerator, a), (self.denominator, b)) if x is None]
-        if missing:
-            raise Missing(missing)
-        a, b = _nonneg(self.numerator, a), _nonneg(self.denominator, b)
+        if a is None or b is None:
+            raise Missing([n for n, x in ((self.numerator, a), (self.denominator, b)) if x is None])
+        if not (a.__class__ is Decimal and b.__class__ is Decimal and a >= ZERO and b >= ZERO):
+            a, b = _nonneg(self.numerator, a), _nonneg(self.denominator, b)
         if b == ZERO:
             ctx.warn(
                 f"Mẫu số {self.denominator} bằng 0: không tính được tỷ lệ "
                 + ("(chấm điểm tối đa)" if self.on_zero_max else "(chấm 0 điểm)")
             )
-            ctx.note(f"{fmt(a)} / 0: không tính được tỷ lệ")
+            if ctx.trace is not None:
+                ctx.note(f"{fmt(a)} / 0: không tính được tỷ lệ")
             return None
         if a > b:
             ctx.warn(
                 f"Tử số {self.numerator} ({fmt(a)}) lớn hơn mẫu số {self.denominator} "
                 f"({fmt(b)}): tỷ lệ được tính là 100 %"
             )
-            ctx.note(f"{fmt(a)} / {fmt(b)} > 100 % → 100 %")
+            if ctx.trace is not None:
+                ctx.note(f"{fmt(a)} / {fmt(b)} > 100 % → 100 %")
             return ONE
         ratio = a / b
-        ctx.note(f"{fmt(a)} / {fmt(b)} = {fmt_percent(ratio)}")
+        if ctx.trace is not None:
+            ctx.note(f"{fmt(a)} / {fmt(b)} = {fmt_percent(ratio)}")
         return ratio
 
     def zero_score(self, max_points: Decimal | None) -> Decimal:
@@ -198,9 +210,11 @@ class YesNo(Scoring):
         if x is True:
             points = self.points_yes.of(mx) if self.points_yes else mx
             assert points is not None
-            ctx.note("Có")
+            if ctx.trace is not None:
+                ctx.note("Có")
             return points
-        ctx.note("Không")
+        if ctx.trace is not None:
+            ctx.note("Không")
         return ZERO
 
 
@@ -223,7 +237,8 @@ class Choice(Scoring):
         if x not in self.points:
             raise Invalid(f"'{x}' không phải là một lựa chọn của '{self.input}'")
         points = self.points[str(x)].of(mx)
-        ctx.note(str(self.labels.get(str(x), x)))
+        if ctx.trace is not None:
+            ctx.note(str(self.labels.get(str(x), x)))
         return points
 
 
@@ -242,7 +257,8 @@ class Ratio(Scoring):
         m = self.measure.read(v, ctx)
         if m is None:
             return self.measure.zero_score(mx)
-        ctx.note(f"× {fmt(mx)}")
+        if ctx.trace is not None:
+            ctx.note(f"× {fmt(mx)}")
         return m * mx
 
 
@@ -262,11 +278,13 @@ class RatioTarget(Scoring):
         m = self.measure.read(v, ctx)
         if m is None:
             return self.measure.zero_score(mx)
-        t = self.measure.show(self.target)
         if m >= self.target:
-            ctx.note(f"{self.measure.show(m)} ≥ {t} → điểm tối đa")
+            if ctx.trace is not None:
+                ctx.note(f"{self.measure.show(m)} ≥ {self.measure.show(self.target)} → điểm tối đa")
             return mx
-        ctx.note(f"{self.measure.show(m)} < {t} → {self.measure.show(m)} / {t} × {fmt(mx)}")
+        if ctx.trace is not None:
+            shown, t = self.measure.show(m), self.measure.show(self.target)
+            ctx.note(f"{shown} < {t} → {shown} / {t} × {fmt(mx)}")
         return m / self.target * mx
 
 
@@ -287,15 +305,19 @@ class GatedRatio(Scoring):
         m = self.measure.read(v, ctx)
         if m is None:
             return self.measure.zero_score(mx)
-        shown, full = self.measure.show(m), self.measure.show(self.full)
         if m >= self.full:
-            ctx.note(f"{shown} ≥ {full} → điểm tối đa")
-            return mx
-        if m >= self.floor:
-            ctx.note(f"{self.measure.show(self.floor)} ≤ {shown} < {full} → {shown} / {full} × {fmt(mx)}")
-            return m / self.full * mx
-        ctx.note(f"{shown} < {self.measure.show(self.floor)}")
-        return ZERO
+            value, step = mx, "≥ {full} → điểm tối đa"
+        elif m >= self.floor:
+            value, step = m / self.full * mx, "{floor} ≤ {shown} < {full} → {shown} / {full} × {mx}"
+        else:
+            value, step = ZERO, "< {floor}"
+        if ctx.trace is not None:
+            shown = self.measure.show(m)
+            text = step.format(
+                shown=shown, full=self.measure.show(self.full), floor=self.measure.show(self.floor), mx=fmt(mx)
+            )
+            ctx.note(text if text.startswith(shown) else f"{shown} {text}")
+        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,12 +336,11 @@ class AllOrNothing(Scoring):
         m = self.measure.read(v, ctx)
         if m is None:
             return self.measure.zero_score(mx)
-        t = self.measure.show(self.threshold)
-        if m >= self.threshold:
-            ctx.note(f"đạt {t} → điểm tối đa")
-            return mx
-        ctx.note(f"chưa đạt {t}")
-        return ZERO
+        reached = m >= self.threshold
+        if ctx.trace is not None:
+            t = self.measure.show(self.threshold)
+            ctx.note(f"đạt {t} → điểm tối đa" if reached else f"chưa đạt {t}")
+        return mx if reached else ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,16 +359,14 @@ class Tiers(Scoring):
         m = self.measure.read(v, ctx)
         if m is None:
             return self.measure.zero_score(mx)
-        shown = self.measure.show(m)
         for minimum, points in self.tiers:
             if m >= minimum:
-                value = points.of(mx)
-                ctx.note(f"{shown} ≥ {self.measure.show(minimum)}")
-                return value
-        value = self.otherwise.of(mx)
-        lowest = self.tiers[-1][0]
-        ctx.note(f"{shown} < {self.measure.show(lowest)}")
-        return value
+                if ctx.trace is not None:
+                    ctx.note(f"{self.measure.show(m)} ≥ {self.measure.show(minimum)}")
+                return points.of(mx)
+        if ctx.trace is not None:
+            ctx.note(f"{self.measure.show(m)} < {self.measure.show(self.tiers[-1][0])}")
+        return self.otherwise.of(mx)
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,9 +390,11 @@ class PerItem(Scoring):
         cap = self.cap.of(mx) if self.cap else mx
         value = n * each
         if cap is not None and value > cap:
-            ctx.note(f"{fmt(n)} × {fmt(each)} = {fmt(value)}, tối đa {fmt(cap)}")
+            if ctx.trace is not None:
+                ctx.note(f"{fmt(n)} × {fmt(each)} = {fmt(value)}, tối đa {fmt(cap)}")
             return cap
-        ctx.note(f"{fmt(n)} × {fmt(each)}")
+        if ctx.trace is not None:
+            ctx.note(f"{fmt(n)} × {fmt(each)}")
         return value
 
 
@@ -401,7 +422,8 @@ class Split(Scoring):
         outer = ctx.trace
         missing: list[str] = []
         for part in self.parts:
-            ctx.trace = [] if outer is not None else None
+            if outer is not None:
+                ctx.trace = []
             try:
                 raw = part.scoring.evaluate(v, part.max, ctx)
             except Missing as exc:
@@ -409,13 +431,18 @@ class Split(Scoring):
                 continue
             finally:
                 steps, ctx.trace = ctx.trace, outer
-            points = round_half_up(min(max(raw, ZERO), part.max), ctx.precision)
+            if raw < ZERO:
+                raw = ZERO
+            elif raw > part.max:
+                raw = part.max
+            points = raw.quantize(ctx.step, ROUND_HALF_UP)
             total += points
             if outer is not None and steps is not None:
-                outer.append(f"{part.name}: {' '.join(steps)} = {fmt(points)} điểm")
+                outer.append(f"{part.name}: {', '.join(steps)} = {fmt(points)} điểm")
         if missing:
             raise Missing(missing)
-        ctx.note("cộng các phần")
+        if outer is not None:
+            ctx.note("cộng các phần")
         return total
 
 
@@ -437,7 +464,8 @@ class Deduction(Scoring):
             raise Missing([self.missing])
         n = _nonneg(self.missing, n)
         each = self.points_each.of(mx)
-        ctx.note(f"{fmt(mx)} − {fmt(n)} × {fmt(each)}")
+        if ctx.trace is not None:
+            ctx.note(f"{fmt(mx)} − {fmt(n)} × {fmt(each)}")
         return mx - n * each
 
 
@@ -465,12 +493,15 @@ class Relative(Scoring):
     def evaluate_relative(self, x: Decimal, lo: Decimal, hi: Decimal, mx: Decimal, ctx: Context) -> Decimal:
         """Points for value `x` given the campaign's lowest and highest values."""
         if hi == lo:
-            ctx.note(f"mọi đơn vị cùng giá trị {fmt(x)} → " + ("điểm tối đa" if self.equal_gets_max else "0 điểm"))
+            if ctx.trace is not None:
+                ctx.note(f"mọi đơn vị cùng giá trị {fmt(x)} → " + ("điểm tối đa" if self.equal_gets_max else "0 điểm"))
             return mx if self.equal_gets_max else ZERO
         if self.lower_is_better:
-            ctx.note(f"({fmt(hi)} − {fmt(x)}) / ({fmt(hi)} − {fmt(lo)}) × {fmt(mx)}")
+            if ctx.trace is not None:
+                ctx.note(f"({fmt(hi)} − {fmt(x)}) / ({fmt(hi)} − {fmt(lo)}) × {fmt(mx)}")
             return (hi - x) / (hi - lo) * mx
-        ctx.note(f"({fmt(x)} − {fmt(lo)}) / ({fmt(hi)} − {fmt(lo)}) × {fmt(mx)}")
+        if ctx.trace is not None:
+            ctx.note(f"({fmt(x)} − {fmt(lo)}) / ({fmt(hi)} − {fmt(lo)}) × {fmt(mx)}")
         return (x - lo) / (hi - lo) * mx
 
 
@@ -495,7 +526,8 @@ class Manual(Scoring):
         if x is None:
             raise Missing([SCORE_FIELD])
         x = _signed(SCORE_FIELD, x)
-        ctx.note(f"điểm nhập {fmt(x)}")
+        if ctx.trace is not None:
+            ctx.note(f"điểm nhập {fmt(x)}")
         return x
 
 
@@ -507,24 +539,22 @@ class Expression(Scoring):
     formula: Formula
 
     def names(self) -> set[str]:
-        return set(self.formula.names) - {"max_points"}
+        return set(self.formula.names) - {MAX_POINTS}
 
     def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        env = dict(v)
-        env["max_points"] = mx
-        for name in self.formula.names:
-            x = env.get(name)
-            if isinstance(x, Decimal) and x < ZERO:
-                raise Invalid(f"'{name}' không được âm ({fmt(x)})")
         try:
-            value = self.formula.evaluate(env)
+            value = self.formula.evaluate(v, mx)
         except MissingName as exc:
             raise Missing([exc.name]) from exc
+        except NegativeValue as exc:
+            raise Invalid(f"'{exc.name}' không được âm ({fmt(exc.value)})") from exc
         except ZeroDivisionError:
             ctx.warn(f"Công thức chia cho 0: {self.formula.text} (chấm 0 điểm)")
-            ctx.note(f"{self.formula.text}: chia cho 0")
+            if ctx.trace is not None:
+                ctx.note(f"{self.formula.text}: chia cho 0")
             return ZERO
-        ctx.note(f"{self.formula.text} → {fmt(round_half_up(value, ctx.precision + 2))}")
+        if ctx.trace is not None:
+            ctx.note(f"{self.formula.text} → {fmt(round_half_up(value, ctx.precision + 2))}")
         return value
 
 
@@ -653,7 +683,7 @@ def points_from(raw: object, problem: Callable[[str], None]) -> Points | None:
     except FormulaError as exc:
         problem(str(exc))
         return None
-    unknown = formula.names - {"max_points"}
+    unknown = formula.names - {MAX_POINTS}
     if unknown:
         problem(f"điểm chỉ được dùng max_points, không dùng: {', '.join(sorted(unknown))}")
         return None
@@ -798,7 +828,7 @@ def _expression(p: Params) -> Scoring | None:
     except FormulaError as exc:
         p.problem("formula", str(exc))
         return None
-    for name in sorted(formula.names - {"max_points"} - set(p.inputs)):
+    for name in sorted(formula.names - {MAX_POINTS} - set(p.inputs)):
         p.problem("formula", f"công thức dùng '{name}' chưa được khai báo trong inputs")
     return Expression(formula)
 
