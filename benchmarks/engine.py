@@ -114,7 +114,7 @@ def build_framework() -> Framework:
 
 
 def build_units(framework: Framework, count: int, seed: int = 2025) -> list[UnitInputs]:
-    """`count` units with random but plausible inputs (some zero denominators, a > b)."""
+    """`count` units with random but plausible inputs (0,5 % zero denominators, 0,5 % a > b)."""
     rng = random.Random(seed)
     units = []
     for u in range(count):
@@ -124,9 +124,10 @@ def build_units(framework: Framework, count: int, seed: int = 2025) -> list[Unit
             v: dict[str, object] = {}
             names = {f.name for f in item.inputs}
             if "a" in names:
-                b = rng.randint(0, 200)
-                v["a"] = Decimal(rng.randint(0, b + 5))
-                v["b"] = Decimal(b)
+                # As in real submissions: mostly a ≤ b, a few zero denominators and a > b errors.
+                b = 0 if rng.random() < 0.005 else rng.randint(1, 200)
+                a = b + rng.randint(1, 5) if rng.random() < 0.005 else rng.randint(0, b)
+                v["a"], v["b"] = Decimal(a), Decimal(b)
             if "x" in names:
                 v["x"] = rng.random() < 0.7
             if "c" in names:

@@ -141,9 +141,10 @@ def cmd_validate(args: argparse.Namespace, out: IO[str]) -> int:
         return 1
     indicators = [i for i in fw.indicators if not i.reference_only]
     total = fmt(fw.max) if fw.max is not None else "chưa rõ"
+    reference = len(fw.indices) - len(fw.scored_indices)
+    indices = f"{len(fw.indices)} chỉ số chính" + (f" ({reference} chỉ để tham khảo)" if reference else "")
     out.write(
-        f"{fw.code}: hợp lệ — {fw.name}; {len(fw.scored_indices)} chỉ số chính, "
-        f"{len(indicators)} chỉ số thành phần, tổng điểm tối đa {total}\n"
+        f"{fw.code}: hợp lệ — {fw.name}; {indices}, {len(indicators)} chỉ số thành phần, tổng điểm tối đa {total}\n"
     )
     return 0
 
@@ -290,7 +291,8 @@ def _score_text(fw: Framework, r: UnitResult, explain: bool) -> str:
             diff: Cell = None
             if s.claimed is not None and s.score is not None and s.claimed != s.score:
                 diff = s.claimed - s.score
-                notes.insert(0, "tự chấm cao hơn công thức" if diff > 0 else "tự chấm thấp hơn công thức")
+                if s.status is Status.OK:
+                    notes.insert(0, "tự chấm cao hơn công thức" if diff > 0 else "tự chấm thấp hơn công thức")
             row: list[Cell] = [item.code, _short(item.name), item.max, s.score]
             if claims:
                 row += [s.claimed, diff]

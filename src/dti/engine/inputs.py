@@ -162,10 +162,8 @@ class _Builder:
             else:
                 field = item.input(name)
                 if field is None:
-                    known = ", ".join(f.name for f in item.inputs if not f.source) or "không có"
+                    known = ", ".join(f.name for f in item.inputs) or "không có"
                     raise ValueError(f"chỉ số {code} không có trường '{name}' (có: {known})")
-                if field.source:
-                    raise ValueError(f"trường '{name}' lấy từ thông tin chung '{field.source}', không nhập ở đây")
                 value = parse_value(field, raw)
                 if value is not None:
                     unit.values.setdefault(code, {})[name] = value
@@ -317,7 +315,7 @@ def template_rows(framework: Framework) -> list[dict[str, object]]:
         base = {"code": item.code, "indicator": item.name, "max": item.max, "method": describe(item)}
         for f in item.inputs:
             if f.source:
-                continue
+                continue  # filled from general info; a value entered for the item would override it
             rows.append({**base, "field": f.name, "label": f.label, "type": _type_label(f), "unit_of_measure": f.unit})
         if item.scoring.method == "manual":
             rows.append({**base, "field": SCORE_FIELD, "label": "Điểm (chấm trực tiếp)", "type": "số"})

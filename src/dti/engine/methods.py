@@ -35,11 +35,16 @@ SCORE_FIELD = "score"  # the entered score of a manual item
 
 
 class Missing(Exception):
-    """Inputs the method needs and the unit has not provided."""
+    """Inputs the method needs and the unit has not provided.
 
-    def __init__(self, names: list[str]) -> None:
+    `partial` holds the points of the parts that could be scored (a split indicator whose
+    district part has data and commune part has not).
+    """
+
+    def __init__(self, names: list[str], partial: Decimal | None = None) -> None:
         super().__init__(", ".join(names))
         self.names = names
+        self.partial = partial
 
 
 class Invalid(Exception):
@@ -67,6 +72,13 @@ class Context:
         """Append a step to the trace if a trace is being written."""
         if self.trace is not None:
             self.trace.append(text)
+
+    def more(self, text: str) -> None:
+        """Continue the trace's last step ("81,18 %" → "81,18 % × 5")."""
+        if self.trace:
+            self.trace[-1] += f" {text}"
+        else:
+            self.note(text)
 
 
 # --- points: a number or a formula over max_points -------------------------------------
@@ -127,7 +139,7 @@ class Measure:
         a, b = v.get(self.numerator), v.get(self.denominator)
         if a.__class__ is Decimal and b.__class__ is Decimal and ZERO < b >= a >= ZERO and ctx.trace is None:
             return a / b  # the common case: a valid ratio and nothing to explain
-        if a is None and b is None and v.get(RATIO_FIELD) is not None:
+        if a is None and v.get(RATIO_FIELD) is not None:
             r = _nonneg(RATIO_FIELD, v[RATIO_FIELD])
             if ctx.trace is not None:
                 ctx.note(f"tỷ lệ kê khai {fmt_percent(r)}")
@@ -258,7 +270,7 @@ class Ratio(Scoring):
         if m is None:
             return self.measure.zero_score(mx)
         if ctx.trace is not None:
-            ctx.note(f"× {fmt(mx)}")
+            ctx.more(f"× {fmt(mx)}")
         return m * mx
 
 
@@ -440,7 +452,7 @@ class Split(Scoring):
             if outer is not None and steps is not None:
                 outer.append(f"{part.name}: {', '.join(steps)} = {fmt(points)} điểm")
         if missing:
-            raise Missing(missing)
+            raise Missing(missing, partial=total)
         if outer is not None:
             ctx.note("cộng các phần")
         return total

@@ -140,8 +140,12 @@ def _plan(framework: Framework) -> tuple[_Step, ...]:
 _NO_VALUES: dict[str, object] = {}
 
 
-def _env(step: _Step, unit: UnitInputs) -> Mapping[str, object]:
-    """The values an item reads: the unit's entries for it, plus general-info sources."""
+def _env(step: _Step, unit: UnitInputs, ctx: Context | None = None) -> Mapping[str, object]:
+    """The values an item reads: the unit's entries for it, general info filling the rest.
+
+    A value the unit entered for the item wins over its general-info source (the unit's own
+    figure for this indicator); the difference is reported as a warning.
+    """
     given = unit.values.get(step.code, _NO_VALUES)
     if not step.sources:
         return given
@@ -149,9 +153,17 @@ def _env(step: _Step, unit: UnitInputs) -> Mapping[str, object]:
     general = unit.general
     for name, source in step.sources:
         value = general.get(source)
-        if value is not None:
-            env[name] = value
+        own = env.get(name)
+        if own is None:
+            if value is not None:
+                env[name] = value
+        elif ctx is not None and value is not None and own != value:
+            ctx.warn(f"'{name}' nhập riêng {_show(own)}, khác thông tin chung '{source}' = {_show(value)}")
     return env
+
+
+def _show(value: object) -> str:
+    return fmt(value) if isinstance(value, Decimal) else str(value)
 
 
 def score_item(
@@ -205,7 +217,7 @@ def _score_all(
             ctx.trace = []
         ctx.warnings = None
         mx = step.max
-        env = values.get(code, no_values) if not step.sources else _env(step, unit)
+        env = values.get(code, no_values) if not step.sources else _env(step, unit, ctx)
         try:
             if step.relative is None:
                 raw = step.evaluate(env, mx, ctx)
@@ -217,7 +229,11 @@ def _score_all(
                 assert mx is not None
                 raw = step.relative.evaluate_relative(x, lo, hi, mx, ctx)
         except Missing as exc:
-            items[code] = ItemScore(code, ZERO, Status.MISSING, claimed, warnings=warnings, missing=tuple(exc.names))
+            partial = ZERO if exc.partial is None else exc.partial.quantize(step_size, ROUND_HALF_UP)
+            note = f"các phần đủ số liệu được {fmt(partial)} điểm" if exc.partial is not None else ""
+            items[code] = ItemScore(
+                code, partial, Status.MISSING, claimed, warnings=warnings, missing=tuple(exc.names), note=note
+            )
             continue
         except Invalid as exc:
             items[code] = ItemScore(code, ZERO, Status.INVALID, claimed, warnings=warnings, note=str(exc))
@@ -322,8 +338,11 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 @functools.lru_cache(maxsize=64)
-def _index_plan(framework: Framework) -> tuple[tuple[Index, tuple[tuple[str, Decimal | None], ...]], ...]:
-    return tuple((index, tuple((i.code, i.max) for i in index.indicators)) for index in framework.indices)
+def _index_plan(framework: Framework) -> tuple[tuple[Index, tuple[str, ...], tuple[Decimal | None, ...]], ...]:
+    return tuple(
+        (index, tuple(i.code for i in index.indicators), tuple(i.max for i in index.indicators))
+        for index in framework.indices
+    )
 
 
 def summarize(
@@ -347,10 +366,10 @@ def summarize(
     total = ZERO
     total_max: Decimal | None = ZERO
     na = Status.NA
-    for index, members in _index_plan(framework):
+    for index, codes, maxima in _index_plan(framework):
         code = index.code
         points, na_max, found = ZERO, ZERO, False
-        for item_code, item_max in members:
+        for item_code, item_max in zip(codes, maxima):  # noqa: B905 - same length by construction
             s = items.get(item_code)
             if s is None:
                 continue
