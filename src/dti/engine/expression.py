@@ -17,6 +17,7 @@ Value = Decimal | bool
 Env = Mapping[str, object]
 Node = Callable[[Env, Decimal | None], Value]
 MAX_POINTS = "max_points"  # the item's maximum, given apart from the inputs
+MAX_LENGTH = 2000  # characters: a scoring rule, not a program
 
 FUNCTIONS: dict[str, Callable[..., Decimal]] = {"min": min, "max": max, "abs": abs}
 _BINARY: dict[type[ast.operator], Callable[[Decimal, Decimal], Decimal]] = {
@@ -77,12 +78,16 @@ class Formula:
 def compile_formula(text: str) -> Formula:
     """Parse and check `text`; raise FormulaError with a Vietnamese message if it is not allowed."""
     source = str(text).strip()
+    if len(source) > MAX_LENGTH:
+        raise FormulaError(f"công thức dài quá {MAX_LENGTH} ký tự")
     try:
         tree = ast.parse(source, mode="eval")
+        names: set[str] = set()
+        run, _ = _compile(tree.body, source, names)
     except SyntaxError as exc:
         raise FormulaError(f"công thức '{source}' sai cú pháp") from exc
-    names: set[str] = set()
-    run, _ = _compile(tree.body, source, names)
+    except (RecursionError, MemoryError) as exc:
+        raise FormulaError("công thức lồng nhau quá sâu") from exc
     return Formula(source, frozenset(names), run)
 
 
@@ -184,6 +189,8 @@ def _compile(node: ast.AST, source: str, names: set[str]) -> tuple[Node, bool]:
         args = [_as_number(*_compile(a, source, names)) for a in node.args]
         if node.func.id == "abs" and len(args) != 1:
             raise FormulaError("abs(...) nhận đúng một giá trị")
+        if node.func.id != "abs" and len(args) < 2:
+            raise FormulaError(f"{node.func.id}(...) cần ít nhất hai giá trị")
         if len(args) == 2:
             first_arg, second_arg = args
             return (lambda env, mx: func(first_arg(env, mx), second_arg(env, mx))), False

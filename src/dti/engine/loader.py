@@ -44,7 +44,7 @@ from dti.engine.model import (
     RankingPolicy,
     Ties,
 )
-from dti.engine.numbers import NumberError, to_decimal
+from dti.engine.numbers import NumberError, round_half_up, to_decimal
 
 FORMAT = "dti/1"
 _TOP_KEYS = {
@@ -103,6 +103,7 @@ class _Loader:
         self.codes: dict[str, str] = {}  # code -> path where first seen
         self.general: dict[str, Field] = {}
         self.unit_types: dict[str, str] = {}
+        self.precision = 2
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -200,9 +201,10 @@ class _Loader:
             self.problem("year", "cần năm, ví dụ 2023")
             year = 0
         precision = data.get("precision", 2)
-        if not isinstance(precision, int) or not 0 <= precision <= 6:
+        if not isinstance(precision, int) or isinstance(precision, bool) or not 0 <= precision <= 6:
             self.problem("precision", "cần số chữ số thập phân từ 0 đến 6")
             precision = 2
+        self.precision = precision
         self.unit_types = self.load_unit_types(data.get("unit_types"))
         general = tuple(self.load_general(data.get("general_info")))
         self.general = {f.name: f for f in general}
@@ -376,11 +378,13 @@ class _Loader:
         code = self.code(data, path)
         path = f"indices[{code or position}]"
         reference = self.boolean(data, "reference_only", path, False)
+        raw_direct = self.listing(data.get("indicators"), f"{path}.indicators")
         direct = tuple(
             item
-            for i, r in enumerate(self.listing(data.get("indicators"), f"{path}.indicators"))
+            for i, r in enumerate(raw_direct)
             if (item := self.load_item(r, f"{path}.indicators[{i}]", index=code, group="", reference=reference))
         )
+        dropped = len(direct) != len(raw_direct)
         groups: list[Group] = []
         for g, graw in enumerate(self.listing(data.get("groups"), f"{path}.groups")):
             gpath = f"{path}.groups[{g}]"
@@ -388,12 +392,14 @@ class _Loader:
             self.keys(gdata, _GROUP_KEYS, gpath)
             gcode = self.code(gdata, gpath)
             gpath = f"{path}.groups[{gcode or g}]"
+            raw_items = self.listing(gdata.get("indicators"), f"{gpath}.indicators")
             items = tuple(
                 item
-                for i, r in enumerate(self.listing(gdata.get("indicators"), f"{gpath}.indicators"))
+                for i, r in enumerate(raw_items)
                 if (item := self.load_item(r, f"{gpath}.indicators[{i}]", index=code, group=gcode, reference=reference))
             )
-            if not items:
+            dropped = dropped or len(items) != len(raw_items)
+            if not raw_items:
                 self.problem(f"{gpath}.indicators", "nhóm cần ít nhất một chỉ số thành phần")
             groups.append(Group(gcode, self.text(gdata, "name", gpath), items))
         declared = self.number(data, "max", path)
@@ -404,7 +410,7 @@ class _Loader:
             if declared is not None:
                 self.problem(f"{path}.max", "chỉ số chỉ để tham khảo không có điểm tối đa")
             declared = None
-        elif declared is not None and computed is not None and declared != computed:
+        elif declared is not None and computed is not None and declared != computed and not dropped:
             listing = " + ".join(f"{i.code}: {i.max}" for i in indicators if not i.reference_only)
             self.problem(
                 f"{path}.max",
@@ -437,6 +443,10 @@ class _Loader:
         code = self.code(data, path)
         path = f"{path.rsplit('[', 1)[0]}[{code}]" if code else path
         mx = self.number(data, "max", path)
+        if mx is not None and mx != round_half_up(mx, self.precision):
+            self.problem(
+                f"{path}.max", f"điểm tối đa {mx} có nhiều chữ số thập phân hơn độ chính xác ({self.precision})"
+            )
         kind = ItemKind.INDICATOR
         if adjustment:
             kind = self.enum(ItemKind, data.get("kind"), f"{path}.kind", ItemKind.BONUS)
@@ -469,6 +479,13 @@ class _Loader:
             return None
         if scoring.needs_max and mx is None:
             self.problem(f"{path}.max", f"phương pháp '{scoring.method}' cần điểm tối đa")
+        if isinstance(scoring, Split):
+            for n, part in enumerate(scoring.parts):
+                if part.max != round_half_up(part.max, self.precision):
+                    self.problem(
+                        f"{path}.scoring.parts[{n}].max",
+                        f"điểm tối đa {part.max} có nhiều chữ số thập phân hơn độ chính xác ({self.precision})",
+                    )
         if isinstance(scoring, Split) and mx is not None:
             total = sum((p.max for p in scoring.parts), Decimal(0))
             if total != mx:
