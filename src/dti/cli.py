@@ -7,6 +7,7 @@ cannot be used, always with one Vietnamese line naming the file and the place.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Sequence
 from decimal import Decimal
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from dti.engine.checks import check_table
-from dti.engine.errors import DtiError, FrameworkError
+from dti.engine.errors import DtiError, FrameworkError, os_error_text
 from dti.engine.inputs import read_inputs, template_rows
 from dti.engine.loader import load_framework
 from dti.engine.model import Framework, InputType, RankBasis
@@ -300,6 +301,12 @@ def _score_text(fw: Framework, r: UnitResult, explain: bool) -> str:
             if explain and s.trace:
                 rows.append(f"        {s.trace}")
         claimed = r.claimed_indices.get(index.code)
+        if claimed is not None and not all(
+            i.code in r.items and r.items[i.code].claimed is not None
+            for i in index.indicators
+            if i.self_score and not i.reference_only
+        ):
+            claimed = None  # claims for only some indicators: no index figure to compare
         score = r.indices.get(index.code)
         row = [index.code, index.name.upper(), r.index_max.get(index.code), score]
         if claims:
@@ -426,7 +433,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: IO[str] | None = None, st
     out, err = stdout or sys.stdout, stderr or sys.stderr
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     if not args.verb:
@@ -438,5 +446,5 @@ def main(argv: Sequence[str] | None = None, *, stdout: IO[str] | None = None, st
         err.write(f"dti: {exc}\n")
         return 2
     except OSError as exc:
-        err.write(f"dti: {exc.filename or ''}: không ghi/đọc được tệp ({exc.strerror})\n")
+        err.write(f"dti: {exc.filename or ''}: {os_error_text(exc)}\n")
         return 2

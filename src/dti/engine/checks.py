@@ -14,6 +14,7 @@ from dti.engine.model import Framework, Index, RankBasis
 from dti.engine.numbers import HUNDRED, ZERO, fmt, quantum, round_half_up
 from dti.engine.ranking import ranks
 from dti.engine.results import NA_VALUE, PublishedRow, PublishedTable, row_result
+from dti.engine.scoring import UnitResult
 
 KINDS = {
     "sum": "tổng không bằng cộng các thành phần",
@@ -46,7 +47,12 @@ class Finding:
             k: fmt(v) if isinstance(v, Decimal) else ("" if v is None else str(v))
             for k, v in (("p", self.published), ("e", self.expected))
         }
-        text = f"{self.unit} · {self.code}: {KINDS[self.kind]}"
+        if self.kind == "unknown_code":
+            text = f"cột '{self.code}': {KINDS[self.kind]}"
+        elif self.kind == "duplicate_unit":
+            text = f"{self.unit}: {KINDS[self.kind]}"
+        else:
+            text = f"{self.unit} · {self.code}: {KINDS[self.kind]}"
         if self.kind in ("sum", "percent", "rank"):
             text += f" (công bố {shown['p']}, tính lại {shown['e']})"
         elif self.kind == "above_max":
@@ -165,9 +171,14 @@ def _bounds(framework: Framework, row: PublishedRow) -> list[Finding]:
     return out
 
 
+def _complete(framework: Framework, result: UnitResult) -> bool:
+    """Whether every scored index is known, so the recomputed total is the whole total."""
+    return all(result.indices.get(i.code) is not None for i in framework.scored_indices)
+
+
 def _percent(framework: Framework, row: PublishedRow) -> list[Finding]:
     result = row_result(framework, row)
-    total = row.published.get("total", result.total)
+    total = row.published.get("total", result.total if _complete(framework, result) else None)
     if total is None or not result.max:
         return []
     published = row.published["percent"]
@@ -187,9 +198,8 @@ def _rank_findings(framework: Framework, table: PublishedTable) -> list[Finding]
         if "rank" not in row.published:
             continue
         result = row_result(framework, row)
-        complete = all(result.indices.get(i.code) is not None for i in framework.scored_indices)
         computed = result.percent if policy.basis is RankBasis.PERCENT else result.total
-        value = row.published.get(policy.basis.value, computed if complete else None)
+        value = row.published.get(policy.basis.value, computed if _complete(framework, result) else None)
         key = round_half_up(value, policy.decimals) if value is not None else None
         groups.setdefault(row.group, []).append((row, key))
     out: list[Finding] = []

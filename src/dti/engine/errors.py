@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+
+_OS_ERRORS = {
+    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENOTDIR: "đường dẫn có một phần không phải thư mục",
+    errno.EACCES: "không có quyền đọc/ghi tệp",
+    errno.EPERM: "không có quyền đọc/ghi tệp",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """A Vietnamese reason for an operating-system error on a file."""
+    return _OS_ERRORS.get(exc.errno or 0, "không đọc/ghi được tệp")
 
 
 @dataclass(frozen=True, slots=True)

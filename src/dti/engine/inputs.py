@@ -102,7 +102,7 @@ class _Builder:
     def __init__(self, framework: Framework, file: str) -> None:
         self.framework, self.file = framework, file
         self.items = {i.code: i for i in framework.walk()}
-        self.direct = {i.code for i in framework.indices if i.scored_directly}
+        self.direct = {i.code: i for i in framework.indices if i.scored_directly}
         self.general = {f.name: f for f in framework.general_info}
         self.units: dict[str, UnitInputs] = {}
 
@@ -130,10 +130,16 @@ class _Builder:
 
     def set_item(self, unit: UnitInputs, code: str, name: str, raw: object, place: str) -> None:
         if code in self.direct and name == SCORE_FIELD:
+            if _blank(raw):
+                return
+            index = self.direct[code]
             try:
-                unit.values.setdefault(code, {})[SCORE_FIELD] = parse_score_plain(raw)
+                score = parse_score_plain(raw)
+                if index.max is not None and score > index.max:
+                    raise ValueError(f"điểm {fmt(score)} vượt điểm tối đa {fmt(index.max)} của chỉ số {code}")
             except ValueError as exc:
-                raise InputError(self.file, place, str(exc)) from exc
+                raise InputError(self.file, place, f"chỉ số {code}: {exc}") from exc
+            unit.values.setdefault(code, {})[SCORE_FIELD] = score
             return
         item = self.items.get(code)
         if item is None:
@@ -168,7 +174,13 @@ class _Builder:
                 if value is not None:
                     unit.values.setdefault(code, {})[name] = value
         except ValueError as exc:
-            raise InputError(self.file, place, str(exc)) from exc
+            raise InputError(self.file, place, f"{code} · {_field_label(item, name)}: {exc}") from exc
+
+
+def _field_label(item: Indicator, name: str) -> str:
+    field = item.input(name)
+    labels = {SELF_SCORE: "điểm tự chấm", SCORE_FIELD: "điểm", NA: "không áp dụng", EVIDENCE: "tài liệu kiểm chứng"}
+    return f"{name} ({field.label})" if field else labels.get(name, name)
 
 
 def parse_score_plain(raw: object) -> Decimal:
@@ -270,6 +282,7 @@ def _read_long(framework: Framework, file: str) -> list[UnitInputs]:
             )
     builder = _Builder(framework, file)
     default = Path(file).stem
+    seen: dict[tuple[str, str, str], int] = {}
     for row in table.rows:
         code = row.text("code")
         field = _field_key(row.text("field"))
@@ -286,6 +299,12 @@ def _read_long(framework: Framework, file: str) -> list[UnitInputs]:
         if not field:
             raise InputError(file, f"dòng {row.number}", "thiếu tên trường (cột field/Trường)")
         unit = builder.unit(row.text("unit") or default, f"dòng {row.number}", row.text("group"), row.text("type"))
+        entry = (unit.unit, code, field)
+        if entry in seen:
+            raise InputError(
+                file, f"dòng {row.number}", f"{code} · {field} của '{unit.unit}' đã nhập ở dòng {seen[entry]}"
+            )
+        seen[entry] = row.number
         raw = value_cell.value if value_cell else None
         if code.lower() in GENERAL_ALIASES:
             builder.set_general(unit, field, raw, place)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from dti.engine.errors import DtiError, FrameworkError, Problem
+from dti.engine.errors import DtiError, FrameworkError, Problem, os_error_text
 from dti.engine.methods import (
     DESCRIPTIONS,
     RATIO_FIELD,
@@ -68,8 +68,10 @@ def load_framework(path: str | Path) -> Framework:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise DtiError(f"{file}: không tìm thấy tệp bộ chỉ số") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DtiError(f"{file}: không đọc được tệp bộ chỉ số ({exc.__class__.__name__})") from exc
+    except UnicodeDecodeError as exc:
+        raise DtiError(f"{file}: tệp bộ chỉ số không phải văn bản UTF-8") from exc
+    except OSError as exc:
+        raise DtiError(f"{file}: không đọc được tệp bộ chỉ số: {os_error_text(exc)}") from exc
     return parse_framework(text, file=file)
 
 

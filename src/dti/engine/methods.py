@@ -134,6 +134,8 @@ class Measure:
             if self.is_ratio and x > ONE:
                 ctx.warn(f"Tỷ lệ {fmt_percent(x)} vượt 100 %: tính là 100 %")
                 x = ONE
+            if ctx.trace is not None:
+                ctx.note(f"{self.value} = {self.show(x)}")
             return x
         assert self.numerator is not None and self.denominator is not None
         a, b = v.get(self.numerator), v.get(self.denominator)

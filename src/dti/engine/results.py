@@ -67,6 +67,8 @@ def _number(file: str, cell: Cell, *, allow_na: bool) -> Decimal | str:
         if not allow_na:
             raise InputError(file, cell.place, f"'{raw}' không phải là số")
         return NA_VALUE
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        raw = raw.strip()[:-1]  # a percent column, or an Excel cell shown as a percentage
     try:
         return to_decimal(raw.strip() if isinstance(raw, str) else raw)
     except NumberError as exc:

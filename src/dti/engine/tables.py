@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dti.engine.errors import InputError
+from dti.engine.numbers import to_decimal
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -130,12 +131,14 @@ def _csv_rows(p: Path) -> Iterator[list[object]]:
         raise InputError(str(p), "", "tệp CSV không phải mã UTF-8: hãy lưu lại với mã hóa UTF-8") from exc
     if "\x00" in text:
         raise InputError(str(p), "", "tệp không phải là văn bản CSV")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=first.count)  # the header's separator; a comma on a tie
     try:
         yield from csv.reader(io.StringIO(text), delimiter=delimiter)
     except csv.Error as exc:
-        raise InputError(str(p), "", f"tệp CSV hỏng ({exc})") from exc
+        if "field larger than field limit" in str(exc):
+            raise InputError(str(p), "", "tệp CSV có một ô quá dài (thiếu dấu ngoặc kép đóng?)") from exc
+        raise InputError(str(p), "", "tệp CSV hỏng (dấu ngoặc kép hoặc dấu phân cách không khớp)") from exc
 
 
 def _xlsx_rows(p: Path, sheet: str | None) -> tuple[list[list[object]], str]:
@@ -156,10 +159,22 @@ def _xlsx_rows(p: Path, sheet: str | None) -> tuple[list[list[object]], str]:
             ws = workbook.worksheets[0]
         if not hasattr(ws, "iter_rows"):
             raise InputError(str(p), "", f"trang '{ws.title}' là biểu đồ, không có dữ liệu")
-        rows: list[list[object]] = [list(r) for r in ws.iter_rows(values_only=True)]
+        rows: list[list[object]] = [[_cell_value(c) for c in r] for r in ws.iter_rows()]
         return rows, f"trang '{ws.title}', "
     finally:
         workbook.close()
+
+
+def _cell_value(cell: Any) -> object:
+    """A cell's value; a number shown as a percentage (0.8118 shown as 81,18 %) becomes "81.18%".
+
+    Excel stores 81,18 % as 0.8118: the cell's format says which one the person typed.
+    """
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in number_format:
+        return f"{to_decimal(value) * 100:f}%"
+    return value
 
 
 def _table(file: str, raw_rows: list[list[object]], where: str) -> Table:
