@@ -234,6 +234,8 @@ def pandas_baseline(framework: Framework, units: list[UnitInputs]):  # type: ign
     for index in framework.indices:
         out[index.code] = out[[i.code for i in index.indicators]].sum(axis=1)
     out["total"] = out[[i.code for i in framework.indices]].sum(axis=1)
+    out["percent"] = out["total"] / Decimal(1000) * 100
+    out["DTI"] = (out["total"] / Decimal(1000)).map(lambda d: d.quantize(Decimal("0.0001"), ROUND_HALF_UP))
     out["group"] = df["group"]
     out["rank"] = out.groupby("group")["total"].rank(method="min", ascending=False).astype(int)
     return out
@@ -266,7 +268,9 @@ def main() -> None:
     mismatches = sum(
         1
         for i, r in enumerate(engine_results)
-        if r.total != frame["total"].iloc[i] or r.rank != frame["rank"].iloc[i]  # type: ignore[union-attr,index]
+        if r.total != frame["total"].iloc[i]  # type: ignore[union-attr,index]
+        or r.rank != frame["rank"].iloc[i]  # type: ignore[union-attr,index]
+        or r.derived["DTI"] != frame["DTI"].iloc[i]  # type: ignore[union-attr,index]
     )
     print(f"kết quả khớp giữa engine và pandas: {len(engine_results) - mismatches}/{len(engine_results)} đơn vị")
     if mismatches:
