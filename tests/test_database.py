@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 
@@ -12,5 +12,6 @@ def test_round_trip_on_configured_database() -> None:
     url = os.environ.get("DATABASE_URL", "")
     expected = "postgresql" if url.startswith(("postgres", "postgresql")) else "sqlite"
     assert connection.vendor == expected
+    User = get_user_model()
     User.objects.create_user("can_bo", password="mật-khẩu-dài")
     assert User.objects.get(username="can_bo").check_password("mật-khẩu-dài")

@@ -102,6 +102,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", **_formats("table", "csv", "json", "xlsx"))  # type: ignore[arg-type]
     p.add_argument("-o", "--output", metavar="TỆP", help="ghi kết quả vào tệp (bắt buộc với xlsx)")
     p = sub.add_parser(
+        "demo",
+        help="chuẩn bị cơ sở dữ liệu với dữ liệu mẫu và in tài khoản mẫu",
+        description=(
+            "Tạo/cập nhật cơ sở dữ liệu (mặc định SQLite trong var/), nạp các bộ chỉ số và dữ liệu mẫu "
+            "(chạy lại không thay đổi gì), rồi in một tài khoản mẫu cho mỗi vai trò."
+        ),
+    )
+    p = sub.add_parser(
+        "serve",
+        help="chạy nền tảng web (gunicorn)",
+        description="Chạy nền tảng web bằng gunicorn; tệp tĩnh do ứng dụng phục vụ. Cấu hình qua biến môi trường.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
+    p.add_argument("--workers", type=int, default=3, help="số tiến trình xử lý (mặc định 3)")
+    p = sub.add_parser(
+        "manage",
+        help="lệnh quản trị Django (migrate, createsuperuser, …)",
+        description="Chuyển tiếp tới lệnh quản trị của Django, ví dụ: dti manage migrate",
+        add_help=False,
+    )
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p = sub.add_parser(
         "check",
         help="tìm sai sót trong bảng kết quả đã công bố",
         description=(
@@ -419,12 +442,67 @@ def cmd_check(args: argparse.Namespace, out: IO[str]) -> int:
     return 1 if findings else 0
 
 
+def _django() -> None:
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dti.settings")
+    django.setup()
+
+
+def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from dti.core.demo import load_demo, print_accounts
+
+    Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if not load_demo(out):
+        out.write("Dữ liệu mẫu đã có sẵn, không thay đổi gì.\n")
+    print_accounts(out)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, out: IO[str]) -> int:
+    import os
+
+    _django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    out.write(f"Nền tảng DTI đang chạy tại http://{args.host}:{args.port}/ (Ctrl+C để dừng)\n")
+    out.flush()
+    command = [
+        sys.executable, "-m", "gunicorn", "dti.wsgi",
+        "--bind", f"{args.host}:{args.port}",
+        "--workers", str(args.workers),
+        "--access-logfile", "-",
+    ]  # fmt: skip
+    os.execv(sys.executable, command)
+    return 0  # pragma: no cover - execv does not return
+
+
+def cmd_manage(args: argparse.Namespace, out: IO[str]) -> int:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["dti manage", *args.args])
+    return 0
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "template": cmd_template,
     "score": cmd_score,
     "rank": cmd_rank,
     "check": cmd_check,
+    "demo": cmd_demo,
+    "serve": cmd_serve,
+    "manage": cmd_manage,
 }
 
 

@@ -19,7 +19,7 @@ import yaml
 from dti.engine.errors import InputError
 from dti.engine.methods import SCORE_FIELD
 from dti.engine.model import Field, Framework, Indicator, InputType
-from dti.engine.numbers import HUNDRED, ZERO, NumberError, fmt, parse_percent, to_decimal
+from dti.engine.numbers import HUNDRED, ZERO, NumberError, fmt, parse_percent, parse_vietnamese, to_decimal
 from dti.engine.scoring import UnitInputs
 from dti.engine.tables import read_table
 
@@ -40,10 +40,12 @@ _YES = {"có", "co", "yes", "y", "true", "x", "1", "đã", "đạt", "rồi"}
 _NO = {"không", "khong", "no", "n", "false", "0", "chưa", "chưa có"}
 
 
-def parse_value(field: Field, raw: object) -> object:
+def parse_value(field: Field, raw: object, *, form: bool = False) -> object:
     """A typed value for `field` from what a person entered; ValueError in Vietnamese if wrong.
 
     Returns None for an empty entry; a percent is returned as a fraction (81,18 → 0.8118).
+    `form=True` reads numbers strictly the Vietnamese way (a web form field: "130.075" is
+    130075); files accept a decimal dot too and refuse text that could be read two ways.
     """
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
@@ -69,7 +71,13 @@ def parse_value(field: Field, raw: object) -> object:
         options = "; ".join(f"{c} ({label})" for c, label in field.options.items())
         raise ValueError(f"'{raw}' không phải là một lựa chọn (có: {options})")
     try:
-        number = parse_percent(raw) if kind is InputType.PERCENT and isinstance(raw, str) else to_decimal(raw)
+        if isinstance(raw, str) and form:
+            text = raw.strip()
+            number = parse_vietnamese(text[:-1] if kind is InputType.PERCENT and text.endswith("%") else text)
+        elif kind is InputType.PERCENT and isinstance(raw, str):
+            number = parse_percent(raw)
+        else:
+            number = to_decimal(raw)
     except NumberError as exc:
         raise ValueError(str(exc)) from exc
     if number < ZERO:
@@ -83,10 +91,10 @@ def parse_value(field: Field, raw: object) -> object:
     return number
 
 
-def parse_score(item: Indicator, raw: object) -> Decimal:
+def parse_score(item: Indicator, raw: object, *, form: bool = False) -> Decimal:
     """A score entered for `item` (self claim or manual score), checked against [0, max]."""
     try:
-        score = to_decimal(raw)
+        score = parse_vietnamese(raw) if form and isinstance(raw, str) else to_decimal(raw)
     except NumberError as exc:
         raise ValueError(str(exc)) from exc
     if score < ZERO:

@@ -940,3 +940,20 @@ def build_scoring(
     scoring = builder(params)
     params.finish()
     return scoring
+
+
+def ratio_conflicts(scoring: Scoring, values: Values) -> list[tuple[str, str]]:
+    """(numerator, denominator) pairs whose entered numerator exceeds the denominator.
+
+    Such values are impossible (more communes with a team than communes); forms refuse them
+    with a message naming both fields, files get a warning and a ratio of 100 %.
+    """
+    if isinstance(scoring, Split):
+        return [pair for part in scoring.parts for pair in ratio_conflicts(part.scoring, values)]
+    measure = getattr(scoring, "measure", None)
+    if not isinstance(measure, Measure) or measure.numerator is None or measure.denominator is None:
+        return []
+    a, b = values.get(measure.numerator), values.get(measure.denominator)
+    if isinstance(a, Decimal) and isinstance(b, Decimal) and a > b:
+        return [(measure.numerator, measure.denominator)]
+    return []

@@ -91,6 +91,31 @@ def parse_number(text: str) -> Decimal:
     return _decimal(head + "." + tail, raw)
 
 
+def parse_vietnamese(text: str) -> Decimal:
+    """A number typed in a form, read strictly the Vietnamese way: "130.075" = 130075, "37,9" = 37.9.
+
+    A dot may only group thousands; a comma marks the decimals. "37.9" is refused with a
+    message saying to write "37,9".
+    """
+    raw = unicodedata.normalize("NFC", str(text)).strip()
+    s = _SPACES.sub("", raw)
+    if not s:
+        raise NumberError("ô trống, cần một số")
+    head, comma, tail = s.partition(",")
+    if comma and not tail.isdigit():
+        raise NumberError(f"'{raw}' không phải là số hợp lệ")
+    if "." in head:
+        if not _GROUPED_DOT.fullmatch(head):
+            hint = head.replace(".", ",") if head.count(".") == 1 else head
+            raise NumberError(
+                f"'{raw}': dấu chấm chỉ dùng để phân cách hàng nghìn; phần thập phân viết sau dấu phẩy ({hint})"
+            )
+        head = head.replace(".", "")
+    if not _PLAIN.fullmatch(head):
+        raise NumberError(f"'{raw}' không phải là số hợp lệ")
+    return _decimal(head + ("." + tail if comma else ""), raw)
+
+
 def parse_percent(text: str) -> Decimal:
     """A percentage as typed ("81,18" or "81,18%"), returned as the percent number (81.18)."""
     s = str(text).strip()

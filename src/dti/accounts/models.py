@@ -1,0 +1,51 @@
+"""People who use the platform and the role each plays."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """What a person does in the yearly cycle; permissions follow from it (dti.core.permissions)."""
+
+    ADMIN = "admin", _("Quản trị hệ thống")
+    ORGANISER = "organiser", _("Cơ quan tổ chức đánh giá")
+    REPORTER = "reporter", _("Cán bộ nhập liệu của đơn vị")
+    LEADER = "leader", _("Lãnh đạo đơn vị (duyệt và gửi)")
+    APPRAISER = "appraiser", _("Thành viên tổ thẩm định")
+    CHAIR = "chair", _("Chủ tịch Hội đồng đánh giá")
+    VIEWER = "viewer", _("Người xem")
+
+
+UNIT_ROLES = (Role.REPORTER, Role.LEADER)
+
+
+class User(AbstractUser):
+    """An account: one role, and for a unit's reporter or leader, the unit."""
+
+    full_name = models.CharField(_("Họ và tên"), max_length=200, blank=True)
+    role = models.CharField(_("Vai trò"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("Đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    position = models.CharField(_("Chức vụ"), max_length=200, blank=True)
+    phone = models.CharField(_("Điện thoại"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("Người dùng")
+        verbose_name_plural = _("Người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        """The name shown in history and headers."""
+        return self.full_name or self.username

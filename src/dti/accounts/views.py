@@ -1,0 +1,53 @@
+"""Signing in and out, and the home page each role lands on."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from dti.accounts.models import Role
+from dti.campaigns.models import Participation
+
+
+class LoginForm(AuthenticationForm):
+    """The sign-in form with Vietnamese labels and messages."""
+
+    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
+    password = forms.CharField(label=_("Mật khẩu"), strip=False, widget=forms.PasswordInput)
+    error_messages = {
+        "invalid_login": _(
+            "Tên đăng nhập hoặc mật khẩu không đúng. Sau 5 lần sai liên tiếp, tài khoản bị tạm khóa 15 phút."
+        ),
+        "inactive": _("Tài khoản này đã bị khóa."),
+    }
+
+
+class LoginView(auth_views.LoginView):
+    """Sign in (django-axes counts failures and locks after too many)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out (POST only, with CSRF)."""
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What the person has to do: their unit's assessments, or the campaigns they run."""
+    user = request.user
+    participations = Participation.objects.none()
+    if user.role in (Role.REPORTER, Role.LEADER) and user.unit_id:
+        participations = (
+            Participation.objects.filter(unit_id=user.unit_id)
+            .select_related("campaign", "group", "unit", "assessment")
+            .order_by("-campaign__year", "campaign__name")
+        )
+    return render(request, "accounts/home.html", {"participations": participations})

@@ -1,0 +1,203 @@
+"""Reading an assessment for its page: every figure comes from the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from dti.assessments.models import Assessment, Entry, Evidence
+from dti.engine.loader import describe
+from dti.engine.model import Field, Index, Indicator, InputType
+from dti.engine.numbers import HUNDRED, fmt
+from dti.engine.scoring import ItemScore, Status, UnitResult, relative_bounds, score_unit
+
+
+def code_slug(code: str) -> str:
+    """An HTML-id-safe form of an indicator code ("VI.2.3" → "VI-2-3")."""
+    return "".join(c if c.isalnum() else "-" for c in code)
+
+
+def shown_value(field: Field, stored: Any) -> str:
+    """A stored value as the person would type it again: 130.075; 81,18 (percent); có/không."""
+    if stored is None or stored == "":
+        return ""
+    if field.type in (InputType.NUMBER, InputType.COUNT):
+        return fmt(Decimal(str(stored)))
+    if field.type is InputType.PERCENT:
+        return fmt(Decimal(str(stored)) * HUNDRED)
+    if field.type is InputType.YES_NO:
+        return "yes" if stored else "no"
+    return str(stored)
+
+
+@dataclass
+class InputView:
+    """One input of an indicator as shown in its form."""
+
+    field: Field
+    value: str  # what goes back into the form field
+    error: str = ""
+
+
+@dataclass
+class IndicatorView:
+    """Everything the page shows about one indicator."""
+
+    item: Indicator
+    slug: str
+    score: ItemScore
+    entry: Entry | None
+    inputs: list[InputView]
+    evidence: list[Evidence]
+    method: str
+    score_value: str = ""
+    self_score_value: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        """Data enough to score (or N/A)."""
+        return self.score.status in (Status.OK, Status.NA)
+
+    @property
+    def missing_evidence(self) -> bool:
+        """Evidence is required and none is attached."""
+        required = self.item.evidence is not None and self.item.evidence.required
+        return required and not self.evidence and self.score.status is not Status.NA
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Self score minus the computed score, when both exist and differ."""
+        s = self.score
+        if s.claimed is None or s.score is None or s.claimed == s.score:
+            return None
+        return s.claimed - s.score
+
+    @property
+    def sources(self) -> list[Field]:
+        """Inputs filled from general info (shown, not entered)."""
+        return [f for f in self.item.inputs if f.source]
+
+
+@dataclass
+class IndexView:
+    """One main index with its indicators and sums."""
+
+    index: Index
+    indicators: list[IndicatorView]
+    score: Decimal | None
+    max: Decimal | None
+    claimed: Decimal | None
+
+
+@dataclass
+class AssessmentPage:
+    """The whole page: indices, progress, totals."""
+
+    assessment: Assessment
+    result: UnitResult
+    indices: list[IndexView]
+    general: list[InputView]
+    complete: int
+    total: int
+    missing_evidence: int
+
+    @property
+    def percent_complete(self) -> int:
+        """Progress bar width."""
+        return round(self.complete * 100 / self.total) if self.total else 100
+
+    def indicator(self, code: str) -> IndicatorView | None:
+        """The view of one indicator."""
+        return next((i for x in self.indices for i in x.indicators if i.item.code == code), None)
+
+
+def _bounds(assessment: Assessment) -> Mapping[str, tuple[Decimal, Decimal]] | None:
+    """Min–max bounds over the unit's ranking group, when the framework has relative items."""
+    framework = assessment.framework()
+    if not any(i.scoring.relative for i in framework.walk()):
+        return None
+    group = assessment.participation.group
+    others = (
+        Assessment.objects.filter(participation__group=group)
+        .select_related("participation__unit__unit_type", "participation__group__framework")
+        .prefetch_related("entries")
+    )
+    return relative_bounds(framework, [a.unit_inputs(list(a.entries.all())) for a in others])
+
+
+def assessment_page(
+    assessment: Assessment,
+    *,
+    typed: Mapping[str, Mapping[str, str]] | None = None,
+    errors: Mapping[str, Mapping[str, str]] | None = None,
+) -> AssessmentPage:
+    """Build the page; `typed`/`errors` keep what a person typed in a refused form (by code)."""
+    typed, errors = typed or {}, errors or {}
+    framework = assessment.framework()
+    entries = {e.code: e for e in assessment.entries.select_related("updated_by")}
+    evidence: dict[str, list[Evidence]] = {}
+    for ev in assessment.evidence.all():
+        evidence.setdefault(ev.code, []).append(ev)
+    result = score_unit(
+        framework, assessment.unit_inputs(list(entries.values())), explain=True, relative=_bounds(assessment)
+    )
+    indices: list[IndexView] = []
+    complete = total = missing = 0
+    for index in framework.indices:
+        views: list[IndicatorView] = []
+        for item in index.indicators:
+            if item.reference_only:
+                continue
+            entry = entries.get(item.code)
+            mine, mine_errors = typed.get(item.code), errors.get(item.code, {})
+            inputs = [
+                InputView(
+                    f,
+                    mine[f.name]
+                    if mine is not None and f.name in mine
+                    else shown_value(f, (entry.values if entry else {}).get(f.name)),
+                    mine_errors.get(f.name, ""),
+                )
+                for f in item.inputs
+                if not f.source
+            ]
+            view = IndicatorView(
+                item=item,
+                slug=code_slug(item.code),
+                score=result.items[item.code],
+                entry=entry,
+                inputs=inputs,
+                evidence=evidence.get(item.code, []),
+                method=describe(item),
+                score_value=(mine or {}).get(
+                    "score", fmt(entry.score.normalize()) if entry and entry.score is not None else ""
+                ),
+                self_score_value=(mine or {}).get(
+                    "self_score", fmt(entry.self_score.normalize()) if entry and entry.self_score is not None else ""
+                ),
+                errors=dict(mine_errors),
+            )
+            if view.score.status is not Status.NA or item.applies(result.type):
+                total += 1
+                complete += view.complete
+                missing += view.missing_evidence
+            views.append(view)
+        claimed = result.claimed_indices.get(index.code)
+        indices.append(
+            IndexView(index, views, result.indices.get(index.code), result.index_max.get(index.code), claimed)
+        )
+    general_typed, general_errors = typed.get("general"), errors.get("general", {})
+    general = [
+        InputView(
+            f,
+            general_typed[f.name]
+            if general_typed is not None and f.name in general_typed
+            else shown_value(f, assessment.general.get(f.name)),
+            general_errors.get(f.name, ""),
+        )
+        for f in framework.general_info
+    ]
+    return AssessmentPage(assessment, result, indices, general, complete, total, missing)

@@ -1,0 +1,384 @@
+"""Changes to a self-assessment: one function per action, used by the web views (and later the API).
+
+Each checks permission and state, writes the change and its audit entries in one
+transaction, and raises ServiceError (or Conflict, InvalidData) with a Vietnamese message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from dti.assessments.models import Assessment, Entry, Evidence, to_json
+from dti.audit.services import record
+from dti.core.errors import Conflict, ServiceError
+from dti.core.files import ALLOWED, sniff
+from dti.core.permissions import Action, require
+from dti.engine.inputs import parse_score, parse_value
+from dti.engine.methods import ratio_conflicts
+from dti.engine.model import Indicator
+from dti.engine.numbers import fmt
+
+FLAG_TRUE = ("1", "on", "true", "yes", "có")
+
+
+class InvalidData(ServiceError):
+    """Values that cannot be saved, each with its Vietnamese message, by field name."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Có giá trị chưa hợp lệ: " + "; ".join(errors.values()))
+        self.errors = errors
+
+
+def edit_block_reason(assessment: Assessment, now: Any = None) -> str:
+    """Why the unit cannot change its data now ("" when it can)."""
+    if assessment.status != Assessment.Status.DRAFT:
+        return "Bản tự đánh giá đã được gửi; đơn vị không thể sửa số liệu."
+    participation = assessment.participation
+    if not participation.may_submit(now):
+        campaign = participation.campaign
+        if campaign.state != campaign.State.OPEN and not participation.reopened_until:
+            return f"Kỳ đánh giá đang ở trạng thái “{campaign.get_state_display()}”, chưa nhận báo cáo."
+        deadline = date_format(timezone.localtime(campaign.submission_deadline), "d/m/Y H:i")
+        return f"Đã quá hạn gửi báo cáo ({deadline}). Liên hệ cơ quan tổ chức để được mở lại."
+    return ""
+
+
+def _require_editable(assessment: Assessment, by: Any) -> None:
+    require(by, Action.EDIT_ASSESSMENT, assessment)
+    reason = edit_block_reason(assessment)
+    if reason:
+        raise ServiceError(reason)
+
+
+def _item(assessment: Assessment, code: str) -> Indicator:
+    item = assessment.framework().item(code)
+    if item is None or item.reference_only:
+        raise ServiceError(f"Chỉ số '{code}' không có trong bộ chỉ số của đơn vị.")
+    return item
+
+
+def parse_entry(
+    item: Indicator, data: Mapping[str, str], general: Mapping[str, object] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The entry fields from a submitted form (Vietnamese number convention), and the errors.
+
+    `general` holds the unit's general info, so a numerator is also checked against a
+    denominator taken from it.
+    """
+    parsed: dict[str, Any] = {"values": {}}
+    errors: dict[str, str] = {}
+    for field in item.inputs:
+        if field.source or field.name not in data:
+            continue
+        try:
+            value = parse_value(field, data[field.name], form=True)
+        except ValueError as exc:
+            errors[field.name] = f"{field.label}: {exc}"
+            continue
+        if value is not None:
+            parsed["values"][field.name] = value
+    for name in ("score", "self_score"):
+        raw = (data.get(name) or "").strip()
+        if name == "score" and item.scoring.method != "manual":
+            continue
+        if name == "self_score" and not item.self_score:
+            continue
+        try:
+            parsed[name] = parse_score(item, raw, form=True) if raw else None
+        except ValueError as exc:
+            errors[name] = str(exc)
+    known = {f.name: general[f.source] for f in item.inputs if f.source and general and f.source in general}
+    known.update(parsed["values"])
+    for numerator, denominator in ratio_conflicts(item.scoring, known):
+        a, b = known[numerator], known[denominator]
+        label = item.input(numerator).label if item.input(numerator) else numerator  # type: ignore[union-attr]
+        errors[numerator] = (
+            f"{label}: {fmt(a)} lớn hơn mẫu số {denominator} = {fmt(b)}; tỷ lệ không thể vượt 100 %, hãy kiểm tra lại"
+        )
+    parsed["comment"] = (data.get("comment") or "").strip()
+    parsed["na_requested"] = (data.get("na_requested") or "").strip().lower() in FLAG_TRUE
+    parsed["na_reason"] = (data.get("na_reason") or "").strip()
+    if parsed["na_requested"]:
+        if not item.allow_na:
+            errors["na_requested"] = "Chỉ số này không cho phép đề nghị không áp dụng."
+        elif not parsed["na_reason"]:
+            errors["na_reason"] = "Cần nêu lý do đề nghị không áp dụng."
+    return parsed, errors
+
+
+def _stored(entry: Entry) -> dict[str, Any]:
+    return {
+        "values": dict(entry.values),
+        "score": None if entry.score is None else to_json(entry.score.normalize()),
+        "self_score": None if entry.self_score is None else to_json(entry.self_score.normalize()),
+        "comment": entry.comment,
+        "na_requested": entry.na_requested,
+        "na_reason": entry.na_reason,
+    }
+
+
+def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], version: int, by: Any) -> Entry:
+    """Save a unit's data for one indicator, refusing a stale version or invalid values.
+
+    Nothing is written unless every value is valid; the caller keeps what the person typed.
+    """
+    _require_editable(assessment, by)
+    item = _item(assessment, code)
+    general = assessment.unit_inputs(entries=[]).general
+    parsed, errors = parse_entry(item, data, general)
+    if errors:
+        raise InvalidData(errors)
+    with transaction.atomic():
+        entry, _ = Entry.objects.select_for_update().get_or_create(assessment=assessment, code=code)
+        if entry.version != version:
+            who = entry.updated_by.display_name if entry.updated_by else "người khác"
+            when = date_format(timezone.localtime(entry.updated_at), "H:i d/m/Y")
+            raise Conflict(
+                f"{who} đã lưu chỉ số {code} lúc {when}, sau khi bạn mở trang. "
+                "Dữ liệu bạn vừa nhập chưa được lưu; hãy xem phiên bản mới bên dưới rồi nhập lại nếu cần.",
+                current=entry,
+            )
+        before = _stored(entry)
+        # Fields the form did not carry (an override of a general-info figure made in a file)
+        # keep their stored value; fields it carried and left empty are cleared.
+        kept = {k: v for k, v in entry.values.items() if k not in data}
+        new_values = {**kept, **{k: to_json(v) for k, v in parsed["values"].items()}}
+        after = {
+            "values": new_values,
+            "score": None if parsed.get("score") is None else to_json(parsed["score"]),
+            "self_score": None if parsed.get("self_score") is None else to_json(parsed["self_score"]),
+            "comment": parsed["comment"],
+            "na_requested": parsed["na_requested"],
+            "na_reason": parsed["na_reason"],
+        }
+        if before == after:
+            return entry
+        Entry.objects.filter(pk=entry.pk, version=version).update(
+            values=new_values,
+            score=parsed.get("score"),
+            self_score=parsed.get("self_score"),
+            comment=parsed["comment"],
+            na_requested=parsed["na_requested"],
+            na_reason=parsed["na_reason"],
+            version=F("version") + 1,
+            updated_by=by,
+            updated_at=timezone.now(),
+        )
+        _audit_changes(assessment, by, code, before, after)
+    entry.refresh_from_db()
+    return entry
+
+
+def _audit_changes(assessment: Assessment, by: Any, code: str, before: dict[str, Any], after: dict[str, Any]) -> None:
+    participation = assessment.participation
+    changes: list[tuple[str, Any, Any]] = []
+    for key in ("score", "self_score", "comment", "na_requested", "na_reason"):
+        if before[key] != after[key]:
+            changes.append((key, before[key], after[key]))
+    for name in sorted(set(before["values"]) | set(after["values"])):
+        old, new = before["values"].get(name), after["values"].get(name)
+        if old != new:
+            changes.append((name, old, new))
+    for field, old, new in changes:
+        record(
+            actor=by,
+            action="entry.save",
+            obj=assessment,
+            campaign=participation.campaign,
+            unit=participation.unit,
+            code=code,
+            field=field,
+            old=old,
+            new=new,
+        )
+
+
+def general_save(*, assessment: Assessment, data: Mapping[str, str], version: int, by: Any) -> Assessment:
+    """Save the general-info form (Thông tin chung) with the same stale-version protection."""
+    _require_editable(assessment, by)
+    fields = assessment.framework().general_info
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field in fields:
+        if field.name not in data:
+            continue
+        try:
+            value = parse_value(field, data[field.name], form=True)
+        except ValueError as exc:
+            errors[field.name] = f"{field.label}: {exc}"
+            continue
+        values[field.name] = to_json(value) if value is not None else None
+    if errors:
+        raise InvalidData(errors)
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        if locked.general_version != version:
+            raise Conflict(
+                "Thông tin chung đã được người khác lưu sau khi bạn mở trang; dữ liệu bạn vừa nhập chưa được lưu.",
+                current=locked,
+            )
+        before = dict(locked.general)
+        after = {**before, **{k: v for k, v in values.items()}}
+        after = {k: v for k, v in after.items() if v is not None}
+        if after == before:
+            return locked
+        Assessment.objects.filter(pk=locked.pk).update(general=after, general_version=F("general_version") + 1)
+        participation = assessment.participation
+        for name in sorted(set(before) | set(after)):
+            if before.get(name) != after.get(name):
+                record(
+                    actor=by,
+                    action="general.save",
+                    obj=assessment,
+                    campaign=participation.campaign,
+                    unit=participation.unit,
+                    code="general",
+                    field=name,
+                    old=before.get(name),
+                    new=after.get(name),
+                )
+    assessment.refresh_from_db()
+    return assessment
+
+
+def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: Any) -> Evidence:
+    """Attach an uploaded file: size limit, type from content, stored under a random name."""
+    _require_editable(assessment, by)
+    _item(assessment, code)
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is None or upload.size == 0:
+        raise ServiceError("Tệp rỗng, không có nội dung.")
+    if upload.size > limit:
+        size = fmt(Decimal(upload.size) / 1048576, 1)
+        raise ServiceError(f"Tệp {upload.name} dung lượng {size} MB, vượt giới hạn {limit // 1048576} MB.")
+    stream: IO[bytes] = upload.file  # type: ignore[assignment]
+    kind = sniff(stream)
+    if kind is None:
+        allowed = ", ".join(k.label for k in ALLOWED)
+        raise ServiceError(
+            f"Tệp {upload.name} không phải là tài liệu được chấp nhận ({allowed}); "
+            "hệ thống kiểm tra nội dung tệp, không dựa vào phần đuôi tên tệp."
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    original = (upload.name or "tai-lieu").replace("/", "_").replace("\\", "_")[:255]
+    upload.name = f"upload{kind.extension}"
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            assessment=assessment,
+            code=code,
+            kind=Evidence.Kind.FILE,
+            file=upload,
+            original_name=original,
+            content_type=kind.content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=by,
+        )
+        participation = assessment.participation
+        record(
+            actor=by,
+            action="evidence.add",
+            obj=assessment,
+            campaign=participation.campaign,
+            unit=participation.unit,
+            code=code,
+            field="evidence",
+            new={"file": original, "size": upload.size, "type": kind.label},
+        )
+    return evidence
+
+
+def evidence_add_reference(
+    *, assessment: Assessment, code: str, number: str, date: Any, title: str, by: Any
+) -> Evidence:
+    """Record a document reference (number, date, title) without a file."""
+    _require_editable(assessment, by)
+    _item(assessment, code)
+    number, title = number.strip(), title.strip()
+    if not number and not title:
+        raise ServiceError("Cần ít nhất số, ký hiệu văn bản hoặc trích yếu.")
+    with transaction.atomic():
+        evidence = Evidence.objects.create(
+            assessment=assessment,
+            code=code,
+            kind=Evidence.Kind.REFERENCE,
+            doc_number=number[:120],
+            doc_date=date,
+            title=title[:500],
+            uploaded_by=by,
+        )
+        participation = assessment.participation
+        record(
+            actor=by,
+            action="evidence.add",
+            obj=assessment,
+            campaign=participation.campaign,
+            unit=participation.unit,
+            code=code,
+            field="evidence",
+            new={"number": number, "date": date.isoformat() if date else None, "title": title},
+        )
+    return evidence
+
+
+def evidence_delete(*, evidence: Evidence, by: Any) -> None:
+    """Remove an evidence item (and its stored file), keeping a record of it in the audit log."""
+    assessment = evidence.assessment
+    _require_editable(assessment, by)
+    with transaction.atomic():
+        participation = assessment.participation
+        record(
+            actor=by,
+            action="evidence.delete",
+            obj=assessment,
+            campaign=participation.campaign,
+            unit=participation.unit,
+            code=evidence.code,
+            field="evidence",
+            old={"file": evidence.original_name, "number": evidence.doc_number, "title": evidence.title},
+        )
+        stored = evidence.file.name if evidence.file else ""
+        evidence.delete()
+    if stored:
+        transaction.on_commit(lambda: evidence.file.storage.delete(stored))
+
+
+def assessment_submit(*, assessment: Assessment, by: Any, comment: str = "") -> Assessment:
+    """The unit's leader approves and submits: the data become read-only for the unit."""
+    require(by, Action.SUBMIT_ASSESSMENT, assessment)
+    reason = edit_block_reason(assessment)
+    if reason:
+        raise ServiceError(reason)
+    with transaction.atomic():
+        updated = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
+            status=Assessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=by
+        )
+        if not updated:
+            raise ServiceError("Bản tự đánh giá đã được gửi trước đó.")
+        participation = assessment.participation
+        record(
+            actor=by,
+            action="assessment.submit",
+            obj=assessment,
+            campaign=participation.campaign,
+            unit=participation.unit,
+            field="status",
+            old=Assessment.Status.DRAFT.value,
+            new=Assessment.Status.SUBMITTED.value,
+            comment=comment,
+        )
+    assessment.refresh_from_db()
+    return assessment

@@ -1,0 +1,243 @@
+"""The self-assessment pages: thin views over the services and the page selector."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from dti.assessments import services
+from dti.assessments.models import Assessment, Evidence
+from dti.assessments.selectors import AssessmentPage, assessment_page, code_slug
+from dti.audit.services import history
+from dti.campaigns.models import Participation
+from dti.core.errors import Conflict, ServiceError
+from dti.core.permissions import Action, can, require
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    assessment = get_object_or_404(
+        Assessment.objects.select_related(
+            "participation__unit__unit_type", "participation__campaign", "participation__group__framework"
+        ),
+        pk=pk,
+    )
+    require(request.user, Action.VIEW_ASSESSMENT, assessment)
+    return assessment
+
+
+def _context(request: HttpRequest, page: AssessmentPage) -> dict[str, object]:
+    assessment = page.assessment
+    editable = can(request.user, Action.EDIT_ASSESSMENT, assessment) and not services.edit_block_reason(assessment)
+    return {
+        "page": page,
+        "assessment": assessment,
+        "campaign": assessment.participation.campaign,
+        "editable": editable,
+        "block_reason": services.edit_block_reason(assessment),
+        "can_submit": can(request.user, Action.SUBMIT_ASSESSMENT, assessment),
+    }
+
+
+@login_required
+def open_participation(request: HttpRequest, participation_pk: int) -> HttpResponse:
+    """A unit's assessment in a campaign (created empty on first visit)."""
+    participation = get_object_or_404(Participation.objects.select_related("unit"), pk=participation_pk)
+    probe = Assessment(participation=participation)
+    require(request.user, Action.VIEW_ASSESSMENT, probe)
+    with transaction.atomic():
+        assessment, _ = Assessment.objects.get_or_create(participation=participation)
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole self-assessment: general info, indices → indicators, live scores, evidence."""
+    assessment = _assessment(request, pk)
+    return render(request, "assessments/detail.html", _context(request, assessment_page(assessment)))
+
+
+def _version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", "0"))
+    except ValueError:
+        return -1
+
+
+@login_required
+@require_POST
+def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Save one indicator (autosave by htmx, or the form's Save button without JavaScript)."""
+    assessment = _assessment(request, pk)
+    typed = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
+    status, conflict, error = 200, None, ""
+    try:
+        services.entry_save(
+            assessment=assessment, code=code, data=request.POST, version=_version(request), by=request.user
+        )
+    except services.InvalidData as exc:
+        status, error = 422, exc.message
+        page = assessment_page(assessment, typed={code: typed}, errors={code: exc.errors})
+    except Conflict as exc:
+        status, conflict, error = 409, exc.current, exc.message
+        page = assessment_page(assessment, typed={code: typed})
+    except ServiceError as exc:
+        status, error = 403, exc.message
+        page = assessment_page(assessment, typed={code: typed})
+    else:
+        page = assessment_page(assessment)
+    view = page.indicator(code)
+    if view is None:
+        raise Http404
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {**_context(request, page), "ind": view, "conflict": conflict, "error": error, "saved": status == 200}
+        return render(request, "assessments/_saved.html", context, status=status)
+    if status == 200:
+        messages.success(request, f"Đã lưu chỉ số {code}.")
+        return redirect(reverse("assessments:detail", args=[pk]) + f"#ind-{code_slug(code)}")
+    messages.error(request, error)
+    return render(request, "assessments/detail.html", _context(request, page), status=status)
+
+
+@login_required
+@require_POST
+def save_general(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the general-info form."""
+    assessment = _assessment(request, pk)
+    typed = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
+    try:
+        services.general_save(assessment=assessment, data=request.POST, version=_version(request), by=request.user)
+    except services.InvalidData as exc:
+        messages.error(request, exc.message)
+        page = assessment_page(assessment, typed={"general": typed}, errors={"general": exc.errors})
+        return render(request, "assessments/detail.html", _context(request, page), status=422)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        page = assessment_page(assessment, typed={"general": typed})
+        return render(
+            request,
+            "assessments/detail.html",
+            _context(request, page),
+            status=409 if isinstance(exc, Conflict) else 403,
+        )
+    messages.success(request, "Đã lưu thông tin chung.")
+    return redirect(reverse("assessments:detail", args=[pk]) + "#thong-tin-chung")
+
+
+@login_required
+def indicator_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Every change to one indicator: who, when, old → new."""
+    assessment = _assessment(request, pk)
+    item = assessment.framework().item(code)
+    if item is None and code != "general":
+        raise Http404
+    entries = history(assessment, code=code)
+    return render(
+        request, "assessments/history.html", {"assessment": assessment, "item": item, "code": code, "entries": entries}
+    )
+
+
+@login_required
+@require_POST
+def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Attach a file or a document reference to one indicator."""
+    assessment = _assessment(request, pk)
+    anchor = reverse("assessments:detail", args=[pk]) + f"#ind-{code_slug(code)}"
+    try:
+        upload = request.FILES.get("file")
+        if upload is not None:
+            services.evidence_add_file(assessment=assessment, code=code, upload=upload, by=request.user)
+            messages.success(request, f"Đã đính kèm tệp {upload.name} cho chỉ số {code}.")
+        else:
+            date = None
+            raw_date = (request.POST.get("doc_date") or "").strip()
+            if raw_date:
+                try:
+                    date = _parse_date(raw_date)
+                except ValueError as exc:
+                    raise ServiceError(f"Ngày ban hành '{raw_date}' không hợp lệ (cần dd/mm/yyyy).") from exc
+            services.evidence_add_reference(
+                assessment=assessment,
+                code=code,
+                number=request.POST.get("doc_number", ""),
+                date=date,
+                title=request.POST.get("title", ""),
+                by=request.user,
+            )
+            messages.success(request, f"Đã ghi nhận văn bản cho chỉ số {code}.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(anchor)
+
+
+def _parse_date(text: str) -> datetime.date:
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _evidence(request: HttpRequest, pk: int) -> Evidence:
+    evidence = get_object_or_404(Evidence.objects.select_related("assessment__participation"), pk=pk)
+    if not can(request.user, Action.VIEW_ASSESSMENT, evidence.assessment):
+        raise PermissionDenied("Bạn không có quyền xem tài liệu của đơn vị này.")
+    return evidence
+
+
+@login_required
+def download_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve an evidence file after checking permission; never from a public directory."""
+    evidence = _evidence(request, pk)
+    if not evidence.file:
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    inline = request.GET.get("xem") == "1" and evidence.content_type in ("application/pdf", "image/png", "image/jpeg")
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+@login_required
+@require_POST
+def delete_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove an evidence item (the audit log keeps what it was)."""
+    evidence = _evidence(request, pk)
+    assessment_pk, code = evidence.assessment_id, evidence.code
+    try:
+        services.evidence_delete(evidence=evidence, by=request.user)
+        messages.success(request, "Đã xóa tài liệu kiểm chứng.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("assessments:detail", args=[assessment_pk]) + f"#ind-{code_slug(code)}")
+
+
+@login_required
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader reviews the summary and submits."""
+    assessment = _assessment(request, pk)
+    require(request.user, Action.SUBMIT_ASSESSMENT, assessment)
+    if request.method == "POST":
+        try:
+            services.assessment_submit(assessment=assessment, by=request.user, comment=request.POST.get("comment", ""))
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("assessments:submit", pk=pk)
+        messages.success(request, "Đã gửi bản tự đánh giá. Số liệu của đơn vị từ nay chỉ xem được, không sửa được.")
+        return redirect("assessments:detail", pk=pk)
+    page = assessment_page(assessment)
+    return render(request, "assessments/submit.html", _context(request, page))

@@ -1,0 +1,254 @@
+"""Sample data for `make demo`: Bắc Ninh 2023 (25 units, both frameworks) and Kim Bảng in progress.
+
+Idempotent: running it again changes nothing. Every unit's figures other than Kim Bảng's
+(transcribed from seed 004) are generated and marked as sample data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dti.accounts.models import Role, User
+from dti.assessments.models import Assessment, Entry, Evidence, to_json
+from dti.campaigns.models import Campaign, CampaignGroup, Participation
+from dti.engine.inputs import read_inputs
+from dti.engine.model import Framework as EngineFramework
+from dti.engine.model import InputType
+from dti.frameworks.models import Framework
+from dti.units.models import Unit, UnitType
+
+ROOT = Path(__file__).resolve().parents[3]
+PASSWORD = "dti-demo-2023"
+
+UNIT_TYPES = {
+    "tinh": "Tỉnh",
+    "so": "Sở, ban, ngành",
+    "huyen": "Huyện",
+    "thi_xa": "Thị xã",
+    "thanh_pho": "Thành phố",
+}
+
+# Phụ lục I, Quyết định 1187/QĐ-UBND (06/10/2023) of Bắc Ninh: the 25 assessed units.
+BAC_NINH_UNITS = [
+    "Ban Quản lý An toàn thực phẩm",
+    "Ban Quản lý các khu công nghiệp",
+    "Sở Công thương",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Giao thông vận tải",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Khoa học và Công nghệ",
+    "Sở Lao động – Thương binh và Xã hội",
+    "Sở Nội vụ",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Tài chính",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Thông tin và Truyền thông",
+    "Sở Tư pháp",
+    "Sở Văn hoá, Thể thao và Du lịch",
+    "Sở Xây dựng",
+    "Sở Y tế",
+    "UBND huyện Gia Bình",
+    "UBND huyện Lương Tài",
+    "UBND huyện Tiên Du",
+    "UBND huyện Yên Phong",
+    "UBND Thành phố Bắc Ninh",
+    "UBND Thành phố Từ Sơn",
+    "UBND Thị xã Quế Võ",
+    "UBND Thị xã Thuận Thành",
+]
+
+
+def unit_type_of(name: str) -> str:
+    """The unit type from the name's prefix (UBND huyện / thị xã / thành phố, or a department)."""
+    lowered = name.lower()
+    if lowered.startswith("ubnd huyện"):
+        return "huyen"
+    if lowered.startswith("ubnd thị xã"):
+        return "thi_xa"
+    if lowered.startswith("ubnd thành phố"):
+        return "thanh_pho"
+    return "so"
+
+
+ACCOUNTS = [
+    # username, full name, role, unit name
+    ("quantri", "Quản trị hệ thống", Role.ADMIN, None),
+    ("tochuc", "Nguyễn Văn Tổ Chức (Sở TT&TT)", Role.ORGANISER, "Sở Thông tin và Truyền thông"),
+    ("kimbang.nhaplieu", "Chu Đức Trung", Role.REPORTER, "UBND huyện Kim Bảng"),
+    ("kimbang.lanhdao", "Lãnh đạo UBND huyện Kim Bảng", Role.LEADER, "UBND huyện Kim Bảng"),
+    ("thamdinh", "Trần Thị Thẩm Định", Role.APPRAISER, None),
+    ("chutich", "Chủ tịch Hội đồng đánh giá", Role.CHAIR, None),
+    ("xem", "Người xem", Role.VIEWER, None),
+    ("giabinh.nhaplieu", "Cán bộ nhập liệu huyện Gia Bình", Role.REPORTER, "UBND huyện Gia Bình"),
+    ("giabinh.lanhdao", "Lãnh đạo UBND huyện Gia Bình", Role.LEADER, "UBND huyện Gia Bình"),
+]
+
+
+def _unit(name: str, type_code: str, parent: Unit | None) -> Unit:
+    unit, _ = Unit.objects.get_or_create(
+        name=name, defaults={"unit_type": UnitType.objects.get(code=type_code), "parent": parent}
+    )
+    return unit
+
+
+def _framework(code: str) -> Framework:
+    existing = Framework.objects.filter(code=code).first()
+    if existing is not None:
+        return existing
+    source = (ROOT / "frameworks" / f"{code}.yaml").read_text(encoding="utf-8")
+    framework = Framework(code=code, name="", level="", year=0, source=source)
+    engine = framework.engine()
+    framework.name, framework.level, framework.year = engine.name, engine.level.value, engine.year
+    framework.save()
+    return framework
+
+
+def _sample_entries(assessment: Assessment, engine: EngineFramework, rng: random.Random) -> None:
+    """Plausible generated figures for every indicator (marked sample data)."""
+    for item in engine.indicators:
+        if item.reference_only:
+            continue
+        values: dict[str, Any] = {}
+        for field in item.inputs:
+            if field.source or field.name == "ratio":
+                continue
+            if field.type is InputType.YES_NO:
+                values[field.name] = rng.random() < 0.8
+            elif field.type is InputType.CHOICE:
+                values[field.name] = rng.choice(list(field.options))
+            elif field.type is InputType.PERCENT:
+                values[field.name] = to_json(Decimal(rng.randint(40, 100)) / 100)
+            elif field.type in (InputType.COUNT, InputType.NUMBER):
+                values[field.name] = None  # filled below for ratios
+        names = [f.name for f in item.inputs if not f.source and f.type in (InputType.COUNT, InputType.NUMBER)]
+        if len(names) >= 2:
+            for numerator, denominator in zip(names[0::2], names[1::2], strict=False):
+                total = rng.randint(10, 400)
+                values[denominator] = str(total)
+                values[numerator] = str(rng.randint(int(total * 0.5), total))
+        else:
+            for name in names:
+                values[name] = str(rng.randint(1, 12))
+        values = {k: v for k, v in values.items() if v is not None}
+        score = None
+        if item.scoring.method == "manual" and item.max is not None:
+            score = (item.max * Decimal(rng.randint(50, 100)) / 100).quantize(Decimal("0.01"))
+        Entry.objects.create(assessment=assessment, code=item.code, values=values, score=score)
+
+
+def _kim_bang_entries(assessment: Assessment, engine: EngineFramework) -> None:
+    """Kim Bảng's self-assessment as transcribed from seed 004 (examples/kim-bang-2023-tu-danh-gia.yaml)."""
+    unit = read_inputs(engine, ROOT / "examples" / "kim-bang-2023-tu-danh-gia.yaml")[0]
+    assessment.general = {code: to_json(value) for code, value in unit.general.items()}
+    assessment.save(update_fields=["general"])
+    codes = set(unit.values) | set(unit.claimed) | set(unit.na) | set(unit.evidence)
+    for code in sorted(codes):
+        values = dict(unit.values.get(code, {}))
+        score = values.pop("score", None)
+        Entry.objects.create(
+            assessment=assessment,
+            code=code,
+            values={k: to_json(v) for k, v in values.items()},
+            score=score,
+            self_score=unit.claimed.get(code),
+            na_requested=code in unit.na,
+            na_reason=unit.na.get(code, ""),
+        )
+        if code in unit.evidence:  # the report's "Tài liệu kiểm chứng" column, as a reference
+            Evidence.objects.create(
+                assessment=assessment, code=code, kind=Evidence.Kind.REFERENCE, title=unit.evidence[code][:500]
+            )
+
+
+@transaction.atomic
+def load_demo(out: IO[str] | None = None) -> bool:
+    """Create the sample data unless already there; True if anything was created."""
+    if Campaign.objects.filter(name__startswith="Đánh giá DTI tỉnh Bắc Ninh năm 2023").exists():
+        return False
+    for code, name in UNIT_TYPES.items():
+        UnitType.objects.get_or_create(code=code, defaults={"name": name})
+    bac_ninh = _unit("UBND tỉnh Bắc Ninh", "tinh", None)
+    ha_nam = _unit("UBND tỉnh Hà Nam", "tinh", None)
+    units = {name: _unit(name, unit_type_of(name), bac_ninh) for name in BAC_NINH_UNITS}
+    kim_bang = _unit("UBND huyện Kim Bảng", "huyen", ha_nam)
+    frameworks = {
+        code: _framework(code)
+        for code in (
+            "bac-ninh-2023-so",
+            "bac-ninh-2023-huyen",
+            "ha-nam-2023-huyen",
+            "ninh-binh-2023-huyen",
+            "quoc-gia-2022-tinh",
+        )
+    }
+    now = timezone.now()
+    deadline = (now + datetime.timedelta(days=30)).replace(hour=17, minute=0, second=0, microsecond=0)
+    campaign = Campaign.objects.create(
+        name="Đánh giá DTI tỉnh Bắc Ninh năm 2023 (dữ liệu mẫu)",
+        year=2023,
+        organiser=units["Sở Thông tin và Truyền thông"],
+        state=Campaign.State.OPEN,
+        period_start=datetime.date(2022, 10, 1),
+        period_end=datetime.date(2023, 9, 30),
+        submission_deadline=deadline,
+        appraisal_deadline=(deadline + datetime.timedelta(days=20)).date(),
+        publication_date=(deadline + datetime.timedelta(days=45)).date(),
+        is_sample=True,
+    )
+    groups = {
+        "so": CampaignGroup.objects.create(
+            campaign=campaign, name="Nhóm 1: Sở, ban, ngành", framework=frameworks["bac-ninh-2023-so"], order=1
+        ),
+        "huyen": CampaignGroup.objects.create(
+            campaign=campaign,
+            name="Nhóm 2: Huyện, thị xã, thành phố",
+            framework=frameworks["bac-ninh-2023-huyen"],
+            order=2,
+        ),
+    }
+    rng = random.Random(1187)
+    for name, unit in units.items():
+        group = groups["so" if unit.unit_type.code == "so" else "huyen"]
+        participation = Participation.objects.create(campaign=campaign, group=group, unit=unit)
+        if name == "UBND huyện Gia Bình":
+            continue  # left empty: its reporter account starts from a blank form
+        assessment = Assessment.objects.create(participation=participation, is_sample=True)
+        _sample_entries(assessment, group.framework.engine(), rng)
+    ha_nam_campaign = Campaign.objects.create(
+        name="Đánh giá DTI cấp huyện tỉnh Hà Nam năm 2023",
+        year=2023,
+        organiser=ha_nam,
+        state=Campaign.State.OPEN,
+        period_start=datetime.date(2022, 1, 1),
+        period_end=datetime.date(2022, 12, 31),
+        submission_deadline=deadline,
+    )
+    group = CampaignGroup.objects.create(
+        campaign=ha_nam_campaign, name="Huyện, thị xã, thành phố", framework=frameworks["ha-nam-2023-huyen"]
+    )
+    participation = Participation.objects.create(campaign=ha_nam_campaign, group=group, unit=kim_bang)
+    _kim_bang_entries(Assessment.objects.create(participation=participation), group.framework.engine())
+    for username, full_name, role, unit_name in ACCOUNTS:
+        unit = Unit.objects.get(name=unit_name) if unit_name else None
+        user = User.objects.create_user(username, password=PASSWORD, full_name=full_name, role=role, unit=unit)
+        if role == Role.ADMIN:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+    if out is not None:
+        out.write("Đã tạo dữ liệu mẫu.\n")
+    return True
+
+
+def print_accounts(out: IO[str]) -> None:
+    """The sample accounts, one per role, with the shared demo password."""
+    out.write(f"\nTài khoản mẫu (mật khẩu chung: {PASSWORD})\n")
+    for username, _full_name, role, unit_name in ACCOUNTS:
+        where = f" — {unit_name}" if unit_name else ""
+        out.write(f"  {username:<18} {Role(role).label}{where}\n")

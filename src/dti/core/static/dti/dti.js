@@ -1,0 +1,28 @@
+// dti: small progressive enhancements on top of htmx; every form also works without JavaScript.
+(function () {
+  function stateOf(form) { return form.querySelector(".save-state"); }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var s = e.target.closest && e.target.closest("form") ? stateOf(e.target.closest("form")) : null;
+    if (s) { s.className = "save-state saving"; s.textContent = "Đang lưu…"; }
+  });
+  document.addEventListener("htmx:responseError", function (e) {
+    var form = e.target.closest && e.target.closest("form");
+    var s = form ? stateOf(form) : null;
+    if (s && e.detail.xhr.status >= 500) { s.className = "save-state failed"; s.textContent = "Lỗi máy chủ, chưa lưu được. Dữ liệu vẫn còn trên trang; thử lại sau."; }
+  });
+  document.addEventListener("htmx:sendError", function (e) {
+    var form = e.target.closest && e.target.closest("form");
+    var s = form ? stateOf(form) : null;
+    if (s) { s.className = "save-state failed"; s.textContent = "Mất kết nối, chưa lưu được. Dữ liệu vẫn còn trên trang; sẽ lưu khi bạn sửa tiếp."; }
+  });
+  // Let htmx swap 4xx responses (validation errors, conflicts): they carry messages to show.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.xhr.status === 409 || e.detail.xhr.status === 422 || e.detail.xhr.status === 403) {
+      e.detail.shouldSwap = true; e.detail.isError = false;
+    }
+  });
+  // Warn before leaving with a save in flight.
+  window.addEventListener("beforeunload", function (e) {
+    if (document.querySelector(".save-state.saving")) { e.preventDefault(); e.returnValue = ""; }
+  });
+})();

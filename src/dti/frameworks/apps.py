@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrameworksConfig(AppConfig):
+    name = "dti.frameworks"
+    verbose_name = "Bộ chỉ số"

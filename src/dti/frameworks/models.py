@@ -1,0 +1,57 @@
+"""Frameworks (Bộ chỉ số) as stored: the YAML file itself, parsed by the engine when used."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dti.engine.loader import parse_framework
+from dti.engine.model import Framework as EngineFramework
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(content_hash: str, source: str, name: str) -> EngineFramework:
+    return parse_framework(source, file=name)
+
+
+class Framework(models.Model):
+    """One issued version of a framework; frozen once a campaign uses it."""
+
+    code = models.SlugField(_("Mã"), max_length=100, unique=True)
+    name = models.CharField(_("Tên"), max_length=300)
+    level = models.CharField(_("Cấp"), max_length=10)
+    year = models.PositiveIntegerField(_("Năm"))
+    source = models.TextField(_("Nội dung tệp (YAML)"))
+    content_hash = models.CharField(_("Mã băm nội dung"), max_length=64, editable=False)
+    copied_from = models.ForeignKey(
+        "self", verbose_name=_("Sao chép từ"), null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Người tải lên"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("Thời điểm tải lên"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("Bộ chỉ số")
+        verbose_name_plural = _("Bộ chỉ số")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.content_hash = hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def engine(self) -> EngineFramework:
+        """The engine's model of this framework (parsed once per content, then cached)."""
+        return _parsed(self.content_hash, self.source, f"{self.code}.yaml")
+
+    @property
+    def is_frozen(self) -> bool:
+        """Used by a campaign: its content can no longer change (copy it to make a new version)."""
+        return self.campaign_groups.exists()

@@ -1,0 +1,20 @@
+"""URL map: Vietnamese paths for people, one include per app."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from dti.accounts import views as accounts
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("dang-nhap/", accounts.LoginView.as_view(), name="login"),
+    path("dang-xuat/", accounts.LogoutView.as_view(), name="logout"),
+    path("ky-danh-gia/", include("dti.campaigns.urls")),
+    path("bo-chi-so/", include("dti.frameworks.urls")),
+    path("don-vi/", include("dti.units.urls")),
+    path("danh-gia/", include("dti.assessments.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler403 = "dti.core.views.forbidden"
+handler404 = "dti.core.views.not_found"
