@@ -1,0 +1,166 @@
+"""One test base for the platform: a small campaign and named personas, one per role.
+
+Personas: `reporter` and `leader` of the assessed unit, `appraiser`, `chair`, `organiser`,
+`admin`, `viewer`, `other_reporter`/`other_leader` of another unit, and anonymous (the plain
+`client`). `login(persona)` returns a logged-in test client.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "mat-khau-thu-nghiem-2023"
+
+# A small framework with every kind of input the forms handle.
+SMALL_FRAMEWORK = """
+format: dti/1
+code: thu-nghiem-2023-huyen
+name: Bộ chỉ số thử nghiệm cấp huyện
+level: huyen
+year: 2023
+precision: 2
+max: 40
+unit_types: {huyen: Huyện, so: Sở}
+general_info:
+  - {code: so_xa, label: Số xã, type: count, unit: xã}
+indices:
+  - code: "I"
+    name: Nhận thức số
+    max: 20
+    indicators:
+      - code: I.1
+        name: Trưởng ban chỉ đạo
+        max: 10
+        inputs:
+          - {name: truong_ban, label: Trưởng ban là, type: choice, options: {chu_tich: Chủ tịch, pho: Phó chủ tịch, khac: Khác}}
+        scoring: {method: choice, input: truong_ban, points: {chu_tich: max_points, pho: max_points / 2, khac: 0}}
+        evidence: {required: true, description: Quyết định thành lập}
+      - code: I.2
+        name: Xã có chuyên mục chuyển đổi số
+        max: 10
+        inputs:
+          - {name: a, label: Số xã có chuyên mục, type: count, unit: xã}
+          - {name: b, from: so_xa}
+        scoring: {method: ratio, numerator: a, denominator: b}
+  - code: "II"
+    name: Thể chế số
+    max: 20
+    indicators:
+      - code: II.1
+        name: Kế hoạch chuyển đổi số
+        max: 10
+        inputs: [{name: ban_hanh, label: Đã ban hành, type: yes_no}]
+        scoring: {method: yes_no, input: ban_hanh}
+      - code: II.2
+        name: Đánh giá khác
+        max: 10
+        scoring: {method: manual}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    """Hash test passwords quickly (production keeps Django's slow, safe hasher)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def small_framework(db: Any) -> Any:
+    """The small framework stored in the database."""
+    from dti.frameworks.models import Framework
+
+    return Framework.objects.create(
+        code="thu-nghiem-2023-huyen",
+        name="Bộ chỉ số thử nghiệm cấp huyện",
+        level="huyen",
+        year=2023,
+        source=SMALL_FRAMEWORK,
+    )
+
+
+@pytest.fixture
+def world(db: Any, small_framework: Any) -> dict[str, Any]:
+    """A province, two districts, an open campaign with both, and one user per persona."""
+    from dti.accounts.models import Role, User
+    from dti.assessments.models import Assessment
+    from dti.campaigns.models import Campaign, CampaignGroup, Participation
+    from dti.units.models import Unit, UnitType
+
+    huyen = UnitType.objects.create(code="huyen", name="Huyện")
+    tinh = UnitType.objects.create(code="tinh", name="Tỉnh")
+    province = Unit.objects.create(name="UBND tỉnh Thử Nghiệm", unit_type=tinh)
+    unit = Unit.objects.create(name="UBND huyện Một", unit_type=huyen, parent=province)
+    other = Unit.objects.create(name="UBND huyện Hai", unit_type=huyen, parent=province)
+    campaign = Campaign.objects.create(
+        name="Kỳ đánh giá thử nghiệm 2023",
+        year=2023,
+        organiser=province,
+        state=Campaign.State.OPEN,
+        submission_deadline=timezone.now() + datetime.timedelta(days=10),
+    )
+    group = CampaignGroup.objects.create(campaign=campaign, name="Nhóm huyện", framework=small_framework)
+    participation = Participation.objects.create(campaign=campaign, group=group, unit=unit)
+    other_participation = Participation.objects.create(campaign=campaign, group=group, unit=other)
+    assessment = Assessment.objects.create(participation=participation, general={"so_xa": "20"})
+    other_assessment = Assessment.objects.create(participation=other_participation, general={"so_xa": "10"})
+    personas = {
+        "reporter": (Role.REPORTER, unit),
+        "leader": (Role.LEADER, unit),
+        "other_reporter": (Role.REPORTER, other),
+        "other_leader": (Role.LEADER, other),
+        "appraiser": (Role.APPRAISER, None),
+        "chair": (Role.CHAIR, None),
+        "organiser": (Role.ORGANISER, province),
+        "admin": (Role.ADMIN, None),
+        "viewer": (Role.VIEWER, None),
+    }
+    users = {
+        name: User.objects.create_user(
+            name, password=PASSWORD, full_name=name.replace("_", " ").title(), role=role, unit=u
+        )
+        for name, (role, u) in personas.items()
+    }
+    return {
+        "campaign": campaign,
+        "group": group,
+        "unit": unit,
+        "other_unit": other,
+        "participation": participation,
+        "assessment": assessment,
+        "other_assessment": other_assessment,
+        "users": users,
+    }
+
+
+PERSONAS = [
+    "reporter",
+    "leader",
+    "other_reporter",
+    "other_leader",
+    "appraiser",
+    "chair",
+    "organiser",
+    "admin",
+    "viewer",
+]
+
+
+@pytest.fixture
+def login(world: dict[str, Any]) -> Callable[[str], Client]:
+    """`login("reporter")`: a test client signed in as that persona ("anonymous": not signed in)."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(world["users"][persona], backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
