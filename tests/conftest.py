@@ -40,7 +40,10 @@ indices:
         name: Trưởng ban chỉ đạo
         max: 10
         inputs:
-          - {name: truong_ban, label: Trưởng ban là, type: choice, options: {chu_tich: Chủ tịch, pho: Phó chủ tịch, khac: Khác}}
+          - name: truong_ban
+            label: Trưởng ban là
+            type: choice
+            options: {chu_tich: Chủ tịch, pho: Phó chủ tịch, khac: Khác}
         scoring: {method: choice, input: truong_ban, points: {chu_tich: max_points, pho: max_points / 2, khac: 0}}
         evidence: {required: true, description: Quyết định thành lập}
       - code: I.2
