@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from dti.accounts import views as accounts
+from dti.core import health
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("don-vi/", include("dti.units.urls")),
     path("danh-gia/", include("dti.assessments.urls")),
     path("quan-tri/", admin.site.urls),
+    path("suc-khoe/", health.health, name="health"),
 ]
 
 handler403 = "dti.core.views.forbidden"
