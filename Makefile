@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint format bench clean demo
+.PHONY: install test lint format bench clean demo browser
 
 $(STAMP): pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -15,8 +15,14 @@ $(STAMP): pyproject.toml uv.lock
 ## install: create .venv with everything (the `dti` command is .venv/bin/dti)
 install: $(STAMP)
 
+## browser: Debian's Chromium for the browser tests (installed with apt when missing; never downloaded by playwright)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "Cài Chromium (apt) cho kiểm thử trình duyệt…"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null; }
+
 ## test: install if needed and run the whole suite (DATABASE_URL picks the database; SQLite by default)
-test: $(STAMP)
+test: $(STAMP) browser
+	$(VENV)/bin/python manage.py makemigrations --check --dry-run >/dev/null || { echo "Thiếu migration: chạy 'dti manage makemigrations'"; exit 1; }
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 ## lint: ruff check + format check, mypy on the engine
