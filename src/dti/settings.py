@@ -74,7 +74,13 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
             ],
         },
-    }
+    },
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "dti.core.jinja.environment", "autoescape": True},
+    },
 ]
 
 DATABASES = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,10 +14,12 @@ from dti.engine.model import Field, Index, Indicator, InputType
 from dti.engine.numbers import HUNDRED, fmt
 from dti.engine.scoring import ItemScore, Status, UnitResult, relative_bounds, score_unit
 
+_NOT_ID = re.compile(r"[^0-9A-Za-z]")
+
 
 def code_slug(code: str) -> str:
     """An HTML-id-safe form of an indicator code ("VI.2.3" → "VI-2-3")."""
-    return "".join(c if c.isalnum() else "-" for c in code)
+    return _NOT_ID.sub("-", code)
 
 
 def shown_value(field: Field, stored: Any) -> str:
@@ -39,6 +42,15 @@ class InputView:
     field: Field
     value: str  # what goes back into the form field
     error: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The value for reading: Có/Không, a choice's label, the number as typed."""
+        if self.field.type is InputType.YES_NO:
+            return {"yes": "Có", "no": "Không"}.get(self.value, self.value)
+        if self.field.type is InputType.CHOICE:
+            return self.field.options.get(self.value, self.value)
+        return self.value
 
 
 @dataclass
@@ -74,6 +86,13 @@ class IndicatorView:
         if s.claimed is None or s.score is None or s.claimed == s.score:
             return None
         return s.claimed - s.score
+
+    @property
+    def missing_labels(self) -> list[str]:
+        """What the unit still has to enter, by label."""
+        labels = {f.name: f.label for f in self.item.inputs}
+        labels["score"] = "điểm chấm trực tiếp"
+        return [labels.get(name, name) for name in self.score.missing]
 
     @property
     def sources(self) -> list[Field]:

@@ -9,8 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from dti.assessments import services
@@ -35,15 +38,43 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
 
 def _context(request: HttpRequest, page: AssessmentPage) -> dict[str, object]:
     assessment = page.assessment
-    editable = can(request.user, Action.EDIT_ASSESSMENT, assessment) and not services.edit_block_reason(assessment)
+    reason = services.edit_block_reason(assessment)
+    editable = can(request.user, Action.EDIT_ASSESSMENT, assessment) and not reason
     return {
         "page": page,
         "assessment": assessment,
         "campaign": assessment.participation.campaign,
         "editable": editable,
-        "block_reason": services.edit_block_reason(assessment),
+        "block_reason": reason,
         "can_submit": can(request.user, Action.SUBMIT_ASSESSMENT, assessment),
+        # Rendered once per page rather than once per form (a page has hundreds of forms).
+        "csrf_hidden": mark_safe(f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'),
+        "links": {name: reverse(f"assessments:{name}", args=[assessment.pk, CODE]) for name in _INDICATOR_URLS},
     }
+
+
+CODE = "0CODE0"  # placeholder replaced by each indicator's code in the templates
+_INDICATOR_URLS = ("entry", "evidence_add", "history")
+
+
+def _jinja(name: str, context: dict[str, object], request: HttpRequest) -> str:
+    """A fragment rendered with Jinja2 (the heavy parts of the page: see dti.core.jinja)."""
+    return mark_safe(render_to_string(name, context, request, using="jinja2"))
+
+
+def _page(request: HttpRequest, template: str, page: AssessmentPage, status: int = 200) -> HttpResponse:
+    """A full page: Django's base layout around the Jinja2-rendered summary, general info and indices."""
+    context = _context(request, page)
+    context["summary_html"] = _jinja("assessments/_summary.html", context, request)
+    if template == "assessments/detail.html":
+        context["indices_html"] = _jinja("assessments/_indices.html", context, request)
+        context["general_html"] = mark_safe(
+            "".join(
+                render_to_string("assessments/_field.html", {"inp": inp, "slug": "general"}, request, using="jinja2")
+                for inp in page.general
+            )
+        )
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -61,7 +92,7 @@ def open_participation(request: HttpRequest, participation_pk: int) -> HttpRespo
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole self-assessment: general info, indices → indicators, live scores, evidence."""
     assessment = _assessment(request, pk)
-    return render(request, "assessments/detail.html", _context(request, assessment_page(assessment)))
+    return _page(request, "assessments/detail.html", assessment_page(assessment))
 
 
 def _version(request: HttpRequest) -> int:
@@ -98,12 +129,12 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         raise Http404
     if request.htmx:  # type: ignore[attr-defined]
         context = {**_context(request, page), "ind": view, "conflict": conflict, "error": error, "saved": status == 200}
-        return render(request, "assessments/_saved.html", context, status=status)
+        return HttpResponse(_jinja("assessments/_saved.html", context, request), status=status)
     if status == 200:
         messages.success(request, f"Đã lưu chỉ số {code}.")
         return redirect(reverse("assessments:detail", args=[pk]) + f"#ind-{code_slug(code)}")
     messages.error(request, error)
-    return render(request, "assessments/detail.html", _context(request, page), status=status)
+    return _page(request, "assessments/detail.html", page, status)
 
 
 @login_required
@@ -117,7 +148,7 @@ def save_general(request: HttpRequest, pk: int) -> HttpResponse:
     except services.InvalidData as exc:
         messages.error(request, exc.message)
         page = assessment_page(assessment, typed={"general": typed}, errors={"general": exc.errors})
-        return render(request, "assessments/detail.html", _context(request, page), status=422)
+        return _page(request, "assessments/detail.html", page, 422)
     except ServiceError as exc:
         messages.error(request, exc.message)
         page = assessment_page(assessment, typed={"general": typed})
@@ -239,5 +270,4 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessments:submit", pk=pk)
         messages.success(request, "Đã gửi bản tự đánh giá. Số liệu của đơn vị từ nay chỉ xem được, không sửa được.")
         return redirect("assessments:detail", pk=pk)
-    page = assessment_page(assessment)
-    return render(request, "assessments/submit.html", _context(request, page))
+    return _page(request, "assessments/submit.html", assessment_page(assessment))
