@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from dti.assessments.models import Assessment, Entry, Evidence
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """Assessments, read-only here: units change data through their page, with an audit trail."""
+
+    list_display = ("participation", "status", "submitted_at", "is_sample")
+    list_filter = ("status", "is_sample", "participation__campaign")
+    readonly_fields = [f.name for f in Assessment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Entry)
+class EntryAdmin(admin.ModelAdmin):
+    """Per-indicator data, read-only here for the same reason."""
+
+    list_display = ("assessment", "code", "self_score", "version", "updated_at")
+    search_fields = ("code",)
+    readonly_fields = [f.name for f in Entry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    """Evidence metadata (files are downloaded through the permission-checked view)."""
+
+    list_display = ("assessment", "code", "kind", "original_name", "doc_number", "created_at")
+    readonly_fields = [f.name for f in Evidence._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
