@@ -397,7 +397,7 @@ def test_yaml_field_taken_from_general_info_can_be_entered_and_wins(fw: Framewor
     assert units[0].values["I.3"] == {"a": Decimal(812), "b": Decimal(2000)}
     result = score_campaign(fw, units)[0].items["I.3"]
     assert result.score == Decimal("4.06")  # 812 / 2000 × 10, not 812 / 1000
-    assert any("'b'" in w and "'dan_so'" in w for w in result.warnings), result.warnings
+    assert any("Dân số: đơn vị nhập riêng 2.000" in w and "(1.000)" in w for w in result.warnings), result.warnings
 
 
 def test_field_entered_equal_to_general_info_gives_no_warning(fw: Framework, tmp_path: Path) -> None:

@@ -67,6 +67,7 @@ class IndicatorView:
     score_value: str = ""
     self_score_value: str = ""
     errors: dict[str, str] = field(default_factory=dict)
+    general: Mapping[str, Any] = field(default_factory=dict)  # the unit's stored general info
 
     @property
     def complete(self) -> bool:
@@ -95,9 +96,30 @@ class IndicatorView:
         return [labels.get(name, name) for name in self.score.missing]
 
     @property
-    def sources(self) -> list[Field]:
-        """Inputs filled from general info (shown, not entered)."""
-        return [f for f in self.item.inputs if f.source]
+    def source_values(self) -> list[SourceValue]:
+        """Inputs filled from general info, with the figure used and where it comes from."""
+        out = []
+        own = self.entry.values if self.entry else {}
+        for f in self.item.inputs:
+            if not f.source:
+                continue
+            general = shown_value(f, self.general.get(f.source))
+            if own.get(f.name) is not None:
+                origin = f"đơn vị nhập riêng cho chỉ số này (thông tin chung: {general or 'chưa có'})"
+                out.append(SourceValue(f.label, shown_value(f, own[f.name]), f.unit, origin))
+            else:
+                out.append(SourceValue(f.label, general, f.unit, "lấy từ thông tin chung"))
+        return out
+
+
+@dataclass(frozen=True)
+class SourceValue:
+    """A figure an indicator takes from general info, as shown under it."""
+
+    label: str
+    value: str
+    unit: str
+    origin: str
 
 
 @dataclass
@@ -198,6 +220,7 @@ def assessment_page(
                     "self_score", fmt(entry.self_score.normalize()) if entry and entry.self_score is not None else ""
                 ),
                 errors=dict(mine_errors),
+                general=assessment.general,
             )
             if view.score.status is not Status.NA or item.applies(result.type):
                 total += 1

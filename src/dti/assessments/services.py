@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from dti.assessments.models import Assessment, Entry, Evidence, to_json
+from dti.assessments.models import Assessment, Entry, Evidence, from_json, to_json
 from dti.audit.services import record
 from dti.core.errors import Conflict, ServiceError
 from dti.core.files import ALLOWED, sniff
@@ -68,12 +68,15 @@ def _item(assessment: Assessment, code: str) -> Indicator:
 
 
 def parse_entry(
-    item: Indicator, data: Mapping[str, str], general: Mapping[str, object] | None = None
+    item: Indicator,
+    data: Mapping[str, str],
+    general: Mapping[str, object] | None = None,
+    stored: Mapping[str, object] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The entry fields from a submitted form (Vietnamese number convention), and the errors.
 
-    `general` holds the unit's general info, so a numerator is also checked against a
-    denominator taken from it.
+    A numerator is checked against its denominator wherever that comes from: the form, the
+    unit's stored value for a field the form does not carry, or general info (`general`).
     """
     parsed: dict[str, Any] = {"values": {}}
     errors: dict[str, str] = {}
@@ -98,12 +101,13 @@ def parse_entry(
         except ValueError as exc:
             errors[name] = str(exc)
     known = {f.name: general[f.source] for f in item.inputs if f.source and general and f.source in general}
+    known.update({k: v for k, v in (stored or {}).items() if k not in data})
     known.update(parsed["values"])
     for numerator, denominator in ratio_conflicts(item.scoring, known):
         a, b = known[numerator], known[denominator]
-        label = item.input(numerator).label if item.input(numerator) else numerator  # type: ignore[union-attr]
         errors[numerator] = (
-            f"{label}: {fmt(a)} lớn hơn mẫu số {denominator} = {fmt(b)}; tỷ lệ không thể vượt 100 %, hãy kiểm tra lại"
+            f"{_label(item, numerator)} ({fmt(a)}) lớn hơn {_label(item, denominator)} ({fmt(b)}); "
+            "tỷ lệ không thể vượt 100 %, hãy kiểm tra lại"
         )
     parsed["comment"] = (data.get("comment") or "").strip()
     parsed["na_requested"] = (data.get("na_requested") or "").strip().lower() in FLAG_TRUE
@@ -114,6 +118,11 @@ def parse_entry(
         elif not parsed["na_reason"]:
             errors["na_reason"] = "Cần nêu lý do đề nghị không áp dụng."
     return parsed, errors
+
+
+def _label(item: Indicator, name: str) -> str:
+    field = item.input(name)
+    return field.label if field else name
 
 
 def _stored(entry: Entry) -> dict[str, Any]:
@@ -135,7 +144,12 @@ def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], ve
     _require_editable(assessment, by)
     item = _item(assessment, code)
     general = assessment.unit_inputs(entries=[]).general
-    parsed, errors = parse_entry(item, data, general)
+    current = Entry.objects.filter(assessment=assessment, code=code).first()
+    stored = {}
+    if current is not None:
+        fields = {f.name: f for f in item.inputs}
+        stored = {k: from_json(fields[k], v) for k, v in current.values.items() if k in fields}
+    parsed, errors = parse_entry(item, data, general, stored)
     if errors:
         raise InvalidData(errors)
     with transaction.atomic():

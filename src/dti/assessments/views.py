@@ -114,7 +114,7 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             assessment=assessment, code=code, data=request.POST, version=_version(request), by=request.user
         )
     except services.InvalidData as exc:
-        status, error = 422, exc.message
+        status, error = 422, "Chưa lưu: có giá trị chưa hợp lệ (xem ghi chú đỏ bên cạnh ô nhập)."
         page = assessment_page(assessment, typed={code: typed}, errors={code: exc.errors})
     except Conflict as exc:
         status, conflict, error = 409, exc.current, exc.message
@@ -133,7 +133,7 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if status == 200:
         messages.success(request, f"Đã lưu chỉ số {code}.")
         return redirect(reverse("assessments:detail", args=[pk]) + f"#ind-{code_slug(code)}")
-    messages.error(request, error)
+    messages.error(request, "; ".join(page.indicator(code).errors.values()) if status == 422 else error)
     return _page(request, "assessments/detail.html", page, status)
 
 
@@ -152,12 +152,7 @@ def save_general(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
         page = assessment_page(assessment, typed={"general": typed})
-        return render(
-            request,
-            "assessments/detail.html",
-            _context(request, page),
-            status=409 if isinstance(exc, Conflict) else 403,
-        )
+        return _page(request, "assessments/detail.html", page, 409 if isinstance(exc, Conflict) else 403)
     messages.success(request, "Đã lưu thông tin chung.")
     return redirect(reverse("assessments:detail", args=[pk]) + "#thong-tin-chung")
 
@@ -184,8 +179,8 @@ def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     try:
         upload = request.FILES.get("file")
         if upload is not None:
-            services.evidence_add_file(assessment=assessment, code=code, upload=upload, by=request.user)
-            messages.success(request, f"Đã đính kèm tệp {upload.name} cho chỉ số {code}.")
+            evidence = services.evidence_add_file(assessment=assessment, code=code, upload=upload, by=request.user)
+            messages.success(request, f"Đã đính kèm tệp {evidence.original_name} cho chỉ số {code}.")
         else:
             date = None
             raw_date = (request.POST.get("doc_date") or "").strip()

@@ -189,7 +189,7 @@ def load_demo(out: IO[str] | None = None) -> bool:
         )
     }
     now = timezone.now()
-    deadline = (now + datetime.timedelta(days=30)).replace(hour=17, minute=0, second=0, microsecond=0)
+    deadline = timezone.localtime(now + datetime.timedelta(days=30)).replace(hour=17, minute=0, second=0, microsecond=0)
     campaign = Campaign.objects.create(
         name="Đánh giá DTI tỉnh Bắc Ninh năm 2023 (dữ liệu mẫu)",
         year=2023,

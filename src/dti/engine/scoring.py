@@ -158,7 +158,9 @@ def _env(step: _Step, unit: UnitInputs, ctx: Context | None = None) -> Mapping[s
             if value is not None:
                 env[name] = value
         elif ctx is not None and value is not None and own != value:
-            ctx.warn(f"'{name}' nhập riêng {_show(own)}, khác thông tin chung '{source}' = {_show(value)}")
+            field = step.item.input(name)
+            label = field.label if field else name
+            ctx.warn(f"{label}: đơn vị nhập riêng {_show(own)}, khác số trong thông tin chung ({_show(value)})")
     return env
 
 

@@ -21,6 +21,10 @@
       e.detail.shouldSwap = true; e.detail.isError = false;
     }
   });
+  // Messages float over the page (so they are seen wherever the page was scrolled to); a click hides one.
+  document.addEventListener("click", function (e) {
+    if (e.target.classList && e.target.classList.contains("msg")) { e.target.remove(); }
+  });
   // Warn before leaving with a save in flight.
   window.addEventListener("beforeunload", function (e) {
     if (document.querySelector(".save-state.saving")) { e.preventDefault(); e.returnValue = ""; }
