@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -68,6 +69,10 @@ class IndicatorView:
     self_score_value: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     general: Mapping[str, Any] = field(default_factory=dict)  # the unit's stored general info
+    comment_value: str = ""
+    na_requested_value: bool = False
+    na_reason_value: str = ""
+    conflict: Conflicted | None = None  # someone else's saved version, after a refused stale save
 
     @property
     def complete(self) -> bool:
@@ -110,6 +115,34 @@ class IndicatorView:
             else:
                 out.append(SourceValue(f.label, general, f.unit, "lấy từ thông tin chung"))
         return out
+
+
+@dataclass(frozen=True)
+class Conflicted:
+    """The version someone else saved, shown after a stale save was refused."""
+
+    who: str
+    when: Any
+    version: int
+    rows: list[tuple[str, str]]  # (label, value as a person reads it)
+
+
+def entry_rows(item: Indicator, entry: Entry) -> list[tuple[str, str]]:
+    """A stored entry as labelled, Vietnamese-formatted rows."""
+    rows = []
+    for f in item.inputs:
+        if entry.values.get(f.name) is not None:
+            value = InputView(f, shown_value(f, entry.values[f.name])).shown
+            rows.append((f.label, f"{value} {f.unit}".strip()))
+    if entry.score is not None:
+        rows.append(("Điểm", fmt(entry.score.normalize())))
+    if entry.self_score is not None:
+        rows.append(("Điểm tự chấm", fmt(entry.self_score.normalize())))
+    if entry.comment:
+        rows.append(("Thuyết minh", entry.comment))
+    if entry.na_requested:
+        rows.append(("Đề nghị không áp dụng", entry.na_reason))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -174,8 +207,10 @@ def assessment_page(
     *,
     typed: Mapping[str, Mapping[str, str]] | None = None,
     errors: Mapping[str, Mapping[str, str]] | None = None,
+    conflict: Entry | None = None,
 ) -> AssessmentPage:
-    """Build the page; `typed`/`errors` keep what a person typed in a refused form (by code)."""
+    """Build the page; `typed`/`errors` keep what a person typed in a refused form (by code),
+    `conflict` is the entry someone else saved when this person's save was refused as stale."""
     typed, errors = typed or {}, errors or {}
     framework = assessment.framework()
     entries = {e.code: e for e in assessment.entries.select_related("updated_by")}
@@ -221,7 +256,17 @@ def assessment_page(
                 ),
                 errors=dict(mine_errors),
                 general=assessment.general,
+                comment_value=(mine or {}).get("comment", entry.comment if entry else ""),
+                na_requested_value=(
+                    (mine or {}).get("na_requested", "") not in ("", "0")
+                    if mine is not None
+                    else bool(entry and entry.na_requested)
+                ),
+                na_reason_value=(mine or {}).get("na_reason", entry.na_reason if entry else ""),
             )
+            if conflict is not None and conflict.code == item.code and conflict.updated_by is not None:
+                who = conflict.updated_by.display_name if conflict.updated_by else "người khác"
+                view.conflict = Conflicted(who, conflict.updated_at, conflict.version, entry_rows(item, conflict))
             if view.score.status is not Status.NA or item.applies(result.type):
                 total += 1
                 complete += view.complete
@@ -243,3 +288,102 @@ def assessment_page(
         for f in framework.general_info
     ]
     return AssessmentPage(assessment, result, indices, general, complete, total, missing)
+
+
+ACTIONS = {
+    "entry.save": "Sửa số liệu",
+    "general.save": "Sửa thông tin chung",
+    "evidence.add": "Thêm tài liệu kiểm chứng",
+    "evidence.delete": "Xóa tài liệu kiểm chứng",
+    "assessment.submit": "Gửi bản tự đánh giá",
+}
+FIELDS = {
+    "score": "Điểm",
+    "self_score": "Điểm tự chấm",
+    "comment": "Thuyết minh",
+    "na_requested": "Đề nghị không áp dụng",
+    "na_reason": "Lý do không áp dụng",
+    "evidence": "Tài liệu kiểm chứng",
+    "status": "Trạng thái",
+}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One audit entry as a person reads it."""
+
+    when: Any
+    who: str
+    action: str
+    field: str
+    old: str
+    new: str
+
+
+def _readable(field_def: Field | None, name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):  # evidence: a file, or a document reference
+        parts = [value.get("file") or value.get("number") or ""]
+        if value.get("date"):
+            try:
+                parts.append("ngày " + datetime.date.fromisoformat(value["date"]).strftime("%d/%m/%Y"))
+            except ValueError:
+                parts.append(str(value["date"]))
+        if value.get("title"):
+            parts.append(str(value["title"]))
+        return " — ".join(p for p in parts if p) or "—"
+    if field_def is not None:
+        return InputView(field_def, shown_value(field_def, value)).shown
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if name in ("score", "self_score"):
+        try:
+            return fmt(Decimal(str(value)))
+        except ArithmeticError:
+            return str(value)
+    if name == "status":
+        return str(Assessment.Status(value).label) if value in Assessment.Status.values else str(value)
+    return str(value)
+
+
+def history_rows(assessment: Assessment, code: str, entries: Any) -> list[HistoryRow]:
+    """The audit entries of one indicator (or "general") with labels and Vietnamese values."""
+    framework = assessment.framework()
+    item = framework.item(code)
+    fields = {f.name: f for f in (item.inputs if item else framework.general_info)}
+    out = []
+    for e in entries:
+        field_def = fields.get(e.field)
+        label = field_def.label if field_def else FIELDS.get(e.field, e.field)
+        who = e.actor.display_name if e.actor else "—"
+        out.append(
+            HistoryRow(
+                e.created_at,
+                who,
+                ACTIONS.get(e.action, e.action),
+                label,
+                _readable(field_def, e.field, e.old),
+                _readable(field_def, e.field, e.new),
+            )
+        )
+    return out
+
+
+def general_conflict(assessment: Assessment) -> dict[str, Any]:
+    """The general info as someone else saved it, for the page after a refused stale save."""
+    from dti.audit.services import history
+
+    assessment.refresh_from_db()
+    last = history(assessment, code="general").filter(action="general.save").first()
+    fields = assessment.framework().general_info
+    rows = [
+        (f.label, f"{InputView(f, shown_value(f, assessment.general.get(f.name))).shown} {f.unit}".strip())
+        for f in fields
+        if assessment.general.get(f.name) is not None
+    ]
+    return {
+        "who": last.actor.display_name if last and last.actor else "người khác",
+        "when": last.created_at if last else None,
+        "rows": rows,
+    }

@@ -46,8 +46,11 @@ def edit_block_reason(assessment: Assessment, now: Any = None) -> str:
     participation = assessment.participation
     if not participation.may_submit(now):
         campaign = participation.campaign
-        if campaign.state != campaign.State.OPEN and not participation.reopened_until:
-            return f"Kỳ đánh giá đang ở trạng thái “{campaign.get_state_display()}”, chưa nhận báo cáo."
+        if campaign.state not in (campaign.State.OPEN, campaign.State.APPRAISAL) or (
+            campaign.state != campaign.State.OPEN and not participation.reopened_until
+        ):
+            not_now = "chưa nhận báo cáo" if campaign.state == campaign.State.DRAFT else "không còn nhận báo cáo"
+            return f"Kỳ đánh giá đang ở trạng thái “{campaign.get_state_display()}”, {not_now}."
         deadline = date_format(timezone.localtime(campaign.submission_deadline), "d/m/Y H:i")
         return f"Đã quá hạn gửi báo cáo ({deadline}). Liên hệ cơ quan tổ chức để được mở lại."
     return ""
@@ -99,7 +102,7 @@ def parse_entry(
         try:
             parsed[name] = parse_score(item, raw, form=True) if raw else None
         except ValueError as exc:
-            errors[name] = str(exc)
+            errors[name] = f"{'Điểm tự chấm' if name == 'self_score' else 'Điểm'}: {exc}"
     known = {f.name: general[f.source] for f in item.inputs if f.source and general and f.source in general}
     known.update({k: v for k, v in (stored or {}).items() if k not in data})
     known.update(parsed["values"])
@@ -154,6 +157,8 @@ def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], ve
         raise InvalidData(errors)
     with transaction.atomic():
         entry, _ = Entry.objects.select_for_update().get_or_create(assessment=assessment, code=code)
+        if entry.version != version and entry.updated_by is None:
+            raise Conflict("Trang đang mở đã cũ hoặc không hợp lệ; hãy tải lại trang rồi nhập lại.", current=entry)
         if entry.version != version:
             who = entry.updated_by.display_name if entry.updated_by else "người khác"
             when = date_format(timezone.localtime(entry.updated_at), "H:i d/m/Y")
@@ -232,6 +237,7 @@ def general_save(*, assessment: Assessment, data: Mapping[str, str], version: in
             errors[field.name] = f"{field.label}: {exc}"
             continue
         values[field.name] = to_json(value) if value is not None else None
+    errors.update(_general_conflicts(assessment, values))
     if errors:
         raise InvalidData(errors)
     with transaction.atomic():
@@ -265,6 +271,32 @@ def general_save(*, assessment: Assessment, data: Mapping[str, str], version: in
     return assessment
 
 
+def _general_conflicts(assessment: Assessment, values: Mapping[str, Any]) -> dict[str, str]:
+    """General-info figures that would put an indicator's saved numerator above its denominator."""
+    framework = assessment.framework()
+    general = {**assessment.unit_inputs(entries=[]).general}
+    fields = {f.name: f for f in framework.general_info}
+    for name, raw in values.items():
+        if name in fields:
+            general[name] = from_json(fields[name], raw)
+    errors: dict[str, str] = {}
+    for entry in assessment.entries.all():
+        item = framework.item(entry.code)
+        if item is None or not any(f.source in values for f in item.inputs if f.source):
+            continue
+        inputs = {f.name: f for f in item.inputs}
+        known = {f.name: general[f.source] for f in item.inputs if f.source and f.source in general}
+        known.update({k: from_json(inputs[k], v) for k, v in entry.values.items() if k in inputs})
+        for numerator, denominator in ratio_conflicts(item.scoring, known):
+            source = inputs[denominator].source
+            if source in values and source not in errors:
+                errors[source] = (
+                    f"{fields[source].label}: {fmt(known[denominator])} nhỏ hơn {_label(item, numerator)} "
+                    f"({fmt(known[numerator])}) đã nhập ở chỉ số {item.code}; hãy kiểm tra lại một trong hai số"
+                )
+    return errors
+
+
 def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: Any) -> Evidence:
     """Attach an uploaded file: size limit, type from content, stored under a random name."""
     _require_editable(assessment, by)
@@ -273,8 +305,8 @@ def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile
     if upload.size is None or upload.size == 0:
         raise ServiceError("Tệp rỗng, không có nội dung.")
     if upload.size > limit:
-        size = fmt(Decimal(upload.size) / 1048576, 1)
-        raise ServiceError(f"Tệp {upload.name} dung lượng {size} MB, vượt giới hạn {limit // 1048576} MB.")
+        size, most = fmt(Decimal(upload.size) / 1048576, 2), fmt(Decimal(limit) / 1048576, 2)
+        raise ServiceError(f"Tệp {upload.name} dung lượng {size} MB, vượt giới hạn {most} MB.")
     stream: IO[bytes] = upload.file  # type: ignore[assignment]
     kind = sniff(stream)
     if kind is None:

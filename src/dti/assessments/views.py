@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dti.assessments import services
 from dti.assessments.models import Assessment, Evidence
-from dti.assessments.selectors import AssessmentPage, assessment_page, code_slug
+from dti.assessments.selectors import AssessmentPage, assessment_page, code_slug, general_conflict, history_rows
 from dti.audit.services import history
 from dti.campaigns.models import Participation
 from dti.core.errors import Conflict, ServiceError
@@ -62,9 +62,11 @@ def _jinja(name: str, context: dict[str, object], request: HttpRequest) -> str:
     return mark_safe(render_to_string(name, context, request, using="jinja2"))
 
 
-def _page(request: HttpRequest, template: str, page: AssessmentPage, status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, template: str, page: AssessmentPage, status: int = 200, extra: dict[str, object] | None = None
+) -> HttpResponse:
     """A full page: Django's base layout around the Jinja2-rendered summary, general info and indices."""
-    context = _context(request, page)
+    context = {**_context(request, page), **(extra or {})}
     context["summary_html"] = _jinja("assessments/_summary.html", context, request)
     if template == "assessments/detail.html":
         context["indices_html"] = _jinja("assessments/_indices.html", context, request)
@@ -108,7 +110,7 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Save one indicator (autosave by htmx, or the form's Save button without JavaScript)."""
     assessment = _assessment(request, pk)
     typed = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
-    status, conflict, error = 200, None, ""
+    status, error = 200, ""
     try:
         services.entry_save(
             assessment=assessment, code=code, data=request.POST, version=_version(request), by=request.user
@@ -117,8 +119,8 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         status, error = 422, "Chưa lưu: có giá trị chưa hợp lệ (xem ghi chú đỏ bên cạnh ô nhập)."
         page = assessment_page(assessment, typed={code: typed}, errors={code: exc.errors})
     except Conflict as exc:
-        status, conflict, error = 409, exc.current, exc.message
-        page = assessment_page(assessment, typed={code: typed})
+        status, error = 409, exc.message
+        page = assessment_page(assessment, typed={code: typed}, conflict=exc.current)  # type: ignore[arg-type]
     except ServiceError as exc:
         status, error = 403, exc.message
         page = assessment_page(assessment, typed={code: typed})
@@ -128,7 +130,7 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if view is None:
         raise Http404
     if request.htmx:  # type: ignore[attr-defined]
-        context = {**_context(request, page), "ind": view, "conflict": conflict, "error": error, "saved": status == 200}
+        context = {**_context(request, page), "ind": view, "error": error, "saved": status == 200}
         return HttpResponse(_jinja("assessments/_saved.html", context, request), status=status)
     if status == 200:
         messages.success(request, f"Đã lưu chỉ số {code}.")
@@ -152,7 +154,8 @@ def save_general(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
         page = assessment_page(assessment, typed={"general": typed})
-        return _page(request, "assessments/detail.html", page, 409 if isinstance(exc, Conflict) else 403)
+        extra = {"general_conflict": general_conflict(assessment)} if isinstance(exc, Conflict) else {}
+        return _page(request, "assessments/detail.html", page, 409 if isinstance(exc, Conflict) else 403, extra)
     messages.success(request, "Đã lưu thông tin chung.")
     return redirect(reverse("assessments:detail", args=[pk]) + "#thong-tin-chung")
 
@@ -164,10 +167,9 @@ def indicator_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     item = assessment.framework().item(code)
     if item is None and code != "general":
         raise Http404
-    entries = history(assessment, code=code)
-    return render(
-        request, "assessments/history.html", {"assessment": assessment, "item": item, "code": code, "entries": entries}
-    )
+    rows = history_rows(assessment, code, history(assessment, code=code))
+    context = {"assessment": assessment, "item": item, "code": code, "rows": rows}
+    return render(request, "assessments/history.html", context)
 
 
 @login_required
@@ -242,7 +244,7 @@ def download_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove an evidence item (the audit log keeps what it was)."""
-    evidence = _evidence(request, pk)
+    evidence = _evidence(request, pk)  # the unit's data must be visible; the service checks editing
     assessment_pk, code = evidence.assessment_id, evidence.code
     try:
         services.evidence_delete(evidence=evidence, by=request.user)

@@ -20,3 +20,12 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
         {"title": "Không tìm thấy trang", "message": "Trang hoặc dữ liệu bạn tìm không tồn tại hoặc đã bị xóa."},
         status=404,
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (an old tab, cookies blocked)."""
+    message = (
+        "Biểu mẫu không gửi được vì thiếu mã bảo mật (trang đã mở quá lâu hoặc trình duyệt chặn cookie). "
+        "Hãy tải lại trang rồi thử lại; dữ liệu chưa được lưu."
+    )
+    return render(request, "core/error.html", {"title": "Không gửi được biểu mẫu", "message": message}, status=403)
