@@ -1,18 +1,125 @@
-"""Unit pages: the tree of units."""
+"""Unit pages: the tree of units, the import from Excel/CSV and its template."""
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from dti.core.permissions import Action, require
-from dti.units.models import Unit
+from dti.core.permissions import Action, can, require
+from dti.units import services
+from dti.units.models import Unit, UnitType
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One line of the tree: a unit, how deep it is and how many units are directly under it."""
+
+    unit: Unit
+    depth: int
+    children: int
+
+
+def tree(units: list[Unit]) -> list[Node]:
+    """Units in tree order (province → department/district → commune), siblings by name."""
+    children: dict[int | None, list[Unit]] = {}
+    ids = {u.pk for u in units}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in ids else None
+        children.setdefault(parent, []).append(unit)
+    nodes: list[Node] = []
+    done: set[int] = set()
+
+    def walk(parent: int | None, depth: int) -> None:
+        for unit in children.get(parent, []):
+            if unit.pk in done:  # a loop in stored data: show each unit once
+                continue
+            done.add(unit.pk)
+            nodes.append(Node(unit, depth, len(children.get(unit.pk, []))))
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    for unit in units:  # units only reachable through a loop
+        if unit.pk not in done:
+            done.add(unit.pk)
+            nodes.append(Node(unit, 0, len(children.get(unit.pk, []))))
+    return nodes
 
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    """All units with their type and parent."""
+    """The unit tree with each unit's type."""
     require(request.user, Action.VIEW_UNITS)
-    units = Unit.objects.select_related("unit_type", "parent")
-    return render(request, "units/list.html", {"units": units})
+    units = list(Unit.objects.select_related("unit_type").order_by("name"))
+    return render(
+        request,
+        "units/list.html",
+        {"nodes": tree(units), "count": len(units), "can_manage": can(request.user, Action.MANAGE_UNITS)},
+    )
+
+
+@login_required
+def unit_import(request: HttpRequest) -> HttpResponse:
+    """Upload a unit list; every problem is shown with its row and column, or the units are saved."""
+    require(request.user, Action.MANAGE_UNITS)
+    context: dict[str, object] = {
+        "types": UnitType.objects.order_by("code"),
+        "max_mb": services.MAX_IMPORT_BYTES // (1024 * 1024),
+    }
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = "Hãy chọn tệp Excel (.xlsx) hoặc CSV để nhập."
+            return render(request, "units/import.html", context, status=422)
+        try:
+            result = services.units_import(path_or_file=upload, by=request.user)
+        except services.UnitImportInvalid as exc:
+            context.update(error=exc.message, problems=exc.problems, file_name=upload.name)
+            return render(request, "units/import.html", context, status=422)
+        messages.success(
+            request,
+            f"Đã nhập {result.total} đơn vị từ tệp {upload.name}: {len(result.created)} thêm mới, "
+            f"{len(result.updated)} cập nhật, {len(result.unchanged)} không thay đổi.",
+        )
+        return redirect("units:list")
+    return render(request, "units/import.html", context)
+
+
+@login_required
+def unit_template(request: HttpRequest) -> HttpResponse:
+    """The import template (.xlsx): the three columns, an example, and the unit types on a second sheet."""
+    require(request.user, Action.MANAGE_UNITS)
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Đơn vị"
+    sheet.append(services.TEMPLATE_HEADERS)
+    sheet.append(["UBND tỉnh Bắc Ninh", "tinh", ""])
+    sheet.append(["Sở Thông tin và Truyền thông", "so", "UBND tỉnh Bắc Ninh"])
+    sheet.append(["UBND huyện Gia Bình", "huyen", "UBND tỉnh Bắc Ninh"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABC", (45, 18, 45), strict=True):
+        sheet.column_dimensions[column].width = width
+    types = workbook.create_sheet("Loại đơn vị")
+    types.append(["Mã", "Tên"])
+    for cell in types[1]:
+        cell.font = Font(bold=True)
+    known = {t.code: t.name for t in UnitType.objects.order_by("code")} or services.STANDARD_UNIT_TYPES
+    for code, name in known.items():
+        types.append([code, name])
+    types.column_dimensions["B"].width = 35
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
+    return response

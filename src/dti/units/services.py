@@ -1,0 +1,402 @@
+"""Changes to the list of units: importing a unit list from an Excel/CSV file.
+
+The file is checked as a whole first; every problem is reported with its row and column,
+and nothing is written unless the whole file is valid (one transaction). A unit whose name
+is already in the list is updated, never duplicated.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import IntegrityError, transaction
+
+from dti.audit.services import record
+from dti.core.errors import ServiceError
+from dti.core.permissions import Action, require
+from dti.engine.errors import InputError
+from dti.engine.numbers import fmt
+from dti.engine.tables import Row, Table, read_table
+from dti.units.models import Unit, UnitType
+
+# The unit types the platform knows (codes as in the framework format's `level` and
+# `unit_types`). They are created only by `dti manage create_unit_types` (docs/units.md) or
+# by the demo loader; an import never invents a type.
+STANDARD_UNIT_TYPES: dict[str, str] = {
+    "bo": "Bộ, cơ quan ngang bộ",
+    "tinh": "Tỉnh",
+    "thanh_pho_tw": "Thành phố trực thuộc Trung ương",
+    "so": "Sở, ban, ngành",
+    "huyen": "Huyện",
+    "thi_xa": "Thị xã",
+    "thanh_pho": "Thành phố",
+    "xa": "Xã",
+    "phuong": "Phường",
+    "thi_tran": "Thị trấn",
+}
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+# Column headers accepted for each column, compared in lower case after the engine's own
+# aliases ("Tên đơn vị" and "Đơn vị" become "unit", "Loại đơn vị" becomes "type").
+COLUMNS = {
+    "name": ("unit", "tên cơ quan, đơn vị", "tên cơ quan", "name"),
+    "type": ("type", "loại", "mã loại đơn vị"),
+    "parent": ("đơn vị cấp trên", "cấp trên", "đơn vị chủ quản", "parent"),
+}
+LABELS = {"name": "Tên đơn vị", "type": "Loại đơn vị", "parent": "Đơn vị cấp trên"}
+TEMPLATE_HEADERS = [LABELS["name"], LABELS["type"], LABELS["parent"]]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProblem:
+    """One problem in an import file: where it is (row, column) and what is wrong."""
+
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}" if self.place else self.message
+
+
+class UnitImportInvalid(ServiceError):
+    """The file cannot be imported; `problems` lists every problem found, nothing was written."""
+
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        count = len(problems)
+        super().__init__(f"Tệp có {count} lỗi; chưa có đơn vị nào được ghi. Hãy sửa tệp rồi nhập lại.")
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    """What an import did, by unit name."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """Units in the file."""
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+
+@dataclass
+class _Plan:
+    row: int
+    name: str
+    unit_type: UnitType | None  # None: keep the existing unit's type
+    parent: str | None
+    keep_parent: bool
+    existing: Unit | None
+
+
+def clean_name(text: str) -> str:
+    """A unit name as stored: NFC, trimmed, inner runs of spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _key(name: str) -> str:
+    return clean_name(name).casefold()
+
+
+def _known_types(types: list[UnitType]) -> str:
+    return ", ".join(f"{t.code} ({t.name})" for t in sorted(types, key=lambda t: t.code))
+
+
+def _display_name(path_or_file: Any) -> str:
+    if isinstance(path_or_file, str | Path):
+        return Path(path_or_file).name
+    return Path(str(getattr(path_or_file, "name", "") or "tệp tải lên")).name
+
+
+def _read(path_or_file: str | Path | IO[bytes], display: str) -> Table:
+    """The file as a table; a file object is copied to a temporary file of the kind its bytes show."""
+    if isinstance(path_or_file, str | Path):
+        path = Path(path_or_file)
+        if path.is_file() and path.stat().st_size > MAX_IMPORT_BYTES:
+            raise UnitImportInvalid([ImportProblem("", _too_big(path.stat().st_size))])
+        return _table(path, display)
+    stream = path_or_file
+    stream.seek(0)
+    data = stream.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise UnitImportInvalid([ImportProblem("", _too_big(len(data)))])
+    if not data:
+        raise UnitImportInvalid([ImportProblem("", "Tệp rỗng, không có nội dung.")])
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnitImportInvalid(
+            [ImportProblem("", "Đây là tệp Excel cũ (.xls); hãy mở bằng Excel và lưu lại dạng .xlsx.")]
+        )
+    suffix = ".xlsx" if data.startswith(b"PK\x03\x04") else ".csv"
+    if suffix == ".csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = "\x00"
+        if "\x00" in text:
+            raise UnitImportInvalid(
+                [
+                    ImportProblem(
+                        "",
+                        f"Không đọc được tệp {display}: cần tệp Excel (.xlsx) hoặc CSV mã UTF-8 "
+                        "(nếu là CSV, hãy lưu lại với mã hóa UTF-8).",
+                    )
+                ]
+            )
+    with tempfile.TemporaryDirectory(prefix="dti-don-vi-") as folder:
+        path = Path(folder) / f"nhap{suffix}"
+        path.write_bytes(data)
+        return _table(path, display)
+
+
+def _too_big(size: int) -> str:
+    return f"Tệp dung lượng {fmt(Decimal(size) / 1048576, 1)} MB, vượt giới hạn {MAX_IMPORT_BYTES // 1048576} MB."
+
+
+def _table(path: Path, display: str) -> Table:
+    try:
+        return read_table(path)
+    except InputError as exc:
+        message = exc.message[:1].upper() + exc.message[1:]
+        if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm") and "cần .csv hoặc .xlsx" in exc.message:
+            message = f"Không đọc được tệp {display}: cần tệp Excel (.xlsx) hoặc CSV."
+        raise UnitImportInvalid([ImportProblem(exc.place, message + ".")]) from exc
+
+
+def _columns(table: Table) -> tuple[dict[str, str], list[ImportProblem]]:
+    """The header key of each known column, and the problems of missing ones."""
+    found: dict[str, str] = {}
+    for key in table.headers:
+        lowered = key.lower()
+        for column, names in COLUMNS.items():
+            if lowered in names and column not in found:
+                found[column] = key
+    problems = []
+    shown = ", ".join(f"“{_header_label(h)}”" for h in table.headers)
+    for column in ("name", "type"):
+        if column not in found:
+            problems.append(
+                ImportProblem(
+                    "dòng tiêu đề",
+                    f"Không có cột “{LABELS[column]}” (các cột trong tệp: {shown}). "
+                    "Hãy dùng tệp mẫu: Tên đơn vị, Loại đơn vị, Đơn vị cấp trên.",
+                )
+            )
+    return found, problems
+
+
+def _header_label(key: str) -> str:
+    return {"unit": "Tên đơn vị", "type": "Loại đơn vị"}.get(key, key)
+
+
+def _place(row: Row, key: str | None, column: str) -> str:
+    """ "dòng 5, cột B (Loại đơn vị)" for a cell; the engine's own place ends with the header key."""
+    cell = row.cells.get(key) if key else None
+    if cell is None:
+        return f"dòng {row.number}"
+    base = cell.place.rsplit(" (", 1)[0]
+    return f"{base} ({LABELS[column]})"
+
+
+def units_import(*, path_or_file: str | Path | IO[bytes], by: Any) -> ImportResult:
+    """Import a unit list (Tên đơn vị, Loại đơn vị, Đơn vị cấp trên) from an Excel or CSV file.
+
+    Types are matched by code or name and never created; a parent must already exist or be
+    on an earlier row. Raises UnitImportInvalid listing every problem; writes nothing then.
+    """
+    require(by, Action.MANAGE_UNITS)
+    display = _display_name(path_or_file)
+    table = _read(path_or_file, display)
+    columns, problems = _columns(table)
+    if problems:
+        raise UnitImportInvalid(problems)
+
+    types = list(UnitType.objects.all())
+    by_code = {t.code.lower(): t for t in types}
+    by_type_name = {_key(t.name): t for t in types}
+    units = {u.name: u for u in Unit.objects.select_related("unit_type", "parent")}
+    units_by_key = {_key(name): u for name, u in units.items()}
+
+    name_key, type_key, parent_key = columns["name"], columns["type"], columns.get("parent")
+    first_row: dict[str, int] = {}  # exact name -> first row it is on
+    for row in table.rows:
+        first_row.setdefault(clean_name(row.text(name_key)), row.number)
+
+    plans: list[_Plan] = []
+    seen: dict[str, tuple[int, str]] = {}  # key -> (row, name) of rows already read
+    for row in table.rows:
+        name_place = _place(row, name_key, "name")
+        name = clean_name(row.text(name_key))
+        if not name:
+            problems.append(ImportProblem(name_place, "Thiếu tên đơn vị."))
+            continue
+        if len(name) > 255:
+            problems.append(ImportProblem(name_place, f"Tên đơn vị dài {len(name)} ký tự, tối đa 255."))
+            continue
+        key = _key(name)
+        if key in seen:
+            earlier, earlier_name = seen[key]
+            same = "trùng" if earlier_name == name else f"trùng (chỉ khác chữ hoa/thường) với “{earlier_name}”"
+            problems.append(ImportProblem(name_place, f"Đơn vị “{name}” {same} ở dòng {earlier}."))
+            continue
+        seen[key] = (row.number, name)
+        existing = units.get(name)
+        if existing is None and key in units_by_key:
+            problems.append(
+                ImportProblem(
+                    name_place,
+                    f"“{name}” chỉ khác đơn vị đã có “{units_by_key[key].name}” ở chữ hoa/thường; "
+                    "hãy viết đúng như tên đã có để cập nhật đơn vị đó.",
+                )
+            )
+            continue
+
+        unit_type: UnitType | None = None
+        raw_type = clean_name(row.text(type_key))
+        type_place = _place(row, type_key, "type")
+        if not raw_type:
+            if existing is None:
+                problems.append(ImportProblem(type_place, f"Thiếu loại đơn vị cho đơn vị mới “{name}”."))
+        else:
+            unit_type = by_code.get(raw_type.lower()) or by_type_name.get(_key(raw_type))
+            if unit_type is None:
+                if types:
+                    known = f"Các loại đơn vị đã có (mã hoặc tên): {_known_types(types)}."
+                else:
+                    known = (
+                        "Hệ thống chưa có loại đơn vị nào; quản trị viên tạo danh mục loại đơn vị bằng lệnh "
+                        "“dti manage create_unit_types”."
+                    )
+                problems.append(ImportProblem(type_place, f"Không có loại đơn vị “{raw_type}”. {known}"))
+
+        parent_name: str | None = None
+        keep_parent = parent_key is None
+        if parent_key is not None:
+            raw_parent = clean_name(row.text(parent_key))
+            parent_place = _place(row, parent_key, "parent")
+            if raw_parent:
+                message = _parent_problem(raw_parent, name, row.number, seen, units, units_by_key, first_row)
+                if message:
+                    problems.append(ImportProblem(parent_place, message))
+                else:
+                    parent_name = raw_parent
+        plans.append(_Plan(row.number, name, unit_type, parent_name, keep_parent, existing))
+
+    problems += _cycles(plans, units)
+    if problems:
+        raise UnitImportInvalid(problems)
+    try:
+        return _write(plans, units, by, display)
+    except IntegrityError as exc:
+        raise ServiceError("Danh sách đơn vị vừa được người khác thay đổi; hãy nhập lại tệp.") from exc
+
+
+def _parent_problem(
+    parent: str,
+    name: str,
+    row: int,
+    seen: dict[str, tuple[int, str]],
+    units: dict[str, Unit],
+    units_by_key: dict[str, Unit],
+    first_row: dict[str, int],
+) -> str:
+    """Why `parent` cannot be the parent of `name` on `row` ("" when it can)."""
+    key = _key(parent)
+    if key == _key(name):
+        return "Một đơn vị không thể là cấp trên của chính nó."
+    earlier = seen.get(key)
+    if earlier is not None and earlier[0] < row and earlier[1] == parent:
+        return ""
+    if parent in units:
+        return ""
+    if earlier is not None and earlier[0] < row:
+        return f"Không có đơn vị cấp trên “{parent}”; ở dòng {earlier[0]} có “{earlier[1]}” (khác chữ hoa/thường)."
+    if key in units_by_key:
+        return (
+            f"Không có đơn vị cấp trên “{parent}”; đơn vị đã có tên “{units_by_key[key].name}” (khác chữ hoa/thường)."
+        )
+    later = first_row.get(parent)
+    if later is not None and later > row:
+        return f"Đơn vị cấp trên “{parent}” ở dòng {later}, sau dòng này: hãy đặt dòng của đơn vị cấp trên lên trước."
+    return f"Không có đơn vị cấp trên “{parent}” (không có trong danh sách đơn vị và không có ở các dòng phía trên)."
+
+
+def _cycles(plans: list[_Plan], units: dict[str, Unit]) -> list[ImportProblem]:
+    """A unit that would end up above itself (through units already stored)."""
+    parent_of: dict[str, str | None] = {name: (u.parent.name if u.parent else None) for name, u in units.items()}
+    for plan in plans:
+        if not plan.keep_parent:
+            parent_of[plan.name] = plan.parent
+    problems = []
+    for plan in plans:
+        chain, node = [plan.name], parent_of.get(plan.name)
+        while node is not None and node not in chain and len(chain) < 50:
+            chain.append(node)
+            node = parent_of.get(node)
+        if node == plan.name:
+            loop = " → ".join([*chain, plan.name])
+            problems.append(ImportProblem(f"dòng {plan.row}", f"Cấp trên tạo thành vòng lặp: {loop}."))
+    return problems
+
+
+def _snapshot(unit: Unit) -> dict[str, Any]:
+    return {
+        "name": unit.name,
+        "type": unit.unit_type.code,
+        "parent": unit.parent.name if unit.parent else None,
+    }
+
+
+@transaction.atomic
+def _write(plans: list[_Plan], units: dict[str, Unit], by: Any, display: str) -> ImportResult:
+    result = ImportResult()
+    comment = f"Nhập từ tệp {display}"
+    for plan in plans:
+        parent = units[plan.parent] if plan.parent is not None else None
+        unit = plan.existing
+        if unit is None:
+            assert plan.unit_type is not None
+            unit = Unit.objects.create(name=plan.name, unit_type=plan.unit_type, parent=parent)
+            units[unit.name] = unit
+            record(actor=by, action="unit.create", obj=unit, unit=unit, new=_snapshot(unit), comment=comment)
+            result.created.append(unit.name)
+            continue
+        before = _snapshot(unit)
+        if plan.unit_type is not None:
+            unit.unit_type = plan.unit_type
+        if not plan.keep_parent:
+            unit.parent = parent
+        after = _snapshot(unit)
+        if after == before:
+            result.unchanged.append(unit.name)
+            continue
+        unit.save(update_fields=["unit_type", "parent"])
+        record(actor=by, action="unit.update", obj=unit, unit=unit, old=before, new=after, comment=comment)
+        result.updated.append(unit.name)
+    return result
+
+
+def unit_types_create(*, out: IO[str] | None = None) -> list[UnitType]:
+    """Create the missing standard unit types (STANDARD_UNIT_TYPES); existing ones are left as they are.
+
+    Run by `dti manage create_unit_types` and the demo loader, never by an import.
+    """
+    created = []
+    with transaction.atomic():
+        existing = set(UnitType.objects.values_list("code", flat=True))
+        for code, name in STANDARD_UNIT_TYPES.items():
+            if code in existing:
+                continue
+            unit_type = UnitType.objects.create(code=code, name=name)
+            record(actor=None, action="unit_type.create", obj=unit_type, new={"code": code, "name": name})
+            created.append(unit_type)
+            if out is not None:
+                out.write(f"Đã tạo loại đơn vị {code} ({name}).\n")
+    return created
