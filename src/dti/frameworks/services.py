@@ -1,0 +1,228 @@
+"""Changes to stored frameworks: upload, replace (until a campaign uses it), copy to a new version.
+
+The stored text is the YAML file itself; the engine validates it and every problem is
+reported at once with its path in the document. Each function checks permission and state
+and writes the change with its audit record in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import IO, Any
+
+import yaml
+from django.db import IntegrityError, transaction
+
+from dti.audit.services import record
+from dti.core.errors import ServiceError
+from dti.core.permissions import Action, require
+from dti.engine.errors import FrameworkError, Problem
+from dti.engine.loader import parse_framework
+from dti.engine.model import Framework as EngineFramework
+from dti.frameworks.models import Framework
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+CODE_PATTERN = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+_TOP_LINE = r"^({key}:[ \t]*)(\"[^\"\n]*\"|'[^'\n]*'|[^#\n]*?)([ \t]*(?:#[^\n]*)?)$"
+
+
+class FrameworkInvalid(ServiceError):
+    """The framework text has problems; `problems` lists every one (file, path, message)."""
+
+    def __init__(self, problems: list[Problem], message: str = "") -> None:
+        count = len(problems)
+        super().__init__(message or f"Bộ chỉ số có {count} lỗi; chưa lưu. Hãy sửa tệp rồi tải lên lại.")
+        self.problems = problems
+
+
+def read_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> str:
+    """The text of an uploaded framework file: .yaml, at most MAX_SOURCE_BYTES, UTF-8."""
+    if not name.lower().endswith((".yaml", ".yml")):
+        raise ServiceError(f"Tệp {name} không phải tệp bộ chỉ số: cần tệp YAML (.yaml).")
+    data = upload.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES or (size is not None and size > MAX_SOURCE_BYTES):
+        raise ServiceError(f"Tệp {name} vượt giới hạn {MAX_SOURCE_BYTES // (1024 * 1024)} MB của một bộ chỉ số.")
+    if not data.strip():
+        raise ServiceError(f"Tệp {name} rỗng, không có nội dung.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ServiceError(
+            f"Tệp {name} không phải văn bản UTF-8 (byte lạ ở vị trí {exc.start}). "
+            "Hãy mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8."
+        ) from exc
+    if "\x00" in text:
+        raise ServiceError(f"Tệp {name} không phải văn bản (có ký tự rỗng): cần tệp YAML.")
+    return text.replace("\r\n", "\n")
+
+
+def validate(source_text: str, *, file_name: str) -> EngineFramework:
+    """The engine's model of the text, or FrameworkInvalid with every problem.
+
+    Besides the engine's checks, the code must be usable as a stored identifier.
+    """
+    try:
+        engine = parse_framework(source_text, file=file_name)
+    except FrameworkError as exc:
+        raise FrameworkInvalid(list(exc.problems)) from exc
+    problems = []
+    if not CODE_PATTERN.fullmatch(engine.code) or len(engine.code) > 100:
+        problems.append(
+            Problem(
+                file_name,
+                "code",
+                f"mã '{engine.code}' chỉ được gồm chữ thường không dấu, chữ số và dấu gạch (-, _), "
+                "tối đa 100 ký tự, ví dụ bac-ninh-2024-huyen",
+            )
+        )
+    if len(engine.name) > 300:
+        problems.append(Problem(file_name, "name", "tên dài quá 300 ký tự"))
+    if problems:
+        raise FrameworkInvalid(problems)
+    return engine
+
+
+def _taken(code: str) -> ServiceError:
+    existing = Framework.objects.filter(code=code).first()
+    what = f" ({existing.name}, năm {existing.year})" if existing else ""
+    return ServiceError(
+        f"Đã có bộ chỉ số mã '{code}'{what}. Hãy đổi dòng 'code:' trong tệp, "
+        "hoặc thay nội dung bộ chỉ số đó nếu nó chưa được dùng trong kỳ đánh giá nào.",
+        field="code",
+    )
+
+
+def _summary(framework: Framework) -> dict[str, Any]:
+    return {
+        "code": framework.code,
+        "name": framework.name,
+        "level": framework.level,
+        "year": framework.year,
+        "sha256": framework.content_hash,
+    }
+
+
+def framework_upload(*, source_text: str, file_name: str, by: Any) -> Framework:
+    """Store a new framework from its YAML text, refusing any problem or a code already used."""
+    require(by, Action.MANAGE_FRAMEWORKS)
+    engine = validate(source_text, file_name=file_name)
+    if Framework.objects.filter(code=engine.code).exists():
+        raise _taken(engine.code)
+    try:
+        with transaction.atomic():
+            framework = Framework.objects.create(
+                code=engine.code,
+                name=engine.name,
+                level=engine.level.value,
+                year=engine.year,
+                source=source_text,
+                uploaded_by=by,
+            )
+            record(actor=by, action="framework.upload", obj=framework, new=_summary(framework), comment=file_name)
+    except IntegrityError as exc:
+        raise _taken(engine.code) from exc
+    return framework
+
+
+def framework_replace(*, framework: Framework, source_text: str, by: Any) -> Framework:
+    """Replace the content of a framework no campaign uses yet (the code stays the same)."""
+    require(by, Action.MANAGE_FRAMEWORKS)
+    if framework.is_frozen:
+        raise ServiceError(_frozen_message(framework))
+    engine = validate(source_text, file_name=f"{framework.code}.yaml")
+    if engine.code != framework.code:
+        raise ServiceError(
+            f"Mã trong tệp mới ('{engine.code}') khác mã bộ chỉ số đang thay ('{framework.code}'). "
+            "Để tạo bộ chỉ số khác, hãy tải lên như một bộ chỉ số mới.",
+            field="code",
+        )
+    with transaction.atomic():
+        locked = Framework.objects.select_for_update().get(pk=framework.pk)
+        if locked.is_frozen:  # a campaign took it up since the page was loaded
+            raise ServiceError(_frozen_message(locked))
+        before = _summary(locked)
+        if hashlib.sha256(source_text.encode("utf-8")).hexdigest() == locked.content_hash:
+            return locked
+        locked.source = source_text
+        locked.name, locked.level, locked.year = engine.name, engine.level.value, engine.year
+        locked.save()
+        record(actor=by, action="framework.replace", obj=locked, old=before, new=_summary(locked))
+    return locked
+
+
+def _frozen_message(framework: Framework) -> str:
+    campaigns = sorted({g.campaign.name for g in framework.campaign_groups.select_related("campaign")})
+    return (
+        f"Bộ chỉ số '{framework.code}' đang được dùng trong kỳ đánh giá ({'; '.join(campaigns)}) nên không thể "
+        "sửa nội dung: kết quả đã chấm phải giữ nguyên. Hãy sao chép thành phiên bản mới rồi sửa bản sao."
+    )
+
+
+def rewrite_top_level(source_text: str, **values: object) -> str:
+    """The text with the top-level `key: value` lines set to new values, comments kept.
+
+    Only lines that start at the first column are top-level keys; nested `code:` lines are
+    indented and left alone. Raises ServiceError if a key has no such line.
+    """
+    text = source_text
+    for key, value in values.items():
+        rendered = _scalar(value)
+        pattern = re.compile(_TOP_LINE.format(key=re.escape(key)), re.MULTILINE)
+        text, count = pattern.subn(lambda m, r=rendered: f"{m.group(1)}{r}{m.group(3)}", text, count=1)
+        if count == 0:
+            raise ServiceError(
+                f"Không tìm thấy dòng '{key}: …' ở đầu dòng (cấp cao nhất) trong tệp bộ chỉ số để ghi giá trị mới."
+            )
+    return text
+
+
+def _scalar(value: object) -> str:
+    """A YAML scalar that reads back as `value` (quoted only when it has to be)."""
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if isinstance(yaml.safe_load(f"k: {text}").get("k"), str) and text.strip() == text and "#" not in text:
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def framework_copy(*, framework: Framework, code: str, year: int, by: Any) -> Framework:
+    """Next year's version: the same text with the top-level `code:` and `year:` rewritten."""
+    require(by, Action.MANAGE_FRAMEWORKS)
+    code = code.strip()
+    if not CODE_PATTERN.fullmatch(code) or len(code) > 100:
+        raise ServiceError(
+            "Mã mới chỉ được gồm chữ thường không dấu, chữ số và dấu gạch (-, _), ví dụ bac-ninh-2024-huyen.",
+            field="code",
+        )
+    if not 2000 <= year <= 2100:
+        raise ServiceError(f"Năm {year} không hợp lệ (cần từ 2000 đến 2100).", field="year")
+    if Framework.objects.filter(code=code).exists():
+        raise _taken(code)
+    source_text = rewrite_top_level(framework.source, code=code, year=year)
+    engine = validate(source_text, file_name=f"{code}.yaml")
+    if engine.code != code or engine.year != year:
+        raise ServiceError("Không ghi được mã và năm mới vào tệp bộ chỉ số; hãy tải tệp về, sửa và tải lên.")
+    try:
+        with transaction.atomic():
+            copy = Framework.objects.create(
+                code=code,
+                name=engine.name,
+                level=engine.level.value,
+                year=year,
+                source=source_text,
+                copied_from=framework,
+                uploaded_by=by,
+            )
+            record(
+                actor=by,
+                action="framework.copy",
+                obj=copy,
+                old=_summary(framework),
+                new=_summary(copy),
+                comment=f"Sao chép từ {framework.code}",
+            )
+    except IntegrityError as exc:
+        raise _taken(code) from exc
+    return copy
