@@ -1,13 +1,24 @@
-"""Campaign pages: the list, and one campaign with its groups and units' progress."""
+"""Campaign pages: the list, create and edit, one campaign with its groups, units' progress and reopenings."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from dti.campaigns.models import Campaign
-from dti.core.permissions import Action, require
+from dti.campaigns import services
+from dti.campaigns.forms import CampaignForm, GroupForm, ReopenForm
+from dti.campaigns.models import Campaign, CampaignGroup, Participation
+from dti.campaigns.selectors import campaign_overview, reopenings
+from dti.core.errors import ServiceError
+from dti.core.permissions import Action, can, require
+from dti.units.models import Unit
+from dti.units.views import tree
 
 
 @login_required
@@ -15,15 +26,181 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     """Every campaign, newest first."""
     require(request.user, Action.VIEW_CAMPAIGN)
     campaigns = Campaign.objects.prefetch_related("groups__framework")
-    return render(request, "campaigns/list.html", {"campaigns": campaigns})
+    return render(
+        request,
+        "campaigns/list.html",
+        {"campaigns": campaigns, "can_manage": can(request.user, Action.MANAGE_CAMPAIGNS)},
+    )
+
+
+def _add_errors(form: Any, exc: ServiceError) -> None:
+    errors = exc.errors if isinstance(exc, services.Invalid) else {exc.field: exc.message}
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    """A new campaign (organiser or administrator)."""
+    require(request.user, Action.MANAGE_CAMPAIGNS)
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(**form.cleaned_data, by=request.user)
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Đã tạo kỳ đánh giá “{campaign.name}”. Hãy thêm nhóm và đơn vị tham gia.")
+            return redirect("campaigns:detail", pk=campaign.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "campaigns/form.html", {"form": form, "campaign": None}, status=status)
+
+
+@login_required
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a campaign's name, state, data period and deadlines."""
+    require(request.user, Action.MANAGE_CAMPAIGNS)
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = CampaignForm(request.POST) if request.method == "POST" else CampaignForm.for_campaign(campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(campaign=campaign, **form.cleaned_data, by=request.user)
+        except ServiceError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu kỳ đánh giá.")
+            return redirect("campaigns:detail", pk=campaign.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign}, status=status)
+
+
+def _detail(request: HttpRequest, campaign: Campaign, status: int = 200, **extra: Any) -> HttpResponse:
+    user = request.user
+    can_manage = can(user, Action.MANAGE_CAMPAIGNS)
+    can_reopen = can(user, Action.REOPEN_SUBMISSION)
+    groups = campaign_overview(campaign)
+    now = timezone.now()
+    reopenable: set[int] = set()
+    if can_reopen:
+        for group in groups:
+            for row in group.units:
+                if not services.reopen_block_reason(row.participation, now):
+                    reopenable.add(row.participation.pk)
+    context = {
+        "campaign": campaign,
+        "groups": groups,
+        "reopenings": reopenings(campaign),
+        "can_manage": can_manage,
+        "can_setup": can_manage and campaign.state in (Campaign.State.DRAFT, Campaign.State.OPEN),
+        "reopenable": reopenable,
+        "deadline_passed": now > campaign.submission_deadline,
+        "group_form": extra.pop("group_form", None) or GroupForm(),
+        "reopen_form": extra.pop("reopen_form", None) or ReopenForm(),
+        "reopen_for": extra.pop("reopen_for", None),
+        **extra,
+    }
+    return render(request, "campaigns/detail.html", context, status=status)
 
 
 @login_required
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A campaign's groups and participating units with their assessment status."""
+    """A campaign's deadlines, groups and participating units with their status, and the reopenings."""
     require(request.user, Action.VIEW_CAMPAIGN)
+    campaign = get_object_or_404(Campaign.objects.select_related("organiser"), pk=pk)
+    return _detail(request, campaign)
+
+
+@login_required
+@require_POST
+def group_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a ranking group with its framework."""
+    require(request.user, Action.MANAGE_CAMPAIGNS)
     campaign = get_object_or_404(Campaign, pk=pk)
-    participations = campaign.participations.select_related("unit", "group", "assessment").order_by(
-        "group__order", "unit__name"
+    form = GroupForm(request.POST)
+    if form.is_valid():
+        try:
+            group = services.group_add(
+                campaign=campaign,
+                name=form.cleaned_data["name"] or "",
+                framework=form.cleaned_data["framework"],
+                by=request.user,
+            )
+        except services.Invalid as exc:
+            _add_errors(form, exc)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("campaigns:detail", pk=campaign.pk)
+        else:
+            messages.success(request, f"Đã thêm nhóm “{group.name}”. Hãy chọn các đơn vị tham gia nhóm.")
+            return redirect("campaigns:participants", pk=campaign.pk, group_pk=group.pk)
+    return _detail(request, campaign, status=422, group_form=form)
+
+
+@login_required
+def participants(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+    """Choose the units of one ranking group (a unit takes part once per campaign)."""
+    require(request.user, Action.MANAGE_CAMPAIGNS)
+    group = get_object_or_404(
+        CampaignGroup.objects.select_related("campaign", "framework"), pk=group_pk, campaign_id=pk
     )
-    return render(request, "campaigns/detail.html", {"campaign": campaign, "participations": participations})
+    campaign = group.campaign
+    error = ""
+    units = list(Unit.objects.select_related("unit_type").order_by("name"))
+    if request.method == "POST":
+        chosen_ids = {int(v) for v in request.POST.getlist("units") if v.isdigit()}
+        chosen = [u for u in units if u.pk in chosen_ids]
+        try:
+            services.participants_set(group=group, units=chosen, by=request.user)
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"Đã lưu {len(chosen)} đơn vị tham gia nhóm “{group.name}”.")
+            return redirect("campaigns:detail", pk=campaign.pk)
+        selected = chosen_ids
+    else:
+        selected = set(group.participations.values_list("unit_id", flat=True))
+    elsewhere = {
+        p.unit_id: p.group.name
+        for p in Participation.objects.filter(campaign=campaign).exclude(group=group).select_related("group")
+    }
+    rows = [
+        {"node": node, "checked": node.unit.pk in selected, "elsewhere": elsewhere.get(node.unit.pk, "")}
+        for node in tree(units)
+    ]
+    context = {
+        "campaign": campaign,
+        "group": group,
+        "rows": rows,
+        "unit_types": group.framework.engine().unit_types,
+        "error": error,
+    }
+    return render(request, "campaigns/participants.html", context, status=422 if error else 200)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+    """Reopen submission for one unit after the deadline, until a time, with a reason."""
+    require(request.user, Action.REOPEN_SUBMISSION)
+    participation = get_object_or_404(
+        Participation.objects.select_related("campaign", "unit"), pk=participation_pk, campaign_id=pk
+    )
+    campaign = participation.campaign
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.participation_reopen(
+                participation=participation,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"] or "",
+                by=request.user,
+            )
+        except services.Invalid as exc:
+            _add_errors(form, exc)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("campaigns:detail", pk=campaign.pk)
+        else:
+            messages.success(request, f"Đã mở lại việc gửi báo cáo cho {participation.unit.name}.")
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return _detail(request, campaign, status=422, reopen_form=form, reopen_for=participation.pk)

@@ -1,0 +1,72 @@
+"""Reading a campaign for its page: groups, participating units and their progress, cheaply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count
+
+from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
+
+
+@dataclass
+class UnitRow:
+    """One participating unit: its assessment status and how many indicators have data."""
+
+    participation: Participation
+    status: str
+    submitted: bool
+    entries: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        """Progress bar width: indicators with data over the framework's scored indicators."""
+        return min(100, round(self.entries * 100 / self.total)) if self.total else 0
+
+
+@dataclass
+class GroupRow:
+    """A ranking group with its framework and units."""
+
+    group: CampaignGroup
+    indicators: int
+    units: list[UnitRow]
+
+
+def campaign_overview(campaign: Campaign) -> list[GroupRow]:
+    """Every group with its units: one query for the units (entry counts included)."""
+    participations = (
+        Participation.objects.filter(campaign=campaign)
+        .select_related("unit__unit_type", "group", "assessment")
+        .annotate(entry_count=Count("assessment__entries"))
+        .order_by("group__order", "group__name", "unit__name")
+    )
+    by_group: dict[int, list[UnitRow]] = {}
+    counts: dict[int, int] = {}
+    groups = list(campaign.groups.select_related("framework").order_by("order", "name"))
+    for group in groups:
+        engine = group.framework.engine()
+        counts[group.pk] = sum(1 for i in engine.indicators if not i.reference_only)
+    for p in participations:
+        p.campaign = campaign  # one object for all rows: no query per unit
+        try:
+            assessment = p.assessment
+        except ObjectDoesNotExist:
+            assessment = None
+        status = assessment.get_status_display() if assessment else "Chưa bắt đầu"
+        submitted = bool(assessment and assessment.status != assessment.Status.DRAFT)
+        by_group.setdefault(p.group_id, []).append(
+            UnitRow(p, str(status), submitted, p.entry_count, counts.get(p.group_id, 0))  # type: ignore[attr-defined]
+        )
+    return [GroupRow(g, counts[g.pk], by_group.get(g.pk, [])) for g in groups]
+
+
+def reopenings(campaign: Campaign) -> list[Reopening]:
+    """Every reopening in the campaign, newest first."""
+    return list(
+        Reopening.objects.filter(participation__campaign=campaign)
+        .select_related("by", "participation__unit")
+        .order_by("-created_at", "-id")
+    )

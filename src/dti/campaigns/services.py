@@ -1,0 +1,428 @@
+"""Changes to campaigns: create and edit, ranking groups, participating units, reopening a unit.
+
+Each function checks permission and state, writes the change and its audit records in one
+transaction, and raises ServiceError (Invalid with one message per field) in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from dti.audit.services import record
+from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
+from dti.core.errors import ServiceError
+from dti.core.permissions import Action, require
+from dti.frameworks.models import Framework
+from dti.units.models import Unit
+
+
+class Invalid(ServiceError):
+    """Values that cannot be saved, each with its Vietnamese message, by field name."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Có giá trị chưa hợp lệ: " + "; ".join(errors.values()))
+        self.errors = errors
+
+
+class _Keep:
+    """The default of campaign_update's fields: keep the stored value."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()
+
+# The campaign's fields a person sets, with their labels (for messages and the audit log).
+FIELDS = {
+    "name": "Tên kỳ đánh giá",
+    "year": "Năm đánh giá",
+    "organiser": "Cơ quan tổ chức",
+    "state": "Trạng thái",
+    "period_start": "Số liệu từ ngày",
+    "period_end": "Số liệu đến ngày",
+    "submission_deadline": "Hạn gửi báo cáo",
+    "appraisal_deadline": "Hạn thẩm định",
+    "explanation_deadline": "Hạn giải trình",
+    "reappraisal_deadline": "Hạn phúc tra",
+    "publication_date": "Ngày công bố dự kiến",
+}
+# Deadlines in the order the yearly cycle reaches them.
+_ORDER = [
+    "submission_deadline",
+    "appraisal_deadline",
+    "explanation_deadline",
+    "reappraisal_deadline",
+    "publication_date",
+]
+# States in which groups and participating units may still change.
+_SETUP_STATES = (Campaign.State.DRAFT, Campaign.State.OPEN)
+
+
+def _text(value: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", value or "").split())
+
+
+def _day(value: datetime.date | datetime.datetime | None) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _shown(value: datetime.date | datetime.datetime | None) -> str:
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "H:i d/m/Y")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return ""
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Unit):
+        return value.name
+    return value
+
+
+def _same_minute(a: Any, b: Any) -> bool:
+    if not isinstance(a, datetime.datetime) or not isinstance(b, datetime.datetime):
+        return False
+    if timezone.is_aware(a) != timezone.is_aware(b):
+        return False
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
+def _check(values: dict[str, Any], *, now: datetime.datetime, deadline_changed: bool) -> dict[str, str]:
+    """Every problem of a campaign's values, by field."""
+    errors: dict[str, str] = {}
+    if not values["name"]:
+        errors["name"] = "Cần nhập tên kỳ đánh giá."
+    elif len(values["name"]) > 300:
+        errors["name"] = "Tên kỳ đánh giá dài quá 300 ký tự."
+    year = values["year"]
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = f"Năm đánh giá “{year}” không hợp lệ (cần từ 2000 đến 2100)."
+    if values["state"] not in Campaign.State.values:
+        errors["state"] = f"Trạng thái “{values['state']}” không hợp lệ."
+    start, end = values["period_start"], values["period_end"]
+    if start and end and start > end:
+        errors["period_end"] = f"Kỳ số liệu kết thúc ({_shown(end)}) trước khi bắt đầu ({_shown(start)})."
+    deadline = values["submission_deadline"]
+    if deadline is None:
+        errors["submission_deadline"] = "Cần nhập hạn gửi báo cáo."
+    elif not timezone.is_aware(deadline):
+        errors["submission_deadline"] = "Hạn gửi báo cáo cần có ngày và giờ."
+    elif deadline_changed and deadline <= now:
+        errors["submission_deadline"] = (
+            f"Hạn gửi báo cáo {_shown(deadline)} đã qua; hãy chọn một thời điểm trong tương lai. "
+            "Để cho một đơn vị gửi muộn, hãy dùng “Mở lại” cho đơn vị đó."
+        )
+    previous: tuple[str, datetime.date] | None = None
+    for name in _ORDER:
+        if name in errors:
+            continue
+        day = _day(values[name])
+        if day is None:
+            continue
+        if previous is not None and day < previous[1]:
+            before = f"{FIELDS[previous[0]].lower()} ({_shown(previous[1])})"
+            errors[name] = f"{FIELDS[name]} ({_shown(day)}) không được trước {before}."
+        else:
+            previous = (name, day)
+    return errors
+
+
+def campaign_create(
+    *,
+    name: str,
+    year: int,
+    submission_deadline: datetime.datetime | None,
+    by: Any,
+    organiser: Unit | None = None,
+    state: str = Campaign.State.DRAFT,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    appraisal_deadline: datetime.date | None = None,
+    explanation_deadline: datetime.date | None = None,
+    reappraisal_deadline: datetime.date | None = None,
+    publication_date: datetime.date | None = None,
+) -> Campaign:
+    """Create a campaign; its submission deadline must be in the future."""
+    require(by, Action.MANAGE_CAMPAIGNS)
+    values: dict[str, Any] = {
+        "name": _text(name),
+        "year": year,
+        "organiser": organiser,
+        "state": state,
+        "period_start": period_start,
+        "period_end": period_end,
+        "submission_deadline": submission_deadline,
+        "appraisal_deadline": appraisal_deadline,
+        "explanation_deadline": explanation_deadline,
+        "reappraisal_deadline": reappraisal_deadline,
+        "publication_date": publication_date,
+    }
+    errors = _check(values, now=timezone.now(), deadline_changed=True)
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        campaign = Campaign.objects.create(**values)
+        record(
+            actor=by,
+            action="campaign.create",
+            obj=campaign,
+            campaign=campaign,
+            new={k: _json(v) for k, v in values.items()},
+        )
+    return campaign
+
+
+def campaign_update(
+    *,
+    campaign: Campaign,
+    by: Any,
+    name: str = KEEP,
+    year: int = KEEP,
+    organiser: Unit | None = KEEP,
+    state: str = KEEP,
+    period_start: datetime.date | None = KEEP,
+    period_end: datetime.date | None = KEEP,
+    submission_deadline: datetime.datetime = KEEP,
+    appraisal_deadline: datetime.date | None = KEEP,
+    explanation_deadline: datetime.date | None = KEEP,
+    reappraisal_deadline: datetime.date | None = KEEP,
+    publication_date: datetime.date | None = KEEP,
+) -> Campaign:
+    """Change a campaign's fields (those given); each change is recorded with its old value.
+
+    A deadline already past may stay as it is, but a new submission deadline must be in the future.
+    """
+    require(by, Action.MANAGE_CAMPAIGNS)
+    given = {
+        "name": name,
+        "year": year,
+        "organiser": organiser,
+        "state": state,
+        "period_start": period_start,
+        "period_end": period_end,
+        "submission_deadline": submission_deadline,
+        "appraisal_deadline": appraisal_deadline,
+        "explanation_deadline": explanation_deadline,
+        "reappraisal_deadline": reappraisal_deadline,
+        "publication_date": publication_date,
+    }
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        before = {field: getattr(locked, field) for field in FIELDS}
+        values = {field: before[field] if value is KEEP else value for field, value in given.items()}
+        if _same_minute(values["submission_deadline"], before["submission_deadline"]):
+            values["submission_deadline"] = before["submission_deadline"]  # forms show minutes only
+        values["name"] = _text(values["name"])
+        changed = {field for field in FIELDS if values[field] != before[field]}
+        errors = _check(values, now=timezone.now(), deadline_changed="submission_deadline" in changed)
+        if errors:
+            raise Invalid(errors)
+        if not changed:
+            return locked
+        for field in changed:
+            setattr(locked, field, values[field])
+        locked.save(update_fields=sorted(changed))
+        for field in sorted(changed, key=list(FIELDS).index):
+            record(
+                actor=by,
+                action="campaign.update",
+                obj=locked,
+                campaign=locked,
+                field=field,
+                old=_json(before[field]),
+                new=_json(values[field]),
+            )
+    campaign.refresh_from_db()
+    return campaign
+
+
+def _require_setup(campaign: Campaign) -> None:
+    if campaign.state not in _SETUP_STATES:
+        raise ServiceError(
+            f"Kỳ đánh giá đang ở trạng thái “{campaign.get_state_display()}”: không thể thay đổi nhóm "
+            "hoặc đơn vị tham gia nữa."
+        )
+
+
+def group_add(*, campaign: Campaign, name: str, framework: Framework | None, by: Any) -> CampaignGroup:
+    """Add a ranking group (Nhóm xếp hạng) assessed with `framework`."""
+    require(by, Action.MANAGE_CAMPAIGNS)
+    _require_setup(campaign)
+    name = _text(name)
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Cần nhập tên nhóm."
+    elif len(name) > 200:
+        errors["name"] = "Tên nhóm dài quá 200 ký tự."
+    elif any(g.name.casefold() == name.casefold() for g in campaign.groups.all()):
+        errors["name"] = f"Kỳ đánh giá đã có nhóm “{name}”."
+    if framework is None:
+        errors["framework"] = "Cần chọn bộ chỉ số cho nhóm."
+    if errors:
+        raise Invalid(errors)
+    assert framework is not None
+    try:
+        with transaction.atomic():
+            order = max((g.order for g in campaign.groups.all()), default=0) + 1
+            group = CampaignGroup.objects.create(campaign=campaign, name=name, framework=framework, order=order)
+            record(
+                actor=by,
+                action="campaign.group_add",
+                obj=group,
+                campaign=campaign,
+                new={"name": name, "framework": framework.code},
+            )
+    except IntegrityError as exc:
+        raise Invalid({"name": f"Kỳ đánh giá đã có nhóm “{name}”."}) from exc
+    return group
+
+
+def _has_data(participation: Participation) -> bool:
+    try:
+        assessment = participation.assessment
+    except ObjectDoesNotExist:
+        return False
+    return bool(
+        assessment.status != assessment.Status.DRAFT
+        or assessment.general
+        or assessment.entries.exists()
+        or assessment.evidence.exists()
+    )
+
+
+def participants_set(*, group: CampaignGroup, units: Iterable[Unit], by: Any) -> list[Participation]:
+    """Make `units` exactly the group's participating units; a unit takes part once per campaign.
+
+    A unit that already has data in the campaign cannot be removed. Every problem is reported
+    together and nothing changes unless all units can be set.
+    """
+    require(by, Action.MANAGE_CAMPAIGNS)
+    campaign = group.campaign
+    _require_setup(campaign)
+    wanted = {u.pk: u for u in units}
+    framework = group.framework.engine()
+    problems: list[str] = []
+    with transaction.atomic():
+        current = {
+            p.unit_id: p
+            for p in Participation.objects.select_for_update().filter(campaign=campaign).select_related("unit", "group")
+        }
+        to_add = [u for pk, u in wanted.items() if pk not in current]
+        to_remove = [p for p in current.values() if p.group_id == group.pk and p.unit_id not in wanted]
+        for unit in sorted(wanted.values(), key=lambda u: u.name):
+            elsewhere = current.get(unit.pk)
+            if elsewhere is not None and elsewhere.group_id != group.pk:
+                problems.append(f"{unit.name} đã tham gia kỳ đánh giá này trong nhóm “{elsewhere.group.name}”.")
+        for unit in sorted(to_add, key=lambda u: u.name):
+            if not unit.is_active:
+                problems.append(f"{unit.name} đã ngừng hoạt động.")
+            elif framework.unit_types and unit.unit_type.code not in framework.unit_types:
+                kinds = ", ".join(framework.unit_types.values())
+                problems.append(
+                    f"{unit.name} thuộc loại “{unit.unit_type.name}”, không thuộc các loại đơn vị của bộ chỉ số "
+                    f"{group.framework.code} ({kinds})."
+                )
+        for participation in sorted(to_remove, key=lambda p: p.unit.name):
+            if _has_data(participation):
+                problems.append(
+                    f"{participation.unit.name} đã có số liệu trong kỳ đánh giá nên không thể bỏ khỏi nhóm."
+                )
+        if problems:
+            raise ServiceError(" ".join(problems))
+        for participation in to_remove:
+            record(
+                actor=by,
+                action="campaign.participant_remove",
+                obj=group,
+                campaign=campaign,
+                unit=participation.unit,
+                field="participants",
+                old=participation.unit.name,
+            )
+            participation.delete()
+        for unit in to_add:
+            Participation.objects.create(campaign=campaign, group=group, unit=unit)
+            record(
+                actor=by,
+                action="campaign.participant_add",
+                obj=group,
+                campaign=campaign,
+                unit=unit,
+                field="participants",
+                new=unit.name,
+            )
+    return list(group.participations.select_related("unit"))
+
+
+def reopen_block_reason(participation: Participation, now: datetime.datetime | None = None) -> str:
+    """Why submission cannot be reopened for this unit now ("" when it can)."""
+    now = now or timezone.now()
+    campaign = participation.campaign
+    if campaign.state not in (Campaign.State.OPEN, Campaign.State.APPRAISAL):
+        return f"Kỳ đánh giá đang ở trạng thái “{campaign.get_state_display()}”: không thể mở lại việc gửi báo cáo."
+    if campaign.submission_open(now):
+        return f"Kỳ đánh giá vẫn còn hạn gửi báo cáo (đến {_shown(campaign.submission_deadline)}); chưa cần mở lại."
+    try:
+        assessment = participation.assessment
+    except ObjectDoesNotExist:
+        return ""
+    if assessment.status != assessment.Status.DRAFT:
+        return f"{participation.unit.name} đã gửi bản tự đánh giá; không cần mở lại."
+    return ""
+
+
+def participation_reopen(
+    *, participation: Participation, until: datetime.datetime | None, reason: str, by: Any
+) -> Reopening:
+    """Let one unit enter and submit data after the deadline, until `until` (organiser, with a reason)."""
+    require(by, Action.REOPEN_SUBMISSION)
+    now = timezone.now()
+    blocked = reopen_block_reason(participation, now)
+    if blocked:
+        raise ServiceError(blocked)
+    reason = unicodedata.normalize("NFC", reason or "").strip()
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = "Cần nêu lý do mở lại."
+    if until is None:
+        errors["until"] = "Cần nhập thời hạn mở lại (ngày và giờ)."
+    elif not timezone.is_aware(until):
+        errors["until"] = "Thời hạn mở lại cần có ngày và giờ."
+    elif until <= now:
+        errors["until"] = f"Thời hạn mở lại ({_shown(until)}) phải sau thời điểm hiện tại."
+    if errors:
+        raise Invalid(errors)
+    assert until is not None
+    with transaction.atomic():
+        locked = Participation.objects.select_for_update().get(pk=participation.pk)
+        old = locked.reopened_until
+        reopening = Reopening.objects.create(participation=locked, by=by, reason=reason, until=until)
+        locked.reopened_until = until
+        locked.save(update_fields=["reopened_until"])
+        record(
+            actor=by,
+            action="participation.reopen",
+            obj=locked,
+            campaign=locked.campaign,
+            unit=locked.unit,
+            field="reopened_until",
+            old=_json(old),
+            new=_json(until),
+            comment=reason,
+        )
+    participation.reopened_until = until
+    return reopening
