@@ -133,7 +133,7 @@ def test_ratio_numerator_above_denominator_gives_max_with_warning() -> None:
     assert s.score == D(5)
     assert len(s.warnings) == 1
     warning = s.warnings[0]
-    assert "a" in warning and "b" in warning
+    assert "Tử số" in warning and "Mẫu số" in warning  # named by their labels
     assert "140.000" in warning and "133.841" in warning
     assert "100 %" in warning
 

@@ -115,6 +115,7 @@ class Measure:
     value: str | None
     is_ratio: bool
     on_zero_max: bool = False
+    labels: tuple[str, str] = ("", "")  # what the numerator and denominator are, for messages
 
     def names(self) -> set[str]:
         """The inputs the measure reads."""
@@ -153,19 +154,19 @@ class Measure:
             raise Missing([n for n, x in ((self.numerator, a), (self.denominator, b)) if x is None])
         if not (a.__class__ is Decimal and b.__class__ is Decimal and a >= ZERO and b >= ZERO):
             a, b = _nonneg(self.numerator, a), _nonneg(self.denominator, b)
+        num_label, den_label = (
+            label or name for label, name in zip(self.labels, (self.numerator, self.denominator), strict=True)
+        )
         if b == ZERO:
             ctx.warn(
-                f"Mẫu số {self.denominator} bằng 0: không tính được tỷ lệ "
+                f"Mẫu số ({den_label}) bằng 0: không tính được tỷ lệ "
                 + ("(chấm điểm tối đa)" if self.on_zero_max else "(chấm 0 điểm)")
             )
             if ctx.trace is not None:
                 ctx.note(f"{fmt(a)} / 0: không tính được tỷ lệ")
             return None
         if a > b:
-            ctx.warn(
-                f"Tử số {self.numerator} ({fmt(a)}) lớn hơn mẫu số {self.denominator} "
-                f"({fmt(b)}): tỷ lệ được tính là 100 %"
-            )
+            ctx.warn(f"Tử số ({num_label}: {fmt(a)}) lớn hơn mẫu số ({den_label}: {fmt(b)}): tỷ lệ được tính là 100 %")
             if ctx.trace is not None:
                 ctx.note(f"{fmt(a)} / {fmt(b)} > 100 % → 100 %")
             return ONE
@@ -674,7 +675,8 @@ class Params:
         b = self.input("denominator", types=numeric)
         if a is None or b is None:
             return None
-        return Measure(a, b, None, True, on_zero == "max")
+        labels = tuple(f.label if (f := self.inputs.get(n)) else "" for n in (a, b))
+        return Measure(a, b, None, True, on_zero == "max", (labels[0], labels[1]))
 
     def finish(self) -> None:
         """Report parameters that no method reads."""
