@@ -21,49 +21,16 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Font
 
+from dti.units.samples import BAC_NINH_UNITS, unit_type_of
+
 OUTPUT = Path(__file__).resolve().parent / "bac-ninh-2023-don-vi.xlsx"
 PROVINCE = "UBND tỉnh Bắc Ninh"
 # The decision's date, used for every timestamp in the file.
 FIXED = datetime.datetime(2023, 10, 6)
 
-# Phụ lục I in its order. The source writes "Sở Lao động –Thương binh và Xã hội"; the space
-# after the dash is restored, as in the platform's sample data (dti.core.demo).
-UNITS = [
-    "Ban Quản lý An toàn thực phẩm",
-    "Ban Quản lý các khu công nghiệp",
-    "Sở Công thương",
-    "Sở Giáo dục và Đào tạo",
-    "Sở Giao thông vận tải",
-    "Sở Kế hoạch và Đầu tư",
-    "Sở Khoa học và Công nghệ",
-    "Sở Lao động – Thương binh và Xã hội",
-    "Sở Nội vụ",
-    "Sở Nông nghiệp và Phát triển nông thôn",
-    "Sở Tài chính",
-    "Sở Tài nguyên và Môi trường",
-    "Sở Thông tin và Truyền thông",
-    "Sở Tư pháp",
-    "Sở Văn hoá, Thể thao và Du lịch",
-    "Sở Xây dựng",
-    "Sở Y tế",
-    "UBND huyện Gia Bình",
-    "UBND huyện Lương Tài",
-    "UBND huyện Tiên Du",
-    "UBND huyện Yên Phong",
-    "UBND Thành phố Bắc Ninh",
-    "UBND Thành phố Từ Sơn",
-    "UBND Thị xã Quế Võ",
-    "UBND Thị xã Thuận Thành",
-]
-
-
-def unit_type(name: str) -> str:
-    """The unit type code from the name: UBND huyện / thị xã / thành phố, else a department (sở, ban)."""
-    lowered = name.lower()
-    for prefix, code in (("ubnd huyện", "huyen"), ("ubnd thị xã", "thi_xa"), ("ubnd thành phố", "thanh_pho")):
-        if lowered.startswith(prefix):
-            return code
-    return "so"
+# Phụ lục I in its order, with each unit's type: the same list the sample data use.
+UNITS = BAC_NINH_UNITS
+unit_type = unit_type_of
 
 
 def build() -> bytes:

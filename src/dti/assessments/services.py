@@ -39,6 +39,12 @@ class InvalidData(ServiceError):
         self.errors = errors
 
 
+def _record(assessment: Assessment, *, by: Any, action: str, **change: Any) -> None:
+    """An audit entry about `assessment`, filed under its campaign and unit."""
+    participation = assessment.participation
+    record(actor=by, action=action, obj=assessment, campaign=participation.campaign, unit=participation.unit, **change)
+
+
 def edit_block_reason(assessment: Assessment, now: Any = None) -> str:
     """Why the unit cannot change its data now ("" when it can)."""
     if assessment.status != Assessment.Status.DRAFT:
@@ -199,7 +205,6 @@ def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], ve
 
 
 def _audit_changes(assessment: Assessment, by: Any, code: str, before: dict[str, Any], after: dict[str, Any]) -> None:
-    participation = assessment.participation
     changes: list[tuple[str, Any, Any]] = []
     for key in ("score", "self_score", "comment", "na_requested", "na_reason"):
         if before[key] != after[key]:
@@ -209,17 +214,7 @@ def _audit_changes(assessment: Assessment, by: Any, code: str, before: dict[str,
         if old != new:
             changes.append((name, old, new))
     for field, old, new in changes:
-        record(
-            actor=by,
-            action="entry.save",
-            obj=assessment,
-            campaign=participation.campaign,
-            unit=participation.unit,
-            code=code,
-            field=field,
-            old=old,
-            new=new,
-        )
+        _record(assessment, by=by, action="entry.save", code=code, field=field, old=old, new=new)
 
 
 def general_save(*, assessment: Assessment, data: Mapping[str, str], version: int, by: Any) -> Assessment:
@@ -253,15 +248,12 @@ def general_save(*, assessment: Assessment, data: Mapping[str, str], version: in
         if after == before:
             return locked
         Assessment.objects.filter(pk=locked.pk).update(general=after, general_version=F("general_version") + 1)
-        participation = assessment.participation
         for name in sorted(set(before) | set(after)):
             if before.get(name) != after.get(name):
-                record(
-                    actor=by,
+                _record(
+                    assessment,
+                    by=by,
                     action="general.save",
-                    obj=assessment,
-                    campaign=participation.campaign,
-                    unit=participation.unit,
                     code="general",
                     field=name,
                     old=before.get(name),
@@ -333,13 +325,10 @@ def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile
             sha256=digest.hexdigest(),
             uploaded_by=by,
         )
-        participation = assessment.participation
-        record(
-            actor=by,
+        _record(
+            assessment,
+            by=by,
             action="evidence.add",
-            obj=assessment,
-            campaign=participation.campaign,
-            unit=participation.unit,
             code=code,
             field="evidence",
             new={"file": original, "size": upload.size, "type": kind.label},
@@ -366,13 +355,10 @@ def evidence_add_reference(
             title=title[:500],
             uploaded_by=by,
         )
-        participation = assessment.participation
-        record(
-            actor=by,
+        _record(
+            assessment,
+            by=by,
             action="evidence.add",
-            obj=assessment,
-            campaign=participation.campaign,
-            unit=participation.unit,
             code=code,
             field="evidence",
             new={"number": number, "date": date.isoformat() if date else None, "title": title},
@@ -385,13 +371,10 @@ def evidence_delete(*, evidence: Evidence, by: Any) -> None:
     assessment = evidence.assessment
     _require_editable(assessment, by)
     with transaction.atomic():
-        participation = assessment.participation
-        record(
-            actor=by,
+        _record(
+            assessment,
+            by=by,
             action="evidence.delete",
-            obj=assessment,
-            campaign=participation.campaign,
-            unit=participation.unit,
             code=evidence.code,
             field="evidence",
             old={"file": evidence.original_name, "number": evidence.doc_number, "title": evidence.title},
@@ -414,13 +397,10 @@ def assessment_submit(*, assessment: Assessment, by: Any, comment: str = "") -> 
         )
         if not updated:
             raise ServiceError("Bản tự đánh giá đã được gửi trước đó.")
-        participation = assessment.participation
-        record(
-            actor=by,
+        _record(
+            assessment,
+            by=by,
             action="assessment.submit",
-            obj=assessment,
-            campaign=participation.campaign,
-            unit=participation.unit,
             field="status",
             old=Assessment.Status.DRAFT.value,
             new=Assessment.Status.SUBMITTED.value,

@@ -23,6 +23,7 @@ from dti.engine.model import Framework as EngineFramework
 from dti.engine.model import InputType
 from dti.frameworks.models import Framework
 from dti.units.models import Unit, UnitType
+from dti.units.samples import BAC_NINH_UNITS, unit_type_of
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSWORD = "dti-demo-2023"
@@ -34,48 +35,6 @@ UNIT_TYPES = {
     "thi_xa": "Thị xã",
     "thanh_pho": "Thành phố",
 }
-
-# Phụ lục I, Quyết định 1187/QĐ-UBND (06/10/2023) of Bắc Ninh: the 25 assessed units.
-BAC_NINH_UNITS = [
-    "Ban Quản lý An toàn thực phẩm",
-    "Ban Quản lý các khu công nghiệp",
-    "Sở Công thương",
-    "Sở Giáo dục và Đào tạo",
-    "Sở Giao thông vận tải",
-    "Sở Kế hoạch và Đầu tư",
-    "Sở Khoa học và Công nghệ",
-    "Sở Lao động – Thương binh và Xã hội",
-    "Sở Nội vụ",
-    "Sở Nông nghiệp và Phát triển nông thôn",
-    "Sở Tài chính",
-    "Sở Tài nguyên và Môi trường",
-    "Sở Thông tin và Truyền thông",
-    "Sở Tư pháp",
-    "Sở Văn hoá, Thể thao và Du lịch",
-    "Sở Xây dựng",
-    "Sở Y tế",
-    "UBND huyện Gia Bình",
-    "UBND huyện Lương Tài",
-    "UBND huyện Tiên Du",
-    "UBND huyện Yên Phong",
-    "UBND Thành phố Bắc Ninh",
-    "UBND Thành phố Từ Sơn",
-    "UBND Thị xã Quế Võ",
-    "UBND Thị xã Thuận Thành",
-]
-
-
-def unit_type_of(name: str) -> str:
-    """The unit type from the name's prefix (UBND huyện / thị xã / thành phố, or a department)."""
-    lowered = name.lower()
-    if lowered.startswith("ubnd huyện"):
-        return "huyen"
-    if lowered.startswith("ubnd thị xã"):
-        return "thi_xa"
-    if lowered.startswith("ubnd thành phố"):
-        return "thanh_pho"
-    return "so"
-
 
 ACCOUNTS = [
     # username, full name, role, unit name
