@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint format bench bench-web clean demo browser
+.PHONY: install test lint format bench bench-web clean demo browser messages
 
 $(STAMP): pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -43,6 +43,11 @@ bench: $(STAMP)
 ## bench-web: 50 simulated users on `dti serve` + PostgreSQL (DATABASE_URL, default dti_bench on 127.0.0.1); BENCH_WEB_ARGS="--nice -10" on a shared machine
 bench-web: $(STAMP)
 	$(VENV)/bin/python benchmarks/web.py $(BENCH_WEB_ARGS)
+
+## messages: refresh the English catalogue from the sources (needs GNU gettext), then compile it (docs/i18n.md)
+messages: $(STAMP)
+	$(VENV)/bin/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests --ignore=benchmarks -e html,py,txt
+	$(VENV)/bin/python manage.py compilemessages --ignore=.venv --ignore=var
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ urlpatterns = [
     path("danh-gia/", include("dti.assessments.urls")),
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher in the header
 ]
 
 handler403 = "dti.core.views.forbidden"

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from dti.assessments.models import Assessment, Entry, Evidence
 from dti.engine.loader import describe
 from dti.engine.model import Field, Index, Indicator, InputType
@@ -48,7 +51,7 @@ class InputView:
     def shown(self) -> str:
         """The value for reading: Có/Không, a choice's label, the number as typed."""
         if self.field.type is InputType.YES_NO:
-            return {"yes": "Có", "no": "Không"}.get(self.value, self.value)
+            return {"yes": _("Có"), "no": _("Không")}.get(self.value, self.value)
         if self.field.type is InputType.CHOICE:
             return self.field.options.get(self.value, self.value)
         return self.value
@@ -97,7 +100,7 @@ class IndicatorView:
     def missing_labels(self) -> list[str]:
         """What the unit still has to enter, by label."""
         labels = {f.name: f.label for f in self.item.inputs}
-        labels["score"] = "điểm chấm trực tiếp"
+        labels["score"] = _("điểm chấm trực tiếp")
         return [labels.get(name, name) for name in self.score.missing]
 
     @property
@@ -110,10 +113,12 @@ class IndicatorView:
                 continue
             general = shown_value(f, self.general.get(f.source))
             if own.get(f.name) is not None:
-                origin = f"đơn vị nhập riêng cho chỉ số này (thông tin chung: {general or 'chưa có'})"
+                origin = _("đơn vị nhập riêng cho chỉ số này (thông tin chung: %(general)s)") % {
+                    "general": general or _("chưa có")
+                }
                 out.append(SourceValue(f.label, shown_value(f, own[f.name]), f.unit, origin))
             else:
-                out.append(SourceValue(f.label, general, f.unit, "lấy từ thông tin chung"))
+                out.append(SourceValue(f.label, general, f.unit, _("lấy từ thông tin chung")))
         return out
 
 
@@ -128,20 +133,20 @@ class Conflicted:
 
 
 def entry_rows(item: Indicator, entry: Entry) -> list[tuple[str, str]]:
-    """A stored entry as labelled, Vietnamese-formatted rows."""
+    """A stored entry as labelled rows (numbers formatted the Vietnamese way)."""
     rows = []
     for f in item.inputs:
         if entry.values.get(f.name) is not None:
             value = InputView(f, shown_value(f, entry.values[f.name])).shown
             rows.append((f.label, f"{value} {f.unit}".strip()))
     if entry.score is not None:
-        rows.append(("Điểm", fmt(entry.score.normalize())))
+        rows.append((_("Điểm"), fmt(entry.score.normalize())))
     if entry.self_score is not None:
-        rows.append(("Điểm tự chấm", fmt(entry.self_score.normalize())))
+        rows.append((_("Điểm tự chấm"), fmt(entry.self_score.normalize())))
     if entry.comment:
-        rows.append(("Thuyết minh", entry.comment))
+        rows.append((_("Thuyết minh"), entry.comment))
     if entry.na_requested:
-        rows.append(("Đề nghị không áp dụng", entry.na_reason))
+        rows.append((_("Đề nghị không áp dụng"), entry.na_reason))
     return rows
 
 
@@ -265,7 +270,7 @@ def assessment_page(
                 na_reason_value=(mine or {}).get("na_reason", entry.na_reason if entry else ""),
             )
             if conflict is not None and conflict.code == item.code and conflict.updated_by is not None:
-                who = conflict.updated_by.display_name if conflict.updated_by else "người khác"
+                who = conflict.updated_by.display_name if conflict.updated_by else _("người khác")
                 view.conflict = Conflicted(who, conflict.updated_at, conflict.version, entry_rows(item, conflict))
             if view.score.status is not Status.NA or item.applies(result.type):
                 total += 1
@@ -291,20 +296,20 @@ def assessment_page(
 
 
 ACTIONS = {
-    "entry.save": "Sửa số liệu",
-    "general.save": "Sửa thông tin chung",
-    "evidence.add": "Thêm tài liệu kiểm chứng",
-    "evidence.delete": "Xóa tài liệu kiểm chứng",
-    "assessment.submit": "Gửi bản tự đánh giá",
+    "entry.save": gettext_lazy("Sửa số liệu"),
+    "general.save": gettext_lazy("Sửa thông tin chung"),
+    "evidence.add": gettext_lazy("Thêm tài liệu kiểm chứng"),
+    "evidence.delete": gettext_lazy("Xóa tài liệu kiểm chứng"),
+    "assessment.submit": gettext_lazy("Gửi bản tự đánh giá"),
 }
 FIELDS = {
-    "score": "Điểm",
-    "self_score": "Điểm tự chấm",
-    "comment": "Thuyết minh",
-    "na_requested": "Đề nghị không áp dụng",
-    "na_reason": "Lý do không áp dụng",
-    "evidence": "Tài liệu kiểm chứng",
-    "status": "Trạng thái",
+    "score": gettext_lazy("Điểm"),
+    "self_score": gettext_lazy("Điểm tự chấm"),
+    "comment": gettext_lazy("Thuyết minh"),
+    "na_requested": gettext_lazy("Đề nghị không áp dụng"),
+    "na_reason": gettext_lazy("Lý do không áp dụng"),
+    "evidence": gettext_lazy("Tài liệu kiểm chứng"),
+    "status": gettext_lazy("Trạng thái"),
 }
 
 
@@ -327,7 +332,9 @@ def _readable(field_def: Field | None, name: str, value: Any) -> str:
         parts = [value.get("file") or value.get("number") or ""]
         if value.get("date"):
             try:
-                parts.append("ngày " + datetime.date.fromisoformat(value["date"]).strftime("%d/%m/%Y"))
+                parts.append(
+                    _("ngày %(date)s") % {"date": datetime.date.fromisoformat(value["date"]).strftime("%d/%m/%Y")}
+                )
             except ValueError:
                 parts.append(str(value["date"]))
         if value.get("title"):
@@ -336,7 +343,7 @@ def _readable(field_def: Field | None, name: str, value: Any) -> str:
     if field_def is not None:
         return InputView(field_def, shown_value(field_def, value)).shown
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return _("Có") if value else _("Không")
     if name in ("score", "self_score"):
         try:
             return fmt(Decimal(str(value)))
@@ -348,7 +355,7 @@ def _readable(field_def: Field | None, name: str, value: Any) -> str:
 
 
 def history_rows(assessment: Assessment, code: str, entries: Any) -> list[HistoryRow]:
-    """The audit entries of one indicator (or "general") with labels and Vietnamese values."""
+    """The audit entries of one indicator (or "general") with labels and readable values."""
     framework = assessment.framework()
     item = framework.item(code)
     fields = {f.name: f for f in (item.inputs if item else framework.general_info)}
@@ -383,7 +390,7 @@ def general_conflict(assessment: Assessment) -> dict[str, Any]:
         if assessment.general.get(f.name) is not None
     ]
     return {
-        "who": last.actor.display_name if last and last.actor else "người khác",
+        "who": last.actor.display_name if last and last.actor else _("người khác"),
         "when": last.created_at if last else None,
         "rows": rows,
     }

@@ -1,7 +1,8 @@
 """Changes to a self-assessment: one function per action, used by the web views (and later the API).
 
 Each checks permission and state, writes the change and its audit entries in one
-transaction, and raises ServiceError (or Conflict, InvalidData) with a Vietnamese message.
+transaction, and raises ServiceError (or Conflict, InvalidData) with a message in the active
+language (Vietnamese unless the person chose English; the engine's own messages stay Vietnamese).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from dti.assessments.models import Assessment, Entry, Evidence, from_json, to_json
 from dti.audit.services import record
@@ -35,7 +37,7 @@ class InvalidData(ServiceError):
     """Values that cannot be saved, each with its Vietnamese message, by field name."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("Có giá trị chưa hợp lệ: " + "; ".join(errors.values()))
+        super().__init__(_("Có giá trị chưa hợp lệ: %(errors)s") % {"errors": "; ".join(errors.values())})
         self.errors = errors
 
 
@@ -48,17 +50,22 @@ def _record(assessment: Assessment, *, by: Any, action: str, **change: Any) -> N
 def edit_block_reason(assessment: Assessment, now: Any = None) -> str:
     """Why the unit cannot change its data now ("" when it can)."""
     if assessment.status != Assessment.Status.DRAFT:
-        return "Bản tự đánh giá đã được gửi; đơn vị không thể sửa số liệu."
+        return _("Bản tự đánh giá đã được gửi; đơn vị không thể sửa số liệu.")
     participation = assessment.participation
     if not participation.may_submit(now):
         campaign = participation.campaign
         if campaign.state not in (campaign.State.OPEN, campaign.State.APPRAISAL) or (
             campaign.state != campaign.State.OPEN and not participation.reopened_until
         ):
-            not_now = "chưa nhận báo cáo" if campaign.state == campaign.State.DRAFT else "không còn nhận báo cáo"
-            return f"Kỳ đánh giá đang ở trạng thái “{campaign.get_state_display()}”, {not_now}."
+            if campaign.state == campaign.State.DRAFT:
+                message = _("Kỳ đánh giá đang ở trạng thái “%(state)s”, chưa nhận báo cáo.")
+            else:
+                message = _("Kỳ đánh giá đang ở trạng thái “%(state)s”, không còn nhận báo cáo.")
+            return message % {"state": campaign.get_state_display()}
         deadline = date_format(timezone.localtime(campaign.submission_deadline), "d/m/Y H:i")
-        return f"Đã quá hạn gửi báo cáo ({deadline}). Liên hệ cơ quan tổ chức để được mở lại."
+        return _("Đã quá hạn gửi báo cáo (%(deadline)s). Liên hệ cơ quan tổ chức để được mở lại.") % {
+            "deadline": deadline
+        }
     return ""
 
 
@@ -72,7 +79,7 @@ def _require_editable(assessment: Assessment, by: Any) -> None:
 def _item(assessment: Assessment, code: str) -> Indicator:
     item = assessment.framework().item(code)
     if item is None or item.reference_only:
-        raise ServiceError(f"Chỉ số '{code}' không có trong bộ chỉ số của đơn vị.")
+        raise ServiceError(_("Chỉ số '%(code)s' không có trong bộ chỉ số của đơn vị.") % {"code": code})
     return item
 
 
@@ -108,24 +115,23 @@ def parse_entry(
         try:
             parsed[name] = parse_score(item, raw, form=True) if raw else None
         except ValueError as exc:
-            errors[name] = f"{'Điểm tự chấm' if name == 'self_score' else 'Điểm'}: {exc}"
+            errors[name] = f"{_('Điểm tự chấm') if name == 'self_score' else _('Điểm')}: {exc}"
     known = {f.name: general[f.source] for f in item.inputs if f.source and general and f.source in general}
     known.update({k: v for k, v in (stored or {}).items() if k not in data})
     known.update(parsed["values"])
     for numerator, denominator in ratio_conflicts(item.scoring, known):
         a, b = known[numerator], known[denominator]
-        errors[numerator] = (
-            f"{_label(item, numerator)} ({fmt(a)}) lớn hơn {_label(item, denominator)} ({fmt(b)}); "
-            "tỷ lệ không thể vượt 100 %, hãy kiểm tra lại"
-        )
+        errors[numerator] = _(
+            "%(numerator)s (%(a)s) lớn hơn %(denominator)s (%(b)s); tỷ lệ không thể vượt 100 %%, hãy kiểm tra lại"
+        ) % {"numerator": _label(item, numerator), "a": fmt(a), "denominator": _label(item, denominator), "b": fmt(b)}
     parsed["comment"] = (data.get("comment") or "").strip()
     parsed["na_requested"] = (data.get("na_requested") or "").strip().lower() in FLAG_TRUE
     parsed["na_reason"] = (data.get("na_reason") or "").strip()
     if parsed["na_requested"]:
         if not item.allow_na:
-            errors["na_requested"] = "Chỉ số này không cho phép đề nghị không áp dụng."
+            errors["na_requested"] = _("Chỉ số này không cho phép đề nghị không áp dụng.")
         elif not parsed["na_reason"]:
-            errors["na_reason"] = "Cần nêu lý do đề nghị không áp dụng."
+            errors["na_reason"] = _("Cần nêu lý do đề nghị không áp dụng.")
     return parsed, errors
 
 
@@ -162,15 +168,18 @@ def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], ve
     if errors:
         raise InvalidData(errors)
     with transaction.atomic():
-        entry, _ = Entry.objects.select_for_update().get_or_create(assessment=assessment, code=code)
+        entry, _created = Entry.objects.select_for_update().get_or_create(assessment=assessment, code=code)
         if entry.version != version and entry.updated_by is None:
-            raise Conflict("Trang đang mở đã cũ hoặc không hợp lệ; hãy tải lại trang rồi nhập lại.", current=entry)
+            raise Conflict(_("Trang đang mở đã cũ hoặc không hợp lệ; hãy tải lại trang rồi nhập lại."), current=entry)
         if entry.version != version:
-            who = entry.updated_by.display_name if entry.updated_by else "người khác"
+            who = entry.updated_by.display_name if entry.updated_by else _("người khác")
             when = date_format(timezone.localtime(entry.updated_at), "H:i d/m/Y")
             raise Conflict(
-                f"{who} đã lưu chỉ số {code} lúc {when}, sau khi bạn mở trang. "
-                "Dữ liệu bạn vừa nhập chưa được lưu; hãy xem phiên bản mới bên dưới rồi nhập lại nếu cần.",
+                _(
+                    "%(who)s đã lưu chỉ số %(code)s lúc %(when)s, sau khi bạn mở trang. "
+                    "Dữ liệu bạn vừa nhập chưa được lưu; hãy xem phiên bản mới bên dưới rồi nhập lại nếu cần."
+                )
+                % {"who": who, "code": code, "when": when},
                 current=entry,
             )
         before = _stored(entry)
@@ -239,7 +248,7 @@ def general_save(*, assessment: Assessment, data: Mapping[str, str], version: in
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
         if locked.general_version != version:
             raise Conflict(
-                "Thông tin chung đã được người khác lưu sau khi bạn mở trang; dữ liệu bạn vừa nhập chưa được lưu.",
+                _("Thông tin chung đã được người khác lưu sau khi bạn mở trang; dữ liệu bạn vừa nhập chưa được lưu."),
                 current=locked,
             )
         before = dict(locked.general)
@@ -282,10 +291,16 @@ def _general_conflicts(assessment: Assessment, values: Mapping[str, Any]) -> dic
         for numerator, denominator in ratio_conflicts(item.scoring, known):
             source = inputs[denominator].source
             if source in values and source not in errors:
-                errors[source] = (
-                    f"{fields[source].label}: {fmt(known[denominator])} nhỏ hơn {_label(item, numerator)} "
-                    f"({fmt(known[numerator])}) đã nhập ở chỉ số {item.code}; hãy kiểm tra lại một trong hai số"
-                )
+                errors[source] = _(
+                    "%(field)s: %(value)s nhỏ hơn %(numerator)s (%(numerator_value)s) đã nhập ở chỉ số %(code)s; "
+                    "hãy kiểm tra lại một trong hai số"
+                ) % {
+                    "field": fields[source].label,
+                    "value": fmt(known[denominator]),
+                    "numerator": _label(item, numerator),
+                    "numerator_value": fmt(known[numerator]),
+                    "code": item.code,
+                }
     return errors
 
 
@@ -295,17 +310,23 @@ def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile
     _item(assessment, code)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is None or upload.size == 0:
-        raise ServiceError("Tệp rỗng, không có nội dung.")
+        raise ServiceError(_("Tệp rỗng, không có nội dung."))
     if upload.size > limit:
         size, most = fmt(Decimal(upload.size) / 1048576, 2), fmt(Decimal(limit) / 1048576, 2)
-        raise ServiceError(f"Tệp {upload.name} dung lượng {size} MB, vượt giới hạn {most} MB.")
+        raise ServiceError(
+            _("Tệp %(name)s dung lượng %(size)s MB, vượt giới hạn %(limit)s MB.")
+            % {"name": upload.name, "size": size, "limit": most}
+        )
     stream: IO[bytes] = upload.file  # type: ignore[assignment]
     kind = sniff(stream)
     if kind is None:
         allowed = ", ".join(k.label for k in ALLOWED)
         raise ServiceError(
-            f"Tệp {upload.name} không phải là tài liệu được chấp nhận ({allowed}); "
-            "hệ thống kiểm tra nội dung tệp, không dựa vào phần đuôi tên tệp."
+            _(
+                "Tệp %(name)s không phải là tài liệu được chấp nhận (%(allowed)s); "
+                "hệ thống kiểm tra nội dung tệp, không dựa vào phần đuôi tên tệp."
+            )
+            % {"name": upload.name, "allowed": allowed}
         )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -344,7 +365,7 @@ def evidence_add_reference(
     _item(assessment, code)
     number, title = number.strip(), title.strip()
     if not number and not title:
-        raise ServiceError("Cần ít nhất số, ký hiệu văn bản hoặc trích yếu.")
+        raise ServiceError(_("Cần ít nhất số, ký hiệu văn bản hoặc trích yếu."))
     with transaction.atomic():
         evidence = Evidence.objects.create(
             assessment=assessment,
@@ -396,7 +417,7 @@ def assessment_submit(*, assessment: Assessment, by: Any, comment: str = "") -> 
             status=Assessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=by
         )
         if not updated:
-            raise ServiceError("Bản tự đánh giá đã được gửi trước đó.")
+            raise ServiceError(_("Bản tự đánh giá đã được gửi trước đó."))
         _record(
             assessment,
             by=by,

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dti.assessments import services
@@ -86,7 +87,7 @@ def open_participation(request: HttpRequest, participation_pk: int) -> HttpRespo
     probe = Assessment(participation=participation)
     require(request.user, Action.VIEW_ASSESSMENT, probe)
     with transaction.atomic():
-        assessment, _ = Assessment.objects.get_or_create(participation=participation)
+        assessment, _created = Assessment.objects.get_or_create(participation=participation)
     return redirect("assessments:detail", pk=assessment.pk)
 
 
@@ -116,7 +117,7 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             assessment=assessment, code=code, data=request.POST, version=_version(request), by=request.user
         )
     except services.InvalidData as exc:
-        status, error = 422, "Chưa lưu: có giá trị chưa hợp lệ (xem ghi chú đỏ bên cạnh ô nhập)."
+        status, error = 422, _("Chưa lưu: có giá trị chưa hợp lệ (xem ghi chú đỏ bên cạnh ô nhập).")
         page = assessment_page(assessment, typed={code: typed}, errors={code: exc.errors})
     except Conflict as exc:
         status, error = 409, exc.message
@@ -133,7 +134,7 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         context = {**_context(request, page), "ind": view, "error": error, "saved": status == 200}
         return HttpResponse(_jinja("assessments/_saved.html", context, request), status=status)
     if status == 200:
-        messages.success(request, f"Đã lưu chỉ số {code}.")
+        messages.success(request, _("Đã lưu chỉ số %(code)s.") % {"code": code})
         return redirect(reverse("assessments:detail", args=[pk]) + f"#ind-{code_slug(code)}")
     messages.error(request, "; ".join(page.indicator(code).errors.values()) if status == 422 else error)
     return _page(request, "assessments/detail.html", page, status)
@@ -156,7 +157,7 @@ def save_general(request: HttpRequest, pk: int) -> HttpResponse:
         page = assessment_page(assessment, typed={"general": typed})
         extra = {"general_conflict": general_conflict(assessment)} if isinstance(exc, Conflict) else {}
         return _page(request, "assessments/detail.html", page, 409 if isinstance(exc, Conflict) else 403, extra)
-    messages.success(request, "Đã lưu thông tin chung.")
+    messages.success(request, _("Đã lưu thông tin chung."))
     return redirect(reverse("assessments:detail", args=[pk]) + "#thong-tin-chung")
 
 
@@ -182,7 +183,10 @@ def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is not None:
             evidence = services.evidence_add_file(assessment=assessment, code=code, upload=upload, by=request.user)
-            messages.success(request, f"Đã đính kèm tệp {evidence.original_name} cho chỉ số {code}.")
+            messages.success(
+                request,
+                _("Đã đính kèm tệp %(name)s cho chỉ số %(code)s.") % {"name": evidence.original_name, "code": code},
+            )
         else:
             date = None
             raw_date = (request.POST.get("doc_date") or "").strip()
@@ -190,7 +194,9 @@ def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 try:
                     date = _parse_date(raw_date)
                 except ValueError as exc:
-                    raise ServiceError(f"Ngày ban hành '{raw_date}' không hợp lệ (cần dd/mm/yyyy).") from exc
+                    raise ServiceError(
+                        _("Ngày ban hành '%(date)s' không hợp lệ (cần dd/mm/yyyy).") % {"date": raw_date}
+                    ) from exc
             services.evidence_add_reference(
                 assessment=assessment,
                 code=code,
@@ -199,7 +205,7 @@ def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 title=request.POST.get("title", ""),
                 by=request.user,
             )
-            messages.success(request, f"Đã ghi nhận văn bản cho chỉ số {code}.")
+            messages.success(request, _("Đã ghi nhận văn bản cho chỉ số %(code)s.") % {"code": code})
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect(anchor)
@@ -217,7 +223,7 @@ def _parse_date(text: str) -> datetime.date:
 def _evidence(request: HttpRequest, pk: int) -> Evidence:
     evidence = get_object_or_404(Evidence.objects.select_related("assessment__participation"), pk=pk)
     if not can(request.user, Action.VIEW_ASSESSMENT, evidence.assessment):
-        raise PermissionDenied("Bạn không có quyền xem tài liệu của đơn vị này.")
+        raise PermissionDenied(_("Bạn không có quyền xem tài liệu của đơn vị này."))
     return evidence
 
 
@@ -248,7 +254,7 @@ def delete_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     assessment_pk, code = evidence.assessment_id, evidence.code
     try:
         services.evidence_delete(evidence=evidence, by=request.user)
-        messages.success(request, "Đã xóa tài liệu kiểm chứng.")
+        messages.success(request, _("Đã xóa tài liệu kiểm chứng."))
     except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect(reverse("assessments:detail", args=[assessment_pk]) + f"#ind-{code_slug(code)}")
@@ -265,6 +271,6 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("assessments:submit", pk=pk)
-        messages.success(request, "Đã gửi bản tự đánh giá. Số liệu của đơn vị từ nay chỉ xem được, không sửa được.")
+        messages.success(request, _("Đã gửi bản tự đánh giá. Số liệu của đơn vị từ nay chỉ xem được, không sửa được."))
         return redirect("assessments:detail", pk=pk)
     return _page(request, "assessments/submit.html", assessment_page(assessment))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from dti.campaigns.models import Campaign
 from dti.frameworks.models import Framework
@@ -12,25 +14,25 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
-def _date(label: str, *, required: bool = False) -> forms.DateField:
+def _date(label: str | Promise, *, required: bool = False) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        error_messages={"invalid": "Ngày không hợp lệ: cần dạng dd/mm/yyyy, ví dụ 30/09/2023."},
+        error_messages={"invalid": _("Ngày không hợp lệ: cần dạng dd/mm/yyyy, ví dụ 30/09/2023.")},
     )
 
 
-def _datetime(label: str, *, required: bool) -> forms.DateTimeField:
+def _datetime(label: str | Promise, *, required: bool) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,
         input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"}),
         error_messages={
-            "invalid": "Cần ngày và giờ dạng dd/mm/yyyy hh:mm, ví dụ 10/10/2023 17:00.",
-            "required": "Cần nhập ngày và giờ.",
+            "invalid": _("Cần ngày và giờ dạng dd/mm/yyyy hh:mm, ví dụ 10/10/2023 17:00."),
+            "required": _("Cần nhập ngày và giờ."),
         },
     )
 
@@ -38,25 +40,25 @@ def _datetime(label: str, *, required: bool) -> forms.DateTimeField:
 class CampaignForm(forms.Form):
     """Name, year, organiser, state, data period and deadlines of a campaign."""
 
-    name = forms.CharField(label="Tên kỳ đánh giá", max_length=300, error_messages={"required": "Cần nhập tên."})
+    name = forms.CharField(label=_("Tên kỳ đánh giá"), max_length=300, error_messages={"required": _("Cần nhập tên.")})
     year = forms.IntegerField(
-        label="Năm đánh giá",
-        error_messages={"required": "Cần nhập năm.", "invalid": "Năm cần là một số, ví dụ 2023."},
+        label=_("Năm đánh giá"),
+        error_messages={"required": _("Cần nhập năm."), "invalid": _("Năm cần là một số, ví dụ 2023.")},
     )
     organiser = forms.ModelChoiceField(
-        label="Cơ quan tổ chức",
+        label=_("Cơ quan tổ chức"),
         queryset=Unit.objects.filter(is_active=True).order_by("name"),
         required=False,
-        empty_label="— Chưa chọn —",
+        empty_label=_("— Chưa chọn —"),
     )
-    state = forms.ChoiceField(label="Trạng thái", choices=Campaign.State.choices, initial=Campaign.State.DRAFT)
-    period_start = _date("Số liệu tính từ ngày")
-    period_end = _date("Số liệu tính đến ngày")
-    submission_deadline = _datetime("Hạn gửi báo cáo (ngày và giờ)", required=True)
-    appraisal_deadline = _date("Hạn thẩm định")
-    explanation_deadline = _date("Hạn giải trình")
-    reappraisal_deadline = _date("Hạn phúc tra")
-    publication_date = _date("Ngày công bố dự kiến")
+    state = forms.ChoiceField(label=_("Trạng thái"), choices=Campaign.State.choices, initial=Campaign.State.DRAFT)
+    period_start = _date(_("Số liệu tính từ ngày"))
+    period_end = _date(_("Số liệu tính đến ngày"))
+    submission_deadline = _datetime(_("Hạn gửi báo cáo (ngày và giờ)"), required=True)
+    appraisal_deadline = _date(_("Hạn thẩm định"))
+    explanation_deadline = _date(_("Hạn giải trình"))
+    reappraisal_deadline = _date(_("Hạn phúc tra"))
+    publication_date = _date(_("Ngày công bố dự kiến"))
 
     @classmethod
     def for_campaign(cls, campaign: Campaign) -> CampaignForm:
@@ -67,14 +69,14 @@ class CampaignForm(forms.Form):
 class GroupForm(forms.Form):
     """A new ranking group and its framework."""
 
-    name = forms.CharField(label="Tên nhóm", max_length=200, required=False)
+    name = forms.CharField(label=_("Tên nhóm"), max_length=200, required=False)
     framework = forms.ModelChoiceField(
-        label="Bộ chỉ số", queryset=Framework.objects.order_by("-year", "code"), required=False
+        label=_("Bộ chỉ số"), queryset=Framework.objects.order_by("-year", "code"), required=False
     )
 
 
 class ReopenForm(forms.Form):
     """Until when, and why, one unit may submit after the deadline."""
 
-    until = _datetime("Mở đến (ngày và giờ)", required=False)
-    reason = forms.CharField(label="Lý do", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    until = _datetime(_("Mở đến (ngày và giờ)"), required=False)
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 
@@ -55,7 +56,7 @@ def campaign_overview(campaign: Campaign) -> list[GroupRow]:
             assessment = p.assessment
         except ObjectDoesNotExist:
             assessment = None
-        status = assessment.get_status_display() if assessment else "Chưa bắt đầu"
+        status = assessment.get_status_display() if assessment else _("Chưa bắt đầu")
         submitted = bool(assessment and assessment.status != assessment.Status.DRAFT)
         by_group.setdefault(p.group_id, []).append(
             UnitRow(p, str(status), submitted, p.entry_count, counts.get(p.group_id, 0))  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """Changes to campaigns: create and edit, ranking groups, participating units, reopening a unit.
 
 Each function checks permission and state, writes the change and its audit records in one
-transaction, and raises ServiceError (Invalid with one message per field) in Vietnamese.
+transaction, and raises ServiceError (Invalid with one message per field) with a message in the
+active language (Vietnamese unless the person chose English).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dti.audit.services import record
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
@@ -28,7 +31,7 @@ class Invalid(ServiceError):
     """Values that cannot be saved, each with its Vietnamese message, by field name."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("Có giá trị chưa hợp lệ: " + "; ".join(errors.values()))
+        super().__init__(_("Có giá trị chưa hợp lệ: %(errors)s") % {"errors": "; ".join(map(str, errors.values()))})
         self.errors = errors
 
 
@@ -43,17 +46,17 @@ KEEP: Any = _Keep()
 
 # The campaign's fields a person sets, with their labels (for messages and the audit log).
 FIELDS = {
-    "name": "Tên kỳ đánh giá",
-    "year": "Năm đánh giá",
-    "organiser": "Cơ quan tổ chức",
-    "state": "Trạng thái",
-    "period_start": "Số liệu từ ngày",
-    "period_end": "Số liệu đến ngày",
-    "submission_deadline": "Hạn gửi báo cáo",
-    "appraisal_deadline": "Hạn thẩm định",
-    "explanation_deadline": "Hạn giải trình",
-    "reappraisal_deadline": "Hạn phúc tra",
-    "publication_date": "Ngày công bố dự kiến",
+    "name": gettext_lazy("Tên kỳ đánh giá"),
+    "year": gettext_lazy("Năm đánh giá"),
+    "organiser": gettext_lazy("Cơ quan tổ chức"),
+    "state": gettext_lazy("Trạng thái"),
+    "period_start": gettext_lazy("Số liệu từ ngày"),
+    "period_end": gettext_lazy("Số liệu đến ngày"),
+    "submission_deadline": gettext_lazy("Hạn gửi báo cáo"),
+    "appraisal_deadline": gettext_lazy("Hạn thẩm định"),
+    "explanation_deadline": gettext_lazy("Hạn giải trình"),
+    "reappraisal_deadline": gettext_lazy("Hạn phúc tra"),
+    "publication_date": gettext_lazy("Ngày công bố dự kiến"),
 }
 # Deadlines in the order the yearly cycle reaches them.
 _ORDER = [
@@ -105,27 +108,30 @@ def _check(values: dict[str, Any], *, now: datetime.datetime, deadline_changed: 
     """Every problem of a campaign's values, by field."""
     errors: dict[str, str] = {}
     if not values["name"]:
-        errors["name"] = "Cần nhập tên kỳ đánh giá."
+        errors["name"] = _("Cần nhập tên kỳ đánh giá.")
     elif len(values["name"]) > 300:
-        errors["name"] = "Tên kỳ đánh giá dài quá 300 ký tự."
+        errors["name"] = _("Tên kỳ đánh giá dài quá 300 ký tự.")
     year = values["year"]
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors["year"] = f"Năm đánh giá “{year}” không hợp lệ (cần từ 2000 đến 2100)."
+        errors["year"] = _("Năm đánh giá “%(year)s” không hợp lệ (cần từ 2000 đến 2100).") % {"year": year}
     if values["state"] not in Campaign.State.values:
-        errors["state"] = f"Trạng thái “{values['state']}” không hợp lệ."
+        errors["state"] = _("Trạng thái “%(state)s” không hợp lệ.") % {"state": values["state"]}
     start, end = values["period_start"], values["period_end"]
     if start and end and start > end:
-        errors["period_end"] = f"Kỳ số liệu kết thúc ({_shown(end)}) trước khi bắt đầu ({_shown(start)})."
+        errors["period_end"] = _("Kỳ số liệu kết thúc (%(end)s) trước khi bắt đầu (%(start)s).") % {
+            "end": _shown(end),
+            "start": _shown(start),
+        }
     deadline = values["submission_deadline"]
     if deadline is None:
-        errors["submission_deadline"] = "Cần nhập hạn gửi báo cáo."
+        errors["submission_deadline"] = _("Cần nhập hạn gửi báo cáo.")
     elif not timezone.is_aware(deadline):
-        errors["submission_deadline"] = "Hạn gửi báo cáo cần có ngày và giờ."
+        errors["submission_deadline"] = _("Hạn gửi báo cáo cần có ngày và giờ.")
     elif deadline_changed and deadline <= now:
-        errors["submission_deadline"] = (
-            f"Hạn gửi báo cáo {_shown(deadline)} đã qua; hãy chọn một thời điểm trong tương lai. "
+        errors["submission_deadline"] = _(
+            "Hạn gửi báo cáo %(deadline)s đã qua; hãy chọn một thời điểm trong tương lai. "
             "Để cho một đơn vị gửi muộn, hãy dùng “Mở lại” cho đơn vị đó."
-        )
+        ) % {"deadline": _shown(deadline)}
     previous: tuple[str, datetime.date] | None = None
     for name in _ORDER:
         if name in errors:
@@ -134,8 +140,12 @@ def _check(values: dict[str, Any], *, now: datetime.datetime, deadline_changed: 
         if day is None:
             continue
         if previous is not None and day < previous[1]:
-            before = f"{FIELDS[previous[0]].lower()} ({_shown(previous[1])})"
-            errors[name] = f"{FIELDS[name]} ({_shown(day)}) không được trước {before}."
+            errors[name] = _("%(field)s (%(day)s) không được trước %(earlier)s (%(earlier_day)s).") % {
+                "field": FIELDS[name],
+                "day": _shown(day),
+                "earlier": FIELDS[previous[0]].lower(),
+                "earlier_day": _shown(previous[1]),
+            }
         else:
             previous = (name, day)
     return errors
@@ -253,8 +263,8 @@ def campaign_update(
 def _require_setup(campaign: Campaign) -> None:
     if campaign.state not in _SETUP_STATES:
         raise ServiceError(
-            f"Kỳ đánh giá đang ở trạng thái “{campaign.get_state_display()}”: không thể thay đổi nhóm "
-            "hoặc đơn vị tham gia nữa."
+            _("Kỳ đánh giá đang ở trạng thái “%(state)s”: không thể thay đổi nhóm hoặc đơn vị tham gia nữa.")
+            % {"state": campaign.get_state_display()}
         )
 
 
@@ -265,13 +275,13 @@ def group_add(*, campaign: Campaign, name: str, framework: Framework | None, by:
     name = _text(name)
     errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Cần nhập tên nhóm."
+        errors["name"] = _("Cần nhập tên nhóm.")
     elif len(name) > 200:
-        errors["name"] = "Tên nhóm dài quá 200 ký tự."
+        errors["name"] = _("Tên nhóm dài quá 200 ký tự.")
     elif any(g.name.casefold() == name.casefold() for g in campaign.groups.all()):
-        errors["name"] = f"Kỳ đánh giá đã có nhóm “{name}”."
+        errors["name"] = _("Kỳ đánh giá đã có nhóm “%(name)s”.") % {"name": name}
     if framework is None:
-        errors["framework"] = "Cần chọn bộ chỉ số cho nhóm."
+        errors["framework"] = _("Cần chọn bộ chỉ số cho nhóm.")
     if errors:
         raise Invalid(errors)
     assert framework is not None
@@ -287,7 +297,7 @@ def group_add(*, campaign: Campaign, name: str, framework: Framework | None, by:
                 new={"name": name, "framework": framework.code},
             )
     except IntegrityError as exc:
-        raise Invalid({"name": f"Kỳ đánh giá đã có nhóm “{name}”."}) from exc
+        raise Invalid({"name": _("Kỳ đánh giá đã có nhóm “%(name)s”.") % {"name": name}}) from exc
     return group
 
 
@@ -326,20 +336,32 @@ def participants_set(*, group: CampaignGroup, units: Iterable[Unit], by: Any) ->
         for unit in sorted(wanted.values(), key=lambda u: u.name):
             elsewhere = current.get(unit.pk)
             if elsewhere is not None and elsewhere.group_id != group.pk:
-                problems.append(f"{unit.name} đã tham gia kỳ đánh giá này trong nhóm “{elsewhere.group.name}”.")
+                problems.append(
+                    _("%(unit)s đã tham gia kỳ đánh giá này trong nhóm “%(group)s”.")
+                    % {"unit": unit.name, "group": elsewhere.group.name}
+                )
         for unit in sorted(to_add, key=lambda u: u.name):
             if not unit.is_active:
-                problems.append(f"{unit.name} đã ngừng hoạt động.")
+                problems.append(_("%(unit)s đã ngừng hoạt động.") % {"unit": unit.name})
             elif framework.unit_types and unit.unit_type.code not in framework.unit_types:
                 kinds = ", ".join(framework.unit_types.values())
                 problems.append(
-                    f"{unit.name} thuộc loại “{unit.unit_type.name}”, không thuộc các loại đơn vị của bộ chỉ số "
-                    f"{group.framework.code} ({kinds})."
+                    _(
+                        "%(unit)s thuộc loại “%(type)s”, không thuộc các loại đơn vị của bộ chỉ số "
+                        "%(framework)s (%(types)s)."
+                    )
+                    % {
+                        "unit": unit.name,
+                        "type": unit.unit_type.name,
+                        "framework": group.framework.code,
+                        "types": kinds,
+                    }
                 )
         for participation in sorted(to_remove, key=lambda p: p.unit.name):
             if _has_data(participation):
                 problems.append(
-                    f"{participation.unit.name} đã có số liệu trong kỳ đánh giá nên không thể bỏ khỏi nhóm."
+                    _("%(unit)s đã có số liệu trong kỳ đánh giá nên không thể bỏ khỏi nhóm.")
+                    % {"unit": participation.unit.name}
                 )
         if problems:
             raise ServiceError(" ".join(problems))
@@ -373,15 +395,19 @@ def reopen_block_reason(participation: Participation, now: datetime.datetime | N
     now = now or timezone.now()
     campaign = participation.campaign
     if campaign.state not in (Campaign.State.OPEN, Campaign.State.APPRAISAL):
-        return f"Kỳ đánh giá đang ở trạng thái “{campaign.get_state_display()}”: không thể mở lại việc gửi báo cáo."
+        return _("Kỳ đánh giá đang ở trạng thái “%(state)s”: không thể mở lại việc gửi báo cáo.") % {
+            "state": campaign.get_state_display()
+        }
     if campaign.submission_open(now):
-        return f"Kỳ đánh giá vẫn còn hạn gửi báo cáo (đến {_shown(campaign.submission_deadline)}); chưa cần mở lại."
+        return _("Kỳ đánh giá vẫn còn hạn gửi báo cáo (đến %(deadline)s); chưa cần mở lại.") % {
+            "deadline": _shown(campaign.submission_deadline)
+        }
     try:
         assessment = participation.assessment
     except ObjectDoesNotExist:
         return ""
     if assessment.status != assessment.Status.DRAFT:
-        return f"{participation.unit.name} đã gửi bản tự đánh giá; không cần mở lại."
+        return _("%(unit)s đã gửi bản tự đánh giá; không cần mở lại.") % {"unit": participation.unit.name}
     return ""
 
 
@@ -397,13 +423,13 @@ def participation_reopen(
     reason = unicodedata.normalize("NFC", reason or "").strip()
     errors: dict[str, str] = {}
     if not reason:
-        errors["reason"] = "Cần nêu lý do mở lại."
+        errors["reason"] = _("Cần nêu lý do mở lại.")
     if until is None:
-        errors["until"] = "Cần nhập thời hạn mở lại (ngày và giờ)."
+        errors["until"] = _("Cần nhập thời hạn mở lại (ngày và giờ).")
     elif not timezone.is_aware(until):
-        errors["until"] = "Thời hạn mở lại cần có ngày và giờ."
+        errors["until"] = _("Thời hạn mở lại cần có ngày và giờ.")
     elif until <= now:
-        errors["until"] = f"Thời hạn mở lại ({_shown(until)}) phải sau thời điểm hiện tại."
+        errors["until"] = _("Thời hạn mở lại (%(until)s) phải sau thời điểm hiện tại.") % {"until": _shown(until)}
     if errors:
         raise Invalid(errors)
     assert until is not None

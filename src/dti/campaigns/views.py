@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dti.campaigns import services
@@ -50,7 +52,10 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"Đã tạo kỳ đánh giá “{campaign.name}”. Hãy thêm nhóm và đơn vị tham gia.")
+            messages.success(
+                request,
+                _("Đã tạo kỳ đánh giá “%(name)s”. Hãy thêm nhóm và đơn vị tham gia.") % {"name": campaign.name},
+            )
             return redirect("campaigns:detail", pk=campaign.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "campaigns/form.html", {"form": form, "campaign": None}, status=status)
@@ -68,7 +73,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "Đã lưu kỳ đánh giá.")
+            messages.success(request, _("Đã lưu kỳ đánh giá."))
             return redirect("campaigns:detail", pk=campaign.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign}, status=status)
@@ -131,7 +136,9 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("campaigns:detail", pk=campaign.pk)
         else:
-            messages.success(request, f"Đã thêm nhóm “{group.name}”. Hãy chọn các đơn vị tham gia nhóm.")
+            messages.success(
+                request, _("Đã thêm nhóm “%(name)s”. Hãy chọn các đơn vị tham gia nhóm.") % {"name": group.name}
+            )
             return redirect("campaigns:participants", pk=campaign.pk, group_pk=group.pk)
     return _detail(request, campaign, status=422, group_form=form)
 
@@ -154,7 +161,15 @@ def participants(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
         except ServiceError as exc:
             error = exc.message
         else:
-            messages.success(request, f"Đã lưu {len(chosen)} đơn vị tham gia nhóm “{group.name}”.")
+            messages.success(
+                request,
+                ngettext(
+                    "Đã lưu %(count)s đơn vị tham gia nhóm “%(name)s”.",
+                    "Đã lưu %(count)s đơn vị tham gia nhóm “%(name)s”.",
+                    len(chosen),
+                )
+                % {"count": len(chosen), "name": group.name},
+            )
             return redirect("campaigns:detail", pk=campaign.pk)
         selected = chosen_ids
     else:
@@ -201,6 +216,6 @@ def reopen(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse
             messages.error(request, exc.message)
             return redirect("campaigns:detail", pk=campaign.pk)
         else:
-            messages.success(request, f"Đã mở lại việc gửi báo cáo cho {participation.unit.name}.")
+            messages.success(request, _("Đã mở lại việc gửi báo cáo cho %(unit)s.") % {"unit": participation.unit.name})
             return redirect("campaigns:detail", pk=campaign.pk)
     return _detail(request, campaign, status=422, reopen_form=form, reopen_for=participation.pk)

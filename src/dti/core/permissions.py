@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from dti.accounts.models import Role
 
@@ -44,14 +44,15 @@ _RULES: dict[Action, set[str]] = {
 }
 
 MESSAGES = {
-    Action.VIEW_ASSESSMENT: "Bạn không có quyền xem bản tự đánh giá của đơn vị này.",
-    Action.EDIT_ASSESSMENT: "Bạn không có quyền sửa số liệu của đơn vị này.",
-    Action.SUBMIT_ASSESSMENT: "Chỉ lãnh đạo đơn vị mới được duyệt và gửi bản tự đánh giá.",
-    Action.MANAGE_CAMPAIGNS: "Chỉ cơ quan tổ chức đánh giá mới được quản lý kỳ đánh giá.",
-    Action.REOPEN_SUBMISSION: "Chỉ cơ quan tổ chức đánh giá mới được mở lại việc gửi báo cáo.",
-    Action.MANAGE_FRAMEWORKS: "Chỉ cơ quan tổ chức đánh giá mới được quản lý bộ chỉ số.",
-    Action.MANAGE_UNITS: "Chỉ cơ quan tổ chức đánh giá mới được quản lý danh sách đơn vị.",
+    Action.VIEW_ASSESSMENT: _("Bạn không có quyền xem bản tự đánh giá của đơn vị này."),
+    Action.EDIT_ASSESSMENT: _("Bạn không có quyền sửa số liệu của đơn vị này."),
+    Action.SUBMIT_ASSESSMENT: _("Chỉ lãnh đạo đơn vị mới được duyệt và gửi bản tự đánh giá."),
+    Action.MANAGE_CAMPAIGNS: _("Chỉ cơ quan tổ chức đánh giá mới được quản lý kỳ đánh giá."),
+    Action.REOPEN_SUBMISSION: _("Chỉ cơ quan tổ chức đánh giá mới được mở lại việc gửi báo cáo."),
+    Action.MANAGE_FRAMEWORKS: _("Chỉ cơ quan tổ chức đánh giá mới được quản lý bộ chỉ số."),
+    Action.MANAGE_UNITS: _("Chỉ cơ quan tổ chức đánh giá mới được quản lý danh sách đơn vị."),
 }
+GENERAL_MESSAGE = _("Bạn không có quyền thực hiện thao tác này.")
 
 
 def _own_unit(user: Any, assessment: Any) -> bool:
@@ -73,6 +74,6 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
 
 
 def require(user: Any, action: Action, obj: Any = None) -> None:
-    """Raise PermissionDenied with a Vietnamese message unless `can(user, action, obj)`."""
+    """Raise PermissionDenied with a message in the active language unless `can(user, action, obj)`."""
     if not can(user, action, obj):
-        raise PermissionDenied(_(MESSAGES.get(action, "Bạn không có quyền thực hiện thao tác này.")))
+        raise PermissionDenied(str(MESSAGES.get(action, GENERAL_MESSAGE)))

@@ -1,9 +1,16 @@
-"""Reading a framework for its page: the tree index → group → indicator in plain Vietnamese."""
+"""Reading a framework for its page: the tree index → group → indicator in plain words.
+
+The words are this module's own (translated like the rest of the web UI); the method names in
+words come from the engine (dti.engine.methods.DESCRIPTIONS) and stay Vietnamese.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dti.engine.loader import describe
 from dti.engine.methods import (
@@ -29,19 +36,28 @@ from dti.engine.model import Framework as EngineFramework
 from dti.engine.numbers import fmt
 
 INPUT_TYPES = {
-    InputType.NUMBER: "Số",
-    InputType.COUNT: "Số đếm (số nguyên)",
-    InputType.PERCENT: "Tỷ lệ (%)",
-    InputType.YES_NO: "Có/Không",
-    InputType.CHOICE: "Lựa chọn",
-    InputType.TEXT: "Văn bản",
+    InputType.NUMBER: gettext_lazy("Số"),
+    InputType.COUNT: gettext_lazy("Số đếm (số nguyên)"),
+    InputType.PERCENT: gettext_lazy("Tỷ lệ (%)"),
+    InputType.YES_NO: gettext_lazy("Có/Không"),
+    InputType.CHOICE: gettext_lazy("Lựa chọn"),
+    InputType.TEXT: gettext_lazy("Văn bản"),
 }
-RANK_BASIS = {"total": "tổng điểm", "percent": "tỷ lệ % trên điểm tối đa áp dụng cho đơn vị"}
+RANK_BASIS = {
+    "total": gettext_lazy("tổng điểm"),
+    "percent": gettext_lazy("tỷ lệ % trên điểm tối đa áp dụng cho đơn vị"),
+}
 TIES = {
-    "competition": "bằng nhau cùng hạng, hạng sau bỏ qua (1, 2, 2, 4)",
-    "dense": "bằng nhau cùng hạng, hạng sau liền kề (1, 2, 2, 3)",
+    "competition": gettext_lazy("bằng nhau cùng hạng, hạng sau bỏ qua (1, 2, 2, 4)"),
+    "dense": gettext_lazy("bằng nhau cùng hạng, hạng sau liền kề (1, 2, 2, 3)"),
 }
-LEVELS = {"so": "Sở, ban, ngành", "huyen": "Cấp huyện", "xa": "Cấp xã", "tinh": "Cấp tỉnh", "bo": "Bộ, ngành"}
+LEVELS = {
+    "so": gettext_lazy("Sở, ban, ngành"),
+    "huyen": gettext_lazy("Cấp huyện"),
+    "xa": gettext_lazy("Cấp xã"),
+    "tinh": gettext_lazy("Cấp tỉnh"),
+    "bo": gettext_lazy("Bộ, ngành"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +119,11 @@ class FrameworkTree:
 
 def _points(points: Points | None, mx: Decimal | None) -> str:
     if points is None:
-        return "điểm tối đa"
+        return _("điểm tối đa")
     if points.constant is not None:
-        return f"{fmt(points.constant)} điểm"
+        return _("%(points)s điểm") % {"points": fmt(points.constant)}
     try:
-        return f"{fmt(points.of(mx))} điểm"
+        return _("%(points)s điểm") % {"points": fmt(points.of(mx))}
     except Exception:  # a formula over an unknown max: show the formula itself
         return points.formula.text if points.formula else "?"
 
@@ -128,57 +144,85 @@ class _Words:
             return "?"
         field = self.fields.get(name)
         if field is None:
-            return "tỷ lệ kê khai" if name == "ratio" else name
+            return _("tỷ lệ kê khai") if name == "ratio" else name
         if field.source and field.source in self.general and not field.label:
             return self.general[field.source].label
         return field.label or name
 
     def measure(self, m: Measure) -> str:
         if m.numerator:
-            text = f"Tỷ lệ = “{self.label(m.numerator)}” / “{self.label(m.denominator)}”"
+            text = _("Tỷ lệ = “%(numerator)s” / “%(denominator)s”") % {
+                "numerator": self.label(m.numerator),
+                "denominator": self.label(m.denominator),
+            }
             if m.on_zero_max:
-                text += " (mẫu số bằng 0: điểm tối đa)"
+                text += " " + _("(mẫu số bằng 0: điểm tối đa)")
             return text
-        return f"Giá trị “{self.label(m.value)}”"
+        return _("Giá trị “%(value)s”") % {"value": self.label(m.value)}
 
     def details(self, scoring: Scoring, mx: Decimal | None) -> list[str]:
         s = scoring
         if isinstance(s, YesNo):
-            yes = f"; có: {_points(s.points_yes, mx)}" if s.points_yes is not None else ""
-            return [f"Căn cứ: “{self.label(s.input)}”{yes}"]
+            based = _("Căn cứ: “%(input)s”") % {"input": self.label(s.input)}
+            if s.points_yes is not None:
+                based += "; " + _("có: %(points)s") % {"points": _points(s.points_yes, mx)}
+            return [based]
         if isinstance(s, Choice):
             return [f"“{s.labels.get(k, k)}”: {_points(p, mx)}" for k, p in s.points.items()]
         if isinstance(s, Ratio):
             return [self.measure(s.measure)]
         if isinstance(s, RatioTarget):
-            return [self.measure(s.measure), f"Ngưỡng đạt điểm tối đa: {_threshold(s.measure, s.target)}"]
+            return [
+                self.measure(s.measure),
+                _("Ngưỡng đạt điểm tối đa: %(target)s") % {"target": _threshold(s.measure, s.target)},
+            ]
         if isinstance(s, GatedRatio):
             return [
                 self.measure(s.measure),
-                f"Từ {_threshold(s.measure, s.full)}: điểm tối đa; "
-                f"từ {_threshold(s.measure, s.floor)} đến dưới {_threshold(s.measure, s.full)}: tính theo tỷ lệ; "
-                f"dưới {_threshold(s.measure, s.floor)}: 0 điểm",
+                _("Từ %(full)s: điểm tối đa; từ %(floor)s đến dưới %(full)s: tính theo tỷ lệ; dưới %(floor)s: 0 điểm")
+                % {"full": _threshold(s.measure, s.full), "floor": _threshold(s.measure, s.floor)},
             ]
         if isinstance(s, AllOrNothing):
-            return [self.measure(s.measure), f"Đạt {_threshold(s.measure, s.threshold)}: điểm tối đa"]
+            return [
+                self.measure(s.measure),
+                _("Đạt %(threshold)s: điểm tối đa") % {"threshold": _threshold(s.measure, s.threshold)},
+            ]
         if isinstance(s, Tiers):
             lines = [self.measure(s.measure)]
-            lines += [f"Từ {_threshold(s.measure, low)}: {_points(p, mx)}" for low, p in s.tiers]
-            lines.append(f"Thấp hơn: {_points(s.otherwise, mx)}")
+            lines += [
+                _("Từ %(low)s: %(points)s") % {"low": _threshold(s.measure, low), "points": _points(p, mx)}
+                for low, p in s.tiers
+            ]
+            lines.append(_("Thấp hơn: %(points)s") % {"points": _points(s.otherwise, mx)})
             return lines
         if isinstance(s, PerItem):
-            cap = _points(s.cap, mx) if s.cap else (f"{fmt(mx)} điểm" if mx is not None else "điểm tối đa")
-            return [f"{_points(s.points_each, mx)} cho mỗi “{self.label(s.count)}”, tối đa {cap}"]
+            if s.cap:
+                cap = _points(s.cap, mx)
+            elif mx is not None:
+                cap = _("%(points)s điểm") % {"points": fmt(mx)}
+            else:
+                cap = _("điểm tối đa")
+            return [
+                _("%(points)s cho mỗi “%(count)s”, tối đa %(cap)s")
+                % {"points": _points(s.points_each, mx), "count": self.label(s.count), "cap": cap}
+            ]
         if isinstance(s, Deduction):
-            return [f"Trừ {_points(s.points_each, mx)} cho mỗi “{self.label(s.missing)}”"]
+            return [
+                _("Trừ %(points)s cho mỗi “%(missing)s”")
+                % {"points": _points(s.points_each, mx), "missing": self.label(s.missing)}
+            ]
         if isinstance(s, Relative):
-            better = "thấp hơn là tốt hơn" if s.lower_is_better else "cao hơn là tốt hơn"
-            return [f"Giá trị “{self.label(s.value)}” so với các đơn vị cùng kỳ ({better})"]
+            if s.lower_is_better:
+                text = _("Giá trị “%(value)s” so với các đơn vị cùng kỳ (thấp hơn là tốt hơn)")
+            else:
+                text = _("Giá trị “%(value)s” so với các đơn vị cùng kỳ (cao hơn là tốt hơn)")
+            return [text % {"value": self.label(s.value)}]
         if isinstance(s, Expression):
-            return [f"Công thức: {s.formula.text}"]
+            return [_("Công thức: %(formula)s") % {"formula": s.formula.text}]
         if isinstance(s, Split):
             return [
-                f"{part.name} (tối đa {fmt(part.max)} điểm): {describe_scoring(part.scoring)}"
+                _("%(part)s (tối đa %(max)s điểm): %(method)s")
+                % {"part": part.name, "max": fmt(part.max), "method": describe_scoring(part.scoring)}
                 + "".join(f"; {d}" for d in self.details(part.scoring, part.max))
                 for part in s.parts
             ]

@@ -13,6 +13,8 @@ from typing import IO, Any
 
 import yaml
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dti.audit.services import record
 from dti.core.errors import ServiceError
@@ -32,28 +34,42 @@ class FrameworkInvalid(ServiceError):
 
     def __init__(self, problems: list[Problem], message: str = "") -> None:
         count = len(problems)
-        super().__init__(message or f"Bộ chỉ số có {count} lỗi; chưa lưu. Hãy sửa tệp rồi tải lên lại.")
+        super().__init__(
+            message
+            or ngettext(
+                "Bộ chỉ số có %(count)s lỗi; chưa lưu. Hãy sửa tệp rồi tải lên lại.",
+                "Bộ chỉ số có %(count)s lỗi; chưa lưu. Hãy sửa tệp rồi tải lên lại.",
+                count,
+            )
+            % {"count": count}
+        )
         self.problems = problems
 
 
 def read_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> str:
     """The text of an uploaded framework file: .yaml, at most MAX_SOURCE_BYTES, UTF-8."""
     if not name.lower().endswith((".yaml", ".yml")):
-        raise ServiceError(f"Tệp {name} không phải tệp bộ chỉ số: cần tệp YAML (.yaml).")
+        raise ServiceError(_("Tệp %(name)s không phải tệp bộ chỉ số: cần tệp YAML (.yaml).") % {"name": name})
     data = upload.read(MAX_SOURCE_BYTES + 1)
     if len(data) > MAX_SOURCE_BYTES or (size is not None and size > MAX_SOURCE_BYTES):
-        raise ServiceError(f"Tệp {name} vượt giới hạn {MAX_SOURCE_BYTES // (1024 * 1024)} MB của một bộ chỉ số.")
+        raise ServiceError(
+            _("Tệp %(name)s vượt giới hạn %(limit)s MB của một bộ chỉ số.")
+            % {"name": name, "limit": MAX_SOURCE_BYTES // (1024 * 1024)}
+        )
     if not data.strip():
-        raise ServiceError(f"Tệp {name} rỗng, không có nội dung.")
+        raise ServiceError(_("Tệp %(name)s rỗng, không có nội dung.") % {"name": name})
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ServiceError(
-            f"Tệp {name} không phải văn bản UTF-8 (byte lạ ở vị trí {exc.start}). "
-            "Hãy mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8."
+            _(
+                "Tệp %(name)s không phải văn bản UTF-8 (byte lạ ở vị trí %(position)s). "
+                "Hãy mở tệp bằng trình soạn thảo và lưu lại với mã hóa UTF-8."
+            )
+            % {"name": name, "position": exc.start}
         ) from exc
     if "\x00" in text:
-        raise ServiceError(f"Tệp {name} không phải văn bản (có ký tự rỗng): cần tệp YAML.")
+        raise ServiceError(_("Tệp %(name)s không phải văn bản (có ký tự rỗng): cần tệp YAML.") % {"name": name})
     return text.replace("\r\n", "\n")
 
 
@@ -72,12 +88,15 @@ def validate(source_text: str, *, file_name: str) -> EngineFramework:
             Problem(
                 file_name,
                 "code",
-                f"mã '{engine.code}' chỉ được gồm chữ thường không dấu, chữ số và dấu gạch (-, _), "
-                "tối đa 100 ký tự, ví dụ bac-ninh-2024-huyen",
+                _(
+                    "mã '%(code)s' chỉ được gồm chữ thường không dấu, chữ số và dấu gạch (-, _), "
+                    "tối đa 100 ký tự, ví dụ bac-ninh-2024-huyen"
+                )
+                % {"code": engine.code},
             )
         )
     if len(engine.name) > 300:
-        problems.append(Problem(file_name, "name", "tên dài quá 300 ký tự"))
+        problems.append(Problem(file_name, "name", _("tên dài quá 300 ký tự")))
     if problems:
         raise FrameworkInvalid(problems)
     return engine
@@ -85,12 +104,18 @@ def validate(source_text: str, *, file_name: str) -> EngineFramework:
 
 def _taken(code: str) -> ServiceError:
     existing = Framework.objects.filter(code=code).first()
-    what = f" ({existing.name}, năm {existing.year})" if existing else ""
-    return ServiceError(
-        f"Đã có bộ chỉ số mã '{code}'{what}. Hãy đổi dòng 'code:' trong tệp, "
-        "hoặc thay nội dung bộ chỉ số đó nếu nó chưa được dùng trong kỳ đánh giá nào.",
-        field="code",
+    if existing:
+        taken = _("Đã có bộ chỉ số mã '%(code)s' (%(name)s, năm %(year)s).") % {
+            "code": code,
+            "name": existing.name,
+            "year": existing.year,
+        }
+    else:
+        taken = _("Đã có bộ chỉ số mã '%(code)s'.") % {"code": code}
+    advice = _(
+        "Hãy đổi dòng 'code:' trong tệp, hoặc thay nội dung bộ chỉ số đó nếu nó chưa được dùng trong kỳ đánh giá nào."
     )
+    return ServiceError(f"{taken} {advice}", field="code")
 
 
 def _summary(framework: Framework) -> dict[str, Any]:
@@ -133,8 +158,11 @@ def framework_replace(*, framework: Framework, source_text: str, by: Any) -> Fra
     engine = validate(source_text, file_name=f"{framework.code}.yaml")
     if engine.code != framework.code:
         raise ServiceError(
-            f"Mã trong tệp mới ('{engine.code}') khác mã bộ chỉ số đang thay ('{framework.code}'). "
-            "Để tạo bộ chỉ số khác, hãy tải lên như một bộ chỉ số mới.",
+            _(
+                "Mã trong tệp mới ('%(new)s') khác mã bộ chỉ số đang thay ('%(code)s'). "
+                "Để tạo bộ chỉ số khác, hãy tải lên như một bộ chỉ số mới."
+            )
+            % {"new": engine.code, "code": framework.code},
             field="code",
         )
     with transaction.atomic():
@@ -153,10 +181,10 @@ def framework_replace(*, framework: Framework, source_text: str, by: Any) -> Fra
 
 def _frozen_message(framework: Framework) -> str:
     campaigns = sorted({g.campaign.name for g in framework.campaign_groups.select_related("campaign")})
-    return (
-        f"Bộ chỉ số '{framework.code}' đang được dùng trong kỳ đánh giá ({'; '.join(campaigns)}) nên không thể "
-        "sửa nội dung: kết quả đã chấm phải giữ nguyên. Hãy sao chép thành phiên bản mới rồi sửa bản sao."
-    )
+    return _(
+        "Bộ chỉ số '%(code)s' đang được dùng trong kỳ đánh giá (%(campaigns)s) nên không thể sửa nội dung: "
+        "kết quả đã chấm phải giữ nguyên. Hãy sao chép thành phiên bản mới rồi sửa bản sao."
+    ) % {"code": framework.code, "campaigns": "; ".join(campaigns)}
 
 
 def rewrite_top_level(source_text: str, **values: object) -> str:
@@ -172,7 +200,8 @@ def rewrite_top_level(source_text: str, **values: object) -> str:
         text, count = pattern.subn(lambda m, r=rendered: f"{m.group(1)}{r}{m.group(3)}", text, count=1)
         if count == 0:
             raise ServiceError(
-                f"Không tìm thấy dòng '{key}: …' ở đầu dòng (cấp cao nhất) trong tệp bộ chỉ số để ghi giá trị mới."
+                _("Không tìm thấy dòng '%(key)s: …' ở đầu dòng (cấp cao nhất) trong tệp bộ chỉ số để ghi giá trị mới.")
+                % {"key": key}
             )
     return text
 
@@ -193,17 +222,17 @@ def framework_copy(*, framework: Framework, code: str, year: int, by: Any) -> Fr
     code = code.strip()
     if not CODE_PATTERN.fullmatch(code) or len(code) > 100:
         raise ServiceError(
-            "Mã mới chỉ được gồm chữ thường không dấu, chữ số và dấu gạch (-, _), ví dụ bac-ninh-2024-huyen.",
+            _("Mã mới chỉ được gồm chữ thường không dấu, chữ số và dấu gạch (-, _), ví dụ bac-ninh-2024-huyen."),
             field="code",
         )
     if not 2000 <= year <= 2100:
-        raise ServiceError(f"Năm {year} không hợp lệ (cần từ 2000 đến 2100).", field="year")
+        raise ServiceError(_("Năm %(year)s không hợp lệ (cần từ 2000 đến 2100).") % {"year": year}, field="year")
     if Framework.objects.filter(code=code).exists():
         raise _taken(code)
     source_text = rewrite_top_level(framework.source, code=code, year=year)
     engine = validate(source_text, file_name=f"{code}.yaml")
     if engine.code != code or engine.year != year:
-        raise ServiceError("Không ghi được mã và năm mới vào tệp bộ chỉ số; hãy tải tệp về, sửa và tải lên.")
+        raise ServiceError(_("Không ghi được mã và năm mới vào tệp bộ chỉ số; hãy tải tệp về, sửa và tải lên."))
     try:
         with transaction.atomic():
             copy = Framework.objects.create(

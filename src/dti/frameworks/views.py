@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dti.core.errors import ServiceError
@@ -29,10 +30,10 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 
 def _source_from(request: HttpRequest) -> tuple[str, str]:
-    """The uploaded file's text and name, or ServiceError with a Vietnamese reason."""
+    """The uploaded file's text and name, or ServiceError with the reason."""
     upload = request.FILES.get("file")
     if upload is None:
-        raise ServiceError("Hãy chọn tệp bộ chỉ số (.yaml) để tải lên.")
+        raise ServiceError(_("Hãy chọn tệp bộ chỉ số (.yaml) để tải lên."))
     name = upload.name or "bo-chi-so.yaml"
     return services.read_upload(upload, name=name, size=upload.size), name
 
@@ -52,7 +53,9 @@ def framework_upload(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             context["error"] = exc.message
             return render(request, "frameworks/upload.html", context, status=422)
-        messages.success(request, f"Đã tải lên bộ chỉ số “{framework.name}” ({framework.code}).")
+        messages.success(
+            request, _("Đã tải lên bộ chỉ số “%(name)s” (%(code)s).") % {"name": framework.name, "code": framework.code}
+        )
         return redirect("frameworks:detail", pk=framework.pk)
     return render(request, "frameworks/upload.html", context)
 
@@ -107,7 +110,10 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
     raw_year = request.POST.get("year", "").strip()
     try:
         if not raw_year.isdigit():
-            raise ServiceError(f"Năm “{raw_year}” không hợp lệ: cần một năm, ví dụ {framework.year + 1}.")
+            raise ServiceError(
+                _("Năm “%(year)s” không hợp lệ: cần một năm, ví dụ %(example)s.")
+                % {"year": raw_year, "example": framework.year + 1}
+            )
         copy = services.framework_copy(framework=framework, code=code, year=int(raw_year), by=request.user)
     except ServiceError as exc:
         problems = exc.problems if isinstance(exc, services.FrameworkInvalid) else []
@@ -120,7 +126,11 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
             copy_code=code,
             copy_year=raw_year,
         )
-    messages.success(request, f"Đã tạo phiên bản mới “{copy.code}” (năm {copy.year}) từ “{framework.code}”.")
+    messages.success(
+        request,
+        _("Đã tạo phiên bản mới “%(code)s” (năm %(year)s) từ “%(source)s”.")
+        % {"code": copy.code, "year": copy.year, "source": framework.code},
+    )
     return redirect("frameworks:detail", pk=copy.pk)
 
 
@@ -144,6 +154,6 @@ def framework_replace(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             context["error"] = exc.message
             return render(request, "frameworks/upload.html", context, status=422)
-        messages.success(request, f"Đã thay nội dung bộ chỉ số “{framework.code}”.")
+        messages.success(request, _("Đã thay nội dung bộ chỉ số “%(code)s”.") % {"code": framework.code})
         return redirect("frameworks:detail", pk=framework.pk)
     return render(request, "frameworks/upload.html", context)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dti.audit.services import record
 from dti.core.errors import ServiceError
@@ -43,7 +45,8 @@ STANDARD_UNIT_TYPES: dict[str, str] = {
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 # Column headers accepted for each column, compared in lower case after the engine's own
-# aliases ("Tên đơn vị" and "Đơn vị" become "unit", "Loại đơn vị" becomes "type").
+# aliases ("Tên đơn vị" and "Đơn vị" become "unit", "Loại đơn vị" becomes "type"). The headers
+# are part of the file format: they stay Vietnamese in messages shown in English too.
 COLUMNS = {
     "name": ("unit", "tên cơ quan, đơn vị", "tên cơ quan", "name"),
     "type": ("type", "loại", "mã loại đơn vị"),
@@ -69,7 +72,14 @@ class UnitImportInvalid(ServiceError):
 
     def __init__(self, problems: list[ImportProblem]) -> None:
         count = len(problems)
-        super().__init__(f"Tệp có {count} lỗi; chưa có đơn vị nào được ghi. Hãy sửa tệp rồi nhập lại.")
+        super().__init__(
+            ngettext(
+                "Tệp có %(count)s lỗi; chưa có đơn vị nào được ghi. Hãy sửa tệp rồi nhập lại.",
+                "Tệp có %(count)s lỗi; chưa có đơn vị nào được ghi. Hãy sửa tệp rồi nhập lại.",
+                count,
+            )
+            % {"count": count}
+        )
         self.problems = problems
 
 
@@ -113,7 +123,7 @@ def _known_types(types: list[UnitType]) -> str:
 def _display_name(path_or_file: Any) -> str:
     if isinstance(path_or_file, str | Path):
         return Path(path_or_file).name
-    return Path(str(getattr(path_or_file, "name", "") or "tệp tải lên")).name
+    return Path(str(getattr(path_or_file, "name", "") or _("tệp tải lên"))).name
 
 
 def _read(path_or_file: str | Path | IO[bytes], display: str) -> Table:
@@ -129,10 +139,10 @@ def _read(path_or_file: str | Path | IO[bytes], display: str) -> Table:
     if len(data) > MAX_IMPORT_BYTES:
         raise UnitImportInvalid([ImportProblem("", _too_big(len(data)))])
     if not data:
-        raise UnitImportInvalid([ImportProblem("", "Tệp rỗng, không có nội dung.")])
+        raise UnitImportInvalid([ImportProblem("", _("Tệp rỗng, không có nội dung."))])
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnitImportInvalid(
-            [ImportProblem("", "Đây là tệp Excel cũ (.xls); hãy mở bằng Excel và lưu lại dạng .xlsx.")]
+            [ImportProblem("", _("Đây là tệp Excel cũ (.xls); hãy mở bằng Excel và lưu lại dạng .xlsx."))]
         )
     suffix = ".xlsx" if data.startswith(b"PK\x03\x04") else ".csv"
     if suffix == ".csv":
@@ -145,8 +155,11 @@ def _read(path_or_file: str | Path | IO[bytes], display: str) -> Table:
                 [
                     ImportProblem(
                         "",
-                        f"Không đọc được tệp {display}: cần tệp Excel (.xlsx) hoặc CSV mã UTF-8 "
-                        "(nếu là CSV, hãy lưu lại với mã hóa UTF-8).",
+                        _(
+                            "Không đọc được tệp %(file)s: cần tệp Excel (.xlsx) hoặc CSV mã UTF-8 "
+                            "(nếu là CSV, hãy lưu lại với mã hóa UTF-8)."
+                        )
+                        % {"file": display},
                     )
                 ]
             )
@@ -157,7 +170,10 @@ def _read(path_or_file: str | Path | IO[bytes], display: str) -> Table:
 
 
 def _too_big(size: int) -> str:
-    return f"Tệp dung lượng {fmt(Decimal(size) / 1048576, 1)} MB, vượt giới hạn {MAX_IMPORT_BYTES // 1048576} MB."
+    return _("Tệp dung lượng %(size)s MB, vượt giới hạn %(limit)s MB.") % {
+        "size": fmt(Decimal(size) / 1048576, 1),
+        "limit": MAX_IMPORT_BYTES // 1048576,
+    }
 
 
 def _table(path: Path, display: str) -> Table:
@@ -166,7 +182,7 @@ def _table(path: Path, display: str) -> Table:
     except InputError as exc:
         message = exc.message[:1].upper() + exc.message[1:]
         if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm") and "cần .csv hoặc .xlsx" in exc.message:
-            message = f"Không đọc được tệp {display}: cần tệp Excel (.xlsx) hoặc CSV."
+            message = _("Không đọc được tệp %(file)s: cần tệp Excel (.xlsx) hoặc CSV.") % {"file": display}
         raise UnitImportInvalid([ImportProblem(exc.place, message + ".")]) from exc
 
 
@@ -184,9 +200,9 @@ def _columns(table: Table) -> tuple[dict[str, str], list[ImportProblem]]:
         if column not in found:
             problems.append(
                 ImportProblem(
-                    "dòng tiêu đề",
-                    f"Không có cột “{LABELS[column]}” (các cột trong tệp: {shown}). "
-                    "Hãy dùng tệp mẫu: Tên đơn vị, Loại đơn vị, Đơn vị cấp trên.",
+                    _("dòng tiêu đề"),
+                    _("Không có cột “%(column)s” (các cột trong tệp: %(columns)s). Hãy dùng tệp mẫu: %(template)s.")
+                    % {"column": LABELS[column], "columns": shown, "template": ", ".join(TEMPLATE_HEADERS)},
                 )
             )
     return found, problems
@@ -200,7 +216,7 @@ def _place(row: Row, key: str | None, column: str) -> str:
     """ "dòng 5, cột B (Loại đơn vị)" for a cell; the engine's own place ends with the header key."""
     cell = row.cells.get(key) if key else None
     if cell is None:
-        return f"dòng {row.number}"
+        return _("dòng %(row)s") % {"row": row.number}
     base = cell.place.rsplit(" (", 1)[0]
     return f"{base} ({LABELS[column]})"
 
@@ -235,16 +251,23 @@ def units_import(*, path_or_file: str | Path | IO[bytes], by: Any) -> ImportResu
         name_place = _place(row, name_key, "name")
         name = clean_name(row.text(name_key))
         if not name:
-            problems.append(ImportProblem(name_place, "Thiếu tên đơn vị."))
+            problems.append(ImportProblem(name_place, _("Thiếu tên đơn vị.")))
             continue
         if len(name) > 255:
-            problems.append(ImportProblem(name_place, f"Tên đơn vị dài {len(name)} ký tự, tối đa 255."))
+            problems.append(
+                ImportProblem(name_place, _("Tên đơn vị dài %(length)s ký tự, tối đa 255.") % {"length": len(name)})
+            )
             continue
         key = _key(name)
         if key in seen:
             earlier, earlier_name = seen[key]
-            same = "trùng" if earlier_name == name else f"trùng (chỉ khác chữ hoa/thường) với “{earlier_name}”"
-            problems.append(ImportProblem(name_place, f"Đơn vị “{name}” {same} ở dòng {earlier}."))
+            if earlier_name == name:
+                message = _("Đơn vị “%(name)s” trùng ở dòng %(row)s.")
+            else:
+                message = _("Đơn vị “%(name)s” trùng (chỉ khác chữ hoa/thường) với “%(earlier)s” ở dòng %(row)s.")
+            problems.append(
+                ImportProblem(name_place, message % {"name": name, "earlier": earlier_name, "row": earlier})
+            )
             continue
         seen[key] = (row.number, name)
         existing = units.get(name)
@@ -252,8 +275,11 @@ def units_import(*, path_or_file: str | Path | IO[bytes], by: Any) -> ImportResu
             problems.append(
                 ImportProblem(
                     name_place,
-                    f"“{name}” chỉ khác đơn vị đã có “{units_by_key[key].name}” ở chữ hoa/thường; "
-                    "hãy viết đúng như tên đã có để cập nhật đơn vị đó.",
+                    _(
+                        "“%(name)s” chỉ khác đơn vị đã có “%(existing)s” ở chữ hoa/thường; "
+                        "hãy viết đúng như tên đã có để cập nhật đơn vị đó."
+                    )
+                    % {"name": name, "existing": units_by_key[key].name},
                 )
             )
             continue
@@ -263,18 +289,21 @@ def units_import(*, path_or_file: str | Path | IO[bytes], by: Any) -> ImportResu
         type_place = _place(row, type_key, "type")
         if not raw_type:
             if existing is None:
-                problems.append(ImportProblem(type_place, f"Thiếu loại đơn vị cho đơn vị mới “{name}”."))
+                problems.append(
+                    ImportProblem(type_place, _("Thiếu loại đơn vị cho đơn vị mới “%(name)s”.") % {"name": name})
+                )
         else:
             unit_type = by_code.get(raw_type.lower()) or by_type_name.get(_key(raw_type))
             if unit_type is None:
                 if types:
-                    known = f"Các loại đơn vị đã có (mã hoặc tên): {_known_types(types)}."
+                    known = _("Các loại đơn vị đã có (mã hoặc tên): %(types)s.") % {"types": _known_types(types)}
                 else:
-                    known = (
+                    known = _(
                         "Hệ thống chưa có loại đơn vị nào; quản trị viên tạo danh mục loại đơn vị bằng lệnh "
                         "“dti manage create_unit_types”."
                     )
-                problems.append(ImportProblem(type_place, f"Không có loại đơn vị “{raw_type}”. {known}"))
+                missing = _("Không có loại đơn vị “%(type)s”.") % {"type": raw_type}
+                problems.append(ImportProblem(type_place, f"{missing} {known}"))
 
         parent_name: str | None = None
         keep_parent = parent_key is None
@@ -295,7 +324,7 @@ def units_import(*, path_or_file: str | Path | IO[bytes], by: Any) -> ImportResu
     try:
         return _write(plans, units, by, display)
     except IntegrityError as exc:
-        raise ServiceError("Danh sách đơn vị vừa được người khác thay đổi; hãy nhập lại tệp.") from exc
+        raise ServiceError(_("Danh sách đơn vị vừa được người khác thay đổi; hãy nhập lại tệp.")) from exc
 
 
 def _parent_problem(
@@ -310,22 +339,31 @@ def _parent_problem(
     """Why `parent` cannot be the parent of `name` on `row` ("" when it can)."""
     key = _key(parent)
     if key == _key(name):
-        return "Một đơn vị không thể là cấp trên của chính nó."
+        return _("Một đơn vị không thể là cấp trên của chính nó.")
     earlier = seen.get(key)
     if earlier is not None and earlier[0] < row and earlier[1] == parent:
         return ""
     if parent in units:
         return ""
     if earlier is not None and earlier[0] < row:
-        return f"Không có đơn vị cấp trên “{parent}”; ở dòng {earlier[0]} có “{earlier[1]}” (khác chữ hoa/thường)."
+        return _("Không có đơn vị cấp trên “%(parent)s”; ở dòng %(row)s có “%(name)s” (khác chữ hoa/thường).") % {
+            "parent": parent,
+            "row": earlier[0],
+            "name": earlier[1],
+        }
     if key in units_by_key:
-        return (
-            f"Không có đơn vị cấp trên “{parent}”; đơn vị đã có tên “{units_by_key[key].name}” (khác chữ hoa/thường)."
-        )
+        return _("Không có đơn vị cấp trên “%(parent)s”; đơn vị đã có tên “%(name)s” (khác chữ hoa/thường).") % {
+            "parent": parent,
+            "name": units_by_key[key].name,
+        }
     later = first_row.get(parent)
     if later is not None and later > row:
-        return f"Đơn vị cấp trên “{parent}” ở dòng {later}, sau dòng này: hãy đặt dòng của đơn vị cấp trên lên trước."
-    return f"Không có đơn vị cấp trên “{parent}” (không có trong danh sách đơn vị và không có ở các dòng phía trên)."
+        return _(
+            "Đơn vị cấp trên “%(parent)s” ở dòng %(row)s, sau dòng này: hãy đặt dòng của đơn vị cấp trên lên trước."
+        ) % {"parent": parent, "row": later}
+    return _(
+        "Không có đơn vị cấp trên “%(parent)s” (không có trong danh sách đơn vị và không có ở các dòng phía trên)."
+    ) % {"parent": parent}
 
 
 def _cycles(plans: list[_Plan], units: dict[str, Unit]) -> list[ImportProblem]:
@@ -342,7 +380,11 @@ def _cycles(plans: list[_Plan], units: dict[str, Unit]) -> list[ImportProblem]:
             node = parent_of.get(node)
         if node == plan.name:
             loop = " → ".join([*chain, plan.name])
-            problems.append(ImportProblem(f"dòng {plan.row}", f"Cấp trên tạo thành vòng lặp: {loop}."))
+            problems.append(
+                ImportProblem(
+                    _("dòng %(row)s") % {"row": plan.row}, _("Cấp trên tạo thành vòng lặp: %(loop)s.") % {"loop": loop}
+                )
+            )
     return problems
 
 

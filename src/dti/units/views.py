@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dti.core.permissions import Action, can, require
 from dti.units import services
@@ -73,7 +75,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            context["error"] = "Hãy chọn tệp Excel (.xlsx) hoặc CSV để nhập."
+            context["error"] = _("Hãy chọn tệp Excel (.xlsx) hoặc CSV để nhập.")
             return render(request, "units/import.html", context, status=422)
         try:
             result = services.units_import(path_or_file=upload, by=request.user)
@@ -82,8 +84,20 @@ def unit_import(request: HttpRequest) -> HttpResponse:
             return render(request, "units/import.html", context, status=422)
         messages.success(
             request,
-            f"Đã nhập {result.total} đơn vị từ tệp {upload.name}: {len(result.created)} thêm mới, "
-            f"{len(result.updated)} cập nhật, {len(result.unchanged)} không thay đổi.",
+            ngettext(
+                "Đã nhập %(total)s đơn vị từ tệp %(file)s: %(created)s thêm mới, %(updated)s cập nhật, "
+                "%(unchanged)s không thay đổi.",
+                "Đã nhập %(total)s đơn vị từ tệp %(file)s: %(created)s thêm mới, %(updated)s cập nhật, "
+                "%(unchanged)s không thay đổi.",
+                result.total,
+            )
+            % {
+                "total": result.total,
+                "file": upload.name,
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(result.unchanged),
+            },
         )
         return redirect("units:list")
     return render(request, "units/import.html", context)

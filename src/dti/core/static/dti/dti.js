@@ -1,19 +1,21 @@
 // dti: small progressive enhancements on top of htmx; every form also works without JavaScript.
 (function () {
+  // Texts in the page's language: the base template puts them on <body> (data-msg-*).
+  function text(name, fallback) { return (document.body && document.body.dataset[name]) || fallback; }
   function stateOf(form) { return form.querySelector(".save-state"); }
   document.addEventListener("htmx:beforeRequest", function (e) {
     var s = e.target.closest && e.target.closest("form") ? stateOf(e.target.closest("form")) : null;
-    if (s) { s.className = "save-state saving"; s.textContent = "Đang lưu…"; }
+    if (s) { s.className = "save-state saving"; s.textContent = text("msgSaving", "Đang lưu…"); }
   });
   document.addEventListener("htmx:responseError", function (e) {
     var form = e.target.closest && e.target.closest("form");
     var s = form ? stateOf(form) : null;
-    if (s && e.detail.xhr.status >= 500) { s.className = "save-state failed"; s.textContent = "Lỗi máy chủ, chưa lưu được. Dữ liệu vẫn còn trên trang; thử lại sau."; }
+    if (s && e.detail.xhr.status >= 500) { s.className = "save-state failed"; s.textContent = text("msgServerError", "Lỗi máy chủ, chưa lưu được. Dữ liệu vẫn còn trên trang; thử lại sau."); }
   });
   document.addEventListener("htmx:sendError", function (e) {
     var form = e.target.closest && e.target.closest("form");
     var s = form ? stateOf(form) : null;
-    if (s) { s.className = "save-state failed"; s.textContent = "Mất kết nối, chưa lưu được. Dữ liệu vẫn còn trên trang; sẽ lưu khi bạn sửa tiếp."; }
+    if (s) { s.className = "save-state failed"; s.textContent = text("msgOffline", "Mất kết nối, chưa lưu được. Dữ liệu vẫn còn trên trang; sẽ lưu khi bạn sửa tiếp."); }
   });
   // Let htmx swap 4xx responses (validation errors, conflicts): they carry messages to show.
   document.addEventListener("htmx:beforeSwap", function (e) {
