@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Chưa có dữ liệu thử tải: chạy benchmarks/web.py trước.")
         return 1
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="dti.accounts.backends.UnitModelBackend")
     page_url = f"/danh-gia/{assessment.pk}/"
     code = "1.4"  # a manual-score indicator (KINDS[3])
     assert KINDS[3] == "manual"

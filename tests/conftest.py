@@ -163,7 +163,7 @@ def login(world: dict[str, Any]) -> Callable[[str], Client]:
     def make(persona: str) -> Client:
         client = Client()
         if persona != "anonymous":
-            client.force_login(world["users"][persona], backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(world["users"][persona], backend="dti.accounts.backends.UnitModelBackend")
         return client
 
     return make

@@ -199,7 +199,7 @@ def test_the_csrf_refusal_page_is_in_vietnamese(world):
 
 def test_a_save_without_the_csrf_token_is_refused_and_changes_nothing(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world["users"]["reporter"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world["users"]["reporter"], backend="dti.accounts.backends.UnitModelBackend")
     a = world["assessment"]
     response = client.post(f"/danh-gia/{a.pk}/chi-so/I.2/", {"version": "0", "a": "15"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 403
@@ -209,7 +209,7 @@ def test_a_save_without_the_csrf_token_is_refused_and_changes_nothing(world):
 def test_an_autosave_with_the_csrf_header_is_accepted(world):
     """htmx sends the token in the X-CSRFToken header (set on <body hx-headers>)."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world["users"]["reporter"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world["users"]["reporter"], backend="dti.accounts.backends.UnitModelBackend")
     a = world["assessment"]
     page = client.get(f"/danh-gia/{a.pk}/").content.decode()
     token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
@@ -244,7 +244,7 @@ def test_sign_out_by_post(world, login):
 
 def test_sign_out_without_the_csrf_token_is_refused(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world["users"]["reporter"], backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(world["users"]["reporter"], backend="dti.accounts.backends.UnitModelBackend")
     assert client.post("/dang-xuat/").status_code == 403
     assert signed_in(client)
 

@@ -273,3 +273,14 @@ def test_the_self_score_and_formula_score_are_both_shown(world, login):
     assert "Tự chấm: <strong>10,00</strong>" in status
     assert "chênh 7,50" in status
     assert "Tổng điểm tự chấm" in body
+
+
+def test_templates_read_errors_without_undefined_markers():
+    """Regression: with DEBUG on, Jinja2 printed "no such element" for `ind.errors.score` when
+    the indicator had no error; errors are read with `.get(name, "")`."""
+    import re
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "src" / "dti" / "assessments" / "jinja2"
+    for template in folder.rglob("*.html"):
+        assert not re.search(r"ind\.errors\.[a-z_]+", template.read_text(encoding="utf-8")), template

@@ -283,7 +283,7 @@ def test_missing_objects_give_the_vietnamese_404(world, login, url):
 def test_a_unit_person_without_a_unit_sees_no_assessment(world, login):
     orphan = User.objects.create_user("mo-coi", password="x" * 12, role=Role.REPORTER, unit=None)
     client = login("anonymous")
-    client.force_login(orphan, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(orphan, backend="dti.accounts.backends.UnitModelBackend")
     response = client.get(f"/danh-gia/{world['assessment'].pk}/")
     assert response.status_code == 403
     assert MSG_VIEW in response.content.decode()

@@ -39,6 +39,17 @@ def shown_value(field: Field, stored: Any) -> str:
     return str(stored)
 
 
+def is_complete(score: ItemScore) -> bool:
+    """An indicator with data enough to score, or not applicable."""
+    return score.status in (Status.OK, Status.NA)
+
+
+def lacks_evidence(item: Indicator, score: ItemScore, has_evidence: bool) -> bool:
+    """Evidence is required for the indicator, it applies, and none is attached."""
+    required = item.evidence is not None and item.evidence.required
+    return required and not has_evidence and score.status is not Status.NA
+
+
 @dataclass
 class InputView:
     """One input of an indicator as shown in its form."""
@@ -80,13 +91,12 @@ class IndicatorView:
     @property
     def complete(self) -> bool:
         """Data enough to score (or N/A)."""
-        return self.score.status in (Status.OK, Status.NA)
+        return is_complete(self.score)
 
     @property
     def missing_evidence(self) -> bool:
         """Evidence is required and none is attached."""
-        required = self.item.evidence is not None and self.item.evidence.required
-        return required and not self.evidence and self.score.status is not Status.NA
+        return lacks_evidence(self.item, self.score, bool(self.evidence))
 
     @property
     def difference(self) -> Decimal | None:
@@ -213,12 +223,17 @@ def assessment_page(
     typed: Mapping[str, Mapping[str, str]] | None = None,
     errors: Mapping[str, Mapping[str, str]] | None = None,
     conflict: Entry | None = None,
+    only: str | None = None,
 ) -> AssessmentPage:
     """Build the page; `typed`/`errors` keep what a person typed in a refused form (by code),
-    `conflict` is the entry someone else saved when this person's save was refused as stale."""
+    `conflict` is the entry someone else saved when this person's save was refused as stale.
+
+    `only` builds the full view of one indicator (an autosave answer): the others count toward
+    the totals and progress but are not prepared for display.
+    """
     typed, errors = typed or {}, errors or {}
     framework = assessment.framework()
-    entries = {e.code: e for e in assessment.entries.select_related("updated_by")}
+    entries = {e.code: e for e in assessment.entries.all()}
     evidence: dict[str, list[Evidence]] = {}
     for ev in assessment.evidence.all():
         evidence.setdefault(ev.code, []).append(ev)
@@ -231,6 +246,13 @@ def assessment_page(
         views: list[IndicatorView] = []
         for item in index.indicators:
             if item.reference_only:
+                continue
+            score = result.items[item.code]
+            if score.status is not Status.NA or item.applies(result.type):
+                total += 1
+                complete += is_complete(score)
+                missing += lacks_evidence(item, score, item.code in evidence)
+            if only is not None and item.code != only:
                 continue
             entry = entries.get(item.code)
             mine, mine_errors = typed.get(item.code), errors.get(item.code, {})
@@ -248,7 +270,7 @@ def assessment_page(
             view = IndicatorView(
                 item=item,
                 slug=code_slug(item.code),
-                score=result.items[item.code],
+                score=score,
                 entry=entry,
                 inputs=inputs,
                 evidence=evidence.get(item.code, []),
@@ -272,10 +294,6 @@ def assessment_page(
             if conflict is not None and conflict.code == item.code and conflict.updated_by is not None:
                 who = conflict.updated_by.display_name if conflict.updated_by else _("người khác")
                 view.conflict = Conflicted(who, conflict.updated_at, conflict.version, entry_rows(item, conflict))
-            if view.score.status is not Status.NA or item.applies(result.type):
-                total += 1
-                complete += view.complete
-                missing += view.missing_evidence
             views.append(view)
         claimed = result.claimed_indices.get(index.code)
         indices.append(

@@ -30,7 +30,7 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     assessment = get_object_or_404(
         Assessment.objects.select_related(
             "participation__unit__unit_type", "participation__campaign", "participation__group__framework"
-        ),
+        ).defer("participation__group__framework__source"),
         pk=pk,
     )
     require(request.user, Action.VIEW_ASSESSMENT, assessment)
@@ -112,21 +112,24 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _assessment(request, pk)
     typed = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
     status, error = 200, ""
+    # An htmx autosave answers with one indicator, its index and the summary: build only that.
+    only = code if request.htmx else None  # type: ignore[attr-defined]
+    mine = {code: typed}
     try:
         services.entry_save(
             assessment=assessment, code=code, data=request.POST, version=_version(request), by=request.user
         )
     except services.InvalidData as exc:
         status, error = 422, _("Chưa lưu: có giá trị chưa hợp lệ (xem ghi chú đỏ bên cạnh ô nhập).")
-        page = assessment_page(assessment, typed={code: typed}, errors={code: exc.errors})
+        page = assessment_page(assessment, typed=mine, errors={code: exc.errors}, only=only)
     except Conflict as exc:
         status, error = 409, exc.message
-        page = assessment_page(assessment, typed={code: typed}, conflict=exc.current)  # type: ignore[arg-type]
+        page = assessment_page(assessment, typed=mine, conflict=exc.current, only=only)  # type: ignore[arg-type]
     except ServiceError as exc:
         status, error = 403, exc.message
-        page = assessment_page(assessment, typed={code: typed})
+        page = assessment_page(assessment, typed=mine, only=only)
     else:
-        page = assessment_page(assessment)
+        page = assessment_page(assessment, only=only)
     view = page.indicator(code)
     if view is None:
         raise Http404

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 
 from django.conf import settings
@@ -12,10 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dti.engine.loader import parse_framework
 from dti.engine.model import Framework as EngineFramework
 
-
-@functools.lru_cache(maxsize=32)
-def _parsed(content_hash: str, source: str, name: str) -> EngineFramework:
-    return parse_framework(source, file=name)
+_PARSED: dict[str, EngineFramework] = {}  # by content hash: a framework's text never changes under its hash
 
 
 class Framework(models.Model):
@@ -48,8 +44,16 @@ class Framework(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def engine(self) -> EngineFramework:
-        """The engine's model of this framework (parsed once per content, then cached)."""
-        return _parsed(self.content_hash, self.source, f"{self.code}.yaml")
+        """The engine's model of this framework, parsed once per content and kept by its hash.
+
+        Pages load frameworks without their (large) source; it is read only to parse it.
+        """
+        parsed = _PARSED.get(self.content_hash)
+        if parsed is None:
+            if len(_PARSED) >= 64:
+                _PARSED.clear()
+            parsed = _PARSED[self.content_hash] = parse_framework(self.source, file=f"{self.code}.yaml")
+        return parsed
 
     @property
     def is_frozen(self) -> bool:
