@@ -4,6 +4,8 @@ export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 VENV := .venv
 STAMP := $(VENV)/.installed
+# Both cores by default (pytest-xdist); PYTEST_ARGS= runs in one process.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install test lint format bench bench-web clean demo browser messages
 
