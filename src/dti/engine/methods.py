@@ -258,14 +258,20 @@ class Choice(Scoring):
 
 
 @dataclass(frozen=True, slots=True)
-class Ratio(Scoring):
-    """`measure · max`."""
+class Measured(Scoring):
+    """A method that compares one measure (a ratio a/b, or one input's value)."""
 
-    method: ClassVar[str] = "ratio"
     measure: Measure
 
     def names(self) -> set[str]:
         return self.measure.names()
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio(Measured):
+    """`measure · max`."""
+
+    method: ClassVar[str] = "ratio"
 
     def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
         assert mx is not None
@@ -278,15 +284,11 @@ class Ratio(Scoring):
 
 
 @dataclass(frozen=True, slots=True)
-class RatioTarget(Scoring):
+class RatioTarget(Measured):
     """measure ≥ target → max; else `measure/target · max`."""
 
     method: ClassVar[str] = "ratio_target"
-    measure: Measure
     target: Decimal
-
-    def names(self) -> set[str]:
-        return self.measure.names()
 
     def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
         assert mx is not None
@@ -304,16 +306,12 @@ class RatioTarget(Scoring):
 
 
 @dataclass(frozen=True, slots=True)
-class GatedRatio(Scoring):
+class GatedRatio(Measured):
     """≥ full → max; floor…full → `measure/full · max`; below floor → 0."""
 
     method: ClassVar[str] = "gated_ratio"
-    measure: Measure
     full: Decimal
     floor: Decimal
-
-    def names(self) -> set[str]:
-        return self.measure.names()
 
     def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
         assert mx is not None
@@ -336,15 +334,11 @@ class GatedRatio(Scoring):
 
 
 @dataclass(frozen=True, slots=True)
-class AllOrNothing(Scoring):
+class AllOrNothing(Measured):
     """measure reaches the threshold (default 100 %) → max, else 0."""
 
     method: ClassVar[str] = "all_or_nothing"
-    measure: Measure
     threshold: Decimal = ONE
-
-    def names(self) -> set[str]:
-        return self.measure.names()
 
     def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
         assert mx is not None
@@ -359,16 +353,12 @@ class AllOrNothing(Scoring):
 
 
 @dataclass(frozen=True, slots=True)
-class Tiers(Scoring):
+class Tiers(Measured):
     """The first tier (highest first) the measure reaches gives its points; else `otherwise`."""
 
     method: ClassVar[str] = "tiers"
-    measure: Measure
     tiers: tuple[tuple[Decimal, Points], ...]
     otherwise: Points
-
-    def names(self) -> set[str]:
-        return self.measure.names()
 
     def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
         m = self.measure.read(v, ctx)
@@ -921,8 +911,7 @@ def ratio_inputs(scoring: Scoring) -> bool:
     """Whether the method reads a numerator/denominator (and so accepts a declared `ratio`)."""
     if isinstance(scoring, Split):
         return any(ratio_inputs(part.scoring) for part in scoring.parts)
-    measure = getattr(scoring, "measure", None)
-    return isinstance(measure, Measure) and measure.numerator is not None
+    return isinstance(scoring, Measured) and scoring.measure.numerator is not None
 
 
 def build_scoring(
@@ -952,8 +941,10 @@ def ratio_conflicts(scoring: Scoring, values: Values) -> list[tuple[str, str]]:
     """
     if isinstance(scoring, Split):
         return [pair for part in scoring.parts for pair in ratio_conflicts(part.scoring, values)]
-    measure = getattr(scoring, "measure", None)
-    if not isinstance(measure, Measure) or measure.numerator is None or measure.denominator is None:
+    if not isinstance(scoring, Measured):
+        return []
+    measure = scoring.measure
+    if measure.numerator is None or measure.denominator is None:
         return []
     a, b = values.get(measure.numerator), values.get(measure.denominator)
     if isinstance(a, Decimal) and isinstance(b, Decimal) and a > b:
