@@ -70,9 +70,14 @@ indices:
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """Hash test passwords quickly (production keeps Django's slow, safe hasher)."""
+def _test_settings(settings: Any) -> None:
+    """Hash test passwords quickly (production keeps Django's slow, safe hasher), and serve
+    static files without the manifest `collectstatic` writes (a fresh clone has none)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture
