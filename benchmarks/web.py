@@ -11,7 +11,10 @@ What it does, in order:
    part is reset at every run, so runs compare.
 3. Starts `dti serve` (gunicorn) on a free port of 127.0.0.1 and signs the 50 users in
    through the login form.
-4. For a fixed time each user repeats: (a) GET its 100-indicator self-assessment page,
+4. For a fixed time each user repeats: (a) GET its 100-indicator self-assessment page (a
+   framework this large shows one main index at a time, so the user opens the page at the
+   index of its indicator: summary, general info, all index scores and that index's 10
+   indicators; the other indices load when opened),
    (b) POST an autosave of its own indicator (htmx fragment; each user owns a different
    indicator and carries the version from the previous response, so a 409 is an error),
    (c) GET the trivial /suc-khoe/ view; with a think time between requests (`--think`,
@@ -423,7 +426,10 @@ class User:
         self.version = int(body[at + len(self.marker) : end])
 
     def page(self) -> int:
-        status, body = self.request("GET", f"/danh-gia/{self.assessment}/")
+        # A framework this large shows one main index at a time: the user opens the page at the
+        # index of the indicator they work on (the others load when opened).
+        index = self.code.split(".")[0]
+        status, body = self.request("GET", f"/danh-gia/{self.assessment}/?chi-so-chinh={index}")
         if status != 200:
             raise Failed(f"page {status}")
         self.read_version(body)

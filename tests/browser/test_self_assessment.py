@@ -55,6 +55,9 @@ def test_reporter_fills_the_form_and_sees_the_score_live(demo, open_page, login,
     page.get_by_role("row").filter(has_text=CAMPAIGN).get_by_role("link", name="Mở").click()
     expect(page).to_have_url(demo.kim_bang_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("UBND huyện Kim Bảng")
+    # Kim Bảng's 74 indicators: the page shows the first main index; III loads when opened.
+    expect(page.locator("#f-III-1-a")).to_have_count(0)
+    page.locator("#index-card-iii summary").click()
 
     score = page.get_by_test_id("score-III.1")
     total = page.get_by_test_id("total")
@@ -79,6 +82,7 @@ def test_reporter_fills_the_form_and_sees_the_score_live(demo, open_page, login,
     shot(page, "04-sau-khi-nhap", page.locator("#ind-III-1"))
 
     page.reload()
+    page.locator("#index-card-iii summary").click()
     expect(field).to_have_value("70.000")
     expect(score).to_have_text("2,62 / 5")
     expect(total).to_have_text(after_total)
@@ -106,7 +110,7 @@ def test_reporter_uploads_evidence_and_a_disguised_file_is_refused(demo, open_pa
     page = open_page()
     login(page, REPORTER)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
-    page.goto(demo.kim_bang_url)
+    page.goto(demo.kim_bang_url + "?chi-so-chinh=III")
     indicator = page.locator("#ind-III-1")
     evidence = indicator.locator(".evidence-list")
     problems = []  # wording and visibility, checked last so that they do not hide the rest of the flow
@@ -163,7 +167,7 @@ def test_reporter_comments_on_iii1_without_changing_its_figures(demo, open_page,
     page = open_page()
     login(page, REPORTER)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
-    page.goto(demo.kim_bang_url)
+    page.goto(demo.kim_bang_url + "?chi-so-chinh=III")
     expect(page.get_by_test_id("score-III.1")).to_have_text("4,06 / 5")
     page.locator("#f-III-1-comment").fill("Số liệu thuê bao do Viettel Hà Nam cung cấp.")
     settled = page.locator("#status-III-1 .save-state.saved, #status-III-1 .save-state.failed")
@@ -183,6 +187,7 @@ def test_leader_submits_and_the_form_becomes_read_only(demo, open_page, login, s
     expect(page.get_by_role("heading", level=1)).to_have_text("Xin chào, Lãnh đạo UBND huyện Kim Bảng")
     page.get_by_role("row").filter(has_text=CAMPAIGN).get_by_role("link", name="Mở").click()
     expect(page).to_have_url(demo.kim_bang_url)
+    page.locator("#index-card-iii summary").click()
     expect(page.locator("#f-III-1-a")).to_be_editable()  # editable before submission
 
     page.get_by_role("link", name="Duyệt và gửi…").click()
@@ -202,6 +207,7 @@ def test_leader_submits_and_the_form_becomes_read_only(demo, open_page, login, s
     expect(main.locator("form")).to_have_count(0)
     expect(main.get_by_text("Thêm tài liệu")).to_have_count(0)
     expect(page.get_by_role("link", name="Duyệt và gửi…")).to_have_count(0)
+    page.locator("#index-card-iii summary").click()
     expect(page.get_by_test_id("score-III.1")).to_have_text("4,06 / 5")  # the figures are still shown
     shot(page, "10-da-gui-chi-doc")
     shot(page, "10b-da-gui-chi-so", page.locator("#ind-III-1"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -179,6 +179,7 @@ class IndexView:
     score: Decimal | None
     max: Decimal | None
     claimed: Decimal | None
+    loaded: bool = True  # False: the page loads this index's indicators when it is opened
 
 
 @dataclass
@@ -224,12 +225,14 @@ def assessment_page(
     errors: Mapping[str, Mapping[str, str]] | None = None,
     conflict: Entry | None = None,
     only: str | None = None,
+    open_indices: Collection[str] | None = None,
 ) -> AssessmentPage:
     """Build the page; `typed`/`errors` keep what a person typed in a refused form (by code),
     `conflict` is the entry someone else saved when this person's save was refused as stale.
 
-    `only` builds the full view of one indicator (an autosave answer): the others count toward
-    the totals and progress but are not prepared for display.
+    `only` builds the full view of one indicator (an autosave answer), `open_indices` those of
+    some indices (a large framework's page shows one index and loads the others when opened):
+    the other indicators count toward the totals and progress but are not prepared for display.
     """
     typed, errors = typed or {}, errors or {}
     framework = assessment.framework()
@@ -252,7 +255,9 @@ def assessment_page(
                 total += 1
                 complete += is_complete(score)
                 missing += lacks_evidence(item, score, item.code in evidence)
-            if only is not None and item.code != only:
+            if (only is not None and item.code != only) or (
+                open_indices is not None and index.code not in open_indices
+            ):
                 continue
             entry = entries.get(item.code)
             mine, mine_errors = typed.get(item.code), errors.get(item.code, {})
@@ -297,7 +302,14 @@ def assessment_page(
             views.append(view)
         claimed = result.claimed_indices.get(index.code)
         indices.append(
-            IndexView(index, views, result.indices.get(index.code), result.index_max.get(index.code), claimed)
+            IndexView(
+                index,
+                views,
+                result.indices.get(index.code),
+                result.index_max.get(index.code),
+                claimed,
+                loaded=open_indices is None or index.code in open_indices,
+            )
         )
     general_typed, general_errors = typed.get("general"), errors.get("general", {})
     general = [
@@ -412,3 +424,22 @@ def general_conflict(assessment: Assessment) -> dict[str, Any]:
         "when": last.created_at if last else None,
         "rows": rows,
     }
+
+
+LAZY_AFTER = 30  # indicators: a larger framework's page opens one index at a time
+
+
+def page_indices(assessment: Assessment, wanted: str | None) -> set[str] | None:
+    """Which indices the page renders in full: all of a small framework; otherwise `wanted`
+    (when it is an index code) or the first index."""
+    framework = assessment.framework()
+    if len(framework.indicators) <= LAZY_AFTER:
+        return None
+    codes = [i.code for i in framework.indices]
+    return {wanted if wanted in codes else codes[0]} if codes else set()
+
+
+def index_of(assessment: Assessment, code: str) -> str:
+    """The index an indicator belongs to ("" if none)."""
+    item = assessment.framework().item(code)
+    return item.index if item else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,15 @@ from django.views.decorators.http import require_POST
 
 from dti.assessments import services
 from dti.assessments.models import Assessment, Evidence
-from dti.assessments.selectors import AssessmentPage, assessment_page, code_slug, general_conflict, history_rows
+from dti.assessments.selectors import (
+    AssessmentPage,
+    assessment_page,
+    code_slug,
+    general_conflict,
+    history_rows,
+    index_of,
+    page_indices,
+)
 from dti.audit.services import history
 from dti.campaigns.models import Participation
 from dti.core.errors import Conflict, ServiceError
@@ -55,7 +64,7 @@ def _context(request: HttpRequest, page: AssessmentPage) -> dict[str, object]:
 
 
 CODE = "0CODE0"  # placeholder replaced by each indicator's code in the templates
-_INDICATOR_URLS = ("entry", "evidence_add", "history")
+_INDICATOR_URLS = ("entry", "evidence_add", "history", "index")
 
 
 def _jinja(name: str, context: dict[str, object], request: HttpRequest) -> str:
@@ -93,9 +102,36 @@ def open_participation(request: HttpRequest, participation_pk: int) -> HttpRespo
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The whole self-assessment: general info, indices → indicators, live scores, evidence."""
+    """The whole self-assessment: general info, indices → indicators, live scores, evidence.
+
+    A large framework renders one index (`?chi-so-chinh=` or the first); the others load when
+    opened (`index_part`), so the page stays fast with a hundred indicators.
+    """
     assessment = _assessment(request, pk)
-    return _page(request, "assessments/detail.html", assessment_page(assessment))
+    wanted = request.GET.get(INDEX_PARAM)
+    page = assessment_page(assessment, open_indices=page_indices(assessment, wanted))
+    return _page(request, "assessments/detail.html", page)
+
+
+INDEX_PARAM = "chi-so-chinh"
+
+
+@login_required
+def index_part(request: HttpRequest, pk: int, index_code: str) -> HttpResponse:
+    """One index's indicators, loaded into the page when the person opens the index."""
+    assessment = _assessment(request, pk)
+    if assessment.framework().index(index_code) is None:
+        raise Http404
+    page = assessment_page(assessment, open_indices={index_code})
+    context = {**_context(request, page), "index_code": index_code}
+    return HttpResponse(_jinja("assessments/_index_body.html", context, request))
+
+
+def _anchor(assessment: Assessment, code: str) -> str:
+    """The page URL showing one indicator (its index open)."""
+    index = index_of(assessment, code) if page_indices(assessment, None) is not None else ""
+    query = f"?{INDEX_PARAM}={quote(index)}" if index else ""
+    return reverse("assessments:detail", args=[assessment.pk]) + query + f"#ind-{code_slug(code)}"
 
 
 def _version(request: HttpRequest) -> int:
@@ -114,6 +150,7 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     status, error = 200, ""
     # An htmx autosave answers with one indicator, its index and the summary: build only that.
     only = code if request.htmx else None  # type: ignore[attr-defined]
+    opened = None if only else page_indices(assessment, index_of(assessment, code))
     mine = {code: typed}
     try:
         services.entry_save(
@@ -121,15 +158,15 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         )
     except services.InvalidData as exc:
         status, error = 422, _("Chưa lưu: có giá trị chưa hợp lệ (xem ghi chú đỏ bên cạnh ô nhập).")
-        page = assessment_page(assessment, typed=mine, errors={code: exc.errors}, only=only)
+        page = assessment_page(assessment, typed=mine, errors={code: exc.errors}, only=only, open_indices=opened)
     except Conflict as exc:
         status, error = 409, exc.message
-        page = assessment_page(assessment, typed=mine, conflict=exc.current, only=only)  # type: ignore[arg-type]
+        page = assessment_page(assessment, typed=mine, conflict=exc.current, only=only, open_indices=opened)  # type: ignore[arg-type]
     except ServiceError as exc:
         status, error = 403, exc.message
-        page = assessment_page(assessment, typed=mine, only=only)
+        page = assessment_page(assessment, typed=mine, only=only, open_indices=opened)
     else:
-        page = assessment_page(assessment, only=only)
+        page = assessment_page(assessment, only=only, open_indices=opened)
     view = page.indicator(code)
     if view is None:
         raise Http404
@@ -138,7 +175,7 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         return HttpResponse(_jinja("assessments/_saved.html", context, request), status=status)
     if status == 200:
         messages.success(request, _("Đã lưu chỉ số %(code)s.") % {"code": code})
-        return redirect(reverse("assessments:detail", args=[pk]) + f"#ind-{code_slug(code)}")
+        return redirect(_anchor(assessment, code))
     messages.error(request, "; ".join(page.indicator(code).errors.values()) if status == 422 else error)
     return _page(request, "assessments/detail.html", page, status)
 
@@ -181,7 +218,7 @@ def indicator_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Attach a file or a document reference to one indicator."""
     assessment = _assessment(request, pk)
-    anchor = reverse("assessments:detail", args=[pk]) + f"#ind-{code_slug(code)}"
+    anchor = _anchor(assessment, code)
     try:
         upload = request.FILES.get("file")
         if upload is not None:
@@ -254,13 +291,13 @@ def download_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def delete_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove an evidence item (the audit log keeps what it was)."""
     evidence = _evidence(request, pk)  # the unit's data must be visible; the service checks editing
-    assessment_pk, code = evidence.assessment_id, evidence.code
+    assessment, code = evidence.assessment, evidence.code
     try:
         services.evidence_delete(evidence=evidence, by=request.user)
         messages.success(request, _("Đã xóa tài liệu kiểm chứng."))
     except ServiceError as exc:
         messages.error(request, exc.message)
-    return redirect(reverse("assessments:detail", args=[assessment_pk]) + f"#ind-{code_slug(code)}")
+    return redirect(_anchor(assessment, code))
 
 
 @login_required
