@@ -566,9 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50, help="simulated users (default 50)")
     parser.add_argument("--duration", type=float, default=20, help="measured seconds (default 20)")
-    parser.add_argument(
-        "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers (default 2 × cores + 1)"
-    )
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3, as `dti serve`)")
     parser.add_argument(
         "--think",
         type=float,

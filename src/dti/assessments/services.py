@@ -159,16 +159,13 @@ def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], ve
     _require_editable(assessment, by)
     item = _item(assessment, code)
     general = assessment.unit_inputs(entries=[]).general
-    current = Entry.objects.filter(assessment=assessment, code=code).first()
-    stored = {}
-    if current is not None:
-        fields = {f.name: f for f in item.inputs}
-        stored = {k: from_json(fields[k], v) for k, v in current.values.items() if k in fields}
-    parsed, errors = parse_entry(item, data, general, stored)
-    if errors:
-        raise InvalidData(errors)
-    with transaction.atomic():
+    fields = {f.name: f for f in item.inputs}
+    with transaction.atomic():  # an error below rolls back the entry row get_or_create may add
         entry, _created = Entry.objects.select_for_update().get_or_create(assessment=assessment, code=code)
+        stored = {k: from_json(fields[k], v) for k, v in entry.values.items() if k in fields}
+        parsed, errors = parse_entry(item, data, general, stored)
+        if errors:
+            raise InvalidData(errors)
         if entry.version != version and entry.updated_by is None:
             raise Conflict(_("Trang đang mở đã cũ hoặc không hợp lệ; hãy tải lại trang rồi nhập lại."), current=entry)
         if entry.version != version:
