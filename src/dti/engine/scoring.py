@@ -298,13 +298,8 @@ def score_unit(
     """
     bounds = relative if relative is not None else relative_bounds(framework, [unit])
     ctx = Context(framework.precision, explain)
-    step_size = quantum(framework.precision)
-    items = _score_all(_plan(framework), unit, ctx, step_size, bounds)
-    direct = {
-        index.code: unit.values.get(index.code, {}).get(SCORE_FIELD)
-        for index in framework.indices
-        if index.scored_directly
-    }
+    items = _score_all(_plan(framework), unit, ctx, ctx.step, bounds)
+    direct = {code: unit.values.get(code, _NO_VALUES).get(SCORE_FIELD) for code in _direct_indices(framework)}
     result = summarize(framework, unit.unit, unit.group, unit.type, items, direct)
     if unit.claimed:
         _claims(framework, result, unit)
@@ -337,6 +332,11 @@ def _no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@functools.lru_cache(maxsize=64)
+def _direct_indices(framework: Framework) -> tuple[str, ...]:
+    return tuple(index.code for index in framework.indices if index.scored_directly)
 
 
 @functools.lru_cache(maxsize=64)
