@@ -498,7 +498,7 @@ class _Loader:
             inputs.append(
                 Field(
                     RATIO_FIELD,
-                    "Tỷ lệ (%) khi chỉ có tỷ lệ, không có tử số và mẫu số",
+                    "Tỷ lệ, khi chỉ có tỷ lệ mà không có tử số và mẫu số",
                     InputType.PERCENT,
                     "%",
                     required=False,
