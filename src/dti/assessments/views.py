@@ -313,4 +313,5 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessments:submit", pk=pk)
         messages.success(request, _("Đã gửi bản tự đánh giá. Số liệu của đơn vị từ nay chỉ xem được, không sửa được."))
         return redirect("assessments:detail", pk=pk)
-    return _page(request, "assessments/submit.html", assessment_page(assessment))
+    # The summary needs every score but no indicator form: build no indicator views.
+    return _page(request, "assessments/submit.html", assessment_page(assessment, open_indices=set()))
