@@ -284,3 +284,24 @@ def test_templates_read_errors_without_undefined_markers():
     folder = Path(__file__).resolve().parents[2] / "src" / "dti" / "assessments" / "jinja2"
     for template in folder.rglob("*.html"):
         assert not re.search(r"ind\.errors\.(?!get\()[a-z_]+", template.read_text(encoding="utf-8")), template
+
+
+def test_a_large_framework_opens_one_index_and_loads_the_others(world, login, monkeypatch):
+    """Over LAZY_AFTER indicators the page renders one main index (first, or ?chi-so-chinh=);
+    the others are loaded by their own URL, which renders the same indicator forms."""
+    from dti.assessments import selectors
+
+    monkeypatch.setattr(selectors, "LAZY_AFTER", 2)  # the test framework has 4 indicators
+    a = world["assessment"]
+    client = login("reporter")
+    first = client.get(f"/danh-gia/{a.pk}/").content.decode()
+    assert 'id="f-I-2-a"' in first and 'id="f-II-1-ban_hanh"' not in first
+    assert f'hx-get="/danh-gia/{a.pk}/chi-so-chinh/II/"' in first
+    second = client.get(f"/danh-gia/{a.pk}/?chi-so-chinh=II").content.decode()
+    assert 'id="f-II-1-ban_hanh"' in second and 'id="f-I-2-a"' not in second
+    part = client.get(f"/danh-gia/{a.pk}/chi-so-chinh/II/").content.decode()
+    assert 'id="f-II-1-ban_hanh"' in part and "<html" not in part
+    assert client.get(f"/danh-gia/{a.pk}/chi-so-chinh/IX/").status_code == 404
+    # Without JavaScript, a save comes back to the indicator with its index open.
+    response = client.post(f"/danh-gia/{a.pk}/chi-so/II.1/", {"version": "0", "ban_hanh": "yes"})
+    assert response["Location"] == f"/danh-gia/{a.pk}/?chi-so-chinh=II#ind-II-1"

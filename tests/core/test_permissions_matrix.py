@@ -119,6 +119,7 @@ STEPS = [
         MSG_EDIT,
     ),
     Step("GET history", lambda c, w, k: c.get(f"/danh-gia/{_a(w, k).pk}/chi-so/I.2/lich-su/"), "view", 200, MSG_VIEW),
+    Step("GET index part", lambda c, w, k: c.get(f"/danh-gia/{_a(w, k).pk}/chi-so-chinh/II/"), "view", 200, MSG_VIEW),
     Step(
         "GET general-info history",
         lambda c, w, k: c.get(f"/danh-gia/{_a(w, k).pk}/chi-so/general/lich-su/"),
