@@ -47,11 +47,8 @@ def framework_upload(request: HttpRequest) -> HttpResponse:
         try:
             text, name = _source_from(request)
             framework = services.framework_upload(source_text=text, file_name=name, by=request.user)
-        except services.FrameworkInvalid as exc:
-            context.update(error=exc.message, problems=exc.problems)
-            return render(request, "frameworks/upload.html", context, status=422)
-        except ServiceError as exc:
-            context["error"] = exc.message
+        except ServiceError as exc:  # FrameworkInvalid also lists every problem of the file
+            context.update(error=exc.message, problems=getattr(exc, "problems", []))
             return render(request, "frameworks/upload.html", context, status=422)
         messages.success(
             request, _("Đã tải lên bộ chỉ số “%(name)s” (%(code)s).") % {"name": framework.name, "code": framework.code}
@@ -148,11 +145,8 @@ def framework_replace(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             text, _name = _source_from(request)
             services.framework_replace(framework=framework, source_text=text, by=request.user)
-        except services.FrameworkInvalid as exc:
-            context.update(error=exc.message, problems=exc.problems)
-            return render(request, "frameworks/upload.html", context, status=422)
-        except ServiceError as exc:
-            context["error"] = exc.message
+        except ServiceError as exc:  # FrameworkInvalid also lists every problem of the file
+            context.update(error=exc.message, problems=getattr(exc, "problems", []))
             return render(request, "frameworks/upload.html", context, status=422)
         messages.success(request, _("Đã thay nội dung bộ chỉ số “%(code)s”.") % {"code": framework.code})
         return redirect("frameworks:detail", pk=framework.pk)
