@@ -172,3 +172,46 @@ def login(world: dict[str, Any]) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def appraising(world: dict[str, Any]) -> dict[str, Any]:
+    """Both units filled in and submitted; the appraiser is assigned UBND huyện Một (every index).
+
+    UBND huyện Một claims I.1 = Chủ tịch (10), I.2 = 15 of 20 communes (7,5), II.1 = yes (10),
+    II.2 manual 6 with a self score of 8; UBND huyện Hai: Phó chủ tịch, 10 of 10, no, 4.
+    """
+    from dti.appraisal.models import Assignment
+    from dti.assessments import workflow
+    from dti.assessments.models import Entry
+
+    def fill(assessment: Any, values: dict[str, dict[str, Any]], leader: Any) -> None:
+        for code, data in values.items():
+            Entry.objects.create(assessment=assessment, code=code, version=1, **data)
+        workflow.submit(assessment=assessment, by=leader)
+
+    users = world["users"]
+    fill(
+        world["assessment"],
+        {
+            "I.1": {"values": {"truong_ban": "chu_tich"}},
+            "I.2": {"values": {"a": "15"}},
+            "II.1": {"values": {"ban_hanh": True}},
+            "II.2": {"score": "6", "self_score": "8"},
+        },
+        users["leader"],
+    )
+    fill(
+        world["other_assessment"],
+        {
+            "I.1": {"values": {"truong_ban": "pho"}},
+            "I.2": {"values": {"a": "10"}},
+            "II.1": {"values": {"ban_hanh": False}},
+            "II.2": {"score": "4"},
+        },
+        users["other_leader"],
+    )
+    Assignment.objects.create(participation=world["participation"], appraiser=users["appraiser"])
+    for key in ("assessment", "other_assessment"):
+        world[key].refresh_from_db()
+    return world

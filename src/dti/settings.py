@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "dti.campaigns",
     "dti.assessments",
     "dti.audit",
+    "dti.appraisal",
+    "dti.results",
 ]
 
 MIDDLEWARE = [
@@ -173,3 +175,4 @@ LOGGING = {
     # Refusals (403, 404, 409, 422) are answers to people, not faults: log only server errors.
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

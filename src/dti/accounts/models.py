@@ -49,3 +49,21 @@ class User(AbstractUser):
     def display_name(self) -> str:
         """The name shown in history and headers."""
         return self.full_name or self.username
+
+
+class Notification(models.Model):
+    """A message for one person, shown on their page (and sent by e-mail when it was created)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.TextField(_("Nội dung"))
+    url = models.CharField(_("Đường dẫn"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Thông báo")
+        verbose_name_plural = _("Thông báo")
+
+    def __str__(self) -> str:
+        return self.text[:80]

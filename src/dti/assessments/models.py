@@ -40,6 +40,14 @@ class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Đang nhập liệu")
         SUBMITTED = "submitted", _("Đã gửi")
+        IN_APPRAISAL = "in_appraisal", _("Đang thẩm định")
+        EXPLANATION_REQUESTED = "explanation_requested", _("Đề nghị giải trình")
+        EXPLAINED = "explained", _("Đã giải trình")
+        APPRAISED = "appraised", _("Đã thẩm định")
+        APPROVED = "approved", _("Đã phê duyệt")
+        PUBLISHED = "published", _("Đã công bố")
+        RETURNED = "returned", _("Trả lại đơn vị")
+        REOPENED = "reopened", _("Mở lại thẩm định")
 
     participation = models.OneToOneField(
         "campaigns.Participation",
@@ -119,6 +127,22 @@ class Assessment(models.Model):
             if entry.na_requested:
                 inputs.na[entry.code] = entry.na_reason or "Đơn vị đề nghị không áp dụng"
         return inputs
+
+
+class Transition(models.Model):
+    """One step of an assessment's workflow: from which status to which, who, when, why."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="transitions")
+    old = models.CharField(_("Từ trạng thái"), max_length=30)
+    new = models.CharField(_("Sang trạng thái"), max_length=30)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    comment = models.TextField(_("Ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("Bước xử lý")
+        verbose_name_plural = _("Các bước xử lý")
 
 
 class Entry(models.Model):

@@ -49,9 +49,17 @@ def _record(assessment: Assessment, *, by: Any, action: str, **change: Any) -> N
 
 def edit_block_reason(assessment: Assessment, now: Any = None) -> str:
     """Why the unit cannot change its data now ("" when it can)."""
-    if assessment.status != Assessment.Status.DRAFT:
+    from dti.assessments.workflow import UNIT_EDITABLE
+
+    if assessment.status not in UNIT_EDITABLE:
         return _("Bản tự đánh giá đã được gửi; đơn vị không thể sửa số liệu.")
     participation = assessment.participation
+    campaign = participation.campaign
+    if assessment.status == Assessment.Status.RETURNED and campaign.state in (
+        campaign.State.OPEN,
+        campaign.State.APPRAISAL,
+    ):
+        return ""  # returned for correction: the unit may edit and submit again, deadline or not
     if not participation.may_submit(now):
         campaign = participation.campaign
         if campaign.state not in (campaign.State.OPEN, campaign.State.APPRAISAL) or (
@@ -74,6 +82,20 @@ def _require_editable(assessment: Assessment, by: Any) -> None:
     reason = edit_block_reason(assessment)
     if reason:
         raise ServiceError(reason)
+
+
+def _require_evidence_allowed(assessment: Assessment, code: str, by: Any) -> None:
+    """Evidence may be changed while the unit edits, or for an indicator asked about in an explanation round."""
+    if assessment.status != Assessment.Status.EXPLANATION_REQUESTED:
+        _require_editable(assessment, by)
+        return
+    from dti.appraisal.services import explanation_codes
+
+    require(by, Action.ANSWER_EXPLANATION, assessment)
+    if code not in explanation_codes(assessment):
+        raise ServiceError(
+            _("Trong thời gian giải trình, đơn vị chỉ bổ sung tài liệu cho các chỉ số được đề nghị giải trình.")
+        )
 
 
 def _item(assessment: Assessment, code: str) -> Indicator:
@@ -303,7 +325,7 @@ def _general_conflicts(assessment: Assessment, values: Mapping[str, Any]) -> dic
 
 def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: Any) -> Evidence:
     """Attach an uploaded file: size limit, type from content, stored under a random name."""
-    _require_editable(assessment, by)
+    _require_evidence_allowed(assessment, code, by)
     _item(assessment, code)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is None or upload.size == 0:
@@ -358,7 +380,7 @@ def evidence_add_reference(
     *, assessment: Assessment, code: str, number: str, date: Any, title: str, by: Any
 ) -> Evidence:
     """Record a document reference (number, date, title) without a file."""
-    _require_editable(assessment, by)
+    _require_evidence_allowed(assessment, code, by)
     _item(assessment, code)
     number, title = number.strip(), title.strip()
     if not number and not title:
@@ -387,7 +409,14 @@ def evidence_add_reference(
 def evidence_delete(*, evidence: Evidence, by: Any) -> None:
     """Remove an evidence item (and its stored file), keeping a record of it in the audit log."""
     assessment = evidence.assessment
-    _require_editable(assessment, by)
+    _require_evidence_allowed(assessment, evidence.code, by)
+    request = assessment.explanation_requests.first()
+    if (
+        assessment.status == Assessment.Status.EXPLANATION_REQUESTED
+        and request
+        and evidence.created_at < request.sent_at
+    ):
+        raise ServiceError(_("Tài liệu đã nộp trước khi có đề nghị giải trình không thể xoá."))
     with transaction.atomic():
         _record(
             assessment,
@@ -401,28 +430,3 @@ def evidence_delete(*, evidence: Evidence, by: Any) -> None:
         evidence.delete()
     if stored:
         transaction.on_commit(lambda: evidence.file.storage.delete(stored))
-
-
-def assessment_submit(*, assessment: Assessment, by: Any, comment: str = "") -> Assessment:
-    """The unit's leader approves and submits: the data become read-only for the unit."""
-    require(by, Action.SUBMIT_ASSESSMENT, assessment)
-    reason = edit_block_reason(assessment)
-    if reason:
-        raise ServiceError(reason)
-    with transaction.atomic():
-        updated = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
-            status=Assessment.Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=by
-        )
-        if not updated:
-            raise ServiceError(_("Bản tự đánh giá đã được gửi trước đó."))
-        _record(
-            assessment,
-            by=by,
-            action="assessment.submit",
-            field="status",
-            old=Assessment.Status.DRAFT.value,
-            new=Assessment.Status.SUBMITTED.value,
-            comment=comment,
-        )
-    assessment.refresh_from_db()
-    return assessment

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dti.assessments import services
+from dti.assessments import services, workflow
 from dti.assessments.models import Assessment, Evidence
 from dti.assessments.selectors import (
     AssessmentPage,
@@ -307,7 +307,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SUBMIT_ASSESSMENT, assessment)
     if request.method == "POST":
         try:
-            services.assessment_submit(assessment=assessment, by=request.user, comment=request.POST.get("comment", ""))
+            workflow.submit(assessment=assessment, by=request.user, comment=request.POST.get("comment", ""))
         except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect("assessments:submit", pk=pk)

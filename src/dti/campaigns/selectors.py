@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from dti.assessments.workflow import UNIT_EDITABLE
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 
 
@@ -57,7 +58,7 @@ def campaign_overview(campaign: Campaign) -> list[GroupRow]:
         except ObjectDoesNotExist:
             assessment = None
         status = assessment.get_status_display() if assessment else _("Chưa bắt đầu")
-        submitted = bool(assessment and assessment.status != assessment.Status.DRAFT)
+        submitted = bool(assessment and assessment.status not in UNIT_EDITABLE)
         by_group.setdefault(p.group_id, []).append(
             UnitRow(p, str(status), submitted, p.entry_count, counts.get(p.group_id, 0))  # type: ignore[attr-defined]
         )

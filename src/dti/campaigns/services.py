@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dti.assessments.workflow import UNIT_EDITABLE
 from dti.audit.services import record
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 from dti.core.errors import ServiceError
@@ -406,7 +407,7 @@ def reopen_block_reason(participation: Participation, now: datetime.datetime | N
         assessment = participation.assessment
     except ObjectDoesNotExist:
         return ""
-    if assessment.status != assessment.Status.DRAFT:
+    if assessment.status not in UNIT_EDITABLE:
         return _("%(unit)s đã gửi bản tự đánh giá; không cần mở lại.") % {"unit": participation.unit.name}
     return ""
 

@@ -28,6 +28,14 @@ class Action(StrEnum):
     MANAGE_FRAMEWORKS = "manage_frameworks"
     VIEW_UNITS = "view_units"
     MANAGE_UNITS = "manage_units"
+    VIEW_APPRAISAL = "view_appraisal"  # the appraisal workspace and its totals, read-only
+    APPRAISE = "appraise"  # review indicators, draft questions (an appraiser, inside their scope)
+    MANAGE_APPRAISAL = "manage_appraisal"  # assign appraisers, send explanation requests, return, reopen
+    ANSWER_EXPLANATION = "answer_explanation"  # write the unit's answers
+    SEND_EXPLANATION = "send_explanation"  # the unit's leader sends the answers
+    APPROVE_RESULTS = "approve_results"  # the council chair
+    PUBLISH_RESULTS = "publish_results"
+    AMEND_RESULTS = "amend_results"
 
 
 # Roles that see every unit's data (read-only unless another rule allows more).
@@ -41,6 +49,11 @@ _RULES: dict[Action, set[str]] = {
     Action.MANAGE_FRAMEWORKS: _MANAGERS,
     Action.VIEW_UNITS: set(Role),
     Action.MANAGE_UNITS: _MANAGERS,
+    Action.VIEW_APPRAISAL: {Role.ADMIN, Role.ORGANISER, Role.APPRAISER, Role.CHAIR},
+    Action.MANAGE_APPRAISAL: _MANAGERS,
+    Action.APPROVE_RESULTS: {Role.CHAIR},
+    Action.PUBLISH_RESULTS: {Role.ADMIN, Role.ORGANISER, Role.CHAIR},
+    Action.AMEND_RESULTS: _MANAGERS,
 }
 
 MESSAGES = {
@@ -51,6 +64,14 @@ MESSAGES = {
     Action.REOPEN_SUBMISSION: _("Chỉ cơ quan tổ chức đánh giá mới được mở lại việc gửi báo cáo."),
     Action.MANAGE_FRAMEWORKS: _("Chỉ cơ quan tổ chức đánh giá mới được quản lý bộ chỉ số."),
     Action.MANAGE_UNITS: _("Chỉ cơ quan tổ chức đánh giá mới được quản lý danh sách đơn vị."),
+    Action.VIEW_APPRAISAL: _("Chỉ cơ quan tổ chức, tổ thẩm định và Hội đồng mới xem được phần thẩm định."),
+    Action.APPRAISE: _("Bạn không được phân công thẩm định đơn vị hoặc chỉ số này."),
+    Action.MANAGE_APPRAISAL: _("Chỉ cơ quan tổ chức đánh giá mới được điều hành việc thẩm định."),
+    Action.ANSWER_EXPLANATION: _("Chỉ đơn vị được đề nghị mới được giải trình."),
+    Action.SEND_EXPLANATION: _("Chỉ lãnh đạo đơn vị mới được gửi nội dung giải trình."),
+    Action.APPROVE_RESULTS: _("Chỉ Chủ tịch Hội đồng đánh giá mới được phê duyệt kết quả."),
+    Action.PUBLISH_RESULTS: _("Chỉ cơ quan tổ chức hoặc Chủ tịch Hội đồng mới được công bố kết quả."),
+    Action.AMEND_RESULTS: _("Chỉ cơ quan tổ chức đánh giá mới được đính chính kết quả đã công bố."),
 }
 GENERAL_MESSAGE = _("Bạn không có quyền thực hiện thao tác này.")
 
@@ -59,8 +80,19 @@ def _own_unit(user: Any, assessment: Any) -> bool:
     return user.unit_id is not None and user.unit_id == assessment.participation.unit_id
 
 
-def can(user: Any, action: Action, obj: Any = None) -> bool:
-    """Whether `user` may do `action` (on `obj`, an Assessment for the assessment actions)."""
+def _in_scope(user: Any, assessment: Any, index_code: str | None) -> bool:
+    """Whether an appraiser is assigned this unit (and, given `index_code`, that main index)."""
+    from dti.appraisal.models import Assignment
+
+    assignment = Assignment.objects.filter(participation_id=assessment.participation_id, appraiser_id=user.pk).first()
+    return assignment is not None and assignment.covers(index_code)
+
+
+def can(user: Any, action: Action, obj: Any = None, index_code: str | None = None) -> bool:
+    """Whether `user` may do `action` (on `obj`, an Assessment for the assessment actions).
+
+    For APPRAISE, `index_code` narrows the question to one main index of the unit.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     role = user.role
@@ -68,12 +100,16 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return role in _SEE_ALL or (role in (Role.REPORTER, Role.LEADER) and obj is not None and _own_unit(user, obj))
     if action is Action.EDIT_ASSESSMENT:
         return role in (Role.REPORTER, Role.LEADER) and obj is not None and _own_unit(user, obj)
-    if action is Action.SUBMIT_ASSESSMENT:
+    if action in (Action.SUBMIT_ASSESSMENT, Action.SEND_EXPLANATION):
         return role == Role.LEADER and obj is not None and _own_unit(user, obj)
+    if action is Action.ANSWER_EXPLANATION:
+        return role in (Role.REPORTER, Role.LEADER) and obj is not None and _own_unit(user, obj)
+    if action is Action.APPRAISE:
+        return role == Role.APPRAISER and obj is not None and _in_scope(user, obj, index_code)
     return role in _RULES.get(action, set())
 
 
-def require(user: Any, action: Action, obj: Any = None) -> None:
-    """Raise PermissionDenied with a message in the active language unless `can(user, action, obj)`."""
-    if not can(user, action, obj):
+def require(user: Any, action: Action, obj: Any = None, index_code: str | None = None) -> None:
+    """Raise PermissionDenied with a message in the active language unless `can(...)` allows it."""
+    if not can(user, action, obj, index_code):
         raise PermissionDenied(str(MESSAGES.get(action, GENERAL_MESSAGE)))

@@ -30,6 +30,7 @@ class Status(StrEnum):
     NA = "na"  # not applicable: outside the applicable maximum
     REFERENCE = "reference"  # collected, not scored
     GIVEN = "given"  # taken from a results table as published
+    ADJUSTED = "adjusted"  # set by an appraiser in place of the formula's score
 
 
 STATUS_LABELS = {
@@ -39,6 +40,7 @@ STATUS_LABELS = {
     Status.NA: "không áp dụng",
     Status.REFERENCE: "chỉ tham khảo",
     Status.GIVEN: "theo bảng",
+    Status.ADJUSTED: "điều chỉnh khi thẩm định",
 }
 
 
@@ -47,7 +49,8 @@ class UnitInputs:
     """What one unit provides: general info and, per item code, input values and claims.
 
     Values are already parsed (Decimal, bool, option code, text); percent inputs are
-    fractions. A manual item's score is the value `score`.
+    fractions. A manual item's score is the value `score`. `overrides` are scores an
+    appraiser set in place of the formula's (kept beside it in the trace).
     """
 
     unit: str
@@ -58,6 +61,7 @@ class UnitInputs:
     claimed: dict[str, Decimal] = field(default_factory=dict)
     na: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, Decimal] = field(default_factory=dict)
 
 
 class ItemScore(NamedTuple):
@@ -299,6 +303,8 @@ def score_unit(
     bounds = relative if relative is not None else relative_bounds(framework, [unit])
     ctx = Context(framework.precision, explain)
     items = _score_all(_plan(framework), unit, ctx, ctx.step, bounds)
+    if unit.overrides:
+        _override(framework, items, unit.overrides, ctx.step)
     direct = {code: unit.values.get(code, _NO_VALUES).get(SCORE_FIELD) for code in _direct_indices(framework)}
     result = summarize(framework, unit.unit, unit.group, unit.type, items, direct)
     if unit.claimed:
@@ -315,6 +321,24 @@ def score_campaign(framework: Framework, units: Sequence[UnitInputs], *, explain
         results = [score_unit(framework, u, explain=explain, relative=bounds) for u in units]
         rank_results(framework, results)
     return results
+
+
+def _override(
+    framework: Framework, items: dict[str, ItemScore], overrides: Mapping[str, Decimal], step: Decimal
+) -> None:
+    """Put an appraiser's scores in place of the formula's, clamped to [0, max] and rounded."""
+    for code, value in overrides.items():
+        item = framework.item(code)
+        formula = items.get(code)
+        if item is None or formula is None or formula.status in (Status.NA, Status.REFERENCE):
+            continue
+        score = max(value, ZERO)
+        if item.max is not None:
+            score = min(score, item.max)
+        score = score.quantize(step, ROUND_HALF_UP)
+        was = "chưa có" if formula.score is None else fmt(formula.score)
+        trace = f"Điểm thẩm định {fmt(score)} điểm (công thức cho {was})"
+        items[code] = formula._replace(score=score, status=Status.ADJUSTED, trace=trace, missing=(), note="")
 
 
 @contextlib.contextmanager

@@ -1,0 +1,179 @@
+"""Reading appraisal data: the unit's claim and the appraised truth, both scored by the engine.
+
+The claim ("tự đánh giá") is the unit's data with its self scores in place of the formula's
+where it gave one; the appraised result is the unit's data with the appraisers' corrections
+(inputs, scores, N/A decisions) applied. Both go through the same engine, so every figure
+on the workspace, the chair's page and the published snapshot is reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dti.appraisal.models import Review
+from dti.assessments.models import Assessment, Entry, from_json
+from dti.campaigns.models import CampaignGroup
+from dti.engine.model import Framework, Indicator
+from dti.engine.scoring import UnitInputs, UnitResult, score_campaign
+
+# Statuses whose data the appraisal results cover (submitted and later).
+APPRAISED_STATUSES = (
+    Assessment.Status.SUBMITTED,
+    Assessment.Status.IN_APPRAISAL,
+    Assessment.Status.EXPLANATION_REQUESTED,
+    Assessment.Status.EXPLAINED,
+    Assessment.Status.APPRAISED,
+    Assessment.Status.APPROVED,
+    Assessment.Status.PUBLISHED,
+    Assessment.Status.REOPENED,
+)
+
+
+def index_of(framework: Framework) -> dict[str, str]:
+    """Each indicator's main index code (bonus/penalty items have none)."""
+    return {i.code: index.code for index in framework.indices for i in index.indicators}
+
+
+def reviewable(framework: Framework, unit_type: str | None) -> list[Indicator]:
+    """The items an appraiser must give a verdict on for a unit of this type."""
+    return [i for i in framework.walk() if not i.reference_only and i.applies(unit_type)]
+
+
+def claimed_inputs(assessment: Assessment, entries: Iterable[Entry] | None = None) -> UnitInputs:
+    """The unit's claim: its data, with its self scores in place of the formula's where given."""
+    inputs = assessment.unit_inputs(list(entries) if entries is not None else None)
+    inputs.overrides = dict(inputs.claimed)
+    return inputs
+
+
+def appraised_inputs(
+    assessment: Assessment, entries: Iterable[Entry] | None = None, reviews: Iterable[Review] | None = None
+) -> UnitInputs:
+    """The unit's data with every appraiser correction applied (what the appraised score is computed from)."""
+    framework = assessment.framework()
+    inputs = assessment.unit_inputs(list(entries) if entries is not None else None)
+    for review in reviews if reviews is not None else assessment.reviews.all():
+        item = framework.item(review.code)
+        if item is None:
+            continue
+        fields = {f.name: f for f in item.inputs}
+        values = dict(inputs.values.get(review.code, {}))
+        for name, raw in review.values.items():
+            if name in fields:
+                values[name] = from_json(fields[name], raw)
+        if values:
+            inputs.values[review.code] = values
+        if review.score is not None:
+            inputs.overrides[review.code] = review.score
+        if review.na_decision == Review.NaDecision.REFUSED:
+            inputs.na.pop(review.code, None)
+    return inputs
+
+
+@dataclass
+class UnitScores:
+    """One unit of a ranking group: its claim and its appraised result (ranked in the group)."""
+
+    assessment: Assessment
+    claimed: UnitResult
+    appraised: UnitResult
+    reviews: dict[str, Review] = field(default_factory=dict)
+
+
+def group_scores(group: CampaignGroup, statuses: Sequence[str] = APPRAISED_STATUSES) -> list[UnitScores]:
+    """Every submitted unit of a group scored twice (claim, appraised), ranked on the appraised result.
+
+    Min–max (relative) items compare the units of the group, as the published ranking does.
+    """
+    assessments = list(
+        Assessment.objects.filter(participation__group=group, status__in=statuses)
+        .select_related("participation__unit__unit_type", "participation__group__framework", "participation__campaign")
+        .prefetch_related(Prefetch("entries"), Prefetch("reviews"))
+        .order_by("participation__unit__name")
+    )
+    if not assessments:
+        return []
+    framework = group.framework.engine()
+    claims = [claimed_inputs(a, a.entries.all()) for a in assessments]
+    appraised = [appraised_inputs(a, a.entries.all(), a.reviews.all()) for a in assessments]
+    claimed_results = score_campaign(framework, claims)
+    appraised_results = score_campaign(framework, appraised)
+    return [
+        UnitScores(a, c, r, {rv.code: rv for rv in a.reviews.all()})
+        for a, c, r in zip(assessments, claimed_results, appraised_results, strict=True)
+    ]
+
+
+def unit_scores(assessment: Assessment) -> UnitScores:
+    """One unit's claim and appraised result, with min–max items bounded by its group."""
+    for scores in group_scores(assessment.participation.group):
+        if scores.assessment.pk == assessment.pk:
+            return scores
+    raise LookupError(assessment.pk)
+
+
+def unfinished(assessment: Assessment) -> list[str]:
+    """What still stands between this unit's appraisal and its end (empty: it may be closed)."""
+    problems: list[str] = []
+    drafts = assessment.questions.filter(request__isnull=True).count()
+    if drafts:
+        problems.append(
+            ngettext(
+                "còn %(n)d câu hỏi giải trình chưa gửi đơn vị",
+                "còn %(n)d câu hỏi giải trình chưa gửi đơn vị",
+                drafts,
+            )
+            % {"n": drafts}
+        )
+    framework = assessment.framework()
+    reviews = {r.code: r for r in assessment.reviews.all()}
+    missing = [
+        i.code for i in reviewable(framework, assessment.participation.unit.unit_type.code) if i.code not in reviews
+    ]
+    if missing:
+        shown = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        problems.append(_("%(n)d chỉ số chưa được thẩm định (%(codes)s)") % {"n": len(missing), "codes": shown})
+    request = assessment.explanation_requests.first()
+    if request is not None and request.answered_at is not None:
+        stale = sorted(
+            {
+                q.code
+                for q in request.questions.all()
+                if q.code not in reviews or reviews[q.code].updated_at < request.answered_at
+            }
+        )
+        if stale:
+            problems.append(_("chưa thẩm định lại sau giải trình: %(codes)s") % {"codes": ", ".join(stale)})
+    return problems
+
+
+def progress(assessment: Assessment, index_codes: Sequence[str] | None = None) -> tuple[int, int]:
+    """(reviewed, to review) for the unit, or only for the main indices `index_codes`."""
+    framework = assessment.framework()
+    owner = index_of(framework)
+    items = reviewable(framework, assessment.participation.unit.unit_type.code)
+    if index_codes:
+        items = [i for i in items if owner.get(i.code) in index_codes]
+    reviewed = set(assessment.reviews.values_list("code", flat=True))
+    return sum(1 for i in items if i.code in reviewed), len(items)
+
+
+def adjustments(assessment: Assessment) -> list[Review]:
+    """Every verdict that changed what the unit claimed, with its reason."""
+    return [r for r in assessment.reviews.select_related("by") if r.changes]
+
+
+def in_scope_codes(user: Any, assessment: Assessment) -> set[str] | None:
+    """The main indices this appraiser covers on the unit (None: all of them)."""
+    from dti.appraisal.models import Assignment
+
+    assignment = Assignment.objects.filter(participation_id=assessment.participation_id, appraiser_id=user.pk).first()
+    if assignment is None:
+        return set()
+    return set(assignment.indices) or None

@@ -1,0 +1,277 @@
+"""Changes made during appraisal: verdicts per indicator, questions and answers, assignments.
+
+Like the self-assessment services: each checks permission (an appraiser only inside their
+assignment), the assessment's status, writes the change with its audit entries in one
+transaction, and raises ServiceError / InvalidData / Conflict with a message in the active language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dti.appraisal.models import Assignment, Question, Review
+from dti.appraisal.selectors import index_of, reviewable
+from dti.assessments import workflow
+from dti.assessments.models import Assessment, to_json
+from dti.assessments.services import InvalidData, _record
+from dti.core.errors import Conflict, ServiceError
+from dti.core.permissions import Action, require
+from dti.engine.inputs import parse_score, parse_value
+from dti.engine.model import Indicator
+
+S = Assessment.Status
+
+
+def _indicator(assessment: Assessment, code: str) -> Indicator:
+    item = assessment.framework().item(code)
+    if item is None or item.reference_only:
+        raise ServiceError(_("Chỉ số '%(code)s' không có trong bộ chỉ số của đơn vị.") % {"code": code})
+    return item
+
+
+def _require_appraising(assessment: Assessment, by: Any, code: str | None) -> None:
+    """The person may appraise this indicator now; a submitted unit is taken up on the first verdict."""
+    index_code = index_of(assessment.framework()).get(code or "") if code else None
+    require(by, Action.APPRAISE, assessment, index_code)
+    if assessment.status == S.SUBMITTED:
+        workflow.start_appraisal(assessment=assessment, by=by)
+    if assessment.status not in workflow.APPRAISING:
+        raise ServiceError(
+            _("Bản đánh giá của %(unit)s đang ở trạng thái “%(state)s”; không thể thẩm định lúc này.")
+            % {"unit": assessment.participation.unit, "state": assessment.get_status_display()}
+        )
+
+
+def parse_review(
+    item: Indicator, claimed: Mapping[str, object], data: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The verdict from a submitted form: only inputs that differ from the unit's are kept."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for input_field in item.inputs:
+        if input_field.name not in data or not str(data[input_field.name]).strip():
+            continue
+        try:
+            value = parse_value(input_field, data[input_field.name], form=True)
+        except ValueError as exc:
+            errors[input_field.name] = f"{input_field.label}: {exc}"
+            continue
+        if value is not None and value != claimed.get(input_field.name):
+            values[input_field.name] = to_json(value)
+    score: Decimal | None = None
+    raw = (data.get("score") or "").strip()
+    if raw:
+        try:
+            score = parse_score(item, raw, form=True)
+        except ValueError as exc:
+            errors["score"] = _("Điểm thẩm định: %(error)s") % {"error": exc}
+    na = (data.get("na_decision") or "").strip()
+    if na not in Review.NaDecision.values:
+        errors["na_decision"] = _("Quyết định về đề nghị không áp dụng không hợp lệ.")
+    reason = (data.get("reason") or "").strip()
+    parsed = {"values": values, "score": score, "na_decision": na, "reason": reason}
+    if (values or score is not None or na == Review.NaDecision.REFUSED) and not reason:
+        errors["reason"] = _("Cần nêu lý do khi điều chỉnh số liệu, điểm hoặc không đồng ý đề nghị không áp dụng.")
+    return parsed, errors
+
+
+def review_save(*, assessment: Assessment, code: str, data: Mapping[str, str], version: int, by: Any) -> Review:
+    """Record the verdict on one indicator: accept, or adjust inputs/score (a reason is mandatory).
+
+    `version` is the review's version when the page was opened; a newer one is not overwritten.
+    """
+    item = _indicator(assessment, code)
+    _require_appraising(assessment, by, code)
+    claimed = assessment.unit_inputs().values.get(code, {})
+    parsed, errors = parse_review(item, claimed, data)
+    if parsed["na_decision"] and not assessment.entries.filter(code=code, na_requested=True).exists():
+        errors["na_decision"] = _("Đơn vị không đề nghị không áp dụng chỉ số này.")
+    if errors:
+        raise InvalidData(errors)
+    changed = bool(parsed["values"]) or parsed["score"] is not None or parsed["na_decision"] == "refused"
+    decision = Review.Decision.ADJUSTED if changed else Review.Decision.ACCEPTED
+    with transaction.atomic():
+        review, _created = Review.objects.select_for_update().get_or_create(
+            assessment=assessment, code=code, defaults={"decision": decision, "by": by}
+        )
+        if review.version != version:
+            who = review.by.display_name if review.by else _("người khác")
+            when = date_format(timezone.localtime(review.updated_at), "H:i d/m/Y")
+            raise Conflict(
+                _("%(who)s đã thẩm định chỉ số %(code)s lúc %(when)s, sau khi bạn mở trang; hãy xem lại rồi lưu.")
+                % {"who": who, "code": code, "when": when},
+                current=review,
+            )
+        before = _shown(review) if not _created else None
+        Review.objects.filter(pk=review.pk).update(
+            decision=decision,
+            values=parsed["values"],
+            score=parsed["score"],
+            na_decision=parsed["na_decision"],
+            reason=parsed["reason"],
+            by=by,
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        review.refresh_from_db()
+        _record(
+            assessment,
+            by=by,
+            action="review.save",
+            code=code,
+            field="review",
+            old=before,
+            new=_shown(review),
+            comment=parsed["reason"],
+        )
+    return review
+
+
+def _shown(review: Review) -> dict[str, Any]:
+    return {
+        "decision": review.decision,
+        "values": review.values,
+        "score": None if review.score is None else to_json(review.score.normalize()),
+        "na_decision": review.na_decision,
+    }
+
+
+def accept_remaining(*, assessment: Assessment, by: Any) -> int:
+    """Accept every indicator in the person's scope that has no verdict yet; returns how many.
+
+    Indicators with a question are left out: their answer must be read and judged one by one.
+    """
+    from dti.appraisal.selectors import in_scope_codes
+
+    _require_appraising(assessment, by, None)
+
+    framework = assessment.framework()
+    owner = index_of(framework)
+    scope = in_scope_codes(by, assessment)
+    done = set(assessment.reviews.values_list("code", flat=True))
+    done |= set(assessment.questions.values_list("code", flat=True))
+    codes = [
+        i.code
+        for i in reviewable(framework, assessment.participation.unit.unit_type.code)
+        if i.code not in done and (scope is None or owner.get(i.code) in scope)
+    ]
+    with transaction.atomic():
+        Review.objects.bulk_create(
+            [Review(assessment=assessment, code=c, decision=Review.Decision.ACCEPTED, by=by, version=1) for c in codes]
+        )
+        if codes:
+            _record(assessment, by=by, action="review.accept_remaining", field="review", new=codes)
+    return len(codes)
+
+
+def question_add(*, assessment: Assessment, code: str, text: str, by: Any) -> Question:
+    """Draft a question on one indicator; the organiser sends the drafted questions to the unit."""
+    _indicator(assessment, code)
+    _require_appraising(assessment, by, code)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidData({"text": _("Cần nhập nội dung đề nghị giải trình.")})
+    with transaction.atomic():
+        question = Question.objects.create(assessment=assessment, code=code, text=text, asked_by=by)
+        _record(assessment, by=by, action="question.add", code=code, field="question", new=text)
+    return question
+
+
+def question_delete(*, question: Question, by: Any) -> None:
+    """Withdraw a question that has not been sent yet."""
+    assessment = question.assessment
+    _require_appraising(assessment, by, question.code)
+    if question.request_id is not None:
+        raise ServiceError(_("Câu hỏi đã gửi đơn vị, không thể rút lại."))
+    with transaction.atomic():
+        _record(assessment, by=by, action="question.delete", code=question.code, field="question", old=question.text)
+        question.delete()
+
+
+def answer_save(*, question: Question, text: str, by: Any) -> Question:
+    """The unit answers one question of the open request, before its deadline."""
+    assessment = question.assessment
+    require(by, Action.ANSWER_EXPLANATION, assessment)
+    request = question.request
+    if assessment.status != S.EXPLANATION_REQUESTED or request is None or request.answered_at is not None:
+        raise ServiceError(_("Câu hỏi này không còn chờ giải trình."))
+    if timezone.now() > request.deadline:
+        when = date_format(timezone.localtime(request.deadline), "H:i d/m/Y")
+        raise ServiceError(_("Đã quá hạn giải trình (%(when)s); liên hệ cơ quan tổ chức.") % {"when": when})
+    text = (text or "").strip()
+    if not text:
+        raise InvalidData({"answer": _("Cần nhập nội dung giải trình.")})
+    with transaction.atomic():
+        old = question.answer
+        Question.objects.filter(pk=question.pk).update(answer=text, answered_by=by, answered_at=timezone.now())
+        _record(assessment, by=by, action="question.answer", code=question.code, field="answer", old=old, new=text)
+    question.refresh_from_db()
+    return question
+
+
+def explanation_codes(assessment: Assessment) -> set[str]:
+    """The indicators unlocked for the unit: those asked about in the open, unanswered request."""
+    if assessment.status != S.EXPLANATION_REQUESTED:
+        return set()
+    request = assessment.explanation_requests.first()
+    if request is None or request.answered_at is not None or timezone.now() > request.deadline:
+        return set()
+    return set(request.questions.values_list("code", flat=True))
+
+
+def assignment_set(*, participation: Any, appraiser: Any, indices: Iterable[str], by: Any) -> Assignment | None:
+    """Give an appraiser a unit: all its main indices (empty `indices`) or only those listed."""
+    from dti.accounts.models import Role
+
+    require(by, Action.MANAGE_APPRAISAL)
+    if appraiser.role != Role.APPRAISER or not appraiser.is_active:
+        raise ServiceError(_("%(name)s không phải thành viên tổ thẩm định.") % {"name": appraiser})
+    framework = participation.group.framework.engine()
+    known = {i.code for i in framework.indices}
+    chosen = sorted(set(indices))
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        raise ServiceError(_("Chỉ số chính không có trong bộ chỉ số: %(codes)s") % {"codes": ", ".join(unknown)})
+    with transaction.atomic():
+        assignment, _created = Assignment.objects.update_or_create(
+            participation=participation, appraiser=appraiser, defaults={"indices": chosen}
+        )
+        from dti.audit.services import record
+
+        record(
+            actor=by,
+            action="assignment.set",
+            obj=assignment,
+            campaign=participation.campaign,
+            unit=participation.unit,
+            field="indices",
+            new={"appraiser": appraiser.username, "indices": chosen or "all"},
+        )
+    return assignment
+
+
+def assignment_remove(*, assignment: Assignment, by: Any) -> None:
+    """Take a unit away from an appraiser."""
+    from dti.audit.services import record
+
+    require(by, Action.MANAGE_APPRAISAL)
+    participation = assignment.participation
+    with transaction.atomic():
+        record(
+            actor=by,
+            action="assignment.remove",
+            obj=assignment,
+            campaign=participation.campaign,
+            unit=participation.unit,
+            field="indices",
+            old={"appraiser": assignment.appraiser.username, "indices": assignment.indices or "all"},
+        )
+        assignment.delete()

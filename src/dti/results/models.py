@@ -1,0 +1,92 @@
+"""Approval and publication: the council's decision and frozen, hash-sealed snapshots of results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Immutable(Exception):
+    """A published record cannot be changed or deleted; corrections are amendments."""
+
+
+def content_hash(snapshot: Any) -> str:
+    """SHA-256 of the snapshot's canonical JSON (sorted keys, no spaces): anyone can recompute it."""
+    text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Approval(models.Model):
+    """The council chair's approval of a campaign's appraised results, with the decision."""
+
+    campaign = models.OneToOneField("campaigns.Campaign", on_delete=models.CASCADE, related_name="approval")
+    decision_number = models.CharField(_("Số quyết định"), max_length=120)
+    decision_date = models.DateField(_("Ngày quyết định"), null=True, blank=True)
+    decision_date_text = models.CharField(_("Ngày quyết định (như bản gốc)"), max_length=60, blank=True)
+    signer = models.CharField(_("Người ký"), max_length=200, blank=True)
+    note = models.TextField(_("Ghi chú"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Phê duyệt kết quả")
+        verbose_name_plural = _("Phê duyệt kết quả")
+
+
+class PublicationQuerySet(models.QuerySet["Publication"]):
+    """Bulk updates and deletes are refused too, not only single saves."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise Immutable(str(_("Kết quả đã công bố không thể sửa; hãy lập bản đính chính.")))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise Immutable(str(_("Kết quả đã công bố không thể xoá.")))
+
+
+class Publication(models.Model):
+    """One published version of a campaign's results; version 1 is the original, later ones amendments.
+
+    The snapshot holds everything shown publicly (frameworks' versions, scores, ranks); it and
+    its hash never change once written.
+    """
+
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="publications")
+    version = models.PositiveIntegerField(_("Phiên bản"))
+    snapshot = models.JSONField(_("Kết quả"))
+    content_hash = models.CharField(_("Mã băm nội dung (SHA-256)"), max_length=64)
+    reason = models.TextField(_("Lý do đính chính"), blank=True)
+    changes = models.JSONField(_("Nội dung đính chính"), default=list, blank=True)  # [{unit, code, old, new}]
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("Thời điểm công bố"), auto_now_add=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign", "-version"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "version"], name="unique_publication_version")]
+        verbose_name = _("Kết quả công bố")
+        verbose_name_plural = _("Kết quả công bố")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Written once: an existing publication is never updated."""
+        if self.pk is not None:
+            raise Immutable(str(_("Kết quả đã công bố không thể sửa; hãy lập bản đính chính.")))
+        self.content_hash = content_hash(self.snapshot)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        """Never deleted."""
+        raise Immutable(str(_("Kết quả đã công bố không thể xoá.")))
+
+    @property
+    def intact(self) -> bool:
+        """Whether the stored snapshot still matches its hash (nobody edited the database)."""
+        return content_hash(self.snapshot) == self.content_hash

@@ -1,0 +1,391 @@
+"""Approval, publication and amendment of a campaign's results.
+
+Publication writes a snapshot: plain JSON with every figure the public pages show (numbers
+as decimal strings at the framework's precision), the frameworks' content hashes and the
+decision, sealed by its own SHA-256. The public site reads nothing else, so unpublished data
+cannot leak there and a published figure cannot change: a correction is a new version
+(an amendment) that keeps the old one, with who, why and what changed.
+
+Snapshot layout (version 1 of the format):
+
+    {"format": 1, "campaign": {"name", "year", "organiser"},
+     "decision": {"number", "date" (ISO or null), "date_text", "signer"},
+     "groups": [{"name", "framework": {"code", "name", "content_hash", "precision", "basis",
+                                       "decimals", "indices": [{"code", "name", "max"}],
+                                       "indicators": [{"code", "name", "max", "index"}]},
+                 "units": [{"unit", "type", "rank", "class", "total", "max", "percent",
+                            "indices": {code: str|null}, "index_max": {code: str|null},
+                            "items": {code: str|null}, "self_total", "self_indices": {...},
+                            "self_items": {...}}],
+                 "excluded": [unit names that did not submit]}],
+     "notes": [str]}
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dti.appraisal.models import Review
+from dti.appraisal.selectors import UnitScores, group_scores
+from dti.assessments import workflow
+from dti.assessments.models import Assessment
+from dti.audit.services import record
+from dti.campaigns.models import Campaign, CampaignGroup
+from dti.core.errors import ServiceError
+from dti.core.notifications import notify
+from dti.core.permissions import Action, require
+from dti.engine.checks import check_table
+from dti.engine.inputs import parse_score
+from dti.engine.model import Framework
+from dti.engine.numbers import round_half_up
+from dti.engine.ranking import rank_results
+from dti.engine.results import read_results, row_result
+from dti.engine.scoring import UnitResult
+from dti.results.models import Approval, Publication
+
+S = Assessment.Status
+FORMAT = 1
+# Statuses a unit can still be in while the appraisal goes on (approval waits for them).
+IN_PROGRESS = (S.SUBMITTED, S.IN_APPRAISAL, S.EXPLANATION_REQUESTED, S.EXPLAINED, S.REOPENED)
+
+
+def _num(value: Decimal | None, places: int) -> str | None:
+    return None if value is None else format(round_half_up(value, places), "f")
+
+
+def _framework_part(group: CampaignGroup, framework: Framework) -> dict[str, Any]:
+    precision = framework.precision
+    owner = {i.code: index.code for index in framework.indices for i in index.indicators}
+    return {
+        "code": group.framework.code,
+        "name": framework.name,
+        "content_hash": group.framework.content_hash,
+        "precision": precision,
+        "basis": str(framework.ranking.basis),
+        "decimals": framework.ranking.decimals,
+        "indices": [
+            {"code": i.code, "name": i.name, "max": _num(i.max, precision), "reference": i.reference_only}
+            for i in framework.indices
+        ],
+        "indicators": [
+            {"code": i.code, "name": i.name, "max": _num(i.max, precision), "index": owner.get(i.code, "")}
+            for i in framework.walk()
+            if not i.reference_only
+        ],
+    }
+
+
+def _unit_part(
+    framework: Framework, result: UnitResult, claimed: UnitResult | None, unit_type: str | None
+) -> dict[str, Any]:
+    p = framework.precision
+    part: dict[str, Any] = {
+        "unit": result.unit,
+        "type": unit_type,
+        "rank": result.rank,
+        "class": result.classification,
+        "total": _num(result.total, p),
+        "max": _num(result.max, p),
+        "percent": _num(result.percent, 2),
+        "indices": {c: _num(v, p) for c, v in result.indices.items()},
+        "index_max": {c: _num(v, p) for c, v in result.index_max.items()},
+        "items": {c: _num(s.score, p) for c, s in result.items.items() if s.counts},
+    }
+    if claimed is not None:
+        part["self_total"] = _num(claimed.total, p)
+        part["self_indices"] = {c: _num(v, p) for c, v in claimed.indices.items()}
+        part["self_items"] = {c: _num(s.score, p) for c, s in claimed.items.items() if s.counts}
+    return part
+
+
+def _decision(approval: Approval | None) -> dict[str, Any]:
+    if approval is None:
+        return {"number": "", "date": None, "date_text": "", "signer": ""}
+    return {
+        "number": approval.decision_number,
+        "date": approval.decision_date.isoformat() if approval.decision_date else None,
+        "date_text": approval.decision_date_text,
+        "signer": approval.signer,
+    }
+
+
+def _head(campaign: Campaign, approval: Approval | None) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "campaign": {
+            "name": campaign.name,
+            "year": campaign.year,
+            "organiser": str(campaign.organiser) if campaign.organiser else "",
+        },
+        "decision": _decision(approval),
+        "groups": [],
+        "notes": [],
+    }
+
+
+def _excluded(group: CampaignGroup, counted: Iterable[str]) -> list[str]:
+    names = set(counted)
+    return sorted(str(p.unit) for p in group.participations.select_related("unit") if str(p.unit) not in names)
+
+
+def build_snapshot(campaign: Campaign, statuses: Sequence[str]) -> dict[str, Any]:
+    """The results of every unit in `statuses`, group by group, ranked on the appraised scores."""
+    approval = Approval.objects.filter(campaign=campaign).first()
+    snapshot = _head(campaign, approval)
+    for group in campaign.groups.select_related("framework").order_by("order", "name"):
+        framework = group.framework.engine()
+        scores: list[UnitScores] = group_scores(group, statuses)
+        snapshot["groups"].append(
+            {
+                "name": group.name,
+                "framework": _framework_part(group, framework),
+                "units": [
+                    _unit_part(framework, s.appraised, s.claimed, s.assessment.participation.unit.unit_type.code)
+                    for s in sorted(scores, key=lambda s: (s.appraised.rank or 10**9, s.appraised.unit))
+                ],
+                "excluded": _excluded(group, (s.appraised.unit for s in scores)),
+            }
+        )
+    return snapshot
+
+
+def approve_campaign(
+    *,
+    campaign: Campaign,
+    by: Any,
+    decision_number: str,
+    decision_date: datetime.date | None,
+    signer: str = "",
+    note: str = "",
+) -> Approval:
+    """The chair approves every appraised unit and records the decision (number and date required)."""
+    require(by, Action.APPROVE_RESULTS)
+    errors = []
+    if not (decision_number or "").strip():
+        errors.append(_("Cần nhập số quyết định."))
+    if decision_date is None:
+        errors.append(_("Cần nhập ngày quyết định."))
+    if errors:
+        raise ServiceError(" ".join(errors))
+    if campaign.state == Campaign.State.PUBLISHED or campaign.publications.exists():
+        raise ServiceError(_("Kết quả đã công bố; mọi thay đổi phải qua đính chính."))
+    assessments = Assessment.objects.filter(participation__campaign=campaign).select_related("participation__unit")
+    pending = sorted(str(a.participation.unit) for a in assessments if a.status in IN_PROGRESS)
+    if pending:
+        raise ServiceError(
+            _("Chưa thể phê duyệt: còn đơn vị chưa thẩm định xong (%(units)s).") % {"units": ", ".join(pending)}
+        )
+    ready = [a for a in assessments if a.status in (S.APPRAISED, S.APPROVED)]
+    if not ready:
+        raise ServiceError(_("Chưa có đơn vị nào đã thẩm định xong để phê duyệt."))
+    with transaction.atomic():
+        approval, _created = Approval.objects.update_or_create(
+            campaign=campaign,
+            defaults={
+                "decision_number": decision_number.strip(),
+                "decision_date": decision_date,
+                "decision_date_text": "",
+                "signer": signer.strip(),
+                "note": note.strip(),
+                "by": by,
+            },
+        )
+        for assessment in ready:
+            if assessment.status == S.APPRAISED:
+                workflow.approve(assessment=assessment, by=by, comment=decision_number.strip())
+        record(
+            actor=by,
+            action="campaign.approve",
+            obj=campaign,
+            campaign=campaign,
+            field="decision",
+            new=_decision(approval),
+            comment=note,
+        )
+    return approval
+
+
+def publish_campaign(*, campaign: Campaign, by: Any) -> Publication:
+    """Publish the approved results: freeze the snapshot (version 1) and open it to the public."""
+    require(by, Action.PUBLISH_RESULTS)
+    if campaign.publications.exists():
+        raise ServiceError(_("Kết quả kỳ đánh giá này đã được công bố; mọi thay đổi phải qua đính chính."))
+    approval = Approval.objects.filter(campaign=campaign).first()
+    if approval is None:
+        raise ServiceError(_("Kết quả chưa được Chủ tịch Hội đồng phê duyệt."))
+    assessments = list(Assessment.objects.filter(participation__campaign=campaign))
+    if any(a.status in IN_PROGRESS or a.status == S.APPRAISED for a in assessments):
+        raise ServiceError(_("Có đơn vị được mở lại hoặc chưa được phê duyệt; cần phê duyệt lại trước khi công bố."))
+    with transaction.atomic():
+        snapshot = build_snapshot(campaign, (S.APPROVED,))
+        publication = Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot, by=by)
+        for assessment in assessments:
+            if assessment.status == S.APPROVED:
+                workflow.publish(assessment=assessment, by=by, comment=approval.decision_number)
+        Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.PUBLISHED)
+        record(
+            actor=by,
+            action="campaign.publish",
+            obj=campaign,
+            campaign=campaign,
+            field="publication",
+            new={"version": 1, "content_hash": publication.content_hash},
+        )
+    campaign.refresh_from_db()
+    _announce(campaign, publication)
+    return publication
+
+
+def _announce(campaign: Campaign, publication: Publication) -> None:
+    from dti.accounts.models import User
+
+    people = User.objects.filter(is_active=True, unit__participations__campaign=campaign).distinct()
+    when = date_format(timezone.localtime(publication.created_at), "d/m/Y")
+    text = _("Kết quả %(campaign)s đã được công bố ngày %(when)s.") % {"campaign": campaign, "when": when}
+    if publication.version > 1:
+        text = _("Kết quả %(campaign)s đã được đính chính (phiên bản %(version)d): %(reason)s") % {
+            "campaign": campaign,
+            "version": publication.version,
+            "reason": publication.reason,
+        }
+    notify(people, text, url=f"/ket-qua/{campaign.pk}/")
+
+
+def amend(*, campaign: Campaign, by: Any, reason: str, changes: Sequence[tuple[Any, str, str]]) -> Publication:
+    """Correct published scores: `changes` are (assessment, indicator code, new score as typed).
+
+    The corrected scores become the appraisers' verdicts (score set directly, the reason
+    recorded), the whole campaign is ranked again and written as the next version; earlier
+    versions stay as they were.
+    """
+    require(by, Action.AMEND_RESULTS)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Cần nêu lý do đính chính."))
+    latest = campaign.publications.order_by("-version").first()
+    if latest is None:
+        raise ServiceError(_("Kết quả chưa công bố; chưa có gì để đính chính."))
+    if latest.snapshot.get("imported"):
+        raise ServiceError(_("Kết quả này được nhập từ bảng công bố, không có số liệu chi tiết để đính chính."))
+    if not changes:
+        raise ServiceError(_("Chưa có điểm nào được đính chính."))
+    recorded: list[dict[str, Any]] = []
+    with transaction.atomic():
+        for assessment, code, raw in changes:
+            if assessment.participation.campaign_id != campaign.pk or assessment.status != S.PUBLISHED:
+                raise ServiceError(_("Đơn vị %(unit)s không có kết quả đã công bố.") % {"unit": assessment.unit})
+            item = assessment.framework().item(code)
+            if item is None or item.reference_only:
+                raise ServiceError(_("Chỉ số '%(code)s' không có trong bộ chỉ số của đơn vị.") % {"code": code})
+            try:
+                score = parse_score(item, raw, form=True)
+            except ValueError as exc:
+                raise ServiceError(f"{code}: {exc}") from exc
+            review, _created = Review.objects.get_or_create(
+                assessment=assessment, code=code, defaults={"decision": Review.Decision.ADJUSTED, "by": by}
+            )
+            old = None if review.score is None else format(review.score.normalize(), "f")
+            Review.objects.filter(pk=review.pk).update(
+                decision=Review.Decision.ADJUSTED, score=score, reason=reason, by=by, updated_at=timezone.now()
+            )
+            recorded.append({"unit": str(assessment.unit), "code": code, "old": old, "new": format(score, "f")})
+            record(
+                actor=by,
+                action="result.amend",
+                obj=assessment,
+                campaign=campaign,
+                unit=assessment.unit,
+                code=code,
+                field="score",
+                old=old,
+                new=format(score, "f"),
+                comment=reason,
+            )
+        snapshot = build_snapshot(campaign, (S.PUBLISHED,))
+        _mark_old_scores(snapshot, latest.snapshot, recorded)
+        publication = Publication.objects.create(
+            campaign=campaign, version=latest.version + 1, snapshot=snapshot, reason=reason, changes=recorded, by=by
+        )
+    _announce(campaign, publication)
+    return publication
+
+
+def _mark_old_scores(snapshot: dict[str, Any], old: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+    """Fill each change's `old` with the score the previous version published."""
+    published = {(u["unit"]): u for g in old.get("groups", []) for u in g["units"]}
+    for change in changes:
+        unit = published.get(change["unit"])
+        change["old"] = unit["items"].get(change["code"]) if unit else change["old"]
+    snapshot["notes"] = list(old.get("notes", []))
+
+
+def import_published(
+    *,
+    campaign: Campaign,
+    group: CampaignGroup,
+    path: str | Path,
+    by: Any,
+    decision_number: str,
+    decision_date: datetime.date | None = None,
+    decision_date_text: str = "",
+    signer: str = "",
+) -> Publication:
+    """Publish a results table the province already issued (an earlier year), as printed.
+
+    Figures are taken as published; `dti check`'s findings on the table are kept as notes so
+    readers see where the printed sums do not add up.
+    """
+    require(by, Action.PUBLISH_RESULTS)
+    if campaign.publications.exists():
+        raise ServiceError(_("Kết quả kỳ đánh giá này đã được công bố; mọi thay đổi phải qua đính chính."))
+    framework = group.framework.engine()
+    table = read_results(framework, path)
+    results = [row_result(framework, row) for row in table.rows]
+    rank_results(framework, results)
+    types = {str(p.unit): p.unit.unit_type.code for p in group.participations.select_related("unit__unit_type")}
+    with transaction.atomic():
+        approval, _created = Approval.objects.update_or_create(
+            campaign=campaign,
+            defaults={
+                "decision_number": decision_number,
+                "decision_date": decision_date,
+                "decision_date_text": decision_date_text,
+                "signer": signer,
+                "by": by,
+            },
+        )
+        snapshot = _head(campaign, approval)
+        snapshot["imported"] = Path(path).name
+        snapshot["groups"].append(
+            {
+                "name": group.name,
+                "framework": _framework_part(group, framework),
+                "units": [
+                    _unit_part(framework, r, None, types.get(r.unit))
+                    for r in sorted(results, key=lambda r: (r.rank or 10**9, r.unit))
+                ],
+                "excluded": [],
+            }
+        )
+        snapshot["notes"] = [f.message for f in check_table(framework, table)]
+        publication = Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot, by=by)
+        Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.PUBLISHED)
+        record(
+            actor=by,
+            action="campaign.import_published",
+            obj=campaign,
+            campaign=campaign,
+            field="publication",
+            new={"version": 1, "content_hash": publication.content_hash, "file": Path(path).name},
+        )
+    campaign.refresh_from_db()
+    return publication
