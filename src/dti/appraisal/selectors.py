@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -177,3 +178,47 @@ def in_scope_codes(user: Any, assessment: Assessment) -> set[str] | None:
     if assignment is None:
         return set()
     return set(assignment.indices) or None
+
+
+@dataclass(frozen=True)
+class OfficialCheck:
+    """An official figure beside the unit's own value of the same input."""
+
+    code: str
+    field: str
+    label: str
+    official: Decimal
+    claimed: object
+    source: str
+    differs: bool  # beyond the tolerance, or the unit gave no value
+
+
+def official_checks(assessment: Assessment) -> dict[str, list[OfficialCheck]]:
+    """Per indicator code, the official figures held for this unit compared with its claim.
+
+    A difference counts when |claimed − official| > tolerance × |official| (an exact match
+    is required when the official figure is 0).
+    """
+    from dti.appraisal.models import OfficialFigure
+
+    figures = list(OfficialFigure.objects.filter(participation_id=assessment.participation_id))
+    if not figures:
+        return {}
+    framework = assessment.framework()
+    inputs = assessment.unit_inputs()
+    checks: dict[str, list[OfficialCheck]] = {}
+    for figure in figures:
+        item = framework.item(figure.code)
+        input_field = item.input(figure.field) if item else None
+        claimed = inputs.values.get(figure.code, {}).get(figure.field)
+        if claimed is None and input_field is not None and input_field.source:
+            claimed = inputs.general.get(input_field.source)
+        if isinstance(claimed, Decimal):
+            differs = abs(claimed - figure.value) > figure.tolerance * abs(figure.value)
+        else:
+            differs = True
+        label = input_field.label if input_field else figure.field
+        checks.setdefault(figure.code, []).append(
+            OfficialCheck(figure.code, figure.field, label, figure.value, claimed, figure.source, differs)
+        )
+    return checks
