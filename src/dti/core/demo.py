@@ -1,4 +1,9 @@
-"""Sample data for `make demo`: Bắc Ninh 2023 (25 units, both frameworks) and Kim Bảng in progress.
+"""Sample data for `make demo`: Bắc Ninh 2023 in appraisal, Kim Bảng in progress, Ninh Bình 2023 published.
+
+Bắc Ninh 2023 (25 units, both frameworks): 24 units submitted, the appraiser assigned to all
+of them, sample adjustments with reasons, one unit appraised, one with an open explanation
+request; Gia Bình has not submitted and was given more time. Ninh Bình 2023 is published
+from seed 000's appendix as printed, with the decision as the seed gives it.
 
 Idempotent: running it again changes nothing. Every unit's figures other than Kim Bảng's
 (transcribed from seed 004) are generated and marked as sample data.
@@ -16,12 +21,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from dti.accounts.models import Role, User
-from dti.assessments.models import Assessment, Entry, Evidence, to_json
-from dti.campaigns.models import Campaign, CampaignGroup, Participation
+from dti.appraisal import services as reviews
+from dti.appraisal.models import Assignment
+from dti.assessments import workflow
+from dti.assessments.models import Assessment, Entry, Evidence, Transition, to_json
+from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 from dti.engine.inputs import read_inputs
 from dti.engine.model import Framework as EngineFramework
 from dti.engine.model import InputType
+from dti.engine.results import read_results
 from dti.frameworks.models import Framework
+from dti.results.services import import_published
 from dti.units.models import Unit, UnitType
 from dti.units.samples import BAC_NINH_UNITS, unit_type_of
 
@@ -47,6 +57,8 @@ ACCOUNTS = [
     ("xem", "Người xem", Role.VIEWER, None),
     ("giabinh.nhaplieu", "Cán bộ nhập liệu huyện Gia Bình", Role.REPORTER, "UBND huyện Gia Bình"),
     ("giabinh.lanhdao", "Lãnh đạo UBND huyện Gia Bình", Role.LEADER, "UBND huyện Gia Bình"),
+    ("luongtai.nhaplieu", "Cán bộ nhập liệu huyện Lương Tài", Role.REPORTER, "UBND huyện Lương Tài"),
+    ("luongtai.lanhdao", "Lãnh đạo UBND huyện Lương Tài", Role.LEADER, "UBND huyện Lương Tài"),
 ]
 
 
@@ -147,18 +159,28 @@ def load_demo(out: IO[str] | None = None) -> bool:
             "quoc-gia-2022-tinh",
         )
     }
+    users = {}
+    for username, full_name, role, unit_name in ACCOUNTS:
+        unit = Unit.objects.get(name=unit_name) if unit_name else None
+        user = User.objects.create_user(username, password=PASSWORD, full_name=full_name, role=role, unit=unit)
+        if role == Role.ADMIN:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        users[username] = user
     now = timezone.now()
     deadline = timezone.localtime(now + datetime.timedelta(days=30)).replace(hour=17, minute=0, second=0, microsecond=0)
+    closed = timezone.localtime(now - datetime.timedelta(days=5)).replace(hour=17, minute=0, second=0, microsecond=0)
     campaign = Campaign.objects.create(
         name="Đánh giá DTI tỉnh Bắc Ninh năm 2023 (dữ liệu mẫu)",
         year=2023,
         organiser=units["Sở Thông tin và Truyền thông"],
-        state=Campaign.State.OPEN,
+        state=Campaign.State.APPRAISAL,
         period_start=datetime.date(2022, 10, 1),
         period_end=datetime.date(2023, 9, 30),
-        submission_deadline=deadline,
-        appraisal_deadline=(deadline + datetime.timedelta(days=20)).date(),
-        publication_date=(deadline + datetime.timedelta(days=45)).date(),
+        submission_deadline=closed,
+        appraisal_deadline=(deadline - datetime.timedelta(days=10)).date(),
+        explanation_deadline=(deadline - datetime.timedelta(days=20)).date(),
+        publication_date=(deadline + datetime.timedelta(days=15)).date(),
         is_sample=True,
     )
     groups = {
@@ -173,13 +195,35 @@ def load_demo(out: IO[str] | None = None) -> bool:
         ),
     }
     rng = random.Random(1187)
+    assessments = {}
     for name, unit in units.items():
         group = groups["so" if unit.unit_type.code == "so" else "huyen"]
         participation = Participation.objects.create(campaign=campaign, group=group, unit=unit)
+        Assignment.objects.create(participation=participation, appraiser=users["thamdinh"])
         if name == "UBND huyện Gia Bình":
-            continue  # left empty: its reporter account starts from a blank form
-        assessment = Assessment.objects.create(participation=participation, is_sample=True)
+            # Not submitted by the deadline: the organiser gave it more time (its reporter starts blank).
+            until = deadline
+            Reopening.objects.create(
+                participation=participation,
+                by=users["tochuc"],
+                reason="Đơn vị đề nghị gia hạn do thay đổi cán bộ",
+                until=until,
+            )
+            participation.reopened_until = until
+            participation.save(update_fields=["reopened_until"])
+            continue
+        assessment = Assessment.objects.create(
+            participation=participation,
+            is_sample=True,
+            status=Assessment.Status.SUBMITTED,
+            submitted_at=closed - datetime.timedelta(days=1),
+        )
+        Transition.objects.create(
+            assessment=assessment, old=Assessment.Status.DRAFT, new=Assessment.Status.SUBMITTED, comment="Dữ liệu mẫu"
+        )
         _sample_entries(assessment, group.framework.engine(), rng)
+        assessments[name] = assessment
+    _sample_appraisal(assessments, users)
     ha_nam_campaign = Campaign.objects.create(
         name="Đánh giá DTI cấp huyện tỉnh Hà Nam năm 2023",
         year=2023,
@@ -194,15 +238,78 @@ def load_demo(out: IO[str] | None = None) -> bool:
     )
     participation = Participation.objects.create(campaign=ha_nam_campaign, group=group, unit=kim_bang)
     _kim_bang_entries(Assessment.objects.create(participation=participation), group.framework.engine())
-    for username, full_name, role, unit_name in ACCOUNTS:
-        unit = Unit.objects.get(name=unit_name) if unit_name else None
-        user = User.objects.create_user(username, password=PASSWORD, full_name=full_name, role=role, unit=unit)
-        if role == Role.ADMIN:
-            user.is_staff = user.is_superuser = True
-            user.save(update_fields=["is_staff", "is_superuser"])
+    _ninh_binh(users["quantri"])
     if out is not None:
         out.write("Đã tạo dữ liệu mẫu.\n")
     return True
+
+
+def _sample_appraisal(assessments: dict[str, Assessment], users: dict[str, User]) -> None:
+    """The appraiser's work so far: adjustments with reasons, one unit done, one explanation request open."""
+    appraiser, organiser = users["thamdinh"], users["tochuc"]
+    for name, adjust in (
+        ("UBND Thành phố Bắc Ninh", 1),
+        ("UBND huyện Tiên Du", 2),
+        ("UBND huyện Lương Tài", 1),
+        ("Sở Y tế", 1),
+    ):
+        assessment = assessments[name]
+        framework = assessment.framework()
+        ratios = [i for i in framework.indicators if len([f for f in i.inputs if not f.source]) >= 2][:adjust]
+        for item in ratios:
+            entry = assessment.entries.get(code=item.code)
+            numerator = next(f.name for f in item.inputs if not f.source)
+            lowered = str(int(Decimal(entry.values[numerator]) * Decimal("0.8")))
+            reviews.review_save(
+                assessment=assessment,
+                code=item.code,
+                data={numerator: lowered, "reason": "Số liệu chưa khớp danh sách kèm theo; tính theo số đã xác minh"},
+                version=0,
+                by=appraiser,
+            )
+        assessment.refresh_from_db()
+    done = assessments["UBND Thành phố Bắc Ninh"]
+    reviews.accept_remaining(assessment=done, by=appraiser)
+    workflow.finish_appraisal(assessment=done, by=appraiser, comment="Đã thẩm định đầy đủ")
+    asked = assessments["UBND huyện Lương Tài"]
+    code = next(i.code for i in asked.framework().indicators if not i.reference_only)
+    reviews.question_add(
+        assessment=asked,
+        code=code,
+        text="Đề nghị cung cấp văn bản ban hành và danh sách kèm theo làm căn cứ cho số liệu đã báo cáo.",
+        by=appraiser,
+    )
+    workflow.request_explanation(assessment=asked, by=organiser, deadline=timezone.now() + datetime.timedelta(days=7))
+
+
+def _ninh_binh(admin: User) -> None:
+    """Ninh Bình 2023, published as printed in seed 000 (decision number and day blank in the original)."""
+    province = _unit("UBND tỉnh Ninh Bình", "tinh", None)
+    campaign = Campaign.objects.create(
+        name="Đánh giá, xếp hạng mức độ chuyển đổi số cấp huyện tỉnh Ninh Bình năm 2023",
+        year=2023,
+        organiser=province,
+        state=Campaign.State.APPRAISAL,
+        period_start=datetime.date(2023, 1, 1),
+        period_end=datetime.date(2023, 12, 31),
+        submission_deadline=timezone.make_aware(datetime.datetime(2024, 5, 20, 17, 0)),
+    )
+    group = CampaignGroup.objects.create(
+        campaign=campaign, name="Cấp huyện", framework=_framework("ninh-binh-2023-huyen")
+    )
+    table = ROOT / "examples" / "ninh-binh-2023-ket-qua.csv"
+    for name in [row.unit for row in read_results(group.framework.engine(), table).rows]:
+        kind = "thanh_pho" if "thành phố" in name.lower() else "huyen"
+        Participation.objects.create(campaign=campaign, group=group, unit=_unit(name, kind, province))
+    import_published(
+        campaign=campaign,
+        group=group,
+        path=table,
+        by=admin,
+        decision_number="/QĐ-UBND",
+        decision_date_text="/7/2024",
+        signer="UBND tỉnh Ninh Bình",
+    )
 
 
 def print_accounts(out: IO[str]) -> None:
