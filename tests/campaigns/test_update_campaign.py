@@ -89,3 +89,14 @@ def test_page_is_filled_and_saves(world, login):
     )
     assert response.status_code == 302
     assert [e.field for e in AuditEntry.objects.filter(action="campaign.update")] == ["explanation_deadline"]
+
+
+@pytest.mark.parametrize(("start", "target"), [(Campaign.State.APPRAISAL, "published"), ("published", "appraisal")])
+def test_published_is_reached_only_by_publishing_and_never_left_by_editing(world, start, target):
+    campaign = world["campaign"]
+    Campaign.objects.filter(pk=campaign.pk).update(state=start)
+    with pytest.raises(services.Invalid) as refused:
+        services.campaign_update(campaign=campaign, by=world["users"]["organiser"], state=target)
+    assert "Đã công bố" in refused.value.errors["state"]
+    campaign.refresh_from_db()
+    assert campaign.state == start

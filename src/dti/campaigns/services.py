@@ -240,6 +240,11 @@ def campaign_update(
         values["name"] = _text(values["name"])
         changed = {field for field in FIELDS if values[field] != before[field]}
         errors = _check(values, now=timezone.now(), deadline_changed="submission_deadline" in changed)
+        if "state" in changed and Campaign.State.PUBLISHED in (before["state"], values["state"]):
+            errors["state"] = _(
+                "Trạng thái “Đã công bố” chỉ đạt được bằng việc công bố kết quả đã phê duyệt, "
+                "và kết quả đã công bố chỉ sửa được bằng đính chính."
+            )
         if errors:
             raise Invalid(errors)
         if not changed:
