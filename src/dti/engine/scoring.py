@@ -336,8 +336,11 @@ def _override(
         if item.max is not None:
             score = min(score, item.max)
         score = score.quantize(step, ROUND_HALF_UP)
-        was = "chưa có" if formula.score is None else fmt(formula.score)
-        trace = f"Điểm thẩm định {fmt(score)} điểm (công thức cho {was})"
+        if formula.status in (Status.MISSING, Status.INVALID):
+            was = f"công thức: {STATUS_LABELS[formula.status]}"
+        else:
+            was = f"công thức cho {fmt(formula.score)}"
+        trace = f"Điểm thẩm định {fmt(score)} điểm ({was})"
         items[code] = formula._replace(score=score, status=Status.ADJUSTED, trace=trace, missing=(), note="")
 
 
