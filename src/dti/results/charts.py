@@ -1,0 +1,74 @@
+"""Charts drawn on the server as inline SVG: no script, nothing loaded from elsewhere."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+from dti.engine.numbers import fmt, round_half_up
+
+
+def _pt(cx: float, cy: float, radius: float, angle: float) -> tuple[float, float]:
+    return cx + radius * math.sin(angle), cy - radius * math.cos(angle)
+
+
+def _xy(point: tuple[float, float]) -> str:
+    return f"{point[0]:.1f},{point[1]:.1f}"
+
+
+def radar_svg(
+    axes: Sequence[tuple[str, Decimal | None]], title: str, *, size: int = 320, element_id: str = "radar"
+) -> SafeString:
+    """A radar (spider) chart of percentages (0–100), one axis and one point per entry.
+
+    `axes` are (label, percent) pairs; a missing percent is drawn at the centre. The chart
+    carries a `<title>` and `<desc>` listing every value, so screen readers get the figures;
+    pages show a table with the same figures beside it.
+    """
+    n = len(axes)
+    cx = cy = size / 2
+    radius = size / 2 - 60
+    angles = [2 * math.pi * k / n for k in range(n)] if n else []
+    desc = "; ".join(f"{label}: {fmt(round_half_up(v, 2)) + ' %' if v is not None else '—'}" for label, v in axes)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" role="img" viewBox="0 0 {size} {size}" '
+        f'width="{size}" height="{size}" aria-labelledby="{element_id}-title {element_id}-desc">',
+        f'<title id="{element_id}-title">{escape(title)}</title>',
+        f'<desc id="{element_id}-desc">{escape(desc)}</desc>',
+    ]
+    if n >= 3:
+        for level in (25, 50, 75, 100):
+            ring = " ".join(_xy(_pt(cx, cy, radius * level / 100, a)) for a in angles)
+            parts.append(f'<polygon class="grid" points="{ring}" fill="none" stroke="#c9d2de" stroke-width="1"/>')
+    for angle, (label, _value) in zip(angles, axes, strict=True):
+        end = _pt(cx, cy, radius, angle)
+        parts.append(
+            f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}" stroke="#c9d2de" stroke-width="1"/>'
+        )
+        lx, ly = _pt(cx, cy, radius + 18, angle)
+        anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
+        parts.append(
+            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" font-size="12" fill="#333">'
+            f"{escape(label)}</text>"
+        )
+    points = []
+    for angle, (_label, value) in zip(angles, axes, strict=True):
+        share = 0.0 if value is None else max(0.0, min(float(value), 100.0)) / 100
+        points.append(_pt(cx, cy, radius * share, angle))
+    if points:
+        parts.append(
+            f'<polygon class="value" points="{" ".join(_xy(p) for p in points)}" '
+            'fill="rgba(31,78,140,.25)" stroke="#1f4e8c" stroke-width="2"/>'
+        )
+    for (label, value), point in zip(axes, points, strict=True):
+        shown = "—" if value is None else f"{fmt(round_half_up(value, 2))} %"
+        parts.append(
+            f'<circle class="point" cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="4" fill="#1f4e8c">'
+            f"<title>{escape(label)}: {escape(shown)}</title></circle>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # every text part is escaped above

@@ -1,0 +1,12 @@
+"""The public results site, under /ket-qua/: no login, published snapshots only."""
+
+from django.urls import path
+
+from dti.results import public
+
+app_name = "public"
+urlpatterns = [
+    path("", public.index, name="index"),
+    path("<int:pk>/", public.campaign, name="campaign"),
+    path("<int:pk>/don-vi/<str:key>/", public.unit, name="unit"),
+]

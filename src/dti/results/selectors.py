@@ -1,0 +1,294 @@
+"""Reading results for the pages: the chair's review of a campaign and the public snapshot views.
+
+The public helpers take a published snapshot (plain JSON, see `dti.results.services`) and
+nothing else, so a public page can only ever show what was published.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models import QuerySet
+
+from dti.appraisal.selectors import APPRAISED_STATUSES
+from dti.assessments.models import Assessment
+from dti.campaigns.models import Campaign
+from dti.results.models import Publication
+from dti.results.services import IN_PROGRESS, build_snapshot
+
+S = Assessment.Status
+HUNDRED = Decimal(100)
+
+
+def dec(value: Any) -> Decimal | None:
+    """A snapshot figure (decimal string or null) as a Decimal."""
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def ratio_percent(score: Any, maximum: Any) -> Decimal | None:
+    """score / max × 100, or None when either is missing or the max is 0."""
+    s, m = dec(score), dec(maximum)
+    if s is None or m is None or m == 0:
+        return None
+    return s / m * HUNDRED
+
+
+def unit_slug(name: str) -> str:
+    """An ASCII slug of a Vietnamese unit name: "UBND huyện Đông Anh" → "ubnd-huyen-dong-anh"."""
+    text = name.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def competition_ranks(values: list[Decimal | None]) -> list[int | None]:
+    """1, 2, 2, 4 … on descending values; missing values get no rank."""
+    present = sorted((v for v in values if v is not None), reverse=True)
+    first = {}
+    for position, v in enumerate(present, start=1):
+        first.setdefault(v, position)
+    return [None if v is None else first[v] for v in values]
+
+
+# ---------------------------------------------------------------- the snapshot as tables
+
+
+@dataclass
+class Row:
+    """One unit in a group's ranking (from a snapshot), with its key for the unit page."""
+
+    key: str
+    data: dict[str, Any]
+    status: str = ""
+    in_progress: bool = False
+    changed_items: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[dict[str, Any]] = field(default_factory=list)  # per main index: code, value, self value
+    delta: Decimal | None = None  # appraised total − claimed total
+
+
+@dataclass
+class IndexTable:
+    """One main index across the units of a group: score, % of the index max, rank within it."""
+
+    code: str
+    name: str
+    max: Any
+    rows: list[dict[str, Any]]
+
+
+@dataclass
+class GroupView:
+    """A group of the snapshot ready for a template."""
+
+    name: str
+    framework: dict[str, Any]
+    by_percent: bool
+    indices: list[dict[str, Any]]
+    rows: list[Row]
+    index_tables: list[IndexTable]
+    excluded: list[str]
+
+
+def unit_keys(snapshot: dict[str, Any]) -> dict[tuple[int, int], str]:
+    """Each unit's URL key: its slug, or "g-u" (group and unit numbers) when the slug is not unique."""
+    slugs: dict[str, int] = {}
+    for group in snapshot.get("groups", []):
+        for unit in group.get("units", []):
+            slug = unit_slug(unit["unit"])
+            slugs[slug] = slugs.get(slug, 0) + 1
+    keys = {}
+    for gi, group in enumerate(snapshot.get("groups", []), start=1):
+        for ui, unit in enumerate(group.get("units", []), start=1):
+            slug = unit_slug(unit["unit"])
+            keys[(gi, ui)] = slug if slug and slugs[slug] == 1 else f"{gi}-{ui}"
+    return keys
+
+
+def main_indices(framework: dict[str, Any]) -> list[dict[str, Any]]:
+    """The indices that count (reference-only ones are left out)."""
+    return [i for i in framework.get("indices", []) if not i.get("reference")]
+
+
+def group_views(snapshot: dict[str, Any]) -> list[GroupView]:
+    """Every group of a snapshot: the ranking rows and one table per index."""
+    keys = unit_keys(snapshot)
+    views = []
+    for gi, group in enumerate(snapshot.get("groups", []), start=1):
+        framework = group.get("framework", {})
+        indices = main_indices(framework)
+        units = group.get("units", [])
+        rows = [Row(keys[(gi, ui)], unit) for ui, unit in enumerate(units, start=1)]
+        for row in rows:
+            own = row.data.get("self_indices") or {}
+            row.cells = [
+                {
+                    "code": i["code"],
+                    "value": row.data.get("indices", {}).get(i["code"]),
+                    "self": own.get(i["code"]),
+                    "changed": bool(own) and dec(own.get(i["code"])) != dec(row.data.get("indices", {}).get(i["code"])),
+                }
+                for i in indices
+            ]
+            total, claimed = dec(row.data.get("total")), dec(row.data.get("self_total"))
+            row.delta = None if total is None or claimed is None else total - claimed
+        tables = []
+        for index in indices:
+            code = index["code"]
+            scores = [dec(u.get("indices", {}).get(code)) for u in units]
+            ranks = competition_ranks(scores)
+            table_rows = [
+                {
+                    "key": row.key,
+                    "unit": row.data["unit"],
+                    "score": row.data.get("indices", {}).get(code),
+                    "max": row.data.get("index_max", {}).get(code) or index.get("max"),
+                    "percent": ratio_percent(
+                        row.data.get("indices", {}).get(code),
+                        row.data.get("index_max", {}).get(code) or index.get("max"),
+                    ),
+                    "rank": rank,
+                }
+                for row, rank in zip(rows, ranks, strict=True)
+            ]
+            table_rows.sort(key=lambda r: (r["rank"] or 10**9, r["unit"]))
+            tables.append(IndexTable(code, index.get("name", ""), index.get("max"), table_rows))
+        views.append(
+            GroupView(
+                name=group.get("name", ""),
+                framework=framework,
+                by_percent=framework.get("basis") == "percent",
+                indices=indices,
+                rows=rows,
+                index_tables=tables,
+                excluded=list(group.get("excluded", [])),
+            )
+        )
+    return views
+
+
+@dataclass
+class Scorecard:
+    """One unit's published results: its row, group, indices as % of their max, extremes."""
+
+    group: GroupView
+    row: Row
+    indices: list[dict[str, Any]]
+    strongest: list[dict[str, Any]]
+    weakest: list[dict[str, Any]]
+    by_indicator: bool
+
+
+def find_unit(snapshot: dict[str, Any], key: str) -> Scorecard | None:
+    """The scorecard of the unit with this URL key (slug, or "g-u"), or None."""
+    for group in group_views(snapshot):
+        for row in group.rows:
+            if row.key == key:
+                return scorecard(group, row)
+    return None
+
+
+def scorecard(group: GroupView, row: Row, extremes: int = 3) -> Scorecard:
+    """Indices as % of their max and the strongest and weakest items (indicators, or indices)."""
+    data = row.data
+    indices = [
+        {
+            "code": i["code"],
+            "name": i.get("name", ""),
+            "score": data.get("indices", {}).get(i["code"]),
+            "max": data.get("index_max", {}).get(i["code"]) or i.get("max"),
+            "percent": ratio_percent(
+                data.get("indices", {}).get(i["code"]), data.get("index_max", {}).get(i["code"]) or i.get("max")
+            ),
+        }
+        for i in group.indices
+    ]
+    items = data.get("items") or {}
+    candidates: list[dict[str, Any]] = []
+    by_indicator = bool(items)
+    if by_indicator:
+        for indicator in group.framework.get("indicators", []):
+            percent = ratio_percent(items.get(indicator["code"]), indicator.get("max"))
+            if indicator["code"] in items and percent is not None:
+                candidates.append({**indicator, "score": items[indicator["code"]], "percent": percent})
+    else:
+        candidates = [i for i in indices if i["percent"] is not None]
+    shown = max(1, min(extremes, len(candidates) // 2))  # strongest and weakest never overlap
+    strongest = sorted(candidates, key=lambda c: (-c["percent"], c["code"]))[:shown]
+    weakest = sorted(candidates, key=lambda c: (c["percent"], c["code"]))[:shown] if len(candidates) > 1 else []
+    return Scorecard(group, row, indices, strongest, weakest, by_indicator)
+
+
+# ---------------------------------------------------------------- publications
+
+
+def latest_publications() -> list[Publication]:
+    """The newest version of each published campaign, newest campaigns first."""
+    latest: dict[int, Publication] = {}
+    for publication in Publication.objects.select_related("campaign").order_by("campaign_id", "-version"):
+        latest.setdefault(publication.campaign_id, publication)
+    return sorted(latest.values(), key=lambda p: (-p.snapshot["campaign"]["year"], p.snapshot["campaign"]["name"]))
+
+
+def versions(campaign_pk: int) -> QuerySet[Publication]:
+    """Every published version of a campaign, newest first (empty: never published)."""
+    return Publication.objects.filter(campaign_id=campaign_pk).select_related("by").order_by("-version")
+
+
+# ---------------------------------------------------------------- the chair's review
+
+
+@dataclass
+class Review:
+    """What the chair sees before approving: rankings, changes, who blocks the approval."""
+
+    snapshot: dict[str, Any]
+    groups: list[GroupView]
+    in_progress: list[tuple[str, str]]  # (unit, status label)
+    not_submitted: list[tuple[str, str]]
+
+
+def changed_items(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Indicators whose appraised score differs from the unit's claim."""
+    own = data.get("self_items") or {}
+    items = data.get("items") or {}
+    out = []
+    for code in sorted(set(own) | set(items)):
+        if dec(own.get(code)) != dec(items.get(code)):
+            out.append({"code": code, "old": own.get(code), "new": items.get(code)})
+    return out
+
+
+def campaign_review(campaign: Campaign) -> Review:
+    """Every submitted unit ranked on its appraised scores, with its claim beside it."""
+    snapshot = build_snapshot(campaign, APPRAISED_STATUSES)
+    assessments = Assessment.objects.filter(participation__campaign=campaign).select_related("participation__unit")
+    status = {str(a.participation.unit): a for a in assessments}
+    groups = group_views(snapshot)
+    for group in groups:
+        for row in group.rows:
+            assessment = status.get(row.data["unit"])
+            if assessment is not None:
+                row.status = assessment.get_status_display()
+                row.in_progress = assessment.status in IN_PROGRESS
+            row.changed_items = changed_items(row.data)
+    in_progress = sorted(
+        (str(a.participation.unit), a.get_status_display()) for a in assessments if a.status in IN_PROGRESS
+    )
+    submitted = set(APPRAISED_STATUSES)
+    not_submitted = sorted(
+        (str(a.participation.unit), a.get_status_display()) for a in assessments if a.status not in submitted
+    )
+    units_with_assessment = set(status)
+    for group in campaign.groups.prefetch_related("participations__unit"):
+        for participation in group.participations.all():
+            if str(participation.unit) not in units_with_assessment:
+                not_submitted.append((str(participation.unit), ""))
+    return Review(snapshot, groups, in_progress, sorted(not_submitted))
