@@ -14,6 +14,7 @@ urlpatterns = [
     path("bo-chi-so/", include("dti.frameworks.urls")),
     path("don-vi/", include("dti.units.urls")),
     path("danh-gia/", include("dti.assessments.urls")),
+    path("tham-dinh/", include("dti.appraisal.urls")),
     path("phe-duyet/", include("dti.results.urls")),
     path("ket-qua/", include("dti.results.public_urls")),
     path("quan-tri/", admin.site.urls),
