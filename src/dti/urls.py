@@ -14,9 +14,11 @@ urlpatterns = [
     path("bo-chi-so/", include("dti.frameworks.urls")),
     path("don-vi/", include("dti.units.urls")),
     path("danh-gia/", include("dti.assessments.urls")),
+    path("tham-dinh/ky/<int:campaign_pk>/so-lieu-chinh-thuc/", include("dti.appraisal.official_urls")),
     path("tham-dinh/", include("dti.appraisal.urls")),
     path("phe-duyet/", include("dti.results.urls")),
     path("ket-qua/", include("dti.results.public_urls")),
+    path("thong-bao/", accounts.notifications, name="notifications"),
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health.health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language: the switcher in the header

@@ -7,10 +7,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
-from dti.accounts.models import Role
+from dti.accounts.models import Notification, Role
 from dti.campaigns.models import Participation
 
 
@@ -51,3 +54,32 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("-campaign__year", "campaign__name")
         )
     return render(request, "accounts/home.html", {"participations": participations})
+
+
+NOTIFICATIONS_SHOWN = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The person's notifications, newest first; POST marks one (`id`) or all of them read.
+
+    With `next` (a link inside the site), marking one read goes on to the page it points to.
+    """
+    mine = Notification.objects.filter(user=request.user)
+    if request.method == "POST":
+        unread = mine.filter(read_at__isnull=True)
+        raw = request.POST.get("id", "")
+        if raw.isdigit():
+            unread = unread.filter(pk=int(raw))
+        unread.update(read_at=timezone.now())
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            return redirect(target)
+        return redirect("notifications")
+    items = list(mine[:NOTIFICATIONS_SHOWN])
+    return render(
+        request,
+        "accounts/notifications.html",
+        {"items": items, "unread": sum(1 for n in items if n.read_at is None), "limit": NOTIFICATIONS_SHOWN},
+    )

@@ -1,0 +1,204 @@
+"""The unit's side of an explanation round: answer the appraisers' questions, add evidence, send.
+
+Only the indicators asked about are shown (the unit's data read-only beside the questions);
+the unit's reporters and leader answer, the leader sends. Appraisers, the organiser and the
+chair may look at the page read-only. Earlier rounds are listed with their answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dti.appraisal.models import ExplanationRequest, Question
+from dti.appraisal.services import answer_save
+from dti.assessments import services, workflow
+from dti.assessments.models import Assessment, Evidence
+from dti.assessments.selectors import IndicatorView, assessment_page, code_slug
+from dti.core.errors import ServiceError
+from dti.core.permissions import Action, can
+
+S = Assessment.Status
+
+
+@dataclass
+class AskedItem:
+    """One indicator asked about: the unit's data, the questions on it, its evidence."""
+
+    code: str
+    slug: str
+    view: IndicatorView | None
+    questions: list[Question] = field(default_factory=list)
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    """The assessment, if the person is of the unit or of the appraisal side; 403 otherwise."""
+    assessment = get_object_or_404(
+        Assessment.objects.select_related(
+            "participation__unit__unit_type", "participation__campaign", "participation__group__framework"
+        ),
+        pk=pk,
+    )
+    user = request.user
+    if not (can(user, Action.ANSWER_EXPLANATION, assessment) or can(user, Action.VIEW_APPRAISAL)):
+        raise PermissionDenied(_("Bạn không có quyền xem nội dung giải trình của đơn vị này."))
+    return assessment
+
+
+def open_request(assessment: Assessment) -> ExplanationRequest | None:
+    """The round waiting for the unit's answers (sent, not yet answered), if any."""
+    if assessment.status != S.EXPLANATION_REQUESTED:
+        return None
+    request = assessment.explanation_requests.first()
+    if request is None or request.answered_at is not None:
+        return None
+    return request
+
+
+def _render(
+    request: HttpRequest,
+    assessment: Assessment,
+    *,
+    status: int = 200,
+    error: str = "",
+    typed: dict[int, str] | None = None,
+) -> HttpResponse:
+    user = request.user
+    current = open_request(assessment)
+    past_deadline = current is not None and timezone.now() > current.deadline
+    active = current is not None and not past_deadline
+    can_answer = active and can(user, Action.ANSWER_EXPLANATION, assessment)
+    items: list[AskedItem] = []
+    if current is not None:
+        questions = list(current.questions.select_related("asked_by", "answered_by"))
+        for question in questions:
+            question.shown_answer = (typed or {}).get(question.pk, question.answer)  # type: ignore[attr-defined]
+        codes = sorted({q.code for q in questions})
+        framework = assessment.framework()
+        indices = {item.index for code in codes if (item := framework.item(code)) is not None}
+        page = assessment_page(assessment, open_indices=indices)
+        for code in codes:
+            asked = [q for q in questions if q.code == code]
+            items.append(AskedItem(code, code_slug(code), page.indicator(code), asked))
+    rounds = [
+        r
+        for r in assessment.explanation_requests.prefetch_related("questions")
+        if current is None or r.pk != current.pk
+    ]
+    unanswered = sum(1 for i in items for q in i.questions if not q.answer.strip())
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "campaign": assessment.participation.campaign,
+        "current": current,
+        "past_deadline": past_deadline,
+        "can_answer": can_answer,
+        "can_send": active and can(user, Action.SEND_EXPLANATION, assessment),
+        "items": items,
+        "rounds": rounds,
+        "unanswered": unanswered,
+        "error": error,
+    }
+    return render(request, "appraisal/explanation.html", context, status=status)
+
+
+def _page_url(assessment: Assessment, anchor: str = "") -> str:
+    return reverse("assessments:explanation", args=[assessment.pk]) + (f"#{anchor}" if anchor else "")
+
+
+@login_required
+def explanation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The open explanation request (the indicators asked about only) and the earlier rounds."""
+    return _render(request, _assessment(request, pk))
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+    """Save the unit's answer to one question."""
+    assessment = _assessment(request, pk)
+    question = get_object_or_404(Question, pk=question_pk, assessment=assessment)
+    text = request.POST.get("answer", "")
+    try:
+        answer_save(question=question, text=text, by=request.user)
+    except services.InvalidData as exc:
+        return _render(request, assessment, status=422, error="; ".join(exc.errors.values()), typed={question.pk: text})
+    except ServiceError as exc:
+        return _render(request, assessment, status=409, error=exc.message, typed={question.pk: text})
+    messages.success(request, _("Đã lưu nội dung giải trình chỉ số %(code)s.") % {"code": question.code})
+    return redirect(_page_url(assessment, f"q-{question.pk}"))
+
+
+@login_required
+@require_POST
+def send(request: HttpRequest, pk: int) -> HttpResponse:
+    """The leader sends the answers to the appraisers."""
+    assessment = _assessment(request, pk)
+    try:
+        workflow.send_explanation(assessment=assessment, by=request.user)
+    except ServiceError as exc:
+        return _render(request, assessment, status=409, error=exc.message)
+    messages.success(request, _("Đã gửi nội dung giải trình tới tổ thẩm định."))
+    return redirect("assessments:detail", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Attach a file or a document reference to an indicator asked about."""
+    from dti.assessments.views import _parse_date
+
+    assessment = _assessment(request, pk)
+    try:
+        upload = request.FILES.get("file")
+        if upload is not None:
+            evidence = services.evidence_add_file(assessment=assessment, code=code, upload=upload, by=request.user)
+            messages.success(
+                request,
+                _("Đã đính kèm tệp %(name)s cho chỉ số %(code)s.") % {"name": evidence.original_name, "code": code},
+            )
+        else:
+            date = None
+            raw_date = (request.POST.get("doc_date") or "").strip()
+            if raw_date:
+                try:
+                    date = _parse_date(raw_date)
+                except ValueError as exc:
+                    raise ServiceError(
+                        _("Ngày ban hành '%(date)s' không hợp lệ (cần dd/mm/yyyy).") % {"date": raw_date}
+                    ) from exc
+            services.evidence_add_reference(
+                assessment=assessment,
+                code=code,
+                number=request.POST.get("doc_number", ""),
+                date=date,
+                title=request.POST.get("title", ""),
+                by=request.user,
+            )
+            messages.success(request, _("Đã ghi nhận văn bản cho chỉ số %(code)s.") % {"code": code})
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(_page_url(assessment, f"ind-{code_slug(code)}"))
+
+
+@login_required
+@require_POST
+def delete_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    """Remove an evidence item of an indicator asked about."""
+    assessment = _assessment(request, pk)
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
+    try:
+        services.evidence_delete(evidence=evidence, by=request.user)
+        messages.success(request, _("Đã xóa tài liệu kiểm chứng."))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(_page_url(assessment, f"ind-{code_slug(evidence.code)}"))
