@@ -121,3 +121,17 @@ def test_illegal_move_names_are_404(appraising: dict[str, Any], login: Any) -> N
 
 def test_inline_evidence_can_be_framed_by_our_pages(appraising: dict[str, Any], login: Any, settings: Any) -> None:
     assert settings.X_FRAME_OPTIONS == "SAMEORIGIN"
+
+
+def test_large_framework_shows_one_index_at_a_time(appraising: dict[str, Any], login: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr("dti.assessments.selectors.LAZY_AFTER", 2)  # as if the framework had over 30 indicators
+    one = appraising["assessment"]
+    client = login("appraiser")
+    url = reverse("appraisal:unit", args=[one.pk])
+    html = client.get(url).content.decode()
+    assert 'id="ind-I-1"' in html and 'id="ind-II-1"' not in html
+    assert "?chi-so-chinh=II" in html  # the other index is a link
+    html = client.get(url + "?chi-so-chinh=II").content.decode()
+    assert 'id="ind-II-1"' in html and 'id="ind-I-1"' not in html
+    response = client.post(reverse("appraisal:review", args=[one.pk, "II.1"]), {"accept": "1", "version": "0"})
+    assert response["Location"].endswith("?chi-so-chinh=II#ind-II-1")
