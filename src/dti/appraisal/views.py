@@ -191,7 +191,7 @@ def _campaign_page(
         "appraisers": User.objects.filter(role=Role.APPRAISER, is_active=True).order_by("full_name", "username"),
         "participations": campaign.participations.select_related("unit").order_by("unit__name"),
         "index_choices": sorted(index_choices.items()),
-        "official_url": f"/tham-dinh/ky/{campaign.pk}/so-lieu-chinh-thuc/",
+        "official_url": reverse("official:campaign", args=[campaign.pk]),
         "typed": {},
         "errors": {},
         **(extra or {}),

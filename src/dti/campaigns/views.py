@@ -97,6 +97,8 @@ def _detail(request: HttpRequest, campaign: Campaign, status: int = 200, **extra
         "reopenings": reopenings(campaign),
         "can_manage": can_manage,
         "can_setup": can_manage and campaign.state in (Campaign.State.DRAFT, Campaign.State.OPEN),
+        "can_view_appraisal": can(user, Action.VIEW_APPRAISAL),
+        "is_published": campaign.publications.exists(),
         "reopenable": reopenable,
         "deadline_passed": now > campaign.submission_deadline,
         "group_form": extra.pop("group_form", None) or GroupForm(),
