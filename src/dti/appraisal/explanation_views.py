@@ -155,38 +155,10 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Attach a file or a document reference to an indicator asked about."""
-    from dti.assessments.views import _parse_date
+    from dti.assessments.views import attach_evidence
 
     assessment = _assessment(request, pk)
-    try:
-        upload = request.FILES.get("file")
-        if upload is not None:
-            evidence = services.evidence_add_file(assessment=assessment, code=code, upload=upload, by=request.user)
-            messages.success(
-                request,
-                _("Đã đính kèm tệp %(name)s cho chỉ số %(code)s.") % {"name": evidence.original_name, "code": code},
-            )
-        else:
-            date = None
-            raw_date = (request.POST.get("doc_date") or "").strip()
-            if raw_date:
-                try:
-                    date = _parse_date(raw_date)
-                except ValueError as exc:
-                    raise ServiceError(
-                        _("Ngày ban hành '%(date)s' không hợp lệ (cần dd/mm/yyyy).") % {"date": raw_date}
-                    ) from exc
-            services.evidence_add_reference(
-                assessment=assessment,
-                code=code,
-                number=request.POST.get("doc_number", ""),
-                date=date,
-                title=request.POST.get("title", ""),
-                by=request.user,
-            )
-            messages.success(request, _("Đã ghi nhận văn bản cho chỉ số %(code)s.") % {"code": code})
-    except ServiceError as exc:
-        messages.error(request, exc.message)
+    attach_evidence(request, assessment, code)
     return redirect(_page_url(assessment, f"ind-{code_slug(code)}"))
 
 

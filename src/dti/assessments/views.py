@@ -213,12 +213,8 @@ def indicator_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(request, "assessments/history.html", context)
 
 
-@login_required
-@require_POST
-def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    """Attach a file or a document reference to one indicator."""
-    assessment = _assessment(request, pk)
-    anchor = _anchor(assessment, code)
+def attach_evidence(request: HttpRequest, assessment: Assessment, code: str) -> None:
+    """Attach the posted file or document reference to one indicator, reporting the outcome as a message."""
     try:
         upload = request.FILES.get("file")
         if upload is not None:
@@ -248,6 +244,15 @@ def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             messages.success(request, _("Đã ghi nhận văn bản cho chỉ số %(code)s.") % {"code": code})
     except ServiceError as exc:
         messages.error(request, exc.message)
+
+
+@login_required
+@require_POST
+def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Attach a file or a document reference to one indicator."""
+    assessment = _assessment(request, pk)
+    anchor = _anchor(assessment, code)
+    attach_evidence(request, assessment, code)
     return redirect(anchor)
 
 
