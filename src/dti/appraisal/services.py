@@ -22,6 +22,7 @@ from dti.appraisal.selectors import index_of, reviewable
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, to_json
 from dti.assessments.services import InvalidData, _record
+from dti.audit.services import record
 from dti.core.errors import Conflict, ServiceError
 from dti.core.permissions import Action, require
 from dti.engine.inputs import parse_score, parse_value
@@ -244,8 +245,6 @@ def assignment_set(*, participation: Any, appraiser: Any, indices: Iterable[str]
         assignment, _created = Assignment.objects.update_or_create(
             participation=participation, appraiser=appraiser, defaults={"indices": chosen}
         )
-        from dti.audit.services import record
-
         record(
             actor=by,
             action="assignment.set",
@@ -260,8 +259,6 @@ def assignment_set(*, participation: Any, appraiser: Any, indices: Iterable[str]
 
 def assignment_remove(*, assignment: Assignment, by: Any) -> None:
     """Take a unit away from an appraiser."""
-    from dti.audit.services import record
-
     require(by, Action.MANAGE_APPRAISAL)
     participation = assignment.participation
     with transaction.atomic():
