@@ -172,3 +172,25 @@ def test_imported_table_without_items(world: dict[str, Any], client: Client) -> 
     card = client.get(f"/ket-qua/{world['campaign'].pk}/don-vi/huyen-a/").content.decode()
     assert "Chỉ số chính mạnh nhất" in card and "không có điểm từng chỉ số thành phần" in card
     assert "75,00 %" in card  # I: 300 of 400
+
+
+def test_without_maxima_the_scorecard_compares_with_the_best_of_the_group(db):
+    """Ninh Bình's framework states no maxima: the radar and extremes use the group's highest scores."""
+    import io
+
+    from dti.core.demo import load_demo
+
+    load_demo(io.StringIO())
+    publication = Publication.objects.get(campaign__name__contains="Ninh Bình")
+    campaign_page = Client().get(f"/ket-qua/{publication.campaign_id}/").content.decode()
+    assert "Quyết định số /QĐ-UBND ngày /7/2024" in campaign_page
+    from dti.results.selectors import find_unit
+
+    card = find_unit(publication.snapshot, "ubnd-huyen-kim-son")
+    assert card is not None and card.relative
+    first = next(i for i in card.indices if i["code"] == "1")
+    assert (first["score"], first["reference"]) == ("58.33", Decimal("60.00"))  # the group's best index 1
+    assert card.strongest and card.weakest
+    body = Client().get(f"/ket-qua/{publication.campaign_id}/don-vi/ubnd-huyen-kim-son/").content.decode()
+    assert "so với điểm cao nhất trong nhóm xếp hạng" in body
+    assert "<polygon" in body

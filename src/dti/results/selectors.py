@@ -184,6 +184,7 @@ class Scorecard:
     strongest: list[dict[str, Any]]
     weakest: list[dict[str, Any]]
     by_indicator: bool
+    relative: bool = False  # some maxima unknown: compared with the group's highest score instead
 
 
 def find_unit(snapshot: dict[str, Any], key: str) -> Scorecard | None:
@@ -195,35 +196,55 @@ def find_unit(snapshot: dict[str, Any], key: str) -> Scorecard | None:
     return None
 
 
+def _best(group: GroupView, key: str, code: str) -> Decimal | None:
+    """The highest published score for `code` in the group (the reference when its max is unknown)."""
+    values = [v for v in (dec(r.data.get(key, {}).get(code)) for r in group.rows) if v is not None]
+    return max(values) if values else None
+
+
 def scorecard(group: GroupView, row: Row, extremes: int = 3) -> Scorecard:
-    """Indices as % of their max and the strongest and weakest items (indicators, or indices)."""
+    """Indices as % of their max and the strongest and weakest items (indicators, or indices).
+
+    Where the framework states no maximum (a source that does not give one), a score is
+    compared with the highest score in the group for the same index or indicator, and the
+    page says so.
+    """
     data = row.data
-    indices = [
-        {
-            "code": i["code"],
-            "name": i.get("name", ""),
-            "score": data.get("indices", {}).get(i["code"]),
-            "max": data.get("index_max", {}).get(i["code"]) or i.get("max"),
-            "percent": ratio_percent(
-                data.get("indices", {}).get(i["code"]), data.get("index_max", {}).get(i["code"]) or i.get("max")
-            ),
-        }
-        for i in group.indices
-    ]
+    relative = False
+    indices = []
+    for i in group.indices:
+        score = data.get("indices", {}).get(i["code"])
+        maximum = data.get("index_max", {}).get(i["code"]) or i.get("max")
+        reference = maximum if maximum is not None else _best(group, "indices", i["code"])
+        relative = relative or (maximum is None and reference is not None)
+        indices.append(
+            {
+                "code": i["code"],
+                "name": i.get("name", ""),
+                "score": score,
+                "max": maximum,
+                "reference": reference,
+                "percent": ratio_percent(score, reference),
+            }
+        )
     items = data.get("items") or {}
     candidates: list[dict[str, Any]] = []
     by_indicator = bool(items)
     if by_indicator:
         for indicator in group.framework.get("indicators", []):
-            percent = ratio_percent(items.get(indicator["code"]), indicator.get("max"))
-            if indicator["code"] in items and percent is not None:
-                candidates.append({**indicator, "score": items[indicator["code"]], "percent": percent})
+            code = indicator["code"]
+            maximum = indicator.get("max")
+            reference = maximum if maximum is not None else _best(group, "items", code)
+            percent = ratio_percent(items.get(code), reference)
+            if code in items and percent is not None:
+                relative = relative or maximum is None
+                candidates.append({**indicator, "score": items[code], "reference": reference, "percent": percent})
     else:
         candidates = [i for i in indices if i["percent"] is not None]
     shown = max(1, min(extremes, len(candidates) // 2))  # strongest and weakest never overlap
     strongest = sorted(candidates, key=lambda c: (-c["percent"], c["code"]))[:shown]
     weakest = sorted(candidates, key=lambda c: (c["percent"], c["code"]))[:shown] if len(candidates) > 1 else []
-    return Scorecard(group, row, indices, strongest, weakest, by_indicator)
+    return Scorecard(group, row, indices, strongest, weakest, by_indicator, relative)
 
 
 # ---------------------------------------------------------------- publications
