@@ -140,7 +140,7 @@ def test_bad_files(world: dict[str, Any], name: str, data: bytes, message: str) 
 
 
 def test_too_large(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dti.appraisal.official.MAX_IMPORT_BYTES", 100)
+    monkeypatch.setattr("dti.core.imports.MAX_IMPORT_BYTES", 100)
     found = problems(world, csv_upload("unit,code,input,value\n" + "UBND huyện Một,I.2,a,1\n" * 10))
     assert "vượt giới hạn" in found[0]
 

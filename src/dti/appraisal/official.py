@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,15 +23,14 @@ from django.utils.translation import ngettext
 from dti.appraisal.models import OfficialFigure
 from dti.audit.services import record
 from dti.core.errors import ServiceError
+from dti.core.imports import ImportInvalid, ImportProblem, cell_place, find_columns, read_upload
 from dti.core.permissions import Action, require
-from dti.engine.errors import InputError
 from dti.engine.inputs import parse_value
 from dti.engine.model import Field, Framework, Indicator, InputType
-from dti.engine.numbers import fmt, to_decimal
-from dti.engine.tables import Row, Table, read_table
-from dti.units.services import ImportProblem, clean_name
+from dti.engine.numbers import to_decimal
+from dti.engine.tables import Row, Table
+from dti.units.services import clean_name
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
 DEFAULT_TOLERANCE = Decimal("0.05")
 NUMERIC = (InputType.NUMBER, InputType.COUNT, InputType.PERCENT)
 
@@ -50,20 +48,16 @@ REQUIRED = ("unit", "code", "input", "value")
 TEMPLATE_HEADERS = ["Đơn vị", "Mã chỉ số", "Số liệu", "Tên số liệu", "Giá trị", "Nguồn"]
 
 
-class OfficialImportInvalid(ServiceError):
+class OfficialImportInvalid(ImportInvalid):
     """The file cannot be imported; `problems` lists every problem found, nothing was written."""
 
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        count = len(problems)
-        super().__init__(
-            ngettext(
-                "Tệp có %(count)s lỗi; chưa có số liệu nào được ghi. Hãy sửa tệp rồi nhập lại.",
-                "Tệp có %(count)s lỗi; chưa có số liệu nào được ghi. Hãy sửa tệp rồi nhập lại.",
-                count,
-            )
-            % {"count": count}
-        )
-        self.problems = problems
+    def summary(self, count: int) -> str:
+        """The headline shown above the problems."""
+        return ngettext(
+            "Tệp có %(count)s lỗi; chưa có số liệu nào được ghi. Hãy sửa tệp rồi nhập lại.",
+            "Tệp có %(count)s lỗi; chưa có số liệu nào được ghi. Hãy sửa tệp rồi nhập lại.",
+            count,
+        ) % {"count": count}
 
 
 @dataclass
@@ -96,89 +90,12 @@ class _Unit:
     items: dict[str, Indicator] = field(default_factory=dict)
 
 
-def _fail(message: str, place: str = "") -> OfficialImportInvalid:
-    return OfficialImportInvalid([ImportProblem(place, message)])
-
-
-def _too_big(size: int) -> str:
-    return _("Tệp dung lượng %(size)s MB, vượt giới hạn %(limit)s MB.") % {
-        "size": fmt(Decimal(size) / 1048576, 1),
-        "limit": MAX_IMPORT_BYTES // 1048576,
-    }
-
-
-def _read(upload: IO[bytes], display: str) -> Table:
-    """The upload as a table; the kind of file is told by its bytes, never by its name."""
-    if getattr(upload, "size", None) and upload.size > MAX_IMPORT_BYTES:  # type: ignore[attr-defined]
-        raise _fail(_too_big(upload.size))  # type: ignore[attr-defined]
-    upload.seek(0)
-    data = upload.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise _fail(_too_big(len(data)))
-    if not data or not data.strip():
-        raise _fail(_("Tệp rỗng, không có nội dung."))
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _fail(_("Đây là tệp Excel cũ (.xls); hãy mở bằng Excel và lưu lại dạng .xlsx."))
-    is_zip = data.startswith(b"PK\x03\x04")
-    named_xlsx = display.lower().endswith((".xlsx", ".xlsm"))
-    if named_xlsx and not is_zip:
-        raise _fail(
-            _(
-                "Tệp %(file)s có đuôi .xlsx nhưng nội dung không phải tệp Excel; "
-                "hãy mở bằng Excel và lưu lại dạng .xlsx, hoặc dùng tệp CSV."
-            )
-            % {"file": display}
-        )
-    suffix = ".xlsx" if is_zip else ".csv"
-    if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = "\x00"
-        if "\x00" in text:
-            raise _fail(
-                _(
-                    "Không đọc được tệp %(file)s: cần tệp Excel (.xlsx) hoặc CSV mã UTF-8 "
-                    "(nếu là CSV, hãy lưu lại với mã hóa UTF-8)."
-                )
-                % {"file": display}
-            )
-    with tempfile.TemporaryDirectory(prefix="dti-so-lieu-") as folder:
-        path = Path(folder) / f"nhap{suffix}"
-        path.write_bytes(data)
-        try:
-            return read_table(path)
-        except InputError as exc:
-            message = exc.message[:1].upper() + exc.message[1:]
-            raise _fail(message + ".", exc.place) from exc
-
-
 def _columns(table: Table) -> tuple[dict[str, str], list[ImportProblem]]:
-    found: dict[str, str] = {}
-    for key in table.headers:
-        lowered = key.lower()
-        for column, names in COLUMNS.items():
-            if lowered in names and column not in found:
-                found[column] = key
-    problems = []
-    shown = ", ".join(f"“{h}”" for h in table.headers)
-    for column in REQUIRED:
-        if column not in found:
-            problems.append(
-                ImportProblem(
-                    _("dòng tiêu đề"),
-                    _("Không có cột “%(column)s” (các cột trong tệp: %(columns)s). Hãy dùng tệp mẫu: %(template)s.")
-                    % {"column": LABELS[column], "columns": shown, "template": ", ".join(TEMPLATE_HEADERS)},
-                )
-            )
-    return found, problems
+    return find_columns(table, COLUMNS, REQUIRED, LABELS, TEMPLATE_HEADERS)
 
 
 def _place(row: Row, key: str, column: str) -> str:
-    cell = row.cells.get(key)
-    if cell is None:
-        return _("dòng %(row)s") % {"row": row.number}
-    return f"{cell.place.rsplit(' (', 1)[0]} ({LABELS[column]})"
+    return cell_place(row, key, LABELS[column])
 
 
 def numeric_inputs(item: Indicator) -> list[Field]:
@@ -232,7 +149,7 @@ def official_import(
     if len(default_source) > 300:
         raise ServiceError(_("Nguồn số liệu dài quá 300 ký tự."))
     display = Path(str(getattr(upload, "name", "") or _("tệp tải lên"))).name
-    table = _read(upload, display)
+    table = read_upload(upload, display, OfficialImportInvalid)
     columns, problems = _columns(table)
     if problems:
         raise OfficialImportInvalid(problems)

@@ -17,6 +17,7 @@ from dti.appraisal.selectors import official_checks
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign
 from dti.core.errors import ServiceError
+from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
 from dti.engine.model import InputType
 from dti.engine.numbers import NumberError, fmt, fmt_percent, parse_number
@@ -115,7 +116,7 @@ def campaign_figures(request: HttpRequest, campaign_pk: int) -> HttpResponse:
     context: dict[str, object] = {
         "campaign": campaign,
         "can_manage": can_manage,
-        "max_mb": official.MAX_IMPORT_BYTES // (1024 * 1024),
+        "max_mb": MAX_IMPORT_BYTES // (1024 * 1024),
         "tolerance": request.POST.get("tolerance", "5"),
         "source": request.POST.get("source", ""),
     }

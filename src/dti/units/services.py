@@ -7,10 +7,8 @@ is already in the list is updated, never duplicated.
 
 from __future__ import annotations
 
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,10 +18,16 @@ from django.utils.translation import ngettext
 
 from dti.audit.services import record
 from dti.core.errors import ServiceError
+from dti.core.imports import (
+    ImportInvalid,
+    ImportProblem,
+    cell_place,
+    display_name,
+    find_columns,
+    read_upload,
+)
 from dti.core.permissions import Action, require
-from dti.engine.errors import InputError
-from dti.engine.numbers import fmt
-from dti.engine.tables import Row, Table, read_table
+from dti.engine.tables import Row, Table
 from dti.units.models import Unit, UnitType
 
 # The unit types the platform knows (codes as in the framework format's `level` and
@@ -42,8 +46,6 @@ STANDARD_UNIT_TYPES: dict[str, str] = {
     "thi_tran": "Thị trấn",
 }
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
 # Column headers accepted for each column, compared in lower case after the engine's own
 # aliases ("Tên đơn vị" and "Đơn vị" become "unit", "Loại đơn vị" becomes "type"). The headers
 # are part of the file format: they stay Vietnamese in messages shown in English too.
@@ -56,31 +58,16 @@ LABELS = {"name": "Tên đơn vị", "type": "Loại đơn vị", "parent": "Đ�
 TEMPLATE_HEADERS = [LABELS["name"], LABELS["type"], LABELS["parent"]]
 
 
-@dataclass(frozen=True, slots=True)
-class ImportProblem:
-    """One problem in an import file: where it is (row, column) and what is wrong."""
+class UnitImportInvalid(ImportInvalid):
+    """The unit file cannot be imported; `problems` lists every problem found, nothing was written."""
 
-    place: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.place}: {self.message}" if self.place else self.message
-
-
-class UnitImportInvalid(ServiceError):
-    """The file cannot be imported; `problems` lists every problem found, nothing was written."""
-
-    def __init__(self, problems: list[ImportProblem]) -> None:
-        count = len(problems)
-        super().__init__(
-            ngettext(
-                "Tệp có %(count)s lỗi; chưa có đơn vị nào được ghi. Hãy sửa tệp rồi nhập lại.",
-                "Tệp có %(count)s lỗi; chưa có đơn vị nào được ghi. Hãy sửa tệp rồi nhập lại.",
-                count,
-            )
-            % {"count": count}
-        )
-        self.problems = problems
+    def summary(self, count: int) -> str:
+        """The headline shown above the problems."""
+        return ngettext(
+            "Tệp có %(count)s lỗi; chưa có đơn vị nào được ghi. Hãy sửa tệp rồi nhập lại.",
+            "Tệp có %(count)s lỗi; chưa có đơn vị nào được ghi. Hãy sửa tệp rồi nhập lại.",
+            count,
+        ) % {"count": count}
 
 
 @dataclass
@@ -120,92 +107,9 @@ def _known_types(types: list[UnitType]) -> str:
     return ", ".join(f"{t.code} ({t.name})" for t in sorted(types, key=lambda t: t.code))
 
 
-def _display_name(path_or_file: Any) -> str:
-    if isinstance(path_or_file, str | Path):
-        return Path(path_or_file).name
-    return Path(str(getattr(path_or_file, "name", "") or _("tệp tải lên"))).name
-
-
-def _read(path_or_file: str | Path | IO[bytes], display: str) -> Table:
-    """The file as a table; a file object is copied to a temporary file of the kind its bytes show."""
-    if isinstance(path_or_file, str | Path):
-        path = Path(path_or_file)
-        if path.is_file() and path.stat().st_size > MAX_IMPORT_BYTES:
-            raise UnitImportInvalid([ImportProblem("", _too_big(path.stat().st_size))])
-        return _table(path, display)
-    stream = path_or_file
-    stream.seek(0)
-    data = stream.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise UnitImportInvalid([ImportProblem("", _too_big(len(data)))])
-    if not data:
-        raise UnitImportInvalid([ImportProblem("", _("Tệp rỗng, không có nội dung."))])
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnitImportInvalid(
-            [ImportProblem("", _("Đây là tệp Excel cũ (.xls); hãy mở bằng Excel và lưu lại dạng .xlsx."))]
-        )
-    suffix = ".xlsx" if data.startswith(b"PK\x03\x04") else ".csv"
-    if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = "\x00"
-        if "\x00" in text:
-            raise UnitImportInvalid(
-                [
-                    ImportProblem(
-                        "",
-                        _(
-                            "Không đọc được tệp %(file)s: cần tệp Excel (.xlsx) hoặc CSV mã UTF-8 "
-                            "(nếu là CSV, hãy lưu lại với mã hóa UTF-8)."
-                        )
-                        % {"file": display},
-                    )
-                ]
-            )
-    with tempfile.TemporaryDirectory(prefix="dti-don-vi-") as folder:
-        path = Path(folder) / f"nhap{suffix}"
-        path.write_bytes(data)
-        return _table(path, display)
-
-
-def _too_big(size: int) -> str:
-    return _("Tệp dung lượng %(size)s MB, vượt giới hạn %(limit)s MB.") % {
-        "size": fmt(Decimal(size) / 1048576, 1),
-        "limit": MAX_IMPORT_BYTES // 1048576,
-    }
-
-
-def _table(path: Path, display: str) -> Table:
-    try:
-        return read_table(path)
-    except InputError as exc:
-        message = exc.message[:1].upper() + exc.message[1:]
-        if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm") and "cần .csv hoặc .xlsx" in exc.message:
-            message = _("Không đọc được tệp %(file)s: cần tệp Excel (.xlsx) hoặc CSV.") % {"file": display}
-        raise UnitImportInvalid([ImportProblem(exc.place, message + ".")]) from exc
-
-
 def _columns(table: Table) -> tuple[dict[str, str], list[ImportProblem]]:
     """The header key of each known column, and the problems of missing ones."""
-    found: dict[str, str] = {}
-    for key in table.headers:
-        lowered = key.lower()
-        for column, names in COLUMNS.items():
-            if lowered in names and column not in found:
-                found[column] = key
-    problems = []
-    shown = ", ".join(f"“{_header_label(h)}”" for h in table.headers)
-    for column in ("name", "type"):
-        if column not in found:
-            problems.append(
-                ImportProblem(
-                    _("dòng tiêu đề"),
-                    _("Không có cột “%(column)s” (các cột trong tệp: %(columns)s). Hãy dùng tệp mẫu: %(template)s.")
-                    % {"column": LABELS[column], "columns": shown, "template": ", ".join(TEMPLATE_HEADERS)},
-                )
-            )
-    return found, problems
+    return find_columns(table, COLUMNS, ("name", "type"), LABELS, TEMPLATE_HEADERS, _header_label)
 
 
 def _header_label(key: str) -> str:
@@ -213,12 +117,7 @@ def _header_label(key: str) -> str:
 
 
 def _place(row: Row, key: str | None, column: str) -> str:
-    """ "dòng 5, cột B (Loại đơn vị)" for a cell; the engine's own place ends with the header key."""
-    cell = row.cells.get(key) if key else None
-    if cell is None:
-        return _("dòng %(row)s") % {"row": row.number}
-    base = cell.place.rsplit(" (", 1)[0]
-    return f"{base} ({LABELS[column]})"
+    return cell_place(row, key, LABELS[column])
 
 
 def units_import(*, path_or_file: str | Path | IO[bytes], by: Any) -> ImportResult:
@@ -228,8 +127,8 @@ def units_import(*, path_or_file: str | Path | IO[bytes], by: Any) -> ImportResu
     on an earlier row. Raises UnitImportInvalid listing every problem; writes nothing then.
     """
     require(by, Action.MANAGE_UNITS)
-    display = _display_name(path_or_file)
-    table = _read(path_or_file, display)
+    display = display_name(path_or_file)
+    table = read_upload(path_or_file, display, UnitImportInvalid)
     columns, problems = _columns(table)
     if problems:
         raise UnitImportInvalid(problems)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
 from dti.units import services
 from dti.units.models import Unit, UnitType
@@ -70,7 +71,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.MANAGE_UNITS)
     context: dict[str, object] = {
         "types": UnitType.objects.order_by("code"),
-        "max_mb": services.MAX_IMPORT_BYTES // (1024 * 1024),
+        "max_mb": MAX_IMPORT_BYTES // (1024 * 1024),
     }
     if request.method == "POST":
         upload = request.FILES.get("file")
