@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 from dti.appraisal.selectors import APPRAISED_STATUSES
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign
+from dti.engine.model import Ties
+from dti.engine.ranking import ranks as engine_ranks
 from dti.results.models import Publication
 from dti.results.services import IN_PROGRESS, build_snapshot
 
@@ -47,15 +49,6 @@ def unit_slug(name: str) -> str:
     text = name.replace("đ", "d").replace("Đ", "D")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-def competition_ranks(values: list[Decimal | None]) -> list[int | None]:
-    """1, 2, 2, 4 … on descending values; missing values get no rank."""
-    present = sorted((v for v in values if v is not None), reverse=True)
-    first = {}
-    for position, v in enumerate(present, start=1):
-        first.setdefault(v, position)
-    return [None if v is None else first[v] for v in values]
 
 
 # ---------------------------------------------------------------- the snapshot as tables
@@ -143,7 +136,7 @@ def group_views(snapshot: dict[str, Any]) -> list[GroupView]:
         for index in indices:
             code = index["code"]
             scores = [dec(u.get("indices", {}).get(code)) for u in units]
-            ranks = competition_ranks(scores)
+            ranks = engine_ranks(scores, Ties(framework.get("ties", Ties.COMPETITION)))
             table_rows = [
                 {
                     "key": row.key,

@@ -11,7 +11,7 @@ Snapshot layout (version 1 of the format):
     {"format": 1, "campaign": {"name", "year", "organiser"},
      "decision": {"number", "date" (ISO or null), "date_text", "signer"},
      "groups": [{"name", "framework": {"code", "name", "content_hash", "precision", "basis",
-                                       "decimals", "indices": [{"code", "name", "max"}],
+                                       "decimals", "ties", "indices": [{"code", "name", "max"}],
                                        "indicators": [{"code", "name", "max", "index"}]},
                  "units": [{"unit", "type", "rank", "class", "total", "max", "percent",
                             "indices": {code: str|null}, "index_max": {code: str|null},
@@ -72,6 +72,7 @@ def _framework_part(group: CampaignGroup, framework: Framework) -> dict[str, Any
         "precision": precision,
         "basis": str(framework.ranking.basis),
         "decimals": framework.ranking.decimals,
+        "ties": str(framework.ranking.ties),
         "indices": [
             {"code": i.code, "name": i.name, "max": _num(i.max, precision), "reference": i.reference_only}
             for i in framework.indices
