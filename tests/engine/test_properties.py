@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from dti.engine.model import Framework, Ties
 from dti.engine.ranking import ranks
-from dti.engine.scoring import Status, UnitInputs, score_campaign, score_unit
+from dti.engine.scoring import Status, UnitInputs, score_campaign, score_unit, summarize
 from tests.engine.conftest import HEADER, framework
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -334,3 +334,16 @@ def test_ranks_are_valid(values: list[Decimal | None], ties: Ties) -> None:
             assert r == s  # equal values share a rank
         else:
             assert r < s  # type: ignore[operator]
+
+
+@SETTINGS
+@given(precision=st.integers(0, 3), unit=unit_values(), overridden=st.lists(st.sampled_from([c for c, *_ in ITEMS])))
+def test_compact_sums_equal_item_by_item_sums(precision: int, unit: UnitInputs, overridden: list[str]) -> None:
+    """`summarize` adds a scored unit's stored scores slice by slice; the same items as a plain
+    dict go item by item: both give the same indices, maxima and total."""
+    fw = full_framework(precision)
+    unit.overrides = {real_code(c): Decimal(3) for c in overridden}
+    compact = score_unit(fw, unit)
+    plain = summarize(fw, unit.unit, unit.group, unit.type, dict(compact.items))
+    assert (compact.indices, compact.index_max) == (plain.indices, plain.index_max)
+    assert (compact.total, compact.max, compact.percent) == (plain.total, plain.max, plain.percent)
