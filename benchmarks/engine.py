@@ -1,7 +1,8 @@
 """Benchmark: score and rank a synthetic national campaign with the engine and with pandas.
 
-3,500 units × 100 indicators using every scoring method (relative min–max and ranking in
-groups included). The same computation is written plainly with pandas on the same inputs
+3,500 units × 100 scored indicators using every scoring method (relative min–max and ranking
+in groups included), plus a reference-only index ("Đô thị thông minh", with a reference item)
+and bonus and penalty points. The same computation is written plainly with pandas on the same inputs
 (Decimal columns, so both give the same numbers; the script checks they do), and both are
 timed in the same run. The last line reads:
 
@@ -19,6 +20,8 @@ import time
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
+import pandas as pd
 import yaml
 
 from dti.engine.loader import parse_framework
@@ -82,6 +85,7 @@ def indicator(code: str, method: str) -> dict[str, object]:
         "deduction": ([{"name": "n", **count}], {"missing": "n"}),
         "relative": ([{"name": "v", "type": "number", "label": "Giá trị"}], {"value": "v"}),
         "manual": ([], {}),
+        "reference": ([{"name": "v", "type": "number", "label": "Giá trị"}], {}),
         "expression": (ab, {"formula": "min(a / b, 1) * max_points * 0.8 + (2 if a > 10 else 0)"}),
     }
     inputs, params = specs[method]
@@ -89,7 +93,8 @@ def indicator(code: str, method: str) -> dict[str, object]:
 
 
 def build_framework() -> Framework:
-    """A national-style framework: 10 indices × 10 indicators, every method, pillars, groups."""
+    """A national-style framework: 10 indices × 10 indicators, every method, a reference-only
+    index, bonus and penalty points, a derived 0–1 figure."""
     indices = []
     n = 0
     for i in range(1, INDICES + 1):
@@ -98,6 +103,29 @@ def build_framework() -> Framework:
             items.append(indicator(f"{i}.{j}", METHODS[n % len(METHODS)]))
             n += 1
         indices.append({"code": str(i), "name": f"Chỉ số chính {i}", "max": 100, "indicators": items})
+    # Collected and shown, not in the total (the national "Đô thị thông minh").
+    reference = [indicator("11.1", "ratio"), indicator("11.2", "yes_no"), indicator("11.3", "reference")]
+    reference[2].pop("max")
+    indices.append({"code": "11", "name": "Đô thị thông minh", "reference_only": True, "indicators": reference})
+    count = [{"name": "n", "type": "count", "label": "Số lượng"}]
+    adjustments = [
+        {
+            "code": "T.1",
+            "name": "Sáng kiến được công nhận",
+            "kind": "bonus",
+            "max": 20,
+            "inputs": count,
+            "scoring": {"method": "per_item", "count": "n", "points_each": 5},
+        },
+        {
+            "code": "P.1",
+            "name": "Sự cố mất an toàn thông tin",
+            "kind": "penalty",
+            "max": 50,
+            "inputs": count,
+            "scoring": {"method": "per_item", "count": "n", "points_each": 7},
+        },
+    ]
     doc = {
         "format": "dti/1",
         "code": "benchmark",
@@ -108,6 +136,7 @@ def build_framework() -> Framework:
         "max": 1000,
         "ranking": {"basis": "total", "decimals": 2, "ties": "competition"},
         "indices": indices,
+        "adjustments": adjustments,
         "derived": [{"code": "DTI", "name": "DTI", "indices": "all", "decimals": 4}],
     }
     return parse_framework(yaml.safe_dump(doc, allow_unicode=True), file="benchmark")
@@ -119,7 +148,7 @@ def build_units(framework: Framework, count: int, seed: int = 2025) -> list[Unit
     units = []
     for u in range(count):
         values: dict[str, dict[str, object]] = {}
-        for item in framework.indicators:
+        for item in framework.walk():
             method = item.scoring.method
             v: dict[str, object] = {}
             names = {f.name for f in item.inputs}
@@ -146,11 +175,8 @@ def build_units(framework: Framework, count: int, seed: int = 2025) -> list[Unit
 # --- the same computation, written plainly with pandas ------------------------------------
 
 
-def pandas_baseline(framework: Framework, units: list[UnitInputs]):  # type: ignore[no-untyped-def]
+def pandas_baseline(framework: Framework, units: list[UnitInputs]) -> pd.DataFrame:
     """Score and rank with pandas: one column per input, one vectorised rule per method."""
-    import numpy as np
-    import pandas as pd
-
     rows = []
     for u in units:
         row: dict[str, object] = {"unit": u.unit, "group": u.group}
@@ -169,6 +195,10 @@ def pandas_baseline(framework: Framework, units: list[UnitInputs]):  # type: ign
         safe_b = b.where(b != zero, one)
         r = (a / safe_b).where(a <= b, one)
         return r.where(b != zero, np.nan)
+
+    def capped(code: str, each: int, cap: int) -> pd.Series:
+        points = col(code, "n") * each
+        return points.where(points < cap, Decimal(cap))
 
     def r_or_zero(r: pd.Series, score: pd.Series) -> pd.Series:
         return score.where(r.notna(), zero)
@@ -226,16 +256,20 @@ def pandas_baseline(framework: Framework, units: list[UnitInputs]):  # type: ign
     scores = {}
     for item in framework.indicators:
         m = item.max
-        assert m is not None
+        if m is None:  # the reference item: collected, not scored
+            continue
         s = rules[item.scoring.method](item.code, m)
         s = s.where(s > zero, zero).where(s < m, m)
         scores[item.code] = s.map(lambda d: d.quantize(Q, ROUND_HALF_UP))
     out = pd.DataFrame(scores)
     for index in framework.indices:
-        out[index.code] = out[[i.code for i in index.indicators]].sum(axis=1)
-    out["total"] = out[[i.code for i in framework.indices]].sum(axis=1)
+        out[index.code] = out[[i.code for i in index.indicators if i.max is not None]].sum(axis=1)
+    bonus, penalty = (capped(code, each, cap) for code, each, cap in (("T.1", 5, 20), ("P.1", 7, 50)))
+    points = out[[i.code for i in framework.indices if not i.reference_only]].sum(axis=1)
+    total = points + bonus - penalty  # bonus and penalty move the total, not the maximum
+    out["total"] = total.where(total > zero, zero)
     out["percent"] = out["total"] / Decimal(1000) * 100
-    out["DTI"] = (out["total"] / Decimal(1000)).map(lambda d: d.quantize(Decimal("0.0001"), ROUND_HALF_UP))
+    out["DTI"] = (points / Decimal(1000)).map(lambda d: d.quantize(Decimal("0.0001"), ROUND_HALF_UP))
     out["group"] = df["group"]
     out["rank"] = out.groupby("group")["total"].rank(method="min", ascending=False).astype(int)
     return out
@@ -260,17 +294,19 @@ def main() -> None:
     args = parser.parse_args()
     framework = build_framework()
     units = build_units(framework, args.units)
-    methods = sorted({i.scoring.method for i in framework.indicators})
-    print(f"{args.units} đơn vị × {len(framework.indicators)} chỉ số thành phần; phương pháp: {', '.join(methods)}")
+    methods = sorted({i.scoring.method for i in framework.walk()})
+    scored = sum(len(i.indicators) for i in framework.scored_indices)
+    print(f"{args.units} đơn vị × {scored} chỉ số thành phần có điểm; phương pháp: {', '.join(methods)}")
     engine_s, results = best_of(args.runs, lambda: score_campaign(framework, units))
     pandas_s, frame = best_of(args.runs, lambda: pandas_baseline(framework, units))
     engine_results: list[UnitResult] = results  # type: ignore[assignment]
+    table = frame.to_dict("records")  # type: ignore[union-attr]
+    codes = [index.code for index in framework.indices]
     mismatches = sum(
         1
-        for i, r in enumerate(engine_results)
-        if r.total != frame["total"].iloc[i]  # type: ignore[union-attr,index]
-        or r.rank != frame["rank"].iloc[i]  # type: ignore[union-attr,index]
-        or r.derived["DTI"] != frame["DTI"].iloc[i]  # type: ignore[union-attr,index]
+        for r, row in zip(engine_results, table, strict=True)
+        if (r.total, r.rank, r.derived["DTI"]) != (row["total"], row["rank"], row["DTI"])
+        or any(r.indices[code] != row[code] for code in codes)
     )
     print(f"kết quả khớp giữa engine và pandas: {len(engine_results) - mismatches}/{len(engine_results)} đơn vị")
     if mismatches:
