@@ -61,7 +61,12 @@ def text_table(
 
 def _json_value(value: Cell) -> object:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+        exponent = value.as_tuple().exponent  # "n", "N" or "F" for NaN and infinity
+        return (
+            int(value)
+            if value == value.to_integral_value() and isinstance(exponent, int) and exponent >= 0
+            else float(value)
+        )
     return value
 
 
@@ -92,6 +97,7 @@ def write_xlsx(
     """An XLSX sheet with a bold, frozen header; `validations` maps row index → drop-down options."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
@@ -108,7 +114,7 @@ def write_xlsx(
     for col_index, header in enumerate(headers, start=1):
         values = [header] + [str(r[col_index - 1] or "") for r in rows[:200] if col_index - 1 < len(r)]
         width = min(max(len(v) for v in values) + 2, 60)
-        ws.column_dimensions[ws.cell(row=1, column=col_index).column_letter].width = width
+        ws.column_dimensions[get_column_letter(col_index)].width = width
     for r, row in enumerate(rows, start=2):
         for c, v in enumerate(row, start=1):
             if isinstance(v, Decimal):
@@ -116,7 +122,7 @@ def write_xlsx(
                 decimals = -exp if isinstance(exp, int) and exp < 0 else 0
                 ws.cell(row=r, column=c).number_format = "0" if decimals == 0 else "0." + "0" * decimals
     if validations and value_column is not None:
-        letter = ws.cell(row=1, column=value_column + 1).column_letter
+        letter = get_column_letter(value_column + 1)
         for row_index, options in validations.items():
             formula = '"' + ",".join(options) + '"'
             if len(formula) > 255:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -39,9 +40,9 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.year})"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.content_hash = hashlib.sha256(self.source.encode("utf-8")).hexdigest()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def engine(self) -> EngineFramework:
         """The engine's model of this framework, parsed once per content and kept by its hash.

@@ -242,7 +242,7 @@ def _inputs(fields: tuple[Field, ...], general: dict[str, Field]) -> list[InputR
             InputRow(
                 name=f.name,
                 label=f.label or (source.label if source else f.name),
-                type=INPUT_TYPES.get(f.type, str(f.type)),
+                type=str(INPUT_TYPES.get(f.type, f.type)),
                 unit=f.unit or (source.unit if source else ""),
                 source=(source.label if source else str(f.source)) if f.source else "",
                 options="; ".join(f.options.values()),
@@ -280,11 +280,11 @@ def framework_tree(engine: EngineFramework) -> FrameworkTree:
         indices=indices,
         adjustments=[_row(i, engine, general) for i in engine.adjustments],
         general=_inputs(engine.general_info, general),
-        level=LEVELS.get(engine.level.value, engine.level.value),
-        ranking_basis=RANK_BASIS.get(engine.ranking.basis.value, engine.ranking.basis.value),
-        ties=TIES.get(engine.ranking.ties.value, engine.ranking.ties.value),
+        level=str(LEVELS.get(engine.level.value, engine.level.value)),
+        ranking_basis=str(RANK_BASIS.get(engine.ranking.basis.value, engine.ranking.basis.value)),
+        ties=str(TIES.get(engine.ranking.ties.value, engine.ranking.ties.value)),
         classification_basis=(
-            RANK_BASIS.get(engine.classification.basis.value, "") if engine.classification is not None else ""
+            str(RANK_BASIS.get(engine.classification.basis.value, "")) if engine.classification is not None else ""
         ),
         indicator_count=len(engine.indicators),
     )
