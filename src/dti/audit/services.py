@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from dti.audit.models import AuditEntry
 
+if TYPE_CHECKING:
+    from dti.accounts.models import User
+    from dti.campaigns.models import Campaign
+    from dti.units.models import Unit
+
 
 def record(
     *,
-    actor: Any,
+    actor: User | None,
     action: str,
     obj: models.Model,
-    campaign: Any = None,
-    unit: Any = None,
+    campaign: Campaign | None = None,
+    unit: Unit | None = None,
     code: str = "",
     field: str = "",
-    old: Any = None,
-    new: Any = None,
+    old: object = None,
+    new: object = None,
     comment: str = "",
 ) -> AuditEntry:
-    """Write one audit entry for `obj` (values must be JSON-serialisable)."""
+    """Write one audit entry for `obj` by `actor` (None: the system); values must be JSON-serialisable."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 import yaml
 from django.db import IntegrityError, transaction
@@ -23,6 +23,9 @@ from dti.engine.errors import FrameworkError, Problem
 from dti.engine.loader import parse_framework
 from dti.engine.model import Framework as EngineFramework
 from dti.frameworks.models import Framework
+
+if TYPE_CHECKING:
+    from dti.accounts.models import User
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 CODE_PATTERN = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -118,7 +121,7 @@ def _taken(code: str) -> ServiceError:
     return ServiceError(f"{taken} {advice}", field="code")
 
 
-def _summary(framework: Framework) -> dict[str, Any]:
+def _summary(framework: Framework) -> dict[str, str | int]:
     return {
         "code": framework.code,
         "name": framework.name,
@@ -128,7 +131,7 @@ def _summary(framework: Framework) -> dict[str, Any]:
     }
 
 
-def framework_upload(*, source_text: str, file_name: str, by: Any) -> Framework:
+def framework_upload(*, source_text: str, file_name: str, by: User) -> Framework:
     """Store a new framework from its YAML text, refusing any problem or a code already used."""
     require(by, Action.MANAGE_FRAMEWORKS)
     engine = validate(source_text, file_name=file_name)
@@ -150,7 +153,7 @@ def framework_upload(*, source_text: str, file_name: str, by: Any) -> Framework:
     return framework
 
 
-def framework_replace(*, framework: Framework, source_text: str, by: Any) -> Framework:
+def framework_replace(*, framework: Framework, source_text: str, by: User) -> Framework:
     """Replace the content of a framework no campaign uses yet (the code stays the same)."""
     require(by, Action.MANAGE_FRAMEWORKS)
     if framework.is_frozen:
@@ -197,7 +200,11 @@ def rewrite_top_level(source_text: str, **values: object) -> str:
     for key, value in values.items():
         rendered = _scalar(value)
         pattern = re.compile(_TOP_LINE.format(key=re.escape(key)), re.MULTILINE)
-        text, count = pattern.subn(lambda m, r=rendered: f"{m.group(1)}{r}{m.group(3)}", text, count=1)
+
+        def new_line(m: re.Match[str], r: str = rendered) -> str:
+            return f"{m.group(1)}{r}{m.group(3)}"
+
+        text, count = pattern.subn(new_line, text, count=1)
         if count == 0:
             raise ServiceError(
                 _("Không tìm thấy dòng '%(key)s: …' ở đầu dòng (cấp cao nhất) trong tệp bộ chỉ số để ghi giá trị mới.")
@@ -216,7 +223,7 @@ def _scalar(value: object) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def framework_copy(*, framework: Framework, code: str, year: int, by: Any) -> Framework:
+def framework_copy(*, framework: Framework, code: str, year: int, by: User) -> Framework:
     """Next year's version: the same text with the top-level `code:` and `year:` rewritten."""
     require(by, Action.MANAGE_FRAMEWORKS)
     code = code.strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -15,6 +17,15 @@ from dti.core.permissions import Action, can, require
 from dti.frameworks import services
 from dti.frameworks.models import Framework
 from dti.frameworks.selectors import framework_tree
+
+if TYPE_CHECKING:
+    from dti.accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request to a view behind @login_required: the person is signed in."""
+
+    user: User
 
 
 @login_required
@@ -39,7 +50,7 @@ def _source_from(request: HttpRequest) -> tuple[str, str]:
 
 
 @login_required
-def framework_upload(request: HttpRequest) -> HttpResponse:
+def framework_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a framework file; every problem is listed with its place in the document."""
     require(request.user, Action.MANAGE_FRAMEWORKS)
     context: dict[str, object] = {"max_mb": services.MAX_SOURCE_BYTES // (1024 * 1024)}
@@ -99,7 +110,7 @@ def framework_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Make next year's version: the same content with a new code and year."""
     require(request.user, Action.MANAGE_FRAMEWORKS)
     framework = get_object_or_404(Framework, pk=pk)
@@ -132,7 +143,7 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def framework_replace(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload a new content for a framework no campaign uses yet."""
     require(request.user, Action.MANAGE_FRAMEWORKS)
     framework = get_object_or_404(Framework, pk=pk)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -29,6 +29,11 @@ from dti.core.imports import (
 from dti.core.permissions import Action, require
 from dti.engine.tables import Row, Table
 from dti.units.models import Unit, UnitType
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+    from dti.accounts.models import User
 
 # The unit types the platform knows (codes as in the framework format's `level` and
 # `unit_types`). They are created only by `dti manage create_unit_types` (docs/units.md) or
@@ -120,7 +125,7 @@ def _place(row: Row, key: str | None, column: str) -> str:
     return cell_place(row, key, LABELS[column])
 
 
-def units_import(*, path_or_file: str | Path | IO[bytes], by: Any) -> ImportResult:
+def units_import(*, path_or_file: str | Path | IO[bytes], by: User) -> ImportResult:
     """Import a unit list (Tên đơn vị, Loại đơn vị, Đơn vị cấp trên) from an Excel or CSV file.
 
     Types are matched by code or name and never created; a parent must already exist or be
@@ -287,7 +292,7 @@ def _cycles(plans: list[_Plan], units: dict[str, Unit]) -> list[ImportProblem]:
     return problems
 
 
-def _snapshot(unit: Unit) -> dict[str, Any]:
+def _snapshot(unit: Unit) -> dict[str, str | None]:
     return {
         "name": unit.name,
         "type": unit.unit_type.code,
@@ -296,7 +301,7 @@ def _snapshot(unit: Unit) -> dict[str, Any]:
 
 
 @transaction.atomic
-def _write(plans: list[_Plan], units: dict[str, Unit], by: Any, display: str) -> ImportResult:
+def _write(plans: list[_Plan], units: dict[str, Unit], by: User, display: str) -> ImportResult:
     result = ImportResult()
     comment = f"Nhập từ tệp {display}"
     for plan in plans:
@@ -324,7 +329,7 @@ def _write(plans: list[_Plan], units: dict[str, Unit], by: Any, display: str) ->
     return result
 
 
-def unit_types_create(*, out: IO[str] | None = None) -> list[UnitType]:
+def unit_types_create(*, out: SupportsWrite[str] | None = None) -> list[UnitType]:
     """Create the missing standard unit types (STANDARD_UNIT_TYPES); existing ones are left as they are.
 
     Run by `dti manage create_unit_types` and the demo loader, never by an import.

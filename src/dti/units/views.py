@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,15 @@ from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
 from dti.units import services
 from dti.units.models import Unit, UnitType
+
+if TYPE_CHECKING:
+    from dti.accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request to a view behind @login_required: the person is signed in."""
+
+    user: User
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +76,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_import(request: HttpRequest) -> HttpResponse:
+def unit_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a unit list; every problem is shown with its row and column, or the units are saved."""
     require(request.user, Action.MANAGE_UNITS)
     context: dict[str, object] = {
