@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.utils.translation import gettext as _
 
@@ -49,7 +49,7 @@ class ImportInvalid(ServiceError):
         raise NotImplementedError
 
 
-def display_name(path_or_file: Any) -> str:
+def display_name(path_or_file: str | Path | IO[bytes]) -> str:
     """The file's name as the person knows it (never used as a path)."""
     if isinstance(path_or_file, str | Path):
         return Path(path_or_file).name

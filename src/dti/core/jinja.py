@@ -21,7 +21,7 @@ from jinja2 import Environment
 from dti.core.templatetags.vn import ngay, phan_tram, so
 
 
-def url(name: str, *args: Any) -> str:
+def url(name: str, *args: int | str) -> str:
     """`{{ url('assessments:entry', pk, code) }}`: Django's reverse."""
     return reverse(name, args=args)
 
@@ -30,7 +30,7 @@ def environment(**options: Any) -> Environment:
     """Django's Jinja2 backend calls this to build the environment."""
     extensions = [*options.pop("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(extensions=extensions, **options)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     env.globals.update(url=url, static=static)
     env.filters.update(so=so, ngay=ngay, phan_tram=phan_tram, filesizeformat=filesizeformat, slugify=slugify)
     return env

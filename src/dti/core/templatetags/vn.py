@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -15,7 +14,7 @@ register = template.Library()
 
 
 @register.filter
-def so(value: Any, places: Any = None) -> str:
+def so(value: object, places: int | str | None = None) -> str:
     """A number the Vietnamese way: 1.234,56 (trailing zeros dropped unless places is given)."""
     if value is None or value == "":
         return ""
@@ -27,7 +26,7 @@ def so(value: Any, places: Any = None) -> str:
 
 
 @register.filter
-def phan_tram(value: Any, places: int = 2) -> str:
+def phan_tram(value: object, places: int = 2) -> str:
     """A 0–1 ratio as a Vietnamese percentage: 0.8118 → 81,18 %."""
     if value is None or value == "":
         return ""
@@ -35,7 +34,7 @@ def phan_tram(value: Any, places: int = 2) -> str:
 
 
 @register.filter
-def ngay(value: Any) -> str:
+def ngay(value: object) -> str:
     """A date dd/mm/yyyy, or a date-time hh:mm dd/mm/yyyy in local time."""
     if not value:
         return ""
