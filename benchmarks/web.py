@@ -169,10 +169,11 @@ def prepare_data(framework_file: Path, users: int) -> tuple[int, list[str]]:
     from django.db import transaction
     from django.utils import timezone
 
-    from dti.accounts.models import Role, User
+    from dti.accounts.models import User
     from dti.assessments.models import Assessment, Entry, Evidence
     from dti.audit.models import AuditEntry
     from dti.campaigns.models import Campaign, CampaignGroup, Participation
+    from dti.core.roles import Role
     from dti.frameworks.models import Framework
     from dti.units.models import Unit, UnitType
 

@@ -97,9 +97,10 @@ def small_framework(db: Any) -> Any:
 @pytest.fixture
 def world(db: Any, small_framework: Any) -> dict[str, Any]:
     """A province, two districts, an open campaign with both, and one user per persona."""
-    from dti.accounts.models import Role, User
+    from dti.accounts.models import User
     from dti.assessments.models import Assessment
     from dti.campaigns.models import Campaign, CampaignGroup, Participation
+    from dti.core.roles import Role
     from dti.units.models import Unit, UnitType
 
     huyen = UnitType.objects.create(code="huyen", name="Huyện")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "dti.audit",
     "dti.appraisal",
     "dti.results",
+    "dti.home",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "dti.core.context_processors.header",
+                "dti.accounts.context_processors.header",
             ],
         },
     },

@@ -5,15 +5,17 @@ from django.urls import include, path
 
 from dti.accounts import views as accounts
 from dti.core import health
+from dti.home import views as home
 
 urlpatterns = [
-    path("", accounts.home, name="home"),
+    path("", home.home, name="home"),
     path("dang-nhap/", accounts.LoginView.as_view(), name="login"),
     path("dang-xuat/", accounts.LogoutView.as_view(), name="logout"),
     path("ky-danh-gia/", include("dti.campaigns.urls")),
     path("bo-chi-so/", include("dti.frameworks.urls")),
     path("don-vi/", include("dti.units.urls")),
     path("danh-gia/", include("dti.assessments.urls")),
+    path("danh-gia/<int:pk>/giai-trinh/", include("dti.appraisal.explanation_urls")),
     path("tham-dinh/ky/<int:campaign_pk>/so-lieu-chinh-thuc/", include("dti.appraisal.official_urls")),
     path("tham-dinh/", include("dti.appraisal.urls")),
     path("phe-duyet/", include("dti.results.urls")),

@@ -10,9 +10,9 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from dti.accounts.context_processors import header
 from dti.accounts.models import Notification
-from dti.core.context_processors import header
-from dti.core.notifications import notify
+from dti.accounts.notifications import notify
 
 URL = "/thong-bao/"
 

@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from dti.appraisal import services
+from dti.appraisal import explanation, services
 from dti.appraisal.models import Assignment
 from dti.appraisal.selectors import unit_scores
-from dti.assessments import workflow
 from dti.assessments.models import Assessment
 from dti.core.errors import ServiceError
 from dti.results.models import Immutable, Publication
@@ -38,23 +37,23 @@ def test_full_cycle(appraising: dict[str, Any], mailoutbox: list[Any], django_ca
     assert one.status == S.IN_APPRAISAL and review.decision == "adjusted"
     services.question_add(assessment=one, code="II.1", text="Đề nghị gửi kế hoạch đã ký", by=appraiser)
     with pytest.raises(ServiceError, match="chưa gửi"):
-        workflow.finish_appraisal(assessment=one, by=appraiser)
+        services.finish_appraisal(assessment=one, by=appraiser)
     with django_capture_on_commit_callbacks(execute=True):
         deadline = timezone.now() + datetime.timedelta(days=3)
-        workflow.request_explanation(assessment=one, by=organiser, deadline=deadline)
-    assert services.explanation_codes(one) == {"II.1"}
+        explanation.request_explanation(assessment=one, by=organiser, deadline=deadline)
+    assert explanation.explanation_codes(one) == {"II.1"}
     question = one.questions.get()
-    services.answer_save(question=question, text="Kế hoạch số 12/KH-UBND, đính kèm", by=users["reporter"])
-    workflow.send_explanation(assessment=one, by=users["leader"])
+    explanation.answer_save(question=question, text="Kế hoạch số 12/KH-UBND, đính kèm", by=users["reporter"])
+    explanation.send_explanation(assessment=one, by=users["leader"])
     one.refresh_from_db()
     assert one.status == S.EXPLAINED
     services.accept_remaining(assessment=one, by=appraiser)
     with pytest.raises(ServiceError, match="thẩm định lại"):
-        workflow.finish_appraisal(assessment=one, by=appraiser)
+        services.finish_appraisal(assessment=one, by=appraiser)
     services.review_save(assessment=one, code="II.1", data={}, version=0, by=appraiser)
-    workflow.finish_appraisal(assessment=one, by=appraiser)
+    services.finish_appraisal(assessment=one, by=appraiser)
     services.accept_remaining(assessment=two, by=appraiser)
-    workflow.finish_appraisal(assessment=two, by=appraiser)
+    services.finish_appraisal(assessment=two, by=appraiser)
 
     scores = unit_scores(one)
     assert scores.appraised.items["I.2"].score == Decimal("6.00")

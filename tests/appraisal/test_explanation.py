@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dti.accounts.models import Notification
-from dti.appraisal import services
+from dti.appraisal import explanation, services
 from dti.appraisal.models import ExplanationRequest, Question
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, Evidence
@@ -42,7 +42,9 @@ def explaining(appraising: dict[str, Any], django_capture_on_commit_callbacks: A
     services.question_add(assessment=one, code="II.1", text="Kế hoạch ban hành ngày nào?", by=appraiser)
     with django_capture_on_commit_callbacks(execute=True):
         deadline = timezone.now() + datetime.timedelta(days=3)
-        appraising["request"] = workflow.request_explanation(assessment=one, by=users["organiser"], deadline=deadline)
+        appraising["request"] = explanation.request_explanation(
+            assessment=one, by=users["organiser"], deadline=deadline
+        )
     one.refresh_from_db()
     appraising["url"] = f"/danh-gia/{one.pk}/giai-trinh/"
     return appraising

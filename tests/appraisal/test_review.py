@@ -70,8 +70,9 @@ def test_adjustment_changes_the_appraised_total(appraising: dict[str, Any], logi
 
 
 def test_stale_version_shows_the_other_verdict(appraising: dict[str, Any], login: Any) -> None:
-    from dti.accounts.models import Role, User
+    from dti.accounts.models import User
     from dti.appraisal.models import Assignment
+    from dti.core.roles import Role
 
     one = appraising["assessment"]
     colleague = User.objects.create_user("dong_nghiep", full_name="Đồng Nghiệp", role=Role.APPRAISER)

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from dti.accounts.models import Role, User
+from dti.accounts.models import User
 from dti.appraisal.models import Assignment, Question, Review
 from dti.assessments.models import Assessment, Transition
+from dti.core.roles import Role
 
 S = Assessment.Status
 NOT_ASSIGNED = "Bạn không được phân công thẩm định đơn vị hoặc chỉ số này."

@@ -1,6 +1,6 @@
 """Browser tests: one headless Chromium for the session, the demo data behind Django's live server.
 
-`demo` loads `dti.core.demo.load_demo()` into the test database (committed: the live
+`demo` loads `dti.demo.load_demo()` into the test database (committed: the live
 server's threads must see it) and gives the server's address and Kim Bảng's assessment.
 `open_page()` gives a page in a fresh browser context (its own cookies: one person each),
 `login(page, username)` signs in by typing into the login form, and `shot(page, name)` saves a
@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from dti.core.demo import PASSWORD
+from dti.demo import PASSWORD
 
 CHROMIUM = os.environ.get("DTI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -79,7 +79,7 @@ def demo(browser: Browser, live_server: Any, transactional_db: Any, settings: An
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     from dti.assessments.models import Assessment
-    from dti.core.demo import load_demo
+    from dti.demo import load_demo
 
     assert load_demo()
     kim_bang = Assessment.objects.get(participation__unit__name="UBND huyện Kim Bảng")

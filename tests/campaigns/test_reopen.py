@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from dti.assessments.models import Assessment
-from dti.assessments.services import edit_block_reason
+from dti.assessments.rules import edit_block_reason
 from dti.audit.models import AuditEntry
 from dti.campaigns import services
 from dti.campaigns.models import Campaign, Reopening

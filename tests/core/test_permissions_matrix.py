@@ -22,10 +22,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dti.accounts.models import Role, User
+from dti.accounts.models import User
 from dti.assessments.models import Assessment, Entry, Evidence
 from dti.audit.models import AuditEntry
 from dti.core.permissions import MESSAGES, Action, can, require
+from dti.core.roles import Role
 from tests.conftest import PERSONAS
 from tests.core.test_files import pdf_bytes
 

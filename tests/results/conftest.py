@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from dti.appraisal import services
-from dti.assessments import workflow
 from dti.results.services import approve_campaign, publish_campaign
 
 DECISION = {"decision_number": "15/QĐ-UBND", "decision_date": datetime.date(2024, 7, 1), "signer": "Chủ tịch"}
@@ -18,7 +17,7 @@ def finish(world: dict[str, Any], assessment: Any) -> None:
     """The appraiser accepts what is left and closes the unit's appraisal."""
     appraiser = world["users"]["appraiser"]
     services.accept_remaining(assessment=assessment, by=appraiser)
-    workflow.finish_appraisal(assessment=assessment, by=appraiser)
+    services.finish_appraisal(assessment=assessment, by=appraiser)
     assessment.refresh_from_db()
 
 

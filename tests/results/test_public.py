@@ -47,7 +47,8 @@ def secret_campaign(world: dict[str, Any]) -> Any:
     participation = Participation.objects.create(campaign=campaign, group=group, unit=unit)
     assessment = Assessment.objects.create(participation=participation, general={"so_xa": "20"})
     Entry.objects.create(assessment=assessment, code="II.2", version=1, score="9.87")
-    from dti.accounts.models import Role, User
+    from dti.accounts.models import User
+    from dti.core.roles import Role
 
     leader = User.objects.create_user("bi_mat", password="x-very-long-1234", role=Role.LEADER, unit=unit)
     workflow.submit(assessment=assessment, by=leader)
@@ -178,7 +179,7 @@ def test_without_maxima_the_scorecard_compares_with_the_best_of_the_group(db):
     """Ninh Bình's framework states no maxima: the radar and extremes use the group's highest scores."""
     import io
 
-    from dti.core.demo import load_demo
+    from dti.demo import load_demo
 
     load_demo(io.StringIO())
     publication = Publication.objects.get(campaign__name__contains="Ninh Bình")

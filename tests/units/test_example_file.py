@@ -8,9 +8,10 @@ from pathlib import Path
 
 from django.core.management import call_command
 
-from dti.accounts.models import Role, User
-from dti.core.demo import BAC_NINH_UNITS, unit_type_of
+from dti.accounts.models import User
+from dti.core.roles import Role
 from dti.units.models import Unit
+from dti.units.samples import BAC_NINH_UNITS, unit_type_of
 from dti.units.services import units_import
 
 ROOT = Path(__file__).resolve().parents[2]

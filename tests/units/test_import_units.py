@@ -158,7 +158,7 @@ def test_a_loop_through_stored_units_is_refused(world, csv_file):
 
 
 def test_no_unit_types_at_all_says_how_to_create_them(db, django_user_model, csv_file):
-    from dti.accounts.models import Role
+    from dti.core.roles import Role
 
     admin = django_user_model.objects.create_user("qt", role=Role.ADMIN)
     with pytest.raises(UnitImportInvalid) as exc:

@@ -6,20 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    """What a person does in the yearly cycle; permissions follow from it (dti.core.permissions)."""
-
-    ADMIN = "admin", _("Quản trị hệ thống")
-    ORGANISER = "organiser", _("Cơ quan tổ chức đánh giá")
-    REPORTER = "reporter", _("Cán bộ nhập liệu của đơn vị")
-    LEADER = "leader", _("Lãnh đạo đơn vị (duyệt và gửi)")
-    APPRAISER = "appraiser", _("Thành viên tổ thẩm định")
-    CHAIR = "chair", _("Chủ tịch Hội đồng đánh giá")
-    VIEWER = "viewer", _("Người xem")
-
-
-UNIT_ROLES = (Role.REPORTER, Role.LEADER)
+from dti.core.roles import Role
 
 
 class User(AbstractUser):

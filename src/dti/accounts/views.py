@@ -1,4 +1,4 @@
-"""Signing in and out, and the home page each role lands on."""
+"""Signing in and out, and the person's notifications."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from dti.accounts.models import Notification, Role
-from dti.campaigns.models import Participation
+from dti.accounts.models import Notification
 
 
 class LoginForm(AuthenticationForm):
@@ -40,20 +39,6 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Sign out (POST only, with CSRF)."""
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """What the person has to do: their unit's assessments, or the campaigns they run."""
-    user = request.user
-    participations = Participation.objects.none()
-    if user.role in (Role.REPORTER, Role.LEADER) and user.unit_id:
-        participations = (
-            Participation.objects.filter(unit_id=user.unit_id)
-            .select_related("campaign", "group", "unit", "assessment")
-            .order_by("-campaign__year", "campaign__name")
-        )
-    return render(request, "accounts/home.html", {"participations": participations})
 
 
 NOTIFICATIONS_SHOWN = 200

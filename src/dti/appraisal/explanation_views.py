@@ -20,15 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dti.appraisal.models import ExplanationRequest, Question
-from dti.appraisal.services import answer_save
-from dti.assessments import services, workflow
+from dti.appraisal import explanation as explanation_round
+from dti.appraisal.models import Question
 from dti.assessments.models import Assessment, Evidence
 from dti.assessments.selectors import IndicatorView, assessment_page, code_slug
+from dti.assessments.services import InvalidData
+from dti.assessments.views import attach_evidence
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can
-
-S = Assessment.Status
 
 
 @dataclass
@@ -55,16 +54,6 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     return assessment
 
 
-def open_request(assessment: Assessment) -> ExplanationRequest | None:
-    """The round waiting for the unit's answers (sent, not yet answered), if any."""
-    if assessment.status != S.EXPLANATION_REQUESTED:
-        return None
-    request = assessment.explanation_requests.first()
-    if request is None or request.answered_at is not None:
-        return None
-    return request
-
-
 def _render(
     request: HttpRequest,
     assessment: Assessment,
@@ -74,7 +63,7 @@ def _render(
     typed: dict[int, str] | None = None,
 ) -> HttpResponse:
     user = request.user
-    current = open_request(assessment)
+    current = explanation_round.open_request(assessment)
     past_deadline = current is not None and timezone.now() > current.deadline
     active = current is not None and not past_deadline
     can_answer = active and can(user, Action.ANSWER_EXPLANATION, assessment)
@@ -112,7 +101,7 @@ def _render(
 
 
 def _page_url(assessment: Assessment, anchor: str = "") -> str:
-    return reverse("assessments:explanation", args=[assessment.pk]) + (f"#{anchor}" if anchor else "")
+    return reverse("explanation:page", args=[assessment.pk]) + (f"#{anchor}" if anchor else "")
 
 
 @login_required
@@ -129,8 +118,8 @@ def answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=question_pk, assessment=assessment)
     text = request.POST.get("answer", "")
     try:
-        answer_save(question=question, text=text, by=request.user)
-    except services.InvalidData as exc:
+        explanation_round.answer_save(question=question, text=text, by=request.user)
+    except InvalidData as exc:
         return _render(request, assessment, status=422, error="; ".join(exc.errors.values()), typed={question.pk: text})
     except ServiceError as exc:
         return _render(request, assessment, status=409, error=exc.message, typed={question.pk: text})
@@ -144,7 +133,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
     """The leader sends the answers to the appraisers."""
     assessment = _assessment(request, pk)
     try:
-        workflow.send_explanation(assessment=assessment, by=request.user)
+        explanation_round.send_explanation(assessment=assessment, by=request.user)
     except ServiceError as exc:
         return _render(request, assessment, status=409, error=exc.message)
     messages.success(request, _("Đã gửi nội dung giải trình tới tổ thẩm định."))
@@ -155,10 +144,14 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """Attach a file or a document reference to an indicator asked about."""
-    from dti.assessments.views import attach_evidence
-
     assessment = _assessment(request, pk)
-    attach_evidence(request, assessment, code)
+    attach_evidence(
+        request,
+        assessment,
+        code,
+        add_file=explanation_round.evidence_add_file,
+        add_reference=explanation_round.evidence_add_reference,
+    )
     return redirect(_page_url(assessment, f"ind-{code_slug(code)}"))
 
 
@@ -169,7 +162,7 @@ def delete_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
     assessment = _assessment(request, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)
     try:
-        services.evidence_delete(evidence=evidence, by=request.user)
+        explanation_round.evidence_delete(evidence=evidence, by=request.user)
         messages.success(request, _("Đã xóa tài liệu kiểm chứng."))
     except ServiceError as exc:
         messages.error(request, exc.message)

@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dti.appraisal.models import Review
+from dti.appraisal.models import Assignment, Review
 from dti.assessments.models import Assessment, Entry, from_json
 from dti.campaigns.models import CampaignGroup
 from dti.engine.model import Framework, Indicator
@@ -170,10 +170,14 @@ def adjustments(assessment: Assessment) -> list[Review]:
     return [r for r in assessment.reviews.select_related("by") if r.changes]
 
 
+def appraiser_in_scope(user: Any, assessment: Assessment, index_code: str | None) -> bool:
+    """Whether `user` is assigned this unit (and, given `index_code`, that main index): the APPRAISE rule's scope."""
+    assignment = Assignment.objects.filter(participation_id=assessment.participation_id, appraiser_id=user.pk).first()
+    return assignment is not None and assignment.covers(index_code)
+
+
 def in_scope_codes(user: Any, assessment: Assessment) -> set[str] | None:
     """The main indices this appraiser covers on the unit (None: all of them)."""
-    from dti.appraisal.models import Assignment
-
     assignment = Assignment.objects.filter(participation_id=assessment.participation_id, appraiser_id=user.pk).first()
     if assignment is None:
         return set()

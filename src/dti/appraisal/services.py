@@ -1,4 +1,6 @@
-"""Changes made during appraisal: verdicts per indicator, questions and answers, assignments.
+"""Changes made during appraisal: assignments, verdicts per indicator, questions, the end of appraisal.
+
+The explanation round (sending questions, the unit's answers) is in `dti.appraisal.explanation`.
 
 Like the self-assessment services: each checks permission (an appraiser only inside their
 assignment), the assessment's status, writes the change with its audit entries in one
@@ -18,13 +20,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dti.appraisal.models import Assignment, Question, Review
-from dti.appraisal.selectors import index_of, reviewable
+from dti.appraisal.selectors import in_scope_codes, index_of, reviewable, unfinished
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, to_json
-from dti.assessments.services import InvalidData, _record
+from dti.assessments.services import InvalidData, record_change
 from dti.audit.services import record
 from dti.core.errors import Conflict, ServiceError
 from dti.core.permissions import Action, require
+from dti.core.roles import Role
 from dti.engine.inputs import parse_score, parse_value
 from dti.engine.model import Indicator
 
@@ -123,7 +126,7 @@ def review_save(*, assessment: Assessment, code: str, data: Mapping[str, str], v
             updated_at=timezone.now(),
         )
         review.refresh_from_db()
-        _record(
+        record_change(
             assessment,
             by=by,
             action="review.save",
@@ -145,13 +148,22 @@ def _shown(review: Review) -> dict[str, Any]:
     }
 
 
+def finish_appraisal(*, assessment: Assessment, by: Any, comment: str = "") -> Assessment:
+    """Close the appraisal of a unit: every indicator has a verdict, every answer was re-appraised."""
+    workflow.require_appraiser_or_manager(by, assessment)
+    if assessment.status not in workflow.MOVES["finish_appraisal"][0]:
+        raise ServiceError(workflow.illegal_message(assessment, "finish_appraisal"))
+    problems = unfinished(assessment)
+    if problems:
+        raise ServiceError(_("Chưa thể kết thúc thẩm định: %(problems)s") % {"problems": "; ".join(problems)})
+    return workflow.move(assessment, "finish_appraisal", by=by, comment=comment)
+
+
 def accept_remaining(*, assessment: Assessment, by: Any) -> int:
     """Accept every indicator in the person's scope that has no verdict yet; returns how many.
 
     Indicators with a question are left out: their answer must be read and judged one by one.
     """
-    from dti.appraisal.selectors import in_scope_codes
-
     _require_appraising(assessment, by, None)
 
     framework = assessment.framework()
@@ -169,7 +181,7 @@ def accept_remaining(*, assessment: Assessment, by: Any) -> int:
             [Review(assessment=assessment, code=c, decision=Review.Decision.ACCEPTED, by=by, version=1) for c in codes]
         )
         if codes:
-            _record(assessment, by=by, action="review.accept_remaining", field="review", new=codes)
+            record_change(assessment, by=by, action="review.accept_remaining", field="review", new=codes)
     return len(codes)
 
 
@@ -182,7 +194,7 @@ def question_add(*, assessment: Assessment, code: str, text: str, by: Any) -> Qu
         raise InvalidData({"text": _("Cần nhập nội dung đề nghị giải trình.")})
     with transaction.atomic():
         question = Question.objects.create(assessment=assessment, code=code, text=text, asked_by=by)
-        _record(assessment, by=by, action="question.add", code=code, field="question", new=text)
+        record_change(assessment, by=by, action="question.add", code=code, field="question", new=text)
     return question
 
 
@@ -193,45 +205,14 @@ def question_delete(*, question: Question, by: Any) -> None:
     if question.request_id is not None:
         raise ServiceError(_("Câu hỏi đã gửi đơn vị, không thể rút lại."))
     with transaction.atomic():
-        _record(assessment, by=by, action="question.delete", code=question.code, field="question", old=question.text)
+        record_change(
+            assessment, by=by, action="question.delete", code=question.code, field="question", old=question.text
+        )
         question.delete()
-
-
-def answer_save(*, question: Question, text: str, by: Any) -> Question:
-    """The unit answers one question of the open request, before its deadline."""
-    assessment = question.assessment
-    require(by, Action.ANSWER_EXPLANATION, assessment)
-    request = question.request
-    if assessment.status != S.EXPLANATION_REQUESTED or request is None or request.answered_at is not None:
-        raise ServiceError(_("Câu hỏi này không còn chờ giải trình."))
-    if timezone.now() > request.deadline:
-        when = date_format(timezone.localtime(request.deadline), "H:i d/m/Y")
-        raise ServiceError(_("Đã quá hạn giải trình (%(when)s); liên hệ cơ quan tổ chức.") % {"when": when})
-    text = (text or "").strip()
-    if not text:
-        raise InvalidData({"answer": _("Cần nhập nội dung giải trình.")})
-    with transaction.atomic():
-        old = question.answer
-        Question.objects.filter(pk=question.pk).update(answer=text, answered_by=by, answered_at=timezone.now())
-        _record(assessment, by=by, action="question.answer", code=question.code, field="answer", old=old, new=text)
-    question.refresh_from_db()
-    return question
-
-
-def explanation_codes(assessment: Assessment) -> set[str]:
-    """The indicators unlocked for the unit: those asked about in the open, unanswered request."""
-    if assessment.status != S.EXPLANATION_REQUESTED:
-        return set()
-    request = assessment.explanation_requests.first()
-    if request is None or request.answered_at is not None or timezone.now() > request.deadline:
-        return set()
-    return set(request.questions.values_list("code", flat=True))
 
 
 def assignment_set(*, participation: Any, appraiser: Any, indices: Iterable[str], by: Any) -> Assignment | None:
     """Give an appraiser a unit: all its main indices (empty `indices`) or only those listed."""
-    from dti.accounts.models import Role
-
     require(by, Action.MANAGE_APPRAISAL)
     if appraiser.role != Role.APPRAISER or not appraiser.is_active:
         raise ServiceError(_("%(name)s không phải thành viên tổ thẩm định.") % {"name": appraiser})

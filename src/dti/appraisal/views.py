@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dti.appraisal import services
+from dti.appraisal import explanation, services
 from dti.appraisal.models import Assignment, Question, Review
 from dti.appraisal.selectors import (
     APPRAISED_STATUSES,
@@ -141,7 +141,8 @@ class UnitRow:
 def _campaign_page(
     request: HttpRequest, campaign: Campaign, status: int = 200, extra: dict[str, Any] | None = None
 ) -> HttpResponse:
-    from dti.accounts.models import Role, User
+    from dti.accounts.models import User
+    from dti.core.roles import Role
 
     manage = can(request.user, Action.MANAGE_APPRAISAL)
     assignments: dict[int, list[Assignment]] = {}
@@ -568,7 +569,7 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             workflow.return_to_unit(assessment=assessment, by=request.user, comment=comment)
             done = _("Đã trả lại bản tự đánh giá cho %(unit)s để chỉnh sửa.")
         elif name == "finish_appraisal":
-            workflow.finish_appraisal(assessment=assessment, by=request.user, comment=comment)
+            services.finish_appraisal(assessment=assessment, by=request.user, comment=comment)
             done = _("Đã kết thúc thẩm định %(unit)s.")
         elif name == "reopen":
             workflow.reopen(assessment=assessment, by=request.user, comment=comment)
@@ -576,7 +577,7 @@ def move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         else:
             require(request.user, Action.MANAGE_APPRAISAL)
             deadline = parse_deadline(typed["deadline_date"], typed["deadline_time"])
-            workflow.request_explanation(assessment=assessment, by=request.user, deadline=deadline, comment=comment)
+            explanation.request_explanation(assessment=assessment, by=request.user, deadline=deadline, comment=comment)
             when = date_format(timezone.localtime(deadline), "H:i d/m/Y")
             done = _("Đã gửi đề nghị giải trình cho %(unit)s, hạn %(when)s.")
     except ServiceError as exc:

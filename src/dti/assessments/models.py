@@ -78,6 +78,15 @@ class Assessment(models.Model):
         return str(self.participation)
 
     @property
+    def is_submitted(self) -> bool:
+        """Whether the unit has sent its data: it no longer changes them unless they come back to it.
+
+        The campaign's pages read this through the participation's `assessment` relation
+        (campaigns stands below this app and does not import it).
+        """
+        return self.status not in UNIT_EDITABLE
+
+    @property
     def unit(self) -> Any:
         """The unit assessed."""
         return self.participation.unit
@@ -143,6 +152,10 @@ class Transition(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("Bước xử lý")
         verbose_name_plural = _("Các bước xử lý")
+
+
+# Statuses in which the unit may change its data (before submitting, or after a return).
+UNIT_EDITABLE = (Assessment.Status.DRAFT, Assessment.Status.RETURNED)
 
 
 class Entry(models.Model):

@@ -7,6 +7,7 @@ language (Vietnamese unless the person chose English; the engine's own messages 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -21,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dti.assessments.models import Assessment, Entry, Evidence, from_json, to_json
+from dti.assessments.rules import edit_block_reason
 from dti.audit.services import record
 from dti.core.errors import Conflict, ServiceError
 from dti.core.files import ALLOWED, sniff
@@ -41,40 +43,10 @@ class InvalidData(ServiceError):
         self.errors = errors
 
 
-def _record(assessment: Assessment, *, by: Any, action: str, **change: Any) -> None:
+def record_change(assessment: Assessment, *, by: Any, action: str, **change: Any) -> None:
     """An audit entry about `assessment`, filed under its campaign and unit."""
     participation = assessment.participation
     record(actor=by, action=action, obj=assessment, campaign=participation.campaign, unit=participation.unit, **change)
-
-
-def edit_block_reason(assessment: Assessment, now: Any = None) -> str:
-    """Why the unit cannot change its data now ("" when it can)."""
-    from dti.assessments.workflow import UNIT_EDITABLE
-
-    if assessment.status not in UNIT_EDITABLE:
-        return _("Bản tự đánh giá đã được gửi; đơn vị không thể sửa số liệu.")
-    participation = assessment.participation
-    campaign = participation.campaign
-    if assessment.status == Assessment.Status.RETURNED and campaign.state in (
-        campaign.State.OPEN,
-        campaign.State.APPRAISAL,
-    ):
-        return ""  # returned for correction: the unit may edit and submit again, deadline or not
-    if not participation.may_submit(now):
-        campaign = participation.campaign
-        if campaign.state not in (campaign.State.OPEN, campaign.State.APPRAISAL) or (
-            campaign.state != campaign.State.OPEN and not participation.reopened_until
-        ):
-            if campaign.state == campaign.State.DRAFT:
-                message = _("Kỳ đánh giá đang ở trạng thái “%(state)s”, chưa nhận báo cáo.")
-            else:
-                message = _("Kỳ đánh giá đang ở trạng thái “%(state)s”, không còn nhận báo cáo.")
-            return message % {"state": campaign.get_state_display()}
-        deadline = date_format(timezone.localtime(campaign.submission_deadline), "d/m/Y H:i")
-        return _("Đã quá hạn gửi báo cáo (%(deadline)s). Liên hệ cơ quan tổ chức để được mở lại.") % {
-            "deadline": deadline
-        }
-    return ""
 
 
 def _require_editable(assessment: Assessment, by: Any) -> None:
@@ -82,20 +54,6 @@ def _require_editable(assessment: Assessment, by: Any) -> None:
     reason = edit_block_reason(assessment)
     if reason:
         raise ServiceError(reason)
-
-
-def _require_evidence_allowed(assessment: Assessment, code: str, by: Any) -> None:
-    """Evidence may be changed while the unit edits, or for an indicator asked about in an explanation round."""
-    if assessment.status != Assessment.Status.EXPLANATION_REQUESTED:
-        _require_editable(assessment, by)
-        return
-    from dti.appraisal.services import explanation_codes
-
-    require(by, Action.ANSWER_EXPLANATION, assessment)
-    if code not in explanation_codes(assessment):
-        raise ServiceError(
-            _("Trong thời gian giải trình, đơn vị chỉ bổ sung tài liệu cho các chỉ số được đề nghị giải trình.")
-        )
 
 
 def _item(assessment: Assessment, code: str) -> Indicator:
@@ -242,7 +200,7 @@ def _audit_changes(assessment: Assessment, by: Any, code: str, before: dict[str,
         if old != new:
             changes.append((name, old, new))
     for field, old, new in changes:
-        _record(assessment, by=by, action="entry.save", code=code, field=field, old=old, new=new)
+        record_change(assessment, by=by, action="entry.save", code=code, field=field, old=old, new=new)
 
 
 def general_save(*, assessment: Assessment, data: Mapping[str, str], version: int, by: Any) -> Assessment:
@@ -278,7 +236,7 @@ def general_save(*, assessment: Assessment, data: Mapping[str, str], version: in
         Assessment.objects.filter(pk=locked.pk).update(general=after, general_version=F("general_version") + 1)
         for name in sorted(set(before) | set(after)):
             if before.get(name) != after.get(name):
-                _record(
+                record_change(
                     assessment,
                     by=by,
                     action="general.save",
@@ -324,8 +282,17 @@ def _general_conflicts(assessment: Assessment, values: Mapping[str, Any]) -> dic
 
 
 def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: Any) -> Evidence:
-    """Attach an uploaded file: size limit, type from content, stored under a random name."""
-    _require_evidence_allowed(assessment, code, by)
+    """The unit attaches an uploaded file to one indicator while it may edit its data."""
+    _require_editable(assessment, by)
+    return store_evidence_file(assessment=assessment, code=code, upload=upload, by=by)
+
+
+def store_evidence_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: Any) -> Evidence:
+    """Store an uploaded file as evidence of one indicator: size limit, type from content, a random name.
+
+    The caller has checked that `by` may add evidence now (`evidence_add_file` for the unit's
+    editing, the explanation round for the indicators asked about).
+    """
     _item(assessment, code)
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size is None or upload.size == 0:
@@ -365,7 +332,7 @@ def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile
             sha256=digest.hexdigest(),
             uploaded_by=by,
         )
-        _record(
+        record_change(
             assessment,
             by=by,
             action="evidence.add",
@@ -377,10 +344,17 @@ def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile
 
 
 def evidence_add_reference(
-    *, assessment: Assessment, code: str, number: str, date: Any, title: str, by: Any
+    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: Any
 ) -> Evidence:
-    """Record a document reference (number, date, title) without a file."""
-    _require_evidence_allowed(assessment, code, by)
+    """The unit records a document reference (number, date, title) for one indicator while it may edit."""
+    _require_editable(assessment, by)
+    return store_evidence_reference(assessment=assessment, code=code, number=number, date=date, title=title, by=by)
+
+
+def store_evidence_reference(
+    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: Any
+) -> Evidence:
+    """Record a document reference without a file; the caller has checked that `by` may add evidence now."""
     _item(assessment, code)
     number, title = number.strip(), title.strip()
     if not number and not title:
@@ -395,7 +369,7 @@ def evidence_add_reference(
             title=title[:500],
             uploaded_by=by,
         )
-        _record(
+        record_change(
             assessment,
             by=by,
             action="evidence.add",
@@ -407,18 +381,19 @@ def evidence_add_reference(
 
 
 def evidence_delete(*, evidence: Evidence, by: Any) -> None:
-    """Remove an evidence item (and its stored file), keeping a record of it in the audit log."""
+    """The unit removes an evidence item while it may edit its data."""
+    _require_editable(evidence.assessment, by)
+    remove_evidence(evidence=evidence, by=by)
+
+
+def remove_evidence(*, evidence: Evidence, by: Any) -> None:
+    """Remove an evidence item (and its stored file), keeping a record of it in the audit log.
+
+    The caller has checked that `by` may remove it now.
+    """
     assessment = evidence.assessment
-    _require_evidence_allowed(assessment, evidence.code, by)
-    request = assessment.explanation_requests.first()
-    if (
-        assessment.status == Assessment.Status.EXPLANATION_REQUESTED
-        and request
-        and evidence.created_at < request.sent_at
-    ):
-        raise ServiceError(_("Tài liệu đã nộp trước khi có đề nghị giải trình không thể xoá."))
     with transaction.atomic():
-        _record(
+        record_change(
             assessment,
             by=by,
             action="evidence.delete",

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from dti.appraisal import explanation_views
 from dti.assessments import views
 
 app_name = "assessments"
@@ -15,17 +14,4 @@ urlpatterns = [
     path("minh-chung/<int:pk>/", views.download_evidence, name="evidence_download"),
     path("minh-chung/<int:pk>/xoa/", views.delete_evidence, name="evidence_delete"),
     path("<int:pk>/gui/", views.submit, name="submit"),
-    path("<int:pk>/giai-trinh/", explanation_views.explanation, name="explanation"),
-    path("<int:pk>/giai-trinh/cau-hoi/<int:question_pk>/", explanation_views.answer, name="explanation_answer"),
-    path("<int:pk>/giai-trinh/gui/", explanation_views.send, name="explanation_send"),
-    path(
-        "<int:pk>/giai-trinh/chi-so/<str:code>/minh-chung/",
-        explanation_views.add_evidence,
-        name="explanation_evidence",
-    ),
-    path(
-        "<int:pk>/giai-trinh/minh-chung/<int:evidence_pk>/xoa/",
-        explanation_views.delete_evidence,
-        name="explanation_evidence_delete",
-    ),
 ]

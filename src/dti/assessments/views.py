@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dti.assessments import services, workflow
+from dti.assessments import rules, services, workflow
 from dti.assessments.models import Assessment, Evidence
 from dti.assessments.selectors import (
     AssessmentPage,
@@ -48,7 +49,7 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
 
 def _context(request: HttpRequest, page: AssessmentPage) -> dict[str, object]:
     assessment = page.assessment
-    reason = services.edit_block_reason(assessment)
+    reason = rules.edit_block_reason(assessment)
     editable = can(request.user, Action.EDIT_ASSESSMENT, assessment) and not reason
     return {
         "page": page,
@@ -213,12 +214,23 @@ def indicator_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(request, "assessments/history.html", context)
 
 
-def attach_evidence(request: HttpRequest, assessment: Assessment, code: str) -> None:
-    """Attach the posted file or document reference to one indicator, reporting the outcome as a message."""
+def attach_evidence(
+    request: HttpRequest,
+    assessment: Assessment,
+    code: str,
+    *,
+    add_file: Callable[..., Evidence] = services.evidence_add_file,
+    add_reference: Callable[..., Evidence] = services.evidence_add_reference,
+) -> None:
+    """Attach the posted file or document reference to one indicator, reporting the outcome as a message.
+
+    `add_file` and `add_reference` are the services that check who may add evidence now: the
+    unit's editing by default, the explanation round's rule on its page.
+    """
     try:
         upload = request.FILES.get("file")
         if upload is not None:
-            evidence = services.evidence_add_file(assessment=assessment, code=code, upload=upload, by=request.user)
+            evidence = add_file(assessment=assessment, code=code, upload=upload, by=request.user)
             messages.success(
                 request,
                 _("Đã đính kèm tệp %(name)s cho chỉ số %(code)s.") % {"name": evidence.original_name, "code": code},
@@ -233,7 +245,7 @@ def attach_evidence(request: HttpRequest, assessment: Assessment, code: str) -> 
                     raise ServiceError(
                         _("Ngày ban hành '%(date)s' không hợp lệ (cần dd/mm/yyyy).") % {"date": raw_date}
                     ) from exc
-            services.evidence_add_reference(
+            add_reference(
                 assessment=assessment,
                 code=code,
                 number=request.POST.get("doc_number", ""),

@@ -1,4 +1,9 @@
-"""Reading a campaign for its page: groups, participating units and their progress, cheaply."""
+"""Reading a campaign for its page: groups, participating units and their progress, cheaply.
+
+Each unit's progress comes from its assessment, read through the participation's `assessment`
+relation (declared by the assessments app, which stands above this one and is not imported):
+its status label, `is_submitted` and its entries.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from dti.assessments.workflow import UNIT_EDITABLE
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 
 
@@ -58,7 +62,7 @@ def campaign_overview(campaign: Campaign) -> list[GroupRow]:
         except ObjectDoesNotExist:
             assessment = None
         status = assessment.get_status_display() if assessment else _("Chưa bắt đầu")
-        submitted = bool(assessment and assessment.status not in UNIT_EDITABLE)
+        submitted = bool(assessment and assessment.is_submitted)
         by_group.setdefault(p.group_id, []).append(
             UnitRow(p, str(status), submitted, p.entry_count, counts.get(p.group_id, 0))  # type: ignore[attr-defined]
         )

@@ -3,6 +3,10 @@
 Each function checks permission and state, writes the change and its audit records in one
 transaction, and raises ServiceError (Invalid with one message per field) with a message in the
 active language (Vietnamese unless the person chose English).
+
+Reopening asks whether the unit has already submitted: that is the assessment's fact
+(`Assessment.is_submitted`), read through the participation's `assessment` relation, since
+the assessments app stands above this one and is not imported here.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dti.assessments.workflow import UNIT_EDITABLE
 from dti.audit.services import record
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 from dti.core.errors import ServiceError
@@ -412,7 +415,7 @@ def reopen_block_reason(participation: Participation, now: datetime.datetime | N
         assessment = participation.assessment
     except ObjectDoesNotExist:
         return ""
-    if assessment.status not in UNIT_EDITABLE:
+    if assessment.is_submitted:
         return _("%(unit)s đã gửi bản tự đánh giá; không cần mở lại.") % {"unit": participation.unit.name}
     return ""
 

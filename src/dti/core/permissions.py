@@ -2,17 +2,23 @@
 
 `can` answers for a role and a unit; workflow state and deadlines (may this assessment still
 be edited?) are checked by the services that change data.
+
+An appraiser's scope (which units and main indices they are assigned) is kept by the appraisal
+app, which stands above this module: it hands its check over at start-up through
+`set_appraisal_scope` (`AppraisalConfig.ready`), so that `core` imports nothing from the apps.
+Until it does, no appraiser is in scope (refusing is the safe default).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from dti.accounts.models import Role
+from dti.core.roles import Role
 
 
 class Action(StrEnum):
@@ -80,12 +86,26 @@ def _own_unit(user: Any, assessment: Any) -> bool:
     return user.unit_id is not None and user.unit_id == assessment.participation.unit_id
 
 
+# (user, assessment, main index code or None) → whether the appraiser is assigned that unit (and index).
+AppraisalScope = Callable[[Any, Any, str | None], bool]
+
+
+def _nobody_in_scope(user: Any, assessment: Any, index_code: str | None) -> bool:
+    return False
+
+
+_appraisal_scope: AppraisalScope = _nobody_in_scope
+
+
+def set_appraisal_scope(check: AppraisalScope) -> None:
+    """Install the appraisal app's answer to "is this appraiser assigned this unit (and main index)?"."""
+    global _appraisal_scope
+    _appraisal_scope = check
+
+
 def _in_scope(user: Any, assessment: Any, index_code: str | None) -> bool:
     """Whether an appraiser is assigned this unit (and, given `index_code`, that main index)."""
-    from dti.appraisal.models import Assignment
-
-    assignment = Assignment.objects.filter(participation_id=assessment.participation_id, appraiser_id=user.pk).first()
-    return assignment is not None and assignment.covers(index_code)
+    return _appraisal_scope(user, assessment, index_code)
 
 
 def can(user: Any, action: Action, obj: Any = None, index_code: str | None = None) -> bool:

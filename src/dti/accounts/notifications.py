@@ -15,13 +15,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dti.accounts.models import Notification
+
 log = logging.getLogger(__name__)
 
 
 def notify(users: Iterable[Any], text: str, *, url: str = "") -> int:
     """Leave `text` (with a link) on each person's page and e-mail those with an address."""
-    from dti.accounts.models import Notification
-
     people = list({u.pk: u for u in users}.values())
     Notification.objects.bulk_create([Notification(user=u, text=text, url=url) for u in people])
     addresses = [u.email for u in people if u.email]

@@ -7,12 +7,11 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from dti.accounts.models import Notification
 from dti.core.permissions import Action, can
 
 
 def _unread(user: Any) -> int:
-    from dti.accounts.models import Notification
-
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
 
 

@@ -20,12 +20,13 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 
-from dti.accounts.models import Role, User
+from dti.accounts.models import User
+from dti.appraisal import explanation
 from dti.appraisal import services as reviews
 from dti.appraisal.models import Assignment
-from dti.assessments import workflow
 from dti.assessments.models import Assessment, Entry, Evidence, Transition, to_json
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
+from dti.core.roles import Role
 from dti.engine.inputs import read_inputs
 from dti.engine.model import Framework as EngineFramework
 from dti.engine.model import InputType
@@ -35,7 +36,7 @@ from dti.results.services import import_published
 from dti.units.models import Unit, UnitType
 from dti.units.samples import BAC_NINH_UNITS, unit_type_of
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "dti-demo-2023"
 
 UNIT_TYPES = {
@@ -270,7 +271,7 @@ def _sample_appraisal(assessments: dict[str, Assessment], users: dict[str, User]
         assessment.refresh_from_db()
     done = assessments["UBND Thành phố Bắc Ninh"]
     reviews.accept_remaining(assessment=done, by=appraiser)
-    workflow.finish_appraisal(assessment=done, by=appraiser, comment="Đã thẩm định đầy đủ")
+    reviews.finish_appraisal(assessment=done, by=appraiser, comment="Đã thẩm định đầy đủ")
     asked = assessments["UBND huyện Lương Tài"]
     code = next(i.code for i in asked.framework().indicators if not i.reference_only)
     reviews.question_add(
@@ -279,7 +280,9 @@ def _sample_appraisal(assessments: dict[str, Assessment], users: dict[str, User]
         text="Đề nghị cung cấp văn bản ban hành và danh sách kèm theo làm căn cứ cho số liệu đã báo cáo.",
         by=appraiser,
     )
-    workflow.request_explanation(assessment=asked, by=organiser, deadline=timezone.now() + datetime.timedelta(days=7))
+    explanation.request_explanation(
+        assessment=asked, by=organiser, deadline=timezone.now() + datetime.timedelta(days=7)
+    )
 
 
 def _ninh_binh(admin: User) -> None:

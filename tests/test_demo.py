@@ -10,7 +10,7 @@ import pytest
 from dti.appraisal.models import Review
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign
-from dti.core.demo import load_demo
+from dti.demo import load_demo
 from dti.results.models import Publication
 
 S = Assessment.Status
