@@ -10,12 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dti.results.snapshot import Change, Snapshot
+
 
 class Immutable(Exception):
     """A published record cannot be changed or deleted; corrections are amendments."""
 
 
-def content_hash(snapshot: Any) -> str:
+def content_hash(snapshot: object) -> str:
     """SHA-256 of the snapshot's canonical JSON (sorted keys, no spaces): anyone can recompute it."""
     text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
@@ -57,10 +59,12 @@ class Publication(models.Model):
 
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="publications")
     version = models.PositiveIntegerField(_("Phiên bản"))
-    snapshot = models.JSONField(_("Kết quả"))
+    snapshot: models.JSONField[Snapshot, Snapshot] = models.JSONField(_("Kết quả"))
     content_hash = models.CharField(_("Mã băm nội dung (SHA-256)"), max_length=64)
     reason = models.TextField(_("Lý do đính chính"), blank=True)
-    changes = models.JSONField(_("Nội dung đính chính"), default=list, blank=True)  # [{unit, code, old, new}]
+    changes: models.JSONField[list[Change], list[Change]] = models.JSONField(
+        _("Nội dung đính chính"), default=list, blank=True
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("Thời điểm công bố"), auto_now_add=True)
 
@@ -82,7 +86,7 @@ class Publication(models.Model):
         self.content_hash = content_hash(self.snapshot)
         super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         """Never deleted."""
         raise Immutable(str(_("Kết quả đã công bố không thể xoá.")))
 

@@ -8,7 +8,7 @@ changes only through an amendment (a new version, the old one still shown).
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TypedDict
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,13 +17,27 @@ from django.utils.translation import gettext as _
 from dti.results.charts import radar_svg
 from dti.results.models import Publication
 from dti.results.selectors import find_unit, group_views, latest_publications, versions
+from dti.results.snapshot import Snapshot
 
 
-def _decision(snapshot: dict[str, Any]) -> dict[str, Any]:
-    decision = dict(snapshot.get("decision") or {})
-    raw = decision.get("date")
-    decision["date"] = datetime.date.fromisoformat(raw) if raw else None
-    return decision
+class Decision(TypedDict):
+    """The snapshot's decision with its date read (for the `date` filter)."""
+
+    number: str
+    date: datetime.date | None
+    date_text: str
+    signer: str
+
+
+def _decision(snapshot: Snapshot) -> Decision:
+    decision = snapshot["decision"]
+    raw = decision["date"]
+    return {
+        "number": decision["number"],
+        "date": datetime.date.fromisoformat(raw) if raw else None,
+        "date_text": decision["date_text"],
+        "signer": decision["signer"],
+    }
 
 
 def _chosen(request: HttpRequest, pk: int) -> tuple[Publication, list[Publication]]:
@@ -52,9 +66,9 @@ def index(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "publication": p,
-            "campaign": p.snapshot.get("campaign", {}),
+            "campaign": p.snapshot["campaign"],
             "decision": _decision(p.snapshot),
-            "groups": [g.get("name", "") for g in p.snapshot.get("groups", [])],
+            "groups": [g["name"] for g in p.snapshot["groups"]],
         }
         for p in latest_publications()
     ]
@@ -73,10 +87,10 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "is_latest": publication.version == latest.version,
         "published": published,
         "amendments": _amendments(published),
-        "info": snapshot.get("campaign", {}),
+        "info": snapshot["campaign"],
         "decision": _decision(snapshot),
         "groups": group_views(snapshot),
-        "notes": snapshot.get("notes", []),
+        "notes": snapshot["notes"],
         "imported": snapshot.get("imported", ""),
         "version_query": "" if publication.version == latest.version else f"?phien-ban={publication.version}",
     }
@@ -99,7 +113,7 @@ def unit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         "publication": publication,
         "latest": published[0],
         "is_latest": publication.version == published[0].version,
-        "info": publication.snapshot.get("campaign", {}),
+        "info": publication.snapshot["campaign"],
         "card": card,
         "chart": chart,
         "version_query": "" if publication.version == published[0].version else f"?phien-ban={publication.version}",

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from django.db.models import QuerySet
 
@@ -21,12 +22,13 @@ from dti.engine.model import Ties
 from dti.engine.ranking import ranks as engine_ranks
 from dti.results.models import Publication
 from dti.results.services import IN_PROGRESS, build_snapshot
+from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotIndex, SnapshotUnit
 
 S = Assessment.Status
 HUNDRED = Decimal(100)
 
 
-def dec(value: Any) -> Decimal | None:
+def dec(value: str | Decimal | None) -> Decimal | None:
     """A snapshot figure (decimal string or null) as a Decimal."""
     if value is None or value == "":
         return None
@@ -36,7 +38,7 @@ def dec(value: Any) -> Decimal | None:
         return None
 
 
-def ratio_percent(score: Any, maximum: Any) -> Decimal | None:
+def ratio_percent(score: str | Decimal | None, maximum: str | Decimal | None) -> Decimal | None:
     """score / max × 100, or None when either is missing or the max is 0."""
     s, m = dec(score), dec(maximum)
     if s is None or m is None or m == 0:
@@ -54,17 +56,45 @@ def unit_slug(name: str) -> str:
 # ---------------------------------------------------------------- the snapshot as tables
 
 
+class IndexCell(TypedDict):
+    """A unit's score for one main index in the ranking table, with its own claim."""
+
+    code: str
+    value: Figure
+    self: Figure
+    changed: bool  # the appraised score differs from the claim
+
+
+class ItemChange(TypedDict):
+    """An indicator whose appraised score differs from the unit's claim."""
+
+    code: str
+    old: Figure  # the claim
+    new: Figure  # the appraised score
+
+
 @dataclass
 class Row:
     """One unit in a group's ranking (from a snapshot), with its key for the unit page."""
 
     key: str
-    data: dict[str, Any]
+    data: SnapshotUnit
     status: str = ""
     in_progress: bool = False
-    changed_items: list[dict[str, Any]] = field(default_factory=list)
-    cells: list[dict[str, Any]] = field(default_factory=list)  # per main index: code, value, self value
+    changed_items: list[ItemChange] = field(default_factory=list)
+    cells: list[IndexCell] = field(default_factory=list)  # one per main index
     delta: Decimal | None = None  # appraised total − claimed total
+
+
+class IndexTableRow(TypedDict):
+    """One unit in the table of one main index."""
+
+    key: str
+    unit: str
+    score: Figure
+    max: Figure
+    percent: Decimal | None
+    rank: int | None
 
 
 @dataclass
@@ -73,8 +103,8 @@ class IndexTable:
 
     code: str
     name: str
-    max: Any
-    rows: list[dict[str, Any]]
+    max: Figure
+    rows: list[IndexTableRow]
 
 
 @dataclass
@@ -82,89 +112,102 @@ class GroupView:
     """A group of the snapshot ready for a template."""
 
     name: str
-    framework: dict[str, Any]
+    framework: SnapshotFramework
     by_percent: bool
-    indices: list[dict[str, Any]]
+    indices: list[SnapshotIndex]
     rows: list[Row]
     index_tables: list[IndexTable]
     excluded: list[str]
 
 
-def unit_keys(snapshot: dict[str, Any]) -> dict[tuple[int, int], str]:
+def unit_keys(snapshot: Snapshot) -> dict[tuple[int, int], str]:
     """Each unit's URL key: its slug, or "g-u" (group and unit numbers) when the slug is not unique."""
     slugs: dict[str, int] = {}
-    for group in snapshot.get("groups", []):
-        for unit in group.get("units", []):
+    for group in snapshot["groups"]:
+        for unit in group["units"]:
             slug = unit_slug(unit["unit"])
             slugs[slug] = slugs.get(slug, 0) + 1
     keys = {}
-    for gi, group in enumerate(snapshot.get("groups", []), start=1):
-        for ui, unit in enumerate(group.get("units", []), start=1):
+    for gi, group in enumerate(snapshot["groups"], start=1):
+        for ui, unit in enumerate(group["units"], start=1):
             slug = unit_slug(unit["unit"])
             keys[(gi, ui)] = slug if slug and slugs[slug] == 1 else f"{gi}-{ui}"
     return keys
 
 
-def main_indices(framework: dict[str, Any]) -> list[dict[str, Any]]:
+def main_indices(framework: SnapshotFramework) -> list[SnapshotIndex]:
     """The indices that count (reference-only ones are left out)."""
-    return [i for i in framework.get("indices", []) if not i.get("reference")]
+    return [i for i in framework["indices"] if not i.get("reference", False)]
 
 
-def group_views(snapshot: dict[str, Any]) -> list[GroupView]:
+def group_views(snapshot: Snapshot) -> list[GroupView]:
     """Every group of a snapshot: the ranking rows and one table per index."""
     keys = unit_keys(snapshot)
     views = []
-    for gi, group in enumerate(snapshot.get("groups", []), start=1):
-        framework = group.get("framework", {})
+    for gi, group in enumerate(snapshot["groups"], start=1):
+        framework = group["framework"]
         indices = main_indices(framework)
-        units = group.get("units", [])
+        units = group["units"]
         rows = [Row(keys[(gi, ui)], unit) for ui, unit in enumerate(units, start=1)]
         for row in rows:
             own = row.data.get("self_indices") or {}
+            scores = row.data["indices"]
             row.cells = [
                 {
                     "code": i["code"],
-                    "value": row.data.get("indices", {}).get(i["code"]),
+                    "value": scores.get(i["code"]),
                     "self": own.get(i["code"]),
-                    "changed": bool(own) and dec(own.get(i["code"])) != dec(row.data.get("indices", {}).get(i["code"])),
+                    "changed": bool(own) and dec(own.get(i["code"])) != dec(scores.get(i["code"])),
                 }
                 for i in indices
             ]
-            total, claimed = dec(row.data.get("total")), dec(row.data.get("self_total"))
+            total, claimed = dec(row.data["total"]), dec(row.data.get("self_total"))
             row.delta = None if total is None or claimed is None else total - claimed
+        ties = Ties(framework.get("ties", Ties.COMPETITION))
         tables = []
         for index in indices:
             code = index["code"]
-            scores = [dec(u.get("indices", {}).get(code)) for u in units]
-            ranks = engine_ranks(scores, Ties(framework.get("ties", Ties.COMPETITION)))
-            table_rows = [
-                {
-                    "key": row.key,
-                    "unit": row.data["unit"],
-                    "score": row.data.get("indices", {}).get(code),
-                    "max": row.data.get("index_max", {}).get(code) or index.get("max"),
-                    "percent": ratio_percent(
-                        row.data.get("indices", {}).get(code),
-                        row.data.get("index_max", {}).get(code) or index.get("max"),
-                    ),
-                    "rank": rank,
-                }
-                for row, rank in zip(rows, ranks, strict=True)
-            ]
+            ranks = engine_ranks([dec(u["indices"].get(code)) for u in units], ties)
+            table_rows: list[IndexTableRow] = []
+            for row, rank in zip(rows, ranks, strict=True):
+                score = row.data["indices"].get(code)
+                maximum = row.data["index_max"].get(code) or index["max"]
+                table_rows.append(
+                    {
+                        "key": row.key,
+                        "unit": row.data["unit"],
+                        "score": score,
+                        "max": maximum,
+                        "percent": ratio_percent(score, maximum),
+                        "rank": rank,
+                    }
+                )
             table_rows.sort(key=lambda r: (r["rank"] or 10**9, r["unit"]))
-            tables.append(IndexTable(code, index.get("name", ""), index.get("max"), table_rows))
+            tables.append(IndexTable(code, index["name"], index["max"], table_rows))
         views.append(
             GroupView(
-                name=group.get("name", ""),
+                name=group["name"],
                 framework=framework,
-                by_percent=framework.get("basis") == "percent",
+                by_percent=framework["basis"] == "percent",
                 indices=indices,
                 rows=rows,
                 index_tables=tables,
-                excluded=list(group.get("excluded", [])),
+                excluded=list(group["excluded"]),
             )
         )
     return views
+
+
+class Share(TypedDict):
+    """A unit's score for an index or indicator as a share of its max (or of the group's best)."""
+
+    code: str
+    name: str
+    score: Figure
+    max: Figure
+    reference: str | Decimal | None  # the max, or the group's highest score when the max is unknown
+    percent: Decimal | None  # score / reference × 100
+    index: NotRequired[str]  # an indicator's main index
 
 
 @dataclass
@@ -173,14 +216,14 @@ class Scorecard:
 
     group: GroupView
     row: Row
-    indices: list[dict[str, Any]]
-    strongest: list[dict[str, Any]]
-    weakest: list[dict[str, Any]]
+    indices: list[Share]
+    strongest: list[Share]
+    weakest: list[Share]
     by_indicator: bool
     relative: bool = False  # some maxima unknown: compared with the group's highest score instead
 
 
-def find_unit(snapshot: dict[str, Any], key: str) -> Scorecard | None:
+def find_unit(snapshot: Snapshot, key: str) -> Scorecard | None:
     """The scorecard of the unit with this URL key (slug, or "g-u"), or None."""
     for group in group_views(snapshot):
         for row in group.rows:
@@ -189,9 +232,9 @@ def find_unit(snapshot: dict[str, Any], key: str) -> Scorecard | None:
     return None
 
 
-def _best(group: GroupView, key: str, code: str) -> Decimal | None:
-    """The highest published score for `code` in the group (the reference when its max is unknown)."""
-    values = [v for v in (dec(r.data.get(key, {}).get(code)) for r in group.rows) if v is not None]
+def _best(scores: Iterable[Figure]) -> Decimal | None:
+    """The highest of the group's published scores for one code (the reference when its max is unknown)."""
+    values = [v for v in map(dec, scores) if v is not None]
     return max(values) if values else None
 
 
@@ -204,39 +247,43 @@ def scorecard(group: GroupView, row: Row, extremes: int = 3) -> Scorecard:
     """
     data = row.data
     relative = False
-    indices = []
+    indices: list[Share] = []
     for i in group.indices:
-        score = data.get("indices", {}).get(i["code"])
-        maximum = data.get("index_max", {}).get(i["code"]) or i.get("max")
-        reference = maximum if maximum is not None else _best(group, "indices", i["code"])
+        code = i["code"]
+        score = data["indices"].get(code)
+        maximum = data["index_max"].get(code) or i["max"]
+        reference = maximum if maximum is not None else _best(r.data["indices"].get(code) for r in group.rows)
         relative = relative or (maximum is None and reference is not None)
         indices.append(
             {
-                "code": i["code"],
-                "name": i.get("name", ""),
+                "code": code,
+                "name": i["name"],
                 "score": score,
                 "max": maximum,
                 "reference": reference,
                 "percent": ratio_percent(score, reference),
             }
         )
-    items = data.get("items") or {}
-    candidates: list[dict[str, Any]] = []
+    items = data["items"]
+    candidates: list[tuple[Decimal, Share]] = []  # (percent, share): the extremes are sorted by percent
     by_indicator = bool(items)
     if by_indicator:
-        for indicator in group.framework.get("indicators", []):
+        for indicator in group.framework["indicators"]:
             code = indicator["code"]
-            maximum = indicator.get("max")
-            reference = maximum if maximum is not None else _best(group, "items", code)
+            maximum = indicator["max"]
+            reference = maximum if maximum is not None else _best(r.data["items"].get(code) for r in group.rows)
             percent = ratio_percent(items.get(code), reference)
             if code in items and percent is not None:
                 relative = relative or maximum is None
-                candidates.append({**indicator, "score": items[code], "reference": reference, "percent": percent})
+                share: Share = {**indicator, "score": items[code], "reference": reference, "percent": percent}
+                candidates.append((percent, share))
     else:
-        candidates = [i for i in indices if i["percent"] is not None]
+        candidates = [(i["percent"], i) for i in indices if i["percent"] is not None]
     shown = max(1, min(extremes, len(candidates) // 2))  # strongest and weakest never overlap
-    strongest = sorted(candidates, key=lambda c: (-c["percent"], c["code"]))[:shown]
-    weakest = sorted(candidates, key=lambda c: (c["percent"], c["code"]))[:shown] if len(candidates) > 1 else []
+    strongest = [c for _p, c in sorted(candidates, key=lambda c: (-c[0], c[1]["code"]))[:shown]]
+    weakest = (
+        [c for _p, c in sorted(candidates, key=lambda c: (c[0], c[1]["code"]))[:shown]] if len(candidates) > 1 else []
+    )
     return Scorecard(group, row, indices, strongest, weakest, by_indicator, relative)
 
 
@@ -263,17 +310,17 @@ def versions(campaign_pk: int) -> QuerySet[Publication]:
 class Review:
     """What the chair sees before approving: rankings, changes, who blocks the approval."""
 
-    snapshot: dict[str, Any]
+    snapshot: Snapshot
     groups: list[GroupView]
     in_progress: list[tuple[str, str]]  # (unit, status label)
     not_submitted: list[tuple[str, str]]
 
 
-def changed_items(data: dict[str, Any]) -> list[dict[str, Any]]:
+def changed_items(data: SnapshotUnit) -> list[ItemChange]:
     """Indicators whose appraised score differs from the unit's claim."""
     own = data.get("self_items") or {}
-    items = data.get("items") or {}
-    out = []
+    items = data["items"]
+    out: list[ItemChange] = []
     for code in sorted(set(own) | set(items)):
         if dec(own.get(code)) != dec(items.get(code)):
             out.append({"code": code, "old": own.get(code), "new": items.get(code)})
@@ -301,8 +348,8 @@ def campaign_review(campaign: Campaign) -> Review:
         (str(a.participation.unit), a.get_status_display()) for a in assessments if a.status not in submitted
     )
     units_with_assessment = set(status)
-    for group in campaign.groups.prefetch_related("participations__unit"):
-        for participation in group.participations.all():
+    for campaign_group in campaign.groups.prefetch_related("participations__unit"):
+        for participation in campaign_group.participations.all():
             if str(participation.unit) not in units_with_assessment:
                 not_submitted.append((str(participation.unit), ""))
     return Review(snapshot, groups, in_progress, sorted(not_submitted))

@@ -6,7 +6,7 @@ decision, sealed by its own SHA-256. The public site reads nothing else, so unpu
 cannot leak there and a published figure cannot change: a correction is a new version
 (an amendment) that keeps the old one, with who, why and what changed.
 
-Snapshot layout (version 1 of the format):
+Snapshot layout (version 1 of the format; typed in `dti.results.snapshot`):
 
     {"format": 1, "campaign": {"name", "year", "organiser"},
      "decision": {"number", "date" (ISO or null), "date_text", "signer"},
@@ -27,13 +27,14 @@ import datetime
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dti.accounts.notifications import notify
 from dti.appraisal.models import Review
 from dti.appraisal.selectors import UnitScores, group_scores
 from dti.assessments import workflow
@@ -41,7 +42,6 @@ from dti.assessments.models import Assessment
 from dti.audit.services import record
 from dti.campaigns.models import Campaign, CampaignGroup
 from dti.core.errors import ServiceError
-from dti.core.notifications import notify
 from dti.core.permissions import Action, require
 from dti.engine.checks import check_table
 from dti.engine.inputs import parse_score
@@ -51,6 +51,16 @@ from dti.engine.ranking import rank_results
 from dti.engine.results import read_results, row_result
 from dti.engine.scoring import UnitResult
 from dti.results.models import Approval, Publication
+from dti.results.snapshot import (
+    Change,
+    Snapshot,
+    SnapshotDecision,
+    SnapshotFramework,
+    SnapshotUnit,
+)
+
+if TYPE_CHECKING:
+    from dti.accounts.models import User
 
 S = Assessment.Status
 FORMAT = 1
@@ -62,7 +72,7 @@ def _num(value: Decimal | None, places: int) -> str | None:
     return None if value is None else format(round_half_up(value, places), "f")
 
 
-def _framework_part(group: CampaignGroup, framework: Framework) -> dict[str, Any]:
+def _framework_part(group: CampaignGroup, framework: Framework) -> SnapshotFramework:
     precision = framework.precision
     owner = {i.code: index.code for index in framework.indices for i in index.indicators}
     return {
@@ -87,9 +97,9 @@ def _framework_part(group: CampaignGroup, framework: Framework) -> dict[str, Any
 
 def _unit_part(
     framework: Framework, result: UnitResult, claimed: UnitResult | None, unit_type: str | None
-) -> dict[str, Any]:
+) -> SnapshotUnit:
     p = framework.precision
-    part: dict[str, Any] = {
+    part: SnapshotUnit = {
         "unit": result.unit,
         "type": unit_type,
         "rank": result.rank,
@@ -108,7 +118,7 @@ def _unit_part(
     return part
 
 
-def _decision(approval: Approval | None) -> dict[str, Any]:
+def _decision(approval: Approval | None) -> SnapshotDecision:
     if approval is None:
         return {"number": "", "date": None, "date_text": "", "signer": ""}
     return {
@@ -119,7 +129,7 @@ def _decision(approval: Approval | None) -> dict[str, Any]:
     }
 
 
-def _head(campaign: Campaign, approval: Approval | None) -> dict[str, Any]:
+def _head(campaign: Campaign, approval: Approval | None) -> Snapshot:
     return {
         "format": FORMAT,
         "campaign": {
@@ -138,7 +148,7 @@ def _excluded(group: CampaignGroup, counted: Iterable[str]) -> list[str]:
     return sorted(str(p.unit) for p in group.participations.select_related("unit") if str(p.unit) not in names)
 
 
-def build_snapshot(campaign: Campaign, statuses: Sequence[str]) -> dict[str, Any]:
+def build_snapshot(campaign: Campaign, statuses: Sequence[str]) -> Snapshot:
     """The results of every unit in `statuses`, group by group, ranked on the appraised scores."""
     approval = Approval.objects.filter(campaign=campaign).first()
     snapshot = _head(campaign, approval)
@@ -162,7 +172,7 @@ def build_snapshot(campaign: Campaign, statuses: Sequence[str]) -> dict[str, Any
 def approve_campaign(
     *,
     campaign: Campaign,
-    by: Any,
+    by: User,
     decision_number: str,
     decision_date: datetime.date | None,
     signer: str = "",
@@ -215,7 +225,7 @@ def approve_campaign(
     return approval
 
 
-def publish_campaign(*, campaign: Campaign, by: Any) -> Publication:
+def publish_campaign(*, campaign: Campaign, by: User) -> Publication:
     """Publish the approved results: freeze the snapshot (version 1) and open it to the public."""
     require(by, Action.PUBLISH_RESULTS)
     if campaign.publications.exists():
@@ -261,7 +271,7 @@ def _announce(campaign: Campaign, publication: Publication) -> None:
     notify(people, text, url=f"/ket-qua/{campaign.pk}/")
 
 
-def amend(*, campaign: Campaign, by: Any, reason: str, changes: Sequence[tuple[Any, str, str]]) -> Publication:
+def amend(*, campaign: Campaign, by: User, reason: str, changes: Sequence[tuple[Assessment, str, str]]) -> Publication:
     """Correct published scores: `changes` are (assessment, indicator code, new score as typed).
 
     The corrected scores become the appraisers' verdicts (score set directly, the reason
@@ -279,7 +289,7 @@ def amend(*, campaign: Campaign, by: Any, reason: str, changes: Sequence[tuple[A
         raise ServiceError(_("Kết quả này được nhập từ bảng công bố, không có số liệu chi tiết để đính chính."))
     if not changes:
         raise ServiceError(_("Chưa có điểm nào được đính chính."))
-    recorded: list[dict[str, Any]] = []
+    recorded: list[Change] = []
     with transaction.atomic():
         for assessment, code, raw in changes:
             if assessment.participation.campaign_id != campaign.pk or assessment.status != S.PUBLISHED:
@@ -320,13 +330,13 @@ def amend(*, campaign: Campaign, by: Any, reason: str, changes: Sequence[tuple[A
     return publication
 
 
-def _mark_old_scores(snapshot: dict[str, Any], old: dict[str, Any], changes: list[dict[str, Any]]) -> None:
+def _mark_old_scores(snapshot: Snapshot, old: Snapshot, changes: list[Change]) -> None:
     """Fill each change's `old` with the score the previous version published."""
-    published = {(u["unit"]): u for g in old.get("groups", []) for u in g["units"]}
+    published = {u["unit"]: u for g in old["groups"] for u in g["units"]}
     for change in changes:
         unit = published.get(change["unit"])
         change["old"] = unit["items"].get(change["code"]) if unit else change["old"]
-    snapshot["notes"] = list(old.get("notes", []))
+    snapshot["notes"] = list(old["notes"])
 
 
 def import_published(
@@ -334,7 +344,7 @@ def import_published(
     campaign: Campaign,
     group: CampaignGroup,
     path: str | Path,
-    by: Any,
+    by: User,
     decision_number: str,
     decision_date: datetime.date | None = None,
     decision_date_text: str = "",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,8 +20,17 @@ from dti.results import services
 from dti.results.models import Approval
 from dti.results.selectors import campaign_review, versions
 
+if TYPE_CHECKING:
+    from dti.accounts.models import User
+
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 AMEND_ROWS = 5
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """A request to a view behind @login_required: the person is signed in."""
+
+    user: User
 
 
 class ApprovalForm(forms.Form):
@@ -80,7 +89,7 @@ def _page(
 
 
 @login_required
-def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The whole campaign as the chair sees it before approving; the chair's approval form."""
     require(request.user, Action.VIEW_APPRAISAL)
     campaign = _campaign(pk)
@@ -103,7 +112,7 @@ def campaign_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def publish(request: HttpRequest, pk: int) -> HttpResponse:
+def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirm (GET), then publish (POST): the snapshot is frozen and the public site opens."""
     require(request.user, Action.PUBLISH_RESULTS)
     campaign = _campaign(pk)
@@ -125,7 +134,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "results/publish.html", context, status=422 if error else 200)
 
 
-def _amend_rows(data: Any | None) -> list[dict[str, str]]:
+def _amend_rows(data: QueryDict | None) -> list[dict[str, str]]:
     rows = []
     for n in range(AMEND_ROWS):
         if data is None:
@@ -143,7 +152,7 @@ def _amend_rows(data: Any | None) -> list[dict[str, str]]:
 
 
 @login_required
-def amend(request: HttpRequest, pk: int) -> HttpResponse:
+def amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct published indicator scores (with a reason); every version with who/when/why/what."""
     require(request.user, Action.AMEND_RESULTS)
     campaign = _campaign(pk)
@@ -165,7 +174,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
         reason = request.POST.get("reason", "").strip()
         rows = _amend_rows(request.POST)
         by_pk = {str(a.pk): a for a in assessments}
-        changes: list[tuple[Any, str, str]] = []
+        changes: list[tuple[Assessment, str, str]] = []
         for row in rows:
             if not (row["unit"] or row["code"] or row["score"]):
                 continue
