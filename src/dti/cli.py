@@ -257,25 +257,21 @@ def _score_rows(fw: Framework, results: Sequence[UnitResult], explain: bool) -> 
             rows.append(row + ([""] if explain else []))
         for adj in fw.adjustments:
             s = r.items[adj.code]
-            rows.append(
-                [r.unit, r.group, adj.kind.value, adj.code, adj.name, adj.max, s.score, s.claimed, s.status.value, ""]
-                + ([s.trace] if explain else [])
-            )
-        rows.append(
-            [
-                r.unit,
-                r.group,
-                "total",
-                "total",
-                "Tổng điểm",
-                r.max,
-                r.total,
-                r.claimed_total,
-                "",
-                f"hạng {r.rank}" if r.rank else "",
-            ]
-            + ([""] if explain else [])
-        )
+            row = [r.unit, r.group, adj.kind.value, adj.code, adj.name, adj.max, s.score, s.claimed, s.status.value, ""]
+            rows.append(row + ([s.trace] if explain else []))
+        row = [
+            r.unit,
+            r.group,
+            "total",
+            "total",
+            "Tổng điểm",
+            r.max,
+            r.total,
+            r.claimed_total,
+            "",
+            f"hạng {r.rank}" if r.rank else "",
+        ]
+        rows.append(row + ([""] if explain else []))
     return headers, rows
 
 
@@ -456,7 +452,7 @@ def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from dti.core.demo import load_demo, print_accounts
+    from dti.demo import load_demo, print_accounts
 
     Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
