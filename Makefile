@@ -27,11 +27,12 @@ test: $(STAMP) browser
 	$(VENV)/bin/python manage.py makemigrations --check --dry-run >/dev/null || { echo "Thiếu migration: chạy 'dti manage makemigrations'"; exit 1; }
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## lint: ruff check + format check, mypy on the engine
+## lint: ruff check + format check, strict mypy on all of src/dti, the layers contract (docs/architecture.md)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 ## format: apply ruff's fixes and formatting
 format: $(STAMP)
