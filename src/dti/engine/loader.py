@@ -1,5 +1,9 @@
 """Load and validate a framework file (`dti/1` YAML, see docs/framework-format.md).
 
+This module owns reading the file and checking the document (indices, groups, indicators,
+inputs, ranking, classification, derived figures) into the immutable `dti.engine.model`
+objects. Each item's `scoring:` mapping is handed to `dti.engine.method_builder`.
+
 Validation never stops at the first problem: every problem is collected with the file, the
 path inside the document and what is wrong, and raised together as a FrameworkError.
 """
@@ -17,15 +21,8 @@ from typing import Any
 import yaml
 
 from dti.engine.errors import DtiError, FrameworkError, Problem, os_error_text
-from dti.engine.methods import (
-    DESCRIPTIONS,
-    RATIO_FIELD,
-    Reference,
-    Scoring,
-    Split,
-    build_scoring,
-    ratio_inputs,
-)
+from dti.engine.method_builder import build_scoring
+from dti.engine.methods import DESCRIPTIONS, RATIO_FIELD, Reference, Scoring, Split, ratio_inputs
 from dti.engine.model import (
     Band,
     Classification,

@@ -1,32 +1,32 @@
 """Scoring methods (cách tính điểm): how one indicator's inputs become points.
 
-Each method is a small immutable object built from the framework file by `build_scoring`
-(which checks its parameters) and evaluated by the scorer with `evaluate`. A method returns
-the raw points; the scorer clamps them to [0, max] and rounds half-up. When asked, methods
-write a Vietnamese trace of their arithmetic ("108.649 / 133.841 = 81,18 % × 5").
+This module owns the method objects and what they need while scoring: `Scoring` and its
+subclasses (one per `method:` of the framework format), `Points`, `Measure`, the evaluation
+`Context`, the `Missing` and `Invalid` outcomes, the plain-words `DESCRIPTIONS`, and
+`ratio_inputs` / `ratio_conflicts` (which numerator/denominator pairs a method reads).
+Building a method from the framework file, with its parameter checks, is
+`dti.engine.method_builder`'s job.
+
+Each method is a small immutable object evaluated by the scorer with `evaluate`. A method
+returns the raw points; the scorer clamps them to [0, max] and rounds half-up. When asked,
+methods write a Vietnamese trace of their arithmetic ("108.649 / 133.841 = 81,18 % × 5").
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from dti.engine.errors import Problem
-from dti.engine.expression import MAX_POINTS, Formula, FormulaError, MissingName, NegativeValue, compile_formula
-from dti.engine.model import Field, InputType
+from dti.engine.expression import MAX_POINTS, Formula, MissingName, NegativeValue
 from dti.engine.numbers import (
     ONE,
     ZERO,
-    NumberError,
     fmt,
     fmt_percent,
-    parse_percent,
     quantum,
     round_half_up,
-    to_decimal,
 )
 
 Values = Mapping[str, object]
@@ -574,321 +574,6 @@ class Reference(Scoring):
         return ZERO
 
 
-# --- building methods from the framework file ---------------------------------------------
-
-
-class Params:
-    """The `scoring:` mapping of one item, read with every problem recorded, never raised."""
-
-    def __init__(
-        self,
-        data: Mapping[str, Any],
-        *,
-        file: str,
-        path: str,
-        inputs: Mapping[str, Field],
-        problems: list[Problem],
-    ) -> None:
-        self.data, self.file, self.path = data, file, path
-        self.inputs, self.problems = inputs, problems
-        self.used: set[str] = {"method"}
-
-    def problem(self, key: str, message: str) -> None:
-        """Record a problem at `path.key`."""
-        self.problems.append(Problem(self.file, f"{self.path}.{key}" if key else self.path, message))
-
-    def reporter(self, key: str) -> Callable[[str], None]:
-        """A function recording a problem at `path.key` (for nested parameters)."""
-
-        def report(message: str) -> None:
-            self.problem(key, message)
-
-        return report
-
-    def get(self, key: str) -> Any:
-        """A raw parameter (None if absent), marked as used."""
-        self.used.add(key)
-        return self.data.get(key)
-
-    def input(self, key: str, *, types: tuple[InputType, ...] | None = None, required: bool = True) -> str | None:
-        """A parameter naming a declared input, optionally of given types."""
-        name = self.get(key)
-        if name is None:
-            if required:
-                self.problem(key, "thiếu tham số bắt buộc")
-            return None
-        name = str(name)
-        declared = self.inputs.get(name)
-        if declared is None:
-            self.problem(key, f"trường '{name}' chưa được khai báo trong inputs")
-        elif types and declared.type not in types:
-            wanted = ", ".join(t.value for t in types)
-            self.problem(key, f"trường '{name}' có kiểu {declared.type.value}, cần: {wanted}")
-        return name
-
-    def points(self, key: str, *, required: bool = False) -> Points | None:
-        """A points parameter: a number, or a formula over max_points."""
-        raw = self.get(key)
-        if raw is None:
-            if required:
-                self.problem(key, "thiếu tham số bắt buộc")
-            return None
-        return points_from(raw, lambda msg: self.problem(key, msg))
-
-    def threshold(self, key: str, is_ratio: bool, *, required: bool = True) -> Decimal | None:
-        """A threshold: a percent string for ratios ("90%"), a plain number for quantities."""
-        raw = self.get(key)
-        if raw is None:
-            if required:
-                self.problem(key, "thiếu tham số bắt buộc")
-            return None
-        return threshold_from(raw, is_ratio, lambda msg: self.problem(key, msg))
-
-    def measure(self) -> Measure | None:
-        """The measure: `numerator` and `denominator`, or `value`."""
-        num, den, val = self.get("numerator"), self.get("denominator"), self.get("value")
-        on_zero = self.get("on_zero")
-        if on_zero not in (None, "zero", "max"):
-            self.problem("on_zero", "chỉ nhận 'zero' hoặc 'max'")
-        numeric = (InputType.NUMBER, InputType.COUNT, InputType.PERCENT)
-        if val is not None:
-            if num is not None or den is not None:
-                self.problem("value", "dùng 'value' hoặc 'numerator'/'denominator', không cả hai")
-            name = self.input("value", types=numeric)
-            declared = self.inputs.get(name or "")
-            is_ratio = declared is not None and declared.type is InputType.PERCENT
-            return Measure(None, None, name, is_ratio, on_zero == "max") if name else None
-        if num is None and den is None:
-            self.problem("", "cần 'numerator' và 'denominator', hoặc 'value'")
-            return None
-        a = self.input("numerator", types=numeric)
-        b = self.input("denominator", types=numeric)
-        if a is None or b is None:
-            return None
-        labels = tuple(f.label if (f := self.inputs.get(n)) else "" for n in (a, b))
-        return Measure(a, b, None, True, on_zero == "max", (labels[0], labels[1]))
-
-    def finish(self) -> None:
-        """Report parameters that no method reads."""
-        for key in self.data:
-            if key not in self.used:
-                self.problem(str(key), f"tham số không được phương pháp '{self.data.get('method')}' dùng")
-
-
-def points_from(raw: object, problem: Callable[[str], None]) -> Points | None:
-    """Points from a YAML value: a number, a decimal-comma string, or a formula."""
-    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
-        return Points(to_decimal(raw))
-    text = str(raw).strip()
-    try:
-        return Points(to_decimal(text))
-    except NumberError:
-        pass
-    try:
-        formula = compile_formula(text)
-    except FormulaError as exc:
-        problem(str(exc))
-        return None
-    unknown = formula.names - {MAX_POINTS}
-    if unknown:
-        problem(f"điểm chỉ được dùng max_points, không dùng: {', '.join(sorted(unknown))}")
-        return None
-    return Points(None, formula)
-
-
-def threshold_from(raw: object, is_ratio: bool, problem: Callable[[str], None]) -> Decimal | None:
-    """A ratio threshold must be a percent string ("0,5%"); a quantity one a plain number."""
-    text = str(raw).strip()
-    if is_ratio:
-        if not text.endswith("%"):
-            problem(f'ngưỡng tỷ lệ phải viết dạng phần trăm, ví dụ "{text}%"')
-            return None
-        try:
-            return parse_percent(text) / 100
-        except NumberError as exc:
-            problem(str(exc))
-            return None
-    if text.endswith("%"):
-        problem("ngưỡng này so với một số lượng, không phải tỷ lệ: bỏ dấu %")
-        return None
-    try:
-        return to_decimal(raw)
-    except NumberError as exc:
-        problem(str(exc))
-        return None
-
-
-def _yes_no(p: Params) -> Scoring | None:
-    name = p.input("input", types=(InputType.YES_NO,))
-    points = p.points("points_yes")
-    return YesNo(name, points) if name else None
-
-
-def _choice(p: Params) -> Scoring | None:
-    name = p.input("input", types=(InputType.CHOICE,))
-    raw = p.get("points")
-    if not isinstance(raw, Mapping) or not raw:
-        p.problem("points", "cần bảng điểm cho từng lựa chọn, ví dụ {chu_tich: max_points, khac: 0}")
-        return None
-    declared = p.inputs.get(name or "")
-    options = declared.options if declared else {}
-    table: dict[str, Points] = {}
-    for key, value in raw.items():
-        if options and str(key) not in options:
-            p.problem(f"points.{key}", f"'{key}' không phải là lựa chọn của '{name}'")
-        pts = points_from(value, p.reporter(f"points.{key}"))
-        if pts is not None:
-            table[str(key)] = pts
-    for option in options:
-        if option not in table:
-            p.problem("points", f"chưa cho điểm lựa chọn '{option}'")
-    return Choice(name, table, dict(options)) if name else None
-
-
-def _ratio_family(p: Params) -> Scoring | None:
-    method = p.data.get("method")
-    measure = p.measure()
-    is_ratio = measure.is_ratio if measure else True
-    if method == "ratio":
-        if measure and not measure.is_ratio:
-            p.problem("value", "phương pháp ratio cần một tỷ lệ (trường kiểu percent, hoặc tử số/mẫu số)")
-        return Ratio(measure) if measure else None
-    if method == "ratio_target":
-        target = p.threshold("target", is_ratio)
-        if target is not None and target <= ZERO:
-            p.problem("target", "ngưỡng phải lớn hơn 0")
-            target = None
-        return RatioTarget(measure, target) if measure and target is not None else None
-    if method == "gated_ratio":
-        full, floor = p.threshold("full", is_ratio), p.threshold("floor", is_ratio)
-        if full is not None and floor is not None and not ZERO <= floor <= full:
-            p.problem("floor", "ngưỡng dưới phải nằm giữa 0 và ngưỡng đủ điểm")
-            return None
-        if full is not None and full <= ZERO:
-            p.problem("full", "ngưỡng phải lớn hơn 0")
-            return None
-        ok = measure and full is not None and floor is not None
-        return GatedRatio(measure, full, floor) if ok else None  # type: ignore[arg-type]
-    threshold = p.threshold("threshold", is_ratio, required=False)
-    if measure is None:
-        return None
-    return AllOrNothing(measure, ONE if threshold is None else threshold)
-
-
-def _tiers(p: Params) -> Scoring | None:
-    measure = p.measure()
-    is_ratio = measure.is_ratio if measure else True
-    raw = p.get("tiers")
-    if not isinstance(raw, list) or not raw:
-        p.problem("tiers", "cần danh sách các mức {min, points}")
-        return None
-    tiers: list[tuple[Decimal, Points]] = []
-    for i, tier in enumerate(raw):
-        where = f"tiers[{i}]"
-        if not isinstance(tier, Mapping) or set(tier) != {"min", "points"}:
-            p.problem(where, "mỗi mức cần đúng hai khóa: min, points")
-            continue
-        minimum = threshold_from(tier["min"], is_ratio, p.reporter(f"{where}.min"))
-        pts = points_from(tier["points"], p.reporter(f"{where}.points"))
-        if minimum is not None and pts is not None:
-            tiers.append((minimum, pts))
-    if any(a[0] <= b[0] for a, b in itertools.pairwise(tiers)):
-        p.problem("tiers", "các mức phải xếp từ cao xuống thấp")
-    otherwise = p.points("otherwise") or Points(ZERO)
-    if measure is None or len(tiers) != len(raw):
-        return None
-    return Tiers(measure, tuple(tiers), otherwise)
-
-
-def _per_item(p: Params) -> Scoring | None:
-    name = p.input("count", types=(InputType.COUNT, InputType.NUMBER))
-    each = p.points("points_each", required=True)
-    cap = p.points("cap")
-    return PerItem(name, each, cap) if name and each else None
-
-
-def _deduction(p: Params) -> Scoring | None:
-    name = p.input("missing", types=(InputType.COUNT, InputType.NUMBER))
-    each = p.points("points_each") or Points(ONE)
-    return Deduction(name, each) if name else None
-
-
-def _relative(p: Params) -> Scoring | None:
-    name = p.input("value", types=(InputType.NUMBER, InputType.COUNT, InputType.PERCENT))
-    direction = p.get("direction") or "higher"
-    when_equal = p.get("when_equal") or "max"
-    if direction not in ("higher", "lower"):
-        p.problem("direction", "chỉ nhận 'higher' hoặc 'lower'")
-    if when_equal not in ("max", "zero"):
-        p.problem("when_equal", "chỉ nhận 'max' hoặc 'zero'")
-    return Relative(name, direction == "lower", when_equal == "max") if name else None
-
-
-def _expression(p: Params) -> Scoring | None:
-    raw = p.get("formula")
-    if raw is None:
-        p.problem("formula", "thiếu công thức")
-        return None
-    try:
-        formula = compile_formula(str(raw))
-    except FormulaError as exc:
-        p.problem("formula", str(exc))
-        return None
-    for name in sorted(formula.names - {MAX_POINTS} - set(p.inputs)):
-        p.problem("formula", f"công thức dùng '{name}' chưa được khai báo trong inputs")
-    return Expression(formula)
-
-
-def _split(p: Params) -> Scoring | None:
-    raw = p.get("parts")
-    if not isinstance(raw, list) or len(raw) < 2:
-        p.problem("parts", "cần ít nhất hai phần, mỗi phần có name, max, scoring")
-        return None
-    parts: list[Part] = []
-    for i, part in enumerate(raw):
-        where = f"{p.path}.parts[{i}]"
-        if not isinstance(part, Mapping) or set(part) - {"name", "max", "scoring"} or "scoring" not in part:
-            p.problems.append(Problem(p.file, where, "mỗi phần cần name, max, scoring"))
-            continue
-        try:
-            part_max = to_decimal(part.get("max"))
-        except NumberError:
-            p.problems.append(Problem(p.file, f"{where}.max", "điểm tối đa của phần phải là số"))
-            continue
-        scoring = build_scoring(
-            part["scoring"], file=p.file, path=f"{where}.scoring", inputs=p.inputs, problems=p.problems
-        )
-        if scoring is not None:
-            if scoring.method in ("split", "relative", "manual", "reference"):
-                p.problems.append(Problem(p.file, f"{where}.scoring", f"một phần không dùng được '{scoring.method}'"))
-                continue
-            parts.append(Part(str(part.get("name") or f"Phần {i + 1}"), part_max, scoring))
-    if len(parts) != len(raw):
-        return None
-    return Split(tuple(parts))
-
-
-def _no_params(cls: type[Scoring]) -> Callable[[Params], Scoring | None]:
-    return lambda p: cls()
-
-
-BUILDERS: dict[str, Callable[[Params], Scoring | None]] = {
-    "yes_no": _yes_no,
-    "choice": _choice,
-    "ratio": _ratio_family,
-    "ratio_target": _ratio_family,
-    "gated_ratio": _ratio_family,
-    "all_or_nothing": _ratio_family,
-    "tiers": _tiers,
-    "per_item": _per_item,
-    "split": _split,
-    "deduction": _deduction,
-    "relative": _relative,
-    "manual": _no_params(Manual),
-    "expression": _expression,
-    "reference": _no_params(Reference),
-}
-
 DESCRIPTIONS: dict[str, str] = {
     "yes_no": "Có/Đã ban hành: điểm tối đa; chưa: 0 điểm",
     "choice": "Điểm theo lựa chọn",
@@ -912,25 +597,6 @@ def ratio_inputs(scoring: Scoring) -> bool:
     if isinstance(scoring, Split):
         return any(ratio_inputs(part.scoring) for part in scoring.parts)
     return isinstance(scoring, Measured) and scoring.measure.numerator is not None
-
-
-def build_scoring(
-    data: object, *, file: str, path: str, inputs: Mapping[str, Field], problems: list[Problem]
-) -> Scoring | None:
-    """Build a method from its `scoring:` mapping, recording every problem found."""
-    if not isinstance(data, Mapping):
-        problems.append(Problem(file, path, "cần một bảng có khóa 'method'"))
-        return None
-    method = data.get("method")
-    builder = BUILDERS.get(str(method))
-    if builder is None:
-        known = ", ".join(BUILDERS)
-        problems.append(Problem(file, f"{path}.method", f"phương pháp '{method}' không tồn tại (có: {known})"))
-        return None
-    params = Params(data, file=file, path=path, inputs=inputs, problems=problems)
-    scoring = builder(params)
-    params.finish()
-    return scoring
 
 
 def ratio_conflicts(scoring: Scoring, values: Values) -> list[tuple[str, str]]:
