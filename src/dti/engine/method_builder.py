@@ -40,8 +40,11 @@ from dti.engine.model import Field, InputType
 from dti.engine.numbers import ONE, ZERO, NumberError, parse_percent, to_decimal
 
 
-class Params:
-    """The `scoring:` mapping of one item, read with every problem recorded, never raised."""
+class MethodParameters:
+    """The `scoring:` mapping of one item, read with every problem recorded, never raised.
+
+    Each getter marks its key as used, so that `finish` can report the keys no method reads.
+    """
 
     def __init__(
         self,
@@ -85,7 +88,7 @@ class Params:
         if declared is None:
             self.problem(key, f"trường '{name}' chưa được khai báo trong inputs")
         elif types and declared.type not in types:
-            wanted = ", ".join(t.value for t in types)
+            wanted = ", ".join(input_type.value for input_type in types)
             self.problem(key, f"trường '{name}' có kiểu {declared.type.value}, cần: {wanted}")
         return name
 
@@ -96,7 +99,7 @@ class Params:
             if required:
                 self.problem(key, "thiếu tham số bắt buộc")
             return None
-        return points_from(raw, lambda msg: self.problem(key, msg))
+        return points_from(raw, self.reporter(key))
 
     def threshold(self, key: str, is_ratio: bool, *, required: bool = True) -> Decimal | None:
         """A threshold: a percent string for ratios ("90%"), a plain number for quantities."""
@@ -105,37 +108,44 @@ class Params:
             if required:
                 self.problem(key, "thiếu tham số bắt buộc")
             return None
-        return threshold_from(raw, is_ratio, lambda msg: self.problem(key, msg))
+        return threshold_from(raw, is_ratio, self.reporter(key))
 
     def measure(self) -> Measure | None:
         """The measure: `numerator` and `denominator`, or `value`."""
-        num, den, val = self.get("numerator"), self.get("denominator"), self.get("value")
+        numerator, denominator, value = self.get("numerator"), self.get("denominator"), self.get("value")
         on_zero = self.get("on_zero")
         if on_zero not in (None, "zero", "max"):
             self.problem("on_zero", "chỉ nhận 'zero' hoặc 'max'")
         numeric = (InputType.NUMBER, InputType.COUNT, InputType.PERCENT)
-        if val is not None:
-            if num is not None or den is not None:
+        if value is not None:
+            if numerator is not None or denominator is not None:
                 self.problem("value", "dùng 'value' hoặc 'numerator'/'denominator', không cả hai")
             name = self.input("value", types=numeric)
             declared = self.inputs.get(name or "")
             is_ratio = declared is not None and declared.type is InputType.PERCENT
             return Measure(None, None, name, is_ratio, on_zero == "max") if name else None
-        if num is None and den is None:
+        if numerator is None and denominator is None:
             self.problem("", "cần 'numerator' và 'denominator', hoặc 'value'")
             return None
-        a = self.input("numerator", types=numeric)
-        b = self.input("denominator", types=numeric)
-        if a is None or b is None:
+        numerator_name = self.input("numerator", types=numeric)
+        denominator_name = self.input("denominator", types=numeric)
+        if numerator_name is None or denominator_name is None:
             return None
-        labels = tuple(f.label if (f := self.inputs.get(n)) else "" for n in (a, b))
-        return Measure(a, b, None, True, on_zero == "max", (labels[0], labels[1]))
+        numerator_field, denominator_field = self.inputs.get(numerator_name), self.inputs.get(denominator_name)
+        labels = (
+            numerator_field.label if numerator_field else "",
+            denominator_field.label if denominator_field else "",
+        )
+        return Measure(numerator_name, denominator_name, None, True, on_zero == "max", labels)
 
     def finish(self) -> None:
         """Report parameters that no method reads."""
         for key in self.data:
             if key not in self.used:
                 self.problem(str(key), f"tham số không được phương pháp '{self.data.get('method')}' dùng")
+
+
+# --- values shared by several methods ------------------------------------------------------
 
 
 def points_from(raw: object, problem: Callable[[str], None]) -> Points | None:
@@ -181,161 +191,171 @@ def threshold_from(raw: object, is_ratio: bool, problem: Callable[[str], None]) 
         return None
 
 
-def _yes_no(p: Params) -> Scoring | None:
-    name = p.input("input", types=(InputType.YES_NO,))
-    points = p.points("points_yes")
+# --- one builder per method: read and check its parameters, build the method ---------------
+
+
+def _yes_no(parameters: MethodParameters) -> Scoring | None:
+    name = parameters.input("input", types=(InputType.YES_NO,))
+    points = parameters.points("points_yes")
     return YesNo(name, points) if name else None
 
 
-def _choice(p: Params) -> Scoring | None:
-    name = p.input("input", types=(InputType.CHOICE,))
-    raw = p.get("points")
+def _choice(parameters: MethodParameters) -> Scoring | None:
+    name = parameters.input("input", types=(InputType.CHOICE,))
+    raw = parameters.get("points")
     if not isinstance(raw, Mapping) or not raw:
-        p.problem("points", "cần bảng điểm cho từng lựa chọn, ví dụ {chu_tich: max_points, khac: 0}")
+        parameters.problem("points", "cần bảng điểm cho từng lựa chọn, ví dụ {chu_tich: max_points, khac: 0}")
         return None
-    declared = p.inputs.get(name or "")
+    declared = parameters.inputs.get(name or "")
     options = declared.options if declared else {}
     table: dict[str, Points] = {}
     for key, value in raw.items():
         if options and str(key) not in options:
-            p.problem(f"points.{key}", f"'{key}' không phải là lựa chọn của '{name}'")
-        pts = points_from(value, p.reporter(f"points.{key}"))
-        if pts is not None:
-            table[str(key)] = pts
+            parameters.problem(f"points.{key}", f"'{key}' không phải là lựa chọn của '{name}'")
+        option_points = points_from(value, parameters.reporter(f"points.{key}"))
+        if option_points is not None:
+            table[str(key)] = option_points
     for option in options:
         if option not in table:
-            p.problem("points", f"chưa cho điểm lựa chọn '{option}'")
+            parameters.problem("points", f"chưa cho điểm lựa chọn '{option}'")
     return Choice(name, table, dict(options)) if name else None
 
 
-def _ratio_family(p: Params) -> Scoring | None:
-    method = p.data.get("method")
-    measure = p.measure()
+def _ratio_family(parameters: MethodParameters) -> Scoring | None:
+    method = parameters.data.get("method")
+    measure = parameters.measure()
     is_ratio = measure.is_ratio if measure else True
     if method == "ratio":
         if measure and not measure.is_ratio:
-            p.problem("value", "phương pháp ratio cần một tỷ lệ (trường kiểu percent, hoặc tử số/mẫu số)")
+            parameters.problem("value", "phương pháp ratio cần một tỷ lệ (trường kiểu percent, hoặc tử số/mẫu số)")
         return Ratio(measure) if measure else None
     if method == "ratio_target":
-        target = p.threshold("target", is_ratio)
+        target = parameters.threshold("target", is_ratio)
         if target is not None and target <= ZERO:
-            p.problem("target", "ngưỡng phải lớn hơn 0")
+            parameters.problem("target", "ngưỡng phải lớn hơn 0")
             target = None
         return RatioTarget(measure, target) if measure and target is not None else None
     if method == "gated_ratio":
-        full, floor = p.threshold("full", is_ratio), p.threshold("floor", is_ratio)
+        full, floor = parameters.threshold("full", is_ratio), parameters.threshold("floor", is_ratio)
         if full is not None and floor is not None and not ZERO <= floor <= full:
-            p.problem("floor", "ngưỡng dưới phải nằm giữa 0 và ngưỡng đủ điểm")
+            parameters.problem("floor", "ngưỡng dưới phải nằm giữa 0 và ngưỡng đủ điểm")
             return None
         if full is not None and full <= ZERO:
-            p.problem("full", "ngưỡng phải lớn hơn 0")
+            parameters.problem("full", "ngưỡng phải lớn hơn 0")
             return None
-        ok = measure and full is not None and floor is not None
-        return GatedRatio(measure, full, floor) if ok else None  # type: ignore[arg-type]
-    threshold = p.threshold("threshold", is_ratio, required=False)
+        if measure is None or full is None or floor is None:
+            return None
+        return GatedRatio(measure, full, floor)
+    threshold = parameters.threshold("threshold", is_ratio, required=False)
     if measure is None:
         return None
     return AllOrNothing(measure, ONE if threshold is None else threshold)
 
 
-def _tiers(p: Params) -> Scoring | None:
-    measure = p.measure()
+def _tiers(parameters: MethodParameters) -> Scoring | None:
+    measure = parameters.measure()
     is_ratio = measure.is_ratio if measure else True
-    raw = p.get("tiers")
+    raw = parameters.get("tiers")
     if not isinstance(raw, list) or not raw:
-        p.problem("tiers", "cần danh sách các mức {min, points}")
+        parameters.problem("tiers", "cần danh sách các mức {min, points}")
         return None
     tiers: list[tuple[Decimal, Points]] = []
-    for i, tier in enumerate(raw):
-        where = f"tiers[{i}]"
+    for position, tier in enumerate(raw):
+        where = f"tiers[{position}]"
         if not isinstance(tier, Mapping) or set(tier) != {"min", "points"}:
-            p.problem(where, "mỗi mức cần đúng hai khóa: min, points")
+            parameters.problem(where, "mỗi mức cần đúng hai khóa: min, points")
             continue
-        minimum = threshold_from(tier["min"], is_ratio, p.reporter(f"{where}.min"))
-        pts = points_from(tier["points"], p.reporter(f"{where}.points"))
-        if minimum is not None and pts is not None:
-            tiers.append((minimum, pts))
-    if any(a[0] <= b[0] for a, b in itertools.pairwise(tiers)):
-        p.problem("tiers", "các mức phải xếp từ cao xuống thấp")
-    otherwise = p.points("otherwise") or Points(ZERO)
+        minimum = threshold_from(tier["min"], is_ratio, parameters.reporter(f"{where}.min"))
+        tier_points = points_from(tier["points"], parameters.reporter(f"{where}.points"))
+        if minimum is not None and tier_points is not None:
+            tiers.append((minimum, tier_points))
+    if any(higher[0] <= lower[0] for higher, lower in itertools.pairwise(tiers)):
+        parameters.problem("tiers", "các mức phải xếp từ cao xuống thấp")
+    otherwise = parameters.points("otherwise") or Points(ZERO)
     if measure is None or len(tiers) != len(raw):
         return None
     return Tiers(measure, tuple(tiers), otherwise)
 
 
-def _per_item(p: Params) -> Scoring | None:
-    name = p.input("count", types=(InputType.COUNT, InputType.NUMBER))
-    each = p.points("points_each", required=True)
-    cap = p.points("cap")
+def _per_item(parameters: MethodParameters) -> Scoring | None:
+    name = parameters.input("count", types=(InputType.COUNT, InputType.NUMBER))
+    each = parameters.points("points_each", required=True)
+    cap = parameters.points("cap")
     return PerItem(name, each, cap) if name and each else None
 
 
-def _deduction(p: Params) -> Scoring | None:
-    name = p.input("missing", types=(InputType.COUNT, InputType.NUMBER))
-    each = p.points("points_each") or Points(ONE)
+def _deduction(parameters: MethodParameters) -> Scoring | None:
+    name = parameters.input("missing", types=(InputType.COUNT, InputType.NUMBER))
+    each = parameters.points("points_each") or Points(ONE)
     return Deduction(name, each) if name else None
 
 
-def _relative(p: Params) -> Scoring | None:
-    name = p.input("value", types=(InputType.NUMBER, InputType.COUNT, InputType.PERCENT))
-    direction = p.get("direction") or "higher"
-    when_equal = p.get("when_equal") or "max"
+def _relative(parameters: MethodParameters) -> Scoring | None:
+    name = parameters.input("value", types=(InputType.NUMBER, InputType.COUNT, InputType.PERCENT))
+    direction = parameters.get("direction") or "higher"
+    when_equal = parameters.get("when_equal") or "max"
     if direction not in ("higher", "lower"):
-        p.problem("direction", "chỉ nhận 'higher' hoặc 'lower'")
+        parameters.problem("direction", "chỉ nhận 'higher' hoặc 'lower'")
     if when_equal not in ("max", "zero"):
-        p.problem("when_equal", "chỉ nhận 'max' hoặc 'zero'")
+        parameters.problem("when_equal", "chỉ nhận 'max' hoặc 'zero'")
     return Relative(name, direction == "lower", when_equal == "max") if name else None
 
 
-def _expression(p: Params) -> Scoring | None:
-    raw = p.get("formula")
+def _expression(parameters: MethodParameters) -> Scoring | None:
+    raw = parameters.get("formula")
     if raw is None:
-        p.problem("formula", "thiếu công thức")
+        parameters.problem("formula", "thiếu công thức")
         return None
     try:
         formula = compile_formula(str(raw))
     except FormulaError as exc:
-        p.problem("formula", str(exc))
+        parameters.problem("formula", str(exc))
         return None
-    for name in sorted(formula.names - {MAX_POINTS} - set(p.inputs)):
-        p.problem("formula", f"công thức dùng '{name}' chưa được khai báo trong inputs")
+    for name in sorted(formula.names - {MAX_POINTS} - set(parameters.inputs)):
+        parameters.problem("formula", f"công thức dùng '{name}' chưa được khai báo trong inputs")
     return Expression(formula)
 
 
-def _split(p: Params) -> Scoring | None:
-    raw = p.get("parts")
+def _split(parameters: MethodParameters) -> Scoring | None:
+    raw = parameters.get("parts")
     if not isinstance(raw, list) or len(raw) < 2:
-        p.problem("parts", "cần ít nhất hai phần, mỗi phần có name, max, scoring")
+        parameters.problem("parts", "cần ít nhất hai phần, mỗi phần có name, max, scoring")
         return None
     parts: list[Part] = []
-    for i, part in enumerate(raw):
-        where = f"{p.path}.parts[{i}]"
+    for position, part in enumerate(raw):
+        where = f"{parameters.path}.parts[{position}]"
         if not isinstance(part, Mapping) or set(part) - {"name", "max", "scoring"} or "scoring" not in part:
-            p.problems.append(Problem(p.file, where, "mỗi phần cần name, max, scoring"))
+            parameters.problems.append(Problem(parameters.file, where, "mỗi phần cần name, max, scoring"))
             continue
         try:
             part_max = to_decimal(part.get("max"))
         except NumberError:
-            p.problems.append(Problem(p.file, f"{where}.max", "điểm tối đa của phần phải là số"))
+            parameters.problems.append(Problem(parameters.file, f"{where}.max", "điểm tối đa của phần phải là số"))
             continue
         scoring = build_scoring(
-            part["scoring"], file=p.file, path=f"{where}.scoring", inputs=p.inputs, problems=p.problems
+            part["scoring"],
+            file=parameters.file,
+            path=f"{where}.scoring",
+            inputs=parameters.inputs,
+            problems=parameters.problems,
         )
         if scoring is not None:
             if scoring.method in ("split", "relative", "manual", "reference"):
-                p.problems.append(Problem(p.file, f"{where}.scoring", f"một phần không dùng được '{scoring.method}'"))
+                parameters.problems.append(
+                    Problem(parameters.file, f"{where}.scoring", f"một phần không dùng được '{scoring.method}'")
+                )
                 continue
-            parts.append(Part(str(part.get("name") or f"Phần {i + 1}"), part_max, scoring))
+            parts.append(Part(str(part.get("name") or f"Phần {position + 1}"), part_max, scoring))
     if len(parts) != len(raw):
         return None
     return Split(tuple(parts))
 
 
-def _no_params(cls: type[Scoring]) -> Callable[[Params], Scoring | None]:
-    return lambda p: cls()
+def _without_parameters(method_class: type[Scoring]) -> Callable[[MethodParameters], Scoring | None]:
+    return lambda parameters: method_class()
 
 
-BUILDERS: dict[str, Callable[[Params], Scoring | None]] = {
+BUILDERS: dict[str, Callable[[MethodParameters], Scoring | None]] = {
     "yes_no": _yes_no,
     "choice": _choice,
     "ratio": _ratio_family,
@@ -347,9 +367,9 @@ BUILDERS: dict[str, Callable[[Params], Scoring | None]] = {
     "split": _split,
     "deduction": _deduction,
     "relative": _relative,
-    "manual": _no_params(Manual),
+    "manual": _without_parameters(Manual),
     "expression": _expression,
-    "reference": _no_params(Reference),
+    "reference": _without_parameters(Reference),
 }
 
 
@@ -366,7 +386,7 @@ def build_scoring(
         known = ", ".join(BUILDERS)
         problems.append(Problem(file, f"{path}.method", f"phương pháp '{method}' không tồn tại (có: {known})"))
         return None
-    params = Params(data, file=file, path=path, inputs=inputs, problems=problems)
-    scoring = builder(params)
-    params.finish()
+    parameters = MethodParameters(data, file=file, path=path, inputs=inputs, problems=problems)
+    scoring = builder(parameters)
+    parameters.finish()
     return scoring

@@ -29,8 +29,8 @@ from dti.engine.numbers import (
     round_half_up,
 )
 
-Values = Mapping[str, object]
-RATIO_FIELD = "ratio"  # optional declared percentage accepted in place of a/b
+Values = Mapping[str, object]  # an item's input values by input name (see scoring.UnitInputs)
+RATIO_FIELD = "ratio"  # optional declared percentage accepted in place of numerator/denominator
 SCORE_FIELD = "score"  # the entered score of a manual item
 
 
@@ -54,11 +54,11 @@ class Invalid(Exception):
 class Context:
     """Per-evaluation state: precision, the trace being written (or None), warnings."""
 
-    __slots__ = ("precision", "step", "trace", "warnings")
+    __slots__ = ("precision", "rounding_step", "trace", "warnings")
 
     def __init__(self, precision: int, explain: bool = False) -> None:
         self.precision = precision
-        self.step = quantum(precision)  # the smallest step of a score: 0.01 at precision 2
+        self.rounding_step = quantum(precision)  # the smallest step of a score: 0.01 at precision 2
         self.trace: list[str] | None = [] if explain else None
         self.warnings: list[str] | None = None
 
@@ -73,7 +73,7 @@ class Context:
         if self.trace is not None:
             self.trace.append(text)
 
-    def more(self, text: str) -> None:
+    def continue_step(self, text: str) -> None:
         """Continue the trace's last step ("81,18 %" → "81,18 % × 5")."""
         if self.trace:
             self.trace[-1] += f" {text}"
@@ -96,19 +96,22 @@ class Points:
         """The points for an item whose maximum is `max_points` (a formula is worked out once)."""
         if self.constant is not None:
             return self.constant
-        value = self._by_max.get(max_points)
-        if value is None:
+        points = self._by_max.get(max_points)
+        if points is None:
             assert self.formula is not None
-            value = self._by_max[max_points] = self.formula.evaluate({}, max_points)
-        return value
+            points = self._by_max[max_points] = self.formula.evaluate({}, max_points)
+        return points
 
 
-# --- measures: a ratio a/b, or one input's value ----------------------------------------
+# --- measures: a ratio numerator/denominator, or one input's value ------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Measure:
-    """What ratio methods compare: `numerator/denominator`, or the value of one input."""
+    """What ratio methods compare: `numerator/denominator`, or the value of one input.
+
+    The fields hold input names; `read` looks their values up.
+    """
 
     numerator: str | None
     denominator: str | None
@@ -119,60 +122,75 @@ class Measure:
 
     def names(self) -> set[str]:
         """The inputs the measure reads."""
-        return {n for n in (self.numerator, self.denominator, self.value) if n}
+        return {name for name in (self.numerator, self.denominator, self.value) if name}
 
-    def show(self, x: Decimal) -> str:
-        """The measure for a trace: a percentage for ratios, the number otherwise."""
-        return fmt_percent(x) if self.is_ratio else fmt(x)
+    def show(self, measured: Decimal) -> str:
+        """A measured value for a trace: a percentage for ratios, the number otherwise."""
+        return fmt_percent(measured) if self.is_ratio else fmt(measured)
 
-    def read(self, v: Values, ctx: Context) -> Decimal | None:
-        """The measure's value, or None when the denominator is zero."""
+    def read(self, values: Values, context: Context) -> Decimal | None:
+        """The measured value, or None when the denominator is zero."""
         if self.value is not None:
-            x = v.get(self.value)
-            if x is None:
+            measured = values.get(self.value)
+            if measured is None:
                 raise Missing([self.value])
-            x = _nonneg(self.value, x)
-            if self.is_ratio and x > ONE:
-                ctx.warn(f"Tỷ lệ {fmt_percent(x)} vượt 100 %: tính là 100 %")
-                x = ONE
-            if ctx.trace is not None:
-                ctx.note(f"{self.value} = {self.show(x)}")
-            return x
+            measured = _non_negative(self.value, measured)
+            if self.is_ratio and measured > ONE:
+                context.warn(f"Tỷ lệ {fmt_percent(measured)} vượt 100 %: tính là 100 %")
+                measured = ONE
+            if context.trace is not None:
+                context.note(f"{self.value} = {self.show(measured)}")
+            return measured
         assert self.numerator is not None and self.denominator is not None
-        a, b = v.get(self.numerator), v.get(self.denominator)
-        if a.__class__ is Decimal and b.__class__ is Decimal and ZERO < b >= a >= ZERO and ctx.trace is None:
-            return a / b  # the common case: a valid ratio and nothing to explain
-        if a is None and v.get(RATIO_FIELD) is not None:
-            r = _nonneg(RATIO_FIELD, v[RATIO_FIELD])
-            if ctx.trace is not None:
-                ctx.note(f"tỷ lệ kê khai {fmt_percent(r)}")
-            if r > ONE:
-                ctx.warn(f"Tỷ lệ kê khai {fmt_percent(r)} vượt 100 %: tính là 100 %")
-                r = ONE
-            return r
-        if a is None or b is None:
-            raise Missing([n for n, x in ((self.numerator, a), (self.denominator, b)) if x is None])
-        if not (a.__class__ is Decimal and b.__class__ is Decimal and a >= ZERO and b >= ZERO):
-            a, b = _nonneg(self.numerator, a), _nonneg(self.denominator, b)
-        num_label, den_label = (
+        numerator, denominator = values.get(self.numerator), values.get(self.denominator)
+        if (
+            numerator.__class__ is Decimal
+            and denominator.__class__ is Decimal
+            and ZERO < denominator >= numerator >= ZERO
+            and context.trace is None
+        ):
+            return numerator / denominator  # the common case: a valid ratio and nothing to explain
+        if numerator is None and values.get(RATIO_FIELD) is not None:
+            declared = _non_negative(RATIO_FIELD, values[RATIO_FIELD])
+            if context.trace is not None:
+                context.note(f"tỷ lệ kê khai {fmt_percent(declared)}")
+            if declared > ONE:
+                context.warn(f"Tỷ lệ kê khai {fmt_percent(declared)} vượt 100 %: tính là 100 %")
+                declared = ONE
+            return declared
+        if numerator is None or denominator is None:
+            pairs = ((self.numerator, numerator), (self.denominator, denominator))
+            raise Missing([name for name, given in pairs if given is None])
+        if not (
+            numerator.__class__ is Decimal
+            and denominator.__class__ is Decimal
+            and numerator >= ZERO
+            and denominator >= ZERO
+        ):
+            numerator = _non_negative(self.numerator, numerator)
+            denominator = _non_negative(self.denominator, denominator)
+        numerator_label, denominator_label = (
             label or name for label, name in zip(self.labels, (self.numerator, self.denominator), strict=True)
         )
-        if b == ZERO:
-            ctx.warn(
-                f"Mẫu số ({den_label}) bằng 0: không tính được tỷ lệ "
+        if denominator == ZERO:
+            context.warn(
+                f"Mẫu số ({denominator_label}) bằng 0: không tính được tỷ lệ "
                 + ("(chấm điểm tối đa)" if self.on_zero_max else "(chấm 0 điểm)")
             )
-            if ctx.trace is not None:
-                ctx.note(f"{fmt(a)} / 0: không tính được tỷ lệ")
+            if context.trace is not None:
+                context.note(f"{fmt(numerator)} / 0: không tính được tỷ lệ")
             return None
-        if a > b:
-            ctx.warn(f"Tử số ({num_label}: {fmt(a)}) lớn hơn mẫu số ({den_label}: {fmt(b)}): tỷ lệ được tính là 100 %")
-            if ctx.trace is not None:
-                ctx.note(f"{fmt(a)} / {fmt(b)} > 100 % → 100 %")
+        if numerator > denominator:
+            context.warn(
+                f"Tử số ({numerator_label}: {fmt(numerator)}) lớn hơn mẫu số ({denominator_label}: "
+                f"{fmt(denominator)}): tỷ lệ được tính là 100 %"
+            )
+            if context.trace is not None:
+                context.note(f"{fmt(numerator)} / {fmt(denominator)} > 100 % → 100 %")
             return ONE
-        ratio = a / b
-        if ctx.trace is not None:
-            ctx.note(f"{fmt(a)} / {fmt(b)} = {fmt_percent(ratio)}")
+        ratio = numerator / denominator
+        if context.trace is not None:
+            context.note(f"{fmt(numerator)} / {fmt(denominator)} = {fmt_percent(ratio)}")
         return ratio
 
     def zero_score(self, max_points: Decimal | None) -> Decimal:
@@ -180,15 +198,28 @@ class Measure:
         return max_points if self.on_zero_max and max_points is not None else ZERO
 
 
-def _nonneg(name: str, x: object) -> Decimal:
-    if not isinstance(x, Decimal):
+def _non_negative(name: str, value: object) -> Decimal:
+    """The input's value if it is a number ≥ 0; Invalid otherwise."""
+    if not isinstance(value, Decimal):
         raise Invalid(f"'{name}' phải là số")
-    if x < ZERO:
-        raise Invalid(f"'{name}' không được âm ({fmt(x)})")
-    return x
+    if value < ZERO:
+        raise Invalid(f"'{name}' không được âm ({fmt(value)})")
+    return value
+
+
+def _number(name: str, value: object) -> Decimal:
+    """The input's value if it is a number of any sign; Invalid otherwise."""
+    if not isinstance(value, Decimal):
+        raise Invalid(f"'{name}' phải là số")
+    return value
 
 
 # --- the methods --------------------------------------------------------------------------
+#
+# `evaluate(values, max_points, context)`: `values` are the item's inputs by name,
+# `max_points` the item's maximum (None for methods that do not need one), `context` the
+# evaluation's precision, trace and warnings. It returns the raw points, or raises Missing
+# or Invalid.
 
 
 class Scoring:
@@ -202,7 +233,7 @@ class Scoring:
         """The input names this method reads."""
         return set()
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
         """Raw points before clamping and rounding."""
         raise NotImplementedError
 
@@ -218,18 +249,18 @@ class YesNo(Scoring):
     def names(self) -> set[str]:
         return {self.input}
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        x = v.get(self.input)
-        if x is None:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        answer = values.get(self.input)
+        if answer is None:
             raise Missing([self.input])
-        if x is True:
-            points = self.points_yes.of(mx) if self.points_yes else mx
+        if answer is True:
+            points = self.points_yes.of(max_points) if self.points_yes else max_points
             assert points is not None
-            if ctx.trace is not None:
-                ctx.note("Có")
+            if context.trace is not None:
+                context.note("Có")
             return points
-        if ctx.trace is not None:
-            ctx.note("Không")
+        if context.trace is not None:
+            context.note("Không")
         return ZERO
 
 
@@ -245,21 +276,21 @@ class Choice(Scoring):
     def names(self) -> set[str]:
         return {self.input}
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        x = v.get(self.input)
-        if x is None:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        chosen = values.get(self.input)
+        if chosen is None:
             raise Missing([self.input])
-        if x not in self.points:
-            raise Invalid(f"'{x}' không phải là một lựa chọn của '{self.input}'")
-        points = self.points[str(x)].of(mx)
-        if ctx.trace is not None:
-            ctx.note(str(self.labels.get(str(x), x)))
+        if chosen not in self.points:
+            raise Invalid(f"'{chosen}' không phải là một lựa chọn của '{self.input}'")
+        points = self.points[str(chosen)].of(max_points)
+        if context.trace is not None:
+            context.note(str(self.labels.get(str(chosen), chosen)))
         return points
 
 
 @dataclass(frozen=True, slots=True)
 class Measured(Scoring):
-    """A method that compares one measure (a ratio a/b, or one input's value)."""
+    """A method that compares one measure (a ratio numerator/denominator, or one input's value)."""
 
     measure: Measure
 
@@ -273,14 +304,14 @@ class Ratio(Measured):
 
     method: ClassVar[str] = "ratio"
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        assert mx is not None
-        m = self.measure.read(v, ctx)
-        if m is None:
-            return self.measure.zero_score(mx)
-        if ctx.trace is not None:
-            ctx.more(f"× {fmt(mx)}")
-        return m * mx
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        assert max_points is not None
+        measured = self.measure.read(values, context)
+        if measured is None:
+            return self.measure.zero_score(max_points)
+        if context.trace is not None:
+            context.continue_step(f"× {fmt(max_points)}")
+        return measured * max_points
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,19 +321,19 @@ class RatioTarget(Measured):
     method: ClassVar[str] = "ratio_target"
     target: Decimal
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        assert mx is not None
-        m = self.measure.read(v, ctx)
-        if m is None:
-            return self.measure.zero_score(mx)
-        if m >= self.target:
-            if ctx.trace is not None:
-                ctx.note(f"{self.measure.show(m)} ≥ {self.measure.show(self.target)} → điểm tối đa")
-            return mx
-        if ctx.trace is not None:
-            shown, t = self.measure.show(m), self.measure.show(self.target)
-            ctx.note(f"{shown} < {t} → {shown} / {t} × {fmt(mx)}")
-        return m / self.target * mx
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        assert max_points is not None
+        measured = self.measure.read(values, context)
+        if measured is None:
+            return self.measure.zero_score(max_points)
+        if measured >= self.target:
+            if context.trace is not None:
+                context.note(f"{self.measure.show(measured)} ≥ {self.measure.show(self.target)} → điểm tối đa")
+            return max_points
+        if context.trace is not None:
+            shown, target = self.measure.show(measured), self.measure.show(self.target)
+            context.note(f"{shown} < {target} → {shown} / {target} × {fmt(max_points)}")
+        return measured / self.target * max_points
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,24 +344,27 @@ class GatedRatio(Measured):
     full: Decimal
     floor: Decimal
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        assert mx is not None
-        m = self.measure.read(v, ctx)
-        if m is None:
-            return self.measure.zero_score(mx)
-        if m >= self.full:
-            value, step = mx, "≥ {full} → điểm tối đa"
-        elif m >= self.floor:
-            value, step = m / self.full * mx, "{floor} ≤ {shown} < {full} → {shown} / {full} × {mx}"
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        assert max_points is not None
+        measured = self.measure.read(values, context)
+        if measured is None:
+            return self.measure.zero_score(max_points)
+        if measured >= self.full:
+            points, step = max_points, "≥ {full} → điểm tối đa"
+        elif measured >= self.floor:
+            points, step = measured / self.full * max_points, "{floor} ≤ {shown} < {full} → {shown} / {full} × {max}"
         else:
-            value, step = ZERO, "< {floor}"
-        if ctx.trace is not None:
-            shown = self.measure.show(m)
+            points, step = ZERO, "< {floor}"
+        if context.trace is not None:
+            shown = self.measure.show(measured)
             text = step.format(
-                shown=shown, full=self.measure.show(self.full), floor=self.measure.show(self.floor), mx=fmt(mx)
+                shown=shown,
+                full=self.measure.show(self.full),
+                floor=self.measure.show(self.floor),
+                max=fmt(max_points),
             )
-            ctx.note(text if text.startswith(shown) else f"{shown} {text}")
-        return value
+            context.note(text if text.startswith(shown) else f"{shown} {text}")
+        return points
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,16 +374,16 @@ class AllOrNothing(Measured):
     method: ClassVar[str] = "all_or_nothing"
     threshold: Decimal = ONE
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        assert mx is not None
-        m = self.measure.read(v, ctx)
-        if m is None:
-            return self.measure.zero_score(mx)
-        reached = m >= self.threshold
-        if ctx.trace is not None:
-            t = self.measure.show(self.threshold)
-            ctx.note(f"đạt {t} → điểm tối đa" if reached else f"chưa đạt {t}")
-        return mx if reached else ZERO
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        assert max_points is not None
+        measured = self.measure.read(values, context)
+        if measured is None:
+            return self.measure.zero_score(max_points)
+        reached = measured >= self.threshold
+        if context.trace is not None:
+            threshold = self.measure.show(self.threshold)
+            context.note(f"đạt {threshold} → điểm tối đa" if reached else f"chưa đạt {threshold}")
+        return max_points if reached else ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,21 +391,22 @@ class Tiers(Measured):
     """The first tier (highest first) the measure reaches gives its points; else `otherwise`."""
 
     method: ClassVar[str] = "tiers"
-    tiers: tuple[tuple[Decimal, Points], ...]
+    tiers: tuple[tuple[Decimal, Points], ...]  # (minimum, points), highest minimum first
     otherwise: Points
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        m = self.measure.read(v, ctx)
-        if m is None:
-            return self.measure.zero_score(mx)
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        measured = self.measure.read(values, context)
+        if measured is None:
+            return self.measure.zero_score(max_points)
         for minimum, points in self.tiers:
-            if m >= minimum:
-                if ctx.trace is not None:
-                    ctx.note(f"{self.measure.show(m)} ≥ {self.measure.show(minimum)}")
-                return points.of(mx)
-        if ctx.trace is not None:
-            ctx.note(f"{self.measure.show(m)} < {self.measure.show(self.tiers[-1][0])}")
-        return self.otherwise.of(mx)
+            if measured >= minimum:
+                if context.trace is not None:
+                    context.note(f"{self.measure.show(measured)} ≥ {self.measure.show(minimum)}")
+                return points.of(max_points)
+        if context.trace is not None:
+            lowest_minimum = self.tiers[-1][0]
+            context.note(f"{self.measure.show(measured)} < {self.measure.show(lowest_minimum)}")
+        return self.otherwise.of(max_points)
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,21 +421,21 @@ class PerItem(Scoring):
     def names(self) -> set[str]:
         return {self.count}
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        n = v.get(self.count)
-        if n is None:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        count = values.get(self.count)
+        if count is None:
             raise Missing([self.count])
-        n = _nonneg(self.count, n)
-        each = self.points_each.of(mx)
-        cap = self.cap.of(mx) if self.cap else mx
-        value = n * each
-        if cap is not None and value > cap:
-            if ctx.trace is not None:
-                ctx.note(f"{fmt(n)} × {fmt(each)} = {fmt(value)}, tối đa {fmt(cap)}")
+        count = _non_negative(self.count, count)
+        each = self.points_each.of(max_points)
+        cap = self.cap.of(max_points) if self.cap else max_points
+        points = count * each
+        if cap is not None and points > cap:
+            if context.trace is not None:
+                context.note(f"{fmt(count)} × {fmt(each)} = {fmt(points)}, tối đa {fmt(cap)}")
             return cap
-        if ctx.trace is not None:
-            ctx.note(f"{fmt(n)} × {fmt(each)}")
-        return value
+        if context.trace is not None:
+            context.note(f"{fmt(count)} × {fmt(each)}")
+        return points
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,34 +455,34 @@ class Split(Scoring):
     parts: tuple[Part, ...]
 
     def names(self) -> set[str]:
-        return set().union(*(p.scoring.names() for p in self.parts))
+        return set().union(*(part.scoring.names() for part in self.parts))
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
         total = ZERO
-        outer = ctx.trace
+        outer_trace = context.trace
         missing: list[str] = []
         for part in self.parts:
-            if outer is not None:
-                ctx.trace = []
+            if outer_trace is not None:
+                context.trace = []
             try:
-                raw = part.scoring.evaluate(v, part.max, ctx)
+                raw = part.scoring.evaluate(values, part.max, context)
             except Missing as exc:
-                missing += [n for n in exc.names if n not in missing]
+                missing += [name for name in exc.names if name not in missing]
                 continue
             finally:
-                steps, ctx.trace = ctx.trace, outer
+                part_steps, context.trace = context.trace, outer_trace
             if raw < ZERO:
                 raw = ZERO
             elif raw > part.max:
                 raw = part.max
-            points = raw.quantize(ctx.step, ROUND_HALF_UP)
+            points = raw.quantize(context.rounding_step, ROUND_HALF_UP)
             total += points
-            if outer is not None and steps is not None:
-                outer.append(f"{part.name}: {', '.join(steps)} = {fmt(points)} điểm")
+            if outer_trace is not None and part_steps is not None:
+                outer_trace.append(f"{part.name}: {', '.join(part_steps)} = {fmt(points)} điểm")
         if missing:
             raise Missing(missing, partial=total)
-        if outer is not None:
-            ctx.note("cộng các phần")
+        if outer_trace is not None:
+            context.note("cộng các phần")
         return total
 
 
@@ -462,21 +497,21 @@ class Deduction(Scoring):
     def names(self) -> set[str]:
         return {self.missing}
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        assert mx is not None
-        n = v.get(self.missing)
-        if n is None:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        assert max_points is not None
+        missing_count = values.get(self.missing)
+        if missing_count is None:
             raise Missing([self.missing])
-        n = _nonneg(self.missing, n)
-        each = self.points_each.of(mx)
-        if ctx.trace is not None:
-            ctx.note(f"{fmt(mx)} − {fmt(n)} × {fmt(each)}")
-        return mx - n * each
+        missing_count = _non_negative(self.missing, missing_count)
+        each = self.points_each.of(max_points)
+        if context.trace is not None:
+            context.note(f"{fmt(max_points)} − {fmt(missing_count)} × {fmt(each)}")
+        return max_points - missing_count * each
 
 
 @dataclass(frozen=True, slots=True)
 class Relative(Scoring):
-    """Min–max across the units scored together: `(x − min)/(max − min) · max`."""
+    """Min–max across the units scored together: `(value − lowest)/(highest − lowest) · max`."""
 
     method: ClassVar[str] = "relative"
     relative: ClassVar[bool] = True
@@ -487,33 +522,30 @@ class Relative(Scoring):
     def names(self) -> set[str]:
         return {self.value}
 
-    def read(self, v: Values) -> Decimal | None:
+    def read(self, values: Values) -> Decimal | None:
         """The unit's value, or None if it has none (it then takes no part in min/max)."""
-        x = v.get(self.value)
-        return None if x is None else _signed(self.value, x)
+        value = values.get(self.value)
+        return None if value is None else _number(self.value, value)
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
         raise Invalid("phương pháp tương đối chỉ tính được trên cả kỳ đánh giá")
 
-    def evaluate_relative(self, x: Decimal, lo: Decimal, hi: Decimal, mx: Decimal, ctx: Context) -> Decimal:
-        """Points for value `x` given the campaign's lowest and highest values."""
-        if hi == lo:
-            if ctx.trace is not None:
-                ctx.note(f"mọi đơn vị cùng giá trị {fmt(x)} → " + ("điểm tối đa" if self.equal_gets_max else "0 điểm"))
-            return mx if self.equal_gets_max else ZERO
+    def evaluate_relative(
+        self, value: Decimal, lowest: Decimal, highest: Decimal, max_points: Decimal, context: Context
+    ) -> Decimal:
+        """Points for `value` given the campaign's lowest and highest values."""
+        if highest == lowest:
+            if context.trace is not None:
+                outcome = "điểm tối đa" if self.equal_gets_max else "0 điểm"
+                context.note(f"mọi đơn vị cùng giá trị {fmt(value)} → {outcome}")
+            return max_points if self.equal_gets_max else ZERO
         if self.lower_is_better:
-            if ctx.trace is not None:
-                ctx.note(f"({fmt(hi)} − {fmt(x)}) / ({fmt(hi)} − {fmt(lo)}) × {fmt(mx)}")
-            return (hi - x) / (hi - lo) * mx
-        if ctx.trace is not None:
-            ctx.note(f"({fmt(x)} − {fmt(lo)}) / ({fmt(hi)} − {fmt(lo)}) × {fmt(mx)}")
-        return (x - lo) / (hi - lo) * mx
-
-
-def _signed(name: str, x: object) -> Decimal:
-    if not isinstance(x, Decimal):
-        raise Invalid(f"'{name}' phải là số")
-    return x
+            if context.trace is not None:
+                context.note(f"({fmt(highest)} − {fmt(value)}) / ({fmt(highest)} − {fmt(lowest)}) × {fmt(max_points)}")
+            return (highest - value) / (highest - lowest) * max_points
+        if context.trace is not None:
+            context.note(f"({fmt(value)} − {fmt(lowest)}) / ({fmt(highest)} − {fmt(lowest)}) × {fmt(max_points)}")
+        return (value - lowest) / (highest - lowest) * max_points
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,14 +558,14 @@ class Manual(Scoring):
     def names(self) -> set[str]:
         return set()
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
-        x = v.get(SCORE_FIELD)
-        if x is None:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
+        entered = values.get(SCORE_FIELD)
+        if entered is None:
             raise Missing([SCORE_FIELD])
-        x = _signed(SCORE_FIELD, x)
-        if ctx.trace is not None:
-            ctx.note(f"điểm nhập {fmt(x)}")
-        return x
+        entered = _number(SCORE_FIELD, entered)
+        if context.trace is not None:
+            context.note(f"điểm nhập {fmt(entered)}")
+        return entered
 
 
 @dataclass(frozen=True, slots=True)
@@ -546,21 +578,21 @@ class Expression(Scoring):
     def names(self) -> set[str]:
         return set(self.formula.names) - {MAX_POINTS}
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
         try:
-            value = self.formula.evaluate(v, mx)
+            points = self.formula.evaluate(values, max_points)
         except MissingName as exc:
             raise Missing([exc.name]) from exc
         except NegativeValue as exc:
             raise Invalid(f"'{exc.name}' không được âm ({fmt(exc.value)})") from exc
         except ZeroDivisionError:
-            ctx.warn(f"Công thức chia cho 0: {self.formula.text} (chấm 0 điểm)")
-            if ctx.trace is not None:
-                ctx.note(f"{self.formula.text}: chia cho 0")
+            context.warn(f"Công thức chia cho 0: {self.formula.text} (chấm 0 điểm)")
+            if context.trace is not None:
+                context.note(f"{self.formula.text}: chia cho 0")
             return ZERO
-        if ctx.trace is not None:
-            ctx.note(f"{self.formula.text} → {fmt(round_half_up(value, ctx.precision + 2))}")
-        return value
+        if context.trace is not None:
+            context.note(f"{self.formula.text} → {fmt(round_half_up(points, context.precision + 2))}")
+        return points
 
 
 @dataclass(frozen=True, slots=True)
@@ -570,7 +602,7 @@ class Reference(Scoring):
     method: ClassVar[str] = "reference"
     needs_max: ClassVar[bool] = False
 
-    def evaluate(self, v: Values, mx: Decimal | None, ctx: Context) -> Decimal:
+    def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
         return ZERO
 
 
@@ -612,7 +644,7 @@ def ratio_conflicts(scoring: Scoring, values: Values) -> list[tuple[str, str]]:
     measure = scoring.measure
     if measure.numerator is None or measure.denominator is None:
         return []
-    a, b = values.get(measure.numerator), values.get(measure.denominator)
-    if isinstance(a, Decimal) and isinstance(b, Decimal) and a > b:
+    numerator, denominator = values.get(measure.numerator), values.get(measure.denominator)
+    if isinstance(numerator, Decimal) and isinstance(denominator, Decimal) and numerator > denominator:
         return [(measure.numerator, measure.denominator)]
     return []

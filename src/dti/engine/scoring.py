@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from dti.engine.methods import SCORE_FIELD, Context, Invalid, Missing, Relative
 from dti.engine.model import Framework, Index, Indicator, ItemKind
-from dti.engine.numbers import HUNDRED, ZERO, fmt, quantum, round_half_up
+from dti.engine.numbers import HUNDRED, ZERO, fmt, round_half_up
 
 
 class Status(StrEnum):
@@ -105,7 +105,7 @@ class UnitResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Step:
+class _PlannedItem:
     """An item with what scoring it needs, worked out once per framework."""
 
     item: Indicator
@@ -121,33 +121,35 @@ class _Step:
     max_rounded: Decimal | None  # the max at the framework's precision
 
 
-class _Plan:
+class _ScoringPlan:
     """A framework's items in scoring order, with where each index's indicators lie."""
 
-    __slots__ = ("codes", "position", "spans", "steps")
+    __slots__ = ("codes", "index_spans", "items", "position")
 
-    def __init__(self, steps: tuple[_Step, ...], indices: Sequence[Index] = ()) -> None:
-        self.steps = steps
-        self.codes = tuple(s.code for s in steps)
-        self.position = {code: i for i, code in enumerate(self.codes)}
-        # Each index's indicators, as a slice of the steps (walk order keeps them together).
-        self.spans: list[tuple[Index, int, int]] = []
+    def __init__(self, items: tuple[_PlannedItem, ...], indices: Sequence[Index] = ()) -> None:
+        self.items = items
+        self.codes = tuple(planned.code for planned in items)
+        self.position = {code: position for position, code in enumerate(self.codes)}
+        # Each index's indicators, as a slice of the items (walk order keeps them together).
+        self.index_spans: list[tuple[Index, int, int]] = []
         start = 0
         for index in indices:
             end = start + len(index.indicators)
-            self.spans.append((index, start, end))
+            self.index_spans.append((index, start, end))
             start = end
 
 
 @functools.lru_cache(maxsize=64)
-def _plan(framework: Framework) -> _Plan:
-    steps = tuple(
-        _Step(
+def _scoring_plan(framework: Framework) -> _ScoringPlan:
+    items = tuple(
+        _PlannedItem(
             item,
             item.code,
             item.max,
             item.scoring.evaluate,
-            tuple((f.name, f.source) for f in item.inputs if f.source is not None),
+            tuple(
+                (input_field.name, input_field.source) for input_field in item.inputs if input_field.source is not None
+            ),
             item.reference_only,
             item.scoring if isinstance(item.scoring, Relative) else None,
             item.applies_to,
@@ -157,7 +159,7 @@ def _plan(framework: Framework) -> _Plan:
         )
         for item in framework.walk()
     )
-    return _Plan(steps, framework.indices)
+    return _ScoringPlan(items, framework.indices)
 
 
 class ItemScores(Mapping[str, ItemScore]):
@@ -173,7 +175,11 @@ class ItemScores(Mapping[str, ItemScore]):
     __slots__ = ("_claimed", "_plan", "_scores", "_special")
 
     def __init__(
-        self, plan: _Plan, scores: list[Decimal | None], special: dict[str, ItemScore], claimed: Mapping[str, Decimal]
+        self,
+        plan: _ScoringPlan,
+        scores: list[Decimal | None],
+        special: dict[str, ItemScore],
+        claimed: Mapping[str, Decimal],
     ) -> None:
         self._plan, self._scores, self._special = plan, scores, special
         self._claimed = dict(claimed) if claimed else _NO_CLAIMS
@@ -207,28 +213,30 @@ _NO_CLAIMS: dict[str, Decimal] = {}
 _NO_VALUES: dict[str, object] = {}
 
 
-def _env(step: _Step, unit: UnitInputs, ctx: Context | None = None) -> Mapping[str, object]:
+def _item_values(planned: _PlannedItem, unit: UnitInputs, context: Context | None = None) -> Mapping[str, object]:
     """The values an item reads: the unit's entries for it, general info filling the rest.
 
     A value the unit entered for the item wins over its general-info source (the unit's own
     figure for this indicator); the difference is reported as a warning.
     """
-    given = unit.values.get(step.code, _NO_VALUES)
-    if not step.sources:
+    given = unit.values.get(planned.code, _NO_VALUES)
+    if not planned.sources:
         return given
-    env = dict(given)
+    values = dict(given)
     general = unit.general
-    for name, source in step.sources:
-        value = general.get(source)
-        own = env.get(name)
+    for name, source in planned.sources:
+        general_value = general.get(source)
+        own = values.get(name)
         if own is None:
-            if value is not None:
-                env[name] = value
-        elif ctx is not None and value is not None and own != value:
-            field = step.item.input(name)
-            label = field.label if field else name
-            ctx.warn(f"{label}: đơn vị nhập riêng {_show(own)}, khác số trong thông tin chung ({_show(value)})")
-    return env
+            if general_value is not None:
+                values[name] = general_value
+        elif context is not None and general_value is not None and own != general_value:
+            input_field = planned.item.input(name)
+            label = input_field.label if input_field else name
+            context.warn(
+                f"{label}: đơn vị nhập riêng {_show(own)}, khác số trong thông tin chung ({_show(general_value)})"
+            )
+    return values
 
 
 def _show(value: object) -> str:
@@ -244,92 +252,96 @@ def score_item(
     relative: Mapping[str, tuple[Decimal, Decimal]] | None = None,
 ) -> ItemScore:
     """Score one item for one unit (see `score_campaign` for relative items)."""
-    plan = _Plan(tuple(s for s in _plan(framework).steps if s.item is item))
-    ctx = Context(framework.precision, explain)
-    return _score_all(plan, unit, ctx, quantum(framework.precision), relative or {})[item.code]
+    plan = _ScoringPlan(tuple(planned for planned in _scoring_plan(framework).items if planned.item is item))
+    context = Context(framework.precision, explain)
+    return _score_all(plan, unit, context, context.rounding_step, relative or {})[item.code]
 
 
 def _score_all(
-    plan: _Plan,
+    plan: _ScoringPlan,
     unit: UnitInputs,
-    ctx: Context,
-    step_size: Decimal,
+    context: Context,
+    rounding_step: Decimal,
     relative: Mapping[str, tuple[Decimal, Decimal]],
 ) -> ItemScores:
     """Every item's score for one unit: clamped to [0, max], rounded half-up.
 
     The hot path of a campaign (350,000 items for a national one), written as one loop. A
     plainly scored item only appends its score; any other is kept whole in `special`.
+    `relative` holds each relative item's (lowest, highest) value in the campaign.
     """
     scores: list[Decimal | None] = []
     special: dict[str, ItemScore] = {}
-    keep = scores.append
-    values, claims, na, unit_type = unit.values, unit.claimed, unit.na, unit.type
-    explain = ctx.trace is not None
+    append_score = scores.append
+    unit_values, claims, na, unit_type = unit.values, unit.claimed, unit.na, unit.type
+    explain = context.trace is not None
     no_values = _NO_VALUES
-    zero_rounded = ZERO.quantize(step_size)
-    for step in plan.steps:
-        code = step.code
+    zero_rounded = ZERO.quantize(rounding_step)
+    for planned in plan.items:
+        code = planned.code
         warnings: tuple[str, ...] = ()
-        if not step.plain:
-            if step.reference:
+        if not planned.plain:
+            if planned.reference:
                 special[code] = ItemScore(code, None, Status.REFERENCE, claims.get(code))
-                keep(None)
+                append_score(None)
                 continue
-            applies_to = step.applies_to
+            applies_to = planned.applies_to
             if applies_to is not None and unit_type is not None and unit_type not in applies_to:
                 note = "không áp dụng cho loại đơn vị này"
                 special[code] = ItemScore(code, None, Status.NA, claims.get(code), note=note)
-                keep(None)
+                append_score(None)
                 continue
         if na and code in na:
-            if step.allow_na:
+            if planned.allow_na:
                 special[code] = ItemScore(code, None, Status.NA, claims.get(code), note=na[code])
-                keep(None)
+                append_score(None)
                 continue
             warnings = (f"Chỉ số {code} không cho phép đề nghị không áp dụng",)
         if explain:
-            ctx.trace = []
-        ctx.warnings = None
-        mx = step.max
-        env = values.get(code, no_values) if not step.sources else _env(step, unit, ctx)
+            context.trace = []
+        context.warnings = None
+        max_points = planned.max
+        values = unit_values.get(code, no_values) if not planned.sources else _item_values(planned, unit, context)
         try:
-            if step.relative is None:
-                raw = step.evaluate(env, mx, ctx)
+            if planned.relative is None:
+                raw = planned.evaluate(values, max_points, context)
             else:
-                x = step.relative.read(env)
-                if x is None:
-                    raise Missing([step.relative.value])
-                lo, hi = relative[code]
-                assert mx is not None
-                raw = step.relative.evaluate_relative(x, lo, hi, mx, ctx)
+                value = planned.relative.read(values)
+                if value is None:
+                    raise Missing([planned.relative.value])
+                lowest, highest = relative[code]
+                assert max_points is not None
+                raw = planned.relative.evaluate_relative(value, lowest, highest, max_points, context)
         except Missing as exc:
-            partial = ZERO if exc.partial is None else exc.partial.quantize(step_size, ROUND_HALF_UP)
+            partial = ZERO if exc.partial is None else exc.partial.quantize(rounding_step, ROUND_HALF_UP)
             note = f"các phần đủ số liệu được {fmt(partial)} điểm" if exc.partial is not None else ""
             special[code] = ItemScore(
                 code, partial, Status.MISSING, claims.get(code), warnings=warnings, missing=tuple(exc.names), note=note
             )
-            keep(partial)
+            append_score(partial)
             continue
         except Invalid as exc:
             special[code] = ItemScore(code, ZERO, Status.INVALID, claims.get(code), warnings=warnings, note=str(exc))
-            keep(ZERO)
+            append_score(ZERO)
             continue
         clamped = ""
         if raw < ZERO:
             raw, clamped = ZERO, "không dưới 0"
-        elif mx is not None and raw > mx:
-            raw, clamped = mx, f"tối đa {fmt(mx)}"
+        elif max_points is not None and raw > max_points:
+            raw, clamped = max_points, f"tối đa {fmt(max_points)}"
         # Many methods return exactly the max or 0: reuse their rounded forms.
-        score = (
-            step.max_rounded if raw is mx else zero_rounded if raw is ZERO else raw.quantize(step_size, ROUND_HALF_UP)
-        )
-        keep(score)
-        if ctx.warnings:
-            warnings += tuple(ctx.warnings)
+        if raw is max_points:
+            score = planned.max_rounded
+        elif raw is ZERO:
+            score = zero_rounded
+        else:
+            score = raw.quantize(rounding_step, ROUND_HALF_UP)
+        append_score(score)
+        if context.warnings:
+            warnings += tuple(context.warnings)
         if explain:
-            assert ctx.trace is not None
-            trace = "; ".join(ctx.trace)
+            assert context.trace is not None
+            trace = "; ".join(context.trace)
             trace += f" → {clamped} = {fmt(score)} điểm" if clamped else f" = {fmt(score)} điểm"
             special[code] = ItemScore(code, score, Status.OK, claims.get(code), trace, warnings)
         elif warnings:
@@ -339,24 +351,24 @@ def _score_all(
 
 def relative_bounds(framework: Framework, units: Iterable[UnitInputs]) -> dict[str, tuple[Decimal, Decimal]]:
     """For each relative item, the lowest and highest value among the units that have one."""
-    steps = [s for s in _plan(framework).steps if s.relative is not None]
+    relative_items = [planned for planned in _scoring_plan(framework).items if planned.relative is not None]
     bounds: dict[str, tuple[Decimal, Decimal]] = {}
-    if not steps:
+    if not relative_items:
         return bounds
     for unit in units:
-        for step in steps:
-            item = step.item
+        for planned in relative_items:
+            item = planned.item
             if not item.applies(unit.type) or (item.code in unit.na and item.allow_na):
                 continue
-            assert step.relative is not None
+            assert planned.relative is not None
             try:
-                x = step.relative.read(_env(step, unit))
+                value = planned.relative.read(_item_values(planned, unit))
             except Invalid:
                 continue
-            if x is None:
+            if value is None:
                 continue
-            lo_hi = bounds.get(item.code)
-            bounds[item.code] = (x, x) if lo_hi is None else (min(lo_hi[0], x), max(lo_hi[1], x))
+            known = bounds.get(item.code)
+            bounds[item.code] = (value, value) if known is None else (min(known[0], value), max(known[1], value))
     return bounds
 
 
@@ -373,14 +385,14 @@ def score_unit(
     unit is its own campaign.
     """
     bounds = relative if relative is not None else relative_bounds(framework, [unit])
-    ctx = Context(framework.precision, explain)
-    items = _score_all(_plan(framework), unit, ctx, ctx.step, bounds)
+    context = Context(framework.precision, explain)
+    items = _score_all(_scoring_plan(framework), unit, context, context.rounding_step, bounds)
     if unit.overrides:
-        _override(framework, items, unit.overrides, ctx.step)
+        _apply_overrides(framework, items, unit.overrides, context.rounding_step)
     direct = {code: unit.values.get(code, _NO_VALUES).get(SCORE_FIELD) for code in _direct_indices(framework)}
     result = summarize(framework, unit.unit, unit.group, unit.type, items, direct)
     if unit.claimed:
-        _claims(framework, result, unit)
+        _add_claimed_sums(framework, result, unit)
     return result
 
 
@@ -390,12 +402,14 @@ def score_campaign(framework: Framework, units: Sequence[UnitInputs], *, explain
 
     with _no_cyclic_gc():
         bounds = relative_bounds(framework, units)
-        results = [score_unit(framework, u, explain=explain, relative=bounds) for u in units]
+        results = [score_unit(framework, unit, explain=explain, relative=bounds) for unit in units]
         rank_results(framework, results)
     return results
 
 
-def _override(framework: Framework, items: ItemScores, overrides: Mapping[str, Decimal], step: Decimal) -> None:
+def _apply_overrides(
+    framework: Framework, items: ItemScores, overrides: Mapping[str, Decimal], rounding_step: Decimal
+) -> None:
     """Put an appraiser's scores in place of the formula's, clamped to [0, max] and rounded."""
     for code, value in overrides.items():
         item = framework.item(code)
@@ -405,7 +419,7 @@ def _override(framework: Framework, items: ItemScores, overrides: Mapping[str, D
         score = max(value, ZERO)
         if item.max is not None:
             score = min(score, item.max)
-        score = score.quantize(step, ROUND_HALF_UP)
+        score = score.quantize(rounding_step, ROUND_HALF_UP)
         if formula.status in (Status.MISSING, Status.INVALID):
             was = f"công thức: {STATUS_LABELS[formula.status]}"
         else:
@@ -438,7 +452,7 @@ def _direct_indices(framework: Framework) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=64)
 def _index_plan(framework: Framework) -> tuple[tuple[Index, tuple[str, ...], tuple[Decimal | None, ...]], ...]:
     return tuple(
-        (index, tuple(i.code for i in index.indicators), tuple(i.max for i in index.indicators))
+        (index, tuple(item.code for item in index.indicators), tuple(item.max for item in index.indicators))
         for index in framework.indices
     )
 
@@ -448,27 +462,35 @@ def _index_sums(
 ) -> Iterator[tuple[Index, Decimal | None, Decimal]]:
     """Per index: the sum of its items' scores (None when none of them is in `items`) and
     the maxima of its N/A items."""
-    plan = _plan(framework)
+    plan = _scoring_plan(framework)
     if isinstance(items, ItemScores) and items._plan is plan:
         # Scored by `_score_all`: every item is there and an index's scores are one slice.
-        scores, na = items._scores, {c for c, s in items._special.items() if s.status is Status.NA}
-        for index, start, end in plan.spans:
+        scores = items._scores
+        na_codes = {code for code, score in items._special.items() if score.status is Status.NA}
+        for index, start, end in plan.index_spans:
             points = sum(filter(None, scores[start:end]), ZERO)  # None: N/A or reference; 0 adds nothing
             na_max = ZERO
-            if na:
-                na_max = sum((s.max for s in plan.steps[start:end] if s.code in na and s.max is not None), ZERO)
+            if na_codes:
+                na_max = sum(
+                    (
+                        planned.max
+                        for planned in plan.items[start:end]
+                        if planned.code in na_codes and planned.max is not None
+                    ),
+                    ZERO,
+                )
             yield index, points if end > start else None, na_max
         return
     for index, codes, maxima in _index_plan(framework):
         points, na_max, found = ZERO, ZERO, False
         for item_code, item_max in zip(codes, maxima):  # noqa: B905 - same length by construction
-            s = items.get(item_code)
-            if s is None:
+            score = items.get(item_code)
+            if score is None:
                 continue
             found = True
-            if s.score is not None:
-                points += s.score
-            elif s.status is Status.NA and item_max is not None:
+            if score.score is not None:
+                points += score.score
+            elif score.status is Status.NA and item_max is not None:
                 na_max += item_max
         yield index, points if found else None, na_max
 
@@ -511,11 +533,11 @@ def summarize(
             total += value
         if total_max is not None:
             total_max = None if applicable is None else total_max + applicable
-    for adj in framework.adjustments:
-        score = items.get(adj.code)
+    for adjustment in framework.adjustments:
+        score = items.get(adjustment.code)
         if score is None or score.score is None:
             continue
-        if adj.kind is ItemKind.BONUS:
+        if adjustment.kind is ItemKind.BONUS:
             result.bonus += score.score
         else:
             result.penalty += score.score
@@ -526,11 +548,11 @@ def summarize(
     return result
 
 
-def _claims(framework: Framework, result: UnitResult, unit: UnitInputs) -> None:
+def _add_claimed_sums(framework: Framework, result: UnitResult, unit: UnitInputs) -> None:
     """Sum the unit's claimed scores per index and overall, beside the computed ones."""
     total = ZERO
     for index in framework.scored_indices:
-        claims = [unit.claimed[i.code] for i in index.indicators if i.code in unit.claimed]
+        claims = [unit.claimed[item.code] for item in index.indicators if item.code in unit.claimed]
         if index.code in unit.claimed:
             claims = [unit.claimed[index.code]]
         if claims:
@@ -550,15 +572,15 @@ def mean_of(framework: Framework, results: Sequence[UnitResult], *, unit: str, g
     count = Decimal(len(results))
     means: dict[str, object] = {}
     for index in framework.indices:
-        values = [r.indices.get(index.code) for r in results]
-        if all(isinstance(v, Decimal) for v in values):
+        scores = [result.indices.get(index.code) for result in results]
+        if all(isinstance(score, Decimal) for score in scores):
             means[index.code] = round_half_up(
-                sum((v for v in values if v is not None), ZERO) / count, framework.precision
+                sum((score for score in scores if score is not None), ZERO) / count, framework.precision
             )
     maxima: dict[str, Decimal] = {}
     for index in framework.indices:
-        index_maxima = [r.index_max.get(index.code) for r in results]
-        if index_maxima and all(m is not None and m == index_maxima[0] for m in index_maxima):
+        index_maxima = [result.index_max.get(index.code) for result in results]
+        if index_maxima and all(maximum is not None and maximum == index_maxima[0] for maximum in index_maxima):
             first = index_maxima[0]
             assert first is not None
             maxima[index.code] = first
