@@ -10,11 +10,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pytest
 from django.test import Client
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from pytest_django.fixtures import Settings
+
+    from dti.accounts.models import User
+    from dti.assessments.models import Assessment
+    from dti.campaigns.models import Campaign, CampaignGroup, Participation
+    from dti.frameworks.models import Framework
+    from dti.units.models import Unit
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "mat-khau-thu-nghiem-2023"
@@ -70,7 +79,7 @@ indices:
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any) -> None:
+def _test_settings(settings: Settings) -> None:
     """Hash test passwords quickly (production keeps Django's slow, safe hasher), and serve
     static files without the manifest `collectstatic` writes (a fresh clone has none)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -81,7 +90,7 @@ def _test_settings(settings: Any) -> None:
 
 
 @pytest.fixture
-def small_framework(db: Any) -> Any:
+def small_framework(db: None) -> Framework:
     """The small framework stored in the database."""
     from dti.frameworks.models import Framework
 
@@ -94,8 +103,24 @@ def small_framework(db: Any) -> Any:
     )
 
 
+class World(TypedDict):
+    """The `world` fixture: the campaign of the small framework, its units and personas.
+
+    Tests index it by key (`world["assessment"]`); a few add keys of their own.
+    """
+
+    campaign: Campaign
+    group: CampaignGroup
+    unit: Unit  # UBND huyện Một, the assessed unit
+    other_unit: Unit  # UBND huyện Hai
+    participation: Participation
+    assessment: Assessment
+    other_assessment: Assessment
+    users: dict[str, User]  # persona name → user (see PERSONAS)
+
+
 @pytest.fixture
-def world(db: Any, small_framework: Any) -> dict[str, Any]:
+def world(db: None, small_framework: Framework) -> World:
     """A province, two districts, an open campaign with both, and one user per persona."""
     from dti.accounts.models import User
     from dti.assessments.models import Assessment
@@ -163,7 +188,7 @@ PERSONAS = [
 
 
 @pytest.fixture
-def login(world: dict[str, Any]) -> Callable[[str], Client]:
+def login(world: World) -> Callable[[str], Client]:
     """`login("reporter")`: a test client signed in as that persona ("anonymous": not signed in)."""
 
     def make(persona: str) -> Client:
@@ -176,7 +201,7 @@ def login(world: dict[str, Any]) -> Callable[[str], Client]:
 
 
 @pytest.fixture
-def appraising(world: dict[str, Any]) -> dict[str, Any]:
+def appraising(world: World) -> World:
     """Both units filled in and submitted; the appraiser is assigned UBND huyện Một (every index).
 
     UBND huyện Một claims I.1 = Chủ tịch (10), I.2 = 15 of 20 communes (7,5), II.1 = yes (10),
@@ -186,7 +211,7 @@ def appraising(world: dict[str, Any]) -> dict[str, Any]:
     from dti.assessments import workflow
     from dti.assessments.models import Entry
 
-    def fill(assessment: Any, values: dict[str, dict[str, Any]], leader: Any) -> None:
+    def fill(assessment: Assessment, values: dict[str, dict[str, Any]], leader: User) -> None:
         for code, data in values.items():
             Entry.objects.create(assessment=assessment, code=code, version=1, **data)
         workflow.submit(assessment=assessment, by=leader)
