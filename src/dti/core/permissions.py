@@ -13,12 +13,47 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from dti.core.roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    # Whoever asks: `request.user` (a signed-in person or Django's AnonymousUser), a User handed
+    # to a service, or None for nobody.
+    Person: TypeAlias = AbstractBaseUser | AnonymousUser | None
+
+
+class Member(Protocol):
+    """A signed-in, active person as the rules read them: a role and, for a unit's people, the unit.
+
+    That is `dti.accounts.models.User` (the AUTH_USER_MODEL), which `core` does not import.
+    """
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def unit_id(self) -> int | None: ...
+
+
+class ParticipatingUnit(Protocol):
+    """A unit's participation in a campaign, as far as the rules read it."""
+
+    @property
+    def unit_id(self) -> int: ...
+
+
+class Assessed(Protocol):
+    """What the assessment actions are asked about: an Assessment, read through its participation."""
+
+    @property
+    def participation(self) -> ParticipatingUnit: ...
 
 
 class Action(StrEnum):
@@ -47,7 +82,7 @@ class Action(StrEnum):
 # Roles that see every unit's data (read-only unless another rule allows more).
 _SEE_ALL = {Role.ADMIN, Role.ORGANISER, Role.APPRAISER, Role.CHAIR, Role.VIEWER}
 _MANAGERS = {Role.ADMIN, Role.ORGANISER}
-_RULES: dict[Action, set[str]] = {
+_RULES: dict[Action, set[Role]] = {
     Action.VIEW_CAMPAIGN: set(Role),
     Action.MANAGE_CAMPAIGNS: _MANAGERS,
     Action.REOPEN_SUBMISSION: _MANAGERS,
@@ -82,15 +117,23 @@ MESSAGES = {
 GENERAL_MESSAGE = _("Bạn không có quyền thực hiện thao tác này.")
 
 
-def _own_unit(user: Any, assessment: Any) -> bool:
+def _signed_in(user: Person) -> TypeGuard[Member]:
+    """Whether `user` is a signed-in, active person (whose account is a User with a role)."""
+    return user is not None and user.is_authenticated and bool(user.is_active)
+
+
+def _own_unit(user: Member, assessment: Assessed) -> bool:
     return user.unit_id is not None and user.unit_id == assessment.participation.unit_id
 
 
-# (user, assessment, main index code or None) → whether the appraiser is assigned that unit (and index).
+# (user, assessment, main index code or None) → whether the appraiser is assigned that unit (and
+# index). The check is written for the User and Assessment models, which `core` cannot name: its
+# parameters are Any here, since a function taking those models is not one taking any Member and
+# any Assessed.
 AppraisalScope = Callable[[Any, Any, str | None], bool]
 
 
-def _nobody_in_scope(user: Any, assessment: Any, index_code: str | None) -> bool:
+def _nobody_in_scope(user: Member, assessment: Assessed, index_code: str | None) -> bool:
     return False
 
 
@@ -103,17 +146,17 @@ def set_appraisal_scope(check: AppraisalScope) -> None:
     _appraisal_scope = check
 
 
-def _in_scope(user: Any, assessment: Any, index_code: str | None) -> bool:
+def _in_scope(user: Member, assessment: Assessed, index_code: str | None) -> bool:
     """Whether an appraiser is assigned this unit (and, given `index_code`, that main index)."""
     return _appraisal_scope(user, assessment, index_code)
 
 
-def can(user: Any, action: Action, obj: Any = None, index_code: str | None = None) -> bool:
+def can(user: Person, action: Action, obj: Assessed | None = None, index_code: str | None = None) -> bool:
     """Whether `user` may do `action` (on `obj`, an Assessment for the assessment actions).
 
     For APPRAISE, `index_code` narrows the question to one main index of the unit.
     """
-    if user is None or not user.is_authenticated or not user.is_active:
+    if not _signed_in(user):
         return False
     role = user.role
     if action is Action.VIEW_ASSESSMENT:
@@ -129,7 +172,7 @@ def can(user: Any, action: Action, obj: Any = None, index_code: str | None = Non
     return role in _RULES.get(action, set())
 
 
-def require(user: Any, action: Action, obj: Any = None, index_code: str | None = None) -> None:
+def require(user: Person, action: Action, obj: Assessed | None = None, index_code: str | None = None) -> None:
     """Raise PermissionDenied with a message in the active language unless `can(...)` allows it."""
     if not can(user, action, obj, index_code):
         raise PermissionDenied(str(MESSAGES.get(action, GENERAL_MESSAGE)))
