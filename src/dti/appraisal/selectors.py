@@ -8,10 +8,10 @@ on the workspace, the chair's page and the published snapshot is reproducible.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -21,7 +21,10 @@ from dti.appraisal.models import Assignment, Review
 from dti.assessments.models import Assessment, Entry, from_json
 from dti.campaigns.models import CampaignGroup
 from dti.engine.model import Framework, Indicator
-from dti.engine.scoring import UnitInputs, UnitResult, score_campaign
+from dti.engine.scoring import UnitInputs, UnitResult, relative_bounds, score_campaign, score_unit
+
+if TYPE_CHECKING:
+    from dti.accounts.models import User
 
 # Statuses whose data the appraisal results cover (submitted and later).
 APPRAISED_STATUSES = (
@@ -34,6 +37,8 @@ APPRAISED_STATUSES = (
     Assessment.Status.PUBLISHED,
     Assessment.Status.REOPENED,
 )
+# What a page about one assessment reads with it: the unit and its type, the campaign, the framework.
+ASSESSMENT_RELATED = ("participation__unit__unit_type", "participation__campaign", "participation__group__framework")
 
 
 def index_of(framework: Framework) -> dict[str, str]:
@@ -77,14 +82,18 @@ def appraised_inputs(
     return inputs
 
 
-@dataclass
+@dataclass(frozen=True)
 class UnitScores:
-    """One unit of a ranking group: its claim and its appraised result (ranked in the group)."""
+    """One unit of a ranking group: its claim and its appraised result (ranked in the group).
+
+    `appraised_inputs` is what the appraised result was computed from (kept to explain it).
+    """
 
     assessment: Assessment
     claimed: UnitResult
     appraised: UnitResult
     reviews: dict[str, Review] = field(default_factory=dict)
+    appraised_inputs: UnitInputs | None = None
 
 
 def group_scores(group: CampaignGroup, statuses: Sequence[str] = APPRAISED_STATUSES) -> list[UnitScores]:
@@ -94,7 +103,7 @@ def group_scores(group: CampaignGroup, statuses: Sequence[str] = APPRAISED_STATU
     """
     assessments = list(
         Assessment.objects.filter(participation__group=group, status__in=statuses)
-        .select_related("participation__unit__unit_type", "participation__group__framework", "participation__campaign")
+        .select_related(*ASSESSMENT_RELATED)
         .prefetch_related(Prefetch("entries"), Prefetch("reviews"))
         .order_by("participation__unit__name")
     )
@@ -106,17 +115,45 @@ def group_scores(group: CampaignGroup, statuses: Sequence[str] = APPRAISED_STATU
     claimed_results = score_campaign(framework, claims)
     appraised_results = score_campaign(framework, appraised)
     return [
-        UnitScores(a, c, r, {rv.code: rv for rv in a.reviews.all()})
-        for a, c, r in zip(assessments, claimed_results, appraised_results, strict=True)
+        UnitScores(
+            assessment=assessment,
+            claimed=claimed_result,
+            appraised=appraised_result,
+            reviews={review.code: review for review in assessment.reviews.all()},
+            appraised_inputs=inputs,
+        )
+        for assessment, claimed_result, appraised_result, inputs in zip(
+            assessments, claimed_results, appraised_results, appraised, strict=True
+        )
     ]
+
+
+def scores_of(assessment: Assessment, group: Sequence[UnitScores]) -> UnitScores | None:
+    """The unit's line among its group's scores (None: it has not submitted)."""
+    return next((scores for scores in group if scores.assessment.pk == assessment.pk), None)
 
 
 def unit_scores(assessment: Assessment) -> UnitScores:
     """One unit's claim and appraised result, with min–max items bounded by its group."""
-    for scores in group_scores(assessment.participation.group):
-        if scores.assessment.pk == assessment.pk:
-            return scores
-    raise LookupError(assessment.pk)
+    scores = scores_of(assessment, group_scores(assessment.participation.group))
+    if scores is None:
+        raise LookupError(assessment.pk)
+    return scores
+
+
+def appraised_detail(scores: UnitScores, group: Sequence[UnitScores]) -> UnitResult:
+    """The unit's appraised result with its traces (`group_scores` ranks without them).
+
+    Min–max items take their bounds from the appraised data of the same group, already read
+    and prepared by `group_scores`: nothing is read again, only this unit is scored again.
+    """
+    framework = scores.assessment.framework()
+    inputs = scores.appraised_inputs or appraised_inputs(scores.assessment)
+    bounds = None
+    if any(item.scoring.relative for item in framework.walk()):
+        group_inputs = [unit.appraised_inputs for unit in group if unit.appraised_inputs is not None]
+        bounds = relative_bounds(framework, group_inputs)
+    return score_unit(framework, inputs, explain=True, relative=bounds)
 
 
 def unfinished(assessment: Assessment) -> list[str]:
@@ -154,29 +191,34 @@ def unfinished(assessment: Assessment) -> list[str]:
     return problems
 
 
-def progress(assessment: Assessment, index_codes: Sequence[str] | None = None) -> tuple[int, int]:
-    """(reviewed, to review) for the unit, or only for the main indices `index_codes`."""
-    framework = assessment.framework()
-    owner = index_of(framework)
-    items = reviewable(framework, assessment.participation.unit.unit_type.code)
+def review_progress(
+    framework: Framework,
+    unit_type: str | None,
+    reviewed: Collection[str],
+    index_codes: Sequence[str] | None = None,
+) -> tuple[int, int]:
+    """(reviewed, to review) for a unit of this type whose `reviewed` indicator codes have a verdict,
+    over the whole framework or only the main indices `index_codes`."""
+    items = reviewable(framework, unit_type)
     if index_codes:
+        owner = index_of(framework)
         items = [i for i in items if owner.get(i.code) in index_codes]
-    reviewed = set(assessment.reviews.values_list("code", flat=True))
     return sum(1 for i in items if i.code in reviewed), len(items)
 
 
-def adjustments(assessment: Assessment) -> list[Review]:
-    """Every verdict that changed what the unit claimed, with its reason."""
-    return [r for r in assessment.reviews.select_related("by") if r.changes]
+def progress(assessment: Assessment, index_codes: Sequence[str] | None = None) -> tuple[int, int]:
+    """(reviewed, to review) for the unit, or only for the main indices `index_codes`."""
+    reviewed = set(assessment.reviews.values_list("code", flat=True))
+    return review_progress(assessment.framework(), assessment.participation.unit.unit_type.code, reviewed, index_codes)
 
 
-def appraiser_in_scope(user: Any, assessment: Assessment, index_code: str | None) -> bool:
+def appraiser_in_scope(user: User, assessment: Assessment, index_code: str | None) -> bool:
     """Whether `user` is assigned this unit (and, given `index_code`, that main index): the APPRAISE rule's scope."""
     assignment = Assignment.objects.filter(participation_id=assessment.participation_id, appraiser_id=user.pk).first()
     return assignment is not None and assignment.covers(index_code)
 
 
-def in_scope_codes(user: Any, assessment: Assessment) -> set[str] | None:
+def in_scope_codes(user: User, assessment: Assessment) -> set[str] | None:
     """The main indices this appraiser covers on the unit (None: all of them)."""
     assignment = Assignment.objects.filter(participation_id=assessment.participation_id, appraiser_id=user.pk).first()
     if assignment is None:

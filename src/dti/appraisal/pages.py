@@ -1,0 +1,619 @@
+"""What the appraisal pages show, assembled from the selectors: one typed view model per page.
+
+`home_page`, `campaign_page` and `workspace` read everything a page needs and hand it back as
+frozen dataclasses; the views only parse the request, call a builder or a service and render
+`context(page)`. The home and campaign pages read the database a fixed number of times, however
+many units the campaign has; a ranking group is scored once per kind (claim, appraised) per page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from django.urls import reverse
+
+from dti.accounts.models import User
+from dti.appraisal.models import Assignment, ExplanationRequest, Question, Review
+from dti.appraisal.selectors import (
+    APPRAISED_STATUSES,
+    ASSESSMENT_RELATED,
+    OfficialCheck,
+    UnitScores,
+    appraised_detail,
+    group_scores,
+    in_scope_codes,
+    official_checks,
+    review_progress,
+    scores_of,
+    unfinished,
+)
+from dti.assessments import workflow
+from dti.assessments.models import Assessment, Transition
+from dti.assessments.selectors import (
+    HistoryRow,
+    IndexView,
+    IndicatorView,
+    InputView,
+    assessment_page,
+    history_rows,
+    page_indices,
+    shown_value,
+)
+from dti.audit.models import AuditEntry
+from dti.audit.services import history
+from dti.campaigns.models import Campaign, CampaignGroup, Participation
+from dti.core.permissions import Action, can
+from dti.core.roles import Role
+from dti.engine.model import Framework, Index
+from dti.engine.numbers import fmt
+from dti.engine.scoring import ItemScore, UnitResult
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+INDEX_PARAM = "chi-so-chinh"  # the query parameter naming the main index a large workspace opens
+# Moves started here (submitting/explaining are the unit's, approving/publishing the chair's).
+TRANSITIONS = ("start_appraisal", "return_to_unit", "request_explanation", "finish_appraisal", "reopen")
+
+
+def context(page: DataclassInstance) -> dict[str, object]:
+    """A view model's fields as the template's context (the objects themselves, not copies)."""
+    return {page_field.name: getattr(page, page_field.name) for page_field in dataclasses.fields(page)}
+
+
+def may_move(user: User, assessment: Assessment, name: str) -> bool:
+    """Whether to offer transition `name` to `user` now (the workflow function still decides)."""
+    if assessment.status not in workflow.MOVES[name][0]:
+        return False
+    if name in ("request_explanation", "reopen"):
+        return can(user, Action.MANAGE_APPRAISAL)
+    if name in ("start_appraisal", "return_to_unit", "finish_appraisal"):
+        return can(user, Action.MANAGE_APPRAISAL) or can(user, Action.APPRAISE, assessment)
+    return False
+
+
+# ---------------------------------------------------------------- the appraisal home
+
+
+@dataclass(frozen=True)
+class HomeRow:
+    """One unit to appraise: its assessment, how far the appraisal is, the main indices assigned."""
+
+    assessment: Assessment
+    reviewed: int
+    total: int
+    indices: list[str]  # the appraiser's main indices on this unit (empty: all of them)
+
+    @property
+    def percent(self) -> int:
+        """Progress bar width."""
+        return round(100 * self.reviewed / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class HomeCampaign:
+    """A campaign being appraised with its units."""
+
+    campaign: Campaign
+    rows: list[HomeRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """Campaigns being appraised (open or in appraisal) with the submitted units the person sees."""
+
+    campaigns: list[HomeCampaign]
+
+
+def home_page(user: User) -> HomePage:
+    """The campaigns being appraised; an appraiser sees only the units given to them.
+
+    Three queries at most, whatever the number of units: the appraiser's assignments, the
+    assessments (with their unit, campaign and framework) and their verdicts.
+    """
+    states = (Campaign.State.OPEN, Campaign.State.APPRAISAL)
+    assessments = (
+        Assessment.objects.filter(participation__campaign__state__in=states, status__in=APPRAISED_STATUSES)
+        .select_related(*ASSESSMENT_RELATED)
+        .prefetch_related("reviews")
+        .order_by("participation__campaign__name", "participation__unit__name")
+    )
+    scope: dict[int, list[str]] = {}
+    if not can(user, Action.MANAGE_APPRAISAL) and user.role == Role.APPRAISER:
+        scope = {
+            assignment.participation_id: assignment.indices
+            for assignment in Assignment.objects.filter(appraiser_id=user.pk)
+        }
+        assessments = assessments.filter(participation_id__in=scope)
+    campaigns: dict[int, HomeCampaign] = {}
+    for assessment in assessments:
+        participation = assessment.participation
+        indices = scope.get(participation.pk) or []
+        reviewed, total = review_progress(
+            assessment.framework(),
+            participation.unit.unit_type.code,
+            {review.code for review in assessment.reviews.all()},
+            indices or None,
+        )
+        entry = campaigns.setdefault(participation.campaign_id, HomeCampaign(participation.campaign))
+        entry.rows.append(HomeRow(assessment, reviewed, total, indices))
+    return HomePage(list(campaigns.values()))
+
+
+# ---------------------------------------------------------------- the campaign page
+
+
+@dataclass(frozen=True)
+class IndexFigures:
+    """One main index of a unit on the campaign page: claimed and appraised points."""
+
+    code: str
+    claimed: Decimal | None
+    appraised: Decimal | None
+
+
+@dataclass(frozen=True)
+class RefusedRequest:
+    """An explanation request the services refused on the campaign page: what was typed, why."""
+
+    assessment_pk: int
+    typed: Mapping[str, str]
+    error: str
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    """One unit of a ranking group: status, progress, claimed vs appraised points, appraisers."""
+
+    participation: Participation
+    assessment: Assessment | None  # None: the unit has not opened its assessment
+    scores: UnitScores | None  # None: nothing submitted to appraise
+    reviewed: int = 0
+    total: int = 0
+    adjusted: int = 0  # verdicts that change the claim
+    drafts: int = 0  # questions not yet sent to the unit
+    assignments: list[Assignment] = field(default_factory=list)
+    indices: list[IndexFigures] = field(default_factory=list)
+    can_request: bool = False  # the organiser may send the drafted questions from here
+    typed: Mapping[str, str] = field(default_factory=dict)  # a refused explanation request, as typed
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class GroupBlock:
+    """A ranking group with its main indices and its units."""
+
+    group: CampaignGroup
+    indices: tuple[Index, ...]
+    rows: list[CampaignRow]
+
+
+@dataclass(frozen=True)
+class AssignmentTyped:
+    """The assignment form as the organiser filled it in (empty: a fresh form)."""
+
+    appraiser: str = ""
+    units: list[str] = field(default_factory=list)
+    indices: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CampaignPage:
+    """Every unit of a campaign by ranking group, and the assignment form for the organiser."""
+
+    campaign: Campaign
+    groups: list[GroupBlock]
+    manage: bool  # the person runs the appraisal (assigns, sends explanation requests)
+    appraisers: list[User]
+    participations: list[Participation]
+    index_choices: list[tuple[str, str]]  # (code, name) of every main index of the campaign
+    official_url: str
+    typed: AssignmentTyped
+    errors: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class _CampaignData:
+    """What the rows of every group share: read once for the whole campaign."""
+
+    user: User
+    manage: bool
+    assignments: Mapping[int, list[Assignment]]  # by participation
+    drafts: Mapping[int, int]  # questions not yet sent, by assessment
+    refused: RefusedRequest | None
+
+
+def campaign_page(
+    campaign: Campaign,
+    user: User,
+    *,
+    typed: AssignmentTyped | None = None,
+    errors: Mapping[str, str] | None = None,
+    refused: RefusedRequest | None = None,
+) -> CampaignPage:
+    """The campaign's appraisal overview; `typed`/`errors` keep a refused assignment form,
+    `refused` an explanation request refused from this page.
+
+    Six queries, plus three per ranking group (its scores), whatever the number of units.
+    """
+    assignments: dict[int, list[Assignment]] = {}
+    for assignment in Assignment.objects.filter(participation__campaign=campaign).select_related("appraiser"):
+        assignments.setdefault(assignment.participation_id, []).append(assignment)
+    drafts = Counter(
+        Question.objects.filter(assessment__participation__campaign=campaign, request__isnull=True).values_list(
+            "assessment_id", flat=True
+        )
+    )
+    manage = can(user, Action.MANAGE_APPRAISAL)
+    shared = _CampaignData(user, manage, assignments, drafts, refused)
+    participations = list(
+        campaign.participations.select_related("unit__unit_type", "assessment").order_by("unit__name")
+    )
+    groups: list[GroupBlock] = []
+    index_choices: dict[str, str] = {}
+    for group in campaign.groups.select_related("framework").order_by("name"):
+        framework = group.framework.engine()
+        for index in framework.indices:
+            index_choices.setdefault(index.code, index.name)
+        members = [p for p in participations if p.group_id == group.pk]
+        groups.append(_group_block(group, framework, members, shared))
+    return CampaignPage(
+        campaign=campaign,
+        groups=groups,
+        manage=manage,
+        appraisers=list(User.objects.filter(role=Role.APPRAISER, is_active=True).order_by("full_name", "username")),
+        participations=participations,
+        index_choices=sorted(index_choices.items()),
+        official_url=reverse("official:campaign", args=[campaign.pk]),
+        typed=typed or AssignmentTyped(),
+        errors=errors or {},
+    )
+
+
+def _assessment_of(participation: Participation) -> Assessment | None:
+    """The unit's assessment, read with the participation (None: not opened yet)."""
+    try:
+        return participation.assessment
+    except Assessment.DoesNotExist:
+        return None
+
+
+def _group_block(
+    group: CampaignGroup, framework: Framework, participations: list[Participation], shared: _CampaignData
+) -> GroupBlock:
+    """One ranking group: its units, scored together once for the claim and once for the appraisal."""
+    scored = {scores.assessment.pk: scores for scores in group_scores(group)}
+    rows = []
+    for participation in participations:
+        assessment = _assessment_of(participation)
+        scores = scored.get(assessment.pk) if assessment is not None else None
+        rows.append(_campaign_row(participation, assessment, scores, framework, shared))
+    return GroupBlock(group, framework.indices, rows)
+
+
+def _campaign_row(
+    participation: Participation,
+    assessment: Assessment | None,
+    scores: UnitScores | None,
+    framework: Framework,
+    shared: _CampaignData,
+) -> CampaignRow:
+    assignments = shared.assignments.get(participation.pk, [])
+    if assessment is None:
+        return CampaignRow(participation, None, None, assignments=assignments)
+    reviewed, total, adjusted, indices = 0, 0, 0, []
+    if scores is not None:
+        reviewed, total = review_progress(framework, participation.unit.unit_type.code, scores.reviews)
+        adjusted = sum(1 for review in scores.reviews.values() if review.changes)
+        indices = [
+            IndexFigures(index.code, scores.claimed.indices.get(index.code), scores.appraised.indices.get(index.code))
+            for index in framework.indices
+        ]
+    drafts = shared.drafts.get(assessment.pk, 0)
+    refused = shared.refused if shared.refused and shared.refused.assessment_pk == assessment.pk else None
+    return CampaignRow(
+        participation,
+        assessment,
+        scores,
+        reviewed=reviewed,
+        total=total,
+        adjusted=adjusted,
+        drafts=drafts,
+        assignments=assignments,
+        indices=indices,
+        can_request=shared.manage and drafts > 0 and may_move(shared.user, assessment, "request_explanation"),
+        typed=refused.typed if refused else {},
+        error=refused.error if refused else "",
+    )
+
+
+# ---------------------------------------------------------------- the unit workspace
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A form the services refused, shown again with what the person typed.
+
+    `code` names the indicator whose verdict or question it was (None: a unit-level move, whose
+    message is in `move_errors` under the move's name); `conflict` is the verdict someone else
+    saved when this person's save was refused as stale.
+    """
+
+    code: str | None = None
+    typed: Mapping[str, str] | None = None
+    errors: Mapping[str, str] = field(default_factory=dict)
+    conflict: Review | None = None
+    move_errors: Mapping[str, str] = field(default_factory=dict)
+
+    def typed_on(self, code: str) -> Mapping[str, str] | None:
+        """What was typed in the refused form of indicator `code` (None: not that indicator's)."""
+        return self.typed if self.code == code else None
+
+
+NOTHING_REFUSED = Refused()
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One indicator on the workspace: the unit's side, the formula, the verdict, the talk about it."""
+
+    view: IndicatorView
+    claimed: ItemScore | None
+    appraised: ItemScore | None
+    review: Review | None
+    editable: bool
+    form: list[InputView]
+    score_value: str
+    na_value: str
+    reason_value: str
+    errors: Mapping[str, str]
+    questions: list[Question]
+    history: list[HistoryRow]
+    checks: list[OfficialCheck]
+    conflict: Review | None = None
+    question_value: str = ""
+
+    @property
+    def differs(self) -> bool:
+        """An official figure differs from the unit's value."""
+        return any(check.differs for check in self.checks)
+
+    @property
+    def version(self) -> int:
+        """The verdict's version when the page was built (0: none yet)."""
+        return self.review.version if self.review else 0
+
+
+@dataclass(frozen=True)
+class IndexBlock:
+    """One main index on the workspace: its points before and after appraisal, its indicators."""
+
+    view: IndexView
+    diff: Decimal | None  # appraised minus claimed
+    rows: list[ReviewRow]
+    editable: bool  # the person may appraise this index now
+    claimed: Decimal | None
+    appraised: Decimal | None
+    url: str  # the workspace opened on this index
+
+
+@dataclass(frozen=True)
+class TransitionRow:
+    """One step of the assessment's workflow, its statuses by label."""
+
+    transition: Transition
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The whole workspace of one unit (one main index at a time for a large framework)."""
+
+    assessment: Assessment
+    campaign: Campaign
+    scores: UnitScores | None  # None: nothing submitted to appraise
+    indices: list[IndexBlock]
+    lazy: bool  # only one index is shown in full; the others are links
+    moves: Mapping[str, bool]  # which transitions to offer this person now
+    can_accept_remaining: bool
+    scope: set[str] | None  # the appraiser's main indices (None: all of them; empty: not an appraiser here)
+    problems: list[str]  # what stands between the appraisal and its end
+    adjustments: list[Review]  # every verdict that changed the claim
+    transitions: list[TransitionRow]
+    requests: list[ExplanationRequest]
+    typed: Mapping[str, str]  # a refused unit-level move, as typed
+    move_errors: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class _IndicatorNotes:
+    """What the workspace shows beside each indicator, read once for the whole unit."""
+
+    reviews: Mapping[str, Review]
+    questions: Mapping[str, list[Question]]
+    audit: Mapping[str, list[AuditEntry]]
+    checks: Mapping[str, list[OfficialCheck]]
+
+
+@dataclass(frozen=True)
+class _VerdictValues:
+    """The verdict form's fields: what was typed in a refused form, otherwise the saved verdict."""
+
+    score: str
+    na_decision: str
+    reason: str
+    question: str
+    errors: Mapping[str, str]
+
+
+def workspace(
+    assessment: Assessment, user: User, *, wanted_index: str | None = None, refused: Refused = NOTHING_REFUSED
+) -> Workspace:
+    """The workspace of one unit for `user`; `wanted_index` is the main index to open on a large
+    framework (by default the one of the refused form's indicator, or the first)."""
+    framework = assessment.framework()
+    refused_item = framework.item(refused.code) if refused.code else None
+    opened = page_indices(assessment, wanted_index or (refused_item.index if refused_item else None))
+    page = assessment_page(assessment, open_indices=opened)
+    group = group_scores(assessment.participation.group)
+    scores = scores_of(assessment, group)
+    detail = appraised_detail(scores, group) if scores is not None else None
+    shown_codes = [view.item.code for index_view in page.indices for view in index_view.indicators]
+    notes = _indicator_notes(assessment, shown_codes)
+    working = assessment.status in workflow.APPRAISING or assessment.status == Assessment.Status.SUBMITTED
+    indices = [
+        _index_block(assessment, index_view, scores, detail, notes, refused, user, working)
+        for index_view in page.indices
+    ]
+    moves = {name: may_move(user, assessment, name) for name in TRANSITIONS}
+    may_appraise = can(user, Action.APPRAISE, assessment)
+    return Workspace(
+        assessment=assessment,
+        campaign=assessment.participation.campaign,
+        scores=scores,
+        indices=indices,
+        lazy=opened is not None,
+        moves=moves,
+        can_accept_remaining=may_appraise and working,
+        scope=in_scope_codes(user, assessment) if may_appraise else set(),
+        problems=unfinished(assessment) if moves["finish_appraisal"] else [],
+        adjustments=[review for review in notes.reviews.values() if review.changes] if scores else [],
+        transitions=_transition_rows(assessment),
+        requests=list(assessment.explanation_requests.all()),
+        typed=(refused.typed or {}) if refused.code is None else {},
+        move_errors=refused.move_errors,
+    )
+
+
+def _indicator_notes(assessment: Assessment, shown_codes: list[str]) -> _IndicatorNotes:
+    """Verdicts, questions, official figures of the unit; the audit history of the indicators shown."""
+    questions: dict[str, list[Question]] = {}
+    for question in assessment.questions.select_related("asked_by", "answered_by", "request"):
+        questions.setdefault(question.code, []).append(question)
+    audit: dict[str, list[AuditEntry]] = {}
+    for entry in history(assessment).filter(code__in=shown_codes).order_by("-created_at", "-id"):
+        audit.setdefault(entry.code, []).append(entry)
+    return _IndicatorNotes(
+        reviews={review.code: review for review in assessment.reviews.select_related("by")},
+        questions=questions,
+        audit=audit,
+        checks=official_checks(assessment),
+    )
+
+
+def _index_block(
+    assessment: Assessment,
+    index_view: IndexView,
+    scores: UnitScores | None,
+    detail: UnitResult | None,
+    notes: _IndicatorNotes,
+    refused: Refused,
+    user: User,
+    working: bool,
+) -> IndexBlock:
+    code = index_view.index.code
+    editable = working and can(user, Action.APPRAISE, assessment, code)
+    rows = [_review_row(assessment, view, scores, detail, notes, refused, editable) for view in index_view.indicators]
+    claimed = scores.claimed.indices.get(code) if scores else None
+    appraised = scores.appraised.indices.get(code) if scores else None
+    return IndexBlock(
+        view=index_view,
+        diff=appraised - claimed if claimed is not None and appraised is not None else None,
+        rows=rows,
+        editable=editable,
+        claimed=claimed,
+        appraised=appraised,
+        url=reverse("appraisal:unit", args=[assessment.pk]) + f"?{INDEX_PARAM}={quote(code)}",
+    )
+
+
+def _review_row(
+    assessment: Assessment,
+    view: IndicatorView,
+    scores: UnitScores | None,
+    detail: UnitResult | None,
+    notes: _IndicatorNotes,
+    refused: Refused,
+    editable: bool,
+) -> ReviewRow:
+    code = view.item.code
+    review = notes.reviews.get(code)
+    typed = refused.typed_on(code)
+    values = _verdict_values(review, typed, refused.errors)
+    return ReviewRow(
+        view=view,
+        claimed=scores.claimed.items.get(code) if scores else None,
+        appraised=detail.items.get(code) if detail else None,
+        review=review,
+        editable=editable,
+        form=_verdict_inputs(view, review, typed, values.errors),
+        score_value=values.score,
+        na_value=values.na_decision,
+        reason_value=values.reason,
+        errors=values.errors,
+        questions=notes.questions.get(code, []),
+        history=history_rows(assessment, code, notes.audit.get(code, [])),
+        checks=notes.checks.get(code, []),
+        conflict=refused.conflict if refused.conflict is not None and refused.conflict.code == code else None,
+        question_value=values.question,
+    )
+
+
+def _verdict_values(
+    review: Review | None, typed: Mapping[str, str] | None, errors: Mapping[str, str]
+) -> _VerdictValues:
+    if typed is not None:
+        return _VerdictValues(
+            score=typed.get("score", ""),
+            na_decision=typed.get("na_decision", ""),
+            reason=typed.get("reason", ""),
+            question=typed.get("text", ""),
+            errors=dict(errors),
+        )
+    if review is None:
+        return _VerdictValues(score="", na_decision="", reason="", question="", errors={})
+    return _VerdictValues(
+        score=fmt(review.score.normalize()) if review.score is not None else "",
+        na_decision=review.na_decision,
+        reason=review.reason,
+        question="",
+        errors={},
+    )
+
+
+def _verdict_inputs(
+    view: IndicatorView, review: Review | None, typed: Mapping[str, str] | None, errors: Mapping[str, str]
+) -> list[InputView]:
+    """The inputs an appraiser may correct: as typed in a refused form, else as corrected, else as claimed."""
+    own_inputs = [input_field for input_field in view.item.inputs if not input_field.source]
+    if typed is not None:
+        return [
+            InputView(input_field, typed.get(input_field.name, ""), errors.get(input_field.name, ""))
+            for input_field in own_inputs
+        ]
+    corrected = review.values if review else {}
+    claimed = view.entry.values if view.entry else {}
+    return [
+        InputView(input_field, shown_value(input_field, corrected.get(input_field.name, claimed.get(input_field.name))))
+        for input_field in own_inputs
+    ]
+
+
+def _transition_rows(assessment: Assessment) -> list[TransitionRow]:
+    """The last 20 workflow steps, newest first."""
+    labels = Assessment.Status
+    return [
+        TransitionRow(
+            transition,
+            str(labels(transition.old).label) if transition.old in labels.values else transition.old,
+            str(labels(transition.new).label),
+        )
+        for transition in assessment.transitions.select_related("by").order_by("-id")[:20]
+    ]
