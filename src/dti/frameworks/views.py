@@ -19,13 +19,7 @@ from dti.frameworks.models import Framework
 from dti.frameworks.selectors import framework_tree
 
 if TYPE_CHECKING:
-    from dti.accounts.models import User
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    """A request to a view behind @login_required: the person is signed in."""
-
-    user: User
+    from dti.accounts.http import AuthenticatedHttpRequest
 
 
 @login_required

@@ -21,16 +21,10 @@ from dti.results.models import Approval
 from dti.results.selectors import campaign_review, versions
 
 if TYPE_CHECKING:
-    from dti.accounts.models import User
+    from dti.accounts.http import AuthenticatedHttpRequest
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 AMEND_ROWS = 5
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    """A request to a view behind @login_required: the person is signed in."""
-
-    user: User
 
 
 class ApprovalForm(forms.Form):

@@ -19,13 +19,7 @@ from dti.units import services
 from dti.units.models import Unit, UnitType
 
 if TYPE_CHECKING:
-    from dti.accounts.models import User
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    """A request to a view behind @login_required: the person is signed in."""
-
-    user: User
+    from dti.accounts.http import AuthenticatedHttpRequest
 
 
 @dataclass(frozen=True, slots=True)
