@@ -43,10 +43,7 @@ class Finding:
     @property
     def message(self) -> str:
         """One Vietnamese line describing the finding."""
-        shown = {
-            k: fmt(v) if isinstance(v, Decimal) else ("" if v is None else str(v))
-            for k, v in (("p", self.published), ("e", self.expected))
-        }
+        published, expected = _shown(self.published), _shown(self.expected)
         if self.kind == "unknown_code":
             text = f"cột '{self.code}': {KINDS[self.kind]}"
         elif self.kind == "duplicate_unit":
@@ -54,41 +51,46 @@ class Finding:
         else:
             text = f"{self.unit} · {self.code}: {KINDS[self.kind]}"
         if self.kind in ("sum", "percent", "rank"):
-            text += f" (công bố {shown['p']}, tính lại {shown['e']})"
+            text += f" (công bố {published}, tính lại {expected})"
         elif self.kind == "above_max":
-            text += f" ({shown['p']} > {shown['e']})"
+            text += f" ({published} > {expected})"
         elif self.kind == "below_zero":
-            text += f" ({shown['p']})"
+            text += f" ({published})"
         return text + (f" [{self.place}]" if self.place else "")
+
+
+def _shown(figure: Figure) -> str:
+    return fmt(figure) if isinstance(figure, Decimal) else ("" if figure is None else str(figure))
 
 
 def check_table(framework: Framework, table: PublishedTable) -> list[Finding]:
     """Every inconsistency in a published table, in row order, then the ranking."""
     findings: list[Finding] = [Finding("", code, "unknown_code", code, None, place) for code, place in table.unknown]
     findings += [Finding(unit, "", "duplicate_unit", unit, None, place) for unit, place in table.duplicates]
-    half = quantum(framework.precision) / 2
+    half_unit = quantum(framework.precision) / 2  # half a unit of the last printed decimal
     for row in table.rows:
-        findings += _row_findings(framework, row, half)
+        findings += _row_findings(framework, row, half_unit)
     findings += _rank_findings(framework, table)
     return findings
 
 
 def _value(row: PublishedRow, code: str) -> Decimal | None:
-    v = row.scores.get(code)
-    return v if isinstance(v, Decimal) else None
+    """The published number under `code` (None when absent or N/A)."""
+    value = row.scores.get(code)
+    return value if isinstance(value, Decimal) else None
 
 
 def _present(row: PublishedRow, code: str) -> bool:
     return code in row.scores
 
 
-def _row_findings(framework: Framework, row: PublishedRow, half: Decimal) -> list[Finding]:
-    out: list[Finding] = []
+def _row_findings(framework: Framework, row: PublishedRow, half_unit: Decimal) -> list[Finding]:
+    findings: list[Finding] = []
 
     def compare(code: str, published: Decimal, parts: list[Decimal], place: str) -> None:
         expected = sum(parts, ZERO)
-        if abs(published - expected) > half * (len(parts) + 1):
-            out.append(Finding(row.unit, code, "sum", published, expected, place))
+        if abs(published - expected) > half_unit * (len(parts) + 1):
+            findings.append(Finding(row.unit, code, "sum", published, expected, place))
 
     index_sums: list[Decimal] = []
     complete = True
@@ -101,45 +103,52 @@ def _row_findings(framework: Framework, row: PublishedRow, half: Decimal) -> lis
         else:
             index_sums.append(value)
         for group in index.groups:
-            g = _value(row, group.code)
-            parts = _parts(row, [i.code for i in group.indicators])
-            if g is not None and parts is not None:
-                compare(group.code, g, parts, row.places[group.code])
+            group_value = _value(row, group.code)
+            parts = _parts(row, [item.code for item in group.indicators])
+            if group_value is not None and parts is not None:
+                compare(group.code, group_value, parts, row.places[group.code])
         published = _value(row, index.code)
         parts = _index_parts(row, index)
         if published is not None and parts is not None:
             compare(index.code, published, parts, row.places[index.code])
-    bonus = [(a, _value(row, a.code)) for a in framework.adjustments]
+    adjustments = [(adjustment, _value(row, adjustment.code)) for adjustment in framework.adjustments]
     if "total" in row.published and complete:
-        adjust = sum((v if a.kind.value == "bonus" else -v for a, v in bonus if v is not None), ZERO)
+        adjust = sum(
+            (
+                value if adjustment.kind.value == "bonus" else -value
+                for adjustment, value in adjustments
+                if value is not None
+            ),
+            ZERO,
+        )
         compare("total", row.published["total"], [*index_sums, adjust] if adjust else index_sums, row.places["total"])
-    out += _bounds(framework, row)
+    findings += _bound_findings(framework, row)
     if "percent" in row.published:
-        out += _percent(framework, row)
-    return out
+        findings += _percent_findings(framework, row)
+    return findings
 
 
 def _parts(row: PublishedRow, codes: list[str]) -> list[Decimal] | None:
     """The published values of `codes` (N/A counts as nothing), or None if any is absent."""
-    if not codes or not all(_present(row, c) for c in codes):
+    if not codes or not all(_present(row, code) for code in codes):
         return None
-    return [v for c in codes if (v := _value(row, c)) is not None]
+    return [value for code in codes if (value := _value(row, code)) is not None]
 
 
 def _index_parts(row: PublishedRow, index: Index) -> list[Decimal] | None:
-    direct = _parts(row, [i.code for i in index.direct]) if index.direct else []
+    direct = _parts(row, [item.code for item in index.direct]) if index.direct else []
     if direct is None:
         return None
     parts = list(direct)
     for group in index.groups:
-        g = _value(row, group.code)
-        if g is None:
-            g_parts = _parts(row, [i.code for i in group.indicators])
-            if g_parts is None:
+        group_value = _value(row, group.code)
+        if group_value is None:
+            group_parts = _parts(row, [item.code for item in group.indicators])
+            if group_parts is None:
                 return None
-            parts += g_parts
+            parts += group_parts
         else:
-            parts.append(g)
+            parts.append(group_value)
     return parts if (index.direct or index.groups) else None
 
 
@@ -151,32 +160,32 @@ def _index_value(row: PublishedRow, index: Index) -> Decimal | None:
     return sum(parts, ZERO) if parts is not None else None
 
 
-def _bounds(framework: Framework, row: PublishedRow) -> list[Finding]:
-    out: list[Finding] = []
-    maxima: dict[str, Decimal | None] = {i.code: i.max for i in framework.walk()}
-    maxima.update({i.code: i.max for i in framework.indices})
+def _bound_findings(framework: Framework, row: PublishedRow) -> list[Finding]:
+    findings: list[Finding] = []
+    maxima: dict[str, Decimal | None] = {item.code: item.max for item in framework.walk()}
+    maxima.update({index.code: index.max for index in framework.indices})
     maxima.update(row.maxima)
     for code, value in row.scores.items():
         if value == NA_VALUE or not isinstance(value, Decimal):
             continue
         if value < ZERO:
-            out.append(Finding(row.unit, code, "below_zero", value, ZERO, row.places[code]))
-        mx = maxima.get(code)
-        if mx is not None and value > mx:
-            out.append(Finding(row.unit, code, "above_max", value, mx, row.places[code]))
+            findings.append(Finding(row.unit, code, "below_zero", value, ZERO, row.places[code]))
+        maximum = maxima.get(code)
+        if maximum is not None and value > maximum:
+            findings.append(Finding(row.unit, code, "above_max", value, maximum, row.places[code]))
     total = row.published.get("total")
     total_max = row.maxima.get("total", framework.max)
     if total is not None and total_max is not None and not framework.adjustments and total > total_max:
-        out.append(Finding(row.unit, "total", "above_max", total, total_max, row.places["total"]))
-    return out
+        findings.append(Finding(row.unit, "total", "above_max", total, total_max, row.places["total"]))
+    return findings
 
 
 def _complete(framework: Framework, result: UnitResult) -> bool:
     """Whether every scored index is known, so the recomputed total is the whole total."""
-    return all(result.indices.get(i.code) is not None for i in framework.scored_indices)
+    return all(result.indices.get(index.code) is not None for index in framework.scored_indices)
 
 
-def _percent(framework: Framework, row: PublishedRow) -> list[Finding]:
+def _percent_findings(framework: Framework, row: PublishedRow) -> list[Finding]:
     result = row_result(framework, row)
     total = row.published.get("total", result.total if _complete(framework, result) else None)
     if total is None or not result.max:
@@ -202,11 +211,11 @@ def _rank_findings(framework: Framework, table: PublishedTable) -> list[Finding]
         value = row.published.get(policy.basis.value, computed if _complete(framework, result) else None)
         key = round_half_up(value, policy.decimals) if value is not None else None
         groups.setdefault(row.group, []).append((row, key))
-    out: list[Finding] = []
+    findings: list[Finding] = []
     for members in groups.values():
-        expected = ranks([k for _, k in members], policy.ties)
+        expected = ranks([key for _, key in members], policy.ties)
         for (row, _), rank in zip(members, expected, strict=True):
             published = row.published["rank"]
             if rank is not None and published != rank:
-                out.append(Finding(row.unit, "rank", "rank", int(published), rank, row.places["rank"]))
-    return out
+                findings.append(Finding(row.unit, "rank", "rank", int(published), rank, row.places["rank"]))
+    return findings

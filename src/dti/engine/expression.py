@@ -13,20 +13,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
-Value = Decimal | bool
-Env = Mapping[str, object]
-Node = Callable[[Env, Decimal | None], Value]
+Value = Decimal | bool  # what a part of a formula yields (a comparison yields a bool)
+Values = Mapping[str, object]  # the inputs a formula reads, by name
+Compiled = Callable[[Values, Decimal | None], Value]  # a compiled part: (values, max_points) → its value
 MAX_POINTS = "max_points"  # the item's maximum, given apart from the inputs
 MAX_LENGTH = 2000  # characters: a scoring rule, not a program
 
 FUNCTIONS: dict[str, Callable[..., Decimal]] = {"min": min, "max": max, "abs": abs}
-_BINARY: dict[type[ast.operator], Callable[[Decimal, Decimal], Decimal]] = {
+_ARITHMETIC: dict[type[ast.operator], Callable[[Decimal, Decimal], Decimal]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
 }
-_COMPARE: dict[type[ast.cmpop], Callable[[Decimal, Decimal], bool]] = {
+_COMPARISONS: dict[type[ast.cmpop], Callable[[Decimal, Decimal], bool]] = {
     ast.Lt: operator.lt,
     ast.LtE: operator.le,
     ast.Gt: operator.gt,
@@ -62,12 +62,12 @@ class Formula:
 
     text: str
     names: frozenset[str]
-    _run: Node
+    _compiled: Compiled
 
-    def evaluate(self, env: Env, max_points: Decimal | None = None) -> Decimal:
+    def evaluate(self, values: Values, max_points: Decimal | None = None) -> Decimal:
         """The value; raises MissingName, NegativeValue, ZeroDivisionError or FormulaError."""
         try:
-            result = self._run(env, max_points)
+            result = self._compiled(values, max_points)
         except (DivisionByZero, InvalidOperation, ZeroDivisionError) as exc:
             raise ZeroDivisionError(self.text) from exc
         if isinstance(result, bool):
@@ -83,33 +83,33 @@ def compile_formula(text: str) -> Formula:
     try:
         tree = ast.parse(source, mode="eval")
         names: set[str] = set()
-        run, _ = _compile(tree.body, source, names)
+        compiled, _ = _compile(tree.body, source, names)
     except SyntaxError as exc:
         raise FormulaError(f"công thức '{source}' sai cú pháp") from exc
     except (RecursionError, MemoryError) as exc:
         raise FormulaError("công thức lồng nhau quá sâu") from exc
-    return Formula(source, frozenset(names), run)
+    return Formula(source, frozenset(names), compiled)
 
 
-def _as_number(node: Node, is_bool: bool) -> Callable[[Env, Decimal | None], Decimal]:
+def _as_number(node: Compiled, is_bool: bool) -> Callable[[Values, Decimal | None], Decimal]:
     """A node that yields a Decimal, converting a comparison's True/False to 1/0."""
     if not is_bool:
         return node  # type: ignore[return-value]
-    return lambda env, mx: Decimal(1) if node(env, mx) else Decimal(0)
+    return lambda values, max_points: Decimal(1) if node(values, max_points) else Decimal(0)
 
 
-def _name(name: str) -> Node:
+def _name(name: str) -> Compiled:
     if name == MAX_POINTS:
 
-        def read_max(env: Env, mx: Decimal | None) -> Value:
-            if mx is None:
+        def read_max(values: Values, max_points: Decimal | None) -> Value:
+            if max_points is None:
                 raise MissingName(name)
-            return mx
+            return max_points
 
         return read_max
 
-    def read(env: Env, mx: Decimal | None) -> Value:
-        value = env.get(name)
+    def read(values: Values, max_points: Decimal | None) -> Value:
+        value = values.get(name)
         if value is None:
             raise MissingName(name)
         if value.__class__ is Decimal:
@@ -123,61 +123,65 @@ def _name(name: str) -> Node:
     return read
 
 
-def _compile(node: ast.AST, source: str, names: set[str]) -> tuple[Node, bool]:
+def _compile(node: ast.AST, source: str, names: set[str]) -> tuple[Compiled, bool]:
     """A closure evaluating `node`, and whether it yields a bool."""
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         constant = Decimal(repr(node.value))
-        return (lambda env, mx: constant), False
+        return (lambda values, max_points: constant), False
     if isinstance(node, ast.Name):
         if node.id in FUNCTIONS:
             raise FormulaError(f"'{node.id}' là hàm, cần dấu ngoặc: {node.id}(...)")
         names.add(node.id)
         return _name(node.id), False
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        op = _BINARY[type(node.op)]
+    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+        operation = _ARITHMETIC[type(node.op)]
         left, right = _as_number(*_compile(node.left, source, names)), _as_number(*_compile(node.right, source, names))
-        return (lambda env, mx: op(left(env, mx), right(env, mx))), False
+        return (lambda values, max_points: operation(left(values, max_points), right(values, max_points))), False
     if isinstance(node, ast.UnaryOp):
         operand, is_bool = _compile(node.operand, source, names)
         if isinstance(node.op, ast.Not):
-            return (lambda env, mx: not operand(env, mx)), True
-        value = _as_number(operand, is_bool)
+            return (lambda values, max_points: not operand(values, max_points)), True
+        number = _as_number(operand, is_bool)
         if isinstance(node.op, ast.USub):
-            return (lambda env, mx: -value(env, mx)), False
+            return (lambda values, max_points: -number(values, max_points)), False
         if isinstance(node.op, ast.UAdd):
-            return value, False
-    if isinstance(node, ast.Compare) and all(type(op) in _COMPARE for op in node.ops):
+            return number, False
+    if isinstance(node, ast.Compare) and all(type(op) in _COMPARISONS for op in node.ops):
         first = _as_number(*_compile(node.left, source, names))
         rest = [
-            (_COMPARE[type(op)], _as_number(*_compile(c, source, names)))
-            for op, c in zip(node.ops, node.comparators, strict=True)
+            (_COMPARISONS[type(op)], _as_number(*_compile(comparator_node, source, names)))
+            for op, comparator_node in zip(node.ops, node.comparators, strict=True)
         ]
         if len(rest) == 1:
-            ((cmp, second),) = rest
-            return (lambda env, mx: cmp(first(env, mx), second(env, mx))), True
+            ((compare, second),) = rest
+            return (lambda values, max_points: compare(first(values, max_points), second(values, max_points))), True
 
-        def chain(env: Env, mx: Decimal | None) -> bool:
-            left = first(env, mx)
-            for cmp, comparator in rest:
-                right = comparator(env, mx)
-                if not cmp(left, right):
+        def chain(values: Values, max_points: Decimal | None) -> bool:
+            left = first(values, max_points)
+            for compare, comparator in rest:
+                right = comparator(values, max_points)
+                if not compare(left, right):
                     return False
                 left = right
             return True
 
         return chain, True
     if isinstance(node, ast.BoolOp):
-        parts = [_compile(v, source, names)[0] for v in node.values]
+        parts = [_compile(value_node, source, names)[0] for value_node in node.values]
         if isinstance(node.op, ast.And):
-            return (lambda env, mx: all(p(env, mx) for p in parts)), True
-        return (lambda env, mx: any(p(env, mx) for p in parts)), True
+            return (lambda values, max_points: all(part(values, max_points) for part in parts)), True
+        return (lambda values, max_points: any(part(values, max_points) for part in parts)), True
     if isinstance(node, ast.IfExp):
         test = _compile(node.test, source, names)[0]
         body, body_bool = _compile(node.body, source, names)
         orelse, else_bool = _compile(node.orelse, source, names)
         if body_bool != else_bool:
             body, orelse = _as_number(body, body_bool), _as_number(orelse, else_bool)
-        return (lambda env, mx: body(env, mx) if test(env, mx) else orelse(env, mx)), body_bool and else_bool
+        return (
+            lambda values, max_points: (
+                body(values, max_points) if test(values, max_points) else orelse(values, max_points)
+            )
+        ), body_bool and else_bool
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
@@ -185,15 +189,19 @@ def _compile(node: ast.AST, source: str, names: set[str]) -> tuple[Node, bool]:
         and not node.keywords
         and node.args
     ):
-        func = FUNCTIONS[node.func.id]
-        args = [_as_number(*_compile(a, source, names)) for a in node.args]
-        if node.func.id == "abs" and len(args) != 1:
+        function = FUNCTIONS[node.func.id]
+        arguments = [_as_number(*_compile(argument, source, names)) for argument in node.args]
+        if node.func.id == "abs" and len(arguments) != 1:
             raise FormulaError("abs(...) nhận đúng một giá trị")
-        if node.func.id != "abs" and len(args) < 2:
+        if node.func.id != "abs" and len(arguments) < 2:
             raise FormulaError(f"{node.func.id}(...) cần ít nhất hai giá trị")
-        if len(args) == 2:
-            first_arg, second_arg = args
-            return (lambda env, mx: func(first_arg(env, mx), second_arg(env, mx))), False
-        return (lambda env, mx: func(*[a(env, mx) for a in args])), False
+        if len(arguments) == 2:
+            first_argument, second_argument = arguments
+            return (
+                lambda values, max_points: function(
+                    first_argument(values, max_points), second_argument(values, max_points)
+                )
+            ), False
+        return (lambda values, max_points: function(*[argument(values, max_points) for argument in arguments])), False
     shown = ast.get_source_segment(source, node) or type(node).__name__
     raise FormulaError(f"công thức '{source}' dùng '{shown}', không được phép")

@@ -68,7 +68,7 @@ def parse_value(field: Field, raw: object, *, form: bool = False) -> object:
         for code, label in field.options.items():
             if text == code or text.lower() == label.lower():
                 return code
-        options = "; ".join(f"{c} ({label})" for c, label in field.options.items())
+        options = "; ".join(f"{code} ({label})" for code, label in field.options.items())
         raise ValueError(f"'{raw}' không phải là một lựa chọn (có: {options})")
     try:
         if isinstance(raw, str) and form:
@@ -104,14 +104,18 @@ def parse_score(item: Indicator, raw: object, *, form: bool = False) -> Decimal:
     return score
 
 
-class _Builder:
-    """Collects the values of units while checking each against the framework."""
+class _UnitCollector:
+    """Collects the values of units while checking each against the framework.
+
+    Both file layouts (nested YAML/JSON, one value per row CSV/XLSX) feed it the same way:
+    `unit` finds or creates a unit, `set_general` and `set_item` parse and store one value.
+    """
 
     def __init__(self, framework: Framework, file: str) -> None:
         self.framework, self.file = framework, file
-        self.items = {i.code: i for i in framework.walk()}
-        self.direct = {i.code: i for i in framework.indices if i.scored_directly}
-        self.general = {f.name: f for f in framework.general_info}
+        self.items = {item.code: item for item in framework.walk()}
+        self.direct = {index.code: index for index in framework.indices if index.scored_directly}
+        self.general = {field.name: field for field in framework.general_info}
         self.units: dict[str, UnitInputs] = {}
 
     def unit(self, name: str, place: str, group: str = "", unit_type: str = "") -> UnitInputs:
@@ -176,7 +180,7 @@ class _Builder:
             else:
                 field = item.input(name)
                 if field is None:
-                    known = ", ".join(f.name for f in item.inputs) or "không có"
+                    known = ", ".join(field.name for field in item.inputs) or "không có"
                     raise ValueError(f"chỉ số {code} không có trường '{name}' (có: {known})")
                 value = parse_value(field, raw)
                 if value is not None:
@@ -241,30 +245,30 @@ def _read_nested(framework: Framework, path: Path) -> list[UnitInputs]:
     units = data.get("units")
     if not isinstance(units, list) or not units:
         raise InputError(file, "units", "cần danh sách đơn vị")
-    builder = _Builder(framework, file)
-    for n, raw in enumerate(units):
-        where = f"units[{n}]"
+    collector = _UnitCollector(framework, file)
+    for position, raw in enumerate(units):
+        where = f"units[{position}]"
         if not isinstance(raw, Mapping) or not raw.get("unit"):
             raise InputError(file, where, "mỗi đơn vị cần tên (unit)")
         name = unicodedata.normalize("NFC", str(raw["unit"])).strip()
-        if name in builder.units:
+        if name in collector.units:
             raise InputError(file, where, f"đơn vị '{name}' xuất hiện hai lần")
-        unit = builder.unit(name, where, str(raw.get("group") or ""), str(raw.get("type") or ""))
+        unit = collector.unit(name, where, str(raw.get("group") or ""), str(raw.get("type") or ""))
         general = raw.get("general") or {}
         if not isinstance(general, Mapping):
             raise InputError(file, f"{where}.general", "cần một bảng mã: giá trị")
         for code, value in general.items():
-            builder.set_general(unit, str(code), value, f"{where}.general.{code}")
+            collector.set_general(unit, str(code), value, f"{where}.general.{code}")
         indicators = raw.get("indicators") or {}
         if not isinstance(indicators, Mapping):
             raise InputError(file, f"{where}.indicators", "cần một bảng mã chỉ số: số liệu")
         for code, entry in indicators.items():
-            _nested_item(builder, unit, str(code), entry, f"{where}.indicators.{code}")
-    return list(builder.units.values())
+            _nested_item(collector, unit, str(code), entry, f"{where}.indicators.{code}")
+    return list(collector.units.values())
 
 
-def _nested_item(builder: _Builder, unit: UnitInputs, code: str, entry: Any, where: str) -> None:
-    file = builder.file
+def _nested_item(collector: _UnitCollector, unit: UnitInputs, code: str, entry: Any, where: str) -> None:
+    file = collector.file
     if not isinstance(entry, Mapping):
         raise InputError(file, where, "cần một bảng (values, self_score, score, na, evidence)")
     for key, value in entry.items():
@@ -272,9 +276,9 @@ def _nested_item(builder: _Builder, unit: UnitInputs, code: str, entry: Any, whe
             if not isinstance(value, Mapping):
                 raise InputError(file, f"{where}.values", "cần một bảng tên trường: giá trị")
             for name, raw in value.items():
-                builder.set_item(unit, code, str(name), raw, f"{where}.values.{name}")
+                collector.set_item(unit, code, str(name), raw, f"{where}.values.{name}")
         elif key in (SELF_SCORE, SCORE_FIELD, NA, EVIDENCE):
-            builder.set_item(unit, code, str(key), value, f"{where}.{key}")
+            collector.set_item(unit, code, str(key), value, f"{where}.{key}")
         elif key != "note":
             raise InputError(
                 file, f"{where}.{key}", "khóa không được hỗ trợ (values, self_score, score, na, evidence, note)"
@@ -288,7 +292,7 @@ def _read_long(framework: Framework, file: str) -> list[UnitInputs]:
             raise InputError(
                 file, "dòng tiêu đề", f"thiếu cột '{key}' — đây có phải mẫu nhập liệu do 'dti template' tạo không?"
             )
-    builder = _Builder(framework, file)
+    collector = _UnitCollector(framework, file)
     default = Path(file).stem
     seen: dict[tuple[str, str, str], int] = {}
     for row in table.rows:
@@ -306,7 +310,7 @@ def _read_long(framework: Framework, file: str) -> list[UnitInputs]:
             raise InputError(file, f"dòng {row.number}", "thiếu mã chỉ số (cột code/Mã)")
         if not field:
             raise InputError(file, f"dòng {row.number}", "thiếu tên trường (cột field/Trường)")
-        unit = builder.unit(row.text("unit") or default, f"dòng {row.number}", row.text("group"), row.text("type"))
+        unit = collector.unit(row.text("unit") or default, f"dòng {row.number}", row.text("group"), row.text("type"))
         entry = (unit.unit, code, field)
         if entry in seen:
             raise InputError(
@@ -315,10 +319,10 @@ def _read_long(framework: Framework, file: str) -> list[UnitInputs]:
         seen[entry] = row.number
         raw = value_cell.value if value_cell else None
         if code.lower() in GENERAL_ALIASES:
-            builder.set_general(unit, field, raw, place)
+            collector.set_general(unit, field, raw, place)
         else:
-            builder.set_item(unit, code, field, raw, place)
-    return list(builder.units.values())
+            collector.set_item(unit, code, field, raw, place)
+    return list(collector.units.values())
 
 
 def _field_key(text: str) -> str:
@@ -332,18 +336,32 @@ def template_rows(framework: Framework) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = [
         {"code": FRAMEWORK_ROW, "field": "code", "label": "Mã bộ chỉ số (không sửa dòng này)", "value": framework.code}
     ]
-    for f in framework.general_info:
+    for field in framework.general_info:
         rows.append(
-            {"code": GENERAL, "field": f.name, "label": f.label, "type": _type_label(f), "unit_of_measure": f.unit}
+            {
+                "code": GENERAL,
+                "field": field.name,
+                "label": field.label,
+                "type": _type_label(field),
+                "unit_of_measure": field.unit,
+            }
         )
     for item in framework.walk():
         if item.reference_only:
             continue
         base = {"code": item.code, "indicator": item.name, "max": item.max, "method": describe(item)}
-        for f in item.inputs:
-            if f.source:
+        for field in item.inputs:
+            if field.source:
                 continue  # filled from general info; a value entered for the item would override it
-            rows.append({**base, "field": f.name, "label": f.label, "type": _type_label(f), "unit_of_measure": f.unit})
+            rows.append(
+                {
+                    **base,
+                    "field": field.name,
+                    "label": field.label,
+                    "type": _type_label(field),
+                    "unit_of_measure": field.unit,
+                }
+            )
         if item.scoring.method == "manual":
             rows.append({**base, "field": SCORE_FIELD, "label": "Điểm (chấm trực tiếp)", "type": "số"})
         if item.self_score:
@@ -372,7 +390,7 @@ def template_rows(framework: Framework) -> list[dict[str, object]]:
     return rows
 
 
-def _type_label(f: Field) -> str:
+def _type_label(field: Field) -> str:
     labels = {
         InputType.NUMBER: "số",
         InputType.COUNT: "số nguyên",
@@ -380,6 +398,6 @@ def _type_label(f: Field) -> str:
         InputType.YES_NO: "Có/Không",
         InputType.TEXT: "văn bản",
     }
-    if f.type is InputType.CHOICE:
-        return "chọn: " + "; ".join(f"{c} = {label}" for c, label in f.options.items())
-    return labels[f.type]
+    if field.type is InputType.CHOICE:
+        return "chọn: " + "; ".join(f"{code} = {label}" for code, label in field.options.items())
+    return labels[field.type]

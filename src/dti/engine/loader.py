@@ -80,16 +80,17 @@ def parse_framework(text: str, *, file: str = "<bộ chỉ số>") -> Framework:
         mark = getattr(exc, "problem_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         raise FrameworkError([Problem(file, where, "YAML sai cú pháp")]) from exc
-    return _Loader(file).load(_nfc(data))
+    return _Loader(file).load(_nfc_normalized(data))
 
 
-def _nfc(data: Any) -> Any:
+def _nfc_normalized(data: Any) -> Any:
+    """The document with every text in Unicode NFC form, so that "ộ" typed either way compares equal."""
     if isinstance(data, str):
         return unicodedata.normalize("NFC", data)
     if isinstance(data, list):
-        return [_nfc(x) for x in data]
+        return [_nfc_normalized(element) for element in data]
     if isinstance(data, dict):
-        return {_nfc(k): _nfc(v) for k, v in data.items()}
+        return {_nfc_normalized(key): _nfc_normalized(value) for key, value in data.items()}
     return data
 
 
@@ -172,13 +173,13 @@ class _Loader:
             return []
         return value
 
-    def enum(self, enum: Any, raw: Any, path: str, default: Any) -> Any:
+    def enum_member(self, enum: Any, raw: Any, path: str, default: Any) -> Any:
         if raw is None:
             return default
         try:
             return enum(str(raw))
         except ValueError:
-            allowed = ", ".join(e.value for e in enum)
+            allowed = ", ".join(member.value for member in enum)
             self.problem(path, f"'{raw}' không hợp lệ (có: {allowed})")
             return default
 
@@ -192,7 +193,7 @@ class _Loader:
             self.problem("format", f"cần 'format: {FORMAT}'")
         code = self.text(data, "code", "")
         name = self.text(data, "name", "")
-        level = self.enum(Level, data.get("level"), "level", Level.HUYEN)
+        level = self.enum_member(Level, data.get("level"), "level", Level.HUYEN)
         if data.get("level") is None:
             self.problem("level", "thiếu cấp đánh giá (so, huyen, xa, tinh, bo)")
         year = data.get("year")
@@ -206,14 +207,16 @@ class _Loader:
         self.precision = precision
         self.unit_types = self.load_unit_types(data.get("unit_types"))
         general = tuple(self.load_general(data.get("general_info")))
-        self.general = {f.name: f for f in general}
-        indices = tuple(self.load_index(raw, i) for i, raw in enumerate(self.listing(data.get("indices"), "indices")))
+        self.general = {field.name: field for field in general}
+        indices = tuple(
+            self.load_index(raw, position) for position, raw in enumerate(self.listing(data.get("indices"), "indices"))
+        )
         if not indices:
             self.problem("indices", "bộ chỉ số cần ít nhất một chỉ số chính")
         adjustments = tuple(
             item
-            for i, raw in enumerate(self.listing(data.get("adjustments"), "adjustments"))
-            if (item := self.load_item(raw, f"adjustments[{i}]", index="", group="", adjustment=True))
+            for position, raw in enumerate(self.listing(data.get("adjustments"), "adjustments"))
+            if (item := self.load_item(raw, f"adjustments[{position}]", index="", group="", adjustment=True))
         )
         declared_max = self.number(data, "max", "")
         framework = Framework(
@@ -248,7 +251,7 @@ class _Loader:
         if raw is None:
             return {}
         data = self.mapping(raw, "unit_types")
-        return {str(k): str(v) for k, v in data.items()} if data else {}
+        return {str(code): str(name) for code, name in data.items()} if data else {}
 
     def load_decision(self, raw: Any) -> Decision | None:
         if raw is None:
@@ -283,9 +286,9 @@ class _Loader:
             self.problem("ranking.decimals", "cần số chữ số thập phân từ 0 đến 6")
             decimals = 2
         return RankingPolicy(
-            basis=self.enum(RankBasis, data.get("basis"), "ranking.basis", RankBasis.TOTAL),
+            basis=self.enum_member(RankBasis, data.get("basis"), "ranking.basis", RankBasis.TOTAL),
             decimals=decimals,
-            ties=self.enum(Ties, data.get("ties"), "ranking.ties", Ties.COMPETITION),
+            ties=self.enum_member(Ties, data.get("ties"), "ranking.ties", Ties.COMPETITION),
         )
 
     def load_classification(self, raw: Any) -> Classification | None:
@@ -296,8 +299,8 @@ class _Loader:
             return None
         self.keys(data, {"basis", "bands"}, "classification")
         bands: list[Band] = []
-        for i, band in enumerate(self.listing(data.get("bands"), "classification.bands")):
-            path = f"classification.bands[{i}]"
+        for position, band in enumerate(self.listing(data.get("bands"), "classification.bands")):
+            path = f"classification.bands[{position}]"
             if not isinstance(band, Mapping):
                 self.problem(path, "cần {name, min}")
                 continue
@@ -309,9 +312,9 @@ class _Loader:
             bands.append(Band(self.text(band, "name", path), minimum))
         if not bands:
             self.problem("classification.bands", "cần ít nhất một mức xếp loại")
-        if any(a.min <= b.min for a, b in itertools.pairwise(bands)):
+        if any(higher.min <= lower.min for higher, lower in itertools.pairwise(bands)):
             self.problem("classification.bands", "các mức phải xếp từ cao xuống thấp")
-        basis = self.enum(RankBasis, data.get("basis"), "classification.basis", RankBasis.PERCENT)
+        basis = self.enum_member(RankBasis, data.get("basis"), "classification.basis", RankBasis.PERCENT)
         return Classification(basis, tuple(bands))
 
     def load_field(self, raw: Any, path: str, *, key: str) -> Field | None:
@@ -328,7 +331,7 @@ class _Loader:
                 self.problem(f"{path}.from", f"không có trường thông tin chung '{source}'")
             elif declared_type is None:
                 declared_type = general.type.value
-        field_type = self.enum(InputType, declared_type, f"{path}.type", InputType.NUMBER)
+        field_type = self.enum_member(InputType, declared_type, f"{path}.type", InputType.NUMBER)
         if declared_type is None:
             self.problem(f"{path}.type", "thiếu kiểu (number, count, percent, yes_no, choice, text)")
         options: dict[str, str] = {}
@@ -337,7 +340,7 @@ class _Loader:
             if not isinstance(raw_options, Mapping) or not raw_options:
                 self.problem(f"{path}.options", "trường lựa chọn cần options: {mã: nhãn}")
             else:
-                options = {str(k): str(v) for k, v in raw_options.items()}
+                options = {str(code): str(label) for code, label in raw_options.items()}
         elif "options" in data:
             self.problem(f"{path}.options", "chỉ trường kiểu choice mới có options")
         label = self.text(data, "label", path, required=source is None)
@@ -357,8 +360,8 @@ class _Loader:
     def load_general(self, raw: Any) -> list[Field]:
         fields: list[Field] = []
         seen: set[str] = set()
-        for i, item in enumerate(self.listing(raw, "general_info")):
-            path = f"general_info[{i}]"
+        for position, item in enumerate(self.listing(raw, "general_info")):
+            path = f"general_info[{position}]"
             if isinstance(item, Mapping) and "from" in item:
                 self.problem(f"{path}.from", "thông tin chung không lấy từ trường khác")
             field = self.load_field(item, path, key="code")
@@ -380,37 +383,50 @@ class _Loader:
         raw_direct = self.listing(data.get("indicators"), f"{path}.indicators")
         direct = tuple(
             item
-            for i, r in enumerate(raw_direct)
-            if (item := self.load_item(r, f"{path}.indicators[{i}]", index=code, group="", reference=reference))
+            for position, raw_item in enumerate(raw_direct)
+            if (
+                item := self.load_item(
+                    raw_item, f"{path}.indicators[{position}]", index=code, group="", reference=reference
+                )
+            )
         )
         dropped = len(direct) != len(raw_direct)
         groups: list[Group] = []
-        for g, graw in enumerate(self.listing(data.get("groups"), f"{path}.groups")):
-            gpath = f"{path}.groups[{g}]"
-            gdata = self.mapping(graw, gpath) or {}
-            self.keys(gdata, _GROUP_KEYS, gpath)
-            gcode = self.code(gdata, gpath)
-            gpath = f"{path}.groups[{gcode or g}]"
-            raw_items = self.listing(gdata.get("indicators"), f"{gpath}.indicators")
+        for group_position, raw_group in enumerate(self.listing(data.get("groups"), f"{path}.groups")):
+            group_path = f"{path}.groups[{group_position}]"
+            group_data = self.mapping(raw_group, group_path) or {}
+            self.keys(group_data, _GROUP_KEYS, group_path)
+            group_code = self.code(group_data, group_path)
+            group_path = f"{path}.groups[{group_code or group_position}]"
+            raw_items = self.listing(group_data.get("indicators"), f"{group_path}.indicators")
             items = tuple(
                 item
-                for i, r in enumerate(raw_items)
-                if (item := self.load_item(r, f"{gpath}.indicators[{i}]", index=code, group=gcode, reference=reference))
+                for position, raw_item in enumerate(raw_items)
+                if (
+                    item := self.load_item(
+                        raw_item,
+                        f"{group_path}.indicators[{position}]",
+                        index=code,
+                        group=group_code,
+                        reference=reference,
+                    )
+                )
             )
             dropped = dropped or len(items) != len(raw_items)
             if not raw_items:
-                self.problem(f"{gpath}.indicators", "nhóm cần ít nhất một chỉ số thành phần")
-            groups.append(Group(gcode, self.text(gdata, "name", gpath), items))
+                self.problem(f"{group_path}.indicators", "nhóm cần ít nhất một chỉ số thành phần")
+            groups.append(Group(group_code, self.text(group_data, "name", group_path), items))
         declared = self.number(data, "max", path)
-        indicators = direct + tuple(i for g in groups for i in g.indicators)
-        maxima = [i.max for i in indicators if not i.reference_only]
-        computed = sum((m for m in maxima if m is not None), Decimal(0)) if maxima and None not in maxima else None
+        indicators = direct + tuple(item for group in groups for item in group.indicators)
+        maxima = [item.max for item in indicators if not item.reference_only]
+        known_maxima = (maximum for maximum in maxima if maximum is not None)
+        computed = sum(known_maxima, Decimal(0)) if maxima and None not in maxima else None
         if reference:
             if declared is not None:
                 self.problem(f"{path}.max", "chỉ số chỉ để tham khảo không có điểm tối đa")
             declared = None
         elif declared is not None and computed is not None and declared != computed and not dropped:
-            listing = " + ".join(f"{i.code}: {i.max}" for i in indicators if not i.reference_only)
+            listing = " + ".join(f"{item.code}: {item.max}" for item in indicators if not item.reference_only)
             self.problem(
                 f"{path}.max",
                 f"điểm tối đa {declared} khác tổng điểm tối đa các chỉ số thành phần {computed} ({listing})",
@@ -422,7 +438,7 @@ class _Loader:
             reference_only=reference,
             groups=tuple(groups),
             direct=direct,
-            indicators=tuple(sorted(indicators, key=lambda i: code_order(i.code))),
+            indicators=tuple(sorted(indicators, key=lambda item: code_order(item.code))),
         )
 
     def load_item(
@@ -441,27 +457,27 @@ class _Loader:
         self.keys(data, _ITEM_KEYS, path)
         code = self.code(data, path)
         path = f"{path.rsplit('[', 1)[0]}[{code}]" if code else path
-        mx = self.number(data, "max", path)
-        if mx is not None and mx != round_half_up(mx, self.precision):
+        max_points = self.number(data, "max", path)
+        if max_points is not None and max_points != round_half_up(max_points, self.precision):
             self.problem(
-                f"{path}.max", f"điểm tối đa {mx} có nhiều chữ số thập phân hơn độ chính xác ({self.precision})"
+                f"{path}.max", f"điểm tối đa {max_points} có nhiều chữ số thập phân hơn độ chính xác ({self.precision})"
             )
         kind = ItemKind.INDICATOR
         if adjustment:
-            kind = self.enum(ItemKind, data.get("kind"), f"{path}.kind", ItemKind.BONUS)
+            kind = self.enum_member(ItemKind, data.get("kind"), f"{path}.kind", ItemKind.BONUS)
             if kind is ItemKind.INDICATOR or data.get("kind") is None:
                 self.problem(f"{path}.kind", "cần 'bonus' (điểm thưởng) hoặc 'penalty' (điểm trừ)")
-            if mx is None:
+            if max_points is None:
                 self.problem(f"{path}.max", "điểm thưởng/điểm trừ cần điểm tối đa")
         elif "kind" in data:
             self.problem(f"{path}.kind", "chỉ dùng cho điểm thưởng/điểm trừ (adjustments)")
         inputs: list[Field] = []
-        for i, f in enumerate(self.listing(data.get("inputs"), f"{path}.inputs")):
-            field = self.load_field(f, f"{path}.inputs[{i}]", key="name")
+        for position, raw_field in enumerate(self.listing(data.get("inputs"), f"{path}.inputs")):
+            field = self.load_field(raw_field, f"{path}.inputs[{position}]", key="name")
             if field is None:
                 continue
-            if any(x.name == field.name for x in inputs) or field.name == RATIO_FIELD:
-                self.problem(f"{path}.inputs[{i}].name", f"tên trường '{field.name}' trùng hoặc dành riêng")
+            if any(other.name == field.name for other in inputs) or field.name == RATIO_FIELD:
+                self.problem(f"{path}.inputs[{position}].name", f"tên trường '{field.name}' trùng hoặc dành riêng")
             inputs.append(field)
         scoring: Scoring | None
         if data.get("scoring") is None and reference:
@@ -471,25 +487,25 @@ class _Loader:
                 data.get("scoring"),
                 file=self.file,
                 path=f"{path}.scoring",
-                inputs={f.name: f for f in inputs},
+                inputs={field.name: field for field in inputs},
                 problems=self.problems,
             )
         if scoring is None:
             return None
-        if scoring.needs_max and mx is None:
+        if scoring.needs_max and max_points is None:
             self.problem(f"{path}.max", f"phương pháp '{scoring.method}' cần điểm tối đa")
         if isinstance(scoring, Split):
-            for n, part in enumerate(scoring.parts):
+            for position, part in enumerate(scoring.parts):
                 if part.max != round_half_up(part.max, self.precision):
                     self.problem(
-                        f"{path}.scoring.parts[{n}].max",
+                        f"{path}.scoring.parts[{position}].max",
                         f"điểm tối đa {part.max} có nhiều chữ số thập phân hơn độ chính xác ({self.precision})",
                     )
-        if isinstance(scoring, Split) and mx is not None:
-            total = sum((p.max for p in scoring.parts), Decimal(0))
-            if total != mx:
-                self.problem(f"{path}.scoring.parts", f"tổng điểm các phần {total} khác điểm tối đa {mx}")
-        if isinstance(scoring, Reference) and mx is not None:
+        if isinstance(scoring, Split) and max_points is not None:
+            total = sum((part.max for part in scoring.parts), Decimal(0))
+            if total != max_points:
+                self.problem(f"{path}.scoring.parts", f"tổng điểm các phần {total} khác điểm tối đa {max_points}")
+        if isinstance(scoring, Reference) and max_points is not None:
             self.problem(f"{path}.max", "chỉ số chỉ để tham khảo không có điểm tối đa")
         if ratio_inputs(scoring):
             inputs.append(
@@ -505,7 +521,7 @@ class _Loader:
         return Indicator(
             code=code,
             name=self.text(data, "name", path),
-            max=mx,
+            max=max_points,
             scoring=scoring,
             inputs=tuple(inputs),
             index=index,
@@ -520,11 +536,11 @@ class _Loader:
     def load_applies(self, raw: Any, path: str) -> frozenset[str] | None:
         if raw is None:
             return None
-        values = [str(v) for v in self.listing(raw, path)]
-        for value in values:
-            if self.unit_types and value not in self.unit_types:
-                self.problem(path, f"loại đơn vị '{value}' không có trong unit_types")
-        return frozenset(values)
+        unit_types = [str(unit_type) for unit_type in self.listing(raw, path)]
+        for unit_type in unit_types:
+            if self.unit_types and unit_type not in self.unit_types:
+                self.problem(path, f"loại đơn vị '{unit_type}' không có trong unit_types")
+        return frozenset(unit_types)
 
     def load_evidence(self, raw: Any, path: str) -> Evidence | None:
         if raw is None:
@@ -540,11 +556,11 @@ class _Loader:
         )
 
     def load_derived(self, raw: Any, indices: tuple[Index, ...]) -> list[Derived]:
-        known = {i.code for i in indices}
-        scored = tuple(i.code for i in indices if not i.reference_only)
+        known = {index.code for index in indices}
+        scored = tuple(index.code for index in indices if not index.reference_only)
         result: list[Derived] = []
-        for n, item in enumerate(self.listing(raw, "derived")):
-            path = f"derived[{n}]"
+        for position, item in enumerate(self.listing(raw, "derived")):
+            path = f"derived[{position}]"
             data = self.mapping(item, path)
             if data is None:
                 continue
@@ -554,10 +570,10 @@ class _Loader:
             if names == "all":
                 codes = scored
             elif isinstance(names, list) and names:
-                codes = tuple(str(c) for c in names)
-                for c in codes:
-                    if c not in known:
-                        self.problem(f"{path}.indices", f"không có chỉ số chính '{c}'")
+                codes = tuple(str(name) for name in names)
+                for index_code in codes:
+                    if index_code not in known:
+                        self.problem(f"{path}.indices", f"không có chỉ số chính '{index_code}'")
             else:
                 self.problem(f"{path}.indices", "cần danh sách mã chỉ số chính hoặc 'all'")
                 continue

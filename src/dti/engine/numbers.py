@@ -59,34 +59,34 @@ def parse_number(text: str) -> Decimal:
     so, and anything that is not a number.
     """
     raw = unicodedata.normalize("NFC", str(text)).strip()
-    s = _SPACES.sub("", raw)
-    if not s:
+    compact = _SPACES.sub("", raw)
+    if not compact:
         raise NumberError("ô trống, cần một số")
-    if _PLAIN.fullmatch(s):
-        return Decimal(s)
-    has_dot, has_comma = "." in s, "," in s
+    if _PLAIN.fullmatch(compact):
+        return Decimal(compact)
+    has_dot, has_comma = "." in compact, "," in compact
     if has_dot and has_comma:
         # Both separators: the last one is the decimal mark, the other groups thousands.
-        dec, grp = (",", ".") if s.rfind(",") > s.rfind(".") else (".", ",")
-        head, _, tail = s.rpartition(dec)
-        if re.fullmatch(r"[+-]?[1-9]\d{0,2}(" + re.escape(grp) + r"\d{3})+", head) and tail.isdigit():
-            return _decimal(head.replace(grp, "") + "." + tail, raw)
+        decimal_mark, group_mark = (",", ".") if compact.rfind(",") > compact.rfind(".") else (".", ",")
+        head, _, tail = compact.rpartition(decimal_mark)
+        if re.fullmatch(r"[+-]?[1-9]\d{0,2}(" + re.escape(group_mark) + r"\d{3})+", head) and tail.isdigit():
+            return _decimal(head.replace(group_mark, "") + "." + tail, raw)
         raise NumberError(f"'{raw}' không phải là số hợp lệ")
-    sep = "." if has_dot else ","
-    if s.count(sep) > 1:
-        pattern = _GROUPED_DOT if sep == "." else _GROUPED_COMMA
-        if pattern.fullmatch(s):
-            return _decimal(s.replace(sep, ""), raw)
+    separator = "." if has_dot else ","
+    if compact.count(separator) > 1:
+        pattern = _GROUPED_DOT if separator == "." else _GROUPED_COMMA
+        if pattern.fullmatch(compact):
+            return _decimal(compact.replace(separator, ""), raw)
         raise NumberError(f"'{raw}' không phải là số hợp lệ")
-    head, _, tail = s.partition(sep)
+    head, _, tail = compact.partition(separator)
     if not (re.fullmatch(r"[+-]?\d*", head) and tail.isdigit()):
         raise NumberError(f"'{raw}' không phải là số hợp lệ")
     if len(tail) == 3 and re.fullmatch(r"[+-]?[1-9]\d{0,2}", head):
         grouped = head + tail
         decimal = head + "." + tail
         raise NumberError(
-            f"'{raw}' có thể hiểu hai cách ({_plain(grouped)} hoặc {decimal.replace('.', ',')}): "
-            f"hãy viết {_plain(grouped)} nếu là số nguyên, hoặc thêm chữ số thập phân"
+            f"'{raw}' có thể hiểu hai cách ({_unsigned(grouped)} hoặc {decimal.replace('.', ',')}): "
+            f"hãy viết {_unsigned(grouped)} nếu là số nguyên, hoặc thêm chữ số thập phân"
         )
     return _decimal(head + "." + tail, raw)
 
@@ -98,10 +98,10 @@ def parse_vietnamese(text: str) -> Decimal:
     message saying to write "37,9".
     """
     raw = unicodedata.normalize("NFC", str(text)).strip()
-    s = _SPACES.sub("", raw)
-    if not s:
+    compact = _SPACES.sub("", raw)
+    if not compact:
         raise NumberError("ô trống, cần một số")
-    head, comma, tail = s.partition(",")
+    head, comma, tail = compact.partition(",")
     if comma and not tail.isdigit():
         raise NumberError(f"'{raw}' không phải là số hợp lệ")
     if "." in head:
@@ -118,19 +118,20 @@ def parse_vietnamese(text: str) -> Decimal:
 
 def parse_percent(text: str) -> Decimal:
     """A percentage as typed ("81,18" or "81,18%"), returned as the percent number (81.18)."""
-    s = str(text).strip()
-    if s.endswith("%"):
-        s = s[:-1]
-    return parse_number(s)
+    stripped = str(text).strip()
+    if stripped.endswith("%"):
+        stripped = stripped[:-1]
+    return parse_number(stripped)
 
 
-def _plain(digits: str) -> str:
+def _unsigned(digits: str) -> str:
     return digits.lstrip("+")
 
 
-def _decimal(s: str, raw: str) -> Decimal:
+def _decimal(digits: str, raw: str) -> Decimal:
+    """`digits` (already checked, with a dot for decimals) as a Decimal; `raw` is for the message."""
     try:
-        return Decimal(s)
+        return Decimal(digits)
     except InvalidOperation as exc:  # pragma: no cover - patterns above guarantee digits
         raise NumberError(f"'{raw}' không phải là số hợp lệ") from exc
 
@@ -148,8 +149,8 @@ def fmt(value: Decimal | None, places: int | None = None, *, group: bool = True)
         text = f"{value:,.{places}f}" if group else f"{value:.{places}f}"
     else:
         normal = value.normalize()
-        exp = normal.as_tuple().exponent
-        decimals = -exp if isinstance(exp, int) and exp < 0 else 0
+        exponent = normal.as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
         text = f"{value:,.{decimals}f}" if group else f"{value:.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 

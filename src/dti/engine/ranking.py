@@ -24,30 +24,30 @@ def ranks(values: Sequence[Decimal | None], ties: Ties) -> list[int | None]:
 
     competition: 1, 2, 2, 4 (the national DTI); dense: 1, 2, 2, 3 (Bình Định).
     """
-    present = sorted({v for v in values if v is not None}, reverse=True)
+    distinct = sorted({value for value in values if value is not None}, reverse=True)
     if ties is Ties.DENSE:
-        position = {v: i + 1 for i, v in enumerate(present)}
+        rank_of = {value: position + 1 for position, value in enumerate(distinct)}
     else:
-        ordered = sorted((v for v in values if v is not None), reverse=True)
-        position = {}
-        for i, v in enumerate(ordered):
-            position.setdefault(v, i + 1)
-    return [None if v is None else position[v] for v in values]
+        ordered = sorted((value for value in values if value is not None), reverse=True)
+        rank_of = {}
+        for position, value in enumerate(ordered):
+            rank_of.setdefault(value, position + 1)  # equal values keep the first one's rank
+    return [None if value is None else rank_of[value] for value in values]
 
 
 def rank_results(framework: Framework, results: Sequence[UnitResult]) -> None:
     """Set rank (within each ranking group), classification and derived figures in place."""
     policy: RankingPolicy = framework.ranking
     groups: dict[str, list[UnitResult]] = {}
-    for r in results:
-        groups.setdefault(r.group, []).append(r)
+    for result in results:
+        groups.setdefault(result.group, []).append(result)
     for members in groups.values():
-        keys = [basis_value(framework, r, policy.basis) for r in members]
-        for r, rank in zip(members, ranks(keys, policy.ties), strict=True):
-            r.rank = rank
-    for r in results:
-        r.classification = classify(framework, r)
-        r.derived = derived_values(framework, r)
+        keys = [basis_value(framework, result, policy.basis) for result in members]
+        for result, rank in zip(members, ranks(keys, policy.ties), strict=True):
+            result.rank = rank
+    for result in results:
+        result.classification = classify(framework, result)
+        result.derived = derived_values(framework, result)
 
 
 def classify(framework: Framework, result: UnitResult) -> str:
@@ -67,15 +67,15 @@ def classify(framework: Framework, result: UnitResult) -> str:
 def derived_values(framework: Framework, result: UnitResult) -> dict[str, Decimal | None]:
     """Each derived figure: the listed indices' points over their applicable maxima."""
     values: dict[str, Decimal | None] = {}
-    for d in framework.derived:
+    for derived in framework.derived:
         points, maximum = ZERO, ZERO
         known = True
-        for code in d.indices:
-            score, mx = result.indices.get(code), result.index_max.get(code)
-            if score is None or mx is None:
+        for code in derived.indices:
+            score, index_max = result.indices.get(code), result.index_max.get(code)
+            if score is None or index_max is None:
                 known = False
                 break
             points += score
-            maximum += mx
-        values[d.code] = round_half_up(points / maximum, d.decimals) if known and maximum else None
+            maximum += index_max
+        values[derived.code] = round_half_up(points / maximum, derived.decimals) if known and maximum else None
     return values

@@ -56,8 +56,8 @@ def _printed_decimals(value: object) -> int:
                 return len(text.rsplit(sep, 1)[1]) if text.count(sep) == 1 else 0
         return 0
     if isinstance(value, float):
-        exp = Decimal(repr(value)).normalize().as_tuple().exponent
-        return -exp if isinstance(exp, int) and exp < 0 else 0
+        exponent = Decimal(repr(value)).normalize().as_tuple().exponent
+        return -exponent if isinstance(exponent, int) and exponent < 0 else 0
     return 0
 
 
@@ -81,8 +81,8 @@ def read_results(framework: Framework, path: str | Path) -> PublishedTable:
     file = table.file
     if "unit" not in table.headers:
         raise InputError(file, "dòng tiêu đề", "thiếu cột 'unit' (Đơn vị)")
-    codes = {i.code for i in framework.walk()} | {i.code for i in framework.indices}
-    codes |= {g.code for i in framework.indices for g in i.groups}
+    codes = {item.code for item in framework.walk()} | {index.code for index in framework.indices}
+    codes |= {group.code for index in framework.indices for group in index.groups}
     unknown: list[tuple[str, str]] = []
     score_columns: list[str] = []
     for header in table.headers:
@@ -147,21 +147,26 @@ def row_result(framework: Framework, row: PublishedRow) -> UnitResult:
         if isinstance(given, Decimal):
             indices[index.code] = given
             continue
-        parts = [_leaf(items, i.code) for i in index.direct]
+        parts = [_given_score(items, item.code) for item in index.direct]
         for group in index.groups:
-            g = row.scores.get(group.code)
-            parts.append(g if isinstance(g, Decimal) else _sum([_leaf(items, i.code) for i in group.indicators]))
-        value = _sum(parts)
+            group_score = row.scores.get(group.code)
+            if isinstance(group_score, Decimal):
+                parts.append(group_score)
+            else:
+                parts.append(_sum_known([_given_score(items, item.code) for item in group.indicators]))
+        value = _sum_known(parts)
         if value is not None:
             indices[index.code] = value
     return summarize(framework, row.unit, row.group, None, items, indices, row.maxima)
 
 
-def _leaf(items: dict[str, ItemScore], code: str) -> Decimal | None:
+def _given_score(items: dict[str, ItemScore], code: str) -> Decimal | None:
+    """The score the row gives for item `code` (None when absent or N/A)."""
     score = items.get(code)
     return score.score if score is not None and score.status is Status.GIVEN else None
 
 
-def _sum(values: list[Decimal | None]) -> Decimal | None:
-    present = [v for v in values if v is not None]
+def _sum_known(values: list[Decimal | None]) -> Decimal | None:
+    """The sum of the known values, or None when none is known."""
+    present = [value for value in values if value is not None]
     return sum(present, Decimal(0)) if present else None

@@ -103,64 +103,64 @@ def column_letter(index: int) -> str:
 def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
     """Read a CSV or XLSX file (first sheet unless `sheet` is named) into a Table."""
     file = str(path)
-    p = Path(path)
-    if not p.exists():
+    file_path = Path(path)
+    if not file_path.exists():
         raise InputError(file, "", "không tìm thấy tệp")
-    if p.is_dir():
+    if file_path.is_dir():
         raise InputError(file, "", "đây là một thư mục, không phải tệp")
-    if p.stat().st_size > MAX_FILE_BYTES:
+    if file_path.stat().st_size > MAX_FILE_BYTES:
         raise InputError(file, "", f"tệp lớn hơn {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    suffix = p.suffix.lower()
+    suffix = file_path.suffix.lower()
     if suffix == ".csv":
         if sheet:
             raise InputError(file, "", "tệp CSV không có trang tính")
-        raw_rows = list(_csv_rows(p))
+        raw_rows = list(_csv_rows(file_path))
         where = ""
     elif suffix in (".xlsx", ".xlsm"):
-        raw_rows, where = _xlsx_rows(p, sheet)
+        raw_rows, where = _xlsx_rows(file_path, sheet)
     else:
-        raise InputError(file, "", f"không đọc được tệp '{p.suffix or p.name}': cần .csv hoặc .xlsx")
+        raise InputError(file, "", f"không đọc được tệp '{file_path.suffix or file_path.name}': cần .csv hoặc .xlsx")
     return _table(file, raw_rows, where)
 
 
-def _csv_rows(p: Path) -> Iterator[list[object]]:
-    data = p.read_bytes()
+def _csv_rows(file_path: Path) -> Iterator[list[object]]:
+    data = file_path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(str(p), "", "tệp CSV không phải mã UTF-8: hãy lưu lại với mã hóa UTF-8") from exc
+        raise InputError(str(file_path), "", "tệp CSV không phải mã UTF-8: hãy lưu lại với mã hóa UTF-8") from exc
     if "\x00" in text:
-        raise InputError(str(p), "", "tệp không phải là văn bản CSV")
+        raise InputError(str(file_path), "", "tệp không phải là văn bản CSV")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((",", ";", "\t"), key=first.count)  # the header's separator; a comma on a tie
     try:
         yield from csv.reader(io.StringIO(text), delimiter=delimiter)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise InputError(str(p), "", "tệp CSV có một ô quá dài (thiếu dấu ngoặc kép đóng?)") from exc
-        raise InputError(str(p), "", "tệp CSV hỏng (dấu ngoặc kép hoặc dấu phân cách không khớp)") from exc
+            raise InputError(str(file_path), "", "tệp CSV có một ô quá dài (thiếu dấu ngoặc kép đóng?)") from exc
+        raise InputError(str(file_path), "", "tệp CSV hỏng (dấu ngoặc kép hoặc dấu phân cách không khớp)") from exc
 
 
-def _xlsx_rows(p: Path, sheet: str | None) -> tuple[list[list[object]], str]:
+def _xlsx_rows(file_path: Path, sheet: str | None) -> tuple[list[list[object]], str]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(file_path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(str(p), "", "không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)") from exc
+        raise InputError(str(file_path), "", "không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)") from exc
     try:
         if sheet is not None:
             if sheet not in workbook.sheetnames:
                 names = ", ".join(workbook.sheetnames)
-                raise InputError(str(p), "", f"không có trang tính '{sheet}' (có: {names})")
-            ws: Any = workbook[sheet]
+                raise InputError(str(file_path), "", f"không có trang tính '{sheet}' (có: {names})")
+            worksheet: Any = workbook[sheet]
         else:
-            ws = workbook.worksheets[0]
-        if not hasattr(ws, "iter_rows"):
-            raise InputError(str(p), "", f"trang '{ws.title}' là biểu đồ, không có dữ liệu")
-        rows: list[list[object]] = [[_cell_value(c) for c in r] for r in ws.iter_rows()]
-        return rows, f"trang '{ws.title}', "
+            worksheet = workbook.worksheets[0]
+        if not hasattr(worksheet, "iter_rows"):
+            raise InputError(str(file_path), "", f"trang '{worksheet.title}' là biểu đồ, không có dữ liệu")
+        rows: list[list[object]] = [[_cell_value(cell) for cell in row] for row in worksheet.iter_rows()]
+        return rows, f"trang '{worksheet.title}', "
     finally:
         workbook.close()
 
@@ -178,51 +178,60 @@ def _cell_value(cell: Any) -> object:
 
 
 def _table(file: str, raw_rows: list[list[object]], where: str) -> Table:
-    rows_iter = iter(enumerate(raw_rows, start=1))
+    numbered_rows = iter(enumerate(raw_rows, start=1))
     header_row: list[object] | None = None
     header_number = 0
-    for number, raw in rows_iter:
-        if any(not _blank(v) for v in raw):
+    for number, raw in numbered_rows:
+        if any(not _blank(value) for value in raw):
             header_row, header_number = raw, number
             break
     if header_row is None:
         raise InputError(file, where.rstrip(", "), "tệp không có dữ liệu (không có dòng tiêu đề)")
-    headers = [normalize_header(h) for h in header_row]
+    headers = [normalize_header(cell) for cell in header_row]
     seen: dict[str, int] = {}
-    for i, h in enumerate(headers):
-        if not h:
+    for column, header in enumerate(headers):
+        if not header:
             continue
-        if h in seen:
+        if header in seen:
             raise InputError(
                 file,
-                f"{where}dòng {header_number}, cột {column_letter(i)}",
-                f"cột '{h}' trùng với cột {column_letter(seen[h])}",
+                f"{where}dòng {header_number}, cột {column_letter(column)}",
+                f"cột '{header}' trùng với cột {column_letter(seen[header])}",
             )
-        seen[h] = i
+        seen[header] = column
     rows: list[Row] = []
-    for number, raw in rows_iter:
-        if all(_blank(v) for v in raw):
+    for number, raw in numbered_rows:
+        if all(_blank(value) for value in raw):
             continue
-        extra = [i for i in range(len(headers), len(raw)) if not _blank(raw[i])]
+        extra = [column for column in range(len(headers), len(raw)) if not _blank(raw[column])]
         if extra:
             raise InputError(
                 file, f"{where}dòng {number}, cột {column_letter(extra[0])}", "ô có dữ liệu nhưng không có tiêu đề cột"
             )
         cells = {
-            h: Cell(raw[i] if i < len(raw) else None, f"{where}dòng {number}, cột {column_letter(i)} ({h})")
-            for i, h in enumerate(headers)
-            if h
+            header: Cell(
+                raw[column] if column < len(raw) else None,
+                f"{where}dòng {number}, cột {column_letter(column)} ({header})",
+            )
+            for column, header in enumerate(headers)
+            if header
         }
-        for i, h in enumerate(headers):
-            if not h and i < len(raw) and not _blank(raw[i]):
+        for column, header in enumerate(headers):
+            if not header and column < len(raw) and not _blank(raw[column]):
                 raise InputError(
-                    file, f"{where}dòng {number}, cột {column_letter(i)}", "ô có dữ liệu nhưng không có tiêu đề cột"
+                    file,
+                    f"{where}dòng {number}, cột {column_letter(column)}",
+                    "ô có dữ liệu nhưng không có tiêu đề cột",
                 )
         rows.append(Row(number, cells))
     if not rows:
         raise InputError(file, where.rstrip(", "), "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào")
-    places = {h: f"{where}dòng {header_number}, cột {column_letter(i)}" for i, h in enumerate(headers) if h}
-    return Table(file, [h for h in headers if h], rows, places)
+    places = {
+        header: f"{where}dòng {header_number}, cột {column_letter(column)}"
+        for column, header in enumerate(headers)
+        if header
+    }
+    return Table(file, [header for header in headers if header], rows, places)
 
 
 def _blank(value: object) -> bool:
