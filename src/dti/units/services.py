@@ -125,6 +125,21 @@ def _place(row: Row, key: str | None, column: str) -> str:
     return cell_place(row, key, LABELS[column])
 
 
+@dataclass
+class _Known:
+    """What the rows are checked against: the unit types and units already stored, and the rows read so far."""
+
+    types: list[UnitType]
+    units: dict[str, Unit]  # exact name -> unit
+    first_row: dict[str, int]  # exact name -> first row it is on
+    seen: dict[str, tuple[int, str]] = field(default_factory=dict)  # key -> (row, name) of rows already read
+
+    def __post_init__(self) -> None:
+        self.by_code = {t.code.lower(): t for t in self.types}
+        self.by_type_name = {_key(t.name): t for t in self.types}
+        self.units_by_key = {_key(name): u for name, u in self.units.items()}
+
+
 def units_import(*, path_or_file: str | Path | IO[bytes], by: User) -> ImportResult:
     """Import a unit list (Tên đơn vị, Loại đơn vị, Đơn vị cấp trên) from an Excel or CSV file.
 
@@ -138,97 +153,111 @@ def units_import(*, path_or_file: str | Path | IO[bytes], by: User) -> ImportRes
     if problems:
         raise UnitImportInvalid(problems)
 
-    types = list(UnitType.objects.all())
-    by_code = {t.code.lower(): t for t in types}
-    by_type_name = {_key(t.name): t for t in types}
-    units = {u.name: u for u in Unit.objects.select_related("unit_type", "parent")}
-    units_by_key = {_key(name): u for name, u in units.items()}
-
-    name_key, type_key, parent_key = columns["name"], columns["type"], columns.get("parent")
-    first_row: dict[str, int] = {}  # exact name -> first row it is on
+    first_row: dict[str, int] = {}
     for row in table.rows:
-        first_row.setdefault(clean_name(row.text(name_key)), row.number)
-
+        first_row.setdefault(clean_name(row.text(columns["name"])), row.number)
+    known = _Known(
+        types=list(UnitType.objects.all()),
+        units={u.name: u for u in Unit.objects.select_related("unit_type", "parent")},
+        first_row=first_row,
+    )
     plans: list[_Plan] = []
-    seen: dict[str, tuple[int, str]] = {}  # key -> (row, name) of rows already read
     for row in table.rows:
-        name_place = _place(row, name_key, "name")
-        name = clean_name(row.text(name_key))
-        if not name:
-            problems.append(ImportProblem(name_place, _("Thiếu tên đơn vị.")))
-            continue
-        if len(name) > 255:
-            problems.append(
-                ImportProblem(name_place, _("Tên đơn vị dài %(length)s ký tự, tối đa 255.") % {"length": len(name)})
-            )
-            continue
-        key = _key(name)
-        if key in seen:
-            earlier, earlier_name = seen[key]
-            if earlier_name == name:
-                message = _("Đơn vị “%(name)s” trùng ở dòng %(row)s.")
-            else:
-                message = _("Đơn vị “%(name)s” trùng (chỉ khác chữ hoa/thường) với “%(earlier)s” ở dòng %(row)s.")
-            problems.append(
-                ImportProblem(name_place, message % {"name": name, "earlier": earlier_name, "row": earlier})
-            )
-            continue
-        seen[key] = (row.number, name)
-        existing = units.get(name)
-        if existing is None and key in units_by_key:
-            problems.append(
-                ImportProblem(
-                    name_place,
-                    _(
-                        "“%(name)s” chỉ khác đơn vị đã có “%(existing)s” ở chữ hoa/thường; "
-                        "hãy viết đúng như tên đã có để cập nhật đơn vị đó."
-                    )
-                    % {"name": name, "existing": units_by_key[key].name},
-                )
-            )
-            continue
+        plan = _plan_row(row, columns, known, problems)
+        if plan is not None:
+            plans.append(plan)
 
-        unit_type: UnitType | None = None
-        raw_type = clean_name(row.text(type_key))
-        type_place = _place(row, type_key, "type")
-        if not raw_type:
-            if existing is None:
-                problems.append(
-                    ImportProblem(type_place, _("Thiếu loại đơn vị cho đơn vị mới “%(name)s”.") % {"name": name})
-                )
-        else:
-            unit_type = by_code.get(raw_type.lower()) or by_type_name.get(_key(raw_type))
-            if unit_type is None:
-                if types:
-                    known = _("Các loại đơn vị đã có (mã hoặc tên): %(types)s.") % {"types": _known_types(types)}
-                else:
-                    known = _(
-                        "Hệ thống chưa có loại đơn vị nào; quản trị viên tạo danh mục loại đơn vị bằng lệnh "
-                        "“dti manage create_unit_types”."
-                    )
-                missing = _("Không có loại đơn vị “%(type)s”.") % {"type": raw_type}
-                problems.append(ImportProblem(type_place, f"{missing} {known}"))
-
-        parent_name: str | None = None
-        keep_parent = parent_key is None
-        if parent_key is not None:
-            raw_parent = clean_name(row.text(parent_key))
-            parent_place = _place(row, parent_key, "parent")
-            if raw_parent:
-                message = _parent_problem(raw_parent, name, row.number, seen, units, units_by_key, first_row)
-                if message:
-                    problems.append(ImportProblem(parent_place, message))
-                else:
-                    parent_name = raw_parent
-        plans.append(_Plan(row.number, name, unit_type, parent_name, keep_parent, existing))
-
-    problems += _cycles(plans, units)
+    problems += _cycles(plans, known.units)
     if problems:
         raise UnitImportInvalid(problems)
     try:
-        return _write(plans, units, by, display)
+        return _write(plans, known.units, by, display)
     except IntegrityError as exc:
         raise ServiceError(_("Danh sách đơn vị vừa được người khác thay đổi; hãy nhập lại tệp.")) from exc
+
+
+def _plan_row(row: Row, columns: dict[str, str], known: _Known, problems: list[ImportProblem]) -> _Plan | None:
+    """What one row asks for, or None when its name cannot be used (its problems appended)."""
+    name_key, parent_key = columns["name"], columns.get("parent")
+    name_place = _place(row, name_key, "name")
+    name = clean_name(row.text(name_key))
+    message = _name_problem(name, row.number, known)
+    if message:
+        problems.append(ImportProblem(name_place, message))
+        return None
+    known.seen[_key(name)] = (row.number, name)
+    message = _case_problem(name, known)
+    if message:
+        problems.append(ImportProblem(name_place, message))
+        return None
+    existing = known.units.get(name)
+    unit_type = _row_type(row, columns["type"], name, existing, known, problems)
+    parent_name: str | None = None
+    if parent_key is not None:
+        raw_parent = clean_name(row.text(parent_key))
+        if raw_parent:
+            message = _parent_problem(
+                raw_parent, name, row.number, known.seen, known.units, known.units_by_key, known.first_row
+            )
+            if message:
+                problems.append(ImportProblem(_place(row, parent_key, "parent"), message))
+            else:
+                parent_name = raw_parent
+    return _Plan(row.number, name, unit_type, parent_name, parent_key is None, existing)
+
+
+def _name_problem(name: str, row_number: int, known: _Known) -> str:
+    """Why a row's unit name cannot be used ("" when it can): missing, too long, or on an earlier row."""
+    if not name:
+        return _("Thiếu tên đơn vị.")
+    if len(name) > 255:
+        return _("Tên đơn vị dài %(length)s ký tự, tối đa 255.") % {"length": len(name)}
+    key = _key(name)
+    if key in known.seen:
+        earlier, earlier_name = known.seen[key]
+        if earlier_name == name:
+            message = _("Đơn vị “%(name)s” trùng ở dòng %(row)s.")
+        else:
+            message = _("Đơn vị “%(name)s” trùng (chỉ khác chữ hoa/thường) với “%(earlier)s” ở dòng %(row)s.")
+        return message % {"name": name, "earlier": earlier_name, "row": earlier}
+    return ""
+
+
+def _case_problem(name: str, known: _Known) -> str:
+    """A new name that differs from a stored unit's only in case is refused ("" otherwise)."""
+    key = _key(name)
+    if name not in known.units and key in known.units_by_key:
+        return _(
+            "“%(name)s” chỉ khác đơn vị đã có “%(existing)s” ở chữ hoa/thường; "
+            "hãy viết đúng như tên đã có để cập nhật đơn vị đó."
+        ) % {"name": name, "existing": known.units_by_key[key].name}
+    return ""
+
+
+def _row_type(
+    row: Row, type_key: str, name: str, existing: Unit | None, known: _Known, problems: list[ImportProblem]
+) -> UnitType | None:
+    """The row's unit type by code or name (None: keep the existing unit's, or a problem appended)."""
+    raw_type = clean_name(row.text(type_key))
+    type_place = _place(row, type_key, "type")
+    if not raw_type:
+        if existing is None:
+            problems.append(
+                ImportProblem(type_place, _("Thiếu loại đơn vị cho đơn vị mới “%(name)s”.") % {"name": name})
+            )
+        return None
+    unit_type = known.by_code.get(raw_type.lower()) or known.by_type_name.get(_key(raw_type))
+    if unit_type is None:
+        if known.types:
+            listed = _("Các loại đơn vị đã có (mã hoặc tên): %(types)s.") % {"types": _known_types(known.types)}
+        else:
+            listed = _(
+                "Hệ thống chưa có loại đơn vị nào; quản trị viên tạo danh mục loại đơn vị bằng lệnh "
+                "“dti manage create_unit_types”."
+            )
+        missing = _("Không có loại đơn vị “%(type)s”.") % {"type": raw_type}
+        problems.append(ImportProblem(type_place, f"{missing} {listed}"))
+    return unit_type
 
 
 def _parent_problem(
