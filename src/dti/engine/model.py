@@ -140,7 +140,7 @@ class Indicator:
 
     def input(self, name: str) -> Field | None:
         """The declared input called `name`, if any."""
-        return next((f for f in self.inputs if f.name == name), None)
+        return next((declared for declared in self.inputs if declared.name == name), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,24 +205,24 @@ class Framework:
     @property
     def indicators(self) -> tuple[Indicator, ...]:
         """Every indicator of every index, in document order."""
-        return tuple(i for index in self.indices for i in index.indicators)
+        return tuple(item for index in self.indices for item in index.indicators)
 
     @property
     def scored_indices(self) -> tuple[Index, ...]:
         """Indices that count toward the total (not reference-only)."""
-        return tuple(i for i in self.indices if not i.reference_only)
+        return tuple(index for index in self.indices if not index.reference_only)
 
     @property
     def max(self) -> Decimal | None:
         """The total maximum: the sum of the scored indices' maxima, if all are known."""
-        maxima = [i.max for i in self.scored_indices]
-        if any(m is None for m in maxima):
+        maxima = [index.max for index in self.scored_indices]
+        if any(maximum is None for maximum in maxima):
             return self.declared_max
-        return sum((m for m in maxima if m is not None), Decimal(0))
+        return sum((maximum for maximum in maxima if maximum is not None), Decimal(0))
 
     def index(self, code: str) -> Index | None:
         """The index with this code, if any."""
-        return next((i for i in self.indices if i.code == code), None)
+        return next((index for index in self.indices if index.code == code), None)
 
     def walk(self) -> Iterator[Indicator]:
         """Every scored item: indicators, then bonus/penalty items."""
@@ -231,4 +231,4 @@ class Framework:
 
     def item(self, code: str) -> Indicator | None:
         """The indicator or adjustment with this code, if any."""
-        return next((i for i in self.walk() if i.code == code), None)
+        return next((item for item in self.walk() if item.code == code), None)
