@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dti.assessments.models import Assessment, Entry, Evidence
+from dti.audit.services import history
 from dti.engine.loader import describe
 from dti.engine.model import Field, Index, Indicator, InputType
+from dti.engine.model import Framework as EngineFramework
 from dti.engine.numbers import HUNDRED, fmt
 from dti.engine.scoring import ItemScore, Status, UnitResult, relative_bounds, score_unit
+
+if TYPE_CHECKING:
+    from dti.audit.models import AuditEntry
 
 _NOT_ID = re.compile(r"[^0-9A-Za-z]")
 
@@ -26,7 +31,7 @@ def code_slug(code: str) -> str:
     return _NOT_ID.sub("-", code)
 
 
-def shown_value(field: Field, stored: Any) -> str:
+def shown_value(field: Field, stored: object) -> str:
     """A stored value as the person would type it again: 130.075; 81,18 (percent); có/không."""
     if stored is None or stored == "":
         return ""
@@ -82,7 +87,7 @@ class IndicatorView:
     score_value: str = ""
     self_score_value: str = ""
     errors: dict[str, str] = field(default_factory=dict)
-    general: Mapping[str, Any] = field(default_factory=dict)  # the unit's stored general info
+    general: Mapping[str, object] = field(default_factory=dict)  # the unit's stored general info
     comment_value: str = ""
     na_requested_value: bool = False
     na_reason_value: str = ""
@@ -101,10 +106,10 @@ class IndicatorView:
     @property
     def difference(self) -> Decimal | None:
         """Self score minus the computed score, when both exist and differ."""
-        s = self.score
-        if s.claimed is None or s.score is None or s.claimed == s.score:
+        claimed, computed = self.score.claimed, self.score.score
+        if claimed is None or computed is None or claimed == computed:
             return None
-        return s.claimed - s.score
+        return claimed - computed
 
     @property
     def missing_labels(self) -> list[str]:
@@ -118,17 +123,18 @@ class IndicatorView:
         """Inputs filled from general info, with the figure used and where it comes from."""
         out = []
         own = self.entry.values if self.entry else {}
-        for f in self.item.inputs:
-            if not f.source:
+        for input_field in self.item.inputs:
+            if not input_field.source:
                 continue
-            general = shown_value(f, self.general.get(f.source))
-            if own.get(f.name) is not None:
+            general = shown_value(input_field, self.general.get(input_field.source))
+            label, unit = input_field.label, input_field.unit
+            if own.get(input_field.name) is not None:
                 origin = _("đơn vị nhập riêng cho chỉ số này (thông tin chung: %(general)s)") % {
                     "general": general or _("chưa có")
                 }
-                out.append(SourceValue(f.label, shown_value(f, own[f.name]), f.unit, origin))
+                out.append(SourceValue(label, shown_value(input_field, own[input_field.name]), unit, origin))
             else:
-                out.append(SourceValue(f.label, general, f.unit, _("lấy từ thông tin chung")))
+                out.append(SourceValue(label, general, unit, _("lấy từ thông tin chung")))
         return out
 
 
@@ -137,7 +143,7 @@ class Conflicted:
     """The version someone else saved, shown after a stale save was refused."""
 
     who: str
-    when: Any
+    when: datetime.datetime
     version: int
     rows: list[tuple[str, str]]  # (label, value as a person reads it)
 
@@ -145,10 +151,10 @@ class Conflicted:
 def entry_rows(item: Indicator, entry: Entry) -> list[tuple[str, str]]:
     """A stored entry as labelled rows (numbers formatted the Vietnamese way)."""
     rows = []
-    for f in item.inputs:
-        if entry.values.get(f.name) is not None:
-            value = InputView(f, shown_value(f, entry.values[f.name])).shown
-            rows.append((f.label, f"{value} {f.unit}".strip()))
+    for input_field in item.inputs:
+        if entry.values.get(input_field.name) is not None:
+            value = InputView(input_field, shown_value(input_field, entry.values[input_field.name])).shown
+            rows.append((input_field.label, f"{value} {input_field.unit}".strip()))
     if entry.score is not None:
         rows.append((_("Điểm"), fmt(entry.score.normalize())))
     if entry.self_score is not None:
@@ -204,18 +210,47 @@ class AssessmentPage:
         return next((i for x in self.indices for i in x.indicators if i.item.code == code), None)
 
 
-def _bounds(assessment: Assessment) -> Mapping[str, tuple[Decimal, Decimal]] | None:
-    """Min–max bounds over the unit's ranking group, when the framework has relative items."""
-    framework = assessment.framework()
-    if not any(i.scoring.relative for i in framework.walk()):
-        return None
-    group = assessment.participation.group
-    others = (
-        Assessment.objects.filter(participation__group=group)
-        .select_related("participation__unit__unit_type", "participation__group__framework")
-        .prefetch_related("entries")
-    )
-    return relative_bounds(framework, [a.unit_inputs(list(a.entries.all())) for a in others])
+@dataclass(frozen=True)
+class Progress:
+    """How far the unit is: applicable indicators, those complete, those lacking required evidence."""
+
+    complete: int
+    total: int
+    missing_evidence: int
+
+
+@dataclass(frozen=True)
+class _Saved:
+    """What the unit has stored, by indicator code: its entries and its evidence."""
+
+    entries: dict[str, Entry]
+    evidence: dict[str, list[Evidence]]
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """What a refused save shows back: what the person typed and why it was refused (by code,
+    "general" for the general info), and the entry someone else saved when the save was stale."""
+
+    typed: Mapping[str, Mapping[str, str]]
+    errors: Mapping[str, Mapping[str, str]]
+    conflict: Entry | None
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """Which indicators get a full view: `only` one of them, or those of `open_indices` (None: all)."""
+
+    only: str | None
+    open_indices: Collection[str] | None
+
+    def index_open(self, index: Index) -> bool:
+        """Whether the page renders this index's indicators (or loads them when it is opened)."""
+        return self.open_indices is None or index.code in self.open_indices
+
+    def indicator(self, index: Index, item: Indicator) -> bool:
+        """Whether this indicator of `index` is prepared for display."""
+        return self.index_open(index) and (self.only is None or item.code == self.only)
 
 
 def assessment_page(
@@ -234,95 +269,147 @@ def assessment_page(
     some indices (a large framework's page shows one index and loads the others when opened):
     the other indicators count toward the totals and progress but are not prepared for display.
     """
-    typed, errors = typed or {}, errors or {}
     framework = assessment.framework()
-    entries = {e.code: e for e in assessment.entries.all()}
-    evidence: dict[str, list[Evidence]] = {}
-    for ev in assessment.evidence.all():
-        evidence.setdefault(ev.code, []).append(ev)
-    result = score_unit(
-        framework, assessment.unit_inputs(list(entries.values())), explain=True, relative=_bounds(assessment)
-    )
-    indices: list[IndexView] = []
-    complete = total = missing = 0
-    for index in framework.indices:
-        views: list[IndicatorView] = []
-        for item in index.indicators:
-            if item.reference_only:
-                continue
-            score = result.items[item.code]
-            if score.status is not Status.NA or item.applies(result.type):
-                total += 1
-                complete += is_complete(score)
-                missing += lacks_evidence(item, score, item.code in evidence)
-            if (only is not None and item.code != only) or (
-                open_indices is not None and index.code not in open_indices
-            ):
-                continue
-            entry = entries.get(item.code)
-            mine, mine_errors = typed.get(item.code), errors.get(item.code, {})
-            inputs = [
-                InputView(
-                    f,
-                    mine[f.name]
-                    if mine is not None and f.name in mine
-                    else shown_value(f, (entry.values if entry else {}).get(f.name)),
-                    mine_errors.get(f.name, ""),
-                )
-                for f in item.inputs
-                if not f.source
-            ]
-            view = IndicatorView(
-                item=item,
-                slug=code_slug(item.code),
-                score=score,
-                entry=entry,
-                inputs=inputs,
-                evidence=evidence.get(item.code, []),
-                method=describe(item),
-                score_value=(mine or {}).get(
-                    "score", fmt(entry.score.normalize()) if entry and entry.score is not None else ""
-                ),
-                self_score_value=(mine or {}).get(
-                    "self_score", fmt(entry.self_score.normalize()) if entry and entry.self_score is not None else ""
-                ),
-                errors=dict(mine_errors),
-                general=assessment.general,
-                comment_value=(mine or {}).get("comment", entry.comment if entry else ""),
-                na_requested_value=(
-                    (mine or {}).get("na_requested", "") not in ("", "0")
-                    if mine is not None
-                    else bool(entry and entry.na_requested)
-                ),
-                na_reason_value=(mine or {}).get("na_reason", entry.na_reason if entry else ""),
-            )
-            if conflict is not None and conflict.code == item.code and conflict.updated_by is not None:
-                who = conflict.updated_by.display_name if conflict.updated_by else _("người khác")
-                view.conflict = Conflicted(who, conflict.updated_at, conflict.version, entry_rows(item, conflict))
-            views.append(view)
-        claimed = result.claimed_indices.get(index.code)
-        indices.append(
-            IndexView(
-                index,
-                views,
-                result.indices.get(index.code),
-                result.index_max.get(index.code),
-                claimed,
-                loaded=open_indices is None or index.code in open_indices,
-            )
-        )
-    general_typed, general_errors = typed.get("general"), errors.get("general", {})
+    saved = _saved(assessment)
+    result = _score(assessment, framework, saved)
+    refused = _Refused(typed or {}, errors or {}, conflict)
+    shown = _Shown(only, open_indices)
+    indices = [_index_view(assessment, index, result, saved, refused, shown) for index in framework.indices]
+    progress = _progress(framework, result, saved.evidence)
     general = [
-        InputView(
-            f,
-            general_typed[f.name]
-            if general_typed is not None and f.name in general_typed
-            else shown_value(f, assessment.general.get(f.name)),
-            general_errors.get(f.name, ""),
+        _input_view(
+            field, assessment.general.get(field.name), refused.typed.get("general"), refused.errors.get("general", {})
         )
-        for f in framework.general_info
+        for field in framework.general_info
     ]
-    return AssessmentPage(assessment, result, indices, general, complete, total, missing)
+    return AssessmentPage(
+        assessment, result, indices, general, progress.complete, progress.total, progress.missing_evidence
+    )
+
+
+def _saved(assessment: Assessment) -> _Saved:
+    """The assessment's entries and evidence, by indicator code."""
+    entries = {entry.code: entry for entry in assessment.entries.all()}
+    evidence: dict[str, list[Evidence]] = {}
+    for document in assessment.evidence.all():
+        evidence.setdefault(document.code, []).append(document)
+    return _Saved(entries, evidence)
+
+
+def _score(assessment: Assessment, framework: EngineFramework, saved: _Saved) -> UnitResult:
+    """The engine's scores of the unit's stored data, with the reasoning shown on the page."""
+    inputs = assessment.unit_inputs(list(saved.entries.values()))
+    return score_unit(framework, inputs, explain=True, relative=_bounds(assessment))
+
+
+def _bounds(assessment: Assessment) -> Mapping[str, tuple[Decimal, Decimal]] | None:
+    """Min–max bounds over the unit's ranking group, when the framework has relative items."""
+    framework = assessment.framework()
+    if not any(i.scoring.relative for i in framework.walk()):
+        return None
+    group = assessment.participation.group
+    others = (
+        Assessment.objects.filter(participation__group=group)
+        .select_related("participation__unit__unit_type", "participation__group__framework")
+        .prefetch_related("entries")
+    )
+    return relative_bounds(framework, [a.unit_inputs(list(a.entries.all())) for a in others])
+
+
+def _progress(framework: EngineFramework, result: UnitResult, evidence: Mapping[str, list[Evidence]]) -> Progress:
+    """Progress over the indicators that apply to the unit (reference-only ones never count)."""
+    applicable = [
+        item
+        for index in framework.indices
+        for item in index.indicators
+        if not item.reference_only and (result.items[item.code].status is not Status.NA or item.applies(result.type))
+    ]
+    return Progress(
+        complete=sum(is_complete(result.items[item.code]) for item in applicable),
+        total=len(applicable),
+        missing_evidence=sum(
+            lacks_evidence(item, result.items[item.code], item.code in evidence) for item in applicable
+        ),
+    )
+
+
+def _index_view(
+    assessment: Assessment, index: Index, result: UnitResult, saved: _Saved, refused: _Refused, shown: _Shown
+) -> IndexView:
+    """One main index: its sums, and the views of those of its indicators the page shows."""
+    views = [
+        _indicator_view(assessment, item, result.items[item.code], saved, refused)
+        for item in index.indicators
+        if not item.reference_only and shown.indicator(index, item)
+    ]
+    return IndexView(
+        index,
+        views,
+        result.indices.get(index.code),
+        result.index_max.get(index.code),
+        result.claimed_indices.get(index.code),
+        loaded=shown.index_open(index),
+    )
+
+
+def _indicator_view(
+    assessment: Assessment, item: Indicator, score: ItemScore, saved: _Saved, refused: _Refused
+) -> IndicatorView:
+    """One indicator with its form filled from what the person typed (a refused save) or what is stored."""
+    entry = saved.entries.get(item.code)
+    typed, errors = refused.typed.get(item.code), refused.errors.get(item.code, {})
+    stored_values = entry.values if entry else {}
+    return IndicatorView(
+        item=item,
+        slug=code_slug(item.code),
+        score=score,
+        entry=entry,
+        inputs=[
+            _input_view(field, stored_values.get(field.name), typed, errors)
+            for field in item.inputs
+            if not field.source
+        ],
+        evidence=saved.evidence.get(item.code, []),
+        method=describe(item),
+        score_value=_form_text(typed, "score", _decimal_text(entry.score if entry else None)),
+        self_score_value=_form_text(typed, "self_score", _decimal_text(entry.self_score if entry else None)),
+        errors=dict(errors),
+        general=assessment.general,
+        comment_value=_form_text(typed, "comment", entry.comment if entry else ""),
+        na_requested_value=_form_flag(typed, "na_requested", bool(entry and entry.na_requested)),
+        na_reason_value=_form_text(typed, "na_reason", entry.na_reason if entry else ""),
+        conflict=_conflicted(item, refused.conflict),
+    )
+
+
+def _input_view(field: Field, stored: object, typed: Mapping[str, str] | None, errors: Mapping[str, str]) -> InputView:
+    """One input as its form shows it: what the person typed in a refused form, else the stored value."""
+    value = typed[field.name] if typed is not None and field.name in typed else shown_value(field, stored)
+    return InputView(field, value, errors.get(field.name, ""))
+
+
+def _form_text(typed: Mapping[str, str] | None, name: str, stored: str) -> str:
+    """A text field of an indicator's form: what the person typed in a refused form, else `stored`."""
+    return typed.get(name, stored) if typed is not None else stored
+
+
+def _form_flag(typed: Mapping[str, str] | None, name: str, stored: bool) -> bool:
+    """A checkbox of an indicator's form: ticked in the refused form (absent is unticked), else `stored`."""
+    return typed.get(name, "") not in ("", "0") if typed is not None else stored
+
+
+def _decimal_text(value: Decimal | None) -> str:
+    """A stored score as the person would type it again ("" for none)."""
+    return fmt(value.normalize()) if value is not None else ""
+
+
+def _conflicted(item: Indicator, conflict: Entry | None) -> Conflicted | None:
+    """Someone else's saved version of `item`, when this person's save of it was refused as stale."""
+    if conflict is None or conflict.code != item.code or conflict.updated_by is None:
+        return None
+    return Conflicted(
+        conflict.updated_by.display_name, conflict.updated_at, conflict.version, entry_rows(item, conflict)
+    )
 
 
 ACTIONS = {
@@ -347,7 +434,7 @@ FIELDS = {
 class HistoryRow:
     """One audit entry as a person reads it."""
 
-    when: Any
+    when: datetime.datetime
     who: str
     action: str
     field: str
@@ -355,62 +442,84 @@ class HistoryRow:
     new: str
 
 
-def _readable(field_def: Field | None, name: str, value: Any) -> str:
+def _readable(field_def: Field | None, name: str, value: object) -> str:
+    """An audited value as a person reads it ("—" for none)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, dict):  # evidence: a file, or a document reference
-        parts = [value.get("file") or value.get("number") or ""]
-        if value.get("date"):
-            try:
-                parts.append(
-                    _("ngày %(date)s") % {"date": datetime.date.fromisoformat(value["date"]).strftime("%d/%m/%Y")}
-                )
-            except ValueError:
-                parts.append(str(value["date"]))
-        if value.get("title"):
-            parts.append(str(value["title"]))
-        return " — ".join(p for p in parts if p) or "—"
+        return _readable_evidence(value)
     if field_def is not None:
         return InputView(field_def, shown_value(field_def, value)).shown
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
     if name in ("score", "self_score"):
-        try:
-            return fmt(Decimal(str(value)))
-        except ArithmeticError:
-            return str(value)
+        return _readable_score(value)
     if name == "status":
         return str(Assessment.Status(value).label) if value in Assessment.Status.values else str(value)
     return str(value)
 
 
-def history_rows(assessment: Assessment, code: str, entries: Any) -> list[HistoryRow]:
+def _readable_evidence(evidence: Mapping[str, object]) -> str:
+    """An evidence item as the audit log keeps it: the file name or document number, its date and title."""
+    parts = [str(evidence.get("file") or evidence.get("number") or "")]
+    if evidence.get("date"):
+        parts.append(_readable_date(evidence["date"]))
+    if evidence.get("title"):
+        parts.append(str(evidence["title"]))
+    return " — ".join(part for part in parts if part) or "—"
+
+
+def _readable_date(value: object) -> str:
+    """A document's date stored as yyyy-mm-dd, shown dd/mm/yyyy (as it is when it is not a date)."""
+    try:
+        day = datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return _("ngày %(date)s") % {"date": day.strftime("%d/%m/%Y")}
+
+
+def _readable_score(value: object) -> str:
+    """A score in the Vietnamese way (as it is when it is not a number)."""
+    try:
+        return fmt(Decimal(str(value)))
+    except ArithmeticError:
+        return str(value)
+
+
+def history_rows(assessment: Assessment, code: str, entries: Iterable[AuditEntry]) -> list[HistoryRow]:
     """The audit entries of one indicator (or "general") with labels and readable values."""
     framework = assessment.framework()
     item = framework.item(code)
     fields = {f.name: f for f in (item.inputs if item else framework.general_info)}
     out = []
-    for e in entries:
-        field_def = fields.get(e.field)
-        label = field_def.label if field_def else FIELDS.get(e.field, e.field)
-        who = e.actor.display_name if e.actor else "—"
+    for change in entries:
+        field_def = fields.get(change.field)
+        label = field_def.label if field_def else FIELDS.get(change.field, change.field)
+        who = change.actor.display_name if change.actor else "—"
         out.append(
             HistoryRow(
-                e.created_at,
+                change.created_at,
                 who,
-                ACTIONS.get(e.action, e.action),
-                label,
-                _readable(field_def, e.field, e.old),
-                _readable(field_def, e.field, e.new),
+                str(ACTIONS.get(change.action, change.action)),
+                str(label),
+                _readable(field_def, change.field, change.old),
+                _readable(field_def, change.field, change.new),
             )
         )
     return out
 
 
-def general_conflict(assessment: Assessment) -> dict[str, Any]:
-    """The general info as someone else saved it, for the page after a refused stale save."""
-    from dti.audit.services import history
+@dataclass(frozen=True)
+class GeneralConflict:
+    """The general info as someone else saved it: who, when (if the audit log knows), labelled values."""
 
+    who: str
+    when: datetime.datetime | None
+    rows: list[tuple[str, str]]
+
+
+def general_conflict(assessment: Assessment) -> GeneralConflict:
+    """The general info as someone else saved it, for the page after a refused stale save."""
     assessment.refresh_from_db()
     last = history(assessment, code="general").filter(action="general.save").first()
     fields = assessment.framework().general_info
@@ -419,11 +528,11 @@ def general_conflict(assessment: Assessment) -> dict[str, Any]:
         for f in fields
         if assessment.general.get(f.name) is not None
     ]
-    return {
-        "who": last.actor.display_name if last and last.actor else _("người khác"),
-        "when": last.created_at if last else None,
-        "rows": rows,
-    }
+    return GeneralConflict(
+        who=last.actor.display_name if last and last.actor else _("người khác"),
+        when=last.created_at if last else None,
+        rows=rows,
+    )
 
 
 LAZY_AFTER = 30  # indicators: a larger framework's page opens one index at a time
