@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, Literal, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dti.accounts.models import User
 from dti.assessments.models import Assessment, Entry, Evidence, from_json, to_json
 from dti.assessments.rules import edit_block_reason
 from dti.audit.services import record
@@ -29,10 +30,46 @@ from dti.core.files import ALLOWED, sniff
 from dti.core.permissions import Action, require
 from dti.engine.inputs import parse_score, parse_value
 from dti.engine.methods import ratio_conflicts
-from dti.engine.model import Indicator
+from dti.engine.model import Field, Indicator
 from dti.engine.numbers import fmt
 
 FLAG_TRUE = ("1", "on", "true", "yes", "có")
+
+# An entry's own fields besides its input values, in the order their changes are recorded.
+EntryField = Literal["score", "self_score", "comment", "na_requested", "na_reason"]
+ENTRY_FIELDS: tuple[EntryField, ...] = ("score", "self_score", "comment", "na_requested", "na_reason")
+
+
+class ParsedEntry(TypedDict):
+    """An indicator's form read into the engine's types (a score the item does not take is None)."""
+
+    values: dict[str, object]  # input values by field name; empty inputs left out
+    score: Decimal | None
+    self_score: Decimal | None
+    comment: str
+    na_requested: bool
+    na_reason: str
+
+
+class StoredEntry(TypedDict):
+    """An entry's fields as they are stored (JSON values, scores as plain decimal strings)."""
+
+    values: dict[str, Any]  # JSON, by field name
+    score: str | None
+    self_score: str | None
+    comment: str
+    na_requested: bool
+    na_reason: str
+
+
+class AuditChange(TypedDict, total=False):
+    """What an audit entry says about a change (the keywords of dti.audit.services.record)."""
+
+    code: str
+    field: str
+    old: object
+    new: object
+    comment: str
 
 
 class InvalidData(ServiceError):
@@ -43,13 +80,13 @@ class InvalidData(ServiceError):
         self.errors = errors
 
 
-def record_change(assessment: Assessment, *, by: Any, action: str, **change: Any) -> None:
+def record_change(assessment: Assessment, *, by: User, action: str, **change: Unpack[AuditChange]) -> None:
     """An audit entry about `assessment`, filed under its campaign and unit."""
     participation = assessment.participation
     record(actor=by, action=action, obj=assessment, campaign=participation.campaign, unit=participation.unit, **change)
 
 
-def _require_editable(assessment: Assessment, by: Any) -> None:
+def _require_editable(assessment: Assessment, by: User) -> None:
     require(by, Action.EDIT_ASSESSMENT, assessment)
     reason = edit_block_reason(assessment)
     if reason:
@@ -63,56 +100,109 @@ def _item(assessment: Assessment, code: str) -> Indicator:
     return item
 
 
+def parse_inputs(fields: Iterable[Field], data: Mapping[str, str]) -> tuple[dict[str, object], dict[str, str]]:
+    """The values of those `fields` the form carries (None for an empty one), and the errors, by field name."""
+    values: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for field in fields:
+        if field.name not in data:
+            continue
+        try:
+            values[field.name] = parse_value(field, data[field.name], form=True)
+        except ValueError as exc:
+            errors[field.name] = f"{field.label}: {exc}"
+    return values, errors
+
+
 def parse_entry(
     item: Indicator,
     data: Mapping[str, str],
     general: Mapping[str, object] | None = None,
     stored: Mapping[str, object] | None = None,
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[ParsedEntry, dict[str, str]]:
     """The entry fields from a submitted form (Vietnamese number convention), and the errors.
 
     A numerator is checked against its denominator wherever that comes from: the form, the
     unit's stored value for a field the form does not carry, or general info (`general`).
     """
-    parsed: dict[str, Any] = {"values": {}}
+    typed, errors = parse_inputs([f for f in item.inputs if not f.source], data)
+    values = {name: value for name, value in typed.items() if value is not None}
+    scores, score_errors = _parse_scores(item, data)
+    errors.update(score_errors)
+    errors.update(_ratio_errors(item, _known_values(item, data, general, stored, values)))
+    parsed: ParsedEntry = {
+        "values": values,
+        "score": scores.get("score"),
+        "self_score": scores.get("self_score"),
+        "comment": (data.get("comment") or "").strip(),
+        "na_requested": (data.get("na_requested") or "").strip().lower() in FLAG_TRUE,
+        "na_reason": (data.get("na_reason") or "").strip(),
+    }
+    errors.update(_na_errors(item, parsed))
+    return parsed, errors
+
+
+def _parse_scores(item: Indicator, data: Mapping[str, str]) -> tuple[dict[str, Decimal | None], dict[str, str]]:
+    """The manual score (of a manual item) and the self score (of an item that takes one), and their errors."""
+    labels = {"score": _("Điểm"), "self_score": _("Điểm tự chấm")}
+    taken = {"score": item.scoring.method == "manual", "self_score": item.self_score}
+    scores: dict[str, Decimal | None] = {}
     errors: dict[str, str] = {}
-    for field in item.inputs:
-        if field.source or field.name not in data:
-            continue
-        try:
-            value = parse_value(field, data[field.name], form=True)
-        except ValueError as exc:
-            errors[field.name] = f"{field.label}: {exc}"
-            continue
-        if value is not None:
-            parsed["values"][field.name] = value
     for name in ("score", "self_score"):
+        if not taken[name]:
+            continue
         raw = (data.get(name) or "").strip()
-        if name == "score" and item.scoring.method != "manual":
-            continue
-        if name == "self_score" and not item.self_score:
-            continue
         try:
-            parsed[name] = parse_score(item, raw, form=True) if raw else None
+            scores[name] = parse_score(item, raw, form=True) if raw else None
         except ValueError as exc:
-            errors[name] = f"{_('Điểm tự chấm') if name == 'self_score' else _('Điểm')}: {exc}"
+            errors[name] = f"{labels[name]}: {exc}"
+    return scores, errors
+
+
+def _known_values(
+    item: Indicator,
+    data: Mapping[str, str],
+    general: Mapping[str, object] | None,
+    stored: Mapping[str, object] | None,
+    values: Mapping[str, object],
+) -> dict[str, object]:
+    """The inputs a ratio is checked with: general info, then the stored values the form does not
+    carry, then the form's own values (each overriding the one before)."""
     known = {f.name: general[f.source] for f in item.inputs if f.source and general and f.source in general}
-    known.update({k: v for k, v in (stored or {}).items() if k not in data})
-    known.update(parsed["values"])
+    known.update({name: value for name, value in (stored or {}).items() if name not in data})
+    known.update(values)
+    return known
+
+
+def _ratio_errors(item: Indicator, known: Mapping[str, object]) -> dict[str, str]:
+    """A message on each numerator entered above its denominator."""
+    errors: dict[str, str] = {}
     for numerator, denominator in ratio_conflicts(item.scoring, known):
-        a, b = known[numerator], known[denominator]
         errors[numerator] = _(
             "%(numerator)s (%(a)s) lớn hơn %(denominator)s (%(b)s); tỷ lệ không thể vượt 100 %%, hãy kiểm tra lại"
-        ) % {"numerator": _label(item, numerator), "a": fmt(a), "denominator": _label(item, denominator), "b": fmt(b)}
-    parsed["comment"] = (data.get("comment") or "").strip()
-    parsed["na_requested"] = (data.get("na_requested") or "").strip().lower() in FLAG_TRUE
-    parsed["na_reason"] = (data.get("na_reason") or "").strip()
-    if parsed["na_requested"]:
-        if not item.allow_na:
-            errors["na_requested"] = _("Chỉ số này không cho phép đề nghị không áp dụng.")
-        elif not parsed["na_reason"]:
-            errors["na_reason"] = _("Cần nêu lý do đề nghị không áp dụng.")
-    return parsed, errors
+        ) % {
+            "numerator": _label(item, numerator),
+            "a": fmt(_decimal(known[numerator])),
+            "denominator": _label(item, denominator),
+            "b": fmt(_decimal(known[denominator])),
+        }
+    return errors
+
+
+def _na_errors(item: Indicator, parsed: ParsedEntry) -> dict[str, str]:
+    """What is wrong with a request to treat the indicator as not applicable."""
+    if not parsed["na_requested"]:
+        return {}
+    if not item.allow_na:
+        return {"na_requested": _("Chỉ số này không cho phép đề nghị không áp dụng.")}
+    if not parsed["na_reason"]:
+        return {"na_reason": _("Cần nêu lý do đề nghị không áp dụng.")}
+    return {}
+
+
+def _decimal(value: object) -> Decimal | None:
+    """A number of a ratio as the engine compared it (ratio_conflicts compares Decimals only)."""
+    return value if isinstance(value, Decimal) else None
 
 
 def _label(item: Indicator, name: str) -> str:
@@ -120,7 +210,7 @@ def _label(item: Indicator, name: str) -> str:
     return field.label if field else name
 
 
-def _stored(entry: Entry) -> dict[str, Any]:
+def _stored(entry: Entry) -> StoredEntry:
     return {
         "values": dict(entry.values),
         "score": None if entry.score is None else to_json(entry.score.normalize()),
@@ -131,7 +221,42 @@ def _stored(entry: Entry) -> dict[str, Any]:
     }
 
 
-def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], version: int, by: Any) -> Entry:
+def _to_store(entry: Entry, data: Mapping[str, str], parsed: ParsedEntry) -> StoredEntry:
+    """The entry as it will be stored after this save.
+
+    Fields the form did not carry (an override of a general-info figure made in a file) keep
+    their stored value; fields it carried and left empty are cleared.
+    """
+    kept = {name: value for name, value in entry.values.items() if name not in data}
+    return {
+        "values": {**kept, **{name: to_json(value) for name, value in parsed["values"].items()}},
+        "score": None if parsed["score"] is None else to_json(parsed["score"]),
+        "self_score": None if parsed["self_score"] is None else to_json(parsed["self_score"]),
+        "comment": parsed["comment"],
+        "na_requested": parsed["na_requested"],
+        "na_reason": parsed["na_reason"],
+    }
+
+
+def _refuse_stale(entry: Entry, version: int, code: str) -> None:
+    """Raise Conflict when the entry was saved since the person loaded version `version` of it."""
+    if entry.version == version:
+        return
+    if entry.updated_by is None:
+        raise Conflict(_("Trang đang mở đã cũ hoặc không hợp lệ; hãy tải lại trang rồi nhập lại."), current=entry)
+    who = entry.updated_by.display_name
+    when = date_format(timezone.localtime(entry.updated_at), "H:i d/m/Y")
+    raise Conflict(
+        _(
+            "%(who)s đã lưu chỉ số %(code)s lúc %(when)s, sau khi bạn mở trang. "
+            "Dữ liệu bạn vừa nhập chưa được lưu; hãy xem phiên bản mới bên dưới rồi nhập lại nếu cần."
+        )
+        % {"who": who, "code": code, "when": when},
+        current=entry,
+    )
+
+
+def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], version: int, by: User) -> Entry:
     """Save a unit's data for one indicator, refusing a stale version or invalid values.
 
     Nothing is written unless every value is valid; the caller keeps what the person typed.
@@ -146,38 +271,14 @@ def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], ve
         parsed, errors = parse_entry(item, data, general, stored)
         if errors:
             raise InvalidData(errors)
-        if entry.version != version and entry.updated_by is None:
-            raise Conflict(_("Trang đang mở đã cũ hoặc không hợp lệ; hãy tải lại trang rồi nhập lại."), current=entry)
-        if entry.version != version:
-            who = entry.updated_by.display_name if entry.updated_by else _("người khác")
-            when = date_format(timezone.localtime(entry.updated_at), "H:i d/m/Y")
-            raise Conflict(
-                _(
-                    "%(who)s đã lưu chỉ số %(code)s lúc %(when)s, sau khi bạn mở trang. "
-                    "Dữ liệu bạn vừa nhập chưa được lưu; hãy xem phiên bản mới bên dưới rồi nhập lại nếu cần."
-                )
-                % {"who": who, "code": code, "when": when},
-                current=entry,
-            )
-        before = _stored(entry)
-        # Fields the form did not carry (an override of a general-info figure made in a file)
-        # keep their stored value; fields it carried and left empty are cleared.
-        kept = {k: v for k, v in entry.values.items() if k not in data}
-        new_values = {**kept, **{k: to_json(v) for k, v in parsed["values"].items()}}
-        after = {
-            "values": new_values,
-            "score": None if parsed.get("score") is None else to_json(parsed["score"]),
-            "self_score": None if parsed.get("self_score") is None else to_json(parsed["self_score"]),
-            "comment": parsed["comment"],
-            "na_requested": parsed["na_requested"],
-            "na_reason": parsed["na_reason"],
-        }
+        _refuse_stale(entry, version, code)
+        before, after = _stored(entry), _to_store(entry, data, parsed)
         if before == after:
             return entry
         Entry.objects.filter(pk=entry.pk, version=version).update(
-            values=new_values,
-            score=parsed.get("score"),
-            self_score=parsed.get("self_score"),
+            values=after["values"],
+            score=parsed["score"],
+            self_score=parsed["self_score"],
             comment=parsed["comment"],
             na_requested=parsed["na_requested"],
             na_reason=parsed["na_reason"],
@@ -190,9 +291,9 @@ def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], ve
     return entry
 
 
-def _audit_changes(assessment: Assessment, by: Any, code: str, before: dict[str, Any], after: dict[str, Any]) -> None:
-    changes: list[tuple[str, Any, Any]] = []
-    for key in ("score", "self_score", "comment", "na_requested", "na_reason"):
+def _audit_changes(assessment: Assessment, by: User, code: str, before: StoredEntry, after: StoredEntry) -> None:
+    changes: list[tuple[str, object, object]] = []
+    for key in ENTRY_FIELDS:
         if before[key] != after[key]:
             changes.append((key, before[key], after[key]))
     for name in sorted(set(before["values"]) | set(after["values"])):
@@ -203,21 +304,11 @@ def _audit_changes(assessment: Assessment, by: Any, code: str, before: dict[str,
         record_change(assessment, by=by, action="entry.save", code=code, field=field, old=old, new=new)
 
 
-def general_save(*, assessment: Assessment, data: Mapping[str, str], version: int, by: Any) -> Assessment:
+def general_save(*, assessment: Assessment, data: Mapping[str, str], version: int, by: User) -> Assessment:
     """Save the general-info form (Thông tin chung) with the same stale-version protection."""
     _require_editable(assessment, by)
-    fields = assessment.framework().general_info
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for field in fields:
-        if field.name not in data:
-            continue
-        try:
-            value = parse_value(field, data[field.name], form=True)
-        except ValueError as exc:
-            errors[field.name] = f"{field.label}: {exc}"
-            continue
-        values[field.name] = to_json(value) if value is not None else None
+    parsed, errors = parse_inputs(assessment.framework().general_info, data)
+    values = {name: to_json(value) for name, value in parsed.items()}
     errors.update(_general_conflicts(assessment, values))
     if errors:
         raise InvalidData(errors)
@@ -229,8 +320,7 @@ def general_save(*, assessment: Assessment, data: Mapping[str, str], version: in
                 current=locked,
             )
         before = dict(locked.general)
-        after = {**before, **{k: v for k, v in values.items()}}
-        after = {k: v for k, v in after.items() if v is not None}
+        after = {name: value for name, value in {**before, **values}.items() if value is not None}
         if after == before:
             return locked
         Assessment.objects.filter(pk=locked.pk).update(general=after, general_version=F("general_version") + 1)
@@ -267,27 +357,27 @@ def _general_conflicts(assessment: Assessment, values: Mapping[str, Any]) -> dic
         known.update({k: from_json(inputs[k], v) for k, v in entry.values.items() if k in inputs})
         for numerator, denominator in ratio_conflicts(item.scoring, known):
             source = inputs[denominator].source
-            if source in values and source not in errors:
+            if source is not None and source in values and source not in errors:
                 errors[source] = _(
                     "%(field)s: %(value)s nhỏ hơn %(numerator)s (%(numerator_value)s) đã nhập ở chỉ số %(code)s; "
                     "hãy kiểm tra lại một trong hai số"
                 ) % {
                     "field": fields[source].label,
-                    "value": fmt(known[denominator]),
+                    "value": fmt(_decimal(known[denominator])),
                     "numerator": _label(item, numerator),
-                    "numerator_value": fmt(known[numerator]),
+                    "numerator_value": fmt(_decimal(known[numerator])),
                     "code": item.code,
                 }
     return errors
 
 
-def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: Any) -> Evidence:
+def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: User) -> Evidence:
     """The unit attaches an uploaded file to one indicator while it may edit its data."""
     _require_editable(assessment, by)
     return store_evidence_file(assessment=assessment, code=code, upload=upload, by=by)
 
 
-def store_evidence_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: Any) -> Evidence:
+def store_evidence_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: User) -> Evidence:
     """Store an uploaded file as evidence of one indicator: size limit, type from content, a random name.
 
     The caller has checked that `by` may add evidence now (`evidence_add_file` for the unit's
@@ -303,8 +393,8 @@ def store_evidence_file(*, assessment: Assessment, code: str, upload: UploadedFi
             _("Tệp %(name)s dung lượng %(size)s MB, vượt giới hạn %(limit)s MB.")
             % {"name": upload.name, "size": size, "limit": most}
         )
-    stream: IO[bytes] = upload.file  # type: ignore[assignment]
-    kind = sniff(stream)
+    stream: IO[bytes] | None = upload.file
+    kind = sniff(stream) if stream is not None else None  # an upload with content always has its file
     if kind is None:
         allowed = ", ".join(k.label for k in ALLOWED)
         raise ServiceError(
@@ -344,7 +434,7 @@ def store_evidence_file(*, assessment: Assessment, code: str, upload: UploadedFi
 
 
 def evidence_add_reference(
-    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: Any
+    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: User
 ) -> Evidence:
     """The unit records a document reference (number, date, title) for one indicator while it may edit."""
     _require_editable(assessment, by)
@@ -352,7 +442,7 @@ def evidence_add_reference(
 
 
 def store_evidence_reference(
-    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: Any
+    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: User
 ) -> Evidence:
     """Record a document reference without a file; the caller has checked that `by` may add evidence now."""
     _item(assessment, code)
@@ -380,13 +470,13 @@ def store_evidence_reference(
     return evidence
 
 
-def evidence_delete(*, evidence: Evidence, by: Any) -> None:
+def evidence_delete(*, evidence: Evidence, by: User) -> None:
     """The unit removes an evidence item while it may edit its data."""
     _require_editable(evidence.assessment, by)
     remove_evidence(evidence=evidence, by=by)
 
 
-def remove_evidence(*, evidence: Evidence, by: Any) -> None:
+def remove_evidence(*, evidence: Evidence, by: User) -> None:
     """Remove an evidence item (and its stored file), keeping a record of it in the audit log.
 
     The caller has checked that `by` may remove it now.
