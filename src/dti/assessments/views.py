@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dti.assessments import rules, services, workflow
-from dti.assessments.models import Assessment, Evidence
+from dti.assessments.models import Assessment, Entry, Evidence
 from dti.assessments.selectors import (
     AssessmentPage,
     assessment_page,
@@ -34,6 +35,16 @@ from dti.audit.services import history
 from dti.campaigns.models import Participation
 from dti.core.errors import Conflict, ServiceError
 from dti.core.permissions import Action, can, require
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from dti.accounts.http import AuthenticatedHttpRequest
+
+    class HtmxRequest(AuthenticatedHttpRequest):
+        """A signed-in request through django-htmx's middleware, which sets `htmx`."""
+
+        htmx: HtmxDetails
 
 
 def _assessment(request: HttpRequest, pk: int) -> Assessment:
@@ -74,7 +85,11 @@ def _jinja(name: str, context: dict[str, object], request: HttpRequest) -> str:
 
 
 def _page(
-    request: HttpRequest, template: str, page: AssessmentPage, status: int = 200, extra: dict[str, object] | None = None
+    request: HttpRequest,
+    template: str,
+    page: AssessmentPage,
+    status: int = 200,
+    extra: Mapping[str, object] | None = None,
 ) -> HttpResponse:
     """A full page: Django's base layout around the Jinja2-rendered summary, general info and indices."""
     context = {**_context(request, page), **(extra or {})}
@@ -142,17 +157,21 @@ def _version(request: HttpRequest) -> int:
         return -1
 
 
+def _typed(request: HttpRequest) -> dict[str, str]:
+    """What the person typed in the posted form (its last value per field), without the form's bookkeeping."""
+    return {k: v for k, v in request.POST.dict().items() if k not in ("csrfmiddlewaretoken", "version")}
+
+
 @login_required
 @require_POST
-def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def save_entry(request: HtmxRequest, pk: int, code: str) -> HttpResponse:
     """Save one indicator (autosave by htmx, or the form's Save button without JavaScript)."""
     assessment = _assessment(request, pk)
-    typed = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
     status, error = 200, ""
     # An htmx autosave answers with one indicator, its index and the summary: build only that.
-    only = code if request.htmx else None  # type: ignore[attr-defined]
+    only = code if request.htmx else None
     opened = None if only else page_indices(assessment, index_of(assessment, code))
-    mine = {code: typed}
+    mine = {code: _typed(request)}
     try:
         services.entry_save(
             assessment=assessment, code=code, data=request.POST, version=_version(request), by=request.user
@@ -162,7 +181,8 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         page = assessment_page(assessment, typed=mine, errors={code: exc.errors}, only=only, open_indices=opened)
     except Conflict as exc:
         status, error = 409, exc.message
-        page = assessment_page(assessment, typed=mine, conflict=exc.current, only=only, open_indices=opened)  # type: ignore[arg-type]
+        theirs = exc.current if isinstance(exc.current, Entry) else None  # entry_save's Conflict carries the Entry
+        page = assessment_page(assessment, typed=mine, conflict=theirs, only=only, open_indices=opened)
     except ServiceError as exc:
         status, error = 403, exc.message
         page = assessment_page(assessment, typed=mine, only=only, open_indices=opened)
@@ -171,22 +191,22 @@ def save_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     view = page.indicator(code)
     if view is None:
         raise Http404
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         context = {**_context(request, page), "ind": view, "error": error, "saved": status == 200}
         return HttpResponse(_jinja("assessments/_saved.html", context, request), status=status)
     if status == 200:
         messages.success(request, _("Đã lưu chỉ số %(code)s.") % {"code": code})
         return redirect(_anchor(assessment, code))
-    messages.error(request, "; ".join(page.indicator(code).errors.values()) if status == 422 else error)
+    messages.error(request, "; ".join(view.errors.values()) if status == 422 else error)
     return _page(request, "assessments/detail.html", page, status)
 
 
 @login_required
 @require_POST
-def save_general(request: HttpRequest, pk: int) -> HttpResponse:
+def save_general(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Save the general-info form."""
     assessment = _assessment(request, pk)
-    typed = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "version")}
+    typed = _typed(request)
     try:
         services.general_save(assessment=assessment, data=request.POST, version=_version(request), by=request.user)
     except services.InvalidData as exc:
@@ -215,7 +235,7 @@ def indicator_history(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 def attach_evidence(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     assessment: Assessment,
     code: str,
     *,
@@ -260,7 +280,7 @@ def attach_evidence(
 
 @login_required
 @require_POST
-def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def add_evidence(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """Attach a file or a document reference to one indicator."""
     assessment = _assessment(request, pk)
     anchor = _anchor(assessment, code)
@@ -285,7 +305,7 @@ def _evidence(request: HttpRequest, pk: int) -> Evidence:
 
 
 @login_required
-def download_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def download_evidence(request: HttpRequest, pk: int) -> FileResponse:
     """Serve an evidence file after checking permission; never from a public directory."""
     evidence = _evidence(request, pk)
     if not evidence.file:
@@ -305,7 +325,7 @@ def download_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def delete_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Remove an evidence item (the audit log keeps what it was)."""
     evidence = _evidence(request, pk)  # the unit's data must be visible; the service checks editing
     assessment, code = evidence.assessment, evidence.code
@@ -318,7 +338,7 @@ def delete_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The leader reviews the summary and submits."""
     assessment = _assessment(request, pk)
     require(request.user, Action.SUBMIT_ASSESSMENT, assessment)
