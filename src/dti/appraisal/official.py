@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dti.accounts.models import User
 from dti.appraisal.models import OfficialFigure
 from dti.audit.services import record
+from dti.campaigns.models import Campaign, Participation
 from dti.core.errors import ServiceError
 from dti.core.imports import ImportInvalid, ImportProblem, cell_place, find_columns, read_upload
 from dti.core.permissions import Action, require
@@ -73,10 +76,12 @@ class OfficialImportResult:
         return self.created + self.updated
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Plan:
+    """One figure of the file, checked, waiting to be written."""
+
     row: int
-    participation: Any
+    participation: Participation
     code: str
     field: str
     value: Decimal
@@ -85,9 +90,28 @@ class _Plan:
 
 @dataclass
 class _Unit:
-    participation: Any
+    """A unit of the campaign with its framework's scored items by code."""
+
+    participation: Participation
     framework: Framework
     items: dict[str, Indicator] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _RowCheck:
+    """One row of the file being checked: its cells by column, and where its problems go."""
+
+    row: Row
+    columns: Mapping[str, str]  # column ("unit", "code", …) → the table's header key
+    problems: list[ImportProblem]
+
+    def text(self, column: str) -> str:
+        """The cell of `column` as text ("" if empty)."""
+        return self.row.text(self.columns[column])
+
+    def problem(self, column: str, message: str) -> None:
+        """Note a problem in the cell of `column`."""
+        self.problems.append(ImportProblem(_place(self.row, self.columns[column], column), message))
 
 
 def _columns(table: Table) -> tuple[dict[str, str], list[ImportProblem]]:
@@ -103,7 +127,7 @@ def numeric_inputs(item: Indicator) -> list[Field]:
     return [f for f in item.inputs if f.type in NUMERIC]
 
 
-def _units(campaign: Any) -> dict[str, _Unit]:
+def _units(campaign: Campaign) -> dict[str, _Unit]:
     """The campaign's units by name (case-folded), each with its group's framework."""
     frameworks: dict[int, Framework] = {}
     units: dict[str, _Unit] = {}
@@ -132,8 +156,24 @@ def _value(input_field: Field, cell_value: object) -> Decimal:
     return parsed.quantize(Decimal("0.000001"))
 
 
+def _checked_tolerance(tolerance: Decimal | None) -> Decimal:
+    """The tolerance asked for (default 5 %), refused outside 0–100 %."""
+    checked = DEFAULT_TOLERANCE if tolerance is None else Decimal(tolerance)
+    if checked < 0 or checked > 1:
+        raise ServiceError(_("Sai lệch cho phép phải từ 0 đến 100 %."))
+    return checked
+
+
+def _checked_source(source: str) -> str:
+    """The source named for rows that name none, refused when longer than the field holds."""
+    default_source = (source or "").strip()
+    if len(default_source) > 300:
+        raise ServiceError(_("Nguồn số liệu dài quá 300 ký tự."))
+    return default_source
+
+
 def official_import(
-    *, campaign: Any, upload: IO[bytes], by: Any, source: str = "", tolerance: Decimal | None = None
+    *, campaign: Campaign, upload: IO[bytes], by: User, source: str = "", tolerance: Decimal | None = None
 ) -> OfficialImportResult:
     """Import official figures for the units of `campaign` from an Excel or CSV upload.
 
@@ -142,104 +182,151 @@ def official_import(
     every problem and writes nothing then; otherwise adds or replaces each figure, audited.
     """
     require(by, Action.MANAGE_APPRAISAL)
-    tolerance = DEFAULT_TOLERANCE if tolerance is None else Decimal(tolerance)
-    if tolerance < 0 or tolerance > 1:
-        raise ServiceError(_("Sai lệch cho phép phải từ 0 đến 100 %."))
-    default_source = (source or "").strip()
-    if len(default_source) > 300:
-        raise ServiceError(_("Nguồn số liệu dài quá 300 ký tự."))
+    tolerance = _checked_tolerance(tolerance)
+    default_source = _checked_source(source)
     display = Path(str(getattr(upload, "name", "") or _("tệp tải lên"))).name
     table = read_upload(upload, display, OfficialImportInvalid)
     columns, problems = _columns(table)
     if problems:
         raise OfficialImportInvalid(problems)
-
-    units = _units(campaign)
-    plans: list[_Plan] = []
-    seen: dict[tuple[int, str, str], int] = {}
-    for row in table.rows:
-        unit_place = _place(row, columns["unit"], "unit")
-        code_place = _place(row, columns["code"], "code")
-        input_place = _place(row, columns["input"], "input")
-        value_place = _place(row, columns["value"], "value")
-        name = clean_name(row.text(columns["unit"]))
-        code = row.text(columns["code"])
-        input_name = row.text(columns["input"])
-        unit = units.get(name.casefold()) if name else None
-        if not name:
-            problems.append(ImportProblem(unit_place, _("Thiếu tên đơn vị.")))
-        elif unit is None:
-            problems.append(
-                ImportProblem(unit_place, _("Đơn vị “%(name)s” không tham gia kỳ đánh giá này.") % {"name": name})
-            )
-        item = unit.items.get(code) if unit is not None and code else None
-        if not code:
-            problems.append(ImportProblem(code_place, _("Thiếu mã chỉ số.")))
-        elif unit is not None and item is None:
-            problems.append(
-                ImportProblem(
-                    code_place,
-                    _("Không có chỉ số “%(code)s” trong bộ chỉ số của %(unit)s.")
-                    % {"code": code, "unit": unit.participation.unit},
-                )
-            )
-        input_field: Field | None = None
-        if not input_name:
-            problems.append(ImportProblem(input_place, _("Thiếu tên số liệu.")))
-        elif item is not None:
-            candidates = numeric_inputs(item)
-            input_field = next((f for f in candidates if f.name == input_name), None) or next(
-                (f for f in candidates if f.label.casefold() == input_name.casefold()), None
-            )
-            if input_field is None:
-                known = ", ".join(f"{f.name} ({f.label})" for f in candidates)
-                if item.input(input_name) is not None:
-                    message = _("Số liệu “%(input)s” của chỉ số %(code)s không phải là số.")
-                else:
-                    message = _("Chỉ số %(code)s không có số liệu “%(input)s”.")
-                message %= {"input": input_name, "code": code}
-                hint = (
-                    _("Các số liệu dạng số của chỉ số này: %(known)s.") % {"known": known}
-                    if known
-                    else _("Chỉ số này không có số liệu dạng số.")
-                )
-                problems.append(ImportProblem(input_place, f"{message} {hint}"))
-        value: Decimal | None = None
-        cell = row.get(columns["value"])
-        if cell is None:
-            problems.append(ImportProblem(value_place, _("Thiếu giá trị.")))
-        elif input_field is not None:
-            try:
-                value = _value(input_field, cell.value)
-            except ValueError as exc:
-                message = _("Giá trị “%(value)s” không hợp lệ: %(error)s.") % {"value": cell.value, "error": exc}
-                problems.append(ImportProblem(value_place, message))
-        row_source = row.text(columns["source"]) if "source" in columns else ""
-        if len(row_source) > 300:
-            problems.append(
-                ImportProblem(_place(row, columns["source"], "source"), _("Nguồn số liệu dài quá 300 ký tự."))
-            )
-        if unit is None or input_field is None or value is None:
-            continue
-        key = (unit.participation.pk, code, input_field.name)
-        if key in seen:
-            problems.append(
-                ImportProblem(
-                    _("dòng %(row)s") % {"row": row.number},
-                    _("Số liệu %(input)s của chỉ số %(code)s cho %(unit)s trùng với dòng %(earlier)s.")
-                    % {"input": input_field.name, "code": code, "unit": unit.participation.unit, "earlier": seen[key]},
-                )
-            )
-            continue
-        seen[key] = row.number
-        plans.append(_Plan(row.number, unit.participation, code, input_field.name, value, row_source or default_source))
+    plans, problems = _plans(table, columns, _units(campaign), default_source)
     if problems:
         raise OfficialImportInvalid(problems)
     return _write(campaign, plans, tolerance, by, display)
 
 
+def _plans(
+    table: Table, columns: Mapping[str, str], units: Mapping[str, _Unit], default_source: str
+) -> tuple[list[_Plan], list[ImportProblem]]:
+    """Every row of the file checked: the figures to write, and every problem found (row by row)."""
+    plans: list[_Plan] = []
+    problems: list[ImportProblem] = []
+    seen: dict[tuple[int, str, str], int] = {}  # (participation, code, input) → the row that gave it
+    for row in table.rows:
+        plan = _read_row(_RowCheck(row, columns, problems), units, default_source)
+        if plan is None:
+            continue
+        key = (plan.participation.pk, plan.code, plan.field)
+        if key in seen:
+            problems.append(_duplicate(plan, seen[key]))
+            continue
+        seen[key] = row.number
+        plans.append(plan)
+    return plans, problems
+
+
+def _read_row(check: _RowCheck, units: Mapping[str, _Unit], default_source: str) -> _Plan | None:
+    """One row's figure, or None when a cell is wrong (each problem noted in `check`)."""
+    unit = _read_unit(check, units)
+    code = check.text("code")
+    item = _read_item(check, unit, code)
+    input_field = _read_input(check, item, code)
+    value = _read_value(check, input_field)
+    row_source = _read_source(check)
+    if unit is None or input_field is None or value is None:
+        return None
+    return _Plan(check.row.number, unit.participation, code, input_field.name, value, row_source or default_source)
+
+
+def _read_unit(check: _RowCheck, units: Mapping[str, _Unit]) -> _Unit | None:
+    """The unit the row names, if it takes part in the campaign."""
+    name = clean_name(check.text("unit"))
+    if not name:
+        check.problem("unit", _("Thiếu tên đơn vị."))
+        return None
+    unit = units.get(name.casefold())
+    if unit is None:
+        check.problem("unit", _("Đơn vị “%(name)s” không tham gia kỳ đánh giá này.") % {"name": name})
+    return unit
+
+
+def _read_item(check: _RowCheck, unit: _Unit | None, code: str) -> Indicator | None:
+    """The indicator the row names, if the unit's framework has it (None also when the unit is unknown)."""
+    if not code:
+        check.problem("code", _("Thiếu mã chỉ số."))
+        return None
+    if unit is None:
+        return None
+    item = unit.items.get(code)
+    if item is None:
+        check.problem(
+            "code",
+            _("Không có chỉ số “%(code)s” trong bộ chỉ số của %(unit)s.")
+            % {"code": code, "unit": unit.participation.unit},
+        )
+    return item
+
+
+def _read_input(check: _RowCheck, item: Indicator | None, code: str) -> Field | None:
+    """The numeric input the row names (by its name, else by its label), if the indicator has it."""
+    input_name = check.text("input")
+    if not input_name:
+        check.problem("input", _("Thiếu tên số liệu."))
+        return None
+    if item is None:
+        return None
+    candidates = numeric_inputs(item)
+    input_field = next((f for f in candidates if f.name == input_name), None) or next(
+        (f for f in candidates if f.label.casefold() == input_name.casefold()), None
+    )
+    if input_field is None:
+        check.problem("input", _unknown_input(item, candidates, input_name, code))
+    return input_field
+
+
+def _unknown_input(item: Indicator, candidates: list[Field], input_name: str, code: str) -> str:
+    """Why no numeric input of the indicator matches, and which ones it has."""
+    if item.input(input_name) is not None:
+        message = _("Số liệu “%(input)s” của chỉ số %(code)s không phải là số.")
+    else:
+        message = _("Chỉ số %(code)s không có số liệu “%(input)s”.")
+    message %= {"input": input_name, "code": code}
+    known = ", ".join(f"{f.name} ({f.label})" for f in candidates)
+    hint = (
+        _("Các số liệu dạng số của chỉ số này: %(known)s.") % {"known": known}
+        if known
+        else _("Chỉ số này không có số liệu dạng số.")
+    )
+    return f"{message} {hint}"
+
+
+def _read_value(check: _RowCheck, input_field: Field | None) -> Decimal | None:
+    """The figure, read as the input's kind (None: missing, wrong, or the input is unknown)."""
+    cell = check.row.get(check.columns["value"])
+    if cell is None:
+        check.problem("value", _("Thiếu giá trị."))
+        return None
+    if input_field is None:
+        return None
+    try:
+        return _value(input_field, cell.value)
+    except ValueError as exc:
+        check.problem("value", _("Giá trị “%(value)s” không hợp lệ: %(error)s.") % {"value": cell.value, "error": exc})
+        return None
+
+
+def _read_source(check: _RowCheck) -> str:
+    """The row's own source ("" when the file has no such column or the cell is empty)."""
+    if "source" not in check.columns:
+        return ""
+    row_source = check.text("source")
+    if len(row_source) > 300:
+        check.problem("source", _("Nguồn số liệu dài quá 300 ký tự."))
+    return row_source
+
+
+def _duplicate(plan: _Plan, earlier: int) -> ImportProblem:
+    """A second row for the same unit, indicator and input."""
+    return ImportProblem(
+        _("dòng %(row)s") % {"row": plan.row},
+        _("Số liệu %(input)s của chỉ số %(code)s cho %(unit)s trùng với dòng %(earlier)s.")
+        % {"input": plan.field, "code": plan.code, "unit": plan.participation.unit, "earlier": earlier},
+    )
+
+
 @transaction.atomic
-def _write(campaign: Any, plans: list[_Plan], tolerance: Decimal, by: Any, display: str) -> OfficialImportResult:
+def _write(campaign: Campaign, plans: list[_Plan], tolerance: Decimal, by: User, display: str) -> OfficialImportResult:
+    """Add or replace every figure and record the import in the audit log, all or nothing."""
     result = OfficialImportResult()
     for plan in plans:
         _figure, created = OfficialFigure.objects.update_or_create(
@@ -270,12 +357,12 @@ def _write(campaign: Any, plans: list[_Plan], tolerance: Decimal, by: Any, displ
     return result
 
 
-def template_csv(campaign: Any) -> str:
+def template_csv(campaign: Campaign) -> str:
     """The import template: each unit of the campaign × the numeric inputs of its framework."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(TEMPLATE_HEADERS)
-    for unit in sorted(_units(campaign).values(), key=lambda u: u.participation.unit.name):
+    for unit in sorted(_units(campaign).values(), key=lambda each: each.participation.unit.name):
         unit_type = unit.participation.unit.unit_type.code
         for item in unit.items.values():
             if not item.applies(unit_type):
