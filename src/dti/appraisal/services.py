@@ -10,8 +10,8 @@ transaction, and raises ServiceError / InvalidData / Conflict with a message in 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -19,19 +19,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from dti.accounts.models import User
 from dti.appraisal.models import Assignment, Question, Review
 from dti.appraisal.selectors import in_scope_codes, index_of, reviewable, unfinished
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, to_json
 from dti.assessments.services import InvalidData, record_change
 from dti.audit.services import record
+from dti.campaigns.models import Participation
 from dti.core.errors import Conflict, ServiceError
 from dti.core.permissions import Action, require
 from dti.core.roles import Role
 from dti.engine.inputs import parse_score, parse_value
 from dti.engine.model import Indicator
-
-S = Assessment.Status
 
 
 def _indicator(assessment: Assessment, code: str) -> Indicator:
@@ -41,11 +41,11 @@ def _indicator(assessment: Assessment, code: str) -> Indicator:
     return item
 
 
-def _require_appraising(assessment: Assessment, by: Any, code: str | None) -> None:
+def _require_appraising(assessment: Assessment, by: User, code: str | None) -> None:
     """The person may appraise this indicator now; a submitted unit is taken up on the first verdict."""
     index_code = index_of(assessment.framework()).get(code or "") if code else None
     require(by, Action.APPRAISE, assessment, index_code)
-    if assessment.status == S.SUBMITTED:
+    if assessment.status == Assessment.Status.SUBMITTED:
         workflow.start_appraisal(assessment=assessment, by=by)
     if assessment.status not in workflow.APPRAISING:
         raise ServiceError(
@@ -54,12 +54,26 @@ def _require_appraising(assessment: Assessment, by: Any, code: str | None) -> No
         )
 
 
-def parse_review(
-    item: Indicator, claimed: Mapping[str, object], data: Mapping[str, str]
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """The verdict from a submitted form: only inputs that differ from the unit's are kept."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+@dataclass(frozen=True)
+class ParsedReview:
+    """A verdict as submitted: the corrected inputs (as stored), a score, the N/A decision, the reason."""
+
+    values: dict[str, object]
+    score: Decimal | None
+    na_decision: str
+    reason: str
+
+    @property
+    def changes(self) -> bool:
+        """Whether the verdict changes anything the unit claimed (then a reason is needed)."""
+        return bool(self.values) or self.score is not None or self.na_decision == Review.NaDecision.REFUSED
+
+
+def _corrected_inputs(
+    item: Indicator, claimed: Mapping[str, object], data: Mapping[str, str], errors: dict[str, str]
+) -> dict[str, object]:
+    """The inputs typed that differ from the unit's, as stored; a wrong one is noted in `errors`."""
+    values: dict[str, object] = {}
     for input_field in item.inputs:
         if input_field.name not in data or not str(data[input_field.name]).strip():
             continue
@@ -70,24 +84,38 @@ def parse_review(
             continue
         if value is not None and value != claimed.get(input_field.name):
             values[input_field.name] = to_json(value)
-    score: Decimal | None = None
+    return values
+
+
+def _appraised_score(item: Indicator, data: Mapping[str, str], errors: dict[str, str]) -> Decimal | None:
+    """The score typed in place of the formula's (None: the formula's); a wrong one is noted in `errors`."""
     raw = (data.get("score") or "").strip()
-    if raw:
-        try:
-            score = parse_score(item, raw, form=True)
-        except ValueError as exc:
-            errors["score"] = _("Điểm thẩm định: %(error)s") % {"error": exc}
-    na = (data.get("na_decision") or "").strip()
-    if na not in Review.NaDecision.values:
+    if not raw:
+        return None
+    try:
+        return parse_score(item, raw, form=True)
+    except ValueError as exc:
+        errors["score"] = _("Điểm thẩm định: %(error)s") % {"error": exc}
+        return None
+
+
+def parse_review(
+    item: Indicator, claimed: Mapping[str, object], data: Mapping[str, str]
+) -> tuple[ParsedReview, dict[str, str]]:
+    """The verdict from a submitted form: only inputs that differ from the unit's are kept."""
+    errors: dict[str, str] = {}
+    values = _corrected_inputs(item, claimed, data, errors)
+    score = _appraised_score(item, data, errors)
+    na_decision = (data.get("na_decision") or "").strip()
+    if na_decision not in Review.NaDecision.values:
         errors["na_decision"] = _("Quyết định về đề nghị không áp dụng không hợp lệ.")
-    reason = (data.get("reason") or "").strip()
-    parsed = {"values": values, "score": score, "na_decision": na, "reason": reason}
-    if (values or score is not None or na == Review.NaDecision.REFUSED) and not reason:
+    parsed = ParsedReview(values, score, na_decision, (data.get("reason") or "").strip())
+    if parsed.changes and not parsed.reason:
         errors["reason"] = _("Cần nêu lý do khi điều chỉnh số liệu, điểm hoặc không đồng ý đề nghị không áp dụng.")
     return parsed, errors
 
 
-def review_save(*, assessment: Assessment, code: str, data: Mapping[str, str], version: int, by: Any) -> Review:
+def review_save(*, assessment: Assessment, code: str, data: Mapping[str, str], version: int, by: User) -> Review:
     """Record the verdict on one indicator: accept, or adjust inputs/score (a reason is mandatory).
 
     `version` is the review's version when the page was opened; a newer one is not overwritten.
@@ -96,14 +124,13 @@ def review_save(*, assessment: Assessment, code: str, data: Mapping[str, str], v
     _require_appraising(assessment, by, code)
     claimed = assessment.unit_inputs().values.get(code, {})
     parsed, errors = parse_review(item, claimed, data)
-    if parsed["na_decision"] and not assessment.entries.filter(code=code, na_requested=True).exists():
+    if parsed.na_decision and not assessment.entries.filter(code=code, na_requested=True).exists():
         errors["na_decision"] = _("Đơn vị không đề nghị không áp dụng chỉ số này.")
     if errors:
         raise InvalidData(errors)
-    changed = bool(parsed["values"]) or parsed["score"] is not None or parsed["na_decision"] == "refused"
-    decision = Review.Decision.ADJUSTED if changed else Review.Decision.ACCEPTED
+    decision = Review.Decision.ADJUSTED if parsed.changes else Review.Decision.ACCEPTED
     with transaction.atomic():
-        review, _created = Review.objects.select_for_update().get_or_create(
+        review, created = Review.objects.select_for_update().get_or_create(
             assessment=assessment, code=code, defaults={"decision": decision, "by": by}
         )
         if review.version != version:
@@ -114,13 +141,13 @@ def review_save(*, assessment: Assessment, code: str, data: Mapping[str, str], v
                 % {"who": who, "code": code, "when": when},
                 current=review,
             )
-        before = _shown(review) if not _created else None
+        before = None if created else _review_state(review)
         Review.objects.filter(pk=review.pk).update(
             decision=decision,
-            values=parsed["values"],
-            score=parsed["score"],
-            na_decision=parsed["na_decision"],
-            reason=parsed["reason"],
+            values=parsed.values,
+            score=parsed.score,
+            na_decision=parsed.na_decision,
+            reason=parsed.reason,
             by=by,
             version=F("version") + 1,
             updated_at=timezone.now(),
@@ -133,13 +160,14 @@ def review_save(*, assessment: Assessment, code: str, data: Mapping[str, str], v
             code=code,
             field="review",
             old=before,
-            new=_shown(review),
-            comment=parsed["reason"],
+            new=_review_state(review),
+            comment=parsed.reason,
         )
     return review
 
 
-def _shown(review: Review) -> dict[str, Any]:
+def _review_state(review: Review) -> dict[str, object]:
+    """The verdict as the audit log records it: decision, corrected inputs, score, N/A decision."""
     return {
         "decision": review.decision,
         "values": review.values,
@@ -148,7 +176,7 @@ def _shown(review: Review) -> dict[str, Any]:
     }
 
 
-def finish_appraisal(*, assessment: Assessment, by: Any, comment: str = "") -> Assessment:
+def finish_appraisal(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """Close the appraisal of a unit: every indicator has a verdict, every answer was re-appraised."""
     workflow.require_appraiser_or_manager(by, assessment)
     if assessment.status not in workflow.MOVES["finish_appraisal"][0]:
@@ -159,7 +187,7 @@ def finish_appraisal(*, assessment: Assessment, by: Any, comment: str = "") -> A
     return workflow.move(assessment, "finish_appraisal", by=by, comment=comment)
 
 
-def accept_remaining(*, assessment: Assessment, by: Any) -> int:
+def accept_remaining(*, assessment: Assessment, by: User) -> int:
     """Accept every indicator in the person's scope that has no verdict yet; returns how many.
 
     Indicators with a question are left out: their answer must be read and judged one by one.
@@ -185,7 +213,7 @@ def accept_remaining(*, assessment: Assessment, by: Any) -> int:
     return len(codes)
 
 
-def question_add(*, assessment: Assessment, code: str, text: str, by: Any) -> Question:
+def question_add(*, assessment: Assessment, code: str, text: str, by: User) -> Question:
     """Draft a question on one indicator; the organiser sends the drafted questions to the unit."""
     _indicator(assessment, code)
     _require_appraising(assessment, by, code)
@@ -198,7 +226,7 @@ def question_add(*, assessment: Assessment, code: str, text: str, by: Any) -> Qu
     return question
 
 
-def question_delete(*, question: Question, by: Any) -> None:
+def question_delete(*, question: Question, by: User) -> None:
     """Withdraw a question that has not been sent yet."""
     assessment = question.assessment
     _require_appraising(assessment, by, question.code)
@@ -211,7 +239,9 @@ def question_delete(*, question: Question, by: Any) -> None:
         question.delete()
 
 
-def assignment_set(*, participation: Any, appraiser: Any, indices: Iterable[str], by: Any) -> Assignment | None:
+def assignment_set(
+    *, participation: Participation, appraiser: User, indices: Iterable[str], by: User
+) -> Assignment | None:
     """Give an appraiser a unit: all its main indices (empty `indices`) or only those listed."""
     require(by, Action.MANAGE_APPRAISAL)
     if appraiser.role != Role.APPRAISER or not appraiser.is_active:
@@ -238,7 +268,7 @@ def assignment_set(*, participation: Any, appraiser: Any, indices: Iterable[str]
     return assignment
 
 
-def assignment_remove(*, assignment: Assignment, by: Any) -> None:
+def assignment_remove(*, assignment: Assignment, by: User) -> None:
     """Take a unit away from an appraiser."""
     require(by, Action.MANAGE_APPRAISAL)
     participation = assignment.participation
