@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dti.appraisal import official
 from dti.appraisal.models import OfficialFigure
-from dti.appraisal.selectors import official_checks
+from dti.appraisal.selectors import OfficialCheck, official_checks
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign
 from dti.core.errors import ServiceError
@@ -21,6 +22,9 @@ from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
 from dti.engine.model import InputType
 from dti.engine.numbers import NumberError, fmt, fmt_percent, parse_number
+
+if TYPE_CHECKING:
+    from dti.accounts.http import AuthenticatedHttpRequest
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,8 @@ class FigureRow:
     assessment_pk: int | None
 
 
-def _shown(value: object, kind: InputType | None) -> str:
+def _display_value(value: object, kind: InputType | None) -> str:
+    """A figure as a person reads it: a percentage as 81,18 %, a number the Vietnamese way, "" if none."""
     if value is None or value == "":
         return ""
     if isinstance(value, Decimal):
@@ -48,6 +53,7 @@ def _shown(value: object, kind: InputType | None) -> str:
 
 
 def _rows(campaign: Campaign) -> list[FigureRow]:
+    """Every figure held for the campaign's units beside the unit's claim, by unit, indicator and input."""
     figures = list(
         OfficialFigure.objects.filter(participation__campaign=campaign).select_related(
             "participation__unit", "participation__group__framework"
@@ -67,9 +73,13 @@ def _rows(campaign: Campaign) -> list[FigureRow]:
         participation = held[0].participation
         framework = participation.group.framework.engine()
         assessment = assessments.get(participation_id)
-        checks = {}
+        checks: dict[tuple[str, str], OfficialCheck] = {}
         if assessment is not None:
-            checks = {(c.code, c.field): c for cs in official_checks(assessment).values() for c in cs}
+            checks = {
+                (check.code, check.field): check
+                for unit_checks in official_checks(assessment).values()
+                for check in unit_checks
+            }
         for figure in held:
             item = framework.item(figure.code)
             input_field = item.input(figure.field) if item else None
@@ -81,15 +91,15 @@ def _rows(campaign: Campaign) -> list[FigureRow]:
                     code=figure.code,
                     field=figure.field,
                     label=input_field.label if input_field else figure.field,
-                    official=_shown(figure.value, kind),
-                    claimed=_shown(check.claimed if check else None, kind),
+                    official=_display_value(figure.value, kind),
+                    claimed=_display_value(check.claimed if check else None, kind),
                     differs=check.differs if check else True,
                     source=figure.source,
                     tolerance=fmt_percent(figure.tolerance),
                     assessment_pk=assessment.pk if assessment else None,
                 )
             )
-    rows.sort(key=lambda r: (r.unit, r.code, r.field))
+    rows.sort(key=lambda row: (row.unit, row.code, row.field))
     return rows
 
 
@@ -108,7 +118,7 @@ def _tolerance(raw: str) -> Decimal:
 
 
 @login_required
-def campaign_figures(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def campaign_figures(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpResponse:
     """The figures held for the campaign's units, each beside the unit's claim; the organiser imports more."""
     campaign = get_object_or_404(Campaign, pk=campaign_pk)
     require(request.user, Action.VIEW_APPRAISAL)
