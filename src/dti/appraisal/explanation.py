@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -62,7 +61,7 @@ def _past_deadline(request: ExplanationRequest) -> str:
 
 
 def request_explanation(
-    *, assessment: Assessment, by: Any, deadline: datetime.datetime, comment: str = ""
+    *, assessment: Assessment, by: User, deadline: datetime.datetime, comment: str = ""
 ) -> ExplanationRequest:
     """The organiser sends the drafted questions to the unit with a deadline; returns the request."""
     require(by, Action.MANAGE_APPRAISAL)
@@ -88,7 +87,7 @@ def request_explanation(
     return request
 
 
-def answer_save(*, question: Question, text: str, by: Any) -> Question:
+def answer_save(*, question: Question, text: str, by: User) -> Question:
     """The unit answers one question of the open request, before its deadline."""
     assessment = question.assessment
     require(by, Action.ANSWER_EXPLANATION, assessment)
@@ -110,7 +109,7 @@ def answer_save(*, question: Question, text: str, by: Any) -> Question:
     return question
 
 
-def send_explanation(*, assessment: Assessment, by: Any) -> Assessment:
+def send_explanation(*, assessment: Assessment, by: User) -> Assessment:
     """The unit's leader sends the answers to every question of the open request, before its deadline."""
     require(by, Action.SEND_EXPLANATION, assessment)
     request = assessment.explanation_requests.first()
@@ -134,7 +133,7 @@ def send_explanation(*, assessment: Assessment, by: Any) -> Assessment:
     return result
 
 
-def _require_evidence_allowed(assessment: Assessment, code: str, by: Any) -> None:
+def _require_evidence_allowed(assessment: Assessment, code: str, by: User) -> None:
     """During a round the unit changes evidence only for the indicators asked about."""
     require(by, Action.ANSWER_EXPLANATION, assessment)
     if code not in explanation_codes(assessment):
@@ -143,7 +142,7 @@ def _require_evidence_allowed(assessment: Assessment, code: str, by: Any) -> Non
         )
 
 
-def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: Any) -> Evidence:
+def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: User) -> Evidence:
     """Attach a file to an indicator asked about: outside a round, the unit's own rule applies."""
     if assessment.status != Assessment.Status.EXPLANATION_REQUESTED:
         return self_assessment.evidence_add_file(assessment=assessment, code=code, upload=upload, by=by)
@@ -152,7 +151,7 @@ def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile
 
 
 def evidence_add_reference(
-    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: Any
+    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: User
 ) -> Evidence:
     """Record a document reference for an indicator asked about: outside a round, the unit's own rule applies."""
     if assessment.status != Assessment.Status.EXPLANATION_REQUESTED:
@@ -165,7 +164,7 @@ def evidence_add_reference(
     )
 
 
-def evidence_delete(*, evidence: Evidence, by: Any) -> None:
+def evidence_delete(*, evidence: Evidence, by: User) -> None:
     """Remove evidence of an indicator asked about, except what was there before the request was sent."""
     assessment = evidence.assessment
     if assessment.status != Assessment.Status.EXPLANATION_REQUESTED:

@@ -8,12 +8,12 @@ chair may look at the page read-only. Earlier rounds are listed with their answe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,8 +29,11 @@ from dti.assessments.views import attach_evidence
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can
 
+if TYPE_CHECKING:
+    from dti.accounts.http import AuthenticatedHttpRequest
 
-@dataclass
+
+@dataclass(frozen=True)
 class AskedItem:
     """One indicator asked about: the unit's data, the questions on it, its evidence."""
 
@@ -40,7 +43,7 @@ class AskedItem:
     questions: list[Question] = field(default_factory=list)
 
 
-def _assessment(request: HttpRequest, pk: int) -> Assessment:
+def _assessment(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
     """The assessment, if the person is of the unit or of the appraisal side; 403 otherwise."""
     assessment = get_object_or_404(
         Assessment.objects.select_related(
@@ -55,7 +58,7 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     assessment: Assessment,
     *,
     status: int = 200,
@@ -71,6 +74,8 @@ def _render(
     if current is not None:
         questions = list(current.questions.select_related("asked_by", "answered_by"))
         for question in questions:
+            # The answer box shows what was typed in a refused form, else the saved answer; a display-only
+            # attribute the template reads as `q.shown_answer` (Question declares no such field).
             question.shown_answer = (typed or {}).get(question.pk, question.answer)  # type: ignore[attr-defined]
         codes = sorted({q.code for q in questions})
         framework = assessment.framework()
@@ -85,7 +90,7 @@ def _render(
         if current is None or r.pk != current.pk
     ]
     unanswered = sum(1 for i in items for q in i.questions if not q.answer.strip())
-    context: dict[str, Any] = {
+    context: dict[str, object] = {
         "assessment": assessment,
         "campaign": assessment.participation.campaign,
         "current": current,
@@ -105,14 +110,14 @@ def _page_url(assessment: Assessment, anchor: str = "") -> str:
 
 
 @login_required
-def explanation(request: HttpRequest, pk: int) -> HttpResponse:
+def explanation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The open explanation request (the indicators asked about only) and the earlier rounds."""
     return _render(request, _assessment(request, pk))
 
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int, question_pk: int) -> HttpResponse:
     """Save the unit's answer to one question."""
     assessment = _assessment(request, pk)
     question = get_object_or_404(Question, pk=question_pk, assessment=assessment)
@@ -129,7 +134,7 @@ def answer(request: HttpRequest, pk: int, question_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def send(request: HttpRequest, pk: int) -> HttpResponse:
+def send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The leader sends the answers to the appraisers."""
     assessment = _assessment(request, pk)
     try:
@@ -142,7 +147,7 @@ def send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+def add_evidence(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """Attach a file or a document reference to an indicator asked about."""
     assessment = _assessment(request, pk)
     attach_evidence(
@@ -157,7 +162,7 @@ def add_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+def delete_evidence(request: AuthenticatedHttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     """Remove an evidence item of an indicator asked about."""
     assessment = _assessment(request, pk)
     evidence = get_object_or_404(Evidence, pk=evidence_pk, assessment=assessment)

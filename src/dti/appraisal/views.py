@@ -38,7 +38,7 @@ from dti.core.errors import Conflict, ServiceError
 from dti.core.permissions import Action, require
 
 if TYPE_CHECKING:
-    from dti.units.views import AuthenticatedHttpRequest
+    from dti.accounts.http import AuthenticatedHttpRequest
 
 
 def _assessment(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
