@@ -21,9 +21,9 @@ from dti.engine.methods import (
     Expression,
     GatedRatio,
     Measure,
+    Measured,
     PerItem,
     Points,
-    Ratio,
     RatioTarget,
     Relative,
     Scoring,
@@ -117,13 +117,13 @@ class FrameworkTree:
     indicator_count: int
 
 
-def _points(points: Points | None, mx: Decimal | None) -> str:
+def _points(points: Points | None, max_points: Decimal | None) -> str:
     if points is None:
         return _("điểm tối đa")
     if points.constant is not None:
         return _("%(points)s điểm") % {"points": fmt(points.constant)}
     try:
-        return _("%(points)s điểm") % {"points": fmt(points.of(mx))}
+        return _("%(points)s điểm") % {"points": fmt(points.of(max_points))}
     except Exception:  # a formula over an unknown max: show the formula itself
         return points.formula.text if points.formula else "?"
 
@@ -160,73 +160,74 @@ class _Words:
             return text
         return _("Giá trị “%(value)s”") % {"value": self.label(m.value)}
 
-    def details(self, scoring: Scoring, mx: Decimal | None) -> list[str]:
-        s = scoring
-        if isinstance(s, YesNo):
-            based = _("Căn cứ: “%(input)s”") % {"input": self.label(s.input)}
-            if s.points_yes is not None:
-                based += "; " + _("có: %(points)s") % {"points": _points(s.points_yes, mx)}
+    def details(self, scoring: Scoring, max_points: Decimal | None) -> list[str]:
+        """The method's parameters, one line each ([] for a method with none to show)."""
+        if isinstance(scoring, Measured):
+            return [self.measure(scoring.measure), *self.thresholds(scoring, max_points)]
+        if isinstance(scoring, YesNo):
+            based = _("Căn cứ: “%(input)s”") % {"input": self.label(scoring.input)}
+            if scoring.points_yes is not None:
+                based += "; " + _("có: %(points)s") % {"points": _points(scoring.points_yes, max_points)}
             return [based]
-        if isinstance(s, Choice):
-            return [f"“{s.labels.get(k, k)}”: {_points(p, mx)}" for k, p in s.points.items()]
-        if isinstance(s, Ratio):
-            return [self.measure(s.measure)]
-        if isinstance(s, RatioTarget):
-            return [
-                self.measure(s.measure),
-                _("Ngưỡng đạt điểm tối đa: %(target)s") % {"target": _threshold(s.measure, s.target)},
-            ]
-        if isinstance(s, GatedRatio):
-            return [
-                self.measure(s.measure),
-                _("Từ %(full)s: điểm tối đa; từ %(floor)s đến dưới %(full)s: tính theo tỷ lệ; dưới %(floor)s: 0 điểm")
-                % {"full": _threshold(s.measure, s.full), "floor": _threshold(s.measure, s.floor)},
-            ]
-        if isinstance(s, AllOrNothing):
-            return [
-                self.measure(s.measure),
-                _("Đạt %(threshold)s: điểm tối đa") % {"threshold": _threshold(s.measure, s.threshold)},
-            ]
-        if isinstance(s, Tiers):
-            lines = [self.measure(s.measure)]
-            lines += [
-                _("Từ %(low)s: %(points)s") % {"low": _threshold(s.measure, low), "points": _points(p, mx)}
-                for low, p in s.tiers
-            ]
-            lines.append(_("Thấp hơn: %(points)s") % {"points": _points(s.otherwise, mx)})
-            return lines
-        if isinstance(s, PerItem):
-            if s.cap:
-                cap = _points(s.cap, mx)
-            elif mx is not None:
-                cap = _("%(points)s điểm") % {"points": fmt(mx)}
-            else:
-                cap = _("điểm tối đa")
-            return [
-                _("%(points)s cho mỗi “%(count)s”, tối đa %(cap)s")
-                % {"points": _points(s.points_each, mx), "count": self.label(s.count), "cap": cap}
-            ]
-        if isinstance(s, Deduction):
-            return [
-                _("Trừ %(points)s cho mỗi “%(missing)s”")
-                % {"points": _points(s.points_each, mx), "missing": self.label(s.missing)}
-            ]
-        if isinstance(s, Relative):
-            if s.lower_is_better:
+        if isinstance(scoring, Choice):
+            return [f"“{scoring.labels.get(k, k)}”: {_points(p, max_points)}" for k, p in scoring.points.items()]
+        if isinstance(scoring, PerItem | Deduction):
+            return [self.per_item(scoring, max_points)]
+        if isinstance(scoring, Relative):
+            if scoring.lower_is_better:
                 text = _("Giá trị “%(value)s” so với các đơn vị cùng kỳ (thấp hơn là tốt hơn)")
             else:
                 text = _("Giá trị “%(value)s” so với các đơn vị cùng kỳ (cao hơn là tốt hơn)")
-            return [text % {"value": self.label(s.value)}]
-        if isinstance(s, Expression):
-            return [_("Công thức: %(formula)s") % {"formula": s.formula.text}]
-        if isinstance(s, Split):
+            return [text % {"value": self.label(scoring.value)}]
+        if isinstance(scoring, Expression):
+            return [_("Công thức: %(formula)s") % {"formula": scoring.formula.text}]
+        if isinstance(scoring, Split):
             return [
                 _("%(part)s (tối đa %(max)s điểm): %(method)s")
                 % {"part": part.name, "max": fmt(part.max), "method": describe_scoring(part.scoring)}
                 + "".join(f"; {d}" for d in self.details(part.scoring, part.max))
-                for part in s.parts
+                for part in scoring.parts
             ]
         return []
+
+    def thresholds(self, scoring: Measured, max_points: Decimal | None) -> list[str]:
+        """The thresholds of a method on a measured value (a ratio or a value), after the measure itself."""
+        measure = scoring.measure
+        if isinstance(scoring, RatioTarget):
+            return [_("Ngưỡng đạt điểm tối đa: %(target)s") % {"target": _threshold(measure, scoring.target)}]
+        if isinstance(scoring, GatedRatio):
+            return [
+                _("Từ %(full)s: điểm tối đa; từ %(floor)s đến dưới %(full)s: tính theo tỷ lệ; dưới %(floor)s: 0 điểm")
+                % {"full": _threshold(measure, scoring.full), "floor": _threshold(measure, scoring.floor)}
+            ]
+        if isinstance(scoring, AllOrNothing):
+            return [_("Đạt %(threshold)s: điểm tối đa") % {"threshold": _threshold(measure, scoring.threshold)}]
+        if isinstance(scoring, Tiers):
+            lines = [
+                _("Từ %(low)s: %(points)s") % {"low": _threshold(measure, low), "points": _points(p, max_points)}
+                for low, p in scoring.tiers
+            ]
+            return [*lines, _("Thấp hơn: %(points)s") % {"points": _points(scoring.otherwise, max_points)}]
+        return []  # a plain ratio: the measure says it all
+
+    def per_item(self, scoring: PerItem | Deduction, max_points: Decimal | None) -> str:
+        """Points per counted item, up to a cap; or points taken off per missing item."""
+        if isinstance(scoring, Deduction):
+            return _("Trừ %(points)s cho mỗi “%(missing)s”") % {
+                "points": _points(scoring.points_each, max_points),
+                "missing": self.label(scoring.missing),
+            }
+        if scoring.cap:
+            cap = _points(scoring.cap, max_points)
+        elif max_points is not None:
+            cap = _("%(points)s điểm") % {"points": fmt(max_points)}
+        else:
+            cap = _("điểm tối đa")
+        return _("%(points)s cho mỗi “%(count)s”, tối đa %(cap)s") % {
+            "points": _points(scoring.points_each, max_points),
+            "count": self.label(scoring.count),
+            "cap": cap,
+        }
 
 
 def describe_scoring(scoring: Scoring) -> str:
