@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -14,11 +14,12 @@ from dti.appraisal.models import Assignment, Question, Review
 from dti.assessments.models import Assessment, Entry
 from dti.campaigns.models import Participation
 from dti.units.models import Unit
+from tests.conftest import World
 
 MORE = 10
 
 
-def add_units(world: dict[str, Any], count: int, first: int) -> None:
+def add_units(world: World, count: int, first: int) -> None:
     """`count` more units in the ranking group, each in a different state of appraisal.
 
     Most are submitted with data, a verdict that changes the claim, a question not yet sent and
@@ -54,7 +55,7 @@ def queries(client: Client, url: str) -> int:
 
 
 @pytest.mark.parametrize("persona", ["organiser", "appraiser", "chair"])
-def test_home_queries_do_not_grow_with_units(appraising: dict[str, Any], login: Any, persona: str) -> None:
+def test_home_queries_do_not_grow_with_units(appraising: World, login: Callable[[str], Client], persona: str) -> None:
     client = login(persona)
     url = reverse("appraisal:home")
     add_units(appraising, 3, 1)
@@ -65,7 +66,9 @@ def test_home_queries_do_not_grow_with_units(appraising: dict[str, Any], login: 
 
 
 @pytest.mark.parametrize("persona", ["organiser", "appraiser", "chair"])
-def test_campaign_page_queries_do_not_grow_with_units(appraising: dict[str, Any], login: Any, persona: str) -> None:
+def test_campaign_page_queries_do_not_grow_with_units(
+    appraising: World, login: Callable[[str], Client], persona: str
+) -> None:
     client = login(persona)
     url = reverse("appraisal:campaign", args=[appraising["campaign"].pk])
     add_units(appraising, 3, 1)
@@ -76,7 +79,9 @@ def test_campaign_page_queries_do_not_grow_with_units(appraising: dict[str, Any]
     assert "UBND huyện Thêm 13" in client.get(url).content.decode()
 
 
-def test_campaign_page_refused_request_keeps_constant_queries(appraising: dict[str, Any], login: Any) -> None:
+def test_campaign_page_refused_request_keeps_constant_queries(
+    appraising: World, login: Callable[[str], Client]
+) -> None:
     """A refused explanation request sent from the campaign page shows the page again, as cheaply."""
     client = login("organiser")
     one = appraising["assessment"]

@@ -101,7 +101,7 @@ class HomeCampaign:
     """A campaign being appraised with its units."""
 
     campaign: Campaign
-    rows: list[HomeRow] = field(default_factory=list)
+    rows: list[HomeRow]
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,8 @@ def home_page(user: User) -> HomePage:
             for assignment in Assignment.objects.filter(appraiser_id=user.pk)
         }
         assessments = assessments.filter(participation_id__in=scope)
-    campaigns: dict[int, HomeCampaign] = {}
+    campaigns: dict[int, Campaign] = {}
+    rows: dict[int, list[HomeRow]] = {}  # by campaign
     for assessment in assessments:
         participation = assessment.participation
         indices = scope.get(participation.pk) or []
@@ -141,9 +142,9 @@ def home_page(user: User) -> HomePage:
             {review.code for review in assessment.reviews.all()},
             indices or None,
         )
-        entry = campaigns.setdefault(participation.campaign_id, HomeCampaign(participation.campaign))
-        entry.rows.append(HomeRow(assessment, reviewed, total, indices))
-    return HomePage(list(campaigns.values()))
+        campaigns.setdefault(participation.campaign_id, participation.campaign)
+        rows.setdefault(participation.campaign_id, []).append(HomeRow(assessment, reviewed, total, indices))
+    return HomePage([HomeCampaign(campaign, rows[campaign_pk]) for campaign_pk, campaign in campaigns.items()])
 
 
 # ---------------------------------------------------------------- the campaign page
@@ -240,7 +241,7 @@ def campaign_page(
     """The campaign's appraisal overview; `typed`/`errors` keep a refused assignment form,
     `refused` an explanation request refused from this page.
 
-    Six queries, plus three per ranking group (its scores), whatever the number of units.
+    Five queries, plus three per ranking group (its scores), whatever the number of units.
     """
     assignments: dict[int, list[Assignment]] = {}
     for assignment in Assignment.objects.filter(participation__campaign=campaign).select_related("appraiser"):
