@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -15,15 +15,22 @@ from dti.engine.model import Field, InputType
 from dti.engine.model import Framework as EngineFramework
 from dti.engine.scoring import UnitInputs
 
+if TYPE_CHECKING:
+    from dti.campaigns.models import Campaign
+    from dti.units.models import Unit
+
 
 def to_json(value: object) -> Any:
-    """A parsed input value as stored: Decimals as plain strings, booleans and text as they are."""
+    """A parsed input value as stored: Decimals as plain strings, booleans and text as they are.
+
+    The result is a JSON value for a JSONField (Any, as Django types those fields).
+    """
     if isinstance(value, Decimal):
         return format(value, "f")
     return value
 
 
-def from_json(field: Field, value: Any) -> object:
+def from_json(field: Field, value: object) -> object:
     """A stored value back as the engine's type for `field`."""
     if value is None:
         return None
@@ -87,12 +94,12 @@ class Assessment(models.Model):
         return self.status not in UNIT_EDITABLE
 
     @property
-    def unit(self) -> Any:
+    def unit(self) -> Unit:
         """The unit assessed."""
         return self.participation.unit
 
     @property
-    def campaign(self) -> Any:
+    def campaign(self) -> Campaign:
         """The campaign the assessment belongs to."""
         return self.participation.campaign
 

@@ -181,10 +181,10 @@ def _ratio_errors(item: Indicator, known: Mapping[str, object]) -> dict[str, str
         errors[numerator] = _(
             "%(numerator)s (%(a)s) lớn hơn %(denominator)s (%(b)s); tỷ lệ không thể vượt 100 %%, hãy kiểm tra lại"
         ) % {
-            "numerator": _label(item, numerator),
-            "a": fmt(_decimal(known[numerator])),
-            "denominator": _label(item, denominator),
-            "b": fmt(_decimal(known[denominator])),
+            "numerator": _input_label(item, numerator),
+            "a": fmt(_as_decimal(known[numerator])),
+            "denominator": _input_label(item, denominator),
+            "b": fmt(_as_decimal(known[denominator])),
         }
     return errors
 
@@ -200,12 +200,12 @@ def _na_errors(item: Indicator, parsed: ParsedEntry) -> dict[str, str]:
     return {}
 
 
-def _decimal(value: object) -> Decimal | None:
+def _as_decimal(value: object) -> Decimal | None:
     """A number of a ratio as the engine compared it (ratio_conflicts compares Decimals only)."""
     return value if isinstance(value, Decimal) else None
 
 
-def _label(item: Indicator, name: str) -> str:
+def _input_label(item: Indicator, name: str) -> str:
     field = item.input(name)
     return field.label if field else name
 
@@ -363,9 +363,9 @@ def _general_conflicts(assessment: Assessment, values: Mapping[str, Any]) -> dic
                     "hãy kiểm tra lại một trong hai số"
                 ) % {
                     "field": fields[source].label,
-                    "value": fmt(_decimal(known[denominator])),
-                    "numerator": _label(item, numerator),
-                    "numerator_value": fmt(_decimal(known[numerator])),
+                    "value": fmt(_as_decimal(known[denominator])),
+                    "numerator": _input_label(item, numerator),
+                    "numerator_value": fmt(_as_decimal(known[numerator])),
                     "code": item.code,
                 }
     return errors

@@ -19,8 +19,7 @@ appraisal app's questions and verdicts, so they live there and call `move()`:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,26 +34,29 @@ from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can, require
 from dti.core.roles import UNIT_ROLES
 
-S = Assessment.Status
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+Status = Assessment.Status
 
 # The legal moves: transition name → (from, to). Views show buttons from this table.
 MOVES: dict[str, tuple[tuple[str, ...], str]] = {
-    "submit": ((S.DRAFT, S.RETURNED), S.SUBMITTED),
-    "start_appraisal": ((S.SUBMITTED,), S.IN_APPRAISAL),
-    "return_to_unit": ((S.SUBMITTED, S.IN_APPRAISAL), S.RETURNED),
-    "request_explanation": ((S.IN_APPRAISAL, S.REOPENED), S.EXPLANATION_REQUESTED),
-    "send_explanation": ((S.EXPLANATION_REQUESTED,), S.EXPLAINED),
-    "finish_appraisal": ((S.IN_APPRAISAL, S.EXPLAINED, S.REOPENED), S.APPRAISED),
-    "reopen": ((S.APPRAISED, S.APPROVED), S.REOPENED),
-    "approve": ((S.APPRAISED,), S.APPROVED),
-    "publish": ((S.APPROVED,), S.PUBLISHED),
+    "submit": ((Status.DRAFT, Status.RETURNED), Status.SUBMITTED),
+    "start_appraisal": ((Status.SUBMITTED,), Status.IN_APPRAISAL),
+    "return_to_unit": ((Status.SUBMITTED, Status.IN_APPRAISAL), Status.RETURNED),
+    "request_explanation": ((Status.IN_APPRAISAL, Status.REOPENED), Status.EXPLANATION_REQUESTED),
+    "send_explanation": ((Status.EXPLANATION_REQUESTED,), Status.EXPLAINED),
+    "finish_appraisal": ((Status.IN_APPRAISAL, Status.EXPLAINED, Status.REOPENED), Status.APPRAISED),
+    "reopen": ((Status.APPRAISED, Status.APPROVED), Status.REOPENED),
+    "approve": ((Status.APPRAISED,), Status.APPROVED),
+    "publish": ((Status.APPROVED,), Status.PUBLISHED),
 }
 # Statuses in which appraisers work on the indicators.
-APPRAISING = (S.IN_APPRAISAL, S.EXPLAINED, S.REOPENED)
+APPRAISING = (Status.IN_APPRAISAL, Status.EXPLAINED, Status.REOPENED)
 
 
-def _label(status: str) -> str:
-    return str(S(status).label)
+def _status_label(status: str) -> str:
+    return str(Status(status).label)
 
 
 def illegal_message(assessment: Assessment, name: str) -> str:
@@ -65,13 +67,13 @@ def illegal_message(assessment: Assessment, name: str) -> str:
         "(chỉ chuyển được từ %(sources)s)."
     ) % {
         "unit": assessment.participation.unit,
-        "target": _label(target),
-        "current": _label(assessment.status),
-        "sources": ", ".join(f"“{_label(s)}”" for s in sources),
+        "target": _status_label(target),
+        "current": _status_label(assessment.status),
+        "sources": ", ".join(f"“{_status_label(s)}”" for s in sources),
     }
 
 
-def move(assessment: Assessment, name: str, *, by: Any, comment: str = "", **fields: Any) -> Assessment:
+def move(assessment: Assessment, name: str, *, by: User, comment: str = "", **fields: object) -> Assessment:
     """Apply transition `name` under a row lock, recording it; refuse it from any other status."""
     sources, target = MOVES[name]
     with transaction.atomic():
@@ -105,7 +107,7 @@ def _required(comment: str, what: str) -> str:
     return comment
 
 
-def require_appraiser_or_manager(by: Any, assessment: Assessment) -> None:
+def require_appraiser_or_manager(by: User, assessment: Assessment) -> None:
     if not can(by, Action.MANAGE_APPRAISAL):
         require(by, Action.APPRAISE, assessment)
 
@@ -117,12 +119,12 @@ def require_campaign_appraising(assessment: Assessment) -> None:
         raise ServiceError(message % {"state": campaign.get_state_display()})
 
 
-def unit_people(assessment: Assessment) -> Iterable[Any]:
+def unit_people(assessment: Assessment) -> QuerySet[User]:
     """The unit's active reporters and leaders (who hear about returns and explanation requests)."""
     return User.objects.filter(unit_id=assessment.participation.unit_id, role__in=UNIT_ROLES, is_active=True)
 
 
-def submit(*, assessment: Assessment, by: Any, comment: str = "") -> Assessment:
+def submit(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """The unit's leader approves and submits: the data become read-only for the unit."""
     require(by, Action.SUBMIT_ASSESSMENT, assessment)
     if assessment.status not in MOVES["submit"][0]:
@@ -133,14 +135,14 @@ def submit(*, assessment: Assessment, by: Any, comment: str = "") -> Assessment:
     return move(assessment, "submit", by=by, comment=comment, submitted_at=timezone.now(), submitted_by=by)
 
 
-def start_appraisal(*, assessment: Assessment, by: Any) -> Assessment:
+def start_appraisal(*, assessment: Assessment, by: User) -> Assessment:
     """An appraiser (or the organiser) takes up a submitted assessment."""
     require_appraiser_or_manager(by, assessment)
     require_campaign_appraising(assessment)
     return move(assessment, "start_appraisal", by=by)
 
 
-def return_to_unit(*, assessment: Assessment, by: Any, comment: str) -> Assessment:
+def return_to_unit(*, assessment: Assessment, by: User, comment: str) -> Assessment:
     """Send a submitted assessment back to the unit to correct and submit again (reason required)."""
     require_appraiser_or_manager(by, assessment)
     comment = _required(comment, _("lý do trả lại"))
@@ -155,20 +157,20 @@ def return_to_unit(*, assessment: Assessment, by: Any, comment: str) -> Assessme
     return result
 
 
-def reopen(*, assessment: Assessment, by: Any, comment: str) -> Assessment:
+def reopen(*, assessment: Assessment, by: User, comment: str) -> Assessment:
     """The organiser reopens an appraised (or approved, unpublished) unit for appraisal (reason required)."""
     require(by, Action.MANAGE_APPRAISAL)
     comment = _required(comment, _("lý do mở lại"))
     return move(assessment, "reopen", by=by, comment=comment)
 
 
-def approve(*, assessment: Assessment, by: Any, comment: str = "") -> Assessment:
+def approve(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """The chair approves one unit's appraised result (called for every unit by the campaign approval)."""
     require(by, Action.APPROVE_RESULTS)
     return move(assessment, "approve", by=by, comment=comment)
 
 
-def publish(*, assessment: Assessment, by: Any, comment: str = "") -> Assessment:
+def publish(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """One unit's approved result is published (called for every unit by the campaign publication)."""
     require(by, Action.PUBLISH_RESULTS)
     return move(assessment, "publish", by=by, comment=comment)
