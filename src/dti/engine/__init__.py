@@ -1,0 +1,214 @@
+"""The DTI scoring engine: framework files in, scores, ranks and checks out.
+
+Pure Python: no Django, no database, no pandas. The command line (`dti score`, `dti check`…)
+and the Django apps both use it, and so does `benchmarks/engine.py`. Every figure is a
+`Decimal`; every message meant for a person is Vietnamese.
+
+The modules, from the bottom up:
+
+- `errors`: the errors the engine reports to people (`Problem`, `DtiError`, `FrameworkError`,
+  `InputError`).
+- `numbers`: Decimal numbers the Vietnamese way: parsing, half-up rounding, display (`fmt`).
+- `model`: the immutable framework model (`Framework`, `Index`, `Indicator`, `Field`…).
+- `expression`: safe arithmetic formulas (the `expression` method, points like "max_points / 2").
+- `methods`: the scoring methods (`YesNo`, `Ratio`, `Tiers`…): how one indicator's inputs
+  become points.
+- `method_builder`: building a scoring method from an item's `scoring:` mapping, with every
+  parameter checked.
+- `loader`: reading and validating a framework file into the model.
+- `tables`: reading CSV/XLSX files into rows that remember where each cell was.
+- `inputs`: a unit's raw data: parsing one value by its field type, reading inputs files.
+- `scoring`: a unit's inputs → indicator, index and total scores (`score_unit`,
+  `score_campaign`).
+- `ranking`: ranks inside ranking groups, classification bands, derived 0–1 figures.
+- `results`: published or collected results files, one row per unit.
+- `checks`: consistency checks of a published results table.
+
+`__all__` below is the engine's public surface: what the CLI, the apps and the benchmarks may
+import (tests/engine/test_public_surface.py keeps it stated). The names are loaded lazily, on
+first use, so that `import dti.engine.numbers` (a template filter) does not load the loader,
+YAML and the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dti.engine.checks import check_table
+    from dti.engine.errors import DtiError, FrameworkError, InputError, Problem, os_error_text
+    from dti.engine.inputs import parse_score, parse_value, read_inputs, template_rows
+    from dti.engine.loader import describe, load_framework, parse_framework
+    from dti.engine.methods import (
+        DESCRIPTIONS,
+        AllOrNothing,
+        Choice,
+        Deduction,
+        Expression,
+        GatedRatio,
+        Measure,
+        Measured,
+        PerItem,
+        Points,
+        RatioTarget,
+        Relative,
+        Scoring,
+        Split,
+        Tiers,
+        YesNo,
+        ratio_conflicts,
+    )
+    from dti.engine.model import Field, Framework, Index, Indicator, InputType, RankBasis, Ties
+    from dti.engine.numbers import (
+        HUNDRED,
+        NumberError,
+        fmt,
+        fmt_percent,
+        parse_number,
+        plain,
+        round_half_up,
+        to_decimal,
+    )
+    from dti.engine.ranking import rank_results, ranks
+    from dti.engine.results import read_results, row_result
+    from dti.engine.scoring import (
+        STATUS_LABELS,
+        ItemScore,
+        Status,
+        UnitInputs,
+        UnitResult,
+        relative_bounds,
+        score_campaign,
+        score_unit,
+    )
+    from dti.engine.tables import Row, Table, read_table
+
+# Each public name and the module that defines it (the imports above, for type checkers).
+_MODULES: dict[str, tuple[str, ...]] = {
+    "checks": ("check_table",),
+    "errors": ("DtiError", "FrameworkError", "InputError", "Problem", "os_error_text"),
+    "inputs": ("parse_score", "parse_value", "read_inputs", "template_rows"),
+    "loader": ("describe", "load_framework", "parse_framework"),
+    "methods": (
+        "DESCRIPTIONS",
+        "AllOrNothing",
+        "Choice",
+        "Deduction",
+        "Expression",
+        "GatedRatio",
+        "Measure",
+        "Measured",
+        "PerItem",
+        "Points",
+        "RatioTarget",
+        "Relative",
+        "Scoring",
+        "Split",
+        "Tiers",
+        "YesNo",
+        "ratio_conflicts",
+    ),
+    "model": ("Field", "Framework", "Index", "Indicator", "InputType", "RankBasis", "Ties"),
+    "numbers": (
+        "HUNDRED",
+        "NumberError",
+        "fmt",
+        "fmt_percent",
+        "parse_number",
+        "plain",
+        "round_half_up",
+        "to_decimal",
+    ),
+    "ranking": ("rank_results", "ranks"),
+    "results": ("read_results", "row_result"),
+    "scoring": (
+        "STATUS_LABELS",
+        "ItemScore",
+        "Status",
+        "UnitInputs",
+        "UnitResult",
+        "relative_bounds",
+        "score_campaign",
+        "score_unit",
+    ),
+    "tables": ("Row", "Table", "read_table"),
+}
+_MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
+
+__all__ = [
+    "DESCRIPTIONS",
+    "HUNDRED",
+    "STATUS_LABELS",
+    "AllOrNothing",
+    "Choice",
+    "Deduction",
+    "DtiError",
+    "Expression",
+    "Field",
+    "Framework",
+    "FrameworkError",
+    "GatedRatio",
+    "Index",
+    "Indicator",
+    "InputError",
+    "InputType",
+    "ItemScore",
+    "Measure",
+    "Measured",
+    "NumberError",
+    "PerItem",
+    "Points",
+    "Problem",
+    "RankBasis",
+    "RatioTarget",
+    "Relative",
+    "Row",
+    "Scoring",
+    "Split",
+    "Status",
+    "Table",
+    "Tiers",
+    "Ties",
+    "UnitInputs",
+    "UnitResult",
+    "YesNo",
+    "check_table",
+    "describe",
+    "fmt",
+    "fmt_percent",
+    "load_framework",
+    "os_error_text",
+    "parse_framework",
+    "parse_number",
+    "parse_score",
+    "parse_value",
+    "plain",
+    "rank_results",
+    "ranks",
+    "ratio_conflicts",
+    "read_inputs",
+    "read_results",
+    "read_table",
+    "relative_bounds",
+    "round_half_up",
+    "row_result",
+    "score_campaign",
+    "score_unit",
+    "template_rows",
+    "to_decimal",
+]
+
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> object:
+        """Import a public name's module on first use (PEP 562) and keep the name here."""
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
