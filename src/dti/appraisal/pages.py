@@ -241,7 +241,8 @@ def campaign_page(
     """The campaign's appraisal overview; `typed`/`errors` keep a refused assignment form,
     `refused` an explanation request refused from this page.
 
-    Five queries, plus three per ranking group (its scores), whatever the number of units.
+    Five queries (four for a person who does not run the appraisal), plus three per ranking group
+    (its scores), whatever the number of units.
     """
     assignments: dict[int, list[Assignment]] = {}
     for assignment in Assignment.objects.filter(participation__campaign=campaign).select_related("appraiser"):
@@ -268,13 +269,18 @@ def campaign_page(
         campaign=campaign,
         groups=groups,
         manage=manage,
-        appraisers=list(User.objects.filter(role=Role.APPRAISER, is_active=True).order_by("full_name", "username")),
+        appraisers=_appraisers() if manage else [],
         participations=participations,
         index_choices=sorted(index_choices.items()),
         official_url=reverse("official:campaign", args=[campaign.pk]),
         typed=typed or AssignmentTyped(),
         errors=errors or {},
     )
+
+
+def _appraisers() -> list[User]:
+    """The active appraisers, for the assignment form."""
+    return list(User.objects.filter(role=Role.APPRAISER, is_active=True).order_by("full_name", "username"))
 
 
 def _assessment_of(participation: Participation) -> Assessment | None:
