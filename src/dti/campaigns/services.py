@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
@@ -23,12 +23,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dti.accounts.models import User
 from dti.audit.services import record
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
+from dti.engine.model import Framework as EngineFramework
 from dti.frameworks.models import Framework
 from dti.units.models import Unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 class Invalid(ServiceError):
@@ -39,17 +44,57 @@ class Invalid(ServiceError):
         self.errors = errors
 
 
-class _Keep:
-    """The default of campaign_update's fields: keep the stored value."""
+class CampaignValues(TypedDict):
+    """The campaign's fields a person sets (their labels are in FIELDS)."""
 
-    def __repr__(self) -> str:
-        return "KEEP"
+    name: str
+    year: int
+    organiser: Unit | None
+    state: str
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    submission_deadline: datetime.datetime | None
+    appraisal_deadline: datetime.date | None
+    explanation_deadline: datetime.date | None
+    reappraisal_deadline: datetime.date | None
+    publication_date: datetime.date | None
 
 
-KEEP: Any = _Keep()
+class CampaignChanges(TypedDict, total=False):
+    """Those of the campaign's fields that campaign_update is given; the others keep their stored value."""
+
+    name: str
+    year: int
+    organiser: Unit | None
+    state: str
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    submission_deadline: datetime.datetime
+    appraisal_deadline: datetime.date | None
+    explanation_deadline: datetime.date | None
+    reappraisal_deadline: datetime.date | None
+    publication_date: datetime.date | None
+
+
+CampaignField = Literal[
+    "name",
+    "year",
+    "organiser",
+    "state",
+    "period_start",
+    "period_end",
+    "submission_deadline",
+    "appraisal_deadline",
+    "explanation_deadline",
+    "reappraisal_deadline",
+    "publication_date",
+]
+Deadline = Literal[
+    "submission_deadline", "appraisal_deadline", "explanation_deadline", "reappraisal_deadline", "publication_date"
+]
 
 # The campaign's fields a person sets, with their labels (for messages and the audit log).
-FIELDS = {
+FIELDS: dict[CampaignField, StrPromise] = {
     "name": gettext_lazy("Tên kỳ đánh giá"),
     "year": gettext_lazy("Năm đánh giá"),
     "organiser": gettext_lazy("Cơ quan tổ chức"),
@@ -63,13 +108,13 @@ FIELDS = {
     "publication_date": gettext_lazy("Ngày công bố dự kiến"),
 }
 # Deadlines in the order the yearly cycle reaches them.
-_ORDER = [
+_ORDER: tuple[Deadline, ...] = (
     "submission_deadline",
     "appraisal_deadline",
     "explanation_deadline",
     "reappraisal_deadline",
     "publication_date",
-]
+)
 # States in which groups and participating units may still change.
 _SETUP_STATES = (Campaign.State.DRAFT, Campaign.State.OPEN)
 
@@ -84,7 +129,8 @@ def _day(value: datetime.date | datetime.datetime | None) -> datetime.date | Non
     return value
 
 
-def _shown(value: datetime.date | datetime.datetime | None) -> str:
+def _format_date(value: datetime.date | datetime.datetime | None) -> str:
+    """A day as dd/mm/yyyy, a moment as hh:mm dd/mm/yyyy in local time ("" for none)."""
     if isinstance(value, datetime.datetime):
         return date_format(timezone.localtime(value), "H:i d/m/Y")
     if isinstance(value, datetime.date):
@@ -92,7 +138,8 @@ def _shown(value: datetime.date | datetime.datetime | None) -> str:
     return ""
 
 
-def _json(value: Any) -> Any:
+def _json(value: object) -> object:
+    """A field's value as the audit log keeps it: dates in ISO form, the organiser by name."""
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     if isinstance(value, Unit):
@@ -100,45 +147,78 @@ def _json(value: Any) -> Any:
     return value
 
 
-def _same_minute(a: Any, b: Any) -> bool:
-    if not isinstance(a, datetime.datetime) or not isinstance(b, datetime.datetime):
+def _same_minute(first: object, second: object) -> bool:
+    """Two moments that read the same to the minute (as a form shows them)."""
+    if not isinstance(first, datetime.datetime) or not isinstance(second, datetime.datetime):
         return False
-    if timezone.is_aware(a) != timezone.is_aware(b):
+    if timezone.is_aware(first) != timezone.is_aware(second):
         return False
-    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+    return first.replace(second=0, microsecond=0) == second.replace(second=0, microsecond=0)
 
 
-def _check(values: dict[str, Any], *, now: datetime.datetime, deadline_changed: bool) -> dict[str, str]:
+def _check(values: CampaignValues, *, now: datetime.datetime, deadline_changed: bool) -> dict[str, str]:
     """Every problem of a campaign's values, by field."""
-    errors: dict[str, str] = {}
-    if not values["name"]:
-        errors["name"] = _("Cần nhập tên kỳ đánh giá.")
-    elif len(values["name"]) > 300:
-        errors["name"] = _("Tên kỳ đánh giá dài quá 300 ký tự.")
-    year = values["year"]
+    problems = {
+        "name": _name_problem(values["name"]),
+        "year": _year_problem(values["year"]),
+        "state": _state_problem(values["state"]),
+        "period_end": _period_problem(values["period_start"], values["period_end"]),
+        "submission_deadline": _deadline_problem(values["submission_deadline"], now=now, changed=deadline_changed),
+    }
+    errors = {field: problem for field, problem in problems.items() if problem}
+    errors.update(_order_problems(values, already=errors))
+    return errors
+
+
+def _name_problem(name: str) -> str:
+    if not name:
+        return _("Cần nhập tên kỳ đánh giá.")
+    if len(name) > 300:
+        return _("Tên kỳ đánh giá dài quá 300 ký tự.")
+    return ""
+
+
+def _year_problem(year: int) -> str:
     if not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors["year"] = _("Năm đánh giá “%(year)s” không hợp lệ (cần từ 2000 đến 2100).") % {"year": year}
-    if values["state"] not in Campaign.State.values:
-        errors["state"] = _("Trạng thái “%(state)s” không hợp lệ.") % {"state": values["state"]}
-    start, end = values["period_start"], values["period_end"]
+        return _("Năm đánh giá “%(year)s” không hợp lệ (cần từ 2000 đến 2100).") % {"year": year}
+    return ""
+
+
+def _state_problem(state: str) -> str:
+    if state not in Campaign.State.values:
+        return _("Trạng thái “%(state)s” không hợp lệ.") % {"state": state}
+    return ""
+
+
+def _period_problem(start: datetime.date | None, end: datetime.date | None) -> str:
     if start and end and start > end:
-        errors["period_end"] = _("Kỳ số liệu kết thúc (%(end)s) trước khi bắt đầu (%(start)s).") % {
-            "end": _shown(end),
-            "start": _shown(start),
+        return _("Kỳ số liệu kết thúc (%(end)s) trước khi bắt đầu (%(start)s).") % {
+            "end": _format_date(end),
+            "start": _format_date(start),
         }
-    deadline = values["submission_deadline"]
+    return ""
+
+
+def _deadline_problem(deadline: datetime.datetime | None, *, now: datetime.datetime, changed: bool) -> str:
+    """What is wrong with the submission deadline: missing, without a time, or newly set in the past."""
     if deadline is None:
-        errors["submission_deadline"] = _("Cần nhập hạn gửi báo cáo.")
-    elif not timezone.is_aware(deadline):
-        errors["submission_deadline"] = _("Hạn gửi báo cáo cần có ngày và giờ.")
-    elif deadline_changed and deadline <= now:
-        errors["submission_deadline"] = _(
+        return _("Cần nhập hạn gửi báo cáo.")
+    if not timezone.is_aware(deadline):
+        return _("Hạn gửi báo cáo cần có ngày và giờ.")
+    if changed and deadline <= now:
+        return _(
             "Hạn gửi báo cáo %(deadline)s đã qua; hãy chọn một thời điểm trong tương lai. "
             "Để cho một đơn vị gửi muộn, hãy dùng “Mở lại” cho đơn vị đó."
-        ) % {"deadline": _shown(deadline)}
-    previous: tuple[str, datetime.date] | None = None
+        ) % {"deadline": _format_date(deadline)}
+    return ""
+
+
+def _order_problems(values: CampaignValues, *, already: Mapping[str, str]) -> dict[str, str]:
+    """Each deadline set before an earlier step's (those `already` found wrong are not compared)."""
+    errors: dict[str, str] = {}
+    previous: tuple[Deadline, datetime.date] | None = None
     for name in _ORDER:
-        if name in errors:
+        if name in already:
             continue
         day = _day(values[name])
         if day is None:
@@ -146,9 +226,9 @@ def _check(values: dict[str, Any], *, now: datetime.datetime, deadline_changed: 
         if previous is not None and day < previous[1]:
             errors[name] = _("%(field)s (%(day)s) không được trước %(earlier)s (%(earlier_day)s).") % {
                 "field": FIELDS[name],
-                "day": _shown(day),
+                "day": _format_date(day),
                 "earlier": FIELDS[previous[0]].lower(),
-                "earlier_day": _shown(previous[1]),
+                "earlier_day": _format_date(previous[1]),
             }
         else:
             previous = (name, day)
@@ -160,7 +240,7 @@ def campaign_create(
     name: str,
     year: int,
     submission_deadline: datetime.datetime | None,
-    by: Any,
+    by: User,
     organiser: Unit | None = None,
     state: str = Campaign.State.DRAFT,
     period_start: datetime.date | None = None,
@@ -172,7 +252,7 @@ def campaign_create(
 ) -> Campaign:
     """Create a campaign; its submission deadline must be in the future."""
     require(by, Action.MANAGE_CAMPAIGNS)
-    values: dict[str, Any] = {
+    values: CampaignValues = {
         "name": _text(name),
         "year": year,
         "organiser": organiser,
@@ -200,48 +280,36 @@ def campaign_create(
     return campaign
 
 
-def campaign_update(
-    *,
-    campaign: Campaign,
-    by: Any,
-    name: str = KEEP,
-    year: int = KEEP,
-    organiser: Unit | None = KEEP,
-    state: str = KEEP,
-    period_start: datetime.date | None = KEEP,
-    period_end: datetime.date | None = KEEP,
-    submission_deadline: datetime.datetime = KEEP,
-    appraisal_deadline: datetime.date | None = KEEP,
-    explanation_deadline: datetime.date | None = KEEP,
-    reappraisal_deadline: datetime.date | None = KEEP,
-    publication_date: datetime.date | None = KEEP,
-) -> Campaign:
+def _stored_values(campaign: Campaign) -> CampaignValues:
+    return {
+        "name": campaign.name,
+        "year": campaign.year,
+        "organiser": campaign.organiser,
+        "state": campaign.state,
+        "period_start": campaign.period_start,
+        "period_end": campaign.period_end,
+        "submission_deadline": campaign.submission_deadline,
+        "appraisal_deadline": campaign.appraisal_deadline,
+        "explanation_deadline": campaign.explanation_deadline,
+        "reappraisal_deadline": campaign.reappraisal_deadline,
+        "publication_date": campaign.publication_date,
+    }
+
+
+def campaign_update(*, campaign: Campaign, by: User, **changes: Unpack[CampaignChanges]) -> Campaign:
     """Change a campaign's fields (those given); each change is recorded with its old value.
 
     A deadline already past may stay as it is, but a new submission deadline must be in the future.
     """
     require(by, Action.MANAGE_CAMPAIGNS)
-    given = {
-        "name": name,
-        "year": year,
-        "organiser": organiser,
-        "state": state,
-        "period_start": period_start,
-        "period_end": period_end,
-        "submission_deadline": submission_deadline,
-        "appraisal_deadline": appraisal_deadline,
-        "explanation_deadline": explanation_deadline,
-        "reappraisal_deadline": reappraisal_deadline,
-        "publication_date": publication_date,
-    }
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        before = {field: getattr(locked, field) for field in FIELDS}
-        values = {field: before[field] if value is KEEP else value for field, value in given.items()}
+        before = _stored_values(locked)
+        values: CampaignValues = {**before, **changes}
         if _same_minute(values["submission_deadline"], before["submission_deadline"]):
             values["submission_deadline"] = before["submission_deadline"]  # forms show minutes only
         values["name"] = _text(values["name"])
-        changed = {field for field in FIELDS if values[field] != before[field]}
+        changed = [field for field in FIELDS if values[field] != before[field]]
         errors = _check(values, now=timezone.now(), deadline_changed="submission_deadline" in changed)
         if "state" in changed and Campaign.State.PUBLISHED in (before["state"], values["state"]):
             errors["state"] = _(
@@ -255,7 +323,7 @@ def campaign_update(
         for field in changed:
             setattr(locked, field, values[field])
         locked.save(update_fields=sorted(changed))
-        for field in sorted(changed, key=list(FIELDS).index):
+        for field in changed:  # in the order of FIELDS
             record(
                 actor=by,
                 action="campaign.update",
@@ -277,7 +345,7 @@ def _require_setup(campaign: Campaign) -> None:
         )
 
 
-def group_add(*, campaign: Campaign, name: str, framework: Framework | None, by: Any) -> CampaignGroup:
+def group_add(*, campaign: Campaign, name: str, framework: Framework | None, by: User) -> CampaignGroup:
     """Add a ranking group (Nhóm xếp hạng) assessed with `framework`."""
     require(by, Action.MANAGE_CAMPAIGNS)
     _require_setup(campaign)
@@ -323,7 +391,7 @@ def _has_data(participation: Participation) -> bool:
     )
 
 
-def participants_set(*, group: CampaignGroup, units: Iterable[Unit], by: Any) -> list[Participation]:
+def participants_set(*, group: CampaignGroup, units: Iterable[Unit], by: User) -> list[Participation]:
     """Make `units` exactly the group's participating units; a unit takes part once per campaign.
 
     A unit that already has data in the campaign cannot be removed. Every problem is reported
@@ -332,46 +400,19 @@ def participants_set(*, group: CampaignGroup, units: Iterable[Unit], by: Any) ->
     require(by, Action.MANAGE_CAMPAIGNS)
     campaign = group.campaign
     _require_setup(campaign)
-    wanted = {u.pk: u for u in units}
-    framework = group.framework.engine()
-    problems: list[str] = []
+    wanted = {unit.pk: unit for unit in units}
     with transaction.atomic():
         current = {
             p.unit_id: p
             for p in Participation.objects.select_for_update().filter(campaign=campaign).select_related("unit", "group")
         }
-        to_add = [u for pk, u in wanted.items() if pk not in current]
+        to_add = [unit for pk, unit in wanted.items() if pk not in current]
         to_remove = [p for p in current.values() if p.group_id == group.pk and p.unit_id not in wanted]
-        for unit in sorted(wanted.values(), key=lambda u: u.name):
-            elsewhere = current.get(unit.pk)
-            if elsewhere is not None and elsewhere.group_id != group.pk:
-                problems.append(
-                    _("%(unit)s đã tham gia kỳ đánh giá này trong nhóm “%(group)s”.")
-                    % {"unit": unit.name, "group": elsewhere.group.name}
-                )
-        for unit in sorted(to_add, key=lambda u: u.name):
-            if not unit.is_active:
-                problems.append(_("%(unit)s đã ngừng hoạt động.") % {"unit": unit.name})
-            elif framework.unit_types and unit.unit_type.code not in framework.unit_types:
-                kinds = ", ".join(framework.unit_types.values())
-                problems.append(
-                    _(
-                        "%(unit)s thuộc loại “%(type)s”, không thuộc các loại đơn vị của bộ chỉ số "
-                        "%(framework)s (%(types)s)."
-                    )
-                    % {
-                        "unit": unit.name,
-                        "type": unit.unit_type.name,
-                        "framework": group.framework.code,
-                        "types": kinds,
-                    }
-                )
-        for participation in sorted(to_remove, key=lambda p: p.unit.name):
-            if _has_data(participation):
-                problems.append(
-                    _("%(unit)s đã có số liệu trong kỳ đánh giá nên không thể bỏ khỏi nhóm.")
-                    % {"unit": participation.unit.name}
-                )
+        problems = [
+            *_taken_elsewhere(group, wanted.values(), current),
+            *_cannot_join(group, to_add),
+            *_kept_with_data(to_remove),
+        ]
         if problems:
             raise ServiceError(" ".join(problems))
         for participation in to_remove:
@@ -399,6 +440,51 @@ def participants_set(*, group: CampaignGroup, units: Iterable[Unit], by: Any) ->
     return list(group.participations.select_related("unit"))
 
 
+def _taken_elsewhere(group: CampaignGroup, units: Iterable[Unit], current: Mapping[int, Participation]) -> list[str]:
+    """The units, by name, that already take part in the campaign in another group."""
+    problems = []
+    for unit in sorted(units, key=lambda u: u.name):
+        elsewhere = current.get(unit.pk)
+        if elsewhere is not None and elsewhere.group_id != group.pk:
+            problems.append(
+                _("%(unit)s đã tham gia kỳ đánh giá này trong nhóm “%(group)s”.")
+                % {"unit": unit.name, "group": elsewhere.group.name}
+            )
+    return problems
+
+
+def _cannot_join(group: CampaignGroup, units: Iterable[Unit]) -> list[str]:
+    """Why each of the units, by name, cannot join `group`."""
+    framework = group.framework.engine()
+    problems = [_join_problem(unit, group, framework) for unit in sorted(units, key=lambda u: u.name)]
+    return [problem for problem in problems if problem]
+
+
+def _join_problem(unit: Unit, group: CampaignGroup, framework: EngineFramework) -> str:
+    """Why `unit` cannot join `group` ("" when it can): it is inactive, or not of a type the framework assesses."""
+    if not unit.is_active:
+        return _("%(unit)s đã ngừng hoạt động.") % {"unit": unit.name}
+    if framework.unit_types and unit.unit_type.code not in framework.unit_types:
+        return _(
+            "%(unit)s thuộc loại “%(type)s”, không thuộc các loại đơn vị của bộ chỉ số %(framework)s (%(types)s)."
+        ) % {
+            "unit": unit.name,
+            "type": unit.unit_type.name,
+            "framework": group.framework.code,
+            "types": ", ".join(framework.unit_types.values()),
+        }
+    return ""
+
+
+def _kept_with_data(leaving: Iterable[Participation]) -> list[str]:
+    """The units, by name, that would leave the group but already have data in the campaign."""
+    return [
+        _("%(unit)s đã có số liệu trong kỳ đánh giá nên không thể bỏ khỏi nhóm.") % {"unit": participation.unit.name}
+        for participation in sorted(leaving, key=lambda p: p.unit.name)
+        if _has_data(participation)
+    ]
+
+
 def reopen_block_reason(participation: Participation, now: datetime.datetime | None = None) -> str:
     """Why submission cannot be reopened for this unit now ("" when it can)."""
     now = now or timezone.now()
@@ -409,7 +495,7 @@ def reopen_block_reason(participation: Participation, now: datetime.datetime | N
         }
     if campaign.submission_open(now):
         return _("Kỳ đánh giá vẫn còn hạn gửi báo cáo (đến %(deadline)s); chưa cần mở lại.") % {
-            "deadline": _shown(campaign.submission_deadline)
+            "deadline": _format_date(campaign.submission_deadline)
         }
     try:
         assessment = participation.assessment
@@ -421,7 +507,7 @@ def reopen_block_reason(participation: Participation, now: datetime.datetime | N
 
 
 def participation_reopen(
-    *, participation: Participation, until: datetime.datetime | None, reason: str, by: Any
+    *, participation: Participation, until: datetime.datetime | None, reason: str, by: User
 ) -> Reopening:
     """Let one unit enter and submit data after the deadline, until `until` (organiser, with a reason)."""
     require(by, Action.REOPEN_SUBMISSION)
@@ -438,7 +524,7 @@ def participation_reopen(
     elif not timezone.is_aware(until):
         errors["until"] = _("Thời hạn mở lại cần có ngày và giờ.")
     elif until <= now:
-        errors["until"] = _("Thời hạn mở lại (%(until)s) phải sau thời điểm hiện tại.") % {"until": _shown(until)}
+        errors["until"] = _("Thời hạn mở lại (%(until)s) phải sau thời điểm hiện tại.") % {"until": _format_date(until)}
     if errors:
         raise Invalid(errors)
     assert until is not None
