@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dti.campaigns.models import Campaign
 from dti.frameworks.models import Framework
 from dti.units.models import Unit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATETIME_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
-def _date(label: str | Promise, *, required: bool = False) -> forms.DateField:
+def _date(label: StrOrPromise, *, required: bool = False) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=required,
@@ -24,7 +28,7 @@ def _date(label: str | Promise, *, required: bool = False) -> forms.DateField:
     )
 
 
-def _datetime(label: str | Promise, *, required: bool) -> forms.DateTimeField:
+def _datetime(label: StrOrPromise, *, required: bool) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         required=required,

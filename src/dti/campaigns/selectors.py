@@ -55,16 +55,17 @@ def campaign_overview(campaign: Campaign) -> list[GroupRow]:
     for group in groups:
         engine = group.framework.engine()
         counts[group.pk] = sum(1 for i in engine.indicators if not i.reference_only)
-    for p in participations:
-        p.campaign = campaign  # one object for all rows: no query per unit
+    for participation in participations:
+        participation.campaign = campaign  # one object for all rows: no query per unit
         try:
-            assessment = p.assessment
+            assessment = participation.assessment
         except ObjectDoesNotExist:
             assessment = None
         status = assessment.get_status_display() if assessment else _("Chưa bắt đầu")
         submitted = bool(assessment and assessment.is_submitted)
-        by_group.setdefault(p.group_id, []).append(
-            UnitRow(p, str(status), submitted, p.entry_count, counts.get(p.group_id, 0))  # type: ignore[attr-defined]
+        total = counts.get(participation.group_id, 0)
+        by_group.setdefault(participation.group_id, []).append(
+            UnitRow(participation, str(status), submitted, participation.entry_count, total)
         )
     return [GroupRow(g, counts[g.pk], by_group.get(g.pk, [])) for g in groups]
 

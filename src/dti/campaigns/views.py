@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +23,9 @@ from dti.core.permissions import Action, can, require
 from dti.units.models import Unit
 from dti.units.views import tree
 
+if TYPE_CHECKING:
+    from dti.accounts.http import AuthenticatedHttpRequest
+
 
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
@@ -35,14 +39,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _add_errors(form: Any, exc: ServiceError) -> None:
+def _add_errors(form: forms.Form, exc: ServiceError) -> None:
     errors = exc.errors if isinstance(exc, services.Invalid) else {exc.field: exc.message}
     for field, message in errors.items():
         form.add_error(field if field in form.fields else None, message)
 
 
 @login_required
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new campaign (organiser or administrator)."""
     require(request.user, Action.MANAGE_CAMPAIGNS)
     form = CampaignForm(request.POST or None)
@@ -62,7 +66,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a campaign's name, state, data period and deadlines."""
     require(request.user, Action.MANAGE_CAMPAIGNS)
     campaign = get_object_or_404(Campaign, pk=pk)
@@ -79,7 +83,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign}, status=status)
 
 
-def _detail(request: HttpRequest, campaign: Campaign, status: int = 200, **extra: Any) -> HttpResponse:
+def _detail(request: HttpRequest, campaign: Campaign, status: int = 200, **extra: object) -> HttpResponse:
     user = request.user
     can_manage = can(user, Action.MANAGE_CAMPAIGNS)
     can_reopen = can(user, Action.REOPEN_SUBMISSION)
@@ -119,7 +123,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def group_add(request: HttpRequest, pk: int) -> HttpResponse:
+def group_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Add a ranking group with its framework."""
     require(request.user, Action.MANAGE_CAMPAIGNS)
     campaign = get_object_or_404(Campaign, pk=pk)
@@ -146,7 +150,7 @@ def group_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def participants(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+def participants(request: AuthenticatedHttpRequest, pk: int, group_pk: int) -> HttpResponse:
     """Choose the units of one ranking group (a unit takes part once per campaign)."""
     require(request.user, Action.MANAGE_CAMPAIGNS)
     group = get_object_or_404(
@@ -196,7 +200,7 @@ def participants(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, pk: int, participation_pk: int) -> HttpResponse:
+def reopen(request: AuthenticatedHttpRequest, pk: int, participation_pk: int) -> HttpResponse:
     """Reopen submission for one unit after the deadline, until a time, with a reason."""
     require(request.user, Action.REOPEN_SUBMISSION)
     participation = get_object_or_404(
