@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
@@ -10,14 +10,18 @@ from django.utils.functional import SimpleLazyObject
 from dti.accounts.models import Notification
 from dti.core.permissions import Action, can
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
-def _unread(user: Any) -> int:
+
+def _unread(user: AbstractBaseUser) -> int:
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
 
 
-def header(request: HttpRequest) -> dict[str, Any]:
+def header(request: HttpRequest) -> dict[str, object]:
     """`unread_notifications` (one COUNT query, run only when a template shows it) and `nav_appraisal`."""
-    user = getattr(request, "user", None)
+    user: AbstractBaseUser | AnonymousUser | None = getattr(request, "user", None)  # none without the auth middleware
     if user is None or not user.is_authenticated:
         return {"unread_notifications": 0, "nav_appraisal": False}
     return {

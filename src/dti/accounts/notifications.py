@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dti.accounts.models import Notification
+from dti.accounts.models import Notification, User
 
 log = logging.getLogger(__name__)
 
 
-def notify(users: Iterable[Any], text: str, *, url: str = "") -> int:
+def notify(users: Iterable[User], text: str, *, url: str = "") -> int:
     """Leave `text` (with a link) on each person's page and e-mail those with an address."""
     people = list({u.pk: u for u in users}.values())
     Notification.objects.bulk_create([Notification(user=u, text=text, url=url) for u in people])

@@ -6,13 +6,14 @@ from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from dti.accounts.http import AuthenticatedHttpRequest
 from dti.accounts.models import Notification
 
 
@@ -46,7 +47,7 @@ NOTIFICATIONS_SHOWN = 200
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's notifications, newest first; POST marks one (`id`) or all of them read.
 
     With `next` (a link inside the site), marking one read goes on to the page it points to.
