@@ -6,23 +6,27 @@ that none of them needs to import another to show a person what to do next.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from dti.campaigns.models import Participation
 from dti.core.roles import UNIT_ROLES
 
+if TYPE_CHECKING:
+    from dti.accounts.http import AuthenticatedHttpRequest
+
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the person has to do: their unit's assessments, or the campaigns they run."""
     user = request.user
     participations = Participation.objects.none()
-    unit_id = getattr(user, "unit_id", None)
-    if getattr(user, "role", None) in UNIT_ROLES and unit_id:
+    if user.role in UNIT_ROLES and user.unit_id:
         participations = (
-            Participation.objects.filter(unit_id=unit_id)
+            Participation.objects.filter(unit_id=user.unit_id)
             .select_related("campaign", "group", "unit", "assessment")
             .order_by("-campaign__year", "campaign__name")
         )
