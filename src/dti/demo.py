@@ -15,7 +15,7 @@ import datetime
 import random
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,8 +28,8 @@ from dti.assessments.models import Assessment, Entry, Evidence, Transition, to_j
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 from dti.core.roles import Role
 from dti.engine.inputs import read_inputs
+from dti.engine.model import Field, Indicator, InputType
 from dti.engine.model import Framework as EngineFramework
-from dti.engine.model import InputType
 from dti.engine.results import read_results
 from dti.frameworks.models import Framework
 from dti.results.services import import_published
@@ -87,32 +87,52 @@ def _sample_entries(assessment: Assessment, engine: EngineFramework, rng: random
     for item in engine.indicators:
         if item.reference_only:
             continue
-        values: dict[str, Any] = {}
-        for field in item.inputs:
-            if field.source or field.name == "ratio":
-                continue
-            if field.type is InputType.YES_NO:
-                values[field.name] = rng.random() < 0.8
-            elif field.type is InputType.CHOICE:
-                values[field.name] = rng.choice(list(field.options))
-            elif field.type is InputType.PERCENT:
-                values[field.name] = to_json(Decimal(rng.randint(40, 100)) / 100)
-            elif field.type in (InputType.COUNT, InputType.NUMBER):
-                values[field.name] = None  # filled below for ratios
-        names = [f.name for f in item.inputs if not f.source and f.type in (InputType.COUNT, InputType.NUMBER)]
-        if len(names) >= 2:
-            for numerator, denominator in zip(names[0::2], names[1::2], strict=False):
-                total = rng.randint(10, 400)
-                values[denominator] = str(total)
-                values[numerator] = str(rng.randint(int(total * 0.5), total))
-        else:
-            for name in names:
-                values[name] = str(rng.randint(1, 12))
-        values = {k: v for k, v in values.items() if v is not None}
-        score = None
-        if item.scoring.method == "manual" and item.max is not None:
-            score = (item.max * Decimal(rng.randint(50, 100)) / 100).quantize(Decimal("0.01"))
+        values = _sample_values(item, rng)
+        score = _sample_score(item, rng)
         Entry.objects.create(assessment=assessment, code=item.code, values=values, score=score)
+
+
+def _sample_values(item: Indicator, rng: random.Random) -> dict[str, object]:
+    """An indicator's generated inputs, as stored: each yes/no, choice and percentage drawn in
+    field order, then the counts and numbers."""
+    values: dict[str, object] = {}
+    for field in item.inputs:
+        if field.source or field.name == "ratio":
+            continue
+        values[field.name] = _sample_value(field, rng)  # None for counts and numbers: drawn below
+    values.update(_sample_counts(item, rng))
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _sample_value(field: Field, rng: random.Random) -> object:
+    """A yes/no (mostly yes), a choice, or a percentage of 40–100 %; None for other inputs."""
+    if field.type is InputType.YES_NO:
+        return rng.random() < 0.8
+    if field.type is InputType.CHOICE:
+        return rng.choice(list(field.options))
+    if field.type is InputType.PERCENT:
+        return to_json(Decimal(rng.randint(40, 100)) / 100)
+    return None
+
+
+def _sample_counts(item: Indicator, rng: random.Random) -> dict[str, str]:
+    """The counts and numbers: in pairs, a numerator of 50–100 % of its denominator; alone, 1–12."""
+    names = [f.name for f in item.inputs if not f.source and f.type in (InputType.COUNT, InputType.NUMBER)]
+    if len(names) < 2:
+        return {name: str(rng.randint(1, 12)) for name in names}
+    counts: dict[str, str] = {}
+    for numerator, denominator in zip(names[0::2], names[1::2], strict=False):
+        total = rng.randint(10, 400)
+        counts[denominator] = str(total)
+        counts[numerator] = str(rng.randint(int(total * 0.5), total))
+    return counts
+
+
+def _sample_score(item: Indicator, rng: random.Random) -> Decimal | None:
+    """A manual indicator's score: 50–100 % of its maximum."""
+    if item.scoring.method != "manual" or item.max is None:
+        return None
+    return (item.max * Decimal(rng.randint(50, 100)) / 100).quantize(Decimal("0.01"))
 
 
 def _kim_bang_entries(assessment: Assessment, engine: EngineFramework) -> None:
@@ -123,7 +143,8 @@ def _kim_bang_entries(assessment: Assessment, engine: EngineFramework) -> None:
     codes = set(unit.values) | set(unit.claimed) | set(unit.na) | set(unit.evidence)
     for code in sorted(codes):
         values = dict(unit.values.get(code, {}))
-        score = values.pop("score", None)
+        manual_score = values.pop("score", None)
+        score = manual_score if isinstance(manual_score, Decimal) else None  # read_inputs gives a Decimal
         Entry.objects.create(
             assessment=assessment,
             code=code,
