@@ -7,9 +7,7 @@ plus bonus minus penalty, never below 0. N/A items leave the unit's applicable m
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -400,10 +398,17 @@ def score_campaign(framework: Framework, units: Sequence[UnitInputs], *, explain
     """Score and rank every unit of a campaign (relative items compare the units)."""
     from dti.engine.ranking import rank_results
 
-    with _no_cyclic_gc():
-        bounds = relative_bounds(framework, units)
-        results = [score_unit(framework, unit, explain=explain, relative=bounds) for unit in units]
-        rank_results(framework, results)
+    # The cyclic garbage collector stays on. Pausing it here (gc.disable() for the whole
+    # process, re-enabled afterwards) was measured with benchmarks/engine.py (3,500 units ×
+    # 100 indicators, 2-core machine, Python 3.11): no gain beyond the ±15 % noise. Paused,
+    # the work is only deferred: the first collection after re-enabling walks every object
+    # scoring left alive, 38 ms of CPU (median of 16 runs), against 45 ms for the 46 young
+    # and 4 middle-generation collections (no full one) when the collector runs as usual,
+    # out of 1.0–1.6 s of CPU per campaign. Engine time in seconds, 7 runs each way:
+    # paused 1.04–1.38 (median 1.32), running 0.99–1.77 (median 1.27).
+    bounds = relative_bounds(framework, units)
+    results = [score_unit(framework, unit, explain=explain, relative=bounds) for unit in units]
+    rank_results(framework, results)
     return results
 
 
@@ -426,22 +431,6 @@ def _apply_overrides(
             was = f"công thức cho {fmt(formula.score)}"
         trace = f"Điểm thẩm định {fmt(score)} điểm ({was})"
         items.replace(formula._replace(score=score, status=Status.ADJUSTED, trace=trace, missing=(), note=""))
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a campaign is scored.
-
-    Scoring allocates many small objects and no reference cycles, so the collector's passes
-    over them only cost time; reference counting still frees everything.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @functools.lru_cache(maxsize=64)
