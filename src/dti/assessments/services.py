@@ -210,7 +210,7 @@ def _input_label(item: Indicator, name: str) -> str:
     return field.label if field else name
 
 
-def _stored(entry: Entry) -> StoredEntry:
+def _stored_entry(entry: Entry) -> StoredEntry:
     return {
         "values": dict(entry.values),
         "score": None if entry.score is None else to_json(entry.score.normalize()),
@@ -221,7 +221,7 @@ def _stored(entry: Entry) -> StoredEntry:
     }
 
 
-def _to_store(entry: Entry, data: Mapping[str, str], parsed: ParsedEntry) -> StoredEntry:
+def _entry_after_save(entry: Entry, data: Mapping[str, str], parsed: ParsedEntry) -> StoredEntry:
     """The entry as it will be stored after this save.
 
     Fields the form did not carry (an override of a general-info figure made in a file) keep
@@ -272,7 +272,7 @@ def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], ve
         if errors:
             raise InvalidData(errors)
         _refuse_stale(entry, version, code)
-        before, after = _stored(entry), _to_store(entry, data, parsed)
+        before, after = _stored_entry(entry), _entry_after_save(entry, data, parsed)
         if before == after:
             return entry
         Entry.objects.filter(pk=entry.pk, version=version).update(
@@ -339,7 +339,7 @@ def general_save(*, assessment: Assessment, data: Mapping[str, str], version: in
     return assessment
 
 
-def _general_conflicts(assessment: Assessment, values: Mapping[str, Any]) -> dict[str, str]:
+def _general_conflicts(assessment: Assessment, values: Mapping[str, object]) -> dict[str, str]:
     """General-info figures that would put an indicator's saved numerator above its denominator."""
     framework = assessment.framework()
     general = {**assessment.unit_inputs(entries=[]).general}

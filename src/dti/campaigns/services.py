@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from collections.abc import Iterable, Mapping
+from operator import attrgetter
 from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -443,7 +444,7 @@ def participants_set(*, group: CampaignGroup, units: Iterable[Unit], by: User) -
 def _taken_elsewhere(group: CampaignGroup, units: Iterable[Unit], current: Mapping[int, Participation]) -> list[str]:
     """The units, by name, that already take part in the campaign in another group."""
     problems = []
-    for unit in sorted(units, key=lambda u: u.name):
+    for unit in sorted(units, key=attrgetter("name")):
         elsewhere = current.get(unit.pk)
         if elsewhere is not None and elsewhere.group_id != group.pk:
             problems.append(
@@ -456,7 +457,7 @@ def _taken_elsewhere(group: CampaignGroup, units: Iterable[Unit], current: Mappi
 def _cannot_join(group: CampaignGroup, units: Iterable[Unit]) -> list[str]:
     """Why each of the units, by name, cannot join `group`."""
     framework = group.framework.engine()
-    problems = [_join_problem(unit, group, framework) for unit in sorted(units, key=lambda u: u.name)]
+    problems = [_join_problem(unit, group, framework) for unit in sorted(units, key=attrgetter("name"))]
     return [problem for problem in problems if problem]
 
 
@@ -480,7 +481,7 @@ def _kept_with_data(leaving: Iterable[Participation]) -> list[str]:
     """The units, by name, that would leave the group but already have data in the campaign."""
     return [
         _("%(unit)s đã có số liệu trong kỳ đánh giá nên không thể bỏ khỏi nhóm.") % {"unit": participation.unit.name}
-        for participation in sorted(leaving, key=lambda p: p.unit.name)
+        for participation in sorted(leaving, key=attrgetter("unit.name"))
         if _has_data(participation)
     ]
 
