@@ -146,11 +146,11 @@ def _compile(node: ast.AST, source: str, names: set[str]) -> tuple[Compiled, boo
             return (lambda values, max_points: -number(values, max_points)), False
         if isinstance(node.op, ast.UAdd):
             return number, False
-    if isinstance(node, ast.Compare) and all(type(op) in _COMPARISONS for op in node.ops):
+    if isinstance(node, ast.Compare) and all(type(comparison) in _COMPARISONS for comparison in node.ops):
         first = _as_number(*_compile(node.left, source, names))
         rest = [
-            (_COMPARISONS[type(op)], _as_number(*_compile(comparator_node, source, names)))
-            for op, comparator_node in zip(node.ops, node.comparators, strict=True)
+            (_COMPARISONS[type(comparison)], _as_number(*_compile(comparator_node, source, names)))
+            for comparison, comparator_node in zip(node.ops, node.comparators, strict=True)
         ]
         if len(rest) == 1:
             ((compare, second),) = rest

@@ -51,9 +51,9 @@ class PublishedTable:
 def _printed_decimals(value: object) -> int:
     if isinstance(value, str):
         text = value.strip().replace(" ", "")
-        for sep in (",", "."):
-            if sep in text:
-                return len(text.rsplit(sep, 1)[1]) if text.count(sep) == 1 else 0
+        for separator in (",", "."):
+            if separator in text:
+                return len(text.rsplit(separator, 1)[1]) if text.count(separator) == 1 else 0
         return 0
     if isinstance(value, float):
         exponent = Decimal(repr(value)).normalize().as_tuple().exponent
