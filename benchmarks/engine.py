@@ -24,9 +24,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from dti.engine.loader import parse_framework
-from dti.engine.model import Framework
-from dti.engine.scoring import UnitInputs, UnitResult, score_campaign
+from dti.engine import Framework, UnitInputs, UnitResult, parse_framework, score_campaign
 
 METHODS = [
     "yes_no",

@@ -9,11 +9,16 @@ from pathlib import Path
 import pytest
 
 from dti.cli import main
-from dti.engine.inputs import read_inputs
-from dti.engine.loader import load_framework
-from dti.engine.ranking import rank_results
-from dti.engine.results import read_results, row_result
-from dti.engine.scoring import Status, UnitResult, score_campaign
+from dti.engine import (
+    Status,
+    UnitResult,
+    load_framework,
+    rank_results,
+    read_inputs,
+    read_results,
+    row_result,
+    score_campaign,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 HA_NAM = ROOT / "frameworks" / "ha-nam-2023-huyen.yaml"

@@ -14,15 +14,26 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from dti.engine.checks import check_table
-from dti.engine.errors import DtiError, FrameworkError, os_error_text
-from dti.engine.inputs import read_inputs, template_rows
-from dti.engine.loader import load_framework
-from dti.engine.model import Framework, InputType, RankBasis
-from dti.engine.numbers import fmt
-from dti.engine.ranking import rank_results
-from dti.engine.results import read_results, row_result
-from dti.engine.scoring import STATUS_LABELS, Status, UnitResult, score_campaign
+from dti.engine import (
+    STATUS_LABELS,
+    DtiError,
+    Framework,
+    FrameworkError,
+    InputType,
+    RankBasis,
+    Status,
+    UnitResult,
+    check_table,
+    fmt,
+    load_framework,
+    os_error_text,
+    rank_results,
+    read_inputs,
+    read_results,
+    row_result,
+    score_campaign,
+    template_rows,
+)
 from dti.output import Cell, emit, text_table, write_xlsx
 
 _ARGPARSE_VI = {

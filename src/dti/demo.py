@@ -27,10 +27,8 @@ from dti.appraisal.models import Assignment
 from dti.assessments.models import Assessment, Entry, Evidence, Transition, to_json
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 from dti.core.roles import Role
-from dti.engine.inputs import read_inputs
-from dti.engine.model import Field, Indicator, InputType
-from dti.engine.model import Framework as EngineFramework
-from dti.engine.results import read_results
+from dti.engine import Field, Indicator, InputType, read_inputs, read_results
+from dti.engine import Framework as EngineFramework
 from dti.frameworks.models import Framework
 from dti.results.services import import_published
 from dti.units.models import Unit, UnitType

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from dti.engine.numbers import fmt, plain
+from dti.engine import fmt, plain
 
 Cell = Decimal | int | str | None
 FORMATS = ("table", "csv", "json", "xlsx")

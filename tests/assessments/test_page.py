@@ -15,9 +15,7 @@ from typing import Any
 import pytest
 
 from dti.assessments.models import Entry
-from dti.engine.loader import parse_framework
-from dti.engine.numbers import fmt
-from dti.engine.scoring import UnitInputs, score_unit
+from dti.engine import UnitInputs, fmt, parse_framework, score_unit
 from tests.assessments.test_save_entry import RICH_FRAMEWORK
 from tests.conftest import SMALL_FRAMEWORK
 

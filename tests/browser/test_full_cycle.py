@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dti.core.templatetags.vn import so
-from dti.engine.numbers import round_half_up
+from dti.engine import round_half_up
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

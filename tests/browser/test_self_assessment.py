@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, expect
 
-from dti.engine.numbers import fmt
+from dti.engine import fmt
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -28,10 +28,7 @@ from dti.campaigns.models import Campaign, Participation
 from dti.core.errors import ServiceError
 from dti.core.imports import ImportInvalid, ImportProblem, cell_place, find_columns, read_upload
 from dti.core.permissions import Action, require
-from dti.engine.inputs import parse_value
-from dti.engine.model import Field, Framework, Indicator, InputType
-from dti.engine.numbers import to_decimal
-from dti.engine.tables import Row, Table
+from dti.engine import Field, Framework, Indicator, InputType, Row, Table, parse_value, to_decimal
 from dti.units.services import clean_name
 
 DEFAULT_TOLERANCE = Decimal("0.05")

@@ -20,8 +20,7 @@ from dti.campaigns.models import Campaign
 from dti.core.errors import ServiceError
 from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
-from dti.engine.model import InputType
-from dti.engine.numbers import NumberError, fmt, fmt_percent, parse_number
+from dti.engine import InputType, NumberError, fmt, fmt_percent, parse_number
 
 if TYPE_CHECKING:
     from dti.accounts.http import AuthenticatedHttpRequest

@@ -50,9 +50,7 @@ from dti.audit.services import history
 from dti.campaigns.models import Campaign, CampaignGroup, Participation
 from dti.core.permissions import Action, can
 from dti.core.roles import Role
-from dti.engine.model import Framework, Index
-from dti.engine.numbers import fmt
-from dti.engine.scoring import ItemScore, UnitResult
+from dti.engine import Framework, Index, ItemScore, UnitResult, fmt
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

@@ -20,8 +20,7 @@ from django.utils.translation import ngettext
 from dti.appraisal.models import Assignment, Review
 from dti.assessments.models import Assessment, Entry, from_json
 from dti.campaigns.models import CampaignGroup
-from dti.engine.model import Framework, Indicator
-from dti.engine.scoring import UnitInputs, UnitResult, relative_bounds, score_campaign, score_unit
+from dti.engine import Framework, Indicator, UnitInputs, UnitResult, relative_bounds, score_campaign, score_unit
 
 if TYPE_CHECKING:
     from dti.accounts.models import User

@@ -30,8 +30,7 @@ from dti.campaigns.models import Participation
 from dti.core.errors import Conflict, ServiceError
 from dti.core.permissions import Action, require
 from dti.core.roles import Role
-from dti.engine.inputs import parse_score, parse_value
-from dti.engine.model import Indicator
+from dti.engine import Indicator, parse_score, parse_value
 
 
 def _indicator(assessment: Assessment, code: str) -> Indicator:

@@ -11,9 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dti.engine.model import Field, InputType
-from dti.engine.model import Framework as EngineFramework
-from dti.engine.scoring import UnitInputs
+from dti.engine import Field, InputType, UnitInputs
+from dti.engine import Framework as EngineFramework
 
 if TYPE_CHECKING:
     from dti.campaigns.models import Campaign

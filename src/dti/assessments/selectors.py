@@ -14,11 +14,21 @@ from django.utils.translation import gettext_lazy
 
 from dti.assessments.models import Assessment, Entry, Evidence
 from dti.audit.services import history
-from dti.engine.loader import describe
-from dti.engine.model import Field, Index, Indicator, InputType
-from dti.engine.model import Framework as EngineFramework
-from dti.engine.numbers import HUNDRED, fmt
-from dti.engine.scoring import ItemScore, Status, UnitResult, relative_bounds, score_unit
+from dti.engine import (
+    HUNDRED,
+    Field,
+    Index,
+    Indicator,
+    InputType,
+    ItemScore,
+    Status,
+    UnitResult,
+    describe,
+    fmt,
+    relative_bounds,
+    score_unit,
+)
+from dti.engine import Framework as EngineFramework
 
 if TYPE_CHECKING:
     from dti.audit.models import AuditEntry

@@ -28,10 +28,7 @@ from dti.audit.services import record
 from dti.core.errors import Conflict, ServiceError
 from dti.core.files import ALLOWED, sniff
 from dti.core.permissions import Action, require
-from dti.engine.inputs import parse_score, parse_value
-from dti.engine.methods import ratio_conflicts
-from dti.engine.model import Field, Indicator
-from dti.engine.numbers import fmt
+from dti.engine import Field, Indicator, fmt, parse_score, parse_value, ratio_conflicts
 
 FLAG_TRUE = ("1", "on", "true", "yes", "có")
 

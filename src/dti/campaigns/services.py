@@ -29,7 +29,7 @@ from dti.audit.services import record
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
-from dti.engine.model import Framework as EngineFramework
+from dti.engine import Framework as EngineFramework
 from dti.frameworks.models import Framework
 from dti.units.models import Unit
 

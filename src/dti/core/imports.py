@@ -19,9 +19,7 @@ from typing import IO
 from django.utils.translation import gettext as _
 
 from dti.core.errors import ServiceError
-from dti.engine.errors import InputError
-from dti.engine.numbers import fmt
-from dti.engine.tables import Row, Table, read_table
+from dti.engine import InputError, Row, Table, fmt, read_table
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

@@ -25,116 +25,59 @@ The modules, from the bottom up:
 - `checks`: consistency checks of a published results table.
 
 `__all__` below is the engine's public surface: what the CLI, the apps and the benchmarks may
-import (tests/engine/test_public_surface.py keeps it stated). The names are loaded lazily, on
-first use, so that `import dti.engine.numbers` (a template filter) does not load the loader,
-YAML and the rest.
+import, always from `dti.engine` itself, never from its modules (tests/engine/test_public_surface.py
+keeps it so). Inside the engine, modules import each other directly.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from dti.engine.checks import check_table
-    from dti.engine.errors import DtiError, FrameworkError, InputError, Problem, os_error_text
-    from dti.engine.inputs import parse_score, parse_value, read_inputs, template_rows
-    from dti.engine.loader import describe, load_framework, parse_framework
-    from dti.engine.methods import (
-        DESCRIPTIONS,
-        AllOrNothing,
-        Choice,
-        Deduction,
-        Expression,
-        GatedRatio,
-        Measure,
-        Measured,
-        PerItem,
-        Points,
-        RatioTarget,
-        Relative,
-        Scoring,
-        Split,
-        Tiers,
-        YesNo,
-        ratio_conflicts,
-    )
-    from dti.engine.model import Field, Framework, Index, Indicator, InputType, RankBasis, Ties
-    from dti.engine.numbers import (
-        HUNDRED,
-        NumberError,
-        fmt,
-        fmt_percent,
-        parse_number,
-        plain,
-        round_half_up,
-        to_decimal,
-    )
-    from dti.engine.ranking import rank_results, ranks
-    from dti.engine.results import read_results, row_result
-    from dti.engine.scoring import (
-        STATUS_LABELS,
-        ItemScore,
-        Status,
-        UnitInputs,
-        UnitResult,
-        relative_bounds,
-        score_campaign,
-        score_unit,
-    )
-    from dti.engine.tables import Row, Table, read_table
-
-# Each public name and the module that defines it (the imports above, for type checkers).
-_MODULES: dict[str, tuple[str, ...]] = {
-    "checks": ("check_table",),
-    "errors": ("DtiError", "FrameworkError", "InputError", "Problem", "os_error_text"),
-    "inputs": ("parse_score", "parse_value", "read_inputs", "template_rows"),
-    "loader": ("describe", "load_framework", "parse_framework"),
-    "methods": (
-        "DESCRIPTIONS",
-        "AllOrNothing",
-        "Choice",
-        "Deduction",
-        "Expression",
-        "GatedRatio",
-        "Measure",
-        "Measured",
-        "PerItem",
-        "Points",
-        "RatioTarget",
-        "Relative",
-        "Scoring",
-        "Split",
-        "Tiers",
-        "YesNo",
-        "ratio_conflicts",
-    ),
-    "model": ("Field", "Framework", "Index", "Indicator", "InputType", "RankBasis", "Ties"),
-    "numbers": (
-        "HUNDRED",
-        "NumberError",
-        "fmt",
-        "fmt_percent",
-        "parse_number",
-        "plain",
-        "round_half_up",
-        "to_decimal",
-    ),
-    "ranking": ("rank_results", "ranks"),
-    "results": ("read_results", "row_result"),
-    "scoring": (
-        "STATUS_LABELS",
-        "ItemScore",
-        "Status",
-        "UnitInputs",
-        "UnitResult",
-        "relative_bounds",
-        "score_campaign",
-        "score_unit",
-    ),
-    "tables": ("Row", "Table", "read_table"),
-}
-_MODULE_OF = {name: module for module, names in _MODULES.items() for name in names}
+from dti.engine.checks import check_table
+from dti.engine.errors import DtiError, FrameworkError, InputError, Problem, os_error_text
+from dti.engine.inputs import parse_score, parse_value, read_inputs, template_rows
+from dti.engine.loader import describe, load_framework, parse_framework
+from dti.engine.methods import (
+    DESCRIPTIONS,
+    AllOrNothing,
+    Choice,
+    Deduction,
+    Expression,
+    GatedRatio,
+    Measure,
+    Measured,
+    PerItem,
+    Points,
+    RatioTarget,
+    Relative,
+    Scoring,
+    Split,
+    Tiers,
+    YesNo,
+    ratio_conflicts,
+)
+from dti.engine.model import Field, Framework, Index, Indicator, InputType, RankBasis, Ties
+from dti.engine.numbers import (
+    HUNDRED,
+    NumberError,
+    fmt,
+    fmt_percent,
+    parse_number,
+    plain,
+    round_half_up,
+    to_decimal,
+)
+from dti.engine.ranking import rank_results, ranks
+from dti.engine.results import read_results, row_result
+from dti.engine.scoring import (
+    STATUS_LABELS,
+    ItemScore,
+    Status,
+    UnitInputs,
+    UnitResult,
+    relative_bounds,
+    score_campaign,
+    score_unit,
+)
+from dti.engine.tables import Row, Table, read_table
 
 __all__ = [
     "DESCRIPTIONS",
@@ -198,17 +141,3 @@ __all__ = [
     "template_rows",
     "to_decimal",
 ]
-
-if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> object:
-        """Import a public name's module on first use (PEP 562) and keep the name here."""
-        module = _MODULE_OF.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dti.engine.loader import parse_framework
-from dti.engine.model import Framework as EngineFramework
+from dti.engine import Framework as EngineFramework
+from dti.engine import parse_framework
 
 _PARSED: dict[str, EngineFramework] = {}  # by content hash: a framework's text never changes under its hash
 

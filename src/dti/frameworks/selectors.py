@@ -12,14 +12,17 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dti.engine.loader import describe
-from dti.engine.methods import (
+from dti.engine import (
     DESCRIPTIONS,
     AllOrNothing,
     Choice,
     Deduction,
     Expression,
+    Field,
     GatedRatio,
+    Index,
+    Indicator,
+    InputType,
     Measure,
     Measured,
     PerItem,
@@ -30,10 +33,10 @@ from dti.engine.methods import (
     Split,
     Tiers,
     YesNo,
+    describe,
+    fmt,
 )
-from dti.engine.model import Field, Index, Indicator, InputType
-from dti.engine.model import Framework as EngineFramework
-from dti.engine.numbers import fmt
+from dti.engine import Framework as EngineFramework
 
 INPUT_TYPES = {
     InputType.NUMBER: gettext_lazy("Số"),

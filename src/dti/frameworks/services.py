@@ -19,9 +19,8 @@ from django.utils.translation import ngettext
 from dti.audit.services import record
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
-from dti.engine.errors import FrameworkError, Problem
-from dti.engine.loader import parse_framework
-from dti.engine.model import Framework as EngineFramework
+from dti.engine import Framework as EngineFramework
+from dti.engine import FrameworkError, Problem, parse_framework
 from dti.frameworks.models import Framework
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
-from dti.engine.numbers import fmt, round_half_up
+from dti.engine import fmt, round_half_up
 
 
 def _pt(cx: float, cy: float, radius: float, angle: float) -> tuple[float, float]:

@@ -18,8 +18,8 @@ from django.db.models import QuerySet
 from dti.appraisal.selectors import APPRAISED_STATUSES
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign
-from dti.engine.model import Ties
-from dti.engine.ranking import ranks as engine_ranks
+from dti.engine import Ties
+from dti.engine import ranks as engine_ranks
 from dti.results.models import Publication
 from dti.results.services import IN_PROGRESS, build_snapshot
 from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotIndex, SnapshotUnit

@@ -43,13 +43,16 @@ from dti.audit.services import record
 from dti.campaigns.models import Campaign, CampaignGroup
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
-from dti.engine.checks import check_table
-from dti.engine.inputs import parse_score
-from dti.engine.model import Framework
-from dti.engine.numbers import round_half_up
-from dti.engine.ranking import rank_results
-from dti.engine.results import read_results, row_result
-from dti.engine.scoring import UnitResult
+from dti.engine import (
+    Framework,
+    UnitResult,
+    check_table,
+    parse_score,
+    rank_results,
+    read_results,
+    round_half_up,
+    row_result,
+)
 from dti.results.models import Approval, Publication
 from dti.results.snapshot import (
     Change,

@@ -27,7 +27,7 @@ from dti.core.imports import (
     read_upload,
 )
 from dti.core.permissions import Action, require
-from dti.engine.tables import Row, Table
+from dti.engine import Row, Table
 from dti.units.models import Unit, UnitType
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
-from dti.engine.numbers import fmt, fmt_percent
+from dti.engine import fmt, fmt_percent
 
 register = template.Library()
 
