@@ -24,7 +24,6 @@ from dti.results.models import Publication
 from dti.results.services import IN_PROGRESS, build_snapshot
 from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotIndex, SnapshotUnit
 
-S = Assessment.Status
 HUNDRED = Decimal(100)
 
 

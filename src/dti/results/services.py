@@ -65,10 +65,16 @@ from dti.results.snapshot import (
 if TYPE_CHECKING:
     from dti.accounts.models import User
 
-S = Assessment.Status
+
 FORMAT = 1
 # Statuses a unit can still be in while the appraisal goes on (approval waits for them).
-IN_PROGRESS = (S.SUBMITTED, S.IN_APPRAISAL, S.EXPLANATION_REQUESTED, S.EXPLAINED, S.REOPENED)
+IN_PROGRESS = (
+    Assessment.Status.SUBMITTED,
+    Assessment.Status.IN_APPRAISAL,
+    Assessment.Status.EXPLANATION_REQUESTED,
+    Assessment.Status.EXPLAINED,
+    Assessment.Status.REOPENED,
+)
 
 
 def _num(value: Decimal | None, places: int) -> str | None:
@@ -198,7 +204,7 @@ def approve_campaign(
         raise ServiceError(
             _("Chưa thể phê duyệt: còn đơn vị chưa thẩm định xong (%(units)s).") % {"units": ", ".join(pending)}
         )
-    ready = [a for a in assessments if a.status in (S.APPRAISED, S.APPROVED)]
+    ready = [a for a in assessments if a.status in (Assessment.Status.APPRAISED, Assessment.Status.APPROVED)]
     if not ready:
         raise ServiceError(_("Chưa có đơn vị nào đã thẩm định xong để phê duyệt."))
     with transaction.atomic():
@@ -214,7 +220,7 @@ def approve_campaign(
             },
         )
         for assessment in ready:
-            if assessment.status == S.APPRAISED:
+            if assessment.status == Assessment.Status.APPRAISED:
                 workflow.approve(assessment=assessment, by=by, comment=decision_number.strip())
         record(
             actor=by,
@@ -237,13 +243,13 @@ def publish_campaign(*, campaign: Campaign, by: User) -> Publication:
     if approval is None:
         raise ServiceError(_("Kết quả chưa được Chủ tịch Hội đồng phê duyệt."))
     assessments = list(Assessment.objects.filter(participation__campaign=campaign))
-    if any(a.status in IN_PROGRESS or a.status == S.APPRAISED for a in assessments):
+    if any(a.status in IN_PROGRESS or a.status == Assessment.Status.APPRAISED for a in assessments):
         raise ServiceError(_("Có đơn vị được mở lại hoặc chưa được phê duyệt; cần phê duyệt lại trước khi công bố."))
     with transaction.atomic():
-        snapshot = build_snapshot(campaign, (S.APPROVED,))
+        snapshot = build_snapshot(campaign, (Assessment.Status.APPROVED,))
         publication = Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot, by=by)
         for assessment in assessments:
-            if assessment.status == S.APPROVED:
+            if assessment.status == Assessment.Status.APPROVED:
                 workflow.publish(assessment=assessment, by=by, comment=approval.decision_number)
         Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.PUBLISHED)
         record(
@@ -295,7 +301,7 @@ def amend(*, campaign: Campaign, by: User, reason: str, changes: Sequence[tuple[
     recorded: list[Change] = []
     with transaction.atomic():
         for assessment, code, raw in changes:
-            if assessment.participation.campaign_id != campaign.pk or assessment.status != S.PUBLISHED:
+            if assessment.participation.campaign_id != campaign.pk or assessment.status != Assessment.Status.PUBLISHED:
                 raise ServiceError(_("Đơn vị %(unit)s không có kết quả đã công bố.") % {"unit": assessment.unit})
             item = assessment.framework().item(code)
             if item is None or item.reference_only:
@@ -324,7 +330,7 @@ def amend(*, campaign: Campaign, by: User, reason: str, changes: Sequence[tuple[
                 new=format(score, "f"),
                 comment=reason,
             )
-        snapshot = build_snapshot(campaign, (S.PUBLISHED,))
+        snapshot = build_snapshot(campaign, (Assessment.Status.PUBLISHED,))
         _mark_old_scores(snapshot, latest.snapshot, recorded)
         publication = Publication.objects.create(
             campaign=campaign, version=latest.version + 1, snapshot=snapshot, reason=reason, changes=recorded, by=by
