@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
+from typing import Any, NoReturn
 
 Value = Decimal | bool  # what a part of a formula yields (a comparison yields a bool)
 Values = Mapping[str, object]  # the inputs a formula reads, by name
@@ -83,7 +84,7 @@ def compile_formula(text: str) -> Formula:
     try:
         tree = ast.parse(source, mode="eval")
         names: set[str] = set()
-        compiled, _ = _compile(tree.body, source, names)
+        compiled, _ = _compiler_for(tree.body)(tree.body, source, names)
     except SyntaxError as exc:
         raise FormulaError(f"công thức '{source}' sai cú pháp") from exc
     except (RecursionError, MemoryError) as exc:
@@ -123,85 +124,126 @@ def _name(name: str) -> Compiled:
     return read
 
 
-def _compile(node: ast.AST, source: str, names: set[str]) -> tuple[Compiled, bool]:
-    """A closure evaluating `node`, and whether it yields a bool."""
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        constant = Decimal(repr(node.value))
-        return (lambda values, max_points: constant), False
-    if isinstance(node, ast.Name):
-        if node.id in FUNCTIONS:
-            raise FormulaError(f"'{node.id}' là hàm, cần dấu ngoặc: {node.id}(...)")
-        names.add(node.id)
-        return _name(node.id), False
-    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
-        operation = _ARITHMETIC[type(node.op)]
-        left, right = _as_number(*_compile(node.left, source, names)), _as_number(*_compile(node.right, source, names))
-        return (lambda values, max_points: operation(left(values, max_points), right(values, max_points))), False
-    if isinstance(node, ast.UnaryOp):
-        operand, is_bool = _compile(node.operand, source, names)
-        if isinstance(node.op, ast.Not):
-            return (lambda values, max_points: not operand(values, max_points)), True
-        number = _as_number(operand, is_bool)
-        if isinstance(node.op, ast.USub):
-            return (lambda values, max_points: -number(values, max_points)), False
-        if isinstance(node.op, ast.UAdd):
-            return number, False
-    if isinstance(node, ast.Compare) and all(type(comparison) in _COMPARISONS for comparison in node.ops):
-        first = _as_number(*_compile(node.left, source, names))
-        rest = [
-            (_COMPARISONS[type(comparison)], _as_number(*_compile(comparator_node, source, names)))
-            for comparison, comparator_node in zip(node.ops, node.comparators, strict=True)
-        ]
-        if len(rest) == 1:
-            ((compare, second),) = rest
-            return (lambda values, max_points: compare(first(values, max_points), second(values, max_points))), True
+# The formula compiler: one function per allowed node type, (node, source, names) → a closure
+# evaluating the node and whether it yields a bool; `names` collects the names read. A node
+# of a type not in _COMPILERS, or outside what its compiler allows, is refused. A child is
+# compiled as `_compiler_for(child)(child, source, names)`, with no dispatching function in
+# between: each level of nesting costs one Python frame, so a long formula ("1+1+…+1") meets
+# the recursion limit ("công thức lồng nhau quá sâu") at the same depth as before.
+_Compiler = Callable[[Any, str, set[str]], tuple[Compiled, bool]]  # Any: the node type its key in _COMPILERS names
 
-        def chain(values: Values, max_points: Decimal | None) -> bool:
-            left = first(values, max_points)
-            for compare, comparator in rest:
-                right = comparator(values, max_points)
-                if not compare(left, right):
-                    return False
-                left = right
-            return True
 
-        return chain, True
-    if isinstance(node, ast.BoolOp):
-        parts = [_compile(value_node, source, names)[0] for value_node in node.values]
-        if isinstance(node.op, ast.And):
-            return (lambda values, max_points: all(part(values, max_points) for part in parts)), True
-        return (lambda values, max_points: any(part(values, max_points) for part in parts)), True
-    if isinstance(node, ast.IfExp):
-        test = _compile(node.test, source, names)[0]
-        body, body_bool = _compile(node.body, source, names)
-        orelse, else_bool = _compile(node.orelse, source, names)
-        if body_bool != else_bool:
-            body, orelse = _as_number(body, body_bool), _as_number(orelse, else_bool)
-        return (
-            lambda values, max_points: (
-                body(values, max_points) if test(values, max_points) else orelse(values, max_points)
-            )
-        ), body_bool and else_bool
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id in FUNCTIONS
-        and not node.keywords
-        and node.args
-    ):
-        function = FUNCTIONS[node.func.id]
-        arguments = [_as_number(*_compile(argument, source, names)) for argument in node.args]
-        if node.func.id == "abs" and len(arguments) != 1:
-            raise FormulaError("abs(...) nhận đúng một giá trị")
-        if node.func.id != "abs" and len(arguments) < 2:
-            raise FormulaError(f"{node.func.id}(...) cần ít nhất hai giá trị")
-        if len(arguments) == 2:
-            first_argument, second_argument = arguments
-            return (
-                lambda values, max_points: function(
-                    first_argument(values, max_points), second_argument(values, max_points)
-                )
-            ), False
-        return (lambda values, max_points: function(*[argument(values, max_points) for argument in arguments])), False
+def _compiler_for(node: ast.AST) -> _Compiler:
+    """The compiler of `node`'s type; one that refuses it if the type is not allowed."""
+    return _COMPILERS.get(type(node), _refuse)
+
+
+def _refuse(node: ast.AST, source: str, names: set[str]) -> NoReturn:
     shown = ast.get_source_segment(source, node) or type(node).__name__
     raise FormulaError(f"công thức '{source}' dùng '{shown}', không được phép")
+
+
+def _compile_constant(node: ast.Constant, source: str, names: set[str]) -> tuple[Compiled, bool]:
+    if type(node.value) not in (int, float):
+        _refuse(node, source, names)
+    constant = Decimal(repr(node.value))
+    return (lambda values, max_points: constant), False
+
+
+def _compile_name(node: ast.Name, source: str, names: set[str]) -> tuple[Compiled, bool]:
+    if node.id in FUNCTIONS:
+        raise FormulaError(f"'{node.id}' là hàm, cần dấu ngoặc: {node.id}(...)")
+    names.add(node.id)
+    return _name(node.id), False
+
+
+def _compile_arithmetic(node: ast.BinOp, source: str, names: set[str]) -> tuple[Compiled, bool]:
+    if type(node.op) not in _ARITHMETIC:
+        _refuse(node, source, names)
+    operation = _ARITHMETIC[type(node.op)]
+    left = _as_number(*_compiler_for(node.left)(node.left, source, names))
+    right = _as_number(*_compiler_for(node.right)(node.right, source, names))
+    return (lambda values, max_points: operation(left(values, max_points), right(values, max_points))), False
+
+
+def _compile_unary(node: ast.UnaryOp, source: str, names: set[str]) -> tuple[Compiled, bool]:
+    operand, is_bool = _compiler_for(node.operand)(node.operand, source, names)
+    if isinstance(node.op, ast.Not):
+        return (lambda values, max_points: not operand(values, max_points)), True
+    number = _as_number(operand, is_bool)
+    if isinstance(node.op, ast.USub):
+        return (lambda values, max_points: -number(values, max_points)), False
+    if isinstance(node.op, ast.UAdd):
+        return number, False
+    _refuse(node, source, names)
+
+
+def _compile_comparison(node: ast.Compare, source: str, names: set[str]) -> tuple[Compiled, bool]:
+    if not all(type(comparison) in _COMPARISONS for comparison in node.ops):
+        _refuse(node, source, names)
+    first = _as_number(*_compiler_for(node.left)(node.left, source, names))
+    rest = [
+        (_COMPARISONS[type(comparison)], _as_number(*_compiler_for(comparator_node)(comparator_node, source, names)))
+        for comparison, comparator_node in zip(node.ops, node.comparators, strict=True)
+    ]
+    if len(rest) == 1:
+        ((compare, second),) = rest
+        return (lambda values, max_points: compare(first(values, max_points), second(values, max_points))), True
+
+    def chain(values: Values, max_points: Decimal | None) -> bool:
+        left = first(values, max_points)
+        for compare, comparator in rest:
+            right = comparator(values, max_points)
+            if not compare(left, right):
+                return False
+            left = right
+        return True
+
+    return chain, True
+
+
+def _compile_and_or(node: ast.BoolOp, source: str, names: set[str]) -> tuple[Compiled, bool]:
+    parts = [_compiler_for(value_node)(value_node, source, names)[0] for value_node in node.values]
+    if isinstance(node.op, ast.And):
+        return (lambda values, max_points: all(part(values, max_points) for part in parts)), True
+    return (lambda values, max_points: any(part(values, max_points) for part in parts)), True
+
+
+def _compile_if_else(node: ast.IfExp, source: str, names: set[str]) -> tuple[Compiled, bool]:
+    test = _compiler_for(node.test)(node.test, source, names)[0]
+    body, body_bool = _compiler_for(node.body)(node.body, source, names)
+    orelse, else_bool = _compiler_for(node.orelse)(node.orelse, source, names)
+    if body_bool != else_bool:
+        body, orelse = _as_number(body, body_bool), _as_number(orelse, else_bool)
+    return (
+        lambda values, max_points: body(values, max_points) if test(values, max_points) else orelse(values, max_points)
+    ), body_bool and else_bool
+
+
+def _compile_function_call(node: ast.Call, source: str, names: set[str]) -> tuple[Compiled, bool]:
+    if not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS and not node.keywords and node.args):
+        _refuse(node, source, names)
+    function = FUNCTIONS[node.func.id]
+    arguments = [_as_number(*_compiler_for(argument)(argument, source, names)) for argument in node.args]
+    if node.func.id == "abs" and len(arguments) != 1:
+        raise FormulaError("abs(...) nhận đúng một giá trị")
+    if node.func.id != "abs" and len(arguments) < 2:
+        raise FormulaError(f"{node.func.id}(...) cần ít nhất hai giá trị")
+    if len(arguments) == 2:
+        first_argument, second_argument = arguments
+        return (
+            lambda values, max_points: function(first_argument(values, max_points), second_argument(values, max_points))
+        ), False
+    return (lambda values, max_points: function(*[argument(values, max_points) for argument in arguments])), False
+
+
+_COMPILERS: dict[type[ast.AST], _Compiler] = {
+    ast.Constant: _compile_constant,
+    ast.Name: _compile_name,
+    ast.BinOp: _compile_arithmetic,
+    ast.UnaryOp: _compile_unary,
+    ast.Compare: _compile_comparison,
+    ast.BoolOp: _compile_and_or,
+    ast.IfExp: _compile_if_else,
+    ast.Call: _compile_function_call,
+}
