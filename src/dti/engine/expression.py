@@ -128,8 +128,8 @@ def _name(name: str) -> Compiled:
 # evaluating the node and whether it yields a bool; `names` collects the names read. A node
 # of a type not in _COMPILERS, or outside what its compiler allows, is refused. A child is
 # compiled as `_compiler_for(child)(child, source, names)`, with no dispatching function in
-# between: each level of nesting costs one Python frame, so a long formula ("1+1+…+1") meets
-# the recursion limit ("công thức lồng nhau quá sâu") at the same depth as before.
+# between: each level of nesting costs one Python frame, so a long formula ("1+1+…+1") is
+# refused as too deeply nested ("công thức lồng nhau quá sâu") only near the recursion limit.
 _Compiler = Callable[[Any, str, set[str]], tuple[Compiled, bool]]  # Any: the node type its key in _COMPILERS names
 
 
