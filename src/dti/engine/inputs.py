@@ -53,33 +53,39 @@ def parse_value(field: Field, raw: object, *, form: bool = False) -> object:
     if kind is InputType.TEXT:
         return unicodedata.normalize("NFC", str(raw)).strip()
     if kind is InputType.YES_NO:
-        if isinstance(raw, bool):
-            return raw
-        text = unicodedata.normalize("NFC", str(raw)).strip().lower()
-        if isinstance(raw, int | float) and raw in (0, 1):
-            return bool(raw)
-        if text in _YES:
-            return True
-        if text in _NO:
-            return False
-        raise ValueError(f"'{raw}' không phải Có/Không")
+        return _parse_yes_no(raw)
     if kind is InputType.CHOICE:
-        text = unicodedata.normalize("NFC", str(raw)).strip()
-        for code, label in field.options.items():
-            if text == code or text.lower() == label.lower():
-                return code
-        options = "; ".join(f"{code} ({label})" for code, label in field.options.items())
-        raise ValueError(f"'{raw}' không phải là một lựa chọn (có: {options})")
-    try:
-        if isinstance(raw, str) and form:
-            text = raw.strip()
-            number = parse_vietnamese(text[:-1] if kind is InputType.PERCENT and text.endswith("%") else text)
-        elif kind is InputType.PERCENT and isinstance(raw, str):
-            number = parse_percent(raw)
-        else:
-            number = to_decimal(raw)
-    except NumberError as exc:
-        raise ValueError(str(exc)) from exc
+        return _parse_choice(field, raw)
+    return _parse_amount(kind, raw, form=form)
+
+
+def _parse_yes_no(raw: object) -> bool:
+    """Có/Không from a bool, 0/1, or a word ("có", "x", "chưa"…)."""
+    if isinstance(raw, bool):
+        return raw
+    text = unicodedata.normalize("NFC", str(raw)).strip().lower()
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"'{raw}' không phải Có/Không")
+
+
+def _parse_choice(field: Field, raw: object) -> str:
+    """The code of the option entered, as its code or its label (any case)."""
+    text = unicodedata.normalize("NFC", str(raw)).strip()
+    for code, label in field.options.items():
+        if text == code or text.lower() == label.lower():
+            return code
+    options = "; ".join(f"{code} ({label})" for code, label in field.options.items())
+    raise ValueError(f"'{raw}' không phải là một lựa chọn (có: {options})")
+
+
+def _parse_amount(kind: InputType, raw: object, *, form: bool) -> Decimal:
+    """A number, count or percent (as a fraction), checked: not negative, whole, at most 100 %."""
+    number = _read_number(kind, raw, form=form)
     if number < ZERO:
         raise ValueError(f"giá trị không được âm ({fmt(number)})")
     if kind is InputType.COUNT and number != number.to_integral_value():
@@ -89,6 +95,19 @@ def parse_value(field: Field, raw: object, *, form: bool = False) -> object:
             raise ValueError(f"tỷ lệ phải từ 0 đến 100 %, không phải {fmt(number)} %")
         return number / HUNDRED
     return number
+
+
+def _read_number(kind: InputType, raw: object, *, form: bool) -> Decimal:
+    """The number written in `raw` (a percent as written: 81,18 % → 81.18), not yet checked."""
+    try:
+        if isinstance(raw, str) and form:
+            text = raw.strip()
+            return parse_vietnamese(text[:-1] if kind is InputType.PERCENT and text.endswith("%") else text)
+        if kind is InputType.PERCENT and isinstance(raw, str):
+            return parse_percent(raw)
+        return to_decimal(raw)
+    except NumberError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def parse_score(item: Indicator, raw: object, *, form: bool = False) -> Decimal:
@@ -142,51 +161,79 @@ class _UnitCollector:
 
     def set_item(self, unit: UnitInputs, code: str, name: str, raw: object, place: str) -> None:
         if code in self.direct and name == SCORE_FIELD:
-            if _blank(raw):
-                return
-            index = self.direct[code]
-            try:
-                score = parse_score_plain(raw)
-                if index.max is not None and score > index.max:
-                    raise ValueError(f"điểm {fmt(score)} vượt điểm tối đa {fmt(index.max)} của chỉ số {code}")
-            except ValueError as exc:
-                raise InputError(self.file, place, f"chỉ số {code}: {exc}") from exc
-            unit.values.setdefault(code, {})[SCORE_FIELD] = score
+            self.set_index_score(unit, code, raw, place)
             return
         item = self.items.get(code)
         if item is None:
             raise InputError(self.file, place, f"mã chỉ số '{code}' không có trong bộ chỉ số {self.framework.code}")
         try:
-            if name == SELF_SCORE:
-                if not item.self_score:
-                    raise ValueError(f"chỉ số {code} không cho đơn vị tự chấm điểm")
-                if not _blank(raw):
-                    unit.claimed[code] = parse_score(item, raw)
-            elif name == SCORE_FIELD:
-                if item.scoring.method != "manual":
-                    raise ValueError(
-                        f"chỉ số {code} tính điểm theo công thức ({item.scoring.method}), không nhập điểm trực tiếp"
-                    )
-                if not _blank(raw):
-                    unit.values.setdefault(code, {})[SCORE_FIELD] = parse_score(item, raw)
-            elif name == NA:
-                if not _blank(raw):
-                    if not item.allow_na:
-                        raise ValueError(f"chỉ số {code} không cho phép đề nghị không áp dụng")
-                    unit.na[code] = str(raw).strip()
-            elif name == EVIDENCE:
-                if not _blank(raw):
-                    unit.evidence[code] = unicodedata.normalize("NFC", str(raw)).strip()
-            else:
-                field = item.input(name)
-                if field is None:
-                    known = ", ".join(field.name for field in item.inputs) or "không có"
-                    raise ValueError(f"chỉ số {code} không có trường '{name}' (có: {known})")
-                value = parse_value(field, raw)
-                if value is not None:
-                    unit.values.setdefault(code, {})[name] = value
+            _set_item_value(unit, item, name, raw)
         except ValueError as exc:
             raise InputError(self.file, place, f"{code} · {_field_label(item, name)}: {exc}") from exc
+
+    def set_index_score(self, unit: UnitInputs, code: str, raw: object, place: str) -> None:
+        """The score of a main index scored as a whole (one without indicators)."""
+        if _blank(raw):
+            return
+        index = self.direct[code]
+        try:
+            score = parse_score_plain(raw)
+            if index.max is not None and score > index.max:
+                raise ValueError(f"điểm {fmt(score)} vượt điểm tối đa {fmt(index.max)} của chỉ số {code}")
+        except ValueError as exc:
+            raise InputError(self.file, place, f"chỉ số {code}: {exc}") from exc
+        unit.values.setdefault(code, {})[SCORE_FIELD] = score
+
+
+def _set_item_value(unit: UnitInputs, item: Indicator, name: str, raw: object) -> None:
+    """Parse and store one value entered for `item`; ValueError in Vietnamese if it is refused.
+
+    `name` is one of the item's inputs, or self_score, score (a manual item's), na or evidence.
+    """
+    if name == SELF_SCORE:
+        _set_claim(unit, item, raw)
+    elif name == SCORE_FIELD:
+        _set_manual_score(unit, item, raw)
+    elif name == NA:
+        _set_na(unit, item, raw)
+    elif name == EVIDENCE:
+        if not _blank(raw):
+            unit.evidence[item.code] = unicodedata.normalize("NFC", str(raw)).strip()
+    else:
+        _set_input(unit, item, name, raw)
+
+
+def _set_claim(unit: UnitInputs, item: Indicator, raw: object) -> None:
+    if not item.self_score:
+        raise ValueError(f"chỉ số {item.code} không cho đơn vị tự chấm điểm")
+    if not _blank(raw):
+        unit.claimed[item.code] = parse_score(item, raw)
+
+
+def _set_manual_score(unit: UnitInputs, item: Indicator, raw: object) -> None:
+    if item.scoring.method != "manual":
+        raise ValueError(
+            f"chỉ số {item.code} tính điểm theo công thức ({item.scoring.method}), không nhập điểm trực tiếp"
+        )
+    if not _blank(raw):
+        unit.values.setdefault(item.code, {})[SCORE_FIELD] = parse_score(item, raw)
+
+
+def _set_na(unit: UnitInputs, item: Indicator, raw: object) -> None:
+    if not _blank(raw):
+        if not item.allow_na:
+            raise ValueError(f"chỉ số {item.code} không cho phép đề nghị không áp dụng")
+        unit.na[item.code] = str(raw).strip()
+
+
+def _set_input(unit: UnitInputs, item: Indicator, name: str, raw: object) -> None:
+    field = item.input(name)
+    if field is None:
+        known = ", ".join(field.name for field in item.inputs) or "không có"
+        raise ValueError(f"chỉ số {item.code} không có trường '{name}' (có: {known})")
+    value = parse_value(field, raw)
+    if value is not None:
+        unit.values.setdefault(item.code, {})[name] = value
 
 
 def _field_label(item: Indicator, name: str) -> str:
