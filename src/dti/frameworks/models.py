@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
@@ -13,6 +14,12 @@ from dti.engine import Framework as EngineFramework
 from dti.engine import parse_framework
 
 _PARSED: dict[str, EngineFramework] = {}  # by content hash: a framework's text never changes under its hash
+
+
+@functools.lru_cache(maxsize=64)
+def source_hash(source: str) -> str:
+    """The SHA-256 of a framework's text (kept per text: a page asks for it once per framework used)."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
 
 
 class Framework(models.Model):
@@ -41,19 +48,22 @@ class Framework(models.Model):
         return f"{self.name} ({self.year})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.content_hash = hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+        self.content_hash = source_hash(self.source)
         super().save(*args, **kwargs)
 
     def engine(self) -> EngineFramework:
         """The engine's model of this framework, parsed once per content and kept by its hash.
 
-        Pages load frameworks without their (large) source; it is read only to parse it.
+        The hash is that of the source in hand: the stored `content_hash` is empty before the
+        first save and stale after the source is changed, so it is used only when a page
+        loaded the framework without its (large) source, which is then read only to parse it.
         """
-        parsed = _PARSED.get(self.content_hash)
+        key = self.content_hash if "source" in self.get_deferred_fields() else source_hash(self.source)
+        parsed = _PARSED.get(key)
         if parsed is None:
             if len(_PARSED) >= 64:
                 _PARSED.clear()
-            parsed = _PARSED[self.content_hash] = parse_framework(self.source, file=f"{self.code}.yaml")
+            parsed = _PARSED[key] = parse_framework(self.source, file=f"{self.code}.yaml")
         return parsed
 
     @property
