@@ -20,10 +20,14 @@ from tests.core.test_files import (
     EXE,
     HTML,
     TEXT,
+    cfb_bytes,
+    doc_bytes,
     docx_bytes,
     jpg_bytes,
+    odf_bytes,
     pdf_bytes,
     png_bytes,
+    xls_bytes,
     xlsx_bytes,
     zip_bytes,
 )
@@ -72,6 +76,9 @@ def messages_of(response: Any) -> list[str]:
         ("anh-chup.JPEG", jpg_bytes, "image/jpeg", ".jpg"),
         ("Kế hoạch 185.docx", docx_bytes, DOCX_TYPE, ".docx"),
         ("Số liệu xã.xlsx", xlsx_bytes, XLSX_TYPE, ".xlsx"),
+        ("Kế hoạch 2019.doc", doc_bytes, "application/msword", ".doc"),
+        ("Số liệu 2019.xls", xls_bytes, "application/vnd.ms-excel", ".xls"),
+        ("Báo cáo.odt", odf_bytes, "application/vnd.oasis.opendocument.text", ".odt"),
     ],
 )
 def test_real_documents_are_accepted(world, login, media, name, build, content_type, extension):
@@ -170,13 +177,16 @@ def test_the_page_lists_the_file_with_download_and_view_links(world, login, medi
         ("bang.xlsx", docx_bytes(content_types=False)),
         ("setup.exe", EXE),
         ("trang.html", HTML),
+        ("ke-hoach.docx", docx_bytes(macros=True)),
+        ("ke-hoach.doc", cfb_bytes({"WordDocument": b"\xec\xa5", "dir": b"\x00"}, ("Macros", "VBA"))),
+        ("so-lieu.xls", cfb_bytes({"PowerPoint Document": b"\x00"})),
     ],
 )
 def test_disguised_files_are_refused_with_a_message(world, login, media, name, data):
     a = world["assessment"]
     response = upload(login("reporter"), a, name, data, follow=True)
     assert (
-        f"Tệp {name} không phải là tài liệu được chấp nhận (PDF, DOCX, XLSX, JPG, PNG); "
+        f"Tệp {name} không phải là tài liệu được chấp nhận (PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPG, PNG); "
         "hệ thống kiểm tra nội dung tệp, không dựa vào phần đuôi tên tệp."
     ) in messages_of(response)
     assert not Evidence.objects.exists()

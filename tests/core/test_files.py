@@ -15,7 +15,8 @@ import zlib
 import pytest
 from openpyxl import Workbook
 
-from dti.core.files import ALLOWED, DOCX, JPEG, PDF, PNG, XLSX, sniff
+from dti.core import files
+from dti.core.files import ACCEPT, ALLOWED, DOC, DOCX, JPEG, LABELS, ODS, ODT, PDF, PNG, XLS, XLSX, sniff
 
 # ---------------------------------------------------------------------------------------------
 # Small, valid documents of every accepted kind, and disguised ones.
@@ -59,8 +60,9 @@ def jpg_bytes() -> bytes:
     )
 
 
-def docx_bytes(*, document: bool = True, content_types: bool = True) -> bytes:
-    """A Word package; without `document` it is a ZIP that only looks like one."""
+def docx_bytes(*, document: bool = True, content_types: bool = True, macros: bool = False) -> bytes:
+    """A Word package; without `document` it is a ZIP that only looks like one; with `macros` a
+    macro-enabled document (.docm) holding a VBA project."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         if content_types:
@@ -91,6 +93,8 @@ def docx_bytes(*, document: bool = True, content_types: bool = True) -> bytes:
             )
         else:
             package.writestr("readme.txt", "không phải văn bản Word")
+        if macros:
+            package.writestr("word/vbaProject.bin", cfb_bytes({"dir": b"Attribute VB_Name"}, ("VBA",)))
     return buffer.getvalue()
 
 
@@ -102,6 +106,112 @@ def xlsx_bytes() -> bytes:
     sheet.append(["Xã Một", "Có"])
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+ODF_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="{media}"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def odf_bytes(media: str = ODT.content_type, *, content: bool = True) -> bytes:
+    """An OpenDocument package: `mimetype` first and stored, then the content and the manifest."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), media, compress_type=zipfile.ZIP_STORED)
+        if content:
+            body = "<office:text><text:p>Báo cáo chuyển đổi số</text:p></office:text>"
+            if media == ODS.content_type:
+                body = '<office:spreadsheet><table:table table:name="Xã"/></office:spreadsheet>'
+            package.writestr(
+                "content.xml",
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2">'
+                f"<office:body>{body}</office:body></office:document-content>",
+            )
+        package.writestr("META-INF/manifest.xml", ODF_MANIFEST.format(media=media))
+    return buffer.getvalue()
+
+
+FREE, END, FAT_SECTOR, NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def cfb_bytes(streams: dict[str, bytes], storages: tuple[str, ...] = (), *, loop: bool = False) -> bytes:
+    """An OLE2 compound file (MS-CFB version 3, 512-byte sectors), as Word 97–2003 and Excel
+    97–2003 write them: the header, one FAT sector, the directory (root, storages, streams),
+    then each stream in whole sectors (at least 4096 bytes, so none goes to the mini stream).
+    `loop` chains the directory's last sector back to its first (a broken file)."""
+    size = 512
+    names = [("Root Entry", 5), *((name, 1) for name in storages), *((name, 2) for name in streams)]
+    directory_sectors = -(-len(names) // 4)
+    fat = [FAT_SECTOR] + [s + 2 for s in range(directory_sectors - 1)] + [1 if loop else END]
+    placed: dict[str, tuple[int, int]] = {}
+    data = b""
+    for name, content in streams.items():
+        padded = content.ljust(max(4096, -(-len(content) // size) * size), b"\x00")
+        start = len(fat)
+        count = len(padded) // size
+        fat += [start + k + 1 for k in range(count - 1)] + [END]
+        placed[name] = (start, len(padded))
+        data += padded
+    assert len(fat) <= size // 4, "one FAT sector is enough for these test files"
+    entries = b""
+    for number, (name, kind) in enumerate(names):
+        encoded = (name + "\x00").encode("utf-16-le")
+        child = 1 if number == 0 and len(names) > 1 else NO_STREAM
+        sibling = number + 1 if 0 < number < len(names) - 1 else NO_STREAM
+        start, length = placed.get(name, (END, 0))
+        entries += struct.pack(
+            "<64sHBBIII16sIQQIQ", encoded, len(encoded), kind, 1, NO_STREAM, sibling, child, b"", 0, 0, 0, start, length
+        )
+    entries = entries.ljust(directory_sectors * size, b"\x00")
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        files.OLE2_SIGNATURE,
+        b"",
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"",
+        0,
+        1,
+        1,
+        0,
+        4096,
+        END,
+        0,
+        END,
+        0,
+    ) + struct.pack("<109I", 0, *([FREE] * 108))
+    fat_sector = struct.pack(f"<{size // 4}I", *fat, *([FREE] * (size // 4 - len(fat))))
+    return header + fat_sector + entries + data
+
+
+def doc_bytes() -> bytes:
+    """A Word 97–2003 document: its WordDocument and table streams, and the summary information."""
+    word = b"\xec\xa5\xc1\x00" + "Kế hoạch chuyển đổi số".encode("utf-16-le")  # the FIB's magic number first
+    return cfb_bytes({"WordDocument": word, "1Table": b"\x00" * 16, "\x05SummaryInformation": b"\xfe\xff"})
+
+
+def xls_bytes(stream: str = "Workbook") -> bytes:
+    """An Excel 97–2003 workbook (its Workbook stream starts with a BIFF8 BOF record); "Book" for Excel 5/95."""
+    bof = struct.pack("<HHHHHHII", 0x0809, 16, 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x0206)
+    return cfb_bytes({stream: bof, "\x05SummaryInformation": b"\xfe\xff"})
+
+
+def zip_with(member: str, size: int) -> bytes:
+    """A Word package with one more member of `size` bytes."""
+    buffer = io.BytesIO(docx_bytes())
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(member, b"\x00" * size)
     return buffer.getvalue()
 
 
@@ -124,6 +234,11 @@ GOOD = {
     "anh-chup.jpg": (jpg_bytes, JPEG),
     "ke-hoach.docx": (docx_bytes, DOCX),
     "so-lieu.xlsx": (xlsx_bytes, XLSX),
+    "ke-hoach.doc": (doc_bytes, DOC),
+    "so-lieu.xls": (xls_bytes, XLS),
+    "so-lieu-excel-95.xls": (lambda: xls_bytes("Book"), XLS),
+    "bao-cao.odt": (odf_bytes, ODT),
+    "so-lieu.ods": (lambda: odf_bytes(ODS.content_type), ODS),
 }
 DISGUISED = {
     "exe named .pdf": EXE,
@@ -136,6 +251,19 @@ DISGUISED = {
     "truncated PNG signature": b"\x89PNG\r\n",
     "PDF header not at the start": b"\n" + pdf_bytes(),
     "empty": b"",
+    "docm (Word with macros) named .docx": docx_bytes(macros=True),
+    "compound file without a Word or Excel stream": cfb_bytes({"PowerPoint Document": b"\x00" * 8}),
+    "Word 97–2003 with macros": cfb_bytes({"WordDocument": b"\xec\xa5", "dir": b"\x00"}, ("Macros", "VBA")),
+    "Excel 97–2003 with macros": cfb_bytes({"Workbook": b"\x09\x08", "dir": b"\x00"}, ("_VBA_PROJECT_CUR", "VBA")),
+    "compound file header only": doc_bytes()[:512],
+    "compound file cut in its directory": doc_bytes()[:1200],
+    "compound file whose directory chain loops": cfb_bytes(
+        {"WordDocument": b"\x00", "1Table": b"\x00", "a": b"", "b": b"", "c": b""}, loop=True
+    ),
+    "compound file with a bad sector size": doc_bytes()[:30] + b"\x10\x00" + doc_bytes()[32:],
+    "ODF presentation (not accepted) named .odt": odf_bytes("application/vnd.oasis.opendocument.presentation"),
+    "odt without content.xml": odf_bytes(content=False),
+    "odt whose mimetype is too long": odf_bytes(ODT.content_type + " " * 200),
 }
 
 
@@ -180,7 +308,13 @@ def test_xlsx_renamed_docx_is_a_workbook_and_docx_renamed_xlsx_a_document():
 
 
 def test_allowed_kinds_have_their_content_type_and_extension():
-    assert {k.extension for k in ALLOWED} == {".pdf", ".png", ".jpg", ".docx", ".xlsx"}
+    assert [k.extension for k in ALLOWED] == [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".png"]
+    assert ACCEPT == ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png"
+    assert LABELS == "PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPG, PNG"
+    assert DOC.content_type == "application/msword"
+    assert XLS.content_type == "application/vnd.ms-excel"
+    assert ODT.content_type == "application/vnd.oasis.opendocument.text"
+    assert ODS.content_type == "application/vnd.oasis.opendocument.spreadsheet"
     assert PDF.content_type == "application/pdf"
     assert PNG.content_type == "image/png"
     assert JPEG.content_type == "image/jpeg"
@@ -201,3 +335,71 @@ def test_built_documents_are_what_they_claim():
         assert package.testzip() is None
     with zipfile.ZipFile(io.BytesIO(xlsx_bytes())) as package:
         assert "xl/workbook.xml" in package.namelist()
+    with zipfile.ZipFile(io.BytesIO(odf_bytes())) as package:
+        first = package.infolist()[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+        assert package.read("mimetype") == ODT.content_type.encode()
+    doc = doc_bytes()
+    assert doc[:8] == files.OLE2_SIGNATURE and len(doc) % 512 == 0
+    assert "WordDocument".encode("utf-16-le") in doc
+
+
+@pytest.mark.parametrize("limit", ["MAX_MEMBER_BYTES", "MAX_PACKAGE_BYTES", "MAX_MEMBERS"])
+def test_packages_beyond_the_bounds_are_refused(monkeypatch, limit):
+    """A member, or the whole package, that would unpack beyond the bounds (or too many
+    members) is refused from the sizes the ZIP directory declares; exactly at the bound, accepted."""
+    package = zip_with("word/media/image1.png", 5000)
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        members = archive.infolist()
+    reached = {
+        "MAX_MEMBER_BYTES": max(m.file_size for m in members),
+        "MAX_PACKAGE_BYTES": sum(m.file_size for m in members),
+        "MAX_MEMBERS": len(members),
+    }[limit]
+    monkeypatch.setattr(files, limit, reached)
+    assert sniff(io.BytesIO(package)) is DOCX
+    monkeypatch.setattr(files, limit, reached - 1)
+    assert sniff(io.BytesIO(package)) is None
+
+
+def test_a_large_compound_file_is_read_through_its_difat():
+    """A FAT sector listed beyond the header's 109 (in the DIFAT chain) is found: a document
+    whose directory sits after the 110th FAT sector is still recognised."""
+    size = 512
+    per_sector = size // 4
+    fat_sectors = 110
+    difat_sector = fat_sectors  # sectors 0–109: the FAT; 110: the DIFAT; 111: the directory
+    directory = fat_sectors + 1
+    total = directory + 1
+    fat = [FAT_SECTOR] * fat_sectors + [0xFFFFFFFC, END]  # DIFSECT, then the directory's one sector
+    fat += [FREE] * (fat_sectors * per_sector - len(fat))
+    header = struct.pack(
+        "<8s16sHHHHH6sIIIIIIIII",
+        files.OLE2_SIGNATURE,
+        b"",
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"",
+        0,
+        fat_sectors,
+        directory,
+        0,
+        4096,
+        END,
+        0,
+        difat_sector,
+        1,
+    ) + struct.pack("<109I", *range(109))
+    difat = struct.pack(f"<{per_sector}I", 109, *([FREE] * (per_sector - 2)), END)
+    name = "WordDocument\x00".encode("utf-16-le")
+    root = "Root Entry\x00".encode("utf-16-le")
+    entries = struct.pack("<64sHBBIII16sIQQIQ", root, len(root), 5, 1, NO_STREAM, NO_STREAM, 1, b"", 0, 0, 0, END, 0)
+    entries += struct.pack(
+        "<64sHBBIII16sIQQIQ", name, len(name), 2, 1, NO_STREAM, NO_STREAM, NO_STREAM, b"", 0, 0, 0, END, 0
+    )
+    body = struct.pack(f"<{len(fat)}I", *fat) + difat + entries.ljust(size, b"\x00")
+    assert len(body) == total * size
+    assert sniff(io.BytesIO(header + body)) is DOC
