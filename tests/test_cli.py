@@ -542,7 +542,7 @@ def test_rank_ninh_binh_csv_uses_a_dot() -> None:
     for record, (_, _, total, _) in zip(records, NINH_BINH_RANKING, strict=True):
         assert float(record["total"]) == float(total)
         assert "," not in record["total"]
-    assert records[0]["3"] == "37.9"
+    assert records[0]["3"] == "37.90"  # every figure at the framework's precision (2), as published
     assert records[0]["8"] == "101.77"
 
 
@@ -577,6 +577,68 @@ def test_rank_within_groups(fw: str, tmp_path: Path) -> None:
         ("A", "g1", 2),
         ("C", "g2", 1),
     ]
+
+
+EIGHT_HUNDRED = """format: dti/1
+code: tam-tram-2023-huyen
+name: Bộ chỉ số 800 điểm
+level: huyen
+year: 2023
+precision: 3
+max: 800
+ranking: {basis: percent, decimals: 2, ties: competition}
+indices:
+  - {code: "I", name: Một, max: 400}
+  - {code: "II", name: Hai, max: 400}
+"""
+# 649 of 800 = 81,125 % (81,13 half-up); Yên Mỹ 81,13 % exactly; Ba Vì 81,12375 % (81,12).
+EIGHT_HUNDRED_RESULTS = """unit,I,II
+UBND huyện Gia Lâm,324.5,324.5
+UBND huyện Ba Vì,324.5,324.49
+UBND huyện Đông Anh,324.5,324.5
+UBND huyện Yên Mỹ,324.52,324.52
+UBND huyện Duy Tiên,324.5,324.5
+"""
+EIGHT_HUNDRED_RANKING = [  # the exact value orders a tie, then the Vietnamese alphabet (Đ after D)
+    ("UBND huyện Yên Mỹ", "649,04", "81,13", 1),
+    ("UBND huyện Duy Tiên", "649", "81,13", 1),
+    ("UBND huyện Đông Anh", "649", "81,13", 1),
+    ("UBND huyện Gia Lâm", "649", "81,13", 1),
+    ("UBND huyện Ba Vì", "648,99", "81,12", 5),
+]
+
+
+@pytest.fixture
+def eight_hundred(tmp_path: Path) -> tuple[str, str]:
+    return write(tmp_path / "tam-tram.yaml", EIGHT_HUNDRED), write(tmp_path / "kq.csv", EIGHT_HUNDRED_RESULTS)
+
+
+def test_rank_rounds_half_up_and_orders_a_tie_by_exact_value_then_name(eight_hundred: tuple[str, str]) -> None:
+    # Regression: the percent column was rounded half-even (81,12 for 81,125 %) while the unit
+    # shared the rank of one at 81,13 %; names sorted by code point put Đông Anh after Gia Lâm.
+    code, out, err = run("rank", *eight_hundred)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()[2:]
+    assert len(lines) == len(EIGHT_HUNDRED_RANKING)
+    for line, (unit, total, percent, rank) in zip(lines, EIGHT_HUNDRED_RANKING, strict=True):
+        assert line.startswith(unit)
+        assert line.split()[-4:] == [total, "800", percent, str(rank)]
+
+
+def test_rank_csv_json_xlsx_carry_the_engine_rounded_numbers(eight_hundred: tuple[str, str], tmp_path: Path) -> None:
+    expected = [(unit, percent.replace(",", "."), rank) for unit, _, percent, rank in EIGHT_HUNDRED_RANKING]
+    records = list(csv.DictReader(io.StringIO(run("rank", *eight_hundred, "--format", "csv")[1])))
+    assert [(r["unit"], r["percent"], int(r["rank"])) for r in records] == expected
+    assert (records[1]["total"], records[1]["max"], records[1]["I"]) == ("649.000", "800.000", "324.500")
+    records = json.loads(run("rank", *eight_hundred, "--format", "json")[1])
+    assert [(r["unit"], r["percent"], r["rank"]) for r in records] == [(u, float(p), k) for u, p, k in expected]
+    target = tmp_path / "xep-hang.xlsx"
+    assert run("rank", *eight_hundred, "-o", str(target)) == (0, "", "")
+    sheet = openpyxl.load_workbook(target).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    column = rows[0].index("percent")
+    assert [(row[0], row[column]) for row in rows[1:]] == [(u, float(p)) for u, p, _ in expected]
+    assert sheet.cell(row=2, column=column + 1).number_format == "0.00"
 
 
 def test_rank_bad_input(fw: str, tmp_path: Path) -> None:

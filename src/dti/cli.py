@@ -10,7 +10,6 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
@@ -24,6 +23,8 @@ from dti.engine import (
     Status,
     UnitResult,
     check_table,
+    display_key,
+    figures,
     fmt,
     load_framework,
     os_error_text,
@@ -32,6 +33,7 @@ from dti.engine import (
     read_results,
     row_result,
     score_campaign,
+    shown_decimals,
     template_rows,
 )
 from dti.output import Cell, emit, text_table, write_xlsx
@@ -367,7 +369,7 @@ def _score_text(fw: Framework, r: UnitResult, explain: bool) -> str:
         ]
     extra = []
     if r.percent is not None:
-        extra.append(f"{fmt(r.percent, fw.ranking.decimals)} %")
+        extra.append(f"{fmt(r.percent, shown_decimals(fw.precision, fw.ranking, RankBasis.PERCENT))} %")
     if r.rank is not None:
         extra.append(f"hạng {r.rank}")
     if r.classification:
@@ -382,19 +384,17 @@ def _rank_table(fw: Framework, results: list[UnitResult]) -> tuple[list[str], li
     index_codes = [i.code for i in fw.indices]
     derived = [d.code for d in fw.derived]
     headers = ["unit", "group", *index_codes, "total", "max", "percent", "rank", "class", *derived]
-    ordered = sorted(results, key=lambda r: (r.group, r.rank if r.rank is not None else 10**9, r.unit))
     rows: list[list[Cell]] = []
-    decimals = fw.ranking.decimals if fw.ranking.basis is RankBasis.PERCENT else fw.precision
-    for r in ordered:
-        percent = None if r.percent is None else r.percent.quantize(Decimal(1).scaleb(-decimals))
+    for r in sorted(results, key=lambda r: (r.group, display_key(fw, r))):
+        shown = figures(fw, r)
         rows.append(
             [
                 r.unit,
                 r.group,
-                *(r.indices.get(c) for c in index_codes),
-                r.total,
-                r.max,
-                percent,
+                *(shown.indices.get(c) for c in index_codes),
+                shown.total,
+                shown.max,
+                shown.percent,
                 r.rank,
                 r.classification,
                 *(r.derived.get(c) for c in derived),

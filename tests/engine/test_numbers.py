@@ -1,4 +1,4 @@
-"""Numbers the Vietnamese way: parse_number, parse_percent, round_half_up, fmt, to_decimal."""
+"""Numbers the Vietnamese way: parse_number, parse_percent, round_half_up, fmt, to_decimal, percent."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dti.engine.numbers import (
     fmt_percent,
     parse_number,
     parse_percent,
+    percent,
     plain,
     quantum,
     round_half_up,
@@ -250,3 +251,14 @@ def test_to_decimal_refuses(value: object) -> None:
 def test_to_decimal_refuses_ambiguous_text() -> None:
     with pytest.raises(NumberError, match="hai cách"):
         to_decimal("108,649")
+
+
+# --- percent --------------------------------------------------------------------------------
+
+
+def test_percent_is_exact_and_none_without_a_whole() -> None:
+    assert percent(Decimal(649), Decimal(800)) == Decimal("81.125")
+    assert percent(Decimal(0), Decimal(800)) == Decimal(0)
+    assert percent(Decimal(5), Decimal(0)) is None
+    assert percent(None, Decimal(800)) is None
+    assert percent(Decimal(5), None) is None

@@ -7,8 +7,19 @@ from decimal import Decimal
 import pytest
 
 from dti.engine.loader import load_framework
-from dti.engine.model import Framework, Ties
-from dti.engine.ranking import basis_value, classify, derived_values, rank_results, ranks
+from dti.engine.model import Framework, RankBasis, RankingPolicy, Ties
+from dti.engine.ranking import (
+    basis_value,
+    classify,
+    derived_values,
+    display_key,
+    figures,
+    name_key,
+    order_key,
+    rank_results,
+    ranks,
+    shown_decimals,
+)
 from dti.engine.scoring import UnitInputs, UnitResult, score_campaign, score_unit
 from tests.engine.conftest import FRAMEWORKS, D, framework
 
@@ -336,3 +347,103 @@ def test_derived_with_zero_maximum_is_none() -> None:
     )
     r = score_unit(fw, UnitInputs("A", na={"I.1": "Không áp dụng"}))
     assert derived_values(fw, r) == {"V": None}
+
+
+# --- figures as shown, and the order of a ranked list ---------------------------------------
+
+EIGHT_HUNDRED = """
+        precision: 3
+        ranking: {basis: percent, decimals: 2, ties: competition}
+        indices:
+          - code: "I"
+            name: Một
+            indicators:
+              - {code: I.1, name: Một, max: 400, scoring: {method: manual}}
+          - code: "II"
+            name: Hai
+            indicators:
+              - {code: II.1, name: Hai, max: 400, scoring: {method: manual}}
+        """
+
+
+def eight_hundred(*units: tuple[str, str, str]) -> tuple[Framework, list[UnitResult]]:
+    """Units scored on 800 points (precision 3, ranked on percent at 2 decimals)."""
+    fw = framework(EIGHT_HUNDRED)
+    inputs = [
+        UnitInputs(name, values={"I.1": {"score": D(one)}, "II.1": {"score": D(two)}}) for name, one, two in units
+    ]
+    return fw, score_campaign(fw, inputs)
+
+
+def test_figures_round_half_up_at_the_displayed_decimals() -> None:
+    # Regression: `dti rank` printed 81,12 (half-even) for 649 of 800 = 81,125 %.
+    fw, (unit,) = eight_hundred(("A", "324.5", "324.5"))
+    shown = figures(fw, unit)
+    assert unit.percent == D("81.125")
+    assert shown.percent == D("81.13")
+    assert (shown.total, shown.max) == (D("649.000"), D("800.000"))  # precision 3: not the ranking basis
+    assert shown.indices == {"I": D("324.500"), "II": D("324.500")}
+    assert shown.items == {"I.1": D("324.500"), "II.1": D("324.500")}
+
+
+def test_figures_leave_out_items_that_do_not_count() -> None:
+    fw = ranking_fw(basis="total", decimals=1, extra="")
+    unit = score_unit(fw, UnitInputs("A", na={"I.1": "Không áp dụng"}))
+    assert figures(fw, unit).items == {}
+
+
+def test_shown_decimals_of_the_ranking_basis_and_of_the_other() -> None:
+    by_percent = RankingPolicy(RankBasis.PERCENT, 1, Ties.DENSE)
+    assert shown_decimals(3, by_percent, RankBasis.PERCENT) == 1
+    assert shown_decimals(3, by_percent, RankBasis.TOTAL) == 3
+    by_total = RankingPolicy(RankBasis.TOTAL, 0, Ties.COMPETITION)
+    assert (shown_decimals(2, by_total, RankBasis.TOTAL), shown_decimals(2, by_total, RankBasis.PERCENT)) == (0, 2)
+
+
+def test_a_unit_shown_at_the_same_percent_shares_the_rank() -> None:
+    fw, results = eight_hundred(("A", "324.5", "324.5"), ("B", "324.52", "324.52"))  # 81,125 % and 81,13 %
+    assert [figures(fw, r).percent for r in results] == [D("81.13"), D("81.13")]
+    assert [r.rank for r in results] == [1, 1]
+
+
+def test_vietnamese_name_order() -> None:
+    names = ["UBND huyện Gia Lâm", "UBND huyện Đông Anh", "UBND huyện Ân Thi", "UBND huyện Duy Tiên", "UBND huyện An"]
+    assert sorted(names, key=name_key) == [
+        "UBND huyện An",
+        "UBND huyện Ân Thi",
+        "UBND huyện Duy Tiên",
+        "UBND huyện Đông Anh",  # Đ after D, not after Z as by code point
+        "UBND huyện Gia Lâm",
+    ]
+
+
+def test_order_key_rank_then_exact_value_then_name() -> None:
+    rows = [
+        (None, None, "An"),
+        (2, D("94.925"), "Bắc"),
+        (2, D("94.947"), "Yên"),
+        (1, D("99"), "Zô"),
+        (2, D("94.925"), "Đông"),
+        (4, D("90"), "Ân"),
+        (2, D("94.925"), "Gia"),
+    ]
+    ordered = sorted(rows, key=lambda row: order_key(*row))
+    assert [name for _, _, name in ordered] == ["Zô", "Yên", "Bắc", "Đông", "Gia", "Ân", "An"]
+
+
+def test_display_key_orders_a_tie_by_the_exact_basis() -> None:
+    fw, results = eight_hundred(
+        ("UBND huyện Gia Lâm", "324.5", "324.5"),
+        ("UBND huyện Đông Anh", "324.5", "324.5"),
+        ("UBND huyện Yên Mỹ", "324.52", "324.52"),
+        ("UBND huyện Duy Tiên", "324.5", "324.5"),
+        ("UBND huyện Ba Vì", "400", "400"),
+    )
+    ordered = sorted(results, key=lambda r: display_key(fw, r))
+    assert [(r.unit, r.rank) for r in ordered] == [
+        ("UBND huyện Ba Vì", 1),
+        ("UBND huyện Yên Mỹ", 2),  # 81,13 % exactly: before the three at 81,125 %, all shown 81,13
+        ("UBND huyện Duy Tiên", 2),
+        ("UBND huyện Đông Anh", 2),
+        ("UBND huyện Gia Lâm", 2),
+    ]

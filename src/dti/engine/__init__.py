@@ -20,7 +20,9 @@ The modules, from the bottom up:
 - `inputs`: a unit's raw data: parsing one value by its field type, reading inputs files.
 - `scoring`: a unit's inputs → indicator, index and total scores (`score_unit`,
   `score_campaign`).
-- `ranking`: ranks inside ranking groups, classification bands, derived 0–1 figures.
+- `ranking`: ranks inside ranking groups, classification bands, derived 0–1 figures, and how
+  every output shows a unit: its figures rounded once (`figures`) and its place in a ranked
+  list (`display_key`, `order_key`: rank, exact value, Vietnamese name order).
 - `results`: published or collected results files, one row per unit.
 - `checks`: consistency checks of a published results table.
 
@@ -54,18 +56,29 @@ from dti.engine.methods import (
     YesNo,
     ratio_conflicts,
 )
-from dti.engine.model import Field, Framework, Index, Indicator, InputType, RankBasis, Ties
+from dti.engine.model import Field, Framework, Index, Indicator, InputType, RankBasis, RankingPolicy, Ties
 from dti.engine.numbers import (
     HUNDRED,
     NumberError,
     fmt,
     fmt_percent,
     parse_number,
+    percent,
     plain,
     round_half_up,
     to_decimal,
 )
-from dti.engine.ranking import rank_results, ranks
+from dti.engine.ranking import (
+    Figures,
+    basis_value,
+    display_key,
+    figures,
+    name_key,
+    order_key,
+    rank_results,
+    ranks,
+    shown_decimals,
+)
 from dti.engine.results import read_results, row_result
 from dti.engine.scoring import (
     STATUS_LABELS,
@@ -89,6 +102,7 @@ __all__ = [
     "DtiError",
     "Expression",
     "Field",
+    "Figures",
     "Framework",
     "FrameworkError",
     "GatedRatio",
@@ -104,6 +118,7 @@ __all__ = [
     "Points",
     "Problem",
     "RankBasis",
+    "RankingPolicy",
     "RatioTarget",
     "Relative",
     "Row",
@@ -116,16 +131,22 @@ __all__ = [
     "UnitInputs",
     "UnitResult",
     "YesNo",
+    "basis_value",
     "check_table",
     "describe",
+    "display_key",
+    "figures",
     "fmt",
     "fmt_percent",
     "load_framework",
+    "name_key",
+    "order_key",
     "os_error_text",
     "parse_framework",
     "parse_number",
     "parse_score",
     "parse_value",
+    "percent",
     "plain",
     "rank_results",
     "ranks",
@@ -138,6 +159,7 @@ __all__ = [
     "row_result",
     "score_campaign",
     "score_unit",
+    "shown_decimals",
     "template_rows",
     "to_decimal",
 ]

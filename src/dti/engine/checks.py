@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dti.engine.model import Framework, Index, RankBasis
-from dti.engine.numbers import HUNDRED, ZERO, fmt, quantum, round_half_up
-from dti.engine.ranking import ranks
+from dti.engine.numbers import HUNDRED, ZERO, fmt, percent, quantum, round_half_up
+from dti.engine.ranking import exact_basis, ranks, shown_decimals
 from dti.engine.results import NA_VALUE, PublishedRow, PublishedTable, row_result
 from dti.engine.scoring import UnitResult
 
@@ -191,11 +191,13 @@ def _percent_findings(framework: Framework, row: PublishedRow) -> list[Finding]:
     if total is None or not result.max:
         return []
     published = row.published["percent"]
-    decimals = row.decimals.get("percent", framework.ranking.decimals)
-    expected = total / result.max * HUNDRED
+    shown_places = shown_decimals(framework.precision, framework.ranking, RankBasis.PERCENT)
+    decimals = row.decimals.get("percent", shown_places)
+    expected = percent(total, result.max)
+    assert expected is not None  # result.max is not 0
     tolerance = quantum(decimals) / 2 + quantum(framework.precision) / 2 * HUNDRED / result.max
     if abs(published - expected) > tolerance:
-        shown = round_half_up(expected, max(decimals, framework.ranking.decimals))
+        shown = round_half_up(expected, max(decimals, shown_places))
         return [Finding(row.unit, "percent", "percent", published, shown, row.places["percent"])]
     return []
 
@@ -207,9 +209,10 @@ def _rank_findings(framework: Framework, table: PublishedTable) -> list[Finding]
         if "rank" not in row.published:
             continue
         result = row_result(framework, row)
-        computed = result.percent if policy.basis is RankBasis.PERCENT else result.total
+        computed = exact_basis(result, policy.basis)
         value = row.published.get(policy.basis.value, computed if _complete(framework, result) else None)
-        key = round_half_up(value, policy.decimals) if value is not None else None
+        decimals = shown_decimals(framework.precision, policy, policy.basis)
+        key = round_half_up(value, decimals) if value is not None else None
         groups.setdefault(row.group, []).append((row, key))
     findings: list[Finding] = []
     for members in groups.values():

@@ -36,6 +36,14 @@ def round_half_up(value: Decimal, places: int) -> Decimal:
     return value.quantize(quantum(places), rounding=ROUND_HALF_UP)
 
 
+def percent(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """`part` as a percentage of `whole` (part / whole × 100), exact; None when either is
+    unknown or `whole` is 0. Rounding is for display (`ranking.figures`, `fmt`)."""
+    if part is None or not whole:
+        return None
+    return part / whole * HUNDRED
+
+
 def to_decimal(value: object) -> Decimal:
     """A Decimal from a YAML/JSON/spreadsheet value (int, float, Decimal or text)."""
     if isinstance(value, bool):
