@@ -235,6 +235,16 @@ def test_the_page_is_in_vietnamese(world, login):
     assert "Thông tin chung" in body and "Tài liệu kiểm chứng" in body and "Cách tính điểm" in body
 
 
+def test_a_count_field_suggests_a_small_whole_number(world, login):
+    """Regression: every count field suggested "ví dụ 130.075", a population-sized figure with a
+    thousands dot, even where a handful is expected (communes, meetings)."""
+    page = login("reporter").get(f"/danh-gia/{world['assessment'].pk}/").content.decode()
+    field = re.search(r'<input[^>]*id="f-I-2-a"[^>]*>', page)
+    assert field is not None
+    assert 'placeholder="ví dụ 12"' in field.group(0)
+    assert "130.075" not in page
+
+
 def test_the_reporter_gets_forms(world, login):
     a = world["assessment"]
     body = text(login("reporter").get(f"/danh-gia/{a.pk}/"))

@@ -492,6 +492,25 @@ def test_autosave_updates_index_total_and_progress_out_of_band(world, login):
     assert "Hoàn thành 1/4 chỉ số" in body
 
 
+@pytest.mark.parametrize(
+    ("code", "data"),
+    [("I.1", {"truong_ban": "pho"}), ("I.2", {"a": "5"}), ("II.2", {"score": "6"}), ("III.3", {"co_cong": "yes"})],
+)
+def test_every_out_of_band_part_of_an_autosave_has_its_target_on_the_page(rich, login, code, data):
+    """Regression: every autosave sent err-<code>-score (and self_score, na_reason) out of band
+    even where the form has no such field, and htmx logged htmx:oobErrorNoTarget each time."""
+    a = rich["assessment"]
+    client = login("reporter")
+    page = client.get(f"/danh-gia/{a.pk}/").content.decode()
+    page += "".join(
+        client.get(f"/danh-gia/{a.pk}/chi-so-chinh/{index}/").content.decode() for index in ("I", "II", "III")
+    )
+    on_page = set(re.findall(r'\bid="([^"]+)"', page))
+    sent = re.findall(r'<[^>]*\bid="([^"]+)"[^>]*\bhx-swap-oob="true"', save(client, a, code, data).content.decode())
+    assert sent
+    assert set(sent) <= on_page, set(sent) - on_page
+
+
 def test_an_unchanged_save_writes_nothing(world, login):
     a = world["assessment"]
     client = login("reporter")
