@@ -403,3 +403,15 @@ def test_a_large_compound_file_is_read_through_its_difat():
     body = struct.pack(f"<{len(fat)}I", *fat) + difat + entries.ljust(size, b"\x00")
     assert len(body) == total * size
     assert sniff(io.BytesIO(header + body)) is DOC
+
+
+def test_the_evidence_pickers_offer_every_accepted_type(world, login):
+    """The self-assessment's file picker (Jinja2) and the explanation page's (Django tag) take
+    their extensions and labels from dti.core.files, so they follow what the check accepts."""
+    from django.template import Context, Template
+
+    page = login("reporter").get(f"/danh-gia/{world['assessment'].pk}/").content.decode()
+    assert f'accept="{ACCEPT}"' in page
+    assert f"Tệp ({LABELS})" in page
+    shown = Template('{% load evidence %}<input accept="{% evidence_accept %}">{% evidence_types %}')
+    assert shown.render(Context()) == f'<input accept="{ACCEPT}">{LABELS}'

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
+from dti.core import files
 from dti.core.templatetags.vn import ngay, phan_tram, so
 
 
@@ -31,6 +32,6 @@ def environment(**options: Any) -> Environment:
     extensions = [*options.pop("extensions", ()), "jinja2.ext.i18n"]
     env = Environment(extensions=extensions, **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
-    env.globals.update(url=url, static=static)
+    env.globals.update(url=url, static=static, evidence_accept=files.ACCEPT, evidence_types=files.LABELS)
     env.filters.update(so=so, ngay=ngay, phan_tram=phan_tram, filesizeformat=filesizeformat, slugify=slugify)
     return env
