@@ -378,6 +378,16 @@ def test_score_table(fw: str, inputs: str) -> None:
     assert "hạng 1" in out and "hạng 2" in out
 
 
+def test_score_table_compares_an_index_claimed_in_part(fw: str, inputs: str) -> None:
+    # Regression: the text hid the claim of an index with a claim for only some indicators,
+    # while CSV/JSON printed the sum of the claims alone; both now show the engine's figure.
+    out = run("score", fw, inputs)[1]
+    index_i = next(line for line in out.splitlines() if line.startswith("I ") and "NHẬN THỨC SỐ" in line)
+    assert index_i.split()[-4:] == ["40", "30,12", "35,12", "5,00"]
+    total = next(line for line in out.splitlines() if "TỔNG ĐIỂM" in line and "60,12" in line)
+    assert "65,12" in total and "5,00" in total
+
+
 def test_score_explain_prints_traces(fw: str, inputs: str) -> None:
     code, out, _ = run("score", fw, inputs, "--explain")
     assert code == 0
@@ -412,9 +422,9 @@ def test_score_csv(fw: str, inputs: str) -> None:
     assert "8,12 điểm" in by[("UBND huyện A", "I.3")]["trace"]
     assert by[("UBND huyện A", "I")]["level"] == "index"
     assert by[("UBND huyện A", "I")]["score"] == "30.12"
-    assert by[("UBND huyện A", "I")]["claimed"] == "28.12"  # I.4 has no claim
+    assert by[("UBND huyện A", "I")]["claimed"] == "35.12"  # I.4 has no claim: its formula's 7 counts
     assert by[("UBND huyện A", "total")]["score"] == "60.12"
-    assert by[("UBND huyện A", "total")]["claimed"] == "58.12"
+    assert by[("UBND huyện A", "total")]["claimed"] == "65.12"
     assert by[("UBND huyện B", "total")]["score"] == "85.00"
     assert by[("UBND huyện B", "total")]["note"] == "hạng 1"
 

@@ -333,12 +333,6 @@ def _score_text(fw: Framework, r: UnitResult, explain: bool) -> str:
             if explain and s.trace:
                 rows.append(f"        {s.trace}")
         claimed = r.claimed_indices.get(index.code)
-        if claimed is not None and not all(
-            i.code in r.items and r.items[i.code].claimed is not None
-            for i in index.indicators
-            if i.self_score and not i.reference_only
-        ):
-            claimed = None  # claims for only some indicators: no index figure to compare
         score = r.indices.get(index.code)
         row = [index.code, index.name.upper(), r.index_max.get(index.code), score]
         if claims:

@@ -1,12 +1,14 @@
-"""A unit's item scores: a read-only mapping over compact storage that behaves like a dict."""
+"""A unit's item scores (a read-only mapping over compact storage that behaves like a dict) and
+its claimed figures."""
 
 from __future__ import annotations
 
 import pickle
+from typing import Any
 
 import pytest
 
-from dti.engine.scoring import ItemScore, Status, UnitInputs, score_unit
+from dti.engine.scoring import ItemScore, Status, UnitInputs, UnitResult, score_unit
 from tests.engine.conftest import D, framework
 
 FW = framework(
@@ -57,3 +59,36 @@ def test_claims_are_read_at_scoring_time() -> None:
     items = score_unit(FW, inputs).items
     claims["I.1"] = D(0)  # the unit's file changes afterwards: the result does not
     assert items["I.1"].claimed == D(2)
+
+
+# --- the claimed figures: one rule for every output ----------------------------------------
+
+VALUES = {"I.1": {"x": True}, "I.2": {"a": D(1), "b": D(4)}, "I.3": {"score": D(4)}}  # 2 + 0,75 + 4
+
+
+def with_claims(claimed: dict[str, str], **kwargs: Any) -> UnitResult:
+    return score_unit(FW, UnitInputs("A", values=VALUES, claimed={c: D(v) for c, v in claimed.items()}, **kwargs))
+
+
+def test_an_index_claimed_in_part_counts_the_formula_for_the_rest() -> None:
+    # Regression: the CLI's text hid such an index's claim, its CSV/JSON and the
+    # self-assessment page summed only the claims (2 here), the appraisal counted the formula too.
+    result = with_claims({"I.2": "2"})
+    assert (result.indices["I"], result.total) == (D("6.75"), D("6.75"))
+    assert (result.claimed_indices, result.claimed_total) == ({"I": D("8.00")}, D("8.00"))
+
+
+def test_a_claim_is_clamped_and_rounded_as_an_appraisers_score() -> None:
+    assert with_claims({"I.2": "3.456", "I.1": "1.235"}).claimed_indices == {"I": D("8.24")}  # 1,24 + 3 + 4
+
+
+def test_claimed_figures_ignore_the_appraisers_scores_and_na_items() -> None:
+    result = with_claims({"I.2": "3"}, overrides={"I.3": D(1)})
+    assert (result.total, result.claimed_total) == (D("3.75"), D("9.00"))  # 2 + 0,75 + 1; 2 + 3 + 4
+    na = with_claims({"I.2": "3"}, na={"I.2": "Không có đơn vị trực thuộc"})
+    assert (na.total, na.claimed_total) == (D("6.00"), D("6.00"))
+
+
+def test_no_claim_no_claimed_figures() -> None:
+    result = with_claims({})
+    assert (result.claimed_indices, result.claimed_total) == ({}, None)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from dti.engine.methods import SCORE_FIELD, Context, Invalid, Missing, Relative
 from dti.engine.model import Framework, Index, Indicator, ItemKind
-from dti.engine.numbers import HUNDRED, ZERO, fmt, round_half_up
+from dti.engine.numbers import ZERO, fmt, percent, round_half_up
 
 
 class Status(StrEnum):
@@ -201,6 +201,10 @@ class ItemScores(Mapping[str, ItemScore]):
     def __repr__(self) -> str:
         return f"ItemScores({dict(self)!r})"
 
+    def copy(self) -> ItemScores:
+        """An independent copy: the formula's scores, kept before an appraiser's replace them."""
+        return ItemScores(self._plan, list(self._scores), dict(self._special), self._claimed)
+
     def replace(self, score: ItemScore) -> None:
         """Put `score` in place of the item's computed one (an appraiser's override)."""
         self._scores[self._plan.position[score.code]] = score.score
@@ -348,7 +352,14 @@ def _score_all(
 
 
 def relative_bounds(framework: Framework, units: Iterable[UnitInputs]) -> dict[str, tuple[Decimal, Decimal]]:
-    """For each relative item, the lowest and highest value among the units that have one."""
+    """For each relative item, the lowest and highest value among the units that have one.
+
+    The reference group of a min–max item is the units ranked together: the units of the
+    ranking group whose data are submitted (a draft may still change and must not move the
+    others' scores), each on the data of the figure computed (their own for a claimed
+    figure, the appraised data for an appraised one). A unit seen before it is submitted
+    (on its own page) is compared as if it were ranked: it is passed with them.
+    """
     relative_items = [planned for planned in _scoring_plan(framework).items if planned.relative is not None]
     bounds: dict[str, tuple[Decimal, Decimal]] = {}
     if not relative_items:
@@ -385,12 +396,13 @@ def score_unit(
     bounds = relative if relative is not None else relative_bounds(framework, [unit])
     context = Context(framework.precision, explain)
     items = _score_all(_scoring_plan(framework), unit, context, context.rounding_step, bounds)
+    formula = items.copy() if unit.claimed else None
     if unit.overrides:
         _apply_overrides(framework, items, unit.overrides, context.rounding_step)
     direct = {code: unit.values.get(code, _NO_VALUES).get(SCORE_FIELD) for code in _direct_indices(framework)}
     result = summarize(framework, unit.unit, unit.group, unit.type, items, direct)
-    if unit.claimed:
-        _add_claimed_sums(framework, result, unit)
+    if formula is not None:
+        _add_claimed_sums(framework, result, unit, formula, direct, context.rounding_step)
     return result
 
 
@@ -532,22 +544,32 @@ def summarize(
             result.penalty += score.score
     result.total = max(total + result.bonus - result.penalty, ZERO)
     result.max = given_max.get("total", total_max)
-    if result.max:
-        result.percent = result.total / result.max * HUNDRED
+    result.percent = percent(result.total, result.max)
     return result
 
 
-def _add_claimed_sums(framework: Framework, result: UnitResult, unit: UnitInputs) -> None:
-    """Sum the unit's claimed scores per index and overall, beside the computed ones."""
-    total = ZERO
-    for index in framework.scored_indices:
-        claims = [unit.claimed[item.code] for item in index.indicators if item.code in unit.claimed]
-        if index.code in unit.claimed:
-            claims = [unit.claimed[index.code]]
-        if claims:
-            result.claimed_indices[index.code] = sum(claims, ZERO)
-            total += result.claimed_indices[index.code]
-    result.claimed_total = total
+def _add_claimed_sums(
+    framework: Framework,
+    result: UnitResult,
+    unit: UnitInputs,
+    formula: ItemScores,
+    direct: Mapping[str, object],
+    rounding_step: Decimal,
+) -> None:
+    """The unit's claimed figures beside the computed ones: what it gets if its claims are accepted.
+
+    A claimed item counts at its claim (clamped and rounded as an appraiser's score), every
+    other item at the formula's score, an index scored as a whole at its claim if it has
+    one; so an index with claims for only some indicators still has a figure to compare. The
+    CLI, the self-assessment page, the appraisal's claimed result and the snapshot agree.
+    """
+    _apply_overrides(framework, formula, unit.claimed, rounding_step)
+    claimed_direct = {code: unit.claimed.get(code, value) for code, value in direct.items()}
+    claimed = summarize(framework, unit.unit, unit.group, unit.type, formula, claimed_direct)
+    result.claimed_indices = {
+        index.code: value for index in framework.scored_indices if (value := claimed.indices[index.code]) is not None
+    }
+    result.claimed_total = claimed.total
 
 
 def mean_of(framework: Framework, results: Sequence[UnitResult], *, unit: str, group: str = "") -> UnitResult:
