@@ -249,8 +249,8 @@ def load_demo(out: IO[str] | None = None) -> bool:
         year=2023,
         organiser=ha_nam,
         state=Campaign.State.OPEN,
-        period_start=datetime.date(2022, 1, 1),
-        period_end=datetime.date(2022, 12, 31),
+        period_start=datetime.date(2023, 1, 1),
+        period_end=datetime.date(2023, 12, 31),
         submission_deadline=deadline,
     )
     group = CampaignGroup.objects.create(
@@ -311,7 +311,7 @@ def _ninh_binh(admin: User) -> None:
         name="Đánh giá, xếp hạng mức độ chuyển đổi số cấp huyện tỉnh Ninh Bình năm 2023",
         year=2023,
         organiser=province,
-        state=Campaign.State.APPRAISAL,
+        state=Campaign.State.DRAFT,  # set up only to hold the table: import_published publishes it
         period_start=datetime.date(2023, 1, 1),
         period_end=datetime.date(2023, 12, 31),
         submission_deadline=timezone.make_aware(datetime.datetime(2024, 5, 20, 17, 0)),

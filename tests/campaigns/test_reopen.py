@@ -85,14 +85,27 @@ def test_not_for_a_submitted_unit_or_a_closed_campaign(world, past):
             participation=world["participation"], until=_until(), reason="x", by=world["users"]["admin"]
         )
     assert "đã gửi bản tự đánh giá" in exc.value.message
-    Campaign.objects.filter(pk=past.pk).update(state=Campaign.State.CLOSED)
+    Campaign.objects.filter(pk=past.pk).update(state=Campaign.State.APPROVED)
     participation = world["other_assessment"].participation
     participation.refresh_from_db()
     with pytest.raises(ServiceError) as exc:
         services.participation_reopen(
             participation=participation, until=_until(), reason="x", by=world["users"]["admin"]
         )
-    assert "Đã kết thúc" in exc.value.message
+    assert "Đã phê duyệt" in exc.value.message
+
+
+@pytest.mark.parametrize("state", [Campaign.State.SUBMISSIONS_CLOSED, Campaign.State.APPRAISAL])
+def test_a_late_unit_may_be_reopened_once_submissions_have_stopped(world, past, state):
+    Campaign.objects.filter(pk=past.pk).update(state=state)
+    participation = world["participation"]
+    participation.refresh_from_db()
+    assert "không còn nhận báo cáo" in edit_block_reason(Assessment.objects.get(pk=world["assessment"].pk))
+    organiser = world["users"]["organiser"]
+    services.participation_reopen(participation=participation, until=_until(), reason="Gia hạn", by=organiser)
+    participation.refresh_from_db()
+    assert participation.may_submit()
+    assert edit_block_reason(Assessment.objects.get(pk=world["assessment"].pk)) == ""
 
 
 def test_service_checks_permission(world, past):

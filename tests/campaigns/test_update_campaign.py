@@ -39,11 +39,11 @@ def test_a_past_deadline_may_stay_but_not_be_set(world):
     # editing another field keeps the past deadline, even given again to the minute (as a form does)
     services.campaign_update(
         campaign=campaign,
-        state=Campaign.State.APPRAISAL,
+        name="Kỳ đánh giá gia hạn",
         submission_deadline=past.replace(second=0, microsecond=0),
         by=world["users"]["admin"],
     )
-    assert Campaign.objects.get(pk=campaign.pk).state == Campaign.State.APPRAISAL
+    assert Campaign.objects.get(pk=campaign.pk).name == "Kỳ đánh giá gia hạn"
     with pytest.raises(services.Invalid) as exc:
         services.campaign_update(
             campaign=campaign, submission_deadline=past - datetime.timedelta(days=1), by=world["users"]["admin"]
@@ -76,12 +76,13 @@ def test_page_is_filled_and_saves(world, login):
     shown = local.strftime("%d/%m/%Y %H:%M")
     assert f'value="{shown}"' in body and 'value="Kỳ đánh giá thử nghiệm 2023"' in body
     assert f'<option value="{campaign.organiser_id}" selected>' in body
+    assert 'name="state"' not in body and "Trạng thái hiện tại: Đang nhận báo cáo." in body
     response = client.post(
         url,
         {
             "name": "Kỳ đánh giá thử nghiệm 2023",
             "year": "2023",
-            "state": "open",
+            "state": "published",  # not a field of the form: ignored
             "organiser": str(campaign.organiser_id),
             "submission_deadline": shown,
             "explanation_deadline": local.strftime("%d/%m/%Y"),
@@ -89,14 +90,35 @@ def test_page_is_filled_and_saves(world, login):
     )
     assert response.status_code == 302
     assert [e.field for e in AuditEntry.objects.filter(action="campaign.update")] == ["explanation_deadline"]
+    assert Campaign.objects.get(pk=campaign.pk).state == Campaign.State.OPEN
 
 
-@pytest.mark.parametrize(("start", "target"), [(Campaign.State.APPRAISAL, "published"), ("published", "appraisal")])
-def test_published_is_reached_only_by_publishing_and_never_left_by_editing(world, start, target):
-    campaign = world["campaign"]
-    Campaign.objects.filter(pk=campaign.pk).update(state=start)
+def test_a_name_another_campaign_has_is_refused(world):
+    campaign, organiser = world["campaign"], world["users"]["organiser"]
+    other = services.campaign_create(
+        name="Đánh giá DTI năm 2024",
+        year=2024,
+        submission_deadline=timezone.now() + datetime.timedelta(days=30),
+        by=organiser,
+    )
     with pytest.raises(services.Invalid) as refused:
-        services.campaign_update(campaign=campaign, by=world["users"]["organiser"], state=target)
-    assert "Đã công bố" in refused.value.errors["state"]
+        services.campaign_update(campaign=campaign, name="ĐÁNH GIÁ DTI năm 2024", by=organiser)
+    assert "Đã có kỳ đánh giá tên" in refused.value.errors["name"]
+    assert Campaign.objects.get(pk=campaign.pk).name == "Kỳ đánh giá thử nghiệm 2023"
+    # a campaign keeps its own name, and may change its case
+    services.campaign_update(campaign=other, name="Đánh giá DTI Năm 2024", by=organiser)
+    assert Campaign.objects.get(pk=other.pk).name == "Đánh giá DTI Năm 2024"
+
+
+def test_a_data_period_outside_the_year_is_refused(world):
+    campaign = world["campaign"]
+    with pytest.raises(services.Invalid) as refused:
+        services.campaign_update(
+            campaign=campaign,
+            period_start=datetime.date(2022, 1, 1),
+            period_end=datetime.date(2022, 12, 31),
+            by=world["users"]["organiser"],
+        )
+    assert "Năm đánh giá 2023 nằm ngoài kỳ số liệu (01/01/2022 – 31/12/2022)" in refused.value.errors["year"]
     campaign.refresh_from_db()
-    assert campaign.state == start
+    assert campaign.period_start is None and not AuditEntry.objects.filter(action="campaign.update").exists()

@@ -21,16 +21,11 @@ def edit_block_reason(assessment: Assessment, now: datetime.datetime | None = No
         return _("Bản tự đánh giá đã được gửi; đơn vị không thể sửa số liệu.")
     participation = assessment.participation
     campaign = participation.campaign
-    if assessment.status == Assessment.Status.RETURNED and campaign.state in (
-        campaign.State.OPEN,
-        campaign.State.APPRAISAL,
-    ):
+    if assessment.status == Assessment.Status.RETURNED and campaign.running():
         return ""  # returned for correction: the unit may edit and submit again, deadline or not
     if not participation.may_submit(now):
         campaign = participation.campaign
-        if campaign.state not in (campaign.State.OPEN, campaign.State.APPRAISAL) or (
-            campaign.state != campaign.State.OPEN and not participation.reopened_until
-        ):
+        if not campaign.running() or (campaign.state != campaign.State.OPEN and not participation.reopened_until):
             if campaign.state == campaign.State.DRAFT:
                 message = _("Kỳ đánh giá đang ở trạng thái “%(state)s”, chưa nhận báo cáo.")
             else:

@@ -42,7 +42,7 @@ def _datetime(label: StrOrPromise, *, required: bool) -> forms.DateTimeField:
 
 
 class CampaignForm(forms.Form):
-    """Name, year, organiser, state, data period and deadlines of a campaign."""
+    """Name, year, organiser, data period and deadlines of a campaign (its state moves by the workflow's buttons)."""
 
     name = forms.CharField(label=_("Tên kỳ đánh giá"), max_length=300, error_messages={"required": _("Cần nhập tên.")})
     year = forms.IntegerField(
@@ -55,7 +55,6 @@ class CampaignForm(forms.Form):
         required=False,
         empty_label=_("— Chưa chọn —"),
     )
-    state = forms.ChoiceField(label=_("Trạng thái"), choices=Campaign.State.choices, initial=Campaign.State.DRAFT)
     period_start = _date(_("Số liệu tính từ ngày"))
     period_end = _date(_("Số liệu tính đến ngày"))
     submission_deadline = _datetime(_("Hạn gửi báo cáo (ngày và giờ)"), required=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -14,11 +15,17 @@ class Campaign(models.Model):
     """One year's assessment with its data period and deadlines."""
 
     class State(models.TextChoices):
+        """The campaign's stage; it changes only through `dti.campaigns.workflow` (legal moves in MOVES)."""
+
         DRAFT = "draft", _("Đang chuẩn bị")
         OPEN = "open", _("Đang nhận báo cáo")
+        SUBMISSIONS_CLOSED = "submissions_closed", _("Đã dừng nhận báo cáo")
         APPRAISAL = "appraisal", _("Đang thẩm định")
+        APPROVED = "approved", _("Đã phê duyệt")
         PUBLISHED = "published", _("Đã công bố")
-        CLOSED = "closed", _("Đã kết thúc")
+
+    # From opening until approval: submitted units are appraised, late ones may be given more time.
+    RUNNING: ClassVar[tuple[str, ...]] = (State.OPEN, State.SUBMISSIONS_CLOSED, State.APPRAISAL)
 
     name = models.CharField(_("Tên kỳ đánh giá"), max_length=300)
     year = models.PositiveIntegerField(_("Năm đánh giá"))
@@ -39,6 +46,9 @@ class Campaign(models.Model):
     reappraisal_deadline = models.DateField(_("Hạn phúc tra"), null=True, blank=True)
     publication_date = models.DateField(_("Ngày công bố dự kiến"), null=True, blank=True)
     is_sample = models.BooleanField(_("Dữ liệu mẫu"), default=False)
+    # Published from a results table the province had already issued: no self-assessment or
+    # appraisal on the platform, only the published ranking (set by the move `import_results`).
+    imported_results = models.BooleanField(_("Kết quả nhập từ bảng đã công bố"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -48,6 +58,10 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def running(self) -> bool:
+        """Between opening and approval (see RUNNING)."""
+        return self.state in self.RUNNING
 
     def submission_open(self, now: datetime.datetime | None = None) -> bool:
         """Whether units may still enter and submit data (before the deadline, campaign open)."""
@@ -105,11 +119,7 @@ class Participation(models.Model):
         now = now or timezone.now()
         if self.campaign.submission_open(now):
             return True
-        return (
-            self.campaign.state in (Campaign.State.OPEN, Campaign.State.APPRAISAL)
-            and self.reopened_until is not None
-            and now <= self.reopened_until
-        )
+        return self.campaign.running() and self.reopened_until is not None and now <= self.reopened_until
 
 
 class Reopening(models.Model):

@@ -1,5 +1,7 @@
 """Changes to campaigns: create and edit, ranking groups, participating units, reopening a unit.
 
+A campaign's state is not edited here: it moves only through `dti.campaigns.workflow`.
+
 Each function checks permission and state, writes the change and its audit records in one
 transaction, and raises ServiceError (Invalid with one message per field) with a message in the
 active language (Vietnamese unless the person chose English).
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from operator import attrgetter
 from typing import TYPE_CHECKING, Literal, TypedDict, Unpack
 
@@ -51,7 +53,6 @@ class CampaignValues(TypedDict):
     name: str
     year: int
     organiser: Unit | None
-    state: str
     period_start: datetime.date | None
     period_end: datetime.date | None
     submission_deadline: datetime.datetime | None
@@ -67,7 +68,6 @@ class CampaignChanges(TypedDict, total=False):
     name: str
     year: int
     organiser: Unit | None
-    state: str
     period_start: datetime.date | None
     period_end: datetime.date | None
     submission_deadline: datetime.datetime
@@ -81,7 +81,6 @@ CampaignField = Literal[
     "name",
     "year",
     "organiser",
-    "state",
     "period_start",
     "period_end",
     "submission_deadline",
@@ -99,7 +98,6 @@ FIELDS: dict[CampaignField, StrPromise] = {
     "name": gettext_lazy("Tên kỳ đánh giá"),
     "year": gettext_lazy("Năm đánh giá"),
     "organiser": gettext_lazy("Cơ quan tổ chức"),
-    "state": gettext_lazy("Trạng thái"),
     "period_start": gettext_lazy("Số liệu từ ngày"),
     "period_end": gettext_lazy("Số liệu đến ngày"),
     "submission_deadline": gettext_lazy("Hạn gửi báo cáo"),
@@ -157,14 +155,22 @@ def _same_minute(first: object, second: object) -> bool:
     return first.replace(second=0, microsecond=0) == second.replace(second=0, microsecond=0)
 
 
-def _check(values: CampaignValues, *, now: datetime.datetime, deadline_changed: bool) -> dict[str, str]:
-    """Every problem of a campaign's values, by field."""
+def _check(
+    values: CampaignValues, *, now: datetime.datetime, changed: Collection[str], pk: int | None = None
+) -> dict[str, str]:
+    """Every problem of a campaign's values, by field; `changed` names the fields newly set, `pk` the
+    campaign being edited (None: a new one)."""
+    period_problem = _period_problem(values["period_start"], values["period_end"])
+    year_problem = _year_problem(values["year"])
+    if not year_problem and not period_problem:
+        year_problem = _year_outside_period(values["year"], values["period_start"], values["period_end"])
     problems = {
-        "name": _name_problem(values["name"]),
-        "year": _year_problem(values["year"]),
-        "state": _state_problem(values["state"]),
-        "period_end": _period_problem(values["period_start"], values["period_end"]),
-        "submission_deadline": _deadline_problem(values["submission_deadline"], now=now, changed=deadline_changed),
+        "name": _name_problem(values["name"]) or (_name_taken(values["name"], pk) if "name" in changed else ""),
+        "year": year_problem,
+        "period_end": period_problem,
+        "submission_deadline": _deadline_problem(
+            values["submission_deadline"], now=now, changed="submission_deadline" in changed
+        ),
     }
     errors = {field: problem for field, problem in problems.items() if problem}
     errors.update(_order_problems(values, already=errors))
@@ -179,16 +185,30 @@ def _name_problem(name: str) -> str:
     return ""
 
 
+def _name_taken(name: str, pk: int | None) -> str:
+    """Another campaign (not `pk`) has this name, whatever its case: two would be told apart by nobody."""
+    others = Campaign.objects.all() if pk is None else Campaign.objects.exclude(pk=pk)
+    if any(other.casefold() == name.casefold() for other in others.values_list("name", flat=True)):
+        return _("Đã có kỳ đánh giá tên “%(name)s”; hãy đặt một tên khác (ví dụ nêu rõ năm hoặc cấp đánh giá).") % {
+            "name": name
+        }
+    return ""
+
+
 def _year_problem(year: int) -> str:
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         return _("Năm đánh giá “%(year)s” không hợp lệ (cần từ 2000 đến 2100).") % {"year": year}
     return ""
 
 
-def _state_problem(state: str) -> str:
-    if state not in Campaign.State.values:
-        return _("Trạng thái “%(state)s” không hợp lệ.") % {"state": state}
-    return ""
+def _year_outside_period(year: int, start: datetime.date | None, end: datetime.date | None) -> str:
+    """A year before the data period begins or after it ends (a campaign assesses its own year's data)."""
+    if (start is None or start.year <= year) and (end is None or year <= end.year):
+        return ""
+    return _(
+        "Năm đánh giá %(year)s nằm ngoài kỳ số liệu (%(start)s – %(end)s); "
+        "hãy kiểm tra lại năm đánh giá hoặc kỳ số liệu."
+    ) % {"year": year, "start": _format_date(start) or "…", "end": _format_date(end) or "…"}
 
 
 def _period_problem(start: datetime.date | None, end: datetime.date | None) -> str:
@@ -243,7 +263,6 @@ def campaign_create(
     submission_deadline: datetime.datetime | None,
     by: User,
     organiser: Unit | None = None,
-    state: str = Campaign.State.DRAFT,
     period_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
     appraisal_deadline: datetime.date | None = None,
@@ -257,7 +276,6 @@ def campaign_create(
         "name": _text(name),
         "year": year,
         "organiser": organiser,
-        "state": state,
         "period_start": period_start,
         "period_end": period_end,
         "submission_deadline": submission_deadline,
@@ -266,7 +284,7 @@ def campaign_create(
         "reappraisal_deadline": reappraisal_deadline,
         "publication_date": publication_date,
     }
-    errors = _check(values, now=timezone.now(), deadline_changed=True)
+    errors = _check(values, now=timezone.now(), changed=FIELDS)
     if errors:
         raise Invalid(errors)
     with transaction.atomic():
@@ -286,7 +304,6 @@ def _stored_values(campaign: Campaign) -> CampaignValues:
         "name": campaign.name,
         "year": campaign.year,
         "organiser": campaign.organiser,
-        "state": campaign.state,
         "period_start": campaign.period_start,
         "period_end": campaign.period_end,
         "submission_deadline": campaign.submission_deadline,
@@ -311,12 +328,7 @@ def campaign_update(*, campaign: Campaign, by: User, **changes: Unpack[CampaignC
             values["submission_deadline"] = before["submission_deadline"]  # forms show minutes only
         values["name"] = _text(values["name"])
         changed = [field for field in FIELDS if values[field] != before[field]]
-        errors = _check(values, now=timezone.now(), deadline_changed="submission_deadline" in changed)
-        if "state" in changed and Campaign.State.PUBLISHED in (before["state"], values["state"]):
-            errors["state"] = _(
-                "Trạng thái “Đã công bố” chỉ đạt được bằng việc công bố kết quả đã phê duyệt, "
-                "và kết quả đã công bố chỉ sửa được bằng đính chính."
-            )
+        errors = _check(values, now=timezone.now(), changed=changed, pk=locked.pk)
         if errors:
             raise Invalid(errors)
         if not changed:
@@ -490,7 +502,7 @@ def reopen_block_reason(participation: Participation, now: datetime.datetime | N
     """Why submission cannot be reopened for this unit now ("" when it can)."""
     now = now or timezone.now()
     campaign = participation.campaign
-    if campaign.state not in (Campaign.State.OPEN, Campaign.State.APPRAISAL):
+    if not campaign.running():
         return _("Kỳ đánh giá đang ở trạng thái “%(state)s”: không thể mở lại việc gửi báo cáo.") % {
             "state": campaign.get_state_display()
         }

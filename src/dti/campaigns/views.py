@@ -1,4 +1,5 @@
-"""Campaign pages: the list, create and edit, one campaign with its groups, units' progress and reopenings."""
+"""Campaign pages: the list, create and edit, one campaign with its groups, units' progress and reopenings,
+and the buttons of the campaign's workflow."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from dti.campaigns import services
+from dti.campaigns import services, workflow
 from dti.campaigns.forms import CampaignForm, GroupForm, ReopenForm
 from dti.campaigns.models import Campaign, CampaignGroup, Participation
 from dti.campaigns.selectors import campaign_overview, reopenings
@@ -25,6 +26,7 @@ from dti.units.views import tree
 
 if TYPE_CHECKING:
     from dti.accounts.http import AuthenticatedHttpRequest
+    from dti.accounts.models import User
 
 
 @login_required
@@ -83,6 +85,10 @@ def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign}, status=status)
 
 
+# Moves made on the campaign page; approving and publishing are on the results page (with the decision).
+PAGE_MOVES = ("open", "close_submissions", "start_appraisal", "reopen")
+
+
 def _detail(request: HttpRequest, campaign: Campaign, status: int = 200, **extra: object) -> HttpResponse:
     user = request.user
     can_manage = can(user, Action.MANAGE_CAMPAIGNS)
@@ -102,9 +108,15 @@ def _detail(request: HttpRequest, campaign: Campaign, status: int = 200, **extra
         "can_manage": can_manage,
         "can_setup": can_manage and campaign.state in (Campaign.State.DRAFT, Campaign.State.OPEN),
         "can_view_appraisal": can(user, Action.VIEW_APPRAISAL),
-        "is_published": campaign.publications.exists(),
+        "is_published": campaign.state == Campaign.State.PUBLISHED,
+        "moves": {name: workflow.may(user, name, campaign) for name in (*PAGE_MOVES, "approve", "publish")},
+        "not_submitted": sum(1 for group in groups for row in group.units if not row.submitted),
         "reopenable": reopenable,
-        "deadline_passed": now > campaign.submission_deadline,
+        # The units whose assessment the person may open (a unit's people: only their own).
+        "openable": {row.participation.pk for g in groups for row in g.units if can(user, Action.VIEW_ASSESSMENT, row)},
+        "deadline_passed": campaign.state == Campaign.State.OPEN and now > campaign.submission_deadline,
+        "move_error": extra.pop("move_error", ""),
+        "typed_comment": extra.pop("typed_comment", ""),
         "group_form": extra.pop("group_form", None) or GroupForm(),
         "reopen_form": extra.pop("reopen_form", None) or ReopenForm(),
         "reopen_for": extra.pop("reopen_for", None),
@@ -225,3 +237,34 @@ def reopen(request: AuthenticatedHttpRequest, pk: int, participation_pk: int) ->
             messages.success(request, _("Đã mở lại việc gửi báo cáo cho %(unit)s.") % {"unit": participation.unit.name})
             return redirect("campaigns:detail", pk=campaign.pk)
     return _detail(request, campaign, status=422, reopen_form=form, reopen_for=participation.pk)
+
+
+def _apply_move(name: str, campaign: Campaign, by: User, comment: str) -> str:
+    """Make move `name` of the campaign; the message to show afterwards."""
+    if name == "open":
+        workflow.open_campaign(campaign=campaign, by=by)
+        return _("Đã mở nhận báo cáo: các đơn vị nhập số liệu và gửi đến hạn gửi báo cáo.")
+    if name == "close_submissions":
+        workflow.close_submissions(campaign=campaign, by=by)
+        return _("Đã dừng nhận báo cáo. Đơn vị chưa gửi chỉ gửi được khi được mở lại.")
+    if name == "start_appraisal":
+        workflow.start_appraisal(campaign=campaign, by=by)
+        return _("Đã bắt đầu thẩm định kỳ đánh giá.")
+    workflow.reopen(campaign=campaign, by=by, comment=comment)
+    return _("Đã mở lại thẩm định; Chủ tịch Hội đồng phê duyệt lại khi thẩm định xong.")
+
+
+@login_required
+@require_POST
+def move(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
+    """One move of the campaign's workflow from its page; a refusal is shown there (422)."""
+    if name not in PAGE_MOVES:
+        raise Http404
+    campaign = get_object_or_404(Campaign.objects.select_related("organiser"), pk=pk)
+    comment = request.POST.get("comment", "")
+    try:
+        done = _apply_move(name, campaign, request.user, comment)
+    except ServiceError as exc:
+        return _detail(request, campaign, status=422, move_error=exc.message, typed_comment=comment)
+    messages.success(request, done)
+    return redirect("campaigns:detail", pk=campaign.pk)
