@@ -151,16 +151,25 @@ class Measure:
         ):
             return numerator / denominator  # the common case: a valid ratio and nothing to explain
         if numerator is None and values.get(RATIO_FIELD) is not None:
-            declared = _non_negative(RATIO_FIELD, values[RATIO_FIELD])
-            if context.trace is not None:
-                context.note(f"tỷ lệ kê khai {fmt_percent(declared)}")
-            if declared > ONE:
-                context.warn(f"Tỷ lệ kê khai {fmt_percent(declared)} vượt 100 %: tính là 100 %")
-                declared = ONE
-            return declared
+            return self._declared_ratio(values[RATIO_FIELD], context)
         if numerator is None or denominator is None:
             pairs = ((self.numerator, numerator), (self.denominator, denominator))
             raise Missing([name for name, given in pairs if given is None])
+        return self._ratio(numerator, denominator, context)
+
+    def _declared_ratio(self, declared_value: object, context: Context) -> Decimal:
+        """The percentage entered in place of numerator and denominator, at most 100 %."""
+        declared = _non_negative(RATIO_FIELD, declared_value)
+        if context.trace is not None:
+            context.note(f"tỷ lệ kê khai {fmt_percent(declared)}")
+        if declared > ONE:
+            context.warn(f"Tỷ lệ kê khai {fmt_percent(declared)} vượt 100 %: tính là 100 %")
+            declared = ONE
+        return declared
+
+    def _ratio(self, numerator: object, denominator: object, context: Context) -> Decimal | None:
+        """numerator / denominator, explained and with warnings: None for a zero denominator, at most 100 %."""
+        assert self.numerator is not None and self.denominator is not None
         if not (
             numerator.__class__ is Decimal
             and denominator.__class__ is Decimal
