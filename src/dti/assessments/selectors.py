@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dti.assessments.models import Assessment, Entry, Evidence
+from dti.assessments.models import UNIT_EDITABLE, Assessment, Entry, Evidence
 from dti.audit.services import history
 from dti.engine import (
     HUNDRED,
@@ -22,6 +22,7 @@ from dti.engine import (
     InputType,
     ItemScore,
     Status,
+    UnitInputs,
     UnitResult,
     describe,
     fmt,
@@ -309,21 +310,25 @@ def _saved(assessment: Assessment) -> _Saved:
 def _score(assessment: Assessment, framework: EngineFramework, saved: _Saved) -> UnitResult:
     """The engine's scores of the unit's stored data, with the reasoning shown on the page."""
     inputs = assessment.unit_inputs(list(saved.entries.values()))
-    return score_unit(framework, inputs, explain=True, relative=_bounds(assessment))
+    return score_unit(framework, inputs, explain=True, relative=_bounds(assessment, inputs))
 
 
-def _bounds(assessment: Assessment) -> Mapping[str, tuple[Decimal, Decimal]] | None:
-    """Min–max bounds over the unit's ranking group, when the framework has relative items."""
+def _bounds(assessment: Assessment, inputs: UnitInputs) -> Mapping[str, tuple[Decimal, Decimal]] | None:
+    """Min–max bounds, when the framework has relative items, over the engine's reference group
+    (`relative_bounds`): the submitted units of the ranking group on their own data, this unit
+    joining them with `inputs` before it submits. A draft of another unit does not count, so the
+    page shows the figure the appraisal shows as the unit's own."""
     framework = assessment.framework()
     if not any(i.scoring.relative for i in framework.walk()):
         return None
-    group = assessment.participation.group
-    others = (
-        Assessment.objects.filter(participation__group=group)
+    submitted = (
+        Assessment.objects.filter(participation__group=assessment.participation.group)
+        .exclude(status__in=UNIT_EDITABLE)
+        .exclude(pk=assessment.pk)
         .select_related("participation__unit__unit_type", "participation__group__framework")
         .prefetch_related("entries")
     )
-    return relative_bounds(framework, [a.unit_inputs(list(a.entries.all())) for a in others])
+    return relative_bounds(framework, [inputs, *(a.unit_inputs(list(a.entries.all())) for a in submitted)])
 
 
 def _progress(framework: EngineFramework, result: UnitResult, evidence: Mapping[str, list[Evidence]]) -> Progress:

@@ -18,13 +18,11 @@ from django.db.models import QuerySet
 from dti.appraisal.selectors import APPRAISED_STATUSES
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign
-from dti.engine import Ties
+from dti.engine import RankBasis, RankingPolicy, Ties, order_key, percent, round_half_up, shown_decimals
 from dti.engine import ranks as engine_ranks
 from dti.results.models import Publication
 from dti.results.services import IN_PROGRESS, build_snapshot
 from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotIndex, SnapshotUnit
-
-HUNDRED = Decimal(100)
 
 
 def dec(value: str | Decimal | None) -> Decimal | None:
@@ -37,12 +35,21 @@ def dec(value: str | Decimal | None) -> Decimal | None:
         return None
 
 
-def ratio_percent(score: str | Decimal | None, maximum: str | Decimal | None) -> Decimal | None:
-    """score / max × 100, or None when either is missing or the max is 0."""
-    s, m = dec(score), dec(maximum)
-    if s is None or m is None or m == 0:
-        return None
-    return s / m * HUNDRED
+def percent_places(framework: SnapshotFramework) -> int:
+    """The decimals a percentage of this group's figures is shown with, by the engine's rule."""
+    policy = RankingPolicy(RankBasis(framework["basis"]), framework["decimals"])
+    return shown_decimals(framework["precision"], policy, RankBasis.PERCENT)
+
+
+def exact_share(score: str | Decimal | None, maximum: str | Decimal | None) -> Decimal | None:
+    """A published score as a percentage of `maximum` (the engine's `percent`), before rounding."""
+    return percent(dec(score), dec(maximum))
+
+
+def share_percent(score: str | Decimal | None, maximum: str | Decimal | None, places: int) -> Decimal | None:
+    """`exact_share` as shown: rounded half-up by the engine at `places` (see `percent_places`)."""
+    exact = exact_share(score, maximum)
+    return None if exact is None else round_half_up(exact, places)
 
 
 def unit_slug(name: str) -> str:
@@ -117,6 +124,7 @@ class GroupView:
     rows: list[Row]
     index_tables: list[IndexTable]
     excluded: list[str]
+    percent_places: int  # the decimals its percentages are shown with (`percent_places`)
 
 
 def unit_keys(snapshot: Snapshot) -> dict[tuple[int, int], str]:
@@ -163,6 +171,7 @@ def group_views(snapshot: Snapshot) -> list[GroupView]:
             total, claimed = dec(row.data["total"]), dec(row.data.get("self_total"))
             row.delta = None if total is None or claimed is None else total - claimed
         ties = Ties(framework.get("ties", Ties.COMPETITION))
+        places = percent_places(framework)
         tables = []
         for index in indices:
             code = index["code"]
@@ -177,11 +186,11 @@ def group_views(snapshot: Snapshot) -> list[GroupView]:
                         "unit": row.data["unit"],
                         "score": score,
                         "max": maximum,
-                        "percent": ratio_percent(score, maximum),
+                        "percent": share_percent(score, maximum, places),
                         "rank": rank,
                     }
                 )
-            table_rows.sort(key=lambda r: (r["rank"] or 10**9, r["unit"]))
+            table_rows.sort(key=lambda r: order_key(r["rank"], dec(r["score"]), r["unit"]))
             tables.append(IndexTable(code, index["name"], index["max"], table_rows))
         views.append(
             GroupView(
@@ -192,6 +201,7 @@ def group_views(snapshot: Snapshot) -> list[GroupView]:
                 rows=rows,
                 index_tables=tables,
                 excluded=list(group["excluded"]),
+                percent_places=places,
             )
         )
     return views
@@ -205,7 +215,7 @@ class Share(TypedDict):
     score: Figure
     max: Figure
     reference: str | Decimal | None  # the max, or the group's highest score when the max is unknown
-    percent: Decimal | None  # score / reference × 100
+    percent: Decimal | None  # score / reference × 100, as shown (rounded by the engine)
     index: NotRequired[str]  # an indicator's main index
 
 
@@ -245,6 +255,7 @@ def scorecard(group: GroupView, row: Row, extremes: int = 3) -> Scorecard:
     page says so.
     """
     data = row.data
+    places = group.percent_places
     relative = False
     indices: list[Share] = []
     for i in group.indices:
@@ -260,24 +271,25 @@ def scorecard(group: GroupView, row: Row, extremes: int = 3) -> Scorecard:
                 "score": score,
                 "max": maximum,
                 "reference": reference,
-                "percent": ratio_percent(score, reference),
+                "percent": share_percent(score, reference, places),
             }
         )
     items = data["items"]
-    candidates: list[tuple[Decimal, Share]] = []  # (percent, share): the extremes are sorted by percent
+    candidates: list[tuple[Decimal, Share]] = []  # (exact percent, share): the extremes are sorted by it
     by_indicator = bool(items)
     if by_indicator:
         for indicator in group.framework["indicators"]:
             code = indicator["code"]
             maximum = indicator["max"]
             reference = maximum if maximum is not None else _best(r.data["items"].get(code) for r in group.rows)
-            percent = ratio_percent(items.get(code), reference)
-            if code in items and percent is not None:
+            exact = exact_share(items.get(code), reference)
+            if code in items and exact is not None:
                 relative = relative or maximum is None
-                share: Share = {**indicator, "score": items[code], "reference": reference, "percent": percent}
-                candidates.append((percent, share))
+                rounded = round_half_up(exact, places)
+                share: Share = {**indicator, "score": items[code], "reference": reference, "percent": rounded}
+                candidates.append((exact, share))
     else:
-        candidates = [(i["percent"], i) for i in indices if i["percent"] is not None]
+        candidates = [(exact, i) for i in indices if (exact := exact_share(i["score"], i["reference"])) is not None]
     shown = max(1, min(extremes, len(candidates) // 2))  # strongest and weakest never overlap
     strongest = [c for _p, c in sorted(candidates, key=lambda c: (-c[0], c[1]["code"]))[:shown]]
     weakest = (

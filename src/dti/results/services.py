@@ -47,6 +47,9 @@ from dti.engine import (
     Framework,
     UnitResult,
     check_table,
+    display_key,
+    figures,
+    name_key,
     parse_score,
     rank_results,
     read_results,
@@ -81,6 +84,11 @@ def _num(value: Decimal | None, places: int) -> str | None:
     return None if value is None else format(round_half_up(value, places), "f")
 
 
+def _figure(value: Decimal | None) -> str | None:
+    """A figure the engine rounded (`figures`), as the snapshot writes it: a decimal string."""
+    return None if value is None else format(value, "f")
+
+
 def _framework_part(group: CampaignGroup, framework: Framework) -> SnapshotFramework:
     precision = framework.precision
     owner = {i.code: index.code for index in framework.indices for i in index.indicators}
@@ -107,23 +115,24 @@ def _framework_part(group: CampaignGroup, framework: Framework) -> SnapshotFrame
 def _unit_part(
     framework: Framework, result: UnitResult, claimed: UnitResult | None, unit_type: str | None
 ) -> SnapshotUnit:
-    p = framework.precision
+    shown = figures(framework, result)
     part: SnapshotUnit = {
         "unit": result.unit,
         "type": unit_type,
         "rank": result.rank,
         "class": result.classification,
-        "total": _num(result.total, p),
-        "max": _num(result.max, p),
-        "percent": _num(result.percent, 2),
-        "indices": {c: _num(v, p) for c, v in result.indices.items()},
-        "index_max": {c: _num(v, p) for c, v in result.index_max.items()},
-        "items": {c: _num(s.score, p) for c, s in result.items.items() if s.counts},
+        "total": _figure(shown.total),
+        "max": _figure(shown.max),
+        "percent": _figure(shown.percent),
+        "indices": {c: _figure(v) for c, v in shown.indices.items()},
+        "index_max": {c: _figure(v) for c, v in shown.index_max.items()},
+        "items": {c: _figure(v) for c, v in shown.items.items()},
     }
     if claimed is not None:
-        part["self_total"] = _num(claimed.total, p)
-        part["self_indices"] = {c: _num(v, p) for c, v in claimed.indices.items()}
-        part["self_items"] = {c: _num(s.score, p) for c, s in claimed.items.items() if s.counts}
+        own = figures(framework, claimed)
+        part["self_total"] = _figure(own.total)
+        part["self_indices"] = {c: _figure(v) for c, v in own.indices.items()}
+        part["self_items"] = {c: _figure(v) for c, v in own.items.items()}
     return part
 
 
@@ -154,7 +163,9 @@ def _head(campaign: Campaign, approval: Approval | None) -> Snapshot:
 
 def _excluded(group: CampaignGroup, counted: Iterable[str]) -> list[str]:
     names = set(counted)
-    return sorted(str(p.unit) for p in group.participations.select_related("unit") if str(p.unit) not in names)
+    return sorted(
+        (str(p.unit) for p in group.participations.select_related("unit") if str(p.unit) not in names), key=name_key
+    )
 
 
 def build_snapshot(campaign: Campaign, statuses: Sequence[str]) -> Snapshot:
@@ -170,7 +181,7 @@ def build_snapshot(campaign: Campaign, statuses: Sequence[str]) -> Snapshot:
                 "framework": _framework_part(group, framework),
                 "units": [
                     _unit_part(framework, s.appraised, s.claimed, s.assessment.participation.unit.unit_type.code)
-                    for s in sorted(scores, key=lambda s: (s.appraised.rank or 10**9, s.appraised.unit))
+                    for s in sorted(scores, key=lambda s: display_key(framework, s.appraised))
                 ],
                 "excluded": _excluded(group, (s.appraised.unit for s in scores)),
             }
@@ -391,7 +402,7 @@ def import_published(
                 "framework": _framework_part(group, framework),
                 "units": [
                     _unit_part(framework, r, None, types.get(r.unit))
-                    for r in sorted(results, key=lambda r: (r.rank or 10**9, r.unit))
+                    for r in sorted(results, key=lambda r: display_key(framework, r))
                 ],
                 "excluded": [],
             }
