@@ -17,6 +17,7 @@ urlpatterns = [
     path("danh-gia/", include("dti.assessments.urls")),
     path("danh-gia/<int:pk>/giai-trinh/", include("dti.appraisal.explanation_urls")),
     path("tham-dinh/ky/<int:campaign_pk>/so-lieu-chinh-thuc/", include("dti.appraisal.official_urls")),
+    path("danh-gia/<int:pk>/ket-qua/", include("dti.results.outcome_urls")),
     path("tham-dinh/", include("dti.appraisal.urls")),
     path("phe-duyet/", include("dti.results.urls")),
     path("ket-qua/", include("dti.results.public_urls")),

@@ -266,5 +266,9 @@ def test_banner_in_appraisal(appraising: dict[str, Any], login: Any) -> None:
     assert "Trạng thái: Đang thẩm định" in re.sub(r"\s+", " ", text)
 
 
-def test_no_banner_while_drafting(world: dict[str, Any], login: Any) -> None:
-    assert 'class="status-banner' not in body(login("reporter").get(f"/danh-gia/{world['assessment'].pk}/"))
+def test_banner_while_drafting_says_what_comes_next(world: dict[str, Any], login: Any) -> None:
+    """The banner is always there (issue 9 §2); while drafting it names the submission deadline."""
+    text = body(login("reporter").get(f"/danh-gia/{world['assessment'].pk}/"))
+    deadline = timezone.localtime(world["campaign"].submission_deadline).strftime("%H:%M %d/%m/%Y")
+    assert 'class="status-banner status-draft"' in text
+    assert f"lãnh đạo đơn vị duyệt và gửi trước {deadline}" in text

@@ -8,12 +8,18 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dti.assessments.models import UNIT_EDITABLE, Assessment, Entry, Evidence
+from dti.assessments.rules import edit_block_reason
 from dti.audit.services import history
+from dti.core.permissions import Action, can
+from dti.core.templatetags.vn import ngay
 from dti.engine import (
     HUNDRED,
     Field,
@@ -33,6 +39,8 @@ from dti.engine import Framework as EngineFramework
 
 if TYPE_CHECKING:
     from dti.audit.models import AuditEntry
+    from dti.campaigns.models import Participation
+    from dti.core.permissions import Person
 
 _NOT_ID = re.compile(r"[^0-9A-Za-z]")
 
@@ -60,10 +68,22 @@ def is_complete(score: ItemScore) -> bool:
     return score.status in (Status.OK, Status.NA)
 
 
+def scores_zero(score: ItemScore) -> bool:
+    """An indicator without data enough to score that scores 0 (a split one may keep its complete parts)."""
+    return not is_complete(score) and not score.score
+
+
 def lacks_evidence(item: Indicator, score: ItemScore, has_evidence: bool) -> bool:
     """Evidence is required for the indicator, it applies, and none is attached."""
     required = item.evidence is not None and item.evidence.required
     return required and not has_evidence and score.status is not Status.NA
+
+
+def missing_labels(item: Indicator, score: ItemScore) -> list[str]:
+    """What the unit still has to enter for `item`, by label."""
+    labels = {f.name: f.label for f in item.inputs}
+    labels["score"] = _("điểm chấm trực tiếp")
+    return [labels.get(name, name) for name in score.missing]
 
 
 @dataclass
@@ -125,9 +145,7 @@ class IndicatorView:
     @property
     def missing_labels(self) -> list[str]:
         """What the unit still has to enter, by label."""
-        labels = {f.name: f.label for f in self.item.inputs}
-        labels["score"] = _("điểm chấm trực tiếp")
-        return [labels.get(name, name) for name in self.score.missing]
+        return missing_labels(self.item, self.score)
 
     @property
     def source_values(self) -> list[SourceValue]:
@@ -199,9 +217,28 @@ class IndexView:
     loaded: bool = True  # False: the page loads this index's indicators when it is opened
 
 
+@dataclass(frozen=True)
+class Gap:
+    """An applicable indicator the unit has not finished (data, or required evidence), with its link."""
+
+    item: Indicator
+    score: ItemScore
+    url: str  # the self-assessment page opened on the indicator
+
+    @property
+    def missing_labels(self) -> list[str]:
+        """What the unit still has to enter, by label."""
+        return missing_labels(self.item, self.score)
+
+    @property
+    def scores_zero(self) -> bool:
+        """Sent as it is, the indicator scores 0 (a split indicator may keep its complete parts)."""
+        return scores_zero(self.score)
+
+
 @dataclass
 class AssessmentPage:
-    """The whole page: indices, progress, totals."""
+    """The whole page: indices, progress, totals, and the indicators not finished yet."""
 
     assessment: Assessment
     result: UnitResult
@@ -210,11 +247,23 @@ class AssessmentPage:
     complete: int
     total: int
     missing_evidence: int
+    incomplete: list[Gap] = field(default_factory=list)  # without data enough to score
+    unevidenced: list[Gap] = field(default_factory=list)  # without the required evidence
 
     @property
     def percent_complete(self) -> int:
         """Progress bar width."""
         return round(self.complete * 100 / self.total) if self.total else 100
+
+    @property
+    def zero_scored(self) -> int:
+        """How many incomplete indicators would score 0 if the assessment were sent now."""
+        return sum(1 for gap in self.incomplete if gap.scores_zero)
+
+    @property
+    def partly_scored(self) -> int:
+        """How many incomplete indicators would keep the points of their complete parts only."""
+        return len(self.incomplete) - self.zero_scored
 
     def indicator(self, code: str) -> IndicatorView | None:
         """The view of one indicator."""
@@ -223,11 +272,17 @@ class AssessmentPage:
 
 @dataclass(frozen=True)
 class Progress:
-    """How far the unit is: applicable indicators, those complete, those lacking required evidence."""
+    """How far the unit is: the applicable indicators, those without data enough to score, those
+    lacking required evidence."""
 
-    complete: int
     total: int
-    missing_evidence: int
+    incomplete: list[Indicator]
+    unevidenced: list[Indicator]
+
+    @property
+    def complete(self) -> int:
+        """Applicable indicators with data enough to score (or N/A)."""
+        return self.total - len(self.incomplete)
 
 
 @dataclass(frozen=True)
@@ -294,8 +349,20 @@ def assessment_page(
         for field in framework.general_info
     ]
     return AssessmentPage(
-        assessment, result, indices, general, progress.complete, progress.total, progress.missing_evidence
+        assessment,
+        result,
+        indices,
+        general,
+        progress.complete,
+        progress.total,
+        len(progress.unevidenced),
+        incomplete=[_gap(assessment, item, result) for item in progress.incomplete],
+        unevidenced=[_gap(assessment, item, result) for item in progress.unevidenced],
     )
+
+
+def _gap(assessment: Assessment, item: Indicator, result: UnitResult) -> Gap:
+    return Gap(item, result.items[item.code], indicator_url(assessment, item.code))
 
 
 def _saved(assessment: Assessment) -> _Saved:
@@ -340,11 +407,11 @@ def _progress(framework: EngineFramework, result: UnitResult, evidence: Mapping[
         if not item.reference_only and (result.items[item.code].status is not Status.NA or item.applies(result.type))
     ]
     return Progress(
-        complete=sum(is_complete(result.items[item.code]) for item in applicable),
         total=len(applicable),
-        missing_evidence=sum(
-            lacks_evidence(item, result.items[item.code], item.code in evidence) for item in applicable
-        ),
+        incomplete=[item for item in applicable if not is_complete(result.items[item.code])],
+        unevidenced=[
+            item for item in applicable if lacks_evidence(item, result.items[item.code], item.code in evidence)
+        ],
     )
 
 
@@ -567,3 +634,114 @@ def index_of(assessment: Assessment, code: str) -> str:
     """The index an indicator belongs to ("" if none)."""
     item = assessment.framework().item(code)
     return item.index if item else ""
+
+
+INDEX_PARAM = "chi-so-chinh"  # the query parameter naming the main index a large framework's page opens
+
+
+def indicator_url(assessment: Assessment, code: str) -> str:
+    """The self-assessment page showing one indicator (its index open on a large framework)."""
+    index = index_of(assessment, code) if page_indices(assessment, None) is not None else ""
+    query = f"?{INDEX_PARAM}={quote(index)}" if index else ""
+    return reverse("assessments:detail", args=[assessment.pk]) + query + f"#ind-{code_slug(code)}"
+
+
+def submission_deadline(participation: Participation) -> datetime.datetime:
+    """When the unit must have submitted: the campaign's deadline, or the later one it was reopened until."""
+    deadline = participation.campaign.submission_deadline
+    until = participation.reopened_until
+    return until if until is not None and until > deadline else deadline
+
+
+def follows_appraisal(user: Person, assessment: Assessment) -> bool:
+    """The unit's own people, or the appraisal side: who may read the unit's explanation round and outcome."""
+    return can(user, Action.ANSWER_EXPLANATION, assessment) or can(user, Action.VIEW_APPRAISAL)
+
+
+# Where the assessment stands (besides its status) and what comes next, by status; "%(deadline)s" and
+# "%(reason)s" are filled in by `banner`.
+_NEXT = {
+    Assessment.Status.DRAFT: gettext_lazy(
+        "Tiếp theo: nhập đủ số liệu và tài liệu kiểm chứng; lãnh đạo đơn vị duyệt và gửi trước %(deadline)s."
+    ),
+    Assessment.Status.RETURNED: gettext_lazy("Tiếp theo: đơn vị sửa theo yêu cầu; lãnh đạo đơn vị gửi lại."),
+    Assessment.Status.SUBMITTED: gettext_lazy(
+        "Tiếp theo: tổ thẩm định kiểm tra số liệu và tài liệu kiểm chứng; đơn vị được thông báo nếu cần giải trình."
+    ),
+    Assessment.Status.IN_APPRAISAL: gettext_lazy(
+        "Tiếp theo: tổ thẩm định kết luận từng chỉ số; đơn vị được thông báo nếu cần giải trình."
+    ),
+    Assessment.Status.EXPLANATION_REQUESTED: gettext_lazy(
+        "Tiếp theo: trả lời từng câu hỏi (có thể bổ sung tài liệu); lãnh đạo đơn vị gửi giải trình trước hạn."
+    ),
+    Assessment.Status.EXPLAINED: gettext_lazy("Tiếp theo: tổ thẩm định xem xét giải trình và kết thúc thẩm định."),
+    Assessment.Status.REOPENED: gettext_lazy(
+        "Tiếp theo: tổ thẩm định thẩm định lại; kết quả chỉ có khi thẩm định xong."
+    ),
+    Assessment.Status.APPRAISED: gettext_lazy(
+        "Tiếp theo: Hội đồng đánh giá xem xét và phê duyệt kết quả; sau đó kết quả được công bố."
+    ),
+    Assessment.Status.APPROVED: gettext_lazy("Tiếp theo: cơ quan tổ chức công bố kết quả."),
+    Assessment.Status.PUBLISHED: gettext_lazy(
+        "Kết quả đã công bố là kết quả cuối cùng; chỉ thay đổi khi có đính chính."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Banner:
+    """Where an assessment stands and what comes next, with the pages about it the person may open."""
+
+    status: str  # the status code (the banner's colour)
+    stands: str
+    next: str
+    links: list[tuple[str, str]]  # (text, url)
+
+
+def banner(assessment: Assessment, user: Person) -> Banner:
+    """The banner of an assessment's pages and of its line on the home page.
+
+    Reads the assessment's transitions and explanation requests through `.all()`, so that a
+    list of assessments can prefetch them.
+    """
+    status = Assessment.Status(assessment.status)
+    stands, following = str(status.label), str(_NEXT[status])
+    if status in (Assessment.Status.RETURNED, Assessment.Status.REOPENED):
+        moves = list(assessment.transitions.all())
+        reason = moves[-1].comment if moves else ""
+        stands = f"{stands}: {reason}" if reason else stands
+    elif status == Assessment.Status.EXPLANATION_REQUESTED:
+        request = next(iter(assessment.explanation_requests.all()), None)
+        if request is not None:
+            stands = _("Đề nghị giải trình trước %(deadline)s") % {"deadline": ngay(request.deadline)}
+            if timezone.now() > request.deadline:
+                following = _("Đã quá hạn giải trình; liên hệ cơ quan tổ chức.")
+    elif status == Assessment.Status.EXPLAINED:
+        stands = _("Đã giải trình, đang thẩm định lại")
+    elif status == Assessment.Status.DRAFT:
+        following %= {"deadline": ngay(submission_deadline(assessment.participation))}
+    if status in (Assessment.Status.DRAFT, Assessment.Status.RETURNED):
+        following = edit_block_reason(assessment) or following
+    return Banner(status.value, stands, following, _banner_links(assessment, user))
+
+
+def _banner_links(assessment: Assessment, user: Person) -> list[tuple[str, str]]:
+    """The explanation round, the outcome and the published results, for those who may open them."""
+    status = assessment.status
+    links: list[tuple[str, str]] = []
+    if follows_appraisal(user, assessment):
+        if status == Assessment.Status.EXPLANATION_REQUESTED:
+            text = _("Xem và trả lời") if can(user, Action.ANSWER_EXPLANATION, assessment) else _("Xem câu hỏi")
+            links.append((text, reverse("explanation:page", args=[assessment.pk])))
+        elif status == Assessment.Status.EXPLAINED:
+            links.append((_("Xem nội dung giải trình"), reverse("explanation:page", args=[assessment.pk])))
+        elif status in OUTCOME_SHOWN:
+            links.append((_("Xem kết quả thẩm định"), reverse("outcome:page", args=[assessment.pk])))
+    if status == Assessment.Status.PUBLISHED:
+        campaign = assessment.participation.campaign_id
+        links.append((_("Kết quả công bố"), reverse("public:campaign", args=[campaign])))
+    return links
+
+
+# Statuses in which the unit sees its appraised result (docs/appraisal.md, "Kết quả của đơn vị").
+OUTCOME_SHOWN = (Assessment.Status.APPRAISED, Assessment.Status.APPROVED, Assessment.Status.PUBLISHED)

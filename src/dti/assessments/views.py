@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,12 +22,14 @@ from django.views.decorators.http import require_POST
 from dti.assessments import rules, services, workflow
 from dti.assessments.models import Assessment, Entry, Evidence
 from dti.assessments.selectors import (
+    INDEX_PARAM,
     AssessmentPage,
     assessment_page,
-    code_slug,
+    banner,
     general_conflict,
     history_rows,
     index_of,
+    indicator_url,
     page_indices,
 )
 from dti.audit.services import history
@@ -92,7 +93,7 @@ def _page(
     extra: Mapping[str, object] | None = None,
 ) -> HttpResponse:
     """A full page: Django's base layout around the Jinja2-rendered summary, general info and indices."""
-    context = {**_context(request, page), **(extra or {})}
+    context = {**_context(request, page), "banner": banner(page.assessment, request.user), **(extra or {})}
     context["summary_html"] = _jinja("assessments/_summary.html", context, request)
     if template == "assessments/detail.html":
         context["indices_html"] = _jinja("assessments/_indices.html", context, request)
@@ -129,9 +130,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "assessments/detail.html", page)
 
 
-INDEX_PARAM = "chi-so-chinh"
-
-
 @login_required
 def index_part(request: HttpRequest, pk: int, index_code: str) -> HttpResponse:
     """One index's indicators, loaded into the page when the person opens the index."""
@@ -141,13 +139,6 @@ def index_part(request: HttpRequest, pk: int, index_code: str) -> HttpResponse:
     page = assessment_page(assessment, open_indices={index_code})
     context = {**_context(request, page), "index_code": index_code}
     return HttpResponse(_jinja("assessments/_index_body.html", context, request))
-
-
-def _anchor(assessment: Assessment, code: str) -> str:
-    """The page URL showing one indicator (its index open)."""
-    index = index_of(assessment, code) if page_indices(assessment, None) is not None else ""
-    query = f"?{INDEX_PARAM}={quote(index)}" if index else ""
-    return reverse("assessments:detail", args=[assessment.pk]) + query + f"#ind-{code_slug(code)}"
 
 
 def _version(request: HttpRequest) -> int:
@@ -196,7 +187,7 @@ def save_entry(request: HtmxRequest, pk: int, code: str) -> HttpResponse:
         return HttpResponse(_jinja("assessments/_saved.html", context, request), status=status)
     if status == 200:
         messages.success(request, _("Đã lưu chỉ số %(code)s.") % {"code": code})
-        return redirect(_anchor(assessment, code))
+        return redirect(indicator_url(assessment, code))
     messages.error(request, "; ".join(view.errors.values()) if status == 422 else error)
     return _page(request, "assessments/detail.html", page, status)
 
@@ -283,7 +274,7 @@ def attach_evidence(
 def add_evidence(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """Attach a file or a document reference to one indicator."""
     assessment = _assessment(request, pk)
-    anchor = _anchor(assessment, code)
+    anchor = indicator_url(assessment, code)
     attach_evidence(request, assessment, code)
     return redirect(anchor)
 
@@ -334,7 +325,7 @@ def delete_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Đã xóa tài liệu kiểm chứng."))
     except ServiceError as exc:
         messages.error(request, exc.message)
-    return redirect(_anchor(assessment, code))
+    return redirect(indicator_url(assessment, code))
 
 
 @login_required

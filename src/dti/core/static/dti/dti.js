@@ -32,3 +32,10 @@
     if (document.querySelector(".save-state.saving")) { e.preventDefault(); e.returnValue = ""; }
   });
 })();
+  // An irreversible step asks first: the form (or the button pressed) says in data-confirm what it will do.
+  // Listening in the capture phase, a "no" stops the form before htmx or the browser sends it.
+  document.addEventListener("submit", function (e) {
+    var button = e.submitter, form = e.target;
+    var question = (button && button.dataset.confirm) || (form.dataset && form.dataset.confirm);
+    if (question && !window.confirm(question)) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
