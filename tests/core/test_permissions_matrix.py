@@ -333,6 +333,8 @@ EXPECTED: dict[Action, dict[str, set[Role] | frozenset[Role]]] = {
     Action.APPROVE_RESULTS: {where: {Role.CHAIR} for where in ("own", "other", "none")},
     Action.PUBLISH_RESULTS: {where: {Role.ADMIN, Role.ORGANISER, Role.CHAIR} for where in ("own", "other", "none")},
     Action.AMEND_RESULTS: MANAGERS_EVERYWHERE,
+    Action.MANAGE_ACCOUNTS: MANAGERS_EVERYWHERE,
+    Action.MANAGE_ADMIN_ACCOUNTS: {where: {Role.ADMIN} for where in ("own", "other", "none")},
 }
 OWN_UNIT, OTHER_UNIT = 1, 2
 

@@ -77,6 +77,8 @@ class Action(StrEnum):
     APPROVE_RESULTS = "approve_results"  # the council chair
     PUBLISH_RESULTS = "publish_results"
     AMEND_RESULTS = "amend_results"
+    MANAGE_ACCOUNTS = "manage_accounts"  # create, edit, deactivate, reset and import people's accounts
+    MANAGE_ADMIN_ACCOUNTS = "manage_admin_accounts"  # the same for accounts of system administrators
 
 
 # Roles that see every unit's data (read-only unless another rule allows more).
@@ -95,6 +97,8 @@ _RULES: dict[Action, set[Role]] = {
     Action.APPROVE_RESULTS: {Role.CHAIR},
     Action.PUBLISH_RESULTS: {Role.ADMIN, Role.ORGANISER, Role.CHAIR},
     Action.AMEND_RESULTS: _MANAGERS,
+    Action.MANAGE_ACCOUNTS: _MANAGERS,
+    Action.MANAGE_ADMIN_ACCOUNTS: {Role.ADMIN},
 }
 
 MESSAGES = {
@@ -113,6 +117,8 @@ MESSAGES = {
     Action.APPROVE_RESULTS: _("Chỉ Chủ tịch Hội đồng đánh giá mới được phê duyệt kết quả."),
     Action.PUBLISH_RESULTS: _("Chỉ cơ quan tổ chức hoặc Chủ tịch Hội đồng mới được công bố kết quả."),
     Action.AMEND_RESULTS: _("Chỉ cơ quan tổ chức đánh giá mới được đính chính kết quả đã công bố."),
+    Action.MANAGE_ACCOUNTS: _("Chỉ cơ quan tổ chức đánh giá mới được quản lý tài khoản người dùng."),
+    Action.MANAGE_ADMIN_ACCOUNTS: _("Chỉ quản trị hệ thống mới được tạo, sửa hoặc khóa tài khoản quản trị hệ thống."),
 }
 GENERAL_MESSAGE = _("Bạn không có quyền thực hiện thao tác này.")
 
