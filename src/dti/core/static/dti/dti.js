@@ -31,7 +31,6 @@
   window.addEventListener("beforeunload", function (e) {
     if (document.querySelector(".save-state.saving")) { e.preventDefault(); e.returnValue = ""; }
   });
-})();
   // An irreversible step asks first: the form (or the button pressed) says in data-confirm what it will do.
   // Listening in the capture phase, a "no" stops the form before htmx or the browser sends it.
   document.addEventListener("submit", function (e) {
@@ -39,3 +38,4 @@
     var question = (button && button.dataset.confirm) || (form.dataset && form.dataset.confirm);
     if (question && !window.confirm(question)) { e.preventDefault(); e.stopImmediatePropagation(); }
   }, true);
+})();
