@@ -1,5 +1,35 @@
 // dti: small progressive enhancements on top of htmx; every form also works without JavaScript.
 (function () {
+  // With JavaScript the phone header folds its menu behind a button (dti.css, .js); without, it stays open.
+  document.documentElement.classList.add("js");
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest && e.target.closest(".menu-toggle");
+    if (!toggle) { return; }
+    var open = toggle.closest(".topbar").classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  // "Chọn tất cả" (core/_select_all.html): ticks or clears the visible checkboxes of its name in its form,
+  // and shows whether all, some or none of them are ticked.
+  function boxesOf(all) {
+    var form = all.closest("form") || document;
+    return Array.prototype.filter.call(form.querySelectorAll("input[type=checkbox]"), function (box) {
+      return box.name === all.dataset.selectAll && !box.disabled && box.offsetParent !== null;
+    });
+  }
+  function showChoice(all) {
+    var boxes = boxesOf(all), ticked = boxes.filter(function (box) { return box.checked; }).length;
+    all.checked = boxes.length > 0 && ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
+  }
+  document.addEventListener("change", function (e) {
+    var target = e.target;
+    if (target.dataset && target.dataset.selectAll) {
+      boxesOf(target).forEach(function (box) { box.checked = target.checked; });
+    } else if (target.type === "checkbox" && target.form) {
+      target.form.querySelectorAll("[data-select-all]").forEach(showChoice);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () { document.querySelectorAll("[data-select-all]").forEach(showChoice); });
   // Texts in the page's language: the base template puts them on <body> (data-msg-*).
   function text(name, fallback) { return (document.body && document.body.dataset[name]) || fallback; }
   function stateOf(form) { return form.querySelector(".save-state"); }
