@@ -22,7 +22,7 @@ from dti.campaigns.selectors import campaign_overview, reopenings
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can, require
 from dti.units.models import Unit
-from dti.units.views import tree
+from dti.units.selectors import tree
 
 if TYPE_CHECKING:
     from dti.accounts.http import AuthenticatedHttpRequest

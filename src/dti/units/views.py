@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib import messages
@@ -15,57 +14,20 @@ from django.utils.translation import ngettext
 
 from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
-from dti.units import services
-from dti.units.models import Unit, UnitType
+from dti.units import selectors, services
+from dti.units.models import UnitType
 
 if TYPE_CHECKING:
     from dti.accounts.http import AuthenticatedHttpRequest
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
-    """One line of the tree: a unit, how deep it is and how many units are directly under it."""
-
-    unit: Unit
-    depth: int
-    children: int
-
-
-def tree(units: list[Unit]) -> list[Node]:
-    """Units in tree order (province → department/district → commune), siblings by name."""
-    children: dict[int | None, list[Unit]] = {}
-    ids = {u.pk for u in units}
-    for unit in units:
-        parent = unit.parent_id if unit.parent_id in ids else None
-        children.setdefault(parent, []).append(unit)
-    nodes: list[Node] = []
-    done: set[int] = set()
-
-    def walk(parent: int | None, depth: int) -> None:
-        for unit in children.get(parent, []):
-            if unit.pk in done:  # a loop in stored data: show each unit once
-                continue
-            done.add(unit.pk)
-            nodes.append(Node(unit, depth, len(children.get(unit.pk, []))))
-            walk(unit.pk, depth + 1)
-
-    walk(None, 0)
-    for unit in units:  # units only reachable through a loop
-        if unit.pk not in done:
-            done.add(unit.pk)
-            nodes.append(Node(unit, 0, len(children.get(unit.pk, []))))
-    return nodes
-
-
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    """The unit tree with each unit's type."""
+    """The unit tree with each unit's type, searched and filtered by province, type and status."""
     require(request.user, Action.VIEW_UNITS)
-    units = list(Unit.objects.select_related("unit_type").order_by("name"))
+    listing = selectors.unit_list(request.GET)
     return render(
-        request,
-        "units/list.html",
-        {"nodes": tree(units), "count": len(units), "can_manage": can(request.user, Action.MANAGE_UNITS)},
+        request, "units/list.html", {"listing": listing, "can_manage": can(request.user, Action.MANAGE_UNITS)}
     )
 
 
