@@ -85,6 +85,16 @@ def test_list_shows_frozen_and_free_frameworks(login, rich):
     assert "Tải lên bộ chỉ số" in login("organiser").get("/bo-chi-so/").content.decode()
 
 
+def test_list_names_each_level_instead_of_its_code(login, rich, small_framework):
+    """Regression: the list showed the level's code ("huyen", "so") where people read a name."""
+    from dti.frameworks.models import Framework
+
+    Framework.objects.create(code="so-2024", name="Bộ chỉ số cấp sở", level="so", year=2024, source=RICH)
+    body = login("viewer").get("/bo-chi-so/").content.decode()
+    assert "<td>Cấp huyện</td>" in body and "<td>Cấp sở, ban, ngành</td>" in body
+    assert "<td>huyen</td>" not in body and "<td>so</td>" not in body
+
+
 def test_every_signed_in_role_sees_frameworks(login, rich):
     for persona in PERSONAS:
         client = login(persona)

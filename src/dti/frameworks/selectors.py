@@ -55,12 +55,17 @@ TIES = {
     "dense": gettext_lazy("bằng nhau cùng hạng, hạng sau liền kề (1, 2, 2, 3)"),
 }
 LEVELS = {
-    "so": gettext_lazy("Sở, ban, ngành"),
+    "so": gettext_lazy("Cấp sở, ban, ngành"),
     "huyen": gettext_lazy("Cấp huyện"),
     "xa": gettext_lazy("Cấp xã"),
     "tinh": gettext_lazy("Cấp tỉnh"),
-    "bo": gettext_lazy("Bộ, ngành"),
+    "bo": gettext_lazy("Cấp bộ, ngành"),
 }
+
+
+def level_label(code: str) -> str:
+    """A framework level by its name ("Cấp sở, ban, ngành"), the code itself when unknown."""
+    return str(LEVELS.get(code, code))
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +289,7 @@ def framework_tree(engine: EngineFramework) -> FrameworkTree:
         indices=indices,
         adjustments=[_row(i, engine, general) for i in engine.adjustments],
         general=_inputs(engine.general_info, general),
-        level=str(LEVELS.get(engine.level.value, engine.level.value)),
+        level=level_label(engine.level.value),
         ranking_basis=str(RANK_BASIS.get(engine.ranking.basis.value, engine.ranking.basis.value)),
         ties=str(TIES.get(engine.ranking.ties.value, engine.ranking.ties.value)),
         classification_basis=(
