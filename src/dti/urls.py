@@ -14,6 +14,7 @@ urlpatterns = [
     path("ky-danh-gia/", include("dti.campaigns.urls")),
     path("bo-chi-so/", include("dti.frameworks.urls")),
     path("don-vi/", include("dti.units.urls")),
+    path("tai-khoan/", include("dti.accounts.urls")),
     path("danh-gia/", include("dti.assessments.urls")),
     path("danh-gia/<int:pk>/giai-trinh/", include("dti.appraisal.explanation_urls")),
     path("tham-dinh/ky/<int:campaign_pk>/so-lieu-chinh-thuc/", include("dti.appraisal.official_urls")),

@@ -112,7 +112,7 @@ def test_anonymous_header_runs_no_query(django_assert_num_queries: Any, db: Any)
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
-        assert header(request) == {"unread_notifications": 0, "nav_appraisal": False}
+        assert header(request) == {"unread_notifications": 0, "nav_appraisal": False, "nav_accounts": False}
 
 
 @pytest.mark.parametrize(

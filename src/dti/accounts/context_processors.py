@@ -20,11 +20,12 @@ def _unread(user: AbstractBaseUser) -> int:
 
 
 def header(request: HttpRequest) -> dict[str, object]:
-    """`unread_notifications` (one COUNT query, run only when a template shows it) and `nav_appraisal`."""
+    """`unread_notifications` (one COUNT query, run only when a template shows it), `nav_appraisal`, `nav_accounts`."""
     user: AbstractBaseUser | AnonymousUser | None = getattr(request, "user", None)  # none without the auth middleware
     if user is None or not user.is_authenticated:
-        return {"unread_notifications": 0, "nav_appraisal": False}
+        return {"unread_notifications": 0, "nav_appraisal": False, "nav_accounts": False}
     return {
         "unread_notifications": SimpleLazyObject(lambda: _unread(user)),
         "nav_appraisal": can(user, Action.VIEW_APPRAISAL),
+        "nav_accounts": can(user, Action.MANAGE_ACCOUNTS),
     }

@@ -1,0 +1,6 @@
+// The "In danh sách" button of the page that shows generated passwords (no inline script).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
