@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -104,7 +105,7 @@ def test_unit_scorecard(published: dict[str, Any], client: Client) -> None:
     html = client.get(f"/ket-qua/{published['campaign'].pk}/don-vi/ubnd-huyen-hai/").content.decode()
     assert "<h1>UBND huyện Hai</h1>" in html and "2/2" in html
     assert "75,00 %" in html and "20,00 %" in html  # I 15/20, II 4/20
-    svg = ET.fromstring(re.search(r"<svg.*?</svg>", html, re.S).group(0))
+    svg = ET.fromstring(re.search(r"<svg[^>]*class=\"radar\".*?</svg>", html, re.S).group(0))
     assert svg.find(f"{SVG}title") is not None
     assert len(svg.findall(f"{SVG}circle")) == 2  # one point per main index
     strongest = html[html.index('id="manh-nhat"') : html.index('id="yeu-nhat"')]
@@ -195,3 +196,220 @@ def test_without_maxima_the_scorecard_compares_with_the_best_of_the_group(db):
     body = Client().get(f"/ket-qua/{publication.campaign_id}/don-vi/ubnd-huyen-kim-son/").content.decode()
     assert "so với điểm cao nhất trong nhóm xếp hạng" in body
     assert "<polygon" in body
+
+
+# ---------------------------------------------------------------------------------------------
+# Full names, maxima only where stated, search and filters (issue 9 §5)
+
+
+def snapshot_of(
+    name: str,
+    *,
+    year: int = 2023,
+    organiser: str = "UBND tỉnh Thử Nghiệm",
+    groups: dict[str, list[str]] | None = None,
+    maxima: tuple[str | None, str | None] = ("20.00", "20.00"),
+) -> dict[str, Any]:
+    """A published snapshot: groups of units (scores falling by rank), two indices with these maxima."""
+    groups = groups or {"Cấp huyện": ["UBND huyện Đông Anh", "UBND huyện Gia Lâm"]}
+    total_max = None if None in maxima else "40.00"
+    indices = [
+        {"code": "I", "name": "Nhận thức số", "max": maxima[0]},
+        {"code": "II", "name": "An toàn thông tin mạng", "max": maxima[1]},
+    ]
+    indicators = [
+        {"code": "I.1", "name": "Ban chỉ đạo", "max": maxima[0], "index": "I"},
+        {"code": "II.1", "name": "Giám sát an toàn", "max": maxima[1], "index": "II"},
+    ]
+    framework = {
+        "code": "x",
+        "name": "Bộ chỉ số thử",
+        "content_hash": "",
+        "precision": 2,
+        "basis": "total",
+        "decimals": 2,
+        "indices": indices,
+        "indicators": indicators,
+    }
+
+    def unit(name: str, rank: int) -> dict[str, Any]:
+        one, two = Decimal(20 - rank), Decimal(10 - rank)
+        return {
+            "unit": name,
+            "type": None,
+            "rank": rank,
+            "class": "",
+            "total": str(one + two),
+            "max": total_max,
+            "percent": None,
+            "indices": {"I": str(one), "II": str(two)},
+            "index_max": {},
+            "items": {"I.1": str(one), "II.1": str(two)},
+        }
+
+    return {
+        "format": 1,
+        "campaign": {"name": name, "year": year, "organiser": organiser},
+        "decision": {"number": "1/QĐ-UBND", "date": "2024-07-01", "date_text": "", "signer": ""},
+        "groups": [
+            {
+                "name": group,
+                "framework": framework,
+                "units": [unit(u, rank) for rank, u in enumerate(units, start=1)],
+                "excluded": [],
+            }
+            for group, units in groups.items()
+        ],
+        "notes": [],
+    }
+
+
+def publish(snapshot: dict[str, Any]) -> Publication:
+    """Store a snapshot as version 1 of a new campaign."""
+    from dti.campaigns.models import Campaign
+
+    campaign = Campaign.objects.create(
+        name=snapshot["campaign"]["name"],
+        year=snapshot["campaign"]["year"],
+        submission_deadline=timezone.now(),
+    )
+    return Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot)
+
+
+def squeeze(html: str) -> str:
+    return re.sub(r"\s+", " ", html)
+
+
+def test_ranking_headers_and_radar_axes_name_the_indices(db: None, client: Client) -> None:
+    """Regression: the ranking's headers and the radar's axes showed only the codes (I, II)."""
+    publication = publish(snapshot_of("Kỳ có tên chỉ số"))
+    page = client.get(f"/ket-qua/{publication.campaign_id}/").content.decode()
+    assert '<th class="num index-name">I. Nhận thức số</th>' in page
+    assert '<th class="num index-name">II. An toàn thông tin mạng</th>' in page
+    card = client.get(f"/ket-qua/{publication.campaign_id}/don-vi/ubnd-huyen-gia-lam/").content.decode()
+    svg = ET.fromstring(re.search(r"<svg[^>]*class=\"radar\".*?</svg>", card, re.S).group(0))
+    labels = [" ".join(s.text for s in text.findall(f"{SVG}tspan")) for text in svg.findall(f"{SVG}text")]
+    assert labels == ["I. Nhận thức số", "II. An toàn thông tin mạng"]
+
+
+def test_long_axis_labels_are_wrapped_at_spaces() -> None:
+    from dti.results.charts import label_lines
+
+    assert label_lines("I. Nhận thức số") == ["I. Nhận thức số"]
+    assert label_lines("6. Hoạt động chính quyền số") == ["6. Hoạt động", "chính quyền số"]
+    svg = ET.fromstring(str(radar_svg([("6. Hoạt động chính quyền số", Decimal(50))] * 3, "x")))
+    assert [len(text.findall(f"{SVG}tspan")) for text in svg.findall(f"{SVG}text")] == [2, 2, 2]
+
+
+def test_stated_maxima_are_shown_and_percentages_are_of_them(db: None, client: Client) -> None:
+    publication = publish(snapshot_of("Kỳ có điểm tối đa"))
+    page = squeeze(client.get(f"/ket-qua/{publication.campaign_id}/").content.decode())
+    assert 'I. Nhận thức số <span class="muted">(tối đa 20)</span>' in page
+    assert '<th class="num">% điểm tối đa</th>' in page and "% điểm cao nhất" not in page
+    assert '<th class="num">Tối đa</th>' in page  # the ranking's total maximum
+    card = squeeze(client.get(f"/ket-qua/{publication.campaign_id}/don-vi/ubnd-huyen-gia-lam/").content.decode())
+    assert '<span class="big">26</span> / 40</div>' in card
+    assert '<th class="num">Tối đa</th>' in card and '<th class="num">% điểm tối đa</th>' in card
+    assert "I.1. Ban chỉ đạo — 18/20 (90,00 %)" in card
+
+
+def test_without_stated_maxima_no_dash_maximum_and_shares_of_the_groups_best(db: None, client: Client) -> None:
+    """Regression (Ninh Bình): "(tối đa —)", "Tối đa —" and "/ —" were shown, and shares of the
+    group's best score were headed "% điểm tối đa"."""
+    publication = publish(snapshot_of("Kỳ không nêu điểm tối đa", maxima=(None, None)))
+    page = squeeze(client.get(f"/ket-qua/{publication.campaign_id}/").content.decode())
+    assert "(tối đa" not in page and "% điểm tối đa" not in page
+    assert page.count('<th class="num">% điểm cao nhất trong nhóm</th>') == 2
+    assert ">Tối đa<" not in page and ">Xếp loại<" not in page  # no column of dashes
+    assert "94,74 %" in page  # Gia Lâm's 18 on index I, of Đông Anh's 19 (the group's best)
+    card = squeeze(client.get(f"/ket-qua/{publication.campaign_id}/don-vi/ubnd-huyen-gia-lam/").content.decode())
+    assert '<span class="big">26</span></div>' in card and "/ —" not in card
+    assert ">Tối đa<" not in card and "% điểm tối đa" not in card and ">Xếp loại<" not in card
+    assert '<th class="num">% điểm cao nhất trong nhóm</th>' in card
+    assert "I.1. Ban chỉ đạo — 18 điểm (94,74 % điểm cao nhất trong nhóm)" in card
+
+
+def test_some_maxima_stated_percentages_are_marked(db: None, client: Client) -> None:
+    publication = publish(snapshot_of("Kỳ nêu một phần điểm tối đa", maxima=("20.00", None)))
+    card = squeeze(client.get(f"/ket-qua/{publication.campaign_id}/don-vi/ubnd-huyen-gia-lam/").content.decode())
+    assert '<th class="num">Tỷ lệ %</th>' in card
+    assert "90,00 %</td>" in card and "88,89 %*</td>" in card  # I: 18 of 20; II: 8 of the best 9
+    assert "* so với điểm cao nhất trong nhóm" in card
+
+
+def campaign_rows(html: str) -> list[str]:
+    """The campaign names listed on the public index."""
+    return re.findall(r'<td class="fixed"><a href="/ket-qua/\d+/">([^<]+)</a>', html)
+
+
+@pytest.fixture
+def three_published(db: None) -> list[Publication]:
+    return [
+        publish(snapshot_of("DTI Hà Nội 2023", organiser="UBND thành phố Hà Nội")),
+        publish(snapshot_of("DTI Hà Nội 2024", year=2024, organiser="UBND thành phố Hà Nội")),
+        publish(
+            snapshot_of(
+                "DTI Ninh Bình 2023",
+                organiser="UBND tỉnh Ninh Bình",
+                groups={"Cấp huyện": ["UBND huyện Kim Sơn", "UBND huyện Yên Mô"], "Cấp sở": ["Sở Y tế"]},
+            )
+        ),
+    ]
+
+
+def test_the_public_list_is_searched_by_unit_and_filtered_by_year_and_organiser(
+    three_published: list[Publication], client: Client
+) -> None:
+    everything = client.get("/ket-qua/").content.decode()
+    assert campaign_rows(everything) == ["DTI Hà Nội 2024", "DTI Hà Nội 2023", "DTI Ninh Bình 2023"]
+    found = client.get("/ket-qua/", {"tim": "kim son"}).content.decode()
+    assert campaign_rows(found) == ["DTI Ninh Bình 2023"]
+    pk = three_published[2].campaign_id
+    assert f'<a href="/ket-qua/{pk}/don-vi/ubnd-huyen-kim-son/">UBND huyện Kim Sơn</a>' in found
+    assert "Đang hiện 1 trên 3." in found
+    assert campaign_rows(client.get("/ket-qua/", {"nam": "2023"}).content.decode()) == [
+        "DTI Hà Nội 2023",
+        "DTI Ninh Bình 2023",
+    ]
+    by_organiser = client.get("/ket-qua/", {"to-chuc": "ubnd-thanh-pho-ha-noi", "nam": "2024"}).content.decode()
+    assert campaign_rows(by_organiser) == ["DTI Hà Nội 2024"]
+    nothing = client.get("/ket-qua/", {"tim": "Đà Nẵng"}).content.decode()
+    assert campaign_rows(nothing) == [] and "Không có kết quả nào khớp với điều kiện tìm." in nothing
+
+
+def test_a_campaigns_ranking_is_searched_and_filtered_by_group_keeping_its_ranks(
+    three_published: list[Publication], client: Client
+) -> None:
+    pk = three_published[2].campaign_id
+    page = client.get(f"/ket-qua/{pk}/", {"tim": "yen mo"}).content.decode()
+    ranking = page[page.index('class="ranking"') : page.index("</table>", page.index('class="ranking"'))]
+    assert "UBND huyện Yên Mô" in ranking and "Kim Sơn" not in ranking and "Sở Y tế" not in page
+    assert re.search(r'<td class="num">2</td>\s*<td class="fixed"><a [^>]*>UBND huyện Yên Mô', ranking)  # still 2nd
+    assert "Đang hiện 1 trên 3." in page
+    by_group = client.get(f"/ket-qua/{pk}/", {"nhom": "2"}).content.decode()
+    assert "Sở Y tế" in by_group and "UBND huyện Kim Sơn" not in by_group
+    single = client.get(f"/ket-qua/{three_published[0].campaign_id}/").content.decode()
+    assert 'name="nhom"' not in single  # one group: nothing to choose
+    nothing = client.get(f"/ket-qua/{pk}/", {"tim": "không có"}).content.decode()
+    assert "Không có đơn vị nào khớp với điều kiện tìm." in nothing
+
+
+def test_the_search_keeps_the_version_being_read(three_published: list[Publication], client: Client) -> None:
+    first = three_published[2]
+    Publication.objects.create(campaign=first.campaign, version=2, snapshot=first.snapshot, reason="Sửa")
+    page = client.get(f"/ket-qua/{first.campaign_id}/", {"phien-ban": "1", "tim": "Kim"}).content.decode()
+    assert '<input type="hidden" name="phien-ban" value="1">' in page
+    assert 'href="?phien-ban=1">Bỏ lọc</a>' in page
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_public_lists_run_the_same_queries_at_any_size(db: None, django_assert_num_queries, size: int) -> None:
+    units = [f"UBND xã Số {n:02}" for n in range(size)]
+    for n in range(size):
+        publish(snapshot_of(f"Kỳ {n:02}", year=2020 + n % 3, groups={"Cấp xã": units}))
+    client = Client()
+    with django_assert_num_queries(1):  # the publications
+        assert client.get("/ket-qua/", {"tim": "xa so 01"}).status_code == 200
+    pk = Publication.objects.first().campaign_id
+    with django_assert_num_queries(1):  # the campaign's versions
+        assert client.get(f"/ket-qua/{pk}/", {"tim": "01"}).status_code == 200

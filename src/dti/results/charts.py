@@ -20,12 +20,45 @@ def _xy(point: tuple[float, float]) -> str:
     return f"{point[0]:.1f},{point[1]:.1f}"
 
 
+LABEL_WIDTH = 15  # characters per line of an axis label
+LINE_HEIGHT = 15
+MARGIN = 64  # room beside the chart for the labels of the left and right axes
+
+
+def label_lines(label: str, width: int = LABEL_WIDTH) -> list[str]:
+    """An axis label broken at spaces into lines of about `width` characters ("I. Nhận thức
+    số" stays one line; a long index name takes two or three)."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _axis_label(x: float, y: float, cy: float, anchor: str, label: str) -> str:
+    """An axis label as SVG text, one tspan per line, growing away from the chart's centre."""
+    lines = label_lines(label)
+    if anchor != "middle":
+        first = y + 4 - (len(lines) - 1) * LINE_HEIGHT / 2  # beside the chart: centred on the axis end
+    elif y < cy:
+        first = y - (len(lines) - 1) * LINE_HEIGHT  # above: the last line next to the axis end
+    else:
+        first = y + 10  # below
+    spans = "".join(
+        f'<tspan x="{x:.1f}" y="{first + k * LINE_HEIGHT:.1f}">{escape(line)}</tspan>' for k, line in enumerate(lines)
+    )
+    return f'<text text-anchor="{anchor}" font-size="13" fill="#333">{spans}</text>'
+
+
 def radar_svg(
     axes: Sequence[tuple[str, Decimal | None]], title: str, *, size: int = 320, element_id: str = "radar"
 ) -> SafeString:
     """A radar (spider) chart of percentages (0–100), one axis and one point per entry.
 
-    `axes` are (label, percent) pairs; a missing percent is drawn at the centre. The chart
+    `axes` are (label, percent) pairs, the label an index's code and name (wrapped on a few
+    lines); a missing percent is drawn at the centre. The chart
     carries a `<title>` and `<desc>` listing every value, so screen readers get the figures;
     pages show a table with the same figures beside it.
     """
@@ -35,8 +68,9 @@ def radar_svg(
     angles = [2 * math.pi * k / n for k in range(n)] if n else []
     desc = "; ".join(f"{label}: {fmt(round_half_up(v, 2)) + ' %' if v is not None else '—'}" for label, v in axes)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" role="img" viewBox="0 0 {size} {size}" '
-        f'width="{size}" height="{size}" aria-labelledby="{element_id}-title {element_id}-desc">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" role="img" '
+        f'viewBox="{-MARGIN} 0 {size + 2 * MARGIN} {size}" width="{size + 2 * MARGIN}" height="{size}" '
+        f'aria-labelledby="{element_id}-title {element_id}-desc">',
         f'<title id="{element_id}-title">{escape(title)}</title>',
         f'<desc id="{element_id}-desc">{escape(desc)}</desc>',
     ]
@@ -49,12 +83,9 @@ def radar_svg(
         parts.append(
             f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{end[0]:.1f}" y2="{end[1]:.1f}" stroke="#c9d2de" stroke-width="1"/>'
         )
-        lx, ly = _pt(cx, cy, radius + 18, angle)
+        lx, ly = _pt(cx, cy, radius + 10, angle)
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
-        parts.append(
-            f'<text x="{lx:.1f}" y="{ly + 4:.1f}" text-anchor="{anchor}" font-size="12" fill="#333">'
-            f"{escape(label)}</text>"
-        )
+        parts.append(_axis_label(lx, ly, cy, anchor, label))
     points = []
     for angle, (_label, value) in zip(angles, axes, strict=True):
         share = 0.0 if value is None else max(0.0, min(float(value), 100.0)) / 100

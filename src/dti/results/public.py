@@ -7,17 +7,31 @@ changes only through an amendment (a new version, the old one still shown).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from dataclasses import dataclass
 from typing import TypedDict
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from dti.core.listing import Filter, ListQuery, Option
+from dti.engine import name_key
 from dti.results.charts import radar_svg
 from dti.results.models import Publication
-from dti.results.selectors import find_unit, group_views, latest_publications, versions
+from dti.results.selectors import (
+    GroupView,
+    find_unit,
+    group_views,
+    latest_publications,
+    unit_keys,
+    unit_slug,
+    versions,
+)
 from dti.results.snapshot import Snapshot
+
+VERSION = "phien-ban"
 
 
 class Decision(TypedDict):
@@ -45,7 +59,7 @@ def _chosen(request: HttpRequest, pk: int) -> tuple[Publication, list[Publicatio
     published = list(versions(pk))
     if not published:
         raise Http404
-    wanted = request.GET.get("phien-ban", "").strip()
+    wanted = request.GET.get(VERSION, "").strip()
     if not wanted:
         return published[0], published
     for publication in published:
@@ -61,18 +75,81 @@ def _amendments(published: list[Publication], upto: int | None = None) -> list[P
     )
 
 
-def index(request: HttpRequest) -> HttpResponse:
-    """Every published campaign (its newest version)."""
-    rows = [
-        {
-            "publication": p,
-            "campaign": p.snapshot["campaign"],
-            "decision": _decision(p.snapshot),
-            "groups": [g["name"] for g in p.snapshot["groups"]],
-        }
-        for p in latest_publications()
+@dataclass(frozen=True, slots=True)
+class UnitLink:
+    """A unit of a published campaign, with its key for the scorecard's address."""
+
+    name: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedRow:
+    """One published campaign in the public list (its newest version)."""
+
+    publication: Publication
+    decision: Decision
+    groups: list[str]
+    units: list[UnitLink]
+    found: list[UnitLink]  # the units whose name matches the search (none without a search)
+
+    @property
+    def text(self) -> str:
+        """What the search looks in: the campaign, its organiser, groups and units."""
+        campaign = self.publication.snapshot["campaign"]
+        return " ".join([campaign["name"], campaign["organiser"], *self.groups, *(u.name for u in self.units)])
+
+
+def _published_row(publication: Publication) -> PublishedRow:
+    snapshot = publication.snapshot
+    keys = unit_keys(snapshot)
+    units = [
+        UnitLink(unit["unit"], keys[(gi, ui)])
+        for gi, group in enumerate(snapshot["groups"], start=1)
+        for ui, unit in enumerate(group["units"], start=1)
     ]
-    return render(request, "results/public_index.html", {"rows": rows})
+    return PublishedRow(publication, _decision(snapshot), [g["name"] for g in snapshot["groups"]], units, [])
+
+
+def _index_filters(rows: list[PublishedRow]) -> list[Filter]:
+    """Year and organiser (usually the province), from what was published."""
+    years = sorted({row.publication.snapshot["campaign"]["year"] for row in rows}, reverse=True)
+    organisers = sorted({row.publication.snapshot["campaign"]["organiser"] for row in rows} - {""}, key=name_key)
+    return [
+        Filter("nam", _("Năm"), tuple(Option(str(year), str(year)) for year in years)),
+        Filter("to-chuc", _("Cơ quan tổ chức"), tuple(Option(unit_slug(name), name) for name in organisers)),
+    ]
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Every published campaign (its newest version); searched by campaign, organiser, group or
+    unit (the matching units are listed with a link to their scorecard), filtered by year and organiser."""
+    rows = [_published_row(p) for p in latest_publications()]
+    query = ListQuery.read(request.GET, _index_filters(rows))
+    shown = []
+    for row in rows:
+        campaign = row.publication.snapshot["campaign"]
+        if query.keeps(row.text, {"nam": str(campaign["year"]), "to-chuc": unit_slug(campaign["organiser"])}):
+            found = [u for u in row.units if query.text and query.keeps(u.name)]
+            shown.append(dataclasses.replace(row, found=found))
+    context = {"rows": shown, "query": query, "total": len(rows)}
+    return render(request, "results/public_index.html", context)
+
+
+def _filtered(groups: list[GroupView], query: ListQuery) -> list[GroupView]:
+    """The groups and units asked for (`nhom`, and the search on unit names); the ranks stay as published."""
+    shown = []
+    for number, group in enumerate(groups, start=1):
+        values = {"nhom": str(number)}
+        rows = [row for row in group.rows if query.keeps(row.data["unit"], values)]
+        if query.active and not rows:
+            continue
+        tables = [
+            dataclasses.replace(table, rows=[r for r in table.rows if query.keeps(r["unit"], values)])
+            for table in group.index_tables
+        ]
+        shown.append(dataclasses.replace(group, rows=rows, index_tables=tables))
+    return shown
 
 
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
@@ -80,6 +157,10 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     publication, published = _chosen(request, pk)
     latest = published[0]
     snapshot = publication.snapshot
+    groups = group_views(snapshot)
+    by_group = [Filter("nhom", _("Nhóm xếp hạng"), tuple(Option(str(n), g.name) for n, g in enumerate(groups, 1)))]
+    query = ListQuery.read(request.GET, by_group if len(groups) > 1 else [], carry=(VERSION,))
+    shown = _filtered(groups, query)
     context = {
         "pk": pk,
         "publication": publication,
@@ -89,7 +170,10 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
         "amendments": _amendments(published),
         "info": snapshot["campaign"],
         "decision": _decision(snapshot),
-        "groups": group_views(snapshot),
+        "groups": shown,
+        "query": query,
+        "shown": sum(len(g.rows) for g in shown),
+        "total": sum(len(g.rows) for g in groups),
         "notes": snapshot["notes"],
         "imported": snapshot.get("imported", ""),
         "version_query": "" if publication.version == latest.version else f"?phien-ban={publication.version}",
@@ -104,9 +188,14 @@ def unit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if card is None:
         raise Http404
     name = card.row.data["unit"]
+    titles = {
+        "max": _("Điểm từng chỉ số chính của %(unit)s, tính theo %% điểm tối đa"),
+        "best": _("Điểm từng chỉ số chính của %(unit)s, tính theo %% điểm cao nhất trong nhóm"),
+        "mixed": _("Điểm từng chỉ số chính của %(unit)s, tính theo %% điểm tối đa (hoặc điểm cao nhất trong nhóm)"),
+    }
     chart = radar_svg(
-        [(f"{i['code']}", i["percent"]) for i in card.indices],
-        _("Điểm từng chỉ số chính của %(unit)s, tính theo %% điểm tối đa") % {"unit": name},
+        [(f"{i['code']}. {i['name']}", i["percent"]) for i in card.indices],
+        titles[card.index_basis] % {"unit": name},
     )
     context = {
         "pk": pk,

@@ -105,12 +105,17 @@ class IndexTableRow(TypedDict):
 
 @dataclass
 class IndexTable:
-    """One main index across the units of a group: score, % of the index max, rank within it."""
+    """One main index across the units of a group: score, % of the index max, rank within it.
+
+    `relative`: the framework states no maximum for the index, so the percentages are of the
+    group's highest score instead (and the page says so).
+    """
 
     code: str
     name: str
     max: Figure
     rows: list[IndexTableRow]
+    relative: bool = False
 
 
 @dataclass
@@ -124,6 +129,16 @@ class GroupView:
     rows: list[Row]
     index_tables: list[IndexTable]
     excluded: list[str]
+
+    @property
+    def has_max(self) -> bool:
+        """Whether any unit has a maximum total (Ninh Bình's framework states none)."""
+        return any(row.data["max"] is not None for row in self.rows)
+
+    @property
+    def has_classes(self) -> bool:
+        """Whether the framework classifies units (Xuất sắc, Tốt…): a column worth showing."""
+        return any(row.data["class"] for row in self.rows)
     percent_places: int  # the decimals its percentages are shown with (`percent_places`)
 
 
@@ -176,22 +191,25 @@ def group_views(snapshot: Snapshot) -> list[GroupView]:
         for index in indices:
             code = index["code"]
             ranks = engine_ranks([dec(u["indices"].get(code)) for u in units], ties)
+            best = _best(u["indices"].get(code) for u in units)
             table_rows: list[IndexTableRow] = []
+            relative = False
             for row, rank in zip(rows, ranks, strict=True):
                 score = row.data["indices"].get(code)
                 maximum = row.data["index_max"].get(code) or index["max"]
+                relative = relative or maximum is None
                 table_rows.append(
                     {
                         "key": row.key,
                         "unit": row.data["unit"],
                         "score": score,
                         "max": maximum,
-                        "percent": share_percent(score, maximum, places),
+                        "percent": share_percent(score, best if maximum is None else maximum, places),
                         "rank": rank,
                     }
                 )
             table_rows.sort(key=lambda r: order_key(r["rank"], dec(r["score"]), r["unit"]))
-            tables.append(IndexTable(code, index["name"], index["max"], table_rows))
+            tables.append(IndexTable(code, index["name"], index["max"], table_rows, relative))
         views.append(
             GroupView(
                 name=group["name"],
@@ -215,6 +233,7 @@ class Share(TypedDict):
     score: Figure
     max: Figure
     reference: str | Decimal | None  # the max, or the group's highest score when the max is unknown
+    relative: bool  # the reference is the group's highest score
     percent: Decimal | None  # score / reference × 100, as shown (rounded by the engine)
     index: NotRequired[str]  # an indicator's main index
 
@@ -230,6 +249,18 @@ class Scorecard:
     weakest: list[Share]
     by_indicator: bool
     relative: bool = False  # some maxima unknown: compared with the group's highest score instead
+
+    @property
+    def index_basis(self) -> str:
+        """What the indices' percentages are of: "max" (each index's maximum), "best" (the
+        group's highest score: the framework states no maximum) or "mixed"."""
+        kinds = {share["relative"] for share in self.indices if share["percent"] is not None}
+        return "mixed" if len(kinds) > 1 else "best" if kinds == {True} else "max"
+
+    @property
+    def has_index_max(self) -> bool:
+        """Whether the framework states a maximum for any main index (a column worth showing)."""
+        return any(share["max"] is not None for share in self.indices)
 
 
 def find_unit(snapshot: Snapshot, key: str) -> Scorecard | None:
@@ -272,6 +303,7 @@ def scorecard(group: GroupView, row: Row, extremes: int = 3) -> Scorecard:
                 "max": maximum,
                 "reference": reference,
                 "percent": share_percent(score, reference, places),
+                "relative": maximum is None,
             }
         )
     items = data["items"]
@@ -286,7 +318,13 @@ def scorecard(group: GroupView, row: Row, extremes: int = 3) -> Scorecard:
             if code in items and exact is not None:
                 relative = relative or maximum is None
                 rounded = round_half_up(exact, places)
-                share: Share = {**indicator, "score": items[code], "reference": reference, "percent": rounded}
+                share: Share = {
+                    **indicator,
+                    "score": items[code],
+                    "reference": reference,
+                    "percent": rounded,
+                    "relative": maximum is None,
+                }
                 candidates.append((exact, share))
     else:
         candidates = [(exact, i) for i in indices if (exact := exact_share(i["score"], i["reference"])) is not None]
