@@ -129,6 +129,7 @@ class GroupView:
     rows: list[Row]
     index_tables: list[IndexTable]
     excluded: list[str]
+    percent_places: int  # the decimals its percentages are shown with (`percent_places`)
 
     @property
     def has_max(self) -> bool:
@@ -139,7 +140,6 @@ class GroupView:
     def has_classes(self) -> bool:
         """Whether the framework classifies units (Xuất sắc, Tốt…): a column worth showing."""
         return any(row.data["class"] for row in self.rows)
-    percent_places: int  # the decimals its percentages are shown with (`percent_places`)
 
 
 def unit_keys(snapshot: Snapshot) -> dict[tuple[int, int], str]:
