@@ -10,11 +10,9 @@ do the storing once this module has checked that rule.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,10 +23,9 @@ from dti.appraisal.models import ExplanationRequest, Question
 from dti.assessments import services as self_assessment
 from dti.assessments.models import Assessment, Evidence
 from dti.assessments.services import InvalidData, record_change
-from dti.assessments.workflow import MOVES, illegal_message, move, unit_people
+from dti.assessments.workflow import MOVES, appraisal_people, illegal_message, move, unit_people
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
-from dti.core.roles import Role
 
 
 def open_request(assessment: Assessment) -> ExplanationRequest | None:
@@ -47,12 +44,6 @@ def explanation_codes(assessment: Assessment) -> set[str]:
     if request is None or timezone.now() > request.deadline:
         return set()
     return set(request.questions.values_list("code", flat=True))
-
-
-def appraisal_people(assessment: Assessment) -> Iterable[User]:
-    """The unit's assigned appraisers and the organisers (who hear about the unit's replies)."""
-    scope = Q(role=Role.ORGANISER) | Q(assignments__participation_id=assessment.participation_id)
-    return User.objects.filter(scope, is_active=True).distinct()
 
 
 def _past_deadline(request: ExplanationRequest) -> str:

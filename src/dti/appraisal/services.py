@@ -15,11 +15,13 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dti.accounts.models import User
+from dti.accounts.notifications import notify
 from dti.appraisal.models import Assignment, Question, Review
 from dti.appraisal.selectors import in_scope_codes, index_of, reviewable, unfinished
 from dti.assessments import workflow
@@ -183,7 +185,28 @@ def finish_appraisal(*, assessment: Assessment, by: User, comment: str = "") -> 
     problems = unfinished(assessment)
     if problems:
         raise ServiceError(_("Chưa thể kết thúc thẩm định: %(problems)s") % {"problems": "; ".join(problems)})
-    return workflow.move(assessment, "finish_appraisal", by=by, comment=comment)
+    result = workflow.move(assessment, "finish_appraisal", by=by, comment=comment)
+    _announce_finished(assessment)
+    return result
+
+
+def _announce_finished(assessment: Assessment) -> None:
+    """The unit hears that its appraisal is finished; the chairs, once no unit of the campaign is left to appraise."""
+    campaign = assessment.participation.campaign
+    notify(
+        workflow.unit_people(assessment),
+        _("Đã kết thúc thẩm định bản tự đánh giá của %(unit)s (%(campaign)s); kết quả chờ Hội đồng phê duyệt.")
+        % {"unit": assessment.participation.unit, "campaign": campaign},
+        url=reverse("outcome:page", args=[assessment.pk]),
+    )
+    pending = Assessment.objects.filter(participation__campaign=campaign, status__in=workflow.UNDER_APPRAISAL)
+    if not pending.exists():
+        notify(
+            User.objects.filter(role=Role.CHAIR, is_active=True),
+            _("Mọi đơn vị của %(campaign)s đã thẩm định xong; kết quả chờ Hội đồng phê duyệt.")
+            % {"campaign": campaign},
+            url=reverse("results:campaign", args=[campaign.pk]),
+        )
 
 
 def accept_remaining(*, assessment: Assessment, by: User) -> int:
@@ -252,6 +275,7 @@ def assignment_set(
     if unknown:
         raise ServiceError(_("Chỉ số chính không có trong bộ chỉ số: %(codes)s") % {"codes": ", ".join(unknown)})
     with transaction.atomic():
+        before = Assignment.objects.filter(participation=participation, appraiser=appraiser).first()
         assignment, _created = Assignment.objects.update_or_create(
             participation=participation, appraiser=appraiser, defaults={"indices": chosen}
         )
@@ -263,6 +287,14 @@ def assignment_set(
             unit=participation.unit,
             field="indices",
             new={"appraiser": appraiser.username, "indices": chosen or "all"},
+        )
+    if before is None or before.indices != chosen:
+        scope = _("chỉ số chính %(codes)s") % {"codes": ", ".join(chosen)} if chosen else _("mọi chỉ số chính")
+        notify(
+            [appraiser],
+            _("Bạn được phân công thẩm định %(unit)s (%(campaign)s): %(scope)s.")
+            % {"unit": participation.unit, "campaign": participation.campaign, "scope": scope},
+            url=reverse("appraisal:campaign", args=[participation.campaign_id]),
         )
     return assignment
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +34,7 @@ from dti.assessments.rules import edit_block_reason
 from dti.audit.services import record
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can, require
-from dti.core.roles import UNIT_ROLES
+from dti.core.roles import UNIT_ROLES, Role
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -53,6 +55,14 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 # Statuses in which appraisers work on the indicators.
 APPRAISING = (Status.IN_APPRAISAL, Status.EXPLAINED, Status.REOPENED)
+# Statuses of a submitted unit whose appraisal is not finished (the council's approval waits for them).
+UNDER_APPRAISAL = (
+    Status.SUBMITTED,
+    Status.IN_APPRAISAL,
+    Status.EXPLANATION_REQUESTED,
+    Status.EXPLAINED,
+    Status.REOPENED,
+)
 
 
 def _status_label(status: str) -> str:
@@ -124,6 +134,15 @@ def unit_people(assessment: Assessment) -> QuerySet[User]:
     return User.objects.filter(unit_id=assessment.participation.unit_id, role__in=UNIT_ROLES, is_active=True)
 
 
+def appraisal_people(assessment: Assessment) -> QuerySet[User]:
+    """The organisers and the unit's assigned appraisers (who hear about its submission and its answers).
+
+    The assignments belong to the appraisal app: they are read through the users' `assignments` relation.
+    """
+    scope = Q(role=Role.ORGANISER) | Q(assignments__participation_id=assessment.participation_id)
+    return User.objects.filter(scope, is_active=True).distinct()
+
+
 def submit(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """The unit's leader approves and submits: the data become read-only for the unit."""
     require(by, Action.SUBMIT_ASSESSMENT, assessment)
@@ -132,7 +151,15 @@ def submit(*, assessment: Assessment, by: User, comment: str = "") -> Assessment
     reason = edit_block_reason(assessment)
     if reason:
         raise ServiceError(reason)
-    return move(assessment, "submit", by=by, comment=comment, submitted_at=timezone.now(), submitted_by=by)
+    result = move(assessment, "submit", by=by, comment=comment, submitted_at=timezone.now(), submitted_by=by)
+    participation = assessment.participation
+    notify(
+        appraisal_people(assessment),
+        _("%(unit)s đã gửi bản tự đánh giá (%(campaign)s).")
+        % {"unit": participation.unit, "campaign": participation.campaign},
+        url=reverse("appraisal:unit", args=[assessment.pk]),
+    )
+    return result
 
 
 def start_appraisal(*, assessment: Assessment, by: User) -> Assessment:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -43,6 +44,7 @@ from dti.audit.services import record
 from dti.campaigns.models import Campaign, CampaignGroup
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
+from dti.core.roles import Role
 from dti.engine import (
     Framework,
     UnitResult,
@@ -71,13 +73,7 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 # Statuses a unit can still be in while the appraisal goes on (approval waits for them).
-IN_PROGRESS = (
-    Assessment.Status.SUBMITTED,
-    Assessment.Status.IN_APPRAISAL,
-    Assessment.Status.EXPLANATION_REQUESTED,
-    Assessment.Status.EXPLAINED,
-    Assessment.Status.REOPENED,
-)
+IN_PROGRESS = workflow.UNDER_APPRAISAL
 
 
 def _num(value: Decimal | None, places: int) -> str | None:
@@ -242,7 +238,33 @@ def approve_campaign(
             new=_decision(approval),
             comment=note,
         )
+    _announce_approval(campaign, approval, ready)
     return approval
+
+
+def _announce_approval(campaign: Campaign, approval: Approval, approved: Sequence[Assessment]) -> None:
+    """The organisers hear that the results can be published; each approved unit, that its result is approved."""
+    from dti.accounts.models import User
+
+    decision = _("Quyết định số %(number)s") % {"number": approval.decision_number}
+    if approval.decision_date:
+        decision = _("Quyết định số %(number)s ngày %(date)s") % {
+            "number": approval.decision_number,
+            "date": date_format(approval.decision_date, "d/m/Y"),
+        }
+    notify(
+        User.objects.filter(role=Role.ORGANISER, is_active=True),
+        _("Kết quả %(campaign)s đã được phê duyệt (%(decision)s); chờ công bố.")
+        % {"campaign": campaign, "decision": decision},
+        url=reverse("results:campaign", args=[campaign.pk]),
+    )
+    for assessment in approved:
+        notify(
+            workflow.unit_people(assessment),
+            _("Kết quả thẩm định của %(unit)s (%(campaign)s) đã được Hội đồng phê duyệt (%(decision)s); chờ công bố.")
+            % {"unit": assessment.participation.unit, "campaign": campaign, "decision": decision},
+            url=reverse("outcome:page", args=[assessment.pk]),
+        )
 
 
 def publish_campaign(*, campaign: Campaign, by: User) -> Publication:
