@@ -32,6 +32,7 @@ from dti.appraisal.selectors import (
     review_progress,
     scores_of,
     unfinished,
+    unreviewed,
 )
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, Transition
@@ -43,6 +44,7 @@ from dti.assessments.selectors import (
     assessment_page,
     history_rows,
     page_indices,
+    scores_zero,
     shown_value,
 )
 from dti.audit.models import AuditEntry
@@ -428,6 +430,8 @@ class Workspace:
     lazy: bool  # only one index is shown in full; the others are links
     moves: Mapping[str, bool]  # which transitions to offer this person now
     can_accept_remaining: bool
+    remaining: int  # indicators "accept the remaining" would accept
+    remaining_without_data: int  # of those, how many have no data and score 0
     scope: set[str] | None  # the appraiser's main indices (None: all of them; empty: not an appraiser here)
     problems: list[str]  # what stands between the appraisal and its end
     adjustments: list[Review]  # every verdict that changed the claim
@@ -479,6 +483,7 @@ def workspace(
     ]
     moves = {name: may_move(user, assessment, name) for name in TRANSITIONS}
     may_appraise = can(user, Action.APPRAISE, assessment)
+    remaining = unreviewed(assessment, user) if may_appraise and working and detail is not None else []
     return Workspace(
         assessment=assessment,
         campaign=assessment.participation.campaign,
@@ -487,6 +492,8 @@ def workspace(
         lazy=opened is not None,
         moves=moves,
         can_accept_remaining=may_appraise and working,
+        remaining=len(remaining),
+        remaining_without_data=sum(1 for code in remaining if detail is not None and scores_zero(detail.items[code])),
         scope=in_scope_codes(user, assessment) if may_appraise else set(),
         problems=unfinished(assessment) if moves["finish_appraisal"] else [],
         adjustments=[review for review in notes.reviews.values() if review.changes] if scores else [],

@@ -225,6 +225,21 @@ def in_scope_codes(user: User, assessment: Assessment) -> set[str] | None:
     return set(assignment.indices) or None
 
 
+def unreviewed(assessment: Assessment, user: User) -> list[str]:
+    """The indicators in the person's scope with neither a verdict nor a question: what "accept the
+    remaining indicators" accepts (a question's answer must be read and judged one by one)."""
+    framework = assessment.framework()
+    owner = index_of(framework)
+    scope = in_scope_codes(user, assessment)
+    done = set(assessment.reviews.values_list("code", flat=True))
+    done |= set(assessment.questions.values_list("code", flat=True))
+    return [
+        i.code
+        for i in reviewable(framework, assessment.participation.unit.unit_type.code)
+        if i.code not in done and (scope is None or owner.get(i.code) in scope)
+    ]
+
+
 @dataclass(frozen=True)
 class OfficialCheck:
     """An official figure beside the unit's own value of the same input."""

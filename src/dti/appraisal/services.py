@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from dti.accounts.models import User
 from dti.accounts.notifications import notify
 from dti.appraisal.models import Assignment, Question, Review
-from dti.appraisal.selectors import in_scope_codes, index_of, reviewable, unfinished
+from dti.appraisal.selectors import index_of, unfinished, unreviewed
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, to_json
 from dti.assessments.services import InvalidData, record_change
@@ -215,17 +215,7 @@ def accept_remaining(*, assessment: Assessment, by: User) -> int:
     Indicators with a question are left out: their answer must be read and judged one by one.
     """
     _require_appraising(assessment, by, None)
-
-    framework = assessment.framework()
-    owner = index_of(framework)
-    scope = in_scope_codes(by, assessment)
-    done = set(assessment.reviews.values_list("code", flat=True))
-    done |= set(assessment.questions.values_list("code", flat=True))
-    codes = [
-        i.code
-        for i in reviewable(framework, assessment.participation.unit.unit_type.code)
-        if i.code not in done and (scope is None or owner.get(i.code) in scope)
-    ]
+    codes = unreviewed(assessment, by)
     with transaction.atomic():
         Review.objects.bulk_create(
             [Review(assessment=assessment, code=c, decision=Review.Decision.ACCEPTED, by=by, version=1) for c in codes]
