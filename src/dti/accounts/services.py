@@ -38,10 +38,10 @@ from django.utils.translation import ngettext
 from dti.accounts.emails import send_set_password_link
 from dti.accounts.hashers import GeneratedPasswordHasher
 from dti.accounts.models import PasswordResetRequest, User, unit_model
+from dti.audit.services import record
 from dti.core.errors import ServiceError
 from dti.core.imports import ImportInvalid, ImportProblem, cell_place, display_name, find_columns, read_upload
 from dti.core.permissions import MESSAGES, Action, can, require
-from dti.core.recorder import record_change
 from dti.core.roles import UNIT_ROLES, Role
 from dti.engine import Row
 
@@ -359,7 +359,7 @@ def _create(values: AccountValues, *, invite: bool, by: User, comment: str = "")
     issued = _issue(user, invite=invite)
     user.save()
     delivery = "invitation" if invite else "password"
-    record_change(
+    record(
         actor=by,
         action="account.create",
         obj=user,
@@ -413,7 +413,7 @@ def account_update(*, user: User, values: AccountValues, by: User) -> User:
         after = _snapshot(user)
         if after != before:
             user.save(update_fields=["full_name", "email", "role", "unit"])
-            record_change(actor=by, action="account.update", obj=user, unit=user.unit, old=before, new=after)
+            record(actor=by, action="account.update", obj=user, unit=user.unit, old=before, new=after)
     return user
 
 
@@ -428,7 +428,7 @@ def account_set_active(*, user: User, active: bool, by: User) -> User:
         user.is_active = active
         user.save(update_fields=["is_active"])
         action = "account.reactivate" if active else "account.deactivate"
-        record_change(
+        record(
             actor=by, action=action, obj=user, unit=user.unit, old={"is_active": not active}, new={"is_active": active}
         )
     return user
@@ -450,7 +450,7 @@ def account_reset_password(*, user: User, send_link: bool, by: User) -> Issued:
         issued = _issue(user, invite=send_link)
         user.save(update_fields=["password", "must_change_password"])
         delivery = "link" if send_link else "password"
-        record_change(actor=by, action="account.password_reset", obj=user, unit=user.unit, new={"delivery": delivery})
+        record(actor=by, action="account.password_reset", obj=user, unit=user.unit, new={"delivery": delivery})
         if send_link:
             send_set_password_link(user, invitation=False)
     return issued
@@ -465,7 +465,7 @@ def password_set(*, user: User, password: str, by: User, via_link: bool = False)
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         comment = "Đặt mật khẩu qua đường dẫn gửi bằng e-mail" if via_link else ""
-        record_change(actor=user, action="account.password_change", obj=user, unit=user.unit, comment=comment)
+        record(actor=user, action="account.password_change", obj=user, unit=user.unit, comment=comment)
 
 
 def password_reset_request(*, email: str) -> bool:
