@@ -12,8 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from dti.campaigns.models import Participation
-from dti.core.roles import UNIT_ROLES
+from dti.home.selectors import home_page
 
 if TYPE_CHECKING:
     from dti.accounts.http import AuthenticatedHttpRequest
@@ -21,13 +20,5 @@ if TYPE_CHECKING:
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """What the person has to do: their unit's assessments, or the campaigns they run."""
-    user = request.user
-    participations = Participation.objects.none()
-    if user.role in UNIT_ROLES and user.unit_id:
-        participations = (
-            Participation.objects.filter(unit_id=user.unit_id)
-            .select_related("campaign", "group", "unit", "assessment")
-            .order_by("-campaign__year", "campaign__name")
-        )
-    return render(request, "home/home.html", {"participations": participations})
+    """The person's to-do list: their unit's assessments, or the units and campaigns their role acts on."""
+    return render(request, "home/home.html", {"page": home_page(request.user)})
