@@ -43,16 +43,22 @@ def _indicator(assessment: Assessment, code: str) -> Indicator:
 
 
 def _require_appraising(assessment: Assessment, by: User, code: str | None) -> None:
-    """The person may appraise this indicator now; a submitted unit is taken up on the first verdict."""
+    """The person may appraise this indicator now: the unit is being appraised, or submitted (then
+    `_take_up` starts its appraisal with the first change, once that change has been found valid)."""
     index_code = index_of(assessment.framework()).get(code or "") if code else None
     require(by, Action.APPRAISE, assessment, index_code)
-    if assessment.status == Assessment.Status.SUBMITTED:
-        workflow.start_appraisal(assessment=assessment, by=by)
-    if assessment.status not in workflow.APPRAISING:
+    if assessment.status != Assessment.Status.SUBMITTED and assessment.status not in workflow.APPRAISING:
         raise ServiceError(
             _("Bản đánh giá của %(unit)s đang ở trạng thái “%(state)s”; không thể thẩm định lúc này.")
             % {"unit": assessment.participation.unit, "state": assessment.get_status_display()}
         )
+
+
+def _take_up(assessment: Assessment, by: User) -> None:
+    """Start the appraisal of a submitted unit, inside the transaction of the first change made to it
+    (so that a refused change leaves the status as it was)."""
+    if assessment.status == Assessment.Status.SUBMITTED:
+        workflow.start_appraisal(assessment=assessment, by=by)
 
 
 @dataclass(frozen=True)
@@ -131,6 +137,7 @@ def review_save(*, assessment: Assessment, code: str, data: Mapping[str, str], v
         raise InvalidData(errors)
     decision = Review.Decision.ADJUSTED if parsed.changes else Review.Decision.ACCEPTED
     with transaction.atomic():
+        _take_up(assessment, by)
         review, created = Review.objects.select_for_update().get_or_create(
             assessment=assessment, code=code, defaults={"decision": decision, "by": by}
         )
@@ -217,6 +224,7 @@ def accept_remaining(*, assessment: Assessment, by: User) -> int:
     _require_appraising(assessment, by, None)
     codes = unreviewed(assessment, by)
     with transaction.atomic():
+        _take_up(assessment, by)
         Review.objects.bulk_create(
             [Review(assessment=assessment, code=c, decision=Review.Decision.ACCEPTED, by=by, version=1) for c in codes]
         )
@@ -233,6 +241,7 @@ def question_add(*, assessment: Assessment, code: str, text: str, by: User) -> Q
     if not text:
         raise InvalidData({"text": _("Cần nhập nội dung đề nghị giải trình.")})
     with transaction.atomic():
+        _take_up(assessment, by)
         question = Question.objects.create(assessment=assessment, code=code, text=text, asked_by=by)
         record_change(assessment, by=by, action="question.add", code=code, field="question", new=text)
     return question
