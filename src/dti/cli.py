@@ -131,6 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
     p.add_argument("--workers", type=int, default=3, help="số tiến trình xử lý (mặc định 3)")
     p = sub.add_parser(
+        "remind",
+        help="gửi lời nhắc trước các hạn (chạy hằng ngày)",
+        description=(
+            "Gửi thông báo (trên trang và qua thư điện tử) trước mỗi hạn: gửi báo cáo, giải trình, thẩm định, "
+            "phúc tra. Mỗi hạn của mỗi đơn vị chỉ nhắc một lần: chạy lại không gửi trùng. Chạy hằng ngày "
+            "bằng cron hoặc systemd timer (docs/deploy.md)."
+        ),
+    )
+    p.add_argument("--days", type=int, help="nhắc khi hạn còn không quá số ngày này (mặc định 3)")
+    p = sub.add_parser(
         "manage",
         help="lệnh quản trị Django (migrate, createsuperuser, …)",
         description="Chuyển tiếp tới lệnh quản trị của Django, ví dụ: dti manage migrate",
@@ -487,6 +497,22 @@ def cmd_serve(args: argparse.Namespace, out: IO[str]) -> int:
     return 0  # pragma: no cover - execv does not return
 
 
+def cmd_remind(args: argparse.Namespace, out: IO[str]) -> int:
+    if args.days is not None and args.days < 0:
+        raise UsageError("--days cần một số ngày không âm")
+    _django()
+    from dti.core.templatetags.vn import ngay
+    from dti.home.models import Reminder
+    from dti.home.reminders import DAYS_BEFORE, send_reminders
+
+    sent = send_reminders(days=DAYS_BEFORE if args.days is None else args.days)
+    out.write(f"Đã gửi {len(sent)} lời nhắc.\n")
+    for due in sent:
+        label = Reminder.Kind(due.kind).label
+        out.write(f"  {label} {ngay(due.deadline)}: {due.participation.unit} ({len(due.people)} người nhận)\n")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace, out: IO[str]) -> int:
     _django()
     from django.core.management import execute_from_command_line
@@ -503,6 +529,7 @@ COMMANDS = {
     "check": cmd_check,
     "demo": cmd_demo,
     "serve": cmd_serve,
+    "remind": cmd_remind,
     "manage": cmd_manage,
 }
 
