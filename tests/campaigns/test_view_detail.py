@@ -41,7 +41,7 @@ def test_detail_shows_deadlines_groups_status_and_progress(world, login):
     assert timezone.localtime(campaign.submission_deadline).strftime("%H:%M %d/%m/%Y") in body
     assert "05/01/2031" in body and "01/02/2031" in body
     assert "Nhóm huyện" in body and "Bộ chỉ số thử nghiệm cấp huyện" in body and "(4 chỉ số thành phần)" in body
-    assert "2/4 chỉ số có số liệu" in body and 'style="width: 50%"' in body
+    assert "Hoàn thành 2/4 chỉ số" in body and 'style="width: 50%"' in body
     assert '<span class="badge ok">Đã gửi</span>' in body
     assert "Chưa có lần mở lại nào." in body
     assert "Mở lại…" not in body  # before the deadline, and not an organiser
@@ -59,11 +59,27 @@ def test_reopen_forms_appear_after_the_deadline_for_units_not_submitted(world, l
     assert "Mở lại…" not in viewer
 
 
+def test_the_campaign_page_counts_progress_as_the_units_own_page(world, login):
+    """Regression: the campaign page counted indicators with a stored row (74/74 for Kim Bảng)
+    while the unit's page counted those with data enough to score (56/74). An entry whose
+    ratio lacks its numerator, or that is empty, is not done on either page."""
+    a = world["assessment"]
+    Entry.objects.create(assessment=a, code="I.1", values={"truong_ban": "pho"})
+    Entry.objects.create(assessment=a, code="I.2", values={}, comment="Chưa có số xã")
+    Entry.objects.create(assessment=a, code="II.1", values={"ban_hanh": True})
+    Entry.objects.create(assessment=a, code="II.2", self_score=5)  # a self score is no manual score
+    campaign_page = login("viewer").get(f"/ky-danh-gia/{world['campaign'].pk}/").content.decode()
+    unit_page = login("reporter").get(f"/danh-gia/{a.pk}/").content.decode()
+    assert "Hoàn thành 2/4 chỉ số" in unit_page
+    row = campaign_page[campaign_page.index(f'id="don-vi-{world["participation"].pk}"') :]
+    assert "Hoàn thành 2/4 chỉ số" in row[: row.index("</tr>")]
+
+
 def test_a_unit_without_an_assessment_yet(world, login):
     unit = Unit.objects.create(name="UBND huyện Ba", unit_type=world["unit"].unit_type)
     Participation.objects.create(campaign=world["campaign"], group=world["group"], unit=unit)
     body = login("admin").get(f"/ky-danh-gia/{world['campaign'].pk}/").content.decode()
-    assert "Chưa bắt đầu" in body and "0/4 chỉ số có số liệu" in body
+    assert "Chưa bắt đầu" in body and "Hoàn thành 0/4 chỉ số" in body
 
 
 def test_detail_queries_do_not_grow_with_units(world, login):

@@ -30,8 +30,10 @@ from dti.engine import (
     Status,
     UnitInputs,
     UnitResult,
+    applicable,
     describe,
     fmt,
+    is_complete,
     relative_bounds,
     score_unit,
 )
@@ -61,11 +63,6 @@ def shown_value(field: Field, stored: object) -> str:
     if field.type is InputType.YES_NO:
         return "yes" if stored else "no"
     return str(stored)
-
-
-def is_complete(score: ItemScore) -> bool:
-    """An indicator with data enough to score, or not applicable."""
-    return score.status in (Status.OK, Status.NA)
 
 
 def scores_zero(score: ItemScore) -> bool:
@@ -399,19 +396,12 @@ def _bounds(assessment: Assessment, inputs: UnitInputs) -> Mapping[str, tuple[De
 
 
 def _progress(framework: EngineFramework, result: UnitResult, evidence: Mapping[str, list[Evidence]]) -> Progress:
-    """Progress over the indicators that apply to the unit (reference-only ones never count)."""
-    applicable = [
-        item
-        for index in framework.indices
-        for item in index.indicators
-        if not item.reference_only and (result.items[item.code].status is not Status.NA or item.applies(result.type))
-    ]
+    """Progress over the indicators that apply to the unit (the engine's `applicable`, as the campaign page counts)."""
+    items = applicable(framework, result)
     return Progress(
-        total=len(applicable),
-        incomplete=[item for item in applicable if not is_complete(result.items[item.code])],
-        unevidenced=[
-            item for item in applicable if lacks_evidence(item, result.items[item.code], item.code in evidence)
-        ],
+        total=len(items),
+        incomplete=[item for item in items if not is_complete(result.items[item.code])],
+        unevidenced=[item for item in items if lacks_evidence(item, result.items[item.code], item.code in evidence)],
     )
 
 

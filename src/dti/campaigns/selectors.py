@@ -2,34 +2,31 @@
 
 Each unit's progress comes from its assessment, read through the participation's `assessment`
 relation (declared by the assessments app, which stands above this one and is not imported):
-its status label, `is_submitted` and its entries.
+its status label, `is_submitted`, and its entries scored by the engine, whose `completion`
+counts the indicators done exactly as the unit's own page does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
+from dti.engine import Completion, UnitInputs, completion, score_unit
+from dti.engine import Framework as EngineFramework
 
 
 @dataclass
 class UnitRow:
-    """One participating unit: its assessment status and how many indicators have data."""
+    """One participating unit: its assessment status and how many of its indicators are done."""
 
     participation: Participation
     status: str
     submitted: bool
-    entries: int
-    total: int
-
-    @property
-    def percent(self) -> int:
-        """Progress bar width: indicators with data over the framework's scored indicators."""
-        return min(100, round(self.entries * 100 / self.total)) if self.total else 0
+    progress: Completion
 
 
 @dataclass
@@ -41,33 +38,42 @@ class GroupRow:
     units: list[UnitRow]
 
 
+def _progress(participation: Participation, assessment: Any, engine: EngineFramework) -> Completion:
+    """How far the unit's data has got, scored by the engine (nothing entered yet without an assessment)."""
+    if assessment is not None:
+        inputs = assessment.unit_inputs(list(assessment.entries.all()))
+    else:
+        unit = participation.unit
+        inputs = UnitInputs(unit=unit.name, group=participation.group.name, type=unit.unit_type.code)
+    return completion(engine, score_unit(engine, inputs))
+
+
 def campaign_overview(campaign: Campaign) -> list[GroupRow]:
-    """Every group with its units: one query for the units (entry counts included)."""
+    """Every group with its units: three queries (groups, units, their entries), whatever their number."""
     participations = (
         Participation.objects.filter(campaign=campaign)
-        .select_related("unit__unit_type", "group", "assessment")
-        .annotate(entry_count=Count("assessment__entries"))
+        .select_related("unit__unit_type", "assessment")
+        .prefetch_related("assessment__entries")
         .order_by("group__order", "group__name", "unit__name")
     )
     by_group: dict[int, list[UnitRow]] = {}
-    counts: dict[int, int] = {}
-    groups = list(campaign.groups.select_related("framework").order_by("order", "name"))
-    for group in groups:
-        engine = group.framework.engine()
-        counts[group.pk] = sum(1 for i in engine.indicators if not i.reference_only)
+    groups = {g.pk: g for g in campaign.groups.select_related("framework").order_by("order", "name")}
+    engines = {pk: group.framework.engine() for pk, group in groups.items()}
     for participation in participations:
         participation.campaign = campaign  # one object for all rows: no query per unit
+        participation.group = groups[participation.group_id]
         try:
             assessment = participation.assessment
         except ObjectDoesNotExist:
             assessment = None
         status = assessment.get_status_display() if assessment else _("Chưa bắt đầu")
         submitted = bool(assessment and assessment.is_submitted)
-        total = counts.get(participation.group_id, 0)
-        by_group.setdefault(participation.group_id, []).append(
-            UnitRow(participation, str(status), submitted, participation.entry_count, total)
-        )
-    return [GroupRow(g, counts[g.pk], by_group.get(g.pk, [])) for g in groups]
+        progress = _progress(participation, assessment, engines[participation.group_id])
+        by_group.setdefault(participation.group_id, []).append(UnitRow(participation, str(status), submitted, progress))
+    return [
+        GroupRow(group, sum(1 for i in engines[pk].indicators if not i.reference_only), by_group.get(pk, []))
+        for pk, group in groups.items()
+    ]
 
 
 def reopenings(campaign: Campaign) -> list[Reopening]:

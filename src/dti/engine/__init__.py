@@ -20,6 +20,8 @@ The modules, from the bottom up:
 - `inputs`: a unit's raw data: parsing one value by its field type, reading inputs files.
 - `scoring`: a unit's inputs → indicator, index and total scores (`score_unit`,
   `score_campaign`).
+- `progress`: how far a unit's data has got (`completion`: indicators complete of those that
+  apply), the one count the unit's page and the campaign's page show.
 - `ranking`: ranks inside ranking groups, classification bands, derived 0–1 figures, and how
   every output shows a unit: its figures rounded once (`figures`) and its place in a ranked
   list (`display_key`, `order_key`: rank, exact value, Vietnamese name order).
@@ -68,6 +70,7 @@ from dti.engine.numbers import (
     round_half_up,
     to_decimal,
 )
+from dti.engine.progress import Completion, applicable, completion, is_complete
 from dti.engine.ranking import (
     Figures,
     basis_value,
@@ -98,6 +101,7 @@ __all__ = [
     "STATUS_LABELS",
     "AllOrNothing",
     "Choice",
+    "Completion",
     "Deduction",
     "DtiError",
     "Expression",
@@ -131,13 +135,16 @@ __all__ = [
     "UnitInputs",
     "UnitResult",
     "YesNo",
+    "applicable",
     "basis_value",
     "check_table",
+    "completion",
     "describe",
     "display_key",
     "figures",
     "fmt",
     "fmt_percent",
+    "is_complete",
     "load_framework",
     "name_key",
     "order_key",
