@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,13 @@ def test_a_shipped_framework_renders(login, world):
     body = login("viewer").get(f"/bo-chi-so/{framework.pk}/").content.decode()
     assert "811/QĐ-UBND ngày 24/07/2023" in body
     assert "Bí thư/Chủ tịch cấp huyện" in body and "Cấp xã (tối đa 5 điểm)" in body
+
+
+def test_a_formula_is_shown_with_the_labels_of_its_inputs(login, world):
+    """Regression: the method's formula showed the inputs' internal names ("/ tong_so_xa")."""
+    source = (ROOT / "frameworks" / "ha-nam-2023-huyen.yaml").read_text(encoding="utf-8")
+    framework = Framework.objects.create(code="ha-nam-2023-huyen", name="x", level="huyen", year=2023, source=source)
+    body = html.unescape(login("viewer").get(f"/bo-chi-so/{framework.pk}/").content.decode())
+    assert "Công thức: (10 * “Số xã phát sóng chuyên mục riêng về chuyển đổi số từ 2 lần/tháng" in body
+    assert "/ “Tổng số các xã”" in body and "“điểm tối đa” / 2" in body
+    assert "tong_so_xa" not in body and "max_points" not in body

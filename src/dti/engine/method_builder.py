@@ -123,7 +123,8 @@ class MethodParameters:
             name = self.input("value", types=numeric)
             declared = self.inputs.get(name or "")
             is_ratio = declared is not None and declared.type is InputType.PERCENT
-            return Measure(None, None, name, is_ratio, on_zero == "max") if name else None
+            label = declared.label if declared is not None else ""
+            return Measure(None, None, name, is_ratio, on_zero == "max", (label, "")) if name else None
         if numerator is None and denominator is None:
             self.problem("", "cần 'numerator' và 'denominator', hoặc 'value'")
             return None
@@ -313,7 +314,8 @@ def _expression(parameters: MethodParameters) -> Scoring | None:
         return None
     for name in sorted(formula.names - {MAX_POINTS} - set(parameters.inputs)):
         parameters.problem("formula", f"công thức dùng '{name}' chưa được khai báo trong inputs")
-    return Expression(formula)
+    declared = [parameters.inputs[name] for name in sorted(formula.names & set(parameters.inputs))]
+    return Expression(formula, tuple((field.name, field.label) for field in declared if field.label))
 
 
 def _split(parameters: MethodParameters) -> Scoring | None:

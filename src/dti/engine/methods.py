@@ -14,6 +14,7 @@ methods write a Vietnamese trace of their arithmetic ("108.649 / 133.841 = 81,18
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -118,7 +119,7 @@ class Measure:
     value: str | None
     is_ratio: bool
     on_zero_max: bool = False
-    labels: tuple[str, str] = ("", "")  # what the numerator and denominator are, for messages
+    labels: tuple[str, str] = ("", "")  # what the numerator and denominator (or the value) are, for people
 
     def names(self) -> set[str]:
         """The inputs the measure reads."""
@@ -139,7 +140,7 @@ class Measure:
                 context.warn(f"Tỷ lệ {fmt_percent(measured)} vượt 100 %: tính là 100 %")
                 measured = ONE
             if context.trace is not None:
-                context.note(f"{self.value} = {self.show(measured)}")
+                context.note(f"{self.labels[0] or self.value} = {self.show(measured)}")
             return measured
         assert self.numerator is not None and self.denominator is not None
         numerator, denominator = values.get(self.numerator), values.get(self.denominator)
@@ -577,15 +578,25 @@ class Manual(Scoring):
         return entered
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # a name in a formula (an input, max_points, a keyword)
+
+
 @dataclass(frozen=True, slots=True)
 class Expression(Scoring):
-    """A whitelisted formula over the inputs and `max_points`."""
+    """A whitelisted formula over the inputs and `max_points`; `labels` name the inputs for people."""
 
     method: ClassVar[str] = "expression"
     formula: Formula
+    labels: tuple[tuple[str, str], ...] = ()  # (input name, label)
 
     def names(self) -> set[str]:
         return set(self.formula.names) - {MAX_POINTS}
+
+    def readable(self) -> str:
+        """The formula as people read it: each input by its label, in quotes, and `max_points`
+        as “điểm tối đa” ("(10 * “Số xã họp 2 lần” + …) / “Tổng số xã”")."""
+        words = {**dict(self.labels), MAX_POINTS: "điểm tối đa"}
+        return _NAME.sub(lambda m: f"“{words[m[0]]}”" if m[0] in words else m[0], self.formula.text)
 
     def evaluate(self, values: Values, max_points: Decimal | None, context: Context) -> Decimal:
         try:
@@ -595,12 +606,12 @@ class Expression(Scoring):
         except NegativeValue as exc:
             raise Invalid(f"'{exc.name}' không được âm ({fmt(exc.value)})") from exc
         except ZeroDivisionError:
-            context.warn(f"Công thức chia cho 0: {self.formula.text} (chấm 0 điểm)")
+            context.warn(f"Công thức chia cho 0: {self.readable()} (chấm 0 điểm)")
             if context.trace is not None:
-                context.note(f"{self.formula.text}: chia cho 0")
+                context.note(f"{self.readable()}: chia cho 0")
             return ZERO
         if context.trace is not None:
-            context.note(f"{self.formula.text} → {fmt(round_half_up(points, context.precision + 2))}")
+            context.note(f"{self.readable()} → {fmt(round_half_up(points, context.precision + 2))}")
         return points
 
 

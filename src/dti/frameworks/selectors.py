@@ -188,7 +188,7 @@ class _Words:
                 text = _("Giá trị “%(value)s” so với các đơn vị cùng kỳ (cao hơn là tốt hơn)")
             return [text % {"value": self.label(scoring.value)}]
         if isinstance(scoring, Expression):
-            return [_("Công thức: %(formula)s") % {"formula": scoring.formula.text}]
+            return [_("Công thức: %(formula)s") % {"formula": scoring.readable()}]
         if isinstance(scoring, Split):
             return [
                 _("%(part)s (tối đa %(max)s điểm): %(method)s")
