@@ -13,6 +13,7 @@ from dti.appraisal import explanation, services
 from dti.appraisal.models import Assignment
 from dti.appraisal.selectors import unit_scores
 from dti.assessments.models import Assessment
+from dti.campaigns import workflow as campaign_workflow
 from dti.core.errors import ServiceError
 from dti.results.models import Immutable, Publication
 from dti.results.services import amend, approve_campaign, publish_campaign
@@ -60,6 +61,8 @@ def test_full_cycle(appraising: dict[str, Any], mailoutbox: list[Any], django_ca
     assert scores.claimed.items["II.2"].score == Decimal("8.00")  # the unit's self score
     assert scores.appraised.total == Decimal("32.00")  # 10 + 6 + 10 + 6
 
+    campaign_workflow.close_submissions(campaign=appraising["campaign"], by=organiser)
+    campaign_workflow.start_appraisal(campaign=appraising["campaign"], by=organiser)
     approve_campaign(
         campaign=appraising["campaign"], by=chair, decision_number="15/QĐ-UBND", decision_date=datetime.date(2024, 7, 1)
     )

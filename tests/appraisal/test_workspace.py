@@ -24,7 +24,11 @@ def test_campaign_page_totals_and_assignments(appraising: dict[str, Any], login:
     campaign = appraising["campaign"]
     url = reverse("appraisal:campaign", args=[campaign.pk])
     html = login("organiser").get(url).content.decode()
-    assert "35,50" in html and "33,50" in html  # UBND huyện Một: claimed vs appraised (formula on its data)
+    # UBND huyện Một: its claim; no appraised figure before its appraisal has started
+    assert "35,50" in html and "33,50" not in html and 'title="Chưa bắt đầu thẩm định">—' in html
+    Assessment.objects.filter(pk=appraising["assessment"].pk).update(status=S.IN_APPRAISAL)
+    html = login("organiser").get(url).content.decode()
+    assert "35,50" in html and "33,50" in html  # claimed vs appraised (the formula on its data, nothing adjusted)
     assert "Phân công thẩm định" in html and f"/tham-dinh/ky/{campaign.pk}/so-lieu-chinh-thuc/" in html
     assert "Phân công thẩm định" not in login("appraiser").get(url).content.decode()
     assert login("chair").get(url).status_code == 200
@@ -135,3 +139,23 @@ def test_large_framework_shows_one_index_at_a_time(appraising: dict[str, Any], l
     assert 'id="ind-II-1"' in html and 'id="ind-I-1"' not in html
     response = client.post(reverse("appraisal:review", args=[one.pk, "II.1"]), {"accept": "1", "version": "0"})
     assert response["Location"].endswith("?chi-so-chinh=II#ind-II-1")
+
+
+def test_the_header_shows_an_appraised_total_only_once_the_appraisal_has_started(
+    appraising: dict[str, Any], login: Any
+) -> None:
+    """Regression: before any verdict the "appraised" total was the formula on the unit's own data (33,50)."""
+    one = appraising["assessment"]
+    client = login("appraiser")
+    header = 'class="summary appraisal-summary"'
+
+    def summary() -> str:
+        html = client.get(reverse("appraisal:unit", args=[one.pk])).content.decode()
+        return html[html.index(header) : html.index("</div>\n\n", html.index(header))]
+
+    before = summary()
+    assert "Tự đánh giá" in before and "35,50" in before
+    assert "Sau thẩm định" not in before and "33,50" not in before
+    client.post(reverse("appraisal:review", args=[one.pk, "I.1"]), {"version": "0", "accept": "1"})
+    after = summary()
+    assert "Sau thẩm định" in after and "33,50" in after

@@ -1,10 +1,11 @@
 """The whole verification cycle in a real browser, on the demo's Hà Nam 2023 campaign (Kim Bảng only).
 
-The leader submits; the organiser assigns the appraiser; the appraiser adjusts III.1 (with a
-reason) and asks about III.2; the organiser sends the explanation request; the unit answers
-and its leader sends; the appraiser accepts III.2 and the rest and finishes; the chair approves
-with a decision; the organiser publishes; an anonymous visitor finds Kim Bảng's appraised total
-(not its self-assessed one) in the public ranking, and its scorecard with the radar chart.
+The leader submits; the organiser assigns the appraiser and starts the campaign's appraisal; the
+appraiser adjusts III.1 (with a reason) and asks about III.2; the organiser sends the explanation
+request; the unit answers and its leader sends; the appraiser accepts III.2 and the rest and
+finishes; the chair approves with a decision; the organiser publishes; an anonymous visitor
+finds Kim Bảng's appraised total (not its self-assessed one) in the public ranking, and its
+scorecard with the radar chart.
 Every step goes through the pages as the person would, one browser context per person.
 """
 
@@ -65,7 +66,8 @@ def test_full_verification_cycle_to_the_public_ranking(demo, open_page, login, s
     expect(message(leader)).to_contain_text("Đã gửi bản tự đánh giá.")
     before_adjustment = appraised_total(demo.kim_bang)
 
-    # 2. The organiser assigns the appraiser to Kim Bảng (every main index).
+    # 2. The organiser assigns the appraiser to Kim Bảng (every main index), stops taking submissions
+    #    (Kim Bảng, the campaign's only unit, has sent its own) and starts the campaign's appraisal.
     organiser = open_page()
     login(organiser, "tochuc")
     expect(organiser.get_by_role("heading", level=1)).to_contain_text("Xin chào")
@@ -83,6 +85,12 @@ def test_full_verification_cycle_to_the_public_ranking(demo, open_page, login, s
     unit_row = organiser.locator("tr[id^='don-vi-']").filter(has_text=UNIT)
     expect(unit_row).to_contain_text(APPRAISER_NAME)
     shot(organiser, "c01-phan-cong")
+    organiser.goto(demo.at(f"/ky-danh-gia/{campaign_pk}/"))
+    organiser.get_by_role("button", name="Dừng nhận báo cáo").click()
+    expect(message(organiser)).to_contain_text("Đã dừng nhận báo cáo.")
+    organiser.get_by_role("button", name="Bắt đầu thẩm định").click()
+    expect(message(organiser)).to_have_text("Đã bắt đầu thẩm định kỳ đánh giá.")
+    organiser.goto(demo.at(f"/tham-dinh/ky/{campaign_pk}/"))
 
     # 3. The appraiser adjusts III.1 with a reason and asks a question about III.2.
     appraiser = open_page()
@@ -119,12 +127,13 @@ def test_full_verification_cycle_to_the_public_ranking(demo, open_page, login, s
     organiser.reload()
     expect(unit_row).to_contain_text("1 câu hỏi chưa gửi")
     unit_row.get_by_text("Gửi đề nghị giải trình…").click()
-    deadline = datetime.date.today() + datetime.timedelta(days=7)
-    unit_row.get_by_label("Hạn giải trình: ngày (dd/mm/yyyy)").fill(deadline.strftime("%d/%m/%Y"))
+    deadline = datetime.date.today() + datetime.timedelta(days=7)  # proposed: Hà Nam sets no deadline
+    expect(unit_row.get_by_label("Hạn giải trình: ngày (dd/mm/yyyy)")).to_have_value(deadline.strftime("%d/%m/%Y"))
     unit_row.get_by_label("Giờ (hh:mm)").fill("17:00")
     unit_row.get_by_role("button", name="Gửi đề nghị giải trình").click()
     expect(message(organiser)).to_have_text(
-        f"Đã gửi đề nghị giải trình cho {UNIT}, hạn 17:00 {deadline.strftime('%d/%m/%Y')}."
+        f"Đã gửi đề nghị giải trình cho {UNIT}, hạn 17:00 {deadline.strftime('%d/%m/%Y')}; "
+        "đã thông báo cho 2 người của đơn vị."
     )
     expect(unit_row).to_contain_text("Đề nghị giải trình")
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from dti.appraisal import services
+from dti.campaigns import workflow as campaign_workflow
 from dti.results.services import approve_campaign, publish_campaign
 
 DECISION = {"decision_number": "15/QĐ-UBND", "decision_date": datetime.date(2024, 7, 1), "signer": "Chủ tịch"}
@@ -23,7 +24,8 @@ def finish(world: dict[str, Any], assessment: Any) -> None:
 
 @pytest.fixture
 def appraised(appraising: dict[str, Any]) -> dict[str, Any]:
-    """Both units appraised; UBND huyện Một's I.2 adjusted to 12 of 20 communes (6 points)."""
+    """Both units appraised and the campaign in appraisal; UBND huyện Một's I.2 adjusted to 12 of 20 communes
+    (6 points)."""
     appraiser = appraising["users"]["appraiser"]
     from dti.appraisal.models import Assignment
 
@@ -38,7 +40,15 @@ def appraised(appraising: dict[str, Any]) -> dict[str, Any]:
     for key in ("assessment", "other_assessment"):
         appraising[key].refresh_from_db()
         finish(appraising, appraising[key])
+    start_campaign_appraisal(appraising)
     return appraising
+
+
+def start_campaign_appraisal(world: dict[str, Any]) -> None:
+    """The organiser stops taking submissions and starts the campaign's appraisal (approval needs it)."""
+    organiser = world["users"]["organiser"]
+    campaign_workflow.close_submissions(campaign=world["campaign"], by=organiser)
+    campaign_workflow.start_appraisal(campaign=world["campaign"], by=organiser)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from dti.appraisal.models import ExplanationRequest, Question
 from dti.assessments import services as self_assessment
 from dti.assessments.models import Assessment, Evidence
 from dti.assessments.services import InvalidData, record_change
-from dti.assessments.workflow import MOVES, appraisal_people, illegal_message, move, unit_people
+from dti.assessments.workflow import MOVES, appraisal_people, illegal_message, move, require_move, unit_people
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
 
@@ -55,7 +55,7 @@ def request_explanation(
     *, assessment: Assessment, by: User, deadline: datetime.datetime, comment: str = ""
 ) -> ExplanationRequest:
     """The organiser sends the drafted questions to the unit with a deadline; returns the request."""
-    require(by, Action.MANAGE_APPRAISAL)
+    require_move(by, "request_explanation", assessment)
     if assessment.status not in MOVES["request_explanation"][0]:
         raise ServiceError(illegal_message(assessment, "request_explanation"))
     if deadline <= timezone.now():
@@ -102,7 +102,7 @@ def answer_save(*, question: Question, text: str, by: User) -> Question:
 
 def send_explanation(*, assessment: Assessment, by: User) -> Assessment:
     """The unit's leader sends the answers to every question of the open request, before its deadline."""
-    require(by, Action.SEND_EXPLANATION, assessment)
+    require_move(by, "send_explanation", assessment)
     request = assessment.explanation_requests.first()
     if assessment.status != Assessment.Status.EXPLANATION_REQUESTED or request is None:
         raise ServiceError(illegal_message(assessment, "send_explanation"))

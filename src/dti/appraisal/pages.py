@@ -9,6 +9,7 @@ many units the campaign has; a ranking group is scored once per kind (claim, app
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dti.accounts.models import User
 from dti.appraisal.models import Assignment, ExplanationRequest, Question, Review
@@ -51,13 +54,14 @@ from dti.audit.models import AuditEntry
 from dti.audit.services import history
 from dti.campaigns.models import Campaign, CampaignGroup, Participation
 from dti.core.permissions import Action, can
-from dti.core.roles import Role
+from dti.core.roles import UNIT_ROLES, Role
 from dti.engine import Framework, Index, ItemScore, UnitResult, fmt
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 INDEX_PARAM = "chi-so-chinh"  # the query parameter naming the main index a large workspace opens
+EXPLANATION_DAYS = 7  # the explanation window proposed when the campaign sets no deadline ahead
 # Moves started here (submitting/explaining are the unit's, approving/publishing the chair's).
 TRANSITIONS = ("start_appraisal", "return_to_unit", "request_explanation", "finish_appraisal", "reopen")
 
@@ -67,15 +71,32 @@ def context(page: DataclassInstance) -> dict[str, object]:
     return {page_field.name: getattr(page, page_field.name) for page_field in dataclasses.fields(page)}
 
 
-def may_move(user: User, assessment: Assessment, name: str) -> bool:
-    """Whether to offer transition `name` to `user` now (the workflow function still decides)."""
-    if assessment.status not in workflow.MOVES[name][0]:
-        return False
-    if name in ("request_explanation", "reopen"):
-        return can(user, Action.MANAGE_APPRAISAL)
-    if name in ("start_appraisal", "return_to_unit", "finish_appraisal"):
-        return can(user, Action.MANAGE_APPRAISAL) or can(user, Action.APPRAISE, assessment)
-    return False
+def appraisal_started(assessment: Assessment) -> bool:
+    """Whether the unit's appraisal has started (taken up, or further): before it, an "appraised" figure
+    would only be the formula on the unit's own data, so none is shown."""
+    return assessment.status in APPRAISED_STATUSES and assessment.status != Assessment.Status.SUBMITTED
+
+
+@dataclass(frozen=True)
+class DeadlineProposal:
+    """The day the explanation-request form proposes (dd/mm/yyyy) and why that one."""
+
+    day: str
+    note: str
+
+
+def explanation_deadline(campaign: Campaign, today: datetime.date | None = None) -> DeadlineProposal:
+    """The campaign's explanation deadline while it is ahead; otherwise EXPLANATION_DAYS from today, saying so."""
+    today = today or timezone.localdate()
+    own = campaign.explanation_deadline
+    if own is not None and own >= today:
+        return DeadlineProposal(own.strftime("%d/%m/%Y"), _("Theo hạn giải trình của kỳ đánh giá."))
+    day = (today + datetime.timedelta(days=EXPLANATION_DAYS)).strftime("%d/%m/%Y")
+    if own is None:
+        note = _("Kỳ đánh giá chưa đặt hạn giải trình; đề xuất %(days)d ngày kể từ hôm nay.")
+        return DeadlineProposal(day, note % {"days": EXPLANATION_DAYS})
+    note = _("Hạn giải trình của kỳ đánh giá (%(day)s) đã qua; đề xuất %(days)d ngày kể từ hôm nay.")
+    return DeadlineProposal(day, note % {"day": own.strftime("%d/%m/%Y"), "days": EXPLANATION_DAYS})
 
 
 # ---------------------------------------------------------------- the appraisal home
@@ -117,9 +138,8 @@ def home_page(user: User) -> HomePage:
     Three queries at most, whatever the number of units: the appraiser's assignments, the
     assessments (with their unit, campaign and framework) and their verdicts.
     """
-    states = (Campaign.State.OPEN, Campaign.State.APPRAISAL)
     assessments = (
-        Assessment.objects.filter(participation__campaign__state__in=states, status__in=APPRAISED_STATUSES)
+        Assessment.objects.filter(participation__campaign__state__in=Campaign.RUNNING, status__in=APPRAISED_STATUSES)
         .select_related(*ASSESSMENT_RELATED)
         .prefetch_related("reviews")
         .order_by("participation__campaign__name", "participation__unit__name")
@@ -182,8 +202,14 @@ class CampaignRow:
     assignments: list[Assignment] = field(default_factory=list)
     indices: list[IndexFigures] = field(default_factory=list)
     can_request: bool = False  # the organiser may send the drafted questions from here
+    nobody_told: bool = False  # the unit has no active account: a request would reach nobody
     typed: Mapping[str, str] = field(default_factory=dict)  # a refused explanation request, as typed
     error: str = ""
+
+    @property
+    def started(self) -> bool:
+        """Whether the unit's appraisal has started (before it, there is no appraised figure to show)."""
+        return self.assessment is not None and appraisal_started(self.assessment)
 
 
 @dataclass(frozen=True)
@@ -206,11 +232,16 @@ class AssignmentTyped:
 
 @dataclass(frozen=True)
 class CampaignPage:
-    """Every unit of a campaign by ranking group, and the assignment form for the organiser."""
+    """Every unit of a campaign by ranking group, and the assignment form for the organiser.
+
+    A campaign whose results were imported from a published table has no units to appraise:
+    `groups` is empty and the page says why.
+    """
 
     campaign: Campaign
     groups: list[GroupBlock]
     manage: bool  # the person runs the appraisal (assigns, sends explanation requests)
+    deadline: DeadlineProposal  # what the explanation-request forms propose
     appraisers: list[User]
     participations: list[Participation]
     index_choices: list[tuple[str, str]]  # (code, name) of every main index of the campaign
@@ -228,6 +259,7 @@ class _CampaignData:
     assignments: Mapping[int, list[Assignment]]  # by participation
     drafts: Mapping[int, int]  # questions not yet sent, by assessment
     refused: RefusedRequest | None
+    units_with_accounts: set[int]  # units with an active reporter or leader (read for the organiser only)
 
 
 def campaign_page(
@@ -241,7 +273,7 @@ def campaign_page(
     """The campaign's appraisal overview; `typed`/`errors` keep a refused assignment form,
     `refused` an explanation request refused from this page.
 
-    Five queries (four for a person who does not run the appraisal), plus three per ranking group
+    Six queries (four for a person who does not run the appraisal), plus three per ranking group
     (its scores), whatever the number of units.
     """
     assignments: dict[int, list[Assignment]] = {}
@@ -253,13 +285,16 @@ def campaign_page(
         )
     )
     manage = can(user, Action.MANAGE_APPRAISAL)
-    shared = _CampaignData(user, manage, assignments, drafts, refused)
+    shared = _CampaignData(
+        user, manage, assignments, drafts, refused, _units_with_accounts(campaign) if manage else set()
+    )
     participations = list(
         campaign.participations.select_related("unit__unit_type", "assessment").order_by("unit__name")
     )
     groups: list[GroupBlock] = []
     index_choices: dict[str, str] = {}
-    for group in campaign.groups.select_related("framework").order_by("name"):
+    appraised = [] if campaign.imported_results else campaign.groups.select_related("framework").order_by("name")
+    for group in appraised:
         framework = group.framework.engine()
         for index in framework.indices:
             index_choices.setdefault(index.code, index.name)
@@ -269,6 +304,7 @@ def campaign_page(
         campaign=campaign,
         groups=groups,
         manage=manage,
+        deadline=explanation_deadline(campaign),
         appraisers=_appraisers() if manage else [],
         participations=participations,
         index_choices=sorted(index_choices.items()),
@@ -276,6 +312,14 @@ def campaign_page(
         typed=typed or AssignmentTyped(),
         errors=errors or {},
     )
+
+
+def _units_with_accounts(campaign: Campaign) -> set[int]:
+    """The campaign's units with an active reporter or leader: those an explanation request reaches."""
+    people = User.objects.filter(
+        unit__participations__campaign=campaign, role__in=UNIT_ROLES, is_active=True
+    ).values_list("unit_id", flat=True)
+    return {unit_pk for unit_pk in people if unit_pk is not None}
 
 
 def _appraisers() -> list[User]:
@@ -334,7 +378,8 @@ def _campaign_row(
         drafts=drafts,
         assignments=assignments,
         indices=indices,
-        can_request=shared.manage and drafts > 0 and may_move(shared.user, assessment, "request_explanation"),
+        can_request=shared.manage and drafts > 0 and workflow.may(shared.user, "request_explanation", assessment),
+        nobody_told=shared.manage and participation.unit_id not in shared.units_with_accounts,
         typed=refused.typed if refused else {},
         error=refused.error if refused else "",
     )
@@ -439,6 +484,9 @@ class Workspace:
     requests: list[ExplanationRequest]
     typed: Mapping[str, str]  # a refused unit-level move, as typed
     move_errors: Mapping[str, str]
+    started: bool  # the appraisal has started: the appraised total means something
+    deadline: DeadlineProposal  # what the explanation-request form proposes
+    nobody_told: bool  # the unit has no active account: an explanation request would reach nobody
 
 
 @dataclass(frozen=True)
@@ -481,7 +529,7 @@ def workspace(
         _index_block(assessment, index_view, scores, detail, notes, refused, user, working)
         for index_view in page.indices
     ]
-    moves = {name: may_move(user, assessment, name) for name in TRANSITIONS}
+    moves = {name: workflow.may(user, name, assessment) for name in TRANSITIONS}
     may_appraise = can(user, Action.APPRAISE, assessment)
     remaining = unreviewed(assessment, user) if may_appraise and working and detail is not None else []
     return Workspace(
@@ -501,6 +549,9 @@ def workspace(
         requests=list(assessment.explanation_requests.all()),
         typed=(refused.typed or {}) if refused.code is None else {},
         move_errors=refused.move_errors,
+        started=appraisal_started(assessment),
+        deadline=explanation_deadline(assessment.participation.campaign),
+        nobody_told=moves["request_explanation"] and not workflow.unit_people(assessment).exists(),
     )
 
 

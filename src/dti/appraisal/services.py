@@ -186,7 +186,7 @@ def _review_state(review: Review) -> dict[str, object]:
 
 def finish_appraisal(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """Close the appraisal of a unit: every indicator has a verdict, every answer was re-appraised."""
-    workflow.require_appraiser_or_manager(by, assessment)
+    workflow.require_move(by, "finish_appraisal", assessment)
     if assessment.status not in workflow.MOVES["finish_appraisal"][0]:
         raise ServiceError(workflow.illegal_message(assessment, "finish_appraisal"))
     problems = unfinished(assessment)

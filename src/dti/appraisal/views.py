@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from dti.accounts.models import User
@@ -271,26 +272,53 @@ def parse_deadline(date_text: str, time_text: str) -> datetime.datetime:
     )
 
 
-def _apply_move(name: str, assessment: Assessment, by: User, typed: dict[str, str]) -> tuple[str, str]:
-    """Make transition `name`; the message to show afterwards (`%(unit)s`, `%(when)s` to fill) and the deadline set."""
+def _apply_move(name: str, assessment: Assessment, by: User, typed: dict[str, str]) -> str:
+    """Make transition `name`; the message to show afterwards."""
     comment = typed["comment"]
+    unit = assessment.participation.unit
     if name == "start_appraisal":
         workflow.start_appraisal(assessment=assessment, by=by)
-        return _("Đã bắt đầu thẩm định %(unit)s."), ""
+        return _("Đã bắt đầu thẩm định %(unit)s.") % {"unit": unit}
     if name == "return_to_unit":
         workflow.return_to_unit(assessment=assessment, by=by, comment=comment)
-        return _("Đã trả lại bản tự đánh giá cho %(unit)s để chỉnh sửa."), ""
+        return _("Đã trả lại bản tự đánh giá cho %(unit)s để chỉnh sửa.") % {"unit": unit}
     if name == "finish_appraisal":
         services.finish_appraisal(assessment=assessment, by=by, comment=comment)
-        return _("Đã kết thúc thẩm định %(unit)s."), ""
+        return _("Đã kết thúc thẩm định %(unit)s.") % {"unit": unit}
     if name == "reopen":
         workflow.reopen(assessment=assessment, by=by, comment=comment)
-        return _("Đã mở lại việc thẩm định %(unit)s."), ""
-    require(by, Action.MANAGE_APPRAISAL)
+        return _("Đã mở lại việc thẩm định %(unit)s.") % {"unit": unit}
+    workflow.require_move(by, "request_explanation", assessment)
     deadline = parse_deadline(typed["deadline_date"], typed["deadline_time"])
     explanation.request_explanation(assessment=assessment, by=by, deadline=deadline, comment=comment)
-    when = date_format(timezone.localtime(deadline), "H:i d/m/Y")
-    return _("Đã gửi đề nghị giải trình cho %(unit)s, hạn %(when)s."), when
+    return _request_sent(assessment, deadline)
+
+
+def _request_sent(assessment: Assessment, deadline: datetime.datetime) -> str:
+    """What the organiser is told once a request is sent: the deadline, and how many of the unit's
+    people were notified (those `request_explanation` told), nobody included."""
+    told = workflow.unit_people(assessment).count()
+    values = {
+        "unit": assessment.participation.unit,
+        "when": date_format(timezone.localtime(deadline), "H:i d/m/Y"),
+        "count": told,
+    }
+    if not told:
+        return (
+            _(
+                "Đã gửi đề nghị giải trình cho %(unit)s, hạn %(when)s, nhưng không ai được thông báo: "
+                "đơn vị chưa có tài khoản nào đang hoạt động."
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Đã gửi đề nghị giải trình cho %(unit)s, hạn %(when)s; đã thông báo cho %(count)d người của đơn vị.",
+            "Đã gửi đề nghị giải trình cho %(unit)s, hạn %(when)s; đã thông báo cho %(count)d người của đơn vị.",
+            told,
+        )
+        % values
+    )
 
 
 @login_required
@@ -307,7 +335,7 @@ def move(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
         "deadline_time": request.POST.get("deadline_time", ""),
     }
     try:
-        done, when = _apply_move(name, assessment, request.user, typed)
+        done = _apply_move(name, assessment, request.user, typed)
     except ServiceError as exc:
         messages.error(request, exc.message)
         if from_campaign:
@@ -316,7 +344,7 @@ def move(request: AuthenticatedHttpRequest, pk: int, name: str) -> HttpResponse:
         return _workspace(
             request, assessment, status=422, refused=Refused(typed=typed, move_errors={name: exc.message})
         )
-    messages.success(request, done % {"unit": assessment.participation.unit, "when": when})
+    messages.success(request, done)
     if from_campaign:
         return redirect(
             reverse("appraisal:campaign", args=[assessment.participation.campaign_id])

@@ -6,9 +6,10 @@
     explaining; submitted / in appraisal ─return_to_unit→ returned ─submit→ submitted;
     appraised / approved ─reopen→ reopened (appraised again like "in appraisal").
 
-Every function checks the person's permission and the current status under a row lock, and
-writes a Transition and an audit entry in the same transaction; an illegal step raises
-ServiceError with a message saying what the status is and what is possible from it.
+Every function checks the person's permission (`WHO`, through `require_move`) and the current
+status under a row lock, and writes a Transition and an audit entry in the same transaction; an
+illegal step raises ServiceError with a message saying what the status is and what is possible
+from it. The pages offer a move with `may`, which reads the same two tables.
 
 The table of legal moves (`MOVES`) and `move()`, which applies one, live here with the
 assessment. The transitions of the explanation round and the end of appraisal need the
@@ -52,6 +53,18 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     "reopen": ((Status.APPRAISED, Status.APPROVED), Status.REOPENED),
     "approve": ((Status.APPRAISED,), Status.APPROVED),
     "publish": ((Status.APPROVED,), Status.PUBLISHED),
+}
+# Who may make each move: any one of these permissions on the assessment.
+WHO: dict[str, tuple[Action, ...]] = {
+    "submit": (Action.SUBMIT_ASSESSMENT,),
+    "start_appraisal": (Action.MANAGE_APPRAISAL, Action.APPRAISE),
+    "return_to_unit": (Action.MANAGE_APPRAISAL, Action.APPRAISE),
+    "request_explanation": (Action.MANAGE_APPRAISAL,),
+    "send_explanation": (Action.SEND_EXPLANATION,),
+    "finish_appraisal": (Action.MANAGE_APPRAISAL, Action.APPRAISE),
+    "reopen": (Action.MANAGE_APPRAISAL,),
+    "approve": (Action.APPROVE_RESULTS,),
+    "publish": (Action.PUBLISH_RESULTS,),
 }
 # Statuses in which appraisers work on the indicators.
 APPRAISING = (Status.IN_APPRAISAL, Status.EXPLAINED, Status.REOPENED)
@@ -117,14 +130,24 @@ def _required(comment: str, what: str) -> str:
     return comment
 
 
-def require_appraiser_or_manager(by: User, assessment: Assessment) -> None:
-    if not can(by, Action.MANAGE_APPRAISAL):
-        require(by, Action.APPRAISE, assessment)
+def _permitted(user: User, name: str, assessment: Assessment) -> bool:
+    return any(can(user, action, assessment) for action in WHO[name])
+
+
+def may(user: User, name: str, assessment: Assessment) -> bool:
+    """Whether to offer move `name` to `user` now: the person may make it and the status allows it."""
+    return assessment.status in MOVES[name][0] and _permitted(user, name, assessment)
+
+
+def require_move(user: User, name: str, assessment: Assessment) -> None:
+    """Raise PermissionDenied unless `user` may make move `name` (with the message of its last permission)."""
+    if not _permitted(user, name, assessment):
+        require(user, WHO[name][-1], assessment)
 
 
 def require_campaign_appraising(assessment: Assessment) -> None:
     campaign = assessment.participation.campaign
-    if campaign.state not in (campaign.State.OPEN, campaign.State.APPRAISAL):
+    if not campaign.running():
         message = _("Kỳ đánh giá đang ở trạng thái “%(state)s”, không thẩm định được.")
         raise ServiceError(message % {"state": campaign.get_state_display()})
 
@@ -145,7 +168,7 @@ def appraisal_people(assessment: Assessment) -> QuerySet[User]:
 
 def submit(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """The unit's leader approves and submits: the data become read-only for the unit."""
-    require(by, Action.SUBMIT_ASSESSMENT, assessment)
+    require_move(by, "submit", assessment)
     if assessment.status not in MOVES["submit"][0]:
         raise ServiceError(_("Bản tự đánh giá đã được gửi trước đó."))
     reason = edit_block_reason(assessment)
@@ -164,14 +187,14 @@ def submit(*, assessment: Assessment, by: User, comment: str = "") -> Assessment
 
 def start_appraisal(*, assessment: Assessment, by: User) -> Assessment:
     """An appraiser (or the organiser) takes up a submitted assessment."""
-    require_appraiser_or_manager(by, assessment)
+    require_move(by, "start_appraisal", assessment)
     require_campaign_appraising(assessment)
     return move(assessment, "start_appraisal", by=by)
 
 
 def return_to_unit(*, assessment: Assessment, by: User, comment: str) -> Assessment:
     """Send a submitted assessment back to the unit to correct and submit again (reason required)."""
-    require_appraiser_or_manager(by, assessment)
+    require_move(by, "return_to_unit", assessment)
     comment = _required(comment, _("lý do trả lại"))
     require_campaign_appraising(assessment)
     result = move(assessment, "return_to_unit", by=by, comment=comment)
@@ -185,19 +208,21 @@ def return_to_unit(*, assessment: Assessment, by: User, comment: str) -> Assessm
 
 
 def reopen(*, assessment: Assessment, by: User, comment: str) -> Assessment:
-    """The organiser reopens an appraised (or approved, unpublished) unit for appraisal (reason required)."""
-    require(by, Action.MANAGE_APPRAISAL)
+    """The organiser reopens an appraised (or approved, unpublished) unit for appraisal (reason required),
+    while the campaign is being appraised (approved results are first taken back to appraisal)."""
+    require_move(by, "reopen", assessment)
     comment = _required(comment, _("lý do mở lại"))
+    require_campaign_appraising(assessment)
     return move(assessment, "reopen", by=by, comment=comment)
 
 
 def approve(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """The chair approves one unit's appraised result (called for every unit by the campaign approval)."""
-    require(by, Action.APPROVE_RESULTS)
+    require_move(by, "approve", assessment)
     return move(assessment, "approve", by=by, comment=comment)
 
 
 def publish(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """One unit's approved result is published (called for every unit by the campaign publication)."""
-    require(by, Action.PUBLISH_RESULTS)
+    require_move(by, "publish", assessment)
     return move(assessment, "publish", by=by, comment=comment)

@@ -15,6 +15,7 @@ from typing import NotRequired, TypedDict
 
 from django.db.models import QuerySet
 
+from dti.appraisal.models import Review as Verdict
 from dti.appraisal.selectors import APPRAISED_STATUSES
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign
@@ -71,12 +72,13 @@ class IndexCell(TypedDict):
     changed: bool  # the appraised score differs from the claim
 
 
-class ItemChange(TypedDict):
-    """An indicator whose appraised score differs from the unit's claim."""
+class Adjustment(TypedDict):
+    """An indicator the appraisers adjusted: the unit's claim, the appraised score and the reason given."""
 
     code: str
     old: Figure  # the claim
     new: Figure  # the appraised score
+    reason: str
 
 
 @dataclass
@@ -87,7 +89,7 @@ class Row:
     data: SnapshotUnit
     status: str = ""
     in_progress: bool = False
-    changed_items: list[ItemChange] = field(default_factory=list)
+    adjustments: list[Adjustment] = field(default_factory=list)  # the appraisers' (on the chair's page)
     cells: list[IndexCell] = field(default_factory=list)  # one per main index
     delta: Decimal | None = None  # appraised total − claimed total
 
@@ -357,7 +359,11 @@ def versions(campaign_pk: int) -> QuerySet[Publication]:
 
 @dataclass
 class Review:
-    """What the chair sees before approving: rankings, changes, who blocks the approval."""
+    """What the chair sees before approving: rankings, adjustments, who blocks the approval.
+
+    For a campaign whose results were imported from a published table, the ranking is that table's
+    (the publication) and no unit is in progress or missing: none entered data here.
+    """
 
     snapshot: Snapshot
     groups: list[GroupView]
@@ -365,22 +371,37 @@ class Review:
     not_submitted: list[tuple[str, str]]
 
 
-def changed_items(data: SnapshotUnit) -> list[ItemChange]:
-    """Indicators whose appraised score differs from the unit's claim."""
+def _verdicts_changing_claims(campaign: Campaign) -> dict[str, list[Verdict]]:
+    """By unit name, the appraisers' verdicts that change what a submitted unit claimed (one query)."""
+    verdicts = Verdict.objects.filter(
+        assessment__participation__campaign=campaign, assessment__status__in=APPRAISED_STATUSES
+    ).select_related("assessment__participation__unit")
+    by_unit: dict[str, list[Verdict]] = {}
+    for verdict in verdicts:
+        if verdict.changes:
+            by_unit.setdefault(verdict.assessment.participation.unit.name, []).append(verdict)
+    return by_unit
+
+
+def _adjustments(group: GroupView, data: SnapshotUnit, verdicts: Iterable[Verdict]) -> list[Adjustment]:
+    """The unit's adjusted indicators in the framework's order: claimed and appraised score, and why."""
+    order = {indicator["code"]: position for position, indicator in enumerate(group.framework["indicators"])}
     own = data.get("self_items") or {}
-    items = data["items"]
-    out: list[ItemChange] = []
-    for code in sorted(set(own) | set(items)):
-        if dec(own.get(code)) != dec(items.get(code)):
-            out.append({"code": code, "old": own.get(code), "new": items.get(code)})
-    return out
+    return [
+        {"code": v.code, "old": own.get(v.code), "new": data["items"].get(v.code), "reason": v.reason}
+        for v in sorted(verdicts, key=lambda v: (order.get(v.code, len(order)), v.code))
+    ]
 
 
 def campaign_review(campaign: Campaign) -> Review:
-    """Every submitted unit ranked on its appraised scores, with its claim beside it."""
+    """Every submitted unit ranked on its appraised scores, with its claim and the appraisers' adjustments."""
+    published = versions(campaign.pk).first() if campaign.imported_results else None
+    if published is not None:
+        return Review(published.snapshot, group_views(published.snapshot), [], [])
     snapshot = build_snapshot(campaign, APPRAISED_STATUSES)
     assessments = Assessment.objects.filter(participation__campaign=campaign).select_related("participation__unit")
     status = {str(a.participation.unit): a for a in assessments}
+    verdicts = _verdicts_changing_claims(campaign)
     groups = group_views(snapshot)
     for group in groups:
         for row in group.rows:
@@ -388,7 +409,7 @@ def campaign_review(campaign: Campaign) -> Review:
             if assessment is not None:
                 row.status = assessment.get_status_display()
                 row.in_progress = assessment.status in IN_PROGRESS
-            row.changed_items = changed_items(row.data)
+            row.adjustments = _adjustments(group, row.data, verdicts.get(row.data["unit"], []))
     in_progress = sorted(
         (str(a.participation.unit), a.get_status_display()) for a in assessments if a.status in IN_PROGRESS
     )

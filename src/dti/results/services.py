@@ -41,6 +41,7 @@ from dti.appraisal.selectors import UnitScores, group_scores
 from dti.assessments import workflow
 from dti.assessments.models import Assessment
 from dti.audit.services import record
+from dti.campaigns import workflow as campaign_workflow
 from dti.campaigns.models import Campaign, CampaignGroup
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
@@ -194,8 +195,9 @@ def approve_campaign(
     signer: str = "",
     note: str = "",
 ) -> Approval:
-    """The chair approves every appraised unit and records the decision (number and date required)."""
-    require(by, Action.APPROVE_RESULTS)
+    """The chair approves every appraised unit and records the decision (number and date required);
+    the campaign moves from appraisal to approved."""
+    campaign_workflow.check(by, "approve", campaign)
     errors = []
     if not (decision_number or "").strip():
         errors.append(_("Cần nhập số quyết định."))
@@ -203,8 +205,6 @@ def approve_campaign(
         errors.append(_("Cần nhập ngày quyết định."))
     if errors:
         raise ServiceError(" ".join(errors))
-    if campaign.state == Campaign.State.PUBLISHED or campaign.publications.exists():
-        raise ServiceError(_("Kết quả đã công bố; mọi thay đổi phải qua đính chính."))
     assessments = Assessment.objects.filter(participation__campaign=campaign).select_related("participation__unit")
     pending = sorted(str(a.participation.unit) for a in assessments if a.status in IN_PROGRESS)
     if pending:
@@ -215,6 +215,7 @@ def approve_campaign(
     if not ready:
         raise ServiceError(_("Chưa có đơn vị nào đã thẩm định xong để phê duyệt."))
     with transaction.atomic():
+        campaign_workflow.approve(campaign=campaign, by=by, comment=decision_number.strip())
         approval, _created = Approval.objects.update_or_create(
             campaign=campaign,
             defaults={
@@ -231,7 +232,7 @@ def approve_campaign(
                 workflow.approve(assessment=assessment, by=by, comment=decision_number.strip())
         record(
             actor=by,
-            action="campaign.approve",
+            action="approval.record",
             obj=campaign,
             campaign=campaign,
             field="decision",
@@ -268,32 +269,28 @@ def _announce_approval(campaign: Campaign, approval: Approval, approved: Sequenc
 
 
 def publish_campaign(*, campaign: Campaign, by: User) -> Publication:
-    """Publish the approved results: freeze the snapshot (version 1) and open it to the public."""
-    require(by, Action.PUBLISH_RESULTS)
-    if campaign.publications.exists():
-        raise ServiceError(_("Kết quả kỳ đánh giá này đã được công bố; mọi thay đổi phải qua đính chính."))
-    approval = Approval.objects.filter(campaign=campaign).first()
-    if approval is None:
-        raise ServiceError(_("Kết quả chưa được Chủ tịch Hội đồng phê duyệt."))
+    """Publish the approved results: freeze the snapshot (version 1) and open it to the public; the
+    campaign moves from approved to published."""
+    campaign_workflow.check(by, "publish", campaign)
+    approval = Approval.objects.get(campaign=campaign)  # an approved campaign has its decision
     assessments = list(Assessment.objects.filter(participation__campaign=campaign))
     if any(a.status in IN_PROGRESS or a.status == Assessment.Status.APPRAISED for a in assessments):
         raise ServiceError(_("Có đơn vị được mở lại hoặc chưa được phê duyệt; cần phê duyệt lại trước khi công bố."))
     with transaction.atomic():
+        campaign_workflow.publish(campaign=campaign, by=by, comment=approval.decision_number)
         snapshot = build_snapshot(campaign, (Assessment.Status.APPROVED,))
         publication = Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot, by=by)
         for assessment in assessments:
             if assessment.status == Assessment.Status.APPROVED:
                 workflow.publish(assessment=assessment, by=by, comment=approval.decision_number)
-        Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.PUBLISHED)
         record(
             actor=by,
-            action="campaign.publish",
+            action="publication.create",
             obj=campaign,
             campaign=campaign,
             field="publication",
             new={"version": 1, "content_hash": publication.content_hash},
         )
-    campaign.refresh_from_db()
     _announce(campaign, publication)
     return publication
 
@@ -395,17 +392,17 @@ def import_published(
     """Publish a results table the province already issued (an earlier year), as printed.
 
     Figures are taken as published; `dti check`'s findings on the table are kept as notes so
-    readers see where the printed sums do not add up.
+    readers see where the printed sums do not add up. The campaign, still being prepared, moves
+    to published with its results marked as imported.
     """
-    require(by, Action.PUBLISH_RESULTS)
-    if campaign.publications.exists():
-        raise ServiceError(_("Kết quả kỳ đánh giá này đã được công bố; mọi thay đổi phải qua đính chính."))
+    campaign_workflow.check(by, "import_results", campaign)
     framework = group.framework.engine()
     table = read_results(framework, path)
     results = [row_result(framework, row) for row in table.rows]
     rank_results(framework, results)
     types = {str(p.unit): p.unit.unit_type.code for p in group.participations.select_related("unit__unit_type")}
     with transaction.atomic():
+        campaign_workflow.import_results(campaign=campaign, by=by, comment=Path(path).name)
         approval, _created = Approval.objects.update_or_create(
             campaign=campaign,
             defaults={
@@ -431,14 +428,12 @@ def import_published(
         )
         snapshot["notes"] = [f.message for f in check_table(framework, table)]
         publication = Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot, by=by)
-        Campaign.objects.filter(pk=campaign.pk).update(state=Campaign.State.PUBLISHED)
         record(
             actor=by,
-            action="campaign.import_published",
+            action="publication.import",
             obj=campaign,
             campaign=campaign,
             field="publication",
             new={"version": 1, "content_hash": publication.content_hash, "file": Path(path).name},
         )
-    campaign.refresh_from_db()
     return publication

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dti.assessments.models import Assessment
+from dti.campaigns import workflow as campaign_workflow
 from dti.campaigns.models import Campaign
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can, require
@@ -73,9 +74,10 @@ def _page(
         "review": review,
         "approval": approval,
         "publications": published,
-        "is_published": published.exists(),
-        "can_approve": can(user, Action.APPROVE_RESULTS),
-        "can_publish": can(user, Action.PUBLISH_RESULTS),
+        "is_published": campaign.state == Campaign.State.PUBLISHED,
+        "can_approve": campaign_workflow.may(user, "approve", campaign),
+        "can_publish": campaign_workflow.may(user, "publish", campaign),
+        "can_reopen": campaign_workflow.may(user, "reopen", campaign),
         "can_amend": can(user, Action.AMEND_RESULTS),
         "form": form or ApprovalForm(),
     }
@@ -89,7 +91,7 @@ def campaign_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(pk)
     if request.method != "POST":
         return _page(request, campaign)
-    require(request.user, Action.APPROVE_RESULTS)
+    require(request.user, campaign_workflow.WHO["approve"])
     form = ApprovalForm(request.POST)
     if not form.is_valid():
         return _page(request, campaign, form, status=422)
@@ -108,7 +110,7 @@ def campaign_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirm (GET), then publish (POST): the snapshot is frozen and the public site opens."""
-    require(request.user, Action.PUBLISH_RESULTS)
+    require(request.user, campaign_workflow.WHO["publish"])
     campaign = _campaign(pk)
     approval = Approval.objects.filter(campaign=campaign).first()
     error = ""
