@@ -269,8 +269,10 @@ def _score_all(
     """Every item's score for one unit: clamped to [0, max], rounded half-up.
 
     The hot path of a campaign (350,000 items for a national one), written as one loop. A
-    plainly scored item only appends its score; any other is kept whole in `special`.
-    `relative` holds each relative item's (lowest, highest) value in the campaign.
+    plainly scored item only appends its score, with no function call of its own besides its
+    method's; the other items, left out, unscorable, relative or kept whole in `special`
+    (warnings, a trace), go through the helpers below. `relative` holds each relative item's
+    (lowest, highest) value in the campaign.
     """
     scores: list[Decimal | None] = []
     special: dict[str, ItemScore] = {}
@@ -281,24 +283,12 @@ def _score_all(
     zero_rounded = ZERO.quantize(rounding_step)
     for planned in plan.items:
         code = planned.code
-        warnings: tuple[str, ...] = ()
-        if not planned.plain:
-            if planned.reference:
-                special[code] = ItemScore(code, None, Status.REFERENCE, claims.get(code))
+        if not planned.plain or (na and code in na):
+            left_out = _left_out(planned, unit_type, na, claims)
+            if left_out is not None:
+                special[code] = left_out
                 append_score(None)
                 continue
-            applies_to = planned.applies_to
-            if applies_to is not None and unit_type is not None and unit_type not in applies_to:
-                note = "không áp dụng cho loại đơn vị này"
-                special[code] = ItemScore(code, None, Status.NA, claims.get(code), note=note)
-                append_score(None)
-                continue
-        if na and code in na:
-            if planned.allow_na:
-                special[code] = ItemScore(code, None, Status.NA, claims.get(code), note=na[code])
-                append_score(None)
-                continue
-            warnings = (f"Chỉ số {code} không cho phép đề nghị không áp dụng",)
         if explain:
             context.trace = []
         context.warnings = None
@@ -308,23 +298,11 @@ def _score_all(
             if planned.relative is None:
                 raw = planned.evaluate(values, max_points, context)
             else:
-                value = planned.relative.read(values)
-                if value is None:
-                    raise Missing([planned.relative.value])
-                lowest, highest = relative[code]
-                assert max_points is not None
-                raw = planned.relative.evaluate_relative(value, lowest, highest, max_points, context)
-        except Missing as exc:
-            partial = ZERO if exc.partial is None else exc.partial.quantize(rounding_step, ROUND_HALF_UP)
-            note = f"các phần đủ số liệu được {fmt(partial)} điểm" if exc.partial is not None else ""
-            special[code] = ItemScore(
-                code, partial, Status.MISSING, claims.get(code), warnings=warnings, missing=tuple(exc.names), note=note
-            )
-            append_score(partial)
-            continue
-        except Invalid as exc:
-            special[code] = ItemScore(code, ZERO, Status.INVALID, claims.get(code), warnings=warnings, note=str(exc))
-            append_score(ZERO)
+                raw = _relative_points(planned.relative, code, values, max_points, context, relative)
+        except (Missing, Invalid) as exc:
+            unscorable = _unscorable(code, exc, claims.get(code), _na_refused(code, na), rounding_step)
+            special[code] = unscorable
+            append_score(unscorable.score)
             continue
         clamped = ""
         if raw < ZERO:
@@ -339,16 +317,70 @@ def _score_all(
         else:
             score = raw.quantize(rounding_step, ROUND_HALF_UP)
         append_score(score)
-        if context.warnings:
-            warnings += tuple(context.warnings)
-        if explain:
-            assert context.trace is not None
-            trace = "; ".join(context.trace)
-            trace += f" → {clamped} = {fmt(score)} điểm" if clamped else f" = {fmt(score)} điểm"
-            special[code] = ItemScore(code, score, Status.OK, claims.get(code), trace, warnings)
-        elif warnings:
-            special[code] = ItemScore(code, score, Status.OK, claims.get(code), warnings=warnings)
+        if explain or context.warnings or (na and code in na):
+            special[code] = _kept_whole(code, score, claims.get(code), _na_refused(code, na), context, clamped)
     return ItemScores(plan, scores, special, claims)
+
+
+def _left_out(
+    planned: _PlannedItem, unit_type: str | None, na: Mapping[str, str], claims: Mapping[str, Decimal]
+) -> ItemScore | None:
+    """The outcome of an item that is not scored for this unit (reference only, not for its type, N/A), or None."""
+    code = planned.code
+    if planned.reference:
+        return ItemScore(code, None, Status.REFERENCE, claims.get(code))
+    applies_to = planned.applies_to
+    if applies_to is not None and unit_type is not None and unit_type not in applies_to:
+        return ItemScore(code, None, Status.NA, claims.get(code), note="không áp dụng cho loại đơn vị này")
+    if code in na and planned.allow_na:
+        return ItemScore(code, None, Status.NA, claims.get(code), note=na[code])
+    return None
+
+
+def _na_refused(code: str, na: Mapping[str, str]) -> tuple[str, ...]:
+    """The warning for an item scored although the unit proposed it as not applicable (N/A)."""
+    return (f"Chỉ số {code} không cho phép đề nghị không áp dụng",) if code in na else ()
+
+
+def _relative_points(
+    method: Relative,
+    code: str,
+    values: Mapping[str, object],
+    max_points: Decimal | None,
+    context: Context,
+    relative: Mapping[str, tuple[Decimal, Decimal]],
+) -> Decimal:
+    """Raw points of a relative item, between the campaign's lowest and highest values."""
+    value = method.read(values)
+    if value is None:
+        raise Missing([method.value])
+    lowest, highest = relative[code]
+    assert max_points is not None
+    return method.evaluate_relative(value, lowest, highest, max_points, context)
+
+
+def _unscorable(
+    code: str, error: Missing | Invalid, claimed: Decimal | None, warnings: tuple[str, ...], rounding_step: Decimal
+) -> ItemScore:
+    """An item whose inputs are missing (0, or the rounded points of the parts that have them) or invalid (0)."""
+    if isinstance(error, Invalid):
+        return ItemScore(code, ZERO, Status.INVALID, claimed, warnings=warnings, note=str(error))
+    partial = ZERO if error.partial is None else error.partial.quantize(rounding_step, ROUND_HALF_UP)
+    note = f"các phần đủ số liệu được {fmt(partial)} điểm" if error.partial is not None else ""
+    return ItemScore(code, partial, Status.MISSING, claimed, warnings=warnings, missing=tuple(error.names), note=note)
+
+
+def _kept_whole(
+    code: str, score: Decimal | None, claimed: Decimal | None, warnings: tuple[str, ...], context: Context, clamped: str
+) -> ItemScore:
+    """A scored item with warnings or a trace (`clamped` says how the raw points were brought into range)."""
+    if context.warnings:
+        warnings += tuple(context.warnings)
+    if context.trace is None:
+        return ItemScore(code, score, Status.OK, claimed, warnings=warnings)
+    trace = "; ".join(context.trace)
+    trace += f" → {clamped} = {fmt(score)} điểm" if clamped else f" = {fmt(score)} điểm"
+    return ItemScore(code, score, Status.OK, claimed, trace, warnings)
 
 
 def relative_bounds(framework: Framework, units: Iterable[UnitInputs]) -> dict[str, tuple[Decimal, Decimal]]:
