@@ -269,10 +269,10 @@ def _score_all(
     """Every item's score for one unit: clamped to [0, max], rounded half-up.
 
     The hot path of a campaign (350,000 items for a national one), written as one loop. A
-    plainly scored item only appends its score, with no function call of its own besides its
-    method's; the other items, left out, unscorable, relative or kept whole in `special`
-    (warnings, a trace), go through the helpers below. `relative` holds each relative item's
-    (lowest, highest) value in the campaign.
+    plainly scored item only appends its score, calling nothing but its method (and
+    `_item_values` if it reads general info); the other items, left out, unscorable, relative
+    or kept whole in `special` (warnings, a trace), go through the helpers below. `relative`
+    holds each relative item's (lowest, highest) value in the campaign.
     """
     scores: list[Decimal | None] = []
     special: dict[str, ItemScore] = {}
