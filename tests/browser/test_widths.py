@@ -162,3 +162,36 @@ def test_select_all_ticks_the_visible_checkboxes_of_its_list(demo, signed_in):
     all_box.check()
     all_box.uncheck()
     assert page.evaluate(ticked) == []
+
+
+A4_WIDTH = 643  # px inside A4 portrait's margins (210 − 25 − 15 mm at 96 px per inch)
+A4_LANDSCAPE_WIDTH = 990  # px inside A4 landscape's (297 − 20 − 15 mm): the page of the chair's ranking
+
+
+def test_printed_result_and_assessment_pages_fit_a4_without_menus(demo, signed_in):
+    """The print styles: no header, menu, filters or buttons; everything fits A4 portrait, but
+    the chair's ranking (the claims beside the appraised scores), printed on a landscape page."""
+    pages = main_pages(demo)
+    printed = {
+        None: pages[None][1:],  # the public ranking and a scorecard
+        "chutich": pages["chutich"][1:],  # the chair's pages
+        "kimbang.lanhdao": [f"/danh-gia/{demo.kim_bang}/", f"/danh-gia/{demo.kim_bang}/gui/"],
+    }
+    landscape = "document.querySelectorAll('.table-wrap:has(> table.review)')"
+    too_wide = []
+    for who, paths in printed.items():
+        page = signed_in(who, "laptop")
+        page.emulate_media(media="print")
+        for path in paths:
+            page.set_viewport_size({"width": A4_LANDSCAPE_WIDTH, "height": 900})
+            page.goto(demo.at(path))
+            for hidden in (".topbar", ".foot", "form.filters", ".btn"):
+                for element in page.locator(hidden).all():
+                    expect(element).to_be_hidden()
+            if page.evaluate(f"{landscape}.length") and overflow(page) > 0:
+                too_wide.append(f"{path} ({who}): the ranking is wider than A4 landscape")
+            page.evaluate(f"{landscape}.forEach(wide => wide.remove())")
+            page.set_viewport_size({"width": A4_WIDTH, "height": 900})
+            if (extra := overflow(page)) > 0:
+                too_wide.append(f"{path} ({who or 'khách'}): {extra} px wider than A4")
+    assert too_wide == []
