@@ -92,6 +92,8 @@ def test_every_staff_page_says_published_from_the_table(imported: World, login: 
         assert 'id="ket-qua-nhap"' in html and "Đã công bố" in html, name
         for stale in ("Đang nhập liệu", "Chưa bắt đầu", "Chưa mở", "Đã quá hạn", "không gửi báo cáo", "Chưa phê duyệt"):
             assert stale not in html, (name, stale)
+    # there is nothing to appraise, nor to assign
+    assert "Phân công thẩm định" not in pages["appraisal"] and "chưa có nhóm xếp hạng" not in pages["appraisal"]
     # the chair's page ranks the units as the table does
     results = pages["results"]
     assert results.index("UBND huyện Hai") < results.index("UBND huyện Một")

@@ -284,7 +284,7 @@ def campaign_page(
             "assessment_id", flat=True
         )
     )
-    manage = can(user, Action.MANAGE_APPRAISAL)
+    manage = can(user, Action.MANAGE_APPRAISAL) and not campaign.imported_results  # nothing to run otherwise
     shared = _CampaignData(
         user, manage, assignments, drafts, refused, _units_with_accounts(campaign) if manage else set()
     )
