@@ -602,6 +602,47 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, tmp: Path) -> int:
     """Prepare, serve, sign in, measure, report; 0 when it ran to the end."""
+    prepared = prepare(args, tmp)
+    if prepared is None:
+        return 1
+    env, url, assessment, codes, items = prepared
+    port = free_port()
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    autogroup = Path("/proc/self/autogroup")
+    own_group = autogroup.read_text() if autogroup.exists() else ""
+    try:
+        with serve(env, port, args.workers, tmp / "gunicorn.log") as proc:
+            print(f"dti serve: http://127.0.0.1:{port}/, {args.workers} gunicorn workers (pid {proc.pid})")
+            users = []
+            for i in range(args.users):
+                n = user_indicator(i)
+                users.append(User(port, f"{USER_PREFIX}{i + 1:02d}", assessment, codes[n], n, items[codes[n]]))
+            if not sign_in(users, args.login_concurrency):
+                return 1
+            if args.nice:
+                print(prioritise(args.nice, proc.pid, url))
+            measured = measure(users, args, proc.pid, stop)
+    except KeyboardInterrupt:
+        stop.set()
+        print("Đã dừng (Ctrl+C).")
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        restore_priorities()
+        if args.nice and own_group:  # give this session its priority back ("/autogroup-N nice K")
+            with contextlib.suppress(OSError, ValueError):
+                autogroup.write_text(own_group.split()[-1])
+    report(args, measured)
+    return 0
+
+
+def prepare(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, str], str, int, list[str], dict[str, Any]] | None:
+    """The database, the demo data and the benchmark's framework, assessment and accounts.
+
+    Returns the server's environment, the database URL, the assessment's pk, the indicator
+    codes and the engine's indicators by code; None (after showing why) if `dti demo` failed.
+    """
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     env = {
         **os.environ,
@@ -620,7 +661,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     demo = subprocess.run([str(ROOT / ".venv" / "bin" / "dti"), "demo"], env=env, capture_output=True, text=True)
     if demo.returncode != 0:
         sys.stderr.write(demo.stdout + demo.stderr)
-        return 1
+        return None
     framework_file = tmp / f"{FRAMEWORK_CODE}.yaml"
     framework_file.write_text(framework_yaml(), encoding="utf-8")
 
@@ -639,79 +680,73 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         f"Dữ liệu: demo + bộ chỉ số {len(codes)} chỉ số ({framework_file}), bản tự đánh giá #{assessment}, "
         f"{args.users} tài khoản ({time.perf_counter() - started:.1f} s)"
     )
+    return env, url, assessment, codes, items
 
-    port = free_port()
-    stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    autogroup = Path("/proc/self/autogroup")
-    own_group = autogroup.read_text() if autogroup.exists() else ""
-    try:
-        with serve(env, port, args.workers, tmp / "gunicorn.log") as proc:
-            print(f"dti serve: http://127.0.0.1:{port}/, {args.workers} gunicorn workers (pid {proc.pid})")
-            users = []
-            for i in range(args.users):
-                n = user_indicator(i)
-                users.append(User(port, f"{USER_PREFIX}{i + 1:02d}", assessment, codes[n], n, items[codes[n]]))
-            t0 = time.perf_counter()
-            failures: list[str] = []
 
-            def sign_in(batch: list[User]) -> None:
-                for u in batch:
-                    try:
-                        u.login()
-                        u.page()  # warm-up, and the version the first save carries
-                    except (Failed, OSError, http.client.HTTPException) as exc:
-                        failures.append(f"{u.username}: {exc}")
+def sign_in(users: list[User], concurrency: int) -> bool:
+    """Sign every user in through the login form, `concurrency` at a time, and open their page once."""
+    t0 = time.perf_counter()
+    failures: list[str] = []
 
-            batches = [users[k :: args.login_concurrency] for k in range(args.login_concurrency)]
-            threads = [threading.Thread(target=sign_in, args=(b,), daemon=True) for b in batches]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            if failures:
-                print("Đăng nhập thất bại:\n  " + "\n  ".join(failures[:10]))
-                return 1
-            print(f"{len(users)} người dùng đã đăng nhập ({time.perf_counter() - t0:.1f} s)")
+    def sign_in_batch(batch: list[User]) -> None:
+        for u in batch:
+            try:
+                u.login()
+                u.page()  # warm-up, and the version the first save carries
+            except (Failed, OSError, http.client.HTTPException) as exc:
+                failures.append(f"{u.username}: {exc}")
 
-            if args.nice:
-                print(prioritise(args.nice, proc.pid, url))
-            stats = Stats()
-            start = time.perf_counter() + 0.5
-            end = start + args.duration
-            cpu_before = (
-                cpu_seconds(proc.pid),
-                cpu_seconds("postgres"),
-                time.process_time(),
-                machine_busy_seconds(),
-            )
-            threads = [
-                threading.Thread(target=run_user, args=(u, stats, start, end, args.think, stop), daemon=True)
-                for u in users
-            ]
-            for t in threads:
-                t.start()
-            while any(t.is_alive() for t in threads):
-                time.sleep(0.2)
-            elapsed = time.perf_counter() - start
-            restore_priorities()
-            cpu_after = (
-                cpu_seconds(proc.pid),
-                cpu_seconds("postgres"),
-                time.process_time(),
-                machine_busy_seconds(),
-            )
-    except KeyboardInterrupt:
-        stop.set()
-        print("Đã dừng (Ctrl+C).")
-        return 130
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        restore_priorities()
-        if args.nice and own_group:  # give this session its priority back ("/autogroup-N nice K")
-            with contextlib.suppress(OSError, ValueError):
-                autogroup.write_text(own_group.split()[-1])
+    batches = [users[k::concurrency] for k in range(concurrency)]
+    threads = [threading.Thread(target=sign_in_batch, args=(b,), daemon=True) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        print("Đăng nhập thất bại:\n  " + "\n  ".join(failures[:10]))
+        return False
+    print(f"{len(users)} người dùng đã đăng nhập ({time.perf_counter() - t0:.1f} s)")
+    return True
 
+
+CpuSample = tuple[float, float, float, float]  # CPU seconds: gunicorn, PostgreSQL, this client, the whole machine
+
+
+def cpu_sample(gunicorn_pid: int) -> CpuSample:
+    return cpu_seconds(gunicorn_pid), cpu_seconds("postgres"), time.process_time(), machine_busy_seconds()
+
+
+@dataclass
+class Measured:
+    """What the measured run gives: the users' timings and errors, its length, the CPU before and after."""
+
+    stats: Stats
+    elapsed: float
+    cpu_before: CpuSample
+    cpu_after: CpuSample
+
+
+def measure(users: list[User], args: argparse.Namespace, gunicorn_pid: int, stop: threading.Event) -> Measured:
+    """Let every user work for `args.duration` seconds (starting in half a second)."""
+    stats = Stats()
+    start = time.perf_counter() + 0.5
+    end = start + args.duration
+    cpu_before = cpu_sample(gunicorn_pid)
+    threads = [
+        threading.Thread(target=run_user, args=(u, stats, start, end, args.think, stop), daemon=True) for u in users
+    ]
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        time.sleep(0.2)
+    elapsed = time.perf_counter() - start
+    restore_priorities()
+    return Measured(stats, elapsed, cpu_before, cpu_sample(gunicorn_pid))
+
+
+def report(args: argparse.Namespace, measured: Measured) -> None:
+    """Latency and throughput per kind, errors, CPU, and the one-line summary."""
+    stats, elapsed = measured.stats, measured.elapsed
     think = f"nghỉ trung bình {args.think:g} s giữa hai yêu cầu" if args.think else "không nghỉ (bão hòa)"
     print(f"\nMã nguồn: {revision()}")
     priority = f", nice {args.nice}" if args.nice else ""
@@ -729,7 +764,9 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             f"{kind:<8} {len(t):>10} {len(t) / elapsed:>7.1f} {percentile(t, 50) * 1000:>8.1f} {p95[kind]:>8.1f} "
             f"{(max(t) if t else 0) * 1000:>8.1f} {stats.errors[kind]:>5} {size:>7.1f}"
         )
-    gunicorn_cpu, pg_cpu, client_cpu, busy = (a - b for a, b in zip(cpu_after, cpu_before, strict=True))
+    gunicorn_cpu, pg_cpu, client_cpu, busy = (
+        a - b for a, b in zip(measured.cpu_after, measured.cpu_before, strict=True)
+    )
     done = sum(len(t) for t in stats.times.values())
     cores = os.cpu_count() or 1
     print(
@@ -745,7 +782,6 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
         f"page p95: {p95['page']:.0f} ms; save p95: {p95['save']:.0f} ms; trivial p95: {p95['trivial']:.0f} ms; "
         f"errors: {errors}; page/trivial: {ratio:.1f} x"
     )
-    return 0
 
 
 if __name__ == "__main__":
