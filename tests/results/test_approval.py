@@ -10,12 +10,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dti.assessments import workflow as assessment_workflow
 from dti.audit.models import AuditEntry
 from dti.campaigns import workflow as campaign_workflow
 from dti.campaigns.models import Campaign
+from dti.core.errors import ServiceError
 from dti.results.models import Approval, Publication
 from tests.appraisal.test_query_counts import add_units
-from tests.results.conftest import start_campaign_appraisal
+from tests.results.conftest import finish, start_campaign_appraisal
 
 State = Campaign.State
 
@@ -135,7 +137,14 @@ def test_reopened_results_are_approved_again_before_publication(approved: dict[s
     chair_page = login("chair").get(url(approved)).content.decode()
     assert "mở lại thẩm định" not in chair_page  # the chair does not reopen
     assert f"/ky-danh-gia/{campaign.pk}/#chuyen-trang-thai" in login("organiser").get(url(approved)).content.decode()
+    one = approved["assessment"]
+    with pytest.raises(ServiceError, match="“Đã phê duyệt”, không thẩm định được"):  # the campaign first
+        assessment_workflow.reopen(assessment=one, by=organiser, comment="Đơn vị khiếu nại chỉ số I.2")
+    one.refresh_from_db()
+    assert one.status == "approved"
     campaign_workflow.reopen(campaign=campaign, by=organiser, comment="Đơn vị khiếu nại chỉ số I.2")
+    assessment_workflow.reopen(assessment=one, by=organiser, comment="Đơn vị khiếu nại chỉ số I.2")
+    finish(approved, one)
     assert login("organiser").post(url(approved, "cong-bo/")).status_code == 422
     assert not Publication.objects.exists()
     html = login("chair").get(url(approved)).content.decode()
