@@ -191,7 +191,7 @@ def test_the_self_assessment_page_in_english_keeps_the_decimal_comma(world, logi
         "Evidence",
         "Required evidence is missing.",
         "Change history",
-        "e.g. 130.075",
+        "e.g. 12",
         "Score by formula",
         "Data missing",
     ):
