@@ -457,28 +457,9 @@ class _Loader:
         self.keys(data, _ITEM_KEYS, path)
         code = self.code(data, path)
         path = f"{path.rsplit('[', 1)[0]}[{code}]" if code else path
-        max_points = self.number(data, "max", path)
-        if max_points is not None and max_points != round_half_up(max_points, self.precision):
-            self.problem(
-                f"{path}.max", f"điểm tối đa {max_points} có nhiều chữ số thập phân hơn độ chính xác ({self.precision})"
-            )
-        kind = ItemKind.INDICATOR
-        if adjustment:
-            kind = self.enum_member(ItemKind, data.get("kind"), f"{path}.kind", ItemKind.BONUS)
-            if kind is ItemKind.INDICATOR or data.get("kind") is None:
-                self.problem(f"{path}.kind", "cần 'bonus' (điểm thưởng) hoặc 'penalty' (điểm trừ)")
-            if max_points is None:
-                self.problem(f"{path}.max", "điểm thưởng/điểm trừ cần điểm tối đa")
-        elif "kind" in data:
-            self.problem(f"{path}.kind", "chỉ dùng cho điểm thưởng/điểm trừ (adjustments)")
-        inputs: list[Field] = []
-        for position, raw_field in enumerate(self.listing(data.get("inputs"), f"{path}.inputs")):
-            field = self.load_field(raw_field, f"{path}.inputs[{position}]", key="name")
-            if field is None:
-                continue
-            if any(other.name == field.name for other in inputs) or field.name == RATIO_FIELD:
-                self.problem(f"{path}.inputs[{position}].name", f"tên trường '{field.name}' trùng hoặc dành riêng")
-            inputs.append(field)
+        max_points = self.item_max(data, path)
+        kind = self.item_kind(data, path, max_points, adjustment=adjustment)
+        inputs = self.item_inputs(data, path)
         scoring: Scoring | None
         if data.get("scoring") is None and reference:
             scoring = Reference()
@@ -492,21 +473,7 @@ class _Loader:
             )
         if scoring is None:
             return None
-        if scoring.needs_max and max_points is None:
-            self.problem(f"{path}.max", f"phương pháp '{scoring.method}' cần điểm tối đa")
-        if isinstance(scoring, Split):
-            for position, part in enumerate(scoring.parts):
-                if part.max != round_half_up(part.max, self.precision):
-                    self.problem(
-                        f"{path}.scoring.parts[{position}].max",
-                        f"điểm tối đa {part.max} có nhiều chữ số thập phân hơn độ chính xác ({self.precision})",
-                    )
-        if isinstance(scoring, Split) and max_points is not None:
-            total = sum((part.max for part in scoring.parts), Decimal(0))
-            if total != max_points:
-                self.problem(f"{path}.scoring.parts", f"tổng điểm các phần {total} khác điểm tối đa {max_points}")
-        if isinstance(scoring, Reference) and max_points is not None:
-            self.problem(f"{path}.max", "chỉ số chỉ để tham khảo không có điểm tối đa")
+        self.check_scoring_max(scoring, max_points, path)
         if ratio_inputs(scoring):
             inputs.append(
                 Field(
@@ -532,6 +499,60 @@ class _Loader:
             self_score=self.boolean(data, "self_score", path, True),
             evidence=self.load_evidence(data.get("evidence"), f"{path}.evidence"),
         )
+
+    def item_max(self, data: Mapping[str, Any], path: str) -> Decimal | None:
+        """An item's maximum, which the framework's precision must be able to write."""
+        max_points = self.number(data, "max", path)
+        if max_points is not None and max_points != round_half_up(max_points, self.precision):
+            self.problem(
+                f"{path}.max", f"điểm tối đa {max_points} có nhiều chữ số thập phân hơn độ chính xác ({self.precision})"
+            )
+        return max_points
+
+    def item_kind(
+        self, data: Mapping[str, Any], path: str, max_points: Decimal | None, *, adjustment: bool
+    ) -> ItemKind:
+        """An indicator, or for an adjustment its `kind:` (bonus or penalty, with a maximum)."""
+        if not adjustment:
+            if "kind" in data:
+                self.problem(f"{path}.kind", "chỉ dùng cho điểm thưởng/điểm trừ (adjustments)")
+            return ItemKind.INDICATOR
+        kind: ItemKind = self.enum_member(ItemKind, data.get("kind"), f"{path}.kind", ItemKind.BONUS)
+        if kind is ItemKind.INDICATOR or data.get("kind") is None:
+            self.problem(f"{path}.kind", "cần 'bonus' (điểm thưởng) hoặc 'penalty' (điểm trừ)")
+        if max_points is None:
+            self.problem(f"{path}.max", "điểm thưởng/điểm trừ cần điểm tối đa")
+        return kind
+
+    def item_inputs(self, data: Mapping[str, Any], path: str) -> list[Field]:
+        """An item's input fields, each name used once (and never the reserved `ratio`)."""
+        inputs: list[Field] = []
+        for position, raw_field in enumerate(self.listing(data.get("inputs"), f"{path}.inputs")):
+            field = self.load_field(raw_field, f"{path}.inputs[{position}]", key="name")
+            if field is None:
+                continue
+            if any(other.name == field.name for other in inputs) or field.name == RATIO_FIELD:
+                self.problem(f"{path}.inputs[{position}].name", f"tên trường '{field.name}' trùng hoặc dành riêng")
+            inputs.append(field)
+        return inputs
+
+    def check_scoring_max(self, scoring: Scoring, max_points: Decimal | None, path: str) -> None:
+        """The item's maximum agrees with its method: needed or not, and a split's parts adding up to it."""
+        if scoring.needs_max and max_points is None:
+            self.problem(f"{path}.max", f"phương pháp '{scoring.method}' cần điểm tối đa")
+        if isinstance(scoring, Split):
+            for position, part in enumerate(scoring.parts):
+                if part.max != round_half_up(part.max, self.precision):
+                    self.problem(
+                        f"{path}.scoring.parts[{position}].max",
+                        f"điểm tối đa {part.max} có nhiều chữ số thập phân hơn độ chính xác ({self.precision})",
+                    )
+        if isinstance(scoring, Split) and max_points is not None:
+            total = sum((part.max for part in scoring.parts), Decimal(0))
+            if total != max_points:
+                self.problem(f"{path}.scoring.parts", f"tổng điểm các phần {total} khác điểm tối đa {max_points}")
+        if isinstance(scoring, Reference) and max_points is not None:
+            self.problem(f"{path}.max", "chỉ số chỉ để tham khảo không có điểm tối đa")
 
     def load_applies(self, raw: Any, path: str) -> frozenset[str] | None:
         if raw is None:
