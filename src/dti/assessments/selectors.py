@@ -127,6 +127,23 @@ class IndicatorView:
         return is_complete(self.score)
 
     @property
+    def error_boxes(self) -> frozenset[str]:
+        """The fields with an error box of their own on this indicator's form (as _indicator.html draws it)."""
+        boxes = {view.field.name for view in self.inputs}
+        if self.item.self_score:
+            boxes.add("self_score")
+        if self.item.scoring.method == "manual":
+            boxes.add("score")
+        if self.item.allow_na:
+            boxes |= {"na_reason", "na_requested"}
+        return frozenset(boxes)
+
+    @property
+    def unboxed_errors(self) -> list[str]:
+        """Refusals of fields the form has no box for (an N/A request where N/A is not allowed): shown by the score."""
+        return [message for name, message in self.errors.items() if name not in self.error_boxes]
+
+    @property
     def missing_evidence(self) -> bool:
         """Evidence is required and none is attached."""
         return lacks_evidence(self.item, self.score, bool(self.evidence))
