@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from dti.accounts.models import Notification
 from dti.appraisal import explanation, services
+from dti.appraisal.models import ExplanationRequest, Question
 from dti.assessments import workflow
 from dti.assessments.models import Entry
 from dti.campaigns.models import Campaign, CampaignGroup, Participation
@@ -159,6 +160,25 @@ def test_organiser_sees_units_not_submitted_questions_waiting_and_deadlines(
     )
     awaited = re.search(r'<div class="card" id="cho-giai-trinh">.*?</div>', page_of(login("organiser"))).group(0)
     assert f'href="/danh-gia/{appraising["assessment"].pk}/giai-trinh/"' in awaited
+
+
+def test_only_units_with_a_drafted_question_wait_to_be_sent(appraising: dict[str, Any], login: Any) -> None:
+    """Regression: every unit was listed, most with "0 câu hỏi", because units without questions matched."""
+    one, appraiser = appraising["assessment"], appraising["users"]["appraiser"]
+    sent = ExplanationRequest.objects.create(assessment=one, deadline=timezone.now() + datetime.timedelta(days=3))
+    Question.objects.create(assessment=one, code="II.1", text="Kế hoạch?", asked_by=appraiser, request=sent)
+    Question.objects.create(assessment=one, code="I.2", text="Danh sách?", asked_by=appraiser)
+    Question.objects.create(assessment=one, code="I.1", text="Quyết định?", asked_by=appraiser)
+    page = page_of(login("organiser"))  # UBND huyện Hai has no question at all
+    drafted = words(re.search(r'<div class="card" id="cau-hoi-chua-gui">.*?</div>', page).group(0))
+    assert "UBND huyện Một" in drafted and "2 câu hỏi" in drafted  # the sent one is not counted
+    assert "UBND huyện Hai" not in drafted and "0 câu hỏi" not in drafted
+
+
+def test_no_drafted_question_says_so(appraising: dict[str, Any], login: Any) -> None:
+    page = page_of(login("organiser"))
+    drafted = words(re.search(r'<div class="card" id="cau-hoi-chua-gui">.*?</div>', page).group(0))
+    assert "Không có câu hỏi nào chờ gửi." in drafted and "UBND huyện" not in drafted
 
 
 # ---------------------------------------------------------------- the chair and viewers

@@ -239,10 +239,11 @@ def organiser_work() -> OrganiserWork:
         Pending(p, str(a.get_status_display()) if (a := _opened(p)) else _("Chưa bắt đầu"), submission_deadline(p))
         for p in participations
     ]
+    unsent = Count("questions", filter=Q(questions__request__isnull=True))  # drafted, not sent with a request
     drafted = [
         Drafted(assessment, assessment.drafts)
-        for assessment in Assessment.objects.filter(questions__request__isnull=True)
-        .annotate(drafts=Count("questions"))
+        for assessment in Assessment.objects.annotate(drafts=unsent)
+        .filter(drafts__gt=0)
         .select_related("participation__unit", "participation__campaign")
         .order_by("participation__campaign__name", "participation__unit__name")
     ]
