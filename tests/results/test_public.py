@@ -115,7 +115,7 @@ def test_unit_scorecard(published: dict[str, Any], client: Client) -> None:
 
 def test_radar_is_well_formed_with_one_point_per_index() -> None:
     axes = [("A & B", Decimal("80")), ("C<D", Decimal("12.5")), ("E", None), ("F", Decimal("100")), ("G", Decimal(0))]
-    svg = ET.fromstring(str(radar_svg(axes, "Biểu đồ <thử>")))
+    svg = ET.fromstring(str(radar_svg(axes, "Biểu đồ <thử>", places=1)))
     assert svg.tag == f"{SVG}svg"
     assert svg.find(f"{SVG}title").text == "Biểu đồ <thử>"
     assert len(svg.findall(f"{SVG}circle")) == 5
@@ -297,7 +297,7 @@ def test_long_axis_labels_are_wrapped_at_spaces() -> None:
 
     assert label_lines("I. Nhận thức số") == ["I. Nhận thức số"]
     assert label_lines("6. Hoạt động chính quyền số") == ["6. Hoạt động", "chính quyền số"]
-    svg = ET.fromstring(str(radar_svg([("6. Hoạt động chính quyền số", Decimal(50))] * 3, "x")))
+    svg = ET.fromstring(str(radar_svg([("6. Hoạt động chính quyền số", Decimal(50))] * 3, "x", places=2)))
     assert [len(text.findall(f"{SVG}tspan")) for text in svg.findall(f"{SVG}text")] == [2, 2, 2]
 
 
@@ -413,3 +413,11 @@ def test_public_lists_run_the_same_queries_at_any_size(db: None, django_assert_n
     pk = Publication.objects.first().campaign_id
     with django_assert_num_queries(1):  # the campaign's versions
         assert client.get(f"/ket-qua/{pk}/", {"tim": "01"}).status_code == 200
+
+
+def test_the_radar_shows_percentages_as_the_table_does() -> None:
+    """Regression: the radar rounded every percentage to 2 decimals and dropped trailing zeros
+    while the scorecard's table shows the group's own decimals ("81,2 %" beside "81,18 %")."""
+    axes = [("I", Decimal("81.18")), ("II", Decimal("60")), ("III", Decimal("12.25"))]
+    desc = ET.fromstring(str(radar_svg(axes, "x", places=1))).find(f"{SVG}desc").text
+    assert desc == "I: 81,2 %; II: 60,0 %; III: 12,3 %"

@@ -20,6 +20,10 @@ def _xy(point: tuple[float, float]) -> str:
     return f"{point[0]:.1f},{point[1]:.1f}"
 
 
+def _percent(value: Decimal | None, places: int) -> str:
+    return "—" if value is None else f"{fmt(round_half_up(value, places), places)} %"
+
+
 LABEL_WIDTH = 15  # characters per line of an axis label
 LINE_HEIGHT = 15
 MARGIN = 64  # room beside the chart for the labels of the left and right axes
@@ -53,9 +57,16 @@ def _axis_label(x: float, y: float, cy: float, anchor: str, label: str) -> str:
 
 
 def radar_svg(
-    axes: Sequence[tuple[str, Decimal | None]], title: str, *, size: int = 320, element_id: str = "radar"
+    axes: Sequence[tuple[str, Decimal | None]],
+    title: str,
+    *,
+    places: int,
+    size: int = 320,
+    element_id: str = "radar",
 ) -> SafeString:
     """A radar (spider) chart of percentages (0–100), one axis and one point per entry.
+
+    Percentages are shown as the pages show them: rounded half-up by the engine at `places`.
 
     `axes` are (label, percent) pairs, the label an index's code and name (wrapped on a few
     lines); a missing percent is drawn at the centre. The chart
@@ -66,7 +77,7 @@ def radar_svg(
     cx = cy = size / 2
     radius = size / 2 - 60
     angles = [2 * math.pi * k / n for k in range(n)] if n else []
-    desc = "; ".join(f"{label}: {fmt(round_half_up(v, 2)) + ' %' if v is not None else '—'}" for label, v in axes)
+    desc = "; ".join(f"{label}: {_percent(value, places)}" for label, value in axes)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" role="img" '
         f'viewBox="{-MARGIN} 0 {size + 2 * MARGIN} {size}" width="{size + 2 * MARGIN}" height="{size}" '
@@ -96,7 +107,7 @@ def radar_svg(
             'fill="rgba(31,78,140,.25)" stroke="#1f4e8c" stroke-width="2"/>'
         )
     for (label, value), point in zip(axes, points, strict=True):
-        shown = "—" if value is None else f"{fmt(round_half_up(value, 2))} %"
+        shown = _percent(value, places)
         parts.append(
             f'<circle class="point" cx="{point[0]:.1f}" cy="{point[1]:.1f}" r="4" fill="#1f4e8c">'
             f"<title>{escape(label)}: {escape(shown)}</title></circle>"

@@ -196,6 +196,7 @@ def unit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     chart = radar_svg(
         [(f"{i['code']}. {i['name']}", i["percent"]) for i in card.indices],
         titles[card.index_basis] % {"unit": name},
+        places=card.group.percent_places,
     )
     context = {
         "pk": pk,
