@@ -8,6 +8,7 @@ counts the indicators done exactly as the unit's own page does.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +16,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
+from dti.core.listing import ListQuery
 from dti.engine import Completion, UnitInputs, completion, score_unit
 from dti.engine import Framework as EngineFramework
+from dti.units.selectors import Node, unit_list
 
 
 @dataclass
@@ -83,3 +86,47 @@ def reopenings(campaign: Campaign) -> list[Reopening]:
         .select_related("by", "participation__unit")
         .order_by("-created_at", "-id")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One line of the participants page: a unit of the tree, ticked or not.
+
+    `elsewhere`: the group it already takes part in (it cannot be ticked here); a context line
+    (a unit above one that matches the search) has no checkbox.
+    """
+
+    node: Node
+    checked: bool
+    elsewhere: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantChoice:
+    """The participants page: the lines shown, the search and filters, how many units match of all.
+
+    `kept`: the chosen units the search or filters hide; the form posts them as they are, so
+    saving a filtered list never drops a unit nobody saw.
+    """
+
+    candidates: list[Candidate]
+    kept: list[int]
+    query: ListQuery
+    shown: int
+    total: int
+
+
+def participant_choice(group: CampaignGroup, params: Mapping[str, str], chosen: Collection[int]) -> ParticipantChoice:
+    """The unit tree searched and filtered as on the unit page (`tim`, `tinh`, `loai`, `trang-thai`),
+    with the `chosen` units ticked and the units already in another group of the campaign marked:
+    three queries (units, unit types, the campaign's other participations), whatever their number."""
+    listing = unit_list(params)
+    elsewhere = dict(
+        Participation.objects.filter(campaign_id=group.campaign_id)
+        .exclude(group=group)
+        .values_list("unit_id", "group__name")
+    )
+    candidates = [Candidate(node, node.unit.pk in chosen, elsewhere.get(node.unit.pk, "")) for node in listing.nodes]
+    with_box = {c.node.unit.pk for c in candidates if not c.node.context}
+    kept = sorted(pk for pk in chosen if pk not in with_box)
+    return ParticipantChoice(candidates, kept, listing.query, listing.shown, listing.total)

@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST
 from dti.campaigns import services, workflow
 from dti.campaigns.forms import CampaignForm, GroupForm, ReopenForm
 from dti.campaigns.models import Campaign, CampaignGroup, Participation
-from dti.campaigns.selectors import campaign_overview, reopenings
+from dti.campaigns.selectors import campaign_overview, participant_choice, reopenings
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can, require
 from dti.units.models import Unit
-from dti.units.selectors import tree
 
 if TYPE_CHECKING:
     from dti.accounts.http import AuthenticatedHttpRequest
@@ -163,17 +162,18 @@ def group_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def participants(request: AuthenticatedHttpRequest, pk: int, group_pk: int) -> HttpResponse:
-    """Choose the units of one ranking group (a unit takes part once per campaign)."""
+    """Choose the units of one ranking group (a unit takes part once per campaign), in the unit tree
+    searched and filtered as on the unit page; a refused save shows the same filtered list again."""
     require(request.user, Action.MANAGE_CAMPAIGNS)
     group = get_object_or_404(
         CampaignGroup.objects.select_related("campaign", "framework"), pk=group_pk, campaign_id=pk
     )
     campaign = group.campaign
     error = ""
-    units = list(Unit.objects.select_related("unit_type").order_by("name"))
     if request.method == "POST":
+        # The ticked boxes of the units shown and, as hidden fields, the chosen units a filter hides.
         chosen_ids = {int(v) for v in request.POST.getlist("units") if v.isdigit()}
-        chosen = [u for u in units if u.pk in chosen_ids]
+        chosen = list(Unit.objects.filter(pk__in=chosen_ids).select_related("unit_type").order_by("name"))
         try:
             services.participants_set(group=group, units=chosen, by=request.user)
         except ServiceError as exc:
@@ -192,18 +192,10 @@ def participants(request: AuthenticatedHttpRequest, pk: int, group_pk: int) -> H
         selected = chosen_ids
     else:
         selected = set(group.participations.values_list("unit_id", flat=True))
-    elsewhere = {
-        p.unit_id: p.group.name
-        for p in Participation.objects.filter(campaign=campaign).exclude(group=group).select_related("group")
-    }
-    rows = [
-        {"node": node, "checked": node.unit.pk in selected, "elsewhere": elsewhere.get(node.unit.pk, "")}
-        for node in tree(units)
-    ]
     context = {
         "campaign": campaign,
         "group": group,
-        "rows": rows,
+        "choice": participant_choice(group, request.GET, selected),
         "unit_types": group.framework.engine().unit_types,
         "error": error,
     }
