@@ -164,9 +164,23 @@ def test_the_home_page_in_english_keeps_dates_dd_mm_yyyy(world, login):
     assert "Data entry in progress" in body  # the assessment's status (a model choice)
     deadline = timezone.localtime(world["campaign"].submission_deadline).strftime("%H:%M %d/%m/%Y")
     assert deadline in body
-    # Only data (the unit, campaign and person names) may still be Vietnamese.
+    # Only data may still be Vietnamese: the unit, campaign and group names, and the framework's
+    # indicator names, input labels and evidence descriptions in the unit's to-do list.
     leftover = text_of(body)
-    for data in ("UBND huyện Một", "Kỳ đánh giá thử nghiệm 2023", "Nhóm huyện", "Tiếng Việt"):
+    for data in (
+        "UBND huyện Một",
+        "Kỳ đánh giá thử nghiệm 2023",
+        "Nhóm huyện",
+        "Tiếng Việt",
+        "Trưởng ban chỉ đạo",
+        "Xã có chuyên mục chuyển đổi số",
+        "Kế hoạch chuyển đổi số",
+        "Đánh giá khác",
+        "Trưởng ban là",
+        "Số xã có chuyên mục",
+        "Đã ban hành",
+        "Quyết định thành lập",
+    ):
         leftover = leftover.replace(data, "")
     assert not VIETNAMESE.search(leftover), VIETNAMESE.findall(leftover)
 
@@ -320,8 +334,15 @@ def test_every_message_has_an_english_translation():
 
 
 def _without_column_names(text: str) -> str:
-    """The import file's column headers are Vietnamese in English text too (they are the file format)."""
-    for name in ("Tên đơn vị", "Loại đơn vị", "Đơn vị cấp trên"):
+    """The import files' column headers are Vietnamese in English text too (they are the file format)."""
+    units = ("Tên đơn vị", "Loại đơn vị", "Đơn vị cấp trên")
+    accounts = (
+        "<strong>Họ và tên</strong>",
+        "<strong>Vai trò</strong>",
+        "<strong>Đơn vị</strong>",
+        "<strong>Tên đăng nhập</strong>",
+    )
+    for name in (*units, *accounts):
         text = text.replace(name, "")
     return text
 
