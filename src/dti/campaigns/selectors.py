@@ -16,20 +16,25 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
-from dti.core.listing import ListQuery
-from dti.engine import Completion, UnitInputs, completion, score_unit
+from dti.core.listing import Filter, ListQuery, Option
+from dti.engine import Completion, UnitInputs, completion, name_key, score_unit
 from dti.engine import Framework as EngineFramework
 from dti.units.selectors import Node, unit_list
+
+NOT_STARTED = "chua-bat-dau"
+"""The status filter's value for a unit that has not opened its assessment."""
 
 
 @dataclass
 class UnitRow:
-    """One participating unit: its assessment status and how many of its indicators are done."""
+    """One participating unit: its assessment status (`state`: its value, for the filter) and how
+    many of its indicators are done."""
 
     participation: Participation
     status: str
     submitted: bool
     progress: Completion
+    state: str = NOT_STARTED
 
 
 @dataclass
@@ -51,8 +56,53 @@ def _progress(participation: Participation, assessment: Any, engine: EngineFrame
     return completion(engine, score_unit(engine, inputs))
 
 
-def campaign_overview(campaign: Campaign) -> list[GroupRow]:
-    """Every group with its units: three queries (groups, units, their entries), whatever their number."""
+@dataclass(frozen=True)
+class Overview:
+    """The campaign page's groups with the units that match the search and filters (a group chosen
+    in the filter: only that one), how many match of all, and how many of all have not submitted."""
+
+    groups: list[GroupRow]
+    query: ListQuery
+    shown: int
+    total: int
+    not_submitted: int
+
+
+def campaign_overview(campaign: Campaign, params: Mapping[str, str]) -> Overview:
+    """The groups and units of `campaign`, searched by unit name (`tim`) and filtered by status
+    (`trang-thai`, not for imported results) and group (`nhom`, when there are several): three
+    queries (groups, units, their entries), whatever their number."""
+    groups = _groups(campaign)
+    rows = [row for group in groups for row in group.units]
+    filters = []
+    if not campaign.imported_results:
+        statuses = {row.state: row.status for row in rows}
+        options = sorted((Option(value, label) for value, label in statuses.items()), key=lambda o: name_key(o.label))
+        filters.append(Filter("trang-thai", _("Trạng thái"), tuple(options)))
+    if len(groups) > 1:
+        filters.append(Filter("nhom", _("Nhóm xếp hạng"), tuple(Option(str(g.group.pk), g.group.name) for g in groups)))
+    query = ListQuery.read(params, filters)
+    shown = [
+        GroupRow(g.group, g.indicators, [row for row in g.units if _keeps(query, row)])
+        for g in groups
+        if query.chosen("nhom") in ("", str(g.group.pk))  # the other groups' cards are left out
+    ]
+    return Overview(
+        shown,
+        query,
+        shown=sum(len(g.units) for g in shown),
+        total=len(rows),
+        not_submitted=sum(1 for row in rows if not row.submitted),
+    )
+
+
+def _keeps(query: ListQuery, row: UnitRow) -> bool:
+    values = {"trang-thai": row.state, "nhom": str(row.participation.group_id)}
+    return query.keeps(row.participation.unit.name, values)
+
+
+def _groups(campaign: Campaign) -> list[GroupRow]:
+    """Every group with its units."""
     participations = (
         Participation.objects.filter(campaign=campaign)
         .select_related("unit__unit_type", "assessment")
@@ -72,7 +122,9 @@ def campaign_overview(campaign: Campaign) -> list[GroupRow]:
         status = assessment.get_status_display() if assessment else _("Chưa bắt đầu")
         submitted = bool(assessment and assessment.is_submitted)
         progress = _progress(participation, assessment, engines[participation.group_id])
-        by_group.setdefault(participation.group_id, []).append(UnitRow(participation, str(status), submitted, progress))
+        state = assessment.status if assessment else NOT_STARTED
+        row = UnitRow(participation, str(status), submitted, progress, state)
+        by_group.setdefault(participation.group_id, []).append(row)
     return [
         GroupRow(group, sum(1 for i in engines[pk].indicators if not i.reference_only), by_group.get(pk, []))
         for pk, group in groups.items()

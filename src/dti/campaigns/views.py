@@ -92,7 +92,8 @@ def _detail(request: HttpRequest, campaign: Campaign, status: int = 200, **extra
     user = request.user
     can_manage = can(user, Action.MANAGE_CAMPAIGNS)
     can_reopen = can(user, Action.REOPEN_SUBMISSION)
-    groups = campaign_overview(campaign)
+    overview = campaign_overview(campaign, request.GET)
+    groups = overview.groups
     now = timezone.now()
     reopenable: set[int] = set()
     if can_reopen:
@@ -103,13 +104,14 @@ def _detail(request: HttpRequest, campaign: Campaign, status: int = 200, **extra
     context = {
         "campaign": campaign,
         "groups": groups,
+        "overview": overview,
         "reopenings": reopenings(campaign),
         "can_manage": can_manage,
         "can_setup": can_manage and campaign.state in (Campaign.State.DRAFT, Campaign.State.OPEN),
         "can_view_appraisal": can(user, Action.VIEW_APPRAISAL),
         "is_published": campaign.state == Campaign.State.PUBLISHED,
         "moves": {name: workflow.may(user, name, campaign) for name in (*PAGE_MOVES, "approve", "publish")},
-        "not_submitted": sum(1 for group in groups for row in group.units if not row.submitted),
+        "not_submitted": overview.not_submitted,
         "reopenable": reopenable,
         # The units whose assessment the person may open (a unit's people: only their own).
         "openable": {row.participation.pk for g in groups for row in g.units if can(user, Action.VIEW_ASSESSMENT, row)},
