@@ -53,9 +53,10 @@ from dti.assessments.selectors import (
 from dti.audit.models import AuditEntry
 from dti.audit.services import history
 from dti.campaigns.models import Campaign, CampaignGroup, Participation
+from dti.core.listing import Filter, ListQuery, Option
 from dti.core.permissions import Action, can
 from dti.core.roles import UNIT_ROLES, Role
-from dti.engine import Framework, Index, ItemScore, UnitResult, fmt
+from dti.engine import Framework, Index, ItemScore, UnitResult, fmt, name_key
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -234,16 +235,21 @@ class AssignmentTyped:
 class CampaignPage:
     """Every unit of a campaign by ranking group, and the assignment form for the organiser.
 
+    The units are searched by name and filtered by status, ranking group and appraiser (`query`):
+    `groups` and the assignment form's `participations` hold those shown, `shown` of `total`.
     A campaign whose results were imported from a published table has no units to appraise:
     `groups` is empty and the page says why.
     """
 
     campaign: Campaign
     groups: list[GroupBlock]
+    query: ListQuery
+    shown: int
+    total: int
     manage: bool  # the person runs the appraisal (assigns, sends explanation requests)
     deadline: DeadlineProposal  # what the explanation-request forms propose
     appraisers: list[User]
-    participations: list[Participation]
+    participations: list[Participation]  # the units shown, offered by the assignment form
     index_choices: list[tuple[str, str]]  # (code, name) of every main index of the campaign
     official_url: str
     typed: AssignmentTyped
@@ -262,19 +268,57 @@ class _CampaignData:
     units_with_accounts: set[int]  # units with an active reporter or leader (read for the organiser only)
 
 
+NOT_OPENED = "chua-mo"  # the status filter's value for a unit that has not opened its assessment
+UNASSIGNED = "chua-phan-cong"  # the appraiser filter's value for a unit nobody is assigned
+
+
+def _unit_filters(
+    participations: list[Participation],
+    groups: list[CampaignGroup],
+    assignments: Mapping[int, list[Assignment]],
+) -> list[Filter]:
+    """Status (those the units are in, in the workflow's order), ranking group (when there are
+    several) and appraiser (those assigned in the campaign, or nobody)."""
+    present = {a.status for p in participations if (a := _assessment_of(p)) is not None}
+    statuses = [Option(NOT_OPENED, _("Chưa mở"))] if any(_assessment_of(p) is None for p in participations) else []
+    statuses += [Option(status.value, str(status.label)) for status in Assessment.Status if status.value in present]
+    people = {a.appraiser_id: a.appraiser for rows in assignments.values() for a in rows}
+    appraisers = sorted((Option(str(pk), u.display_name) for pk, u in people.items()), key=lambda o: name_key(o.label))
+    filters = [Filter("trang-thai", _("Trạng thái"), tuple(statuses))]
+    if len(groups) > 1:
+        filters.append(Filter("nhom", _("Nhóm xếp hạng"), tuple(Option(str(g.pk), g.name) for g in groups)))
+    filters.append(Filter("tham-dinh", _("Người thẩm định"), (*appraisers, Option(UNASSIGNED, _("Chưa phân công")))))
+    return filters
+
+
+def _unit_values(
+    participation: Participation, assignments: Mapping[int, list[Assignment]]
+) -> dict[str, str | set[str]]:
+    """A unit's values under each filter of the campaign page."""
+    assessment = _assessment_of(participation)
+    appraisers = {str(a.appraiser_id) for a in assignments.get(participation.pk, [])}
+    return {
+        "trang-thai": assessment.status if assessment is not None else NOT_OPENED,
+        "nhom": str(participation.group_id),
+        "tham-dinh": appraisers or {UNASSIGNED},
+    }
+
+
 def campaign_page(
     campaign: Campaign,
     user: User,
     *,
+    params: Mapping[str, str] | None = None,
     typed: AssignmentTyped | None = None,
     errors: Mapping[str, str] | None = None,
     refused: RefusedRequest | None = None,
 ) -> CampaignPage:
-    """The campaign's appraisal overview; `typed`/`errors` keep a refused assignment form,
+    """The campaign's appraisal overview with the search and filters of `params` (`tim`,
+    `trang-thai`, `nhom`, `tham-dinh`); `typed`/`errors` keep a refused assignment form,
     `refused` an explanation request refused from this page.
 
     Six queries (four for a person who does not run the appraisal), plus three per ranking group
-    (its scores), whatever the number of units.
+    shown (its scores), whatever the number of units.
     """
     assignments: dict[int, list[Assignment]] = {}
     for assignment in Assignment.objects.filter(participation__campaign=campaign).select_related("appraiser"):
@@ -291,22 +335,28 @@ def campaign_page(
     participations = list(
         campaign.participations.select_related("unit__unit_type", "assessment").order_by("unit__name")
     )
+    appraised = [] if campaign.imported_results else list(campaign.groups.select_related("framework").order_by("name"))
+    query = ListQuery.read(params or {}, _unit_filters(participations, appraised, assignments))
+    shown = [p for p in participations if query.keeps(p.unit.name, _unit_values(p, assignments))]
     groups: list[GroupBlock] = []
     index_choices: dict[str, str] = {}
-    appraised = [] if campaign.imported_results else campaign.groups.select_related("framework").order_by("name")
     for group in appraised:
         framework = group.framework.engine()
         for index in framework.indices:
             index_choices.setdefault(index.code, index.name)
-        members = [p for p in participations if p.group_id == group.pk]
-        groups.append(_group_block(group, framework, members, shared))
+        if query.chosen("nhom") in ("", str(group.pk)):  # the other groups are left out, unscored
+            members = [p for p in shown if p.group_id == group.pk]
+            groups.append(_group_block(group, framework, members, shared))
     return CampaignPage(
         campaign=campaign,
         groups=groups,
+        query=query,
+        shown=len(shown),
+        total=len(participations),
         manage=manage,
         deadline=explanation_deadline(campaign),
         appraisers=_appraisers() if manage else [],
-        participations=participations,
+        participations=shown,
         index_choices=sorted(index_choices.items()),
         official_url=reverse("official:campaign", args=[campaign.pk]),
         typed=typed or AssignmentTyped(),

@@ -67,7 +67,7 @@ def _campaign_page(
     errors: dict[str, str] | None = None,
     refused: RefusedRequest | None = None,
 ) -> HttpResponse:
-    page = pages.campaign_page(campaign, request.user, typed=typed, errors=errors, refused=refused)
+    page = pages.campaign_page(campaign, request.user, params=request.GET, typed=typed, errors=errors, refused=refused)
     return render(request, "appraisal/campaign.html", pages.context(page), status=status)
 
 
