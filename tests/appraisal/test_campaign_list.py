@@ -118,3 +118,37 @@ def test_the_filtered_page_runs_the_same_queries_at_any_size(listed, login, pers
         counts.append(len(captured))
     assert "UBND huyện Thêm 13" in body and "UBND huyện Thêm 10" not in body  # every fifth has not submitted
     assert counts[0] == counts[1]
+
+
+# ---------------------------------------------------------------- the appraisal home
+
+
+def home_units(body: str) -> list[str]:
+    return re.findall(r"<tr>\s*<td>([^<]+?)(?:<br>|</td>)", body)
+
+
+def test_the_home_list_is_searched_and_filtered_by_status(listed, login):
+    client = login("organiser")
+    body = client.get("/tham-dinh/").content.decode()
+    assert home_units(body) == ["UBND huyện Hai", "UBND huyện Một"] and "Đang hiện" not in body
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]+)</option>', body)
+    assert options == [("", "Tất cả"), ("submitted", "Đã gửi"), ("in_appraisal", "Đang thẩm định")]
+    body = client.get("/tham-dinh/", {"trang-thai": "in_appraisal"}).content.decode()
+    assert home_units(body) == ["UBND huyện Hai"] and "Đang hiện 1 trên 2." in body
+    body = client.get("/tham-dinh/", {"tim": "MOT"}).content.decode()
+    assert home_units(body) == ["UBND huyện Một"]
+    body = client.get("/tham-dinh/", {"tim": "không có"}).content.decode()
+    assert home_units(body) == [] and "Không có đơn vị nào khớp với điều kiện tìm." in body
+
+
+def test_the_filtered_home_runs_the_same_queries_at_any_size(listed, login):
+    client = login("appraiser")
+    counts = []
+    for count, first in ((3, 1), (10, 4)):
+        add_units(listed, count, first)
+        client.get("/tham-dinh/")
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get("/tham-dinh/", {"tim": "them", "trang-thai": "in_appraisal"}).content.decode()
+        counts.append(len(captured))
+    assert "UBND huyện Thêm 13" in body and "UBND huyện Thêm 10" not in body
+    assert counts[0] == counts[1]

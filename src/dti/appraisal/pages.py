@@ -128,13 +128,18 @@ class HomeCampaign:
 
 @dataclass(frozen=True)
 class HomePage:
-    """Campaigns being appraised (open or in appraisal) with the submitted units the person sees."""
+    """Campaigns being appraised (open or in appraisal) with the submitted units the person sees,
+    searched by unit name and filtered by status (`query`): `shown` of `total` units."""
 
     campaigns: list[HomeCampaign]
+    query: ListQuery
+    shown: int
+    total: int
 
 
-def home_page(user: User) -> HomePage:
-    """The campaigns being appraised; an appraiser sees only the units given to them.
+def home_page(user: User, params: Mapping[str, str] | None = None) -> HomePage:
+    """The campaigns being appraised; an appraiser sees only the units given to them; the search
+    (`tim`) and status filter (`trang-thai`) of `params` keep some of them.
 
     Three queries at most, whatever the number of units: the appraiser's assignments, the
     assessments (with their unit, campaign and framework) and their verdicts.
@@ -154,7 +159,11 @@ def home_page(user: User) -> HomePage:
         assessments = assessments.filter(participation_id__in=scope)
     campaigns: dict[int, Campaign] = {}
     rows: dict[int, list[HomeRow]] = {}  # by campaign
-    for assessment in assessments:
+    loaded = list(assessments)
+    statuses = _status_options({assessment.status for assessment in loaded})
+    query = ListQuery.read(params or {}, [Filter("trang-thai", _("Trạng thái"), tuple(statuses))])
+    shown = [a for a in loaded if query.keeps(a.participation.unit.name, {"trang-thai": a.status})]
+    for assessment in shown:
         participation = assessment.participation
         indices = scope.get(participation.pk) or []
         reviewed, total = review_progress(
@@ -165,7 +174,17 @@ def home_page(user: User) -> HomePage:
         )
         campaigns.setdefault(participation.campaign_id, participation.campaign)
         rows.setdefault(participation.campaign_id, []).append(HomeRow(assessment, reviewed, total, indices))
-    return HomePage([HomeCampaign(campaign, rows[campaign_pk]) for campaign_pk, campaign in campaigns.items()])
+    return HomePage(
+        [HomeCampaign(campaign, rows[campaign_pk]) for campaign_pk, campaign in campaigns.items()],
+        query,
+        shown=len(shown),
+        total=len(loaded),
+    )
+
+
+def _status_options(present: set[str]) -> list[Option]:
+    """The status filter's options: the statuses the units are in, in the workflow's order."""
+    return [Option(status.value, str(status.label)) for status in Assessment.Status if status.value in present]
 
 
 # ---------------------------------------------------------------- the campaign page
@@ -281,7 +300,7 @@ def _unit_filters(
     several) and appraiser (those assigned in the campaign, or nobody)."""
     present = {a.status for p in participations if (a := _assessment_of(p)) is not None}
     statuses = [Option(NOT_OPENED, _("Chưa mở"))] if any(_assessment_of(p) is None for p in participations) else []
-    statuses += [Option(status.value, str(status.label)) for status in Assessment.Status if status.value in present]
+    statuses += _status_options(present)
     people = {a.appraiser_id: a.appraiser for rows in assignments.values() for a in rows}
     appraisers = sorted((Option(str(pk), u.display_name) for pk, u in people.items()), key=lambda o: name_key(o.label))
     filters = [Filter("trang-thai", _("Trạng thái"), tuple(statuses))]

@@ -55,7 +55,7 @@ def _assessment(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Campaigns being appraised; an appraiser sees only the units given to them."""
     require(request.user, Action.VIEW_APPRAISAL)
-    return render(request, "appraisal/home.html", pages.context(pages.home_page(request.user)))
+    return render(request, "appraisal/home.html", pages.context(pages.home_page(request.user, request.GET)))
 
 
 def _campaign_page(
