@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 from dti.accounts.models import User
 from dti.audit.models import AuditEntry
+from tests.files import write_csv, write_xlsx
 
 HEADER = ["Họ và tên", "Vai trò", "Đơn vị", "E-mail", "Tên đăng nhập"]
 
@@ -39,16 +39,7 @@ def xlsx(tmp_path: Path) -> Callable[..., Path]:
     """`xlsx(rows, header=HEADER)`: an .xlsx account file with the header and rows."""
 
     def make(rows: Sequence[Sequence[Any]], header: Sequence[str] = HEADER, name: str = "tai-khoan.xlsx") -> Path:
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.title = "Tài khoản"
-        sheet.append(list(header))
-        for row in rows:
-            sheet.append(list(row))
-        path = tmp_path / name
-        workbook.save(path)
-        return path
+        return write_xlsx(tmp_path / name, header, rows, "Tài khoản")
 
     return make
 
@@ -58,8 +49,6 @@ def csv_file(tmp_path: Path) -> Callable[..., Path]:
     """`csv_file(text)`: a UTF-8 CSV file with that text."""
 
     def make(content: str, name: str = "tai-khoan.csv") -> Path:
-        path = tmp_path / name
-        path.write_text(content, encoding="utf-8")
-        return path
+        return write_csv(tmp_path / name, content)
 
     return make
