@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "dti.appraisal",
     "dti.results",
     "dti.home",
+    "dti.history",
+    "dti.reports",
 ]
 
 MIDDLEWARE = [

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,26 +46,16 @@ from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
 from dti.core.roles import Role
 from dti.engine import (
-    Framework,
-    UnitResult,
     check_table,
     display_key,
-    figures,
     name_key,
     parse_score,
     rank_results,
     read_results,
-    round_half_up,
     row_result,
 )
 from dti.results.models import Approval, Publication
-from dti.results.snapshot import (
-    Change,
-    Snapshot,
-    SnapshotDecision,
-    SnapshotFramework,
-    SnapshotUnit,
-)
+from dti.results.snapshot import Change, Snapshot, SnapshotDecision, framework_part, unit_part
 
 if TYPE_CHECKING:
     from dti.accounts.models import User
@@ -75,62 +64,6 @@ if TYPE_CHECKING:
 FORMAT = 1
 # Statuses a unit can still be in while the appraisal goes on (approval waits for them).
 IN_PROGRESS = workflow.UNDER_APPRAISAL
-
-
-def _num(value: Decimal | None, places: int) -> str | None:
-    return None if value is None else format(round_half_up(value, places), "f")
-
-
-def _figure(value: Decimal | None) -> str | None:
-    """A figure the engine rounded (`figures`), as the snapshot writes it: a decimal string."""
-    return None if value is None else format(value, "f")
-
-
-def _framework_part(group: CampaignGroup, framework: Framework) -> SnapshotFramework:
-    precision = framework.precision
-    owner = {i.code: index.code for index in framework.indices for i in index.indicators}
-    return {
-        "code": group.framework.code,
-        "name": framework.name,
-        "content_hash": group.framework.content_hash,
-        "precision": precision,
-        "basis": str(framework.ranking.basis),
-        "decimals": framework.ranking.decimals,
-        "ties": str(framework.ranking.ties),
-        "indices": [
-            {"code": i.code, "name": i.name, "max": _num(i.max, precision), "reference": i.reference_only}
-            for i in framework.indices
-        ],
-        "indicators": [
-            {"code": i.code, "name": i.name, "max": _num(i.max, precision), "index": owner.get(i.code, "")}
-            for i in framework.walk()
-            if not i.reference_only
-        ],
-    }
-
-
-def _unit_part(
-    framework: Framework, result: UnitResult, claimed: UnitResult | None, unit_type: str | None
-) -> SnapshotUnit:
-    shown = figures(framework, result)
-    part: SnapshotUnit = {
-        "unit": result.unit,
-        "type": unit_type,
-        "rank": result.rank,
-        "class": result.classification,
-        "total": _figure(shown.total),
-        "max": _figure(shown.max),
-        "percent": _figure(shown.percent),
-        "indices": {c: _figure(v) for c, v in shown.indices.items()},
-        "index_max": {c: _figure(v) for c, v in shown.index_max.items()},
-        "items": {c: _figure(v) for c, v in shown.items.items()},
-    }
-    if claimed is not None:
-        own = figures(framework, claimed)
-        part["self_total"] = _figure(own.total)
-        part["self_indices"] = {c: _figure(v) for c, v in own.indices.items()}
-        part["self_items"] = {c: _figure(v) for c, v in own.items.items()}
-    return part
 
 
 def _decision(approval: Approval | None) -> SnapshotDecision:
@@ -175,9 +108,9 @@ def build_snapshot(campaign: Campaign, statuses: Sequence[str]) -> Snapshot:
         snapshot["groups"].append(
             {
                 "name": group.name,
-                "framework": _framework_part(group, framework),
+                "framework": framework_part(framework, group.framework.code, group.framework.content_hash),
                 "units": [
-                    _unit_part(framework, s.appraised, s.claimed, s.assessment.participation.unit.unit_type.code)
+                    unit_part(framework, s.appraised, s.claimed, s.assessment.participation.unit.unit_type.code)
                     for s in sorted(scores, key=lambda s: display_key(framework, s.appraised))
                 ],
                 "excluded": _excluded(group, (s.appraised.unit for s in scores)),
@@ -418,9 +351,9 @@ def import_published(
         snapshot["groups"].append(
             {
                 "name": group.name,
-                "framework": _framework_part(group, framework),
+                "framework": framework_part(framework, group.framework.code, group.framework.content_hash),
                 "units": [
-                    _unit_part(framework, r, None, types.get(r.unit))
+                    unit_part(framework, r, None, types.get(r.unit))
                     for r in sorted(results, key=lambda r: display_key(framework, r))
                 ],
                 "excluded": [],

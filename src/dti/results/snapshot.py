@@ -10,7 +10,11 @@ written before they were recorded (readers fall back to competition ranking and 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import NotRequired, TypedDict
+
+from dti.engine import Framework, UnitResult, display_key, figures, round_half_up
 
 Figure = str | None
 """A published number: a decimal string with a dot ("12.50"), or null when there is none."""
@@ -49,6 +53,15 @@ class SnapshotIndicator(TypedDict):
     index: str  # code of the main index it belongs to ("" for bonus and penalty points)
 
 
+class SnapshotDerived(TypedDict):
+    """A derived figure of the framework (the national DTI, a pillar): indices over their maxima."""
+
+    code: str
+    name: str
+    indices: list[str]
+    decimals: int
+
+
 class SnapshotFramework(TypedDict):
     """The framework a group was scored with, and how it ranks."""
 
@@ -61,6 +74,7 @@ class SnapshotFramework(TypedDict):
     ties: NotRequired[str]  # Ties value (absent in older snapshots: competition)
     indices: list[SnapshotIndex]
     indicators: list[SnapshotIndicator]
+    derived: NotRequired[list[SnapshotDerived]]  # absent in older snapshots: none
 
 
 # "class" is a Python keyword, hence the functional form.
@@ -81,6 +95,8 @@ SnapshotUnit = TypedDict(
         "self_total": NotRequired[Figure],
         "self_indices": NotRequired[dict[str, Figure]],
         "self_items": NotRequired[dict[str, Figure]],
+        # Derived figures (DTI, pillars) on the 0–1 scale, as computed (absent: none)
+        "derived": NotRequired[dict[str, Figure]],
     },
 )
 
@@ -112,3 +128,114 @@ class Change(TypedDict):
     code: str
     old: Figure  # as the previous version published it
     new: str
+
+
+def scale(value: Decimal | None, places: int) -> Figure:
+    """A number rounded half-up at `places`, as the snapshot writes it: a decimal string."""
+    return None if value is None else format(round_half_up(value, places), "f")
+
+
+def shown(value: Decimal | None) -> Figure:
+    """A figure the engine already rounded (`figures`), as the snapshot writes it."""
+    return None if value is None else format(value, "f")
+
+
+def framework_part(framework: Framework, code: str, content_hash: str) -> SnapshotFramework:
+    """The snapshot's record of a framework: its indices, counted indicators and ranking policy."""
+    precision = framework.precision
+    owner = {i.code: index.code for index in framework.indices for i in index.indicators}
+    part: SnapshotFramework = {
+        "code": code,
+        "name": framework.name,
+        "content_hash": content_hash,
+        "precision": precision,
+        "basis": str(framework.ranking.basis),
+        "decimals": framework.ranking.decimals,
+        "ties": str(framework.ranking.ties),
+        "indices": [
+            {"code": i.code, "name": i.name, "max": scale(i.max, precision), "reference": i.reference_only}
+            for i in framework.indices
+        ],
+        "indicators": [
+            {"code": i.code, "name": i.name, "max": scale(i.max, precision), "index": owner.get(i.code, "")}
+            for i in framework.walk()
+            if not i.reference_only
+        ],
+    }
+    if framework.derived:
+        part["derived"] = [
+            {"code": d.code, "name": d.name, "indices": list(d.indices), "decimals": d.decimals}
+            for d in framework.derived
+        ]
+    return part
+
+
+def unit_part(
+    framework: Framework, result: UnitResult, claimed: UnitResult | None, unit_type: str | None
+) -> SnapshotUnit:
+    """The snapshot's record of one ranked unit: every figure as `figures` rounds it."""
+    own = figures(framework, result)
+    part: SnapshotUnit = {
+        "unit": result.unit,
+        "type": unit_type,
+        "rank": result.rank,
+        "class": result.classification,
+        "total": shown(own.total),
+        "max": shown(own.max),
+        "percent": shown(own.percent),
+        "indices": {c: shown(v) for c, v in own.indices.items()},
+        "index_max": {c: shown(v) for c, v in own.index_max.items()},
+        "items": {c: shown(v) for c, v in own.items.items()},
+    }
+    if result.derived:
+        part["derived"] = {c: shown(v) for c, v in result.derived.items()}
+    if claimed is not None:
+        theirs = figures(framework, claimed)
+        part["self_total"] = shown(theirs.total)
+        part["self_indices"] = {c: shown(v) for c, v in theirs.indices.items()}
+        part["self_items"] = {c: shown(v) for c, v in theirs.items.items()}
+    return part
+
+
+def group_part(
+    framework: Framework, results: Sequence[UnitResult], *, name: str, code: str, content_hash: str
+) -> SnapshotGroup:
+    """One ranking group of ranked results (`rank_results` done), units in display order."""
+    return {
+        "name": name,
+        "framework": framework_part(framework, code, content_hash),
+        "units": [
+            unit_part(framework, r, None, r.type) for r in sorted(results, key=lambda r: display_key(framework, r))
+        ],
+        "excluded": [],
+    }
+
+
+def snapshot_of_results(
+    framework: Framework,
+    results: Sequence[UnitResult],
+    *,
+    name: str,
+    year: int,
+    organiser: str = "",
+    decision: SnapshotDecision | None = None,
+    source: str = "",
+) -> Snapshot:
+    """A snapshot of ranked results outside the platform (`dti report` on a results file): one
+    group per ranking group of the results, in order of first appearance; `source` names the file."""
+    groups: dict[str, list[UnitResult]] = {}
+    for result in results:
+        groups.setdefault(result.group, []).append(result)
+    snapshot: Snapshot = {
+        "format": 1,
+        "campaign": {"name": name, "year": year, "organiser": organiser},
+        "decision": decision or {"number": "", "date": None, "date_text": "", "signer": ""},
+        "groups": [
+            group_part(framework, members, name=group, code=framework.code, content_hash="")
+            for group, members in groups.items()
+        ],
+        "notes": [],
+    }
+    if source:
+        snapshot["imported"] = source
+    return snapshot

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HistoryConfig(AppConfig):
+    name = "dti.history"
+    verbose_name = "Lịch sử kết quả"

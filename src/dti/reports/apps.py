@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "dti.reports"
+    verbose_name = "Văn bản và phân tích"
