@@ -27,6 +27,8 @@ The modules, from the bottom up:
   list (`display_key`, `order_key`: rank, exact value, Vietnamese name order).
 - `results`: published or collected results files, one row per unit.
 - `checks`: consistency checks of a published results table.
+- `whatif`: what-if for a unit (points to each rank above, points still available, neighbours)
+  and the robustness of a ranking (margins up and down, ranks one rounding step would change).
 
 `__all__` below is the engine's public surface: what the CLI, the apps and the benchmarks may
 import, always from `dti.engine` itself, never from its modules (tests/engine/test_public_surface.py
@@ -94,6 +96,19 @@ from dti.engine.scoring import (
     score_unit,
 )
 from dti.engine.tables import Row, Table, read_table
+from dti.engine.whatif import (
+    ItemRoom,
+    Margin,
+    Neighbour,
+    Standing,
+    Step,
+    WhatIf,
+    points_to_fall,
+    points_to_reach,
+    robustness,
+    shown_value,
+    what_if,
+)
 
 __all__ = [
     "DESCRIPTIONS",
@@ -114,9 +129,12 @@ __all__ = [
     "Indicator",
     "InputError",
     "InputType",
+    "ItemRoom",
     "ItemScore",
+    "Margin",
     "Measure",
     "Measured",
+    "Neighbour",
     "NumberError",
     "PerItem",
     "Points",
@@ -128,12 +146,15 @@ __all__ = [
     "Row",
     "Scoring",
     "Split",
+    "Standing",
     "Status",
+    "Step",
     "Table",
     "Tiers",
     "Ties",
     "UnitInputs",
     "UnitResult",
+    "WhatIf",
     "YesNo",
     "applicable",
     "basis_value",
@@ -155,6 +176,8 @@ __all__ = [
     "parse_value",
     "percent",
     "plain",
+    "points_to_fall",
+    "points_to_reach",
     "rank_results",
     "ranks",
     "ratio_conflicts",
@@ -162,11 +185,14 @@ __all__ = [
     "read_results",
     "read_table",
     "relative_bounds",
+    "robustness",
     "round_half_up",
     "row_result",
     "score_campaign",
     "score_unit",
     "shown_decimals",
+    "shown_value",
     "template_rows",
     "to_decimal",
+    "what_if",
 ]
