@@ -27,6 +27,9 @@ The modules, from the bottom up:
   list (`display_key`, `order_key`: rank, exact value, Vietnamese name order).
 - `results`: published or collected results files, one row per unit.
 - `checks`: consistency checks of a published results table.
+- `lineage`: year over year across reorganised units and changed frameworks: a unit's past
+  figures through renames, merges (the mean of its predecessors) and splits (`trace`), the
+  checks of a recorded change (`link_problems`), codes left without a counterpart (`unmatched`).
 - `whatif`: what-if for a unit (points to each rank above, points still available, neighbours)
   and the robustness of a ranking (margins up and down, ranks one rounding step would change).
 
@@ -40,6 +43,20 @@ from __future__ import annotations
 from dti.engine.checks import check_table
 from dti.engine.errors import DtiError, FrameworkError, InputError, Problem, os_error_text
 from dti.engine.inputs import parse_score, parse_value, read_inputs, template_rows
+from dti.engine.lineage import (
+    KIND_LABELS,
+    RULE_LABELS,
+    Incomparable,
+    LineageKind,
+    Link,
+    PastRule,
+    PastScores,
+    find_cycle,
+    link_problems,
+    mean_scores,
+    trace,
+    unmatched,
+)
 from dti.engine.loader import describe, load_framework, parse_framework
 from dti.engine.methods import (
     DESCRIPTIONS,
@@ -113,6 +130,8 @@ from dti.engine.whatif import (
 __all__ = [
     "DESCRIPTIONS",
     "HUNDRED",
+    "KIND_LABELS",
+    "RULE_LABELS",
     "STATUS_LABELS",
     "AllOrNothing",
     "Choice",
@@ -125,17 +144,22 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "GatedRatio",
+    "Incomparable",
     "Index",
     "Indicator",
     "InputError",
     "InputType",
     "ItemRoom",
     "ItemScore",
+    "LineageKind",
+    "Link",
     "Margin",
     "Measure",
     "Measured",
     "Neighbour",
     "NumberError",
+    "PastRule",
+    "PastScores",
     "PerItem",
     "Points",
     "Problem",
@@ -163,10 +187,13 @@ __all__ = [
     "describe",
     "display_key",
     "figures",
+    "find_cycle",
     "fmt",
     "fmt_percent",
     "is_complete",
+    "link_problems",
     "load_framework",
+    "mean_scores",
     "name_key",
     "order_key",
     "os_error_text",
@@ -194,5 +221,7 @@ __all__ = [
     "shown_value",
     "template_rows",
     "to_decimal",
+    "trace",
+    "unmatched",
     "what_if",
 ]
