@@ -30,6 +30,8 @@ The modules, from the bottom up:
 - `lineage`: year over year across reorganised units and changed frameworks: a unit's past
   figures through renames, merges (the mean of its predecessors) and splits (`trace`), the
   checks of a recorded change (`link_problems`), codes left without a counterpart (`unmatched`).
+- `analysis`: the rules of a unit's analysis report: changes with signs, rank changes in
+  words, indicators by band of percent of max, target rank ranges, group means, code matching.
 - `whatif`: what-if for a unit (points to each rank above, points still available, neighbours)
   and the robustness of a ranking (margins up and down, ranks one rounding step would change).
 
@@ -40,6 +42,27 @@ keeps it so). Inside the engine, modules import each other directly.
 
 from __future__ import annotations
 
+from dti.engine.analysis import (
+    MINUS,
+    REACH_LABELS,
+    BandCount,
+    Bands,
+    Progress,
+    RankRange,
+    Reach,
+    Scored,
+    TargetStatus,
+    count_bands,
+    match_codes,
+    mean,
+    out_of,
+    parse_rank_range,
+    position,
+    rank_change,
+    signed,
+    target_progress,
+    value_change,
+)
 from dti.engine.checks import check_table
 from dti.engine.errors import DtiError, FrameworkError, InputError, Problem, os_error_text
 from dti.engine.inputs import parse_score, parse_value, read_inputs, template_rows
@@ -131,9 +154,13 @@ __all__ = [
     "DESCRIPTIONS",
     "HUNDRED",
     "KIND_LABELS",
+    "MINUS",
+    "REACH_LABELS",
     "RULE_LABELS",
     "STATUS_LABELS",
     "AllOrNothing",
+    "BandCount",
+    "Bands",
     "Choice",
     "Completion",
     "Deduction",
@@ -163,17 +190,22 @@ __all__ = [
     "PerItem",
     "Points",
     "Problem",
+    "Progress",
     "RankBasis",
+    "RankRange",
     "RankingPolicy",
     "RatioTarget",
+    "Reach",
     "Relative",
     "Row",
+    "Scored",
     "Scoring",
     "Split",
     "Standing",
     "Status",
     "Step",
     "Table",
+    "TargetStatus",
     "Tiers",
     "Ties",
     "UnitInputs",
@@ -184,6 +216,7 @@ __all__ = [
     "basis_value",
     "check_table",
     "completion",
+    "count_bands",
     "describe",
     "display_key",
     "figures",
@@ -193,18 +226,24 @@ __all__ = [
     "is_complete",
     "link_problems",
     "load_framework",
+    "match_codes",
+    "mean",
     "mean_scores",
     "name_key",
     "order_key",
     "os_error_text",
+    "out_of",
     "parse_framework",
     "parse_number",
+    "parse_rank_range",
     "parse_score",
     "parse_value",
     "percent",
     "plain",
     "points_to_fall",
     "points_to_reach",
+    "position",
+    "rank_change",
     "rank_results",
     "ranks",
     "ratio_conflicts",
@@ -219,9 +258,12 @@ __all__ = [
     "score_unit",
     "shown_decimals",
     "shown_value",
+    "signed",
+    "target_progress",
     "template_rows",
     "to_decimal",
     "trace",
     "unmatched",
+    "value_change",
     "what_if",
 ]
