@@ -1,0 +1,221 @@
+"""What the Word and PDF renderers share: the page, the type sizes and the header block of
+Nghị định 30/2020 (Phụ lục I), and how a table cell is printed.
+
+Both renderers read these settings, so a Word file and a PDF of the same `Document` agree:
+A4, margins top/bottom 20 mm, left 30 mm (the binding side, in landscape too), right 15 mm;
+the header block's lines; number cells at their column's decimals with the engine's `fmt`
+(decimal comma, half-up); text NFC without the control characters a file format refuses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from dti.documents.content import Cell, Column, Document, Heading, Image, Paragraph, Style, Table
+from dti.engine import fmt
+
+PAGE_MM = (210.0, 297.0)  # A4 portrait: width, height
+MARGIN_TOP_MM = 20.0
+MARGIN_BOTTOM_MM = 20.0
+MARGIN_LEFT_MM = 30.0  # the binding side
+MARGIN_RIGHT_MM = 15.0
+HEADER_DISTANCE_MM = 10.0  # the page number's line, in the top margin
+
+HEADER_LEFT_SHARE = 0.4  # the issuer's column of the header block; the rest is Quốc hiệu's
+
+COUNTRY = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DRAFT_MARK = "DỰ THẢO"
+BLANK_NUMBER = "Số:      "  # followed by the heading's number suffix ("/QĐ-UBND")
+LANGUAGE = "vi-VN"
+
+ISSUER_PT = 13.0  # the issuer, the parent body, Quốc hiệu
+MOTTO_PT = 13.0  # Tiêu ngữ, "Số: …", the place and date
+TABLE_PT = 11.0  # table cells (Word, Times New Roman)
+CAPTION_PT = 12.0  # an image's caption
+FIRST_LINE_INDENT_MM = 10.0
+ISSUER_RULE_SHARE = 0.4  # the rule under the issuer: 1/3 to 1/2 of its line
+SUMMARY_RULE_SHARE = 0.2  # the rule under a document's summary, of the text width
+
+
+class Align(StrEnum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+    JUSTIFY = "justify"
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """How one kind of paragraph is set (sizes in points)."""
+
+    size: float
+    bold: bool = False
+    italic: bool = False
+    align: Align = Align.LEFT
+    first_indent_mm: float = 0.0
+    before_pt: float = 0.0
+    after_pt: float = 0.0
+    capitals: bool = False
+
+
+LOOKS: dict[Style, Look] = {
+    Style.TITLE: Look(14, bold=True, align=Align.CENTER, before_pt=12, capitals=True),
+    Style.SUBTITLE: Look(14, bold=True, align=Align.CENTER),
+    Style.ATTACHED: Look(14, italic=True, align=Align.CENTER, after_pt=6),
+    Style.HEADING: Look(
+        13, bold=True, align=Align.JUSTIFY, first_indent_mm=FIRST_LINE_INDENT_MM, before_pt=6, after_pt=6
+    ),
+    Style.BODY: Look(13, align=Align.JUSTIFY, first_indent_mm=FIRST_LINE_INDENT_MM, after_pt=6),
+    Style.NOTE: Look(11, italic=True, align=Align.JUSTIFY, after_pt=3),
+    Style.DRAFT: Look(13, bold=True, align=Align.CENTER, after_pt=6),
+}
+CAPTION = Look(CAPTION_PT, italic=True, align=Align.CENTER, before_pt=3, after_pt=6)
+TABLE_TITLE = Look(13, bold=True, align=Align.LEFT, before_pt=6, after_pt=3)
+
+# Characters XML 1.0 refuses (and a PDF cannot show): C0 controls other than tab and newline.
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """`text` in NFC without control characters: what either renderer prints."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
+
+
+def page_size_mm(landscape: bool) -> tuple[float, float]:
+    """The A4 page as (width, height) in millimetres, turned for landscape."""
+    width, height = PAGE_MM
+    return (height, width) if landscape else (width, height)
+
+
+def text_width_mm(landscape: bool) -> float:
+    """The width between the margins."""
+    return page_size_mm(landscape)[0] - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
+
+
+def is_appendix(document: Document) -> bool:
+    """An appendix opens with a TITLE paragraph "PHỤ LỤC …"."""
+    first = document.blocks[0] if document.blocks else None
+    return (
+        isinstance(first, Paragraph)
+        and first.style is Style.TITLE
+        and clean(first.text).strip().upper().startswith("PHỤ LỤC")
+    )
+
+
+def number_line(heading: Heading) -> str:
+    """ "Số: 125/QĐ-UBND", or the blanks of a decision not yet numbered ("Số:      /QĐ-UBND")."""
+    if heading.number.strip():
+        return clean(f"Số: {heading.number.strip()}")
+    return clean(BLANK_NUMBER + heading.number_suffix)
+
+
+def date_line(heading: Heading) -> str:
+    """ "Ninh Bình, ngày 05 tháng 3 năm 2024" (Nghị định 30 writes a 0 before a day under 10 and
+    before months 1 and 2), or the blanks "…, ngày … tháng … năm …" when there is no date."""
+    place = clean(heading.place.strip()) or "…"
+    if heading.date is None:
+        return f"{place}, ngày … tháng … năm …"
+    day, month = heading.date.day, heading.date.month
+    month_text = f"{month:02d}" if month < 3 else str(month)
+    return f"{place}, ngày {day:02d} tháng {month_text} năm {heading.date.year}"
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderBlock:
+    """The texts of the header block, left and right columns, ready to print."""
+
+    parent: str  # "" when none
+    issuer: str
+    number: str  # "" for an appendix
+    country: str
+    motto: str
+    date: str  # "" for an appendix
+
+
+def header_block(document: Document) -> HeaderBlock:
+    """The header block of `document`.
+
+    An appendix prints no number and no date line of its own: the decision it is attached to
+    carries them, and its "(Kèm theo Quyết định số … ngày …)" line names them (blanks when
+    the decision is not yet numbered or dated).
+    """
+    heading = document.heading
+    appendix = is_appendix(document)
+    return HeaderBlock(
+        parent=clean(heading.parent).upper(),
+        issuer=clean(heading.issuer).upper(),
+        number="" if appendix else number_line(heading),
+        country=COUNTRY,
+        motto=MOTTO,
+        date="" if appendix else date_line(heading),
+    )
+
+
+def ruled_blocks(document: Document) -> frozenset[int]:
+    """Indexes of the blocks a short rule follows: the summary (the SUBTITLE lines directly
+    after the first TITLE) of a document that is not an appendix, as Nghị định 30 draws it."""
+    if is_appendix(document):
+        return frozenset()
+    blocks = document.blocks
+    for position, block in enumerate(blocks):
+        if isinstance(block, Paragraph) and block.style is Style.TITLE:
+            last = position
+            while (
+                last + 1 < len(blocks)
+                and isinstance(blocks[last + 1], Paragraph)
+                and blocks[last + 1].style is Style.SUBTITLE  # type: ignore[union-attr]
+            ):
+                last += 1
+            return frozenset({last}) if last > position else frozenset()
+    return frozenset()
+
+
+def paragraph_text(paragraph: Paragraph) -> str:
+    """The text as printed: clean, in capitals where the style says so."""
+    text = clean(paragraph.text)
+    return text.upper() if LOOKS[paragraph.style].capitals else text
+
+
+def cell_text(value: Cell, column: Column) -> str:
+    """A cell as printed: a number at its column's decimals in Vietnamese ("37,90", "1.234"),
+    text as it is ("N/A"), nothing for None. A number in a column without decimals is shown
+    as it is, trailing zeros dropped ("60", "37,9")."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return clean(value)
+    return fmt(Decimal(value), column.decimals)
+
+
+def is_right_aligned(value: Cell, column: Column) -> bool:
+    """Numbers (and the text of a number column, such as "N/A") are right-aligned."""
+    return column.decimals is not None or isinstance(value, Decimal | int)
+
+
+def column_widths_mm(table: Table, total_mm: float) -> list[float]:
+    """Each column's width: its share (`Column.width`) of `total_mm`."""
+    shares = [column.width if column.width > 0 else 1.0 for column in table.columns]
+    whole = sum(shares)
+    return [total_mm * share / whole for share in shares]
+
+
+def png_size(image: Image) -> tuple[int, int]:
+    """The picture's size in pixels (width, height), read from its PNG header; a picture that is
+    not a PNG is refused with a message that names it."""
+    png = image.png
+    if len(png) < 24 or not png.startswith(_PNG_SIGNATURE) or png[12:16] != b"IHDR":
+        name = f"“{clean(image.caption)}”" if image.caption else "không có chú thích"
+        raise ValueError(f"Hình ({name}) không phải ảnh PNG hợp lệ")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def image_width_mm(image: Image, available_mm: float) -> float:
+    """The printed width of a (valid PNG) picture: its own, at most the width available."""
+    png_size(image)
+    return min(image.width_mm, available_mm)

@@ -1,0 +1,371 @@
+"""Any `Document` as a PDF in the administrative format of Nghị định 30/2020 (Phụ lục I).
+
+The page, margins, type sizes and header block are `layout`'s, as in the Word file. The font
+is DejaVu Serif (regular, bold, italic, bold italic; full Vietnamese coverage), embedded as a
+subset, taken from the copy matplotlib ships; a character the font lacks is refused rather
+than dropped. Page numbers are centred in the top margin from page 2; a draft carries
+"DỰ THẢO" on every page.
+
+Tables are drawn line by line with fpdf2's low-level `text` and `line` (its `table()` takes
+about 20 s for one table of 3,500 rows): each row's cells are wrapped only when they do not fit,
+the grid's vertical lines are drawn once per page, and the header row is drawn again at the top
+of every page the table continues on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from fpdf import FPDF
+from fpdf.enums import Align as FpdfAlign
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import TTFFont
+
+from dti.documents.content import Document, Image, PageBreak, Paragraph, Row, Style, Table
+from dti.documents.layout import (
+    CAPTION,
+    DRAFT_MARK,
+    HEADER_DISTANCE_MM,
+    HEADER_LEFT_SHARE,
+    ISSUER_PT,
+    ISSUER_RULE_SHARE,
+    LANGUAGE,
+    LOOKS,
+    MARGIN_BOTTOM_MM,
+    MARGIN_LEFT_MM,
+    MARGIN_RIGHT_MM,
+    MARGIN_TOP_MM,
+    MOTTO_PT,
+    SUMMARY_RULE_SHARE,
+    TABLE_TITLE,
+    Align,
+    Look,
+    cell_text,
+    clean,
+    column_widths_mm,
+    header_block,
+    image_width_mm,
+    is_right_aligned,
+    paragraph_text,
+    png_size,
+    ruled_blocks,
+)
+
+FAMILY = "DejaVuSerif"
+FONT_FILES = {
+    "": "DejaVuSerif.ttf",
+    "B": "DejaVuSerif-Bold.ttf",
+    "I": "DejaVuSerif-Italic.ttf",
+    "BI": "DejaVuSerif-BoldItalic.ttf",
+}
+TABLE_PT = 10.0  # DejaVu Serif is about an eighth wider than Times New Roman (the Word file's 11 pt)
+MM_PER_PT = 25.4 / 72
+LINE_SPACING = 1.2  # line height over font size: single spacing
+CELL_PAD_X = 1.0  # mm
+CELL_PAD_Y = 0.8  # mm
+
+_ALIGN = {Align.LEFT: FpdfAlign.L, Align.CENTER: FpdfAlign.C, Align.RIGHT: FpdfAlign.R, Align.JUSTIFY: FpdfAlign.J}
+
+
+def font_dir() -> Path:
+    """The folder of matplotlib's TrueType fonts (found without importing matplotlib)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("Không tìm thấy phông DejaVu Serif: thiếu gói matplotlib")
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
+
+
+def write_pdf(document: Document, target: Path | BinaryIO) -> None:
+    """Write `document` as a PDF to `target` (a path or a binary file object)."""
+    pdf = _Pdf(document)
+    pdf.write_header_block(document)
+    ruled = ruled_blocks(document)
+    for position, block in enumerate(document.blocks):
+        if isinstance(block, Paragraph):
+            pdf.paragraph(paragraph_text(block), LOOKS[block.style])
+        elif isinstance(block, Table):
+            pdf.table_block(block)
+        elif isinstance(block, Image):
+            pdf.image_block(block)
+        elif isinstance(block, PageBreak):
+            pdf.add_page()
+        if position in ruled:
+            pdf.rule(pdf.epw * SUMMARY_RULE_SHARE, pdf.l_margin, pdf.epw, pdf.get_y() + 1)
+            pdf.set_y(pdf.get_y() + 3)
+    pdf.refuse_missing_glyphs()
+    data = bytes(pdf.output())
+    if isinstance(target, Path):
+        target.write_bytes(data)
+    else:
+        target.write(data)
+
+
+class _Pdf(FPDF):
+    """fpdf2 with the page header (number from page 2, the draft mark) and the blocks' drawing."""
+
+    def __init__(self, document: Document) -> None:
+        super().__init__(orientation="L" if document.landscape else "P", unit="mm", format="A4")
+        self.draft = document.draft
+        self.set_margins(MARGIN_LEFT_MM, MARGIN_TOP_MM, MARGIN_RIGHT_MM)
+        self.set_auto_page_break(True, MARGIN_BOTTOM_MM)
+        self.c_margin = CELL_PAD_X
+        directory = font_dir()
+        for style, name in FONT_FILES.items():
+            self.add_font(FAMILY, style, directory / name)
+        self.set_title(clean(document.title))
+        self.set_lang(LANGUAGE)
+        self.set_author(clean(document.heading.issuer))
+        self.set_subject(clean(document.framework))
+        self.set_creator("dti")
+        self.set_text_color(0)
+        self.set_draw_color(0)
+        self.set_line_width(0.2)
+        self._widths: dict[tuple[str, float, str], float] = {}
+        self.add_page()
+
+    def header(self) -> None:
+        """The page number centred in the top margin from page 2; "DỰ THẢO" at the right on
+        every page of a draft."""
+        if self.page_no() > 1:
+            self.set_font(FAMILY, "", MOTTO_PT)
+            self.set_xy(self.l_margin, HEADER_DISTANCE_MM)
+            self.cell(self.epw, 5, str(self.page_no()), align="C")
+        if self.draft:
+            self.set_font(FAMILY, "B", MOTTO_PT)
+            self.set_xy(self.l_margin, HEADER_DISTANCE_MM)
+            self.cell(self.epw, 5, DRAFT_MARK, align="R")
+        self.set_xy(self.l_margin, self.t_margin)
+
+    # --- text ---------------------------------------------------------------------------
+
+    def width_of(self, text: str) -> float:
+        """The printed width of `text` in the current font, in mm (cached: table cells repeat)."""
+        key = (self.font_style, self.font_size_pt, text)
+        width = self._widths.get(key)
+        if width is None:
+            font = self.current_font
+            assert isinstance(font, TTFFont)
+            width = font.get_text_width(text, self.font_size_pt, None)[1] / self.k
+            self._widths[key] = width
+        return width
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """`text` broken into lines no wider than `width` (at spaces; a word too long for a line
+        is cut), in the current font."""
+        if self.width_of(text) <= width:
+            return [text]
+        lines: list[str] = []
+        line = ""
+        for word in text.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if self.width_of(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while self.width_of(word) > width and len(word) > 1:
+                cut = len(word) - 1
+                while cut > 1 and self.width_of(word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+        return lines
+
+    def set_look(self, look: Look) -> None:
+        self.set_font(FAMILY, ("B" if look.bold else "") + ("I" if look.italic else ""), look.size)
+
+    def line_height(self, size_pt: float) -> float:
+        return size_pt * MM_PER_PT * LINE_SPACING
+
+    def paragraph(self, text: str, look: Look) -> None:
+        """One paragraph as `look` sets it (a first-line indent through fpdf2's text regions)."""
+        self.set_look(look)
+        self.set_y(self.get_y() + look.before_pt * MM_PER_PT)
+        height = self.line_height(look.size)
+        if look.first_indent_mm:
+            columns = self.text_columns(text_align=_ALIGN[look.align], line_height=LINE_SPACING)
+            with columns, columns.paragraph(first_line_indent=look.first_indent_mm) as paragraph:
+                paragraph.write(text)
+        else:
+            self.multi_cell(self.epw, height, text, align=_ALIGN[look.align], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_y(self.get_y() + look.after_pt * MM_PER_PT)
+
+    def rule(self, length: float, x: float, width: float, y: float) -> None:
+        """A horizontal rule `length` long centred in the `width` from `x`, at `y`."""
+        start = x + (width - length) / 2
+        self.line(start, y, start + length, y)
+
+    def fitted(self, text: str, style: str, size: float, width: float) -> float:
+        """The largest size up to `size` at which `text` fits on one line of `width` (Quốc hiệu
+        in DejaVu Serif, wider than Times New Roman, would otherwise wrap)."""
+        while size > 9:
+            self.set_font(FAMILY, style, size)
+            if self.width_of(text) <= width:
+                break
+            size -= 0.5
+        return size
+
+    # --- the header block ---------------------------------------------------------------
+
+    def write_header_block(self, document: Document) -> None:
+        """Issuer (under its parent body) and number left; Quốc hiệu, Tiêu ngữ, place and date right."""
+        block = header_block(document)
+        top = self.get_y()
+        left_w = self.epw * HEADER_LEFT_SHARE
+        right_x, right_w = self.l_margin + left_w, self.epw - left_w
+        y = top
+        if block.parent:
+            y = self.column_line(self.l_margin, y, left_w, block.parent, "", ISSUER_PT)
+        self.set_font(FAMILY, "B", ISSUER_PT)
+        issuer_lines = self.wrap(block.issuer, left_w - 2)
+        y = self.column_line(self.l_margin, y, left_w, "\n".join(issuer_lines), "B", ISSUER_PT)
+        longest = max((self.width_of(line) for line in issuer_lines), default=0.0)
+        self.rule(longest * ISSUER_RULE_SHARE, self.l_margin, left_w, y + 1)
+        y += 3
+        if block.number:
+            y = self.column_line(self.l_margin, y, left_w, block.number, "", MOTTO_PT)
+        left_end = y
+        size = self.fitted(block.country, "B", ISSUER_PT, right_w - 2)
+        y = self.column_line(right_x, top, right_w, block.country, "B", size)
+        size = self.fitted(block.motto, "B", MOTTO_PT, right_w - 2)
+        y = self.column_line(right_x, y, right_w, block.motto, "B", size)
+        self.rule(self.width_of(block.motto), right_x, right_w, y + 1)
+        y += 3
+        if block.date:
+            y = self.column_line(right_x, y, right_w, block.date, "I", MOTTO_PT)
+        self.set_xy(self.l_margin, max(left_end, y) + 6)
+
+    def column_line(self, x: float, y: float, width: float, text: str, style: str, size: float) -> float:
+        """Centred text in a column of the header block; the y under it."""
+        self.set_font(FAMILY, style, size)
+        self.set_xy(x, y)
+        self.multi_cell(width, self.line_height(size), text, align=FpdfAlign.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        return self.get_y()
+
+    # --- tables -------------------------------------------------------------------------
+
+    def table_block(self, table: Table) -> None:
+        """The title, the grid with its header row on every page, and the notes."""
+        widths = column_widths_mm(table, self.epw)
+        self.set_font(FAMILY, "B", TABLE_PT)
+        labels = [
+            self.wrap(clean(column.label), width - 2 * CELL_PAD_X)
+            for column, width in zip(table.columns, widths, strict=True)
+        ]
+        line_h = self.line_height(TABLE_PT)
+        head_h = max((len(lines) for lines in labels), default=1) * line_h + 2 * CELL_PAD_Y
+        title_h = self.line_height(TABLE_TITLE.size) if table.title else 0.0
+        if self.get_y() + title_h + head_h + line_h + 2 * CELL_PAD_Y > self.page_break_trigger:
+            self.add_page()
+        if table.title:
+            self.paragraph(clean(table.title), TABLE_TITLE)
+        grid = _Grid(self, widths, labels, head_h)
+        grid.start()
+        for row in table.rows:
+            grid.row(table, row)
+        grid.finish()
+        self.set_y(self.get_y() + 2)
+        for note in table.notes:
+            self.paragraph(clean(note), LOOKS[Style.NOTE])
+
+    def image_block(self, image: Image) -> None:
+        """The picture centred at its width, on a new page if it does not fit, its caption under it."""
+        width = image_width_mm(image, self.epw)
+        pixels_w, pixels_h = png_size(image)
+        height = width * pixels_h / max(pixels_w, 1)
+        caption_h = self.line_height(CAPTION.size) * 2 if image.caption else 0.0
+        if self.get_y() + height + caption_h > self.page_break_trigger:
+            self.add_page()
+        self.image(io.BytesIO(image.png), x=self.l_margin + (self.epw - width) / 2, y=self.get_y(), w=width, h=height)
+        self.set_y(self.get_y() + height)
+        if image.caption:
+            self.paragraph(clean(image.caption), CAPTION)
+
+    def refuse_missing_glyphs(self) -> None:
+        """A character DejaVu Serif does not have would be dropped silently: refuse it instead."""
+        missing = sorted(
+            {code for font in self.fonts.values() if isinstance(font, TTFFont) for code in font.missing_glyphs}
+        )
+        if missing:
+            shown = ", ".join(f"“{chr(code)}” (U+{code:04X})" for code in missing)
+            raise ValueError(f"Phông DejaVu Serif không có ký tự: {shown}")
+
+
+class _Grid:
+    """One table being drawn: rows, page breaks with the header row again, the grid lines."""
+
+    def __init__(self, pdf: _Pdf, widths: Sequence[float], labels: Sequence[list[str]], head_h: float) -> None:
+        self.pdf = pdf
+        self.widths = widths
+        self.labels = labels
+        self.head_h = head_h
+        self.line_h = pdf.line_height(TABLE_PT)
+        self.edges = [pdf.l_margin]
+        for width in widths:
+            self.edges.append(self.edges[-1] + width)
+        self.top = 0.0  # the top of the grid on the current page
+        self.bold = False
+
+    def start(self) -> None:
+        """The header row at the current position, its top the grid's top on this page."""
+        pdf = self.pdf
+        self.top = pdf.get_y()
+        pdf.line(self.edges[0], self.top, self.edges[-1], self.top)
+        pdf.set_font(FAMILY, "B", TABLE_PT)
+        for lines, left, width in zip(self.labels, self.edges, self.widths, strict=False):
+            block_h = len(lines) * self.line_h
+            y = self.top + (self.head_h - block_h) / 2
+            for line in lines:
+                pdf.text(left + (width - pdf.width_of(line)) / 2, y + self.baseline(), line)
+                y += self.line_h
+        pdf.set_y(self.top + self.head_h)
+        pdf.line(self.edges[0], pdf.get_y(), self.edges[-1], pdf.get_y())
+        self.set_bold(False)
+
+    def baseline(self) -> float:
+        """From a line's top to its baseline."""
+        return (self.line_h + self.pdf.font_size * 0.7) / 2
+
+    def set_bold(self, bold: bool) -> None:
+        self.bold = bold
+        self.pdf.set_font(FAMILY, "B" if bold else "", TABLE_PT)
+
+    def row(self, table: Table, row: Row) -> None:
+        """One row: cells wrapped where they do not fit; a new page (header again) if needed."""
+        pdf = self.pdf
+        if row.bold != self.bold:
+            self.set_bold(row.bold)
+        cells: list[tuple[list[str], bool]] = []
+        for value, column, width in zip(row.cells, table.columns, self.widths, strict=False):
+            text = cell_text(value, column)
+            cells.append((pdf.wrap(text, width - 2 * CELL_PAD_X) if text else [], is_right_aligned(value, column)))
+        height = max((len(lines) for lines, _ in cells), default=1) * self.line_h + 2 * CELL_PAD_Y
+        height = max(height, self.line_h + 2 * CELL_PAD_Y)
+        if pdf.get_y() + height > pdf.page_break_trigger:
+            self.finish()
+            pdf.add_page()
+            self.start()
+            if row.bold:
+                self.set_bold(True)
+        top = pdf.get_y()
+        for (lines, right), left, width in zip(cells, self.edges, self.widths, strict=False):
+            y = top + CELL_PAD_Y + self.baseline()
+            for line in lines:
+                x = left + width - CELL_PAD_X - pdf.width_of(line) if right else left + CELL_PAD_X
+                pdf.text(x, y, line)
+                y += self.line_h
+        pdf.set_y(top + height)
+        pdf.line(self.edges[0], top + height, self.edges[-1], top + height)
+
+    def finish(self) -> None:
+        """The vertical lines of the grid on this page, from its top to the last row."""
+        bottom = self.pdf.get_y()
+        for edge in self.edges:
+            self.pdf.line(edge, self.top, edge, bottom)
+        self.pdf.set_x(self.pdf.l_margin)

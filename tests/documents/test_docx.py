@@ -1,0 +1,250 @@
+"""The Word renderer, read back with python-docx: page, fonts, header block, styles, tables
+(header row repeated, numbers as the engine formats them), page numbers, draft mark, pictures."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from dti.documents.content import Column, Document, Image, Paragraph, Row, Style, Table
+from dti.documents.docx import FONT, STYLE_NAMES, write_docx
+from dti.documents.layout import COUNTRY, MOTTO
+from dti.engine import fmt
+from tests.documents import sample
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def written(document: Document, tmp_path: Path) -> WordDocument:
+    path = tmp_path / "van-ban.docx"
+    write_docx(document, path)
+    return docx.Document(str(path))
+
+
+def near(length: int | None, expected: Mm) -> bool:
+    """Lengths in EMU agree to a tenth of a millimetre (Word stores twips)."""
+    return length is not None and abs(length - expected) < Mm(0.1)
+
+
+def cell_texts(cell: docx.table._Cell) -> list[str]:
+    return [paragraph.text for paragraph in cell.paragraphs if paragraph.text]
+
+
+def test_portrait_a4_with_the_margins_of_decree_30(tmp_path: Path) -> None:
+    section = written(sample.decision(), tmp_path).sections[0]
+    assert section.orientation == WD_ORIENT.PORTRAIT
+    assert near(section.page_width, Mm(210)) and near(section.page_height, Mm(297))
+    assert near(section.top_margin, Mm(20)) and near(section.bottom_margin, Mm(20))
+    assert near(section.left_margin, Mm(30)) and near(section.right_margin, Mm(15))
+
+
+def test_landscape_keeps_the_binding_margin_on_the_left(tmp_path: Path) -> None:
+    section = written(sample.decision(landscape=True), tmp_path).sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert near(section.page_width, Mm(297)) and near(section.page_height, Mm(210))
+    assert near(section.left_margin, Mm(30)) and near(section.right_margin, Mm(15))
+
+
+def test_times_new_roman_for_every_script_on_the_defaults_and_every_style_used(tmp_path: Path) -> None:
+    word = written(sample.decision(), tmp_path)
+    defaults = word.styles.element.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")
+    assert defaults is not None
+    used = {paragraph.style.name for paragraph in word.paragraphs}
+    for table in word.tables:
+        used |= {paragraph.style.name for cell in table._cells for paragraph in cell.paragraphs}
+    used |= {paragraph.style.name for paragraph in word.sections[0].header.paragraphs}
+    assert {STYLE_NAMES[Style.BODY], STYLE_NAMES[Style.TITLE], "DTI Table", "DTI Table Head"} <= used
+    fonts = [defaults] + [word.styles[name].element.find(f"{W}rPr/{W}rFonts") for name in used]
+    for element in fonts:
+        assert element is not None
+        for script in ("ascii", "hAnsi", "eastAsia", "cs"):
+            assert element.get(qn(f"w:{script}")) == FONT
+        assert not any(name.endswith("Theme") or name.endswith("theme") for name in element.attrib)
+    for name in used:
+        assert word.styles[name].font.color.rgb in (None, docx.shared.RGBColor(0, 0, 0))
+    # No run overrides the font.
+    assert not word.element.body.findall(f".//{W}r/{W}rPr/{W}rFonts")
+
+
+def test_header_block_issuer_number_quoc_hieu_tieu_ngu_place_and_date(tmp_path: Path) -> None:
+    word = written(sample.decision(), tmp_path)
+    block = word.tables[0]
+    left, right = block.rows[0].cells
+    assert cell_texts(left) == [sample.PARENT.upper(), sample.ISSUER.upper(), "Số: 125/QĐ-UBND"]
+    assert cell_texts(right) == [COUNTRY, MOTTO, "Ninh Bình, ngày 05 tháng 3 năm 2024"]
+    issuer = left.paragraphs[1].runs[0]
+    assert issuer.bold and issuer.font.size == Pt(13)
+    assert not left.paragraphs[0].runs[0].bold  # the parent body
+    assert right.paragraphs[0].runs[0].bold and right.paragraphs[1].runs[0].bold
+    date = next(paragraph for paragraph in right.paragraphs if paragraph.text.startswith("Ninh Bình"))
+    assert date.runs[0].italic
+    # A rule under the issuer and under Tiêu ngữ: empty paragraphs with a top border.
+    for cell in (left, right):
+        assert cell._tc.findall(f".//{W}pBdr/{W}top")
+    # Borderless.
+    borders = block._tbl.tblPr.find(f"{W}tblBorders")
+    assert borders is not None and {side.get(qn("w:val")) for side in borders} == {"nil"}
+
+
+def test_blanks_when_the_decision_has_no_number_or_date(tmp_path: Path) -> None:
+    word = written(sample.decision(number="", date=None), tmp_path)
+    left, right = word.tables[0].rows[0].cells
+    assert "Số:      /QĐ-UBND" in cell_texts(left)
+    assert "Ninh Bình, ngày … tháng … năm …" in cell_texts(right)
+
+
+def test_an_appendix_prints_no_number_or_date_of_its_own(tmp_path: Path) -> None:
+    word = written(sample.appendix(), tmp_path)
+    left, right = word.tables[0].rows[0].cells
+    assert cell_texts(left) == [sample.PARENT.upper(), sample.ISSUER.upper()]
+    assert cell_texts(right) == [COUNTRY, MOTTO]
+    texts = [paragraph.text for paragraph in word.paragraphs]
+    assert "PHỤ LỤC I" in texts
+    assert "(Kèm theo Quyết định số      /QĐ-UBND ngày … của UBND tỉnh Ninh Bình)" in texts
+
+
+def test_paragraph_styles(tmp_path: Path) -> None:
+    word = written(sample.decision(), tmp_path)
+    by_text = {paragraph.text: paragraph for paragraph in word.paragraphs}
+    title = by_text["QUYẾT ĐỊNH"].style
+    assert title.font.bold and title.font.size == Pt(14)
+    assert title.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    body = by_text[sample.BODY].style.paragraph_format
+    assert body.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert near(body.first_line_indent, Mm(10)) and body.space_after == Pt(6)
+    assert by_text[sample.BODY].style.font.size == Pt(13)
+    assert by_text["(Kèm theo Quyết định số 125/QĐ-UBND)"].style.font.italic
+    note = by_text["Số liệu do Sở Khoa học và Công nghệ tổng hợp."].style.font
+    assert note.italic and note.size == Pt(11)
+    assert by_text["DỰ THẢO"].style.font.bold
+    assert by_text["I. Kết quả đánh giá chung"].style.font.bold
+
+
+def test_a_rule_under_the_summary_of_a_decision_not_of_an_appendix(tmp_path: Path) -> None:
+    def body_rules(word: WordDocument) -> int:
+        return len(word.element.body.findall(f"{W}p/{W}pPr/{W}pBdr"))
+
+    assert body_rules(written(sample.decision(), tmp_path)) == 1
+    assert body_rules(written(sample.appendix(), tmp_path)) == 0
+
+
+def test_table_header_repeated_numbers_formatted_by_the_engine(tmp_path: Path) -> None:
+    word = written(sample.decision(), tmp_path)
+    table = word.tables[1]
+    assert len(table.rows) == 1 + sample.ROWS + 1
+    header = table.rows[0]
+    assert header._tr.trPr is not None and header._tr.trPr.find(f"{W}tblHeader") is not None
+    assert [cell.text for cell in header.cells] == [column.label for column in sample.COLUMNS]
+    assert {paragraph.style.name for cell in header.cells for paragraph in cell.paragraphs} == {"DTI Table Head"}
+    assert word.styles["DTI Table Head"].font.bold
+    for position in (1, 7, 120):
+        row = sample.unit_row(position)
+        shown = [cell.text for cell in table.rows[position].cells]
+        assert shown == [
+            str(position),
+            row.cells[1],
+            fmt(row.cells[2], 2),  # type: ignore[arg-type]
+            "30,00",
+            fmt(row.cells[4], 2),  # type: ignore[arg-type]
+            "97,3",
+            str(position),
+        ]
+    assert table.rows[1].cells[2].text == "58,33"  # 58,325 half-up
+    number = table.rows[1].cells[2].paragraphs[0]
+    assert number.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert table.rows[1].cells[1].paragraphs[0].paragraph_format.alignment is None  # text: left
+    mean = table.rows[-1]
+    assert [cell.text for cell in mean.cells] == ["", "Bình quân", "57,70", "", "N/A", "", ""]
+    assert all(run.bold for cell in mean.cells for p in cell.paragraphs for run in p.runs)
+    assert mean.cells[4].paragraphs[0].paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_table_title_above_notes_under_and_widths_by_share(tmp_path: Path) -> None:
+    word = written(sample.decision(), tmp_path)
+    texts = [paragraph.text for paragraph in word.paragraphs]
+    title = texts.index("Bảng 1. Kết quả đánh giá chung")
+    assert texts[title + 1] == "Ghi chú: (*) Điểm tối đa áp dụng: 485"  # the table stands between them
+    assert word.paragraphs[title].style.font.bold
+    assert word.paragraphs[title + 1].style.name == STYLE_NAMES[Style.NOTE]
+    grid = [int(col.get(qn("w:w"))) for col in word.tables[1]._tbl.tblGrid.findall(f"{W}gridCol")]
+    total = sum(column.width for column in sample.COLUMNS)
+    text_twips = 165 * 1440 / 25.4
+    for width, column in zip(grid, sample.COLUMNS, strict=True):
+        assert abs(width - text_twips * column.width / total) <= 1
+
+
+def test_two_tables_in_a_row_stay_two_tables(tmp_path: Path) -> None:
+    table = Table("a", "", (Column("unit", "Đơn vị"),), (Row(("Hoa Lư",)),))
+    document = Document(sample.heading(), (table, table), "Hai bảng")
+    assert len(written(document, tmp_path).tables) == 3
+
+
+def test_page_numbers_from_page_two_and_draft_mark_on_every_page(tmp_path: Path) -> None:
+    section = written(sample.decision(draft=True), tmp_path).sections[0]
+    assert section.different_first_page_header_footer
+    numbered = section.header._element.findall(f".//{W}fldSimple")
+    assert [field.get(qn("w:instr")).strip() for field in numbered] == ["PAGE"]
+    assert section.header.paragraphs[0].paragraph_format.alignment in (None, WD_ALIGN_PARAGRAPH.CENTER)
+    assert section.header.paragraphs[0].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert not section.first_page_header._element.findall(f".//{W}fldSimple")
+    for header in (section.header, section.first_page_header):
+        assert "DỰ THẢO" in [paragraph.text for paragraph in header.paragraphs]
+
+
+def test_no_draft_mark_on_a_final_document(tmp_path: Path) -> None:
+    section = written(sample.decision(), tmp_path).sections[0]
+    for header in (section.header, section.first_page_header):
+        assert "DỰ THẢO" not in "".join(paragraph.text for paragraph in header.paragraphs)
+
+
+def test_picture_centred_at_its_width_with_its_caption(tmp_path: Path) -> None:
+    word = written(sample.decision(), tmp_path)
+    assert len(word.inline_shapes) == 1
+    assert near(word.inline_shapes[0].width, Mm(80))
+    caption = next(paragraph for paragraph in word.paragraphs if paragraph.text == "Hình 1. Điểm các chỉ số")
+    assert caption.style.font.italic
+    assert caption.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+
+
+def test_a_picture_wider_than_the_page_is_fitted_to_the_text_width(tmp_path: Path) -> None:
+    document = Document(sample.heading(), (Image(sample.png(), 400),), "Hình rộng")
+    assert near(written(document, tmp_path).inline_shapes[0].width, Mm(165))
+
+
+def test_a_picture_that_is_not_png_is_refused_with_its_caption_named(tmp_path: Path) -> None:
+    document = Document(sample.heading(), (Image(b"GIF89a not a png", 50, "Hình 2. Xu hướng"),), "Hình hỏng")
+    with pytest.raises(ValueError, match=re.escape("Hình (“Hình 2. Xu hướng”) không phải ảnh PNG hợp lệ")):
+        write_docx(document, tmp_path / "hong.docx")
+
+
+def test_metadata_title_and_language(tmp_path: Path) -> None:
+    properties = written(sample.decision(), tmp_path).core_properties
+    assert properties.title == "Quyết định công bố Chỉ số chuyển đổi số năm 2023"
+    assert properties.language == "vi-VN"
+
+
+def test_text_is_nfc_without_control_characters_and_writes_to_a_stream() -> None:
+    decomposed = "Nha\u0300 ma\u0301y\x0b so\u0302\u0301"  # "Nhà máy số" in NFD with a vertical tab
+    document = Document(sample.heading(), (Paragraph(decomposed),), "NFC")
+    buffer = io.BytesIO()
+    write_docx(document, buffer)
+    word = docx.Document(io.BytesIO(buffer.getvalue()))
+    assert "Nhà máy số" in [paragraph.text for paragraph in word.paragraphs]
+
+
+def test_cells_beyond_a_short_row_are_empty_cells(tmp_path: Path) -> None:
+    columns = (Column("unit", "Đơn vị"), Column("total", "Tổng điểm", 2))
+    table = Table("a", "", columns, (Row(("Hoa Lư",)),))
+    word = written(Document(sample.heading(date=datetime.date(2024, 1, 9)), (table,), "Ngắn"), tmp_path)
+    assert [cell.text for cell in word.tables[1].rows[1].cells] == ["Hoa Lư", ""]
+    assert "Ninh Bình, ngày 09 tháng 01 năm 2024" in cell_texts(word.tables[0].rows[0].cells[1])
