@@ -76,25 +76,25 @@ def test_a_renamed_unit_keeps_its_old_figures_and_rank() -> None:
 def test_a_change_before_that_year_ended_is_not_followed() -> None:
     rename = Link(LineageKind.RENAME, datetime.date(2024, 3, 1), ("Huyện Cũ",), ("Thị xã Mới",))
     got = trace("Thị xã Mới", [rename], FOUND, since=END_2024, precision=2, year=2024)
-    assert got == Incomparable("Thị xã Mới không có kết quả năm 2024.")
+    assert got == Incomparable("Thị xã Mới không có kết quả năm 2024.", absent=True)
 
 
 def test_a_split_cannot_be_compared() -> None:
     split = Link(LineageKind.SPLIT, JULY_2025, ("Huyện Cũ",), ("Xã A", "Xã B"))
     got = trace("Xã A", [split], FOUND, since=END_2024, precision=2, year=2024)
     assert isinstance(got, Incomparable)
-    assert "chia tách Huyện Cũ" in got.reason and "không so sánh được" in got.reason
+    assert "chia tách Huyện Cũ" in got.reason and "không so sánh được" in got.reason and not got.absent
 
 
 def test_a_unit_without_predecessors_or_results_cannot_be_compared() -> None:
     got = trace("Phường Mới", [], FOUND, since=END_2024, precision=2, year=2024)
-    assert got == Incomparable("Phường Mới không có kết quả năm 2024.")
+    assert got == Incomparable("Phường Mới không có kết quả năm 2024.", absent=True)
 
 
 def test_a_merge_with_a_predecessor_missing_that_year_names_it() -> None:
     merge = Link(LineageKind.MERGE, JULY_2025, ("Tỉnh Hà Nam", "Tỉnh Vắng"), ("Tỉnh Mới",))
     got = trace("Tỉnh Mới", [merge], FOUND, since=END_2024, precision=4, year=2024)
-    assert got == Incomparable("Tỉnh Vắng không có kết quả năm 2024.")
+    assert got == Incomparable("Tỉnh Vắng không có kết quả năm 2024.", absent=True)
 
 
 def test_two_changes_are_followed_back() -> None:

@@ -25,6 +25,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
+from dti.engine.analysis import mean
 from dti.engine.numbers import round_half_up
 
 K = TypeVar("K", bound=Hashable)
@@ -85,9 +86,11 @@ class PastScores:
 
 @dataclass(frozen=True, slots=True)
 class Incomparable:
-    """No comparison can be made, and why (Vietnamese)."""
+    """No comparison can be made, and why (Vietnamese); `absent`: only because a unit had no
+    result that year (not because of a split or a setting)."""
 
     reason: str
+    absent: bool = False
 
 
 def _day(date: datetime.date) -> str:
@@ -96,10 +99,8 @@ def _day(date: datetime.date) -> str:
 
 def _mean(values: Sequence[Decimal | None], precision: int) -> Decimal | None:
     """The arithmetic mean rounded half-up; None when one of the values is missing (no mean is invented)."""
-    if not values or any(v is None for v in values):
-        return None
-    known = [v for v in values if v is not None]
-    return round_half_up(sum(known, Decimal(0)) / len(known), precision)
+    exact = None if any(v is None for v in values) else mean(values)
+    return None if exact is None else round_half_up(exact, precision)
 
 
 def _means(parts: Sequence[Mapping[str, Decimal | None]], precision: int) -> dict[str, Decimal | None]:
@@ -144,7 +145,7 @@ def trace(
         if link is None:
             if name in found:
                 return found[name]
-            return Incomparable(f"{name} không có kết quả năm {year}.")
+            return Incomparable(f"{name} không có kết quả năm {year}.", absent=True)
         used.add(link)
         others = ", ".join(p for p in link.predecessors if p != name) or ", ".join(link.predecessors)
         if link.kind is LineageKind.SPLIT:
@@ -158,9 +159,9 @@ def trace(
                 "thiết lập của lần hợp nhất là không so sánh."
             )
         parts = [back(p) for p in link.predecessors]
-        missing = [part.reason for part in parts if isinstance(part, Incomparable)]
+        missing = [part for part in parts if isinstance(part, Incomparable)]
         if missing:
-            return Incomparable(" ".join(missing))
+            return Incomparable(" ".join(part.reason for part in missing), all(part.absent for part in missing))
         known = [part for part in parts if isinstance(part, PastScores)]
         if link.kind is LineageKind.RENAME:
             note = f"Năm {year}: {', '.join(link.predecessors)} (đổi tên từ ngày {_day(link.effective)})."
