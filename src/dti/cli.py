@@ -22,15 +22,16 @@ from dti.engine import (
     RankBasis,
     Status,
     UnitResult,
-    check_table,
+    check_appendix,
+    column_ranks,
     display_key,
     figures,
     fmt,
     load_framework,
     os_error_text,
     rank_results,
+    read_appendix,
     read_inputs,
-    read_results,
     row_result,
     score_campaign,
     shown_decimals,
@@ -111,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
-    p.add_argument("results", metavar="BẢNG_ĐIỂM", help="bảng điểm (.csv, .xlsx)")
+    p.add_argument(
+        "results", metavar="BẢNG_ĐIỂM", help="bảng điểm (.csv, .xlsx; phụ lục nhiều trang: đọc các bảng tổng hợp)"
+    )
     p.add_argument("--format", **_formats("table", "csv", "json", "xlsx"))  # type: ignore[arg-type]
     p.add_argument("-o", "--output", metavar="TỆP", help="ghi kết quả vào tệp (bắt buộc với xlsx)")
     p = sub.add_parser(
@@ -152,11 +155,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="tìm sai sót trong bảng kết quả đã công bố",
         description=(
             "Tìm mọi sai sót trong bảng kết quả: tổng không bằng cộng các thành phần, điểm vượt tối đa "
-            "hoặc âm, tỷ lệ sai, xếp hạng mâu thuẫn, mã lạ, đơn vị trùng. Mã thoát 1 nếu có sai sót."
+            "hoặc âm, tỷ lệ sai, chỉ số DTI/trụ cột/giá trị 0–1 không khớp với điểm, xếp hạng mâu thuẫn, "
+            "xếp loại sai, mã lạ, đơn vị trùng. Phụ lục Excel nhiều trang: kiểm tra từng bảng và đối chiếu "
+            "bảng từng chỉ số với bảng tổng hợp. Mã thoát 1 nếu có sai sót."
         ),
     )
     p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
-    p.add_argument("results", metavar="BẢNG_ĐIỂM", help="bảng kết quả (.csv, .xlsx)")
+    p.add_argument("results", metavar="BẢNG_ĐIỂM", help="bảng kết quả (.csv, .xlsx) hoặc phụ lục Excel nhiều trang")
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="bảng chỉ gồm một phần các đơn vị được xếp hạng (vd. 11 tỉnh của một vùng): kiểm tra hạng theo thứ tự",
+    )
     p.add_argument("--format", **_formats("table", "json"))  # type: ignore[arg-type]
     return parser
 
@@ -407,10 +417,27 @@ def _rank_table(fw: Framework, results: list[UnitResult]) -> tuple[list[str], li
     return headers, rows
 
 
+def _published_ranks(fw: Framework, results: list[UnitResult]) -> tuple[list[str], list[list[Cell]]]:
+    """The file's published rank columns (ranks of a larger set, maybe), each `rank:<code>` beside
+    the rank within the file: headers, and one row of cells per result in the order given."""
+    columns = [c for c in dict.fromkeys(k for r in results for k in r.published) if c.split(":")[0] == "rank"]
+    headers: list[str] = []
+    cells: list[list[Cell]] = [[] for _ in results]
+    for column in columns:
+        if column != "rank":  # the overall rank within the file is the `rank` column already
+            headers.append(column)
+            for row, rank in zip(cells, column_ranks(fw, results, column), strict=True):
+                row.append(rank)
+        headers.append(f"{column} (công bố)")
+        for row, r in zip(cells, results, strict=True):
+            row.append(int(r.published[column]) if column in r.published else None)
+    return headers, cells
+
+
 def cmd_rank(args: argparse.Namespace, out: IO[str]) -> int:
     fw = _load(args.framework)
     chosen, path = _output(args)
-    table = read_results(fw, args.results)
+    table = read_appendix(fw, args.results).results()
     if table.unknown:
         code, place = table.unknown[0]
         raise DtiError(f"{args.results}, {place}: mã '{code}' không có trong bộ chỉ số {fw.code}")
@@ -425,15 +452,19 @@ def cmd_rank(args: argparse.Namespace, out: IO[str]) -> int:
     if fw.ranking.basis is RankBasis.PERCENT and any(r.percent is None for r in results):
         raise DtiError(f"{args.results}: xếp hạng theo tỷ lệ cần điểm tối đa của mọi chỉ số chính")
     rank_results(fw, results)
-    headers, rows = _rank_table(fw, results)
+    order = sorted(results, key=lambda r: (r.group, display_key(fw, r)))
+    headers, rows = _rank_table(fw, order)
+    published, cells = _published_ranks(fw, order)
+    headers += published
+    rows = [row + extra for row, extra in zip(rows, cells, strict=True)]
     emit(chosen, headers, rows, output=path, stdout=out, title="Xếp hạng")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, out: IO[str]) -> int:
     fw = _load(args.framework)
-    table = read_results(fw, args.results)
-    findings = check_table(fw, table)
+    appendix = read_appendix(fw, args.results)
+    findings = check_appendix(fw, appendix, partial=args.partial)
     if args.format == "json":
         keys = ("unit", "code", "kind", "published", "expected")
         emit(
@@ -449,7 +480,8 @@ def cmd_check(args: argparse.Namespace, out: IO[str]) -> int:
         for f in findings:
             out.write(f"  {f.message}\n")
     else:
-        out.write(f"{args.results}: không thấy sai sót ({len(table.rows)} đơn vị)\n")
+        tables = f", {len(appendix.sheets)} bảng" if len(appendix.sheets) > 1 else ""
+        out.write(f"{args.results}: không thấy sai sót ({len(appendix.results().rows)} đơn vị{tables})\n")
     return 1 if findings else 0
 
 
@@ -466,7 +498,6 @@ def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
     _django()
     from django.conf import settings
     from django.core.management import call_command
-
     from dti.demo import load_demo, print_accounts
 
     Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)

@@ -25,8 +25,12 @@ The modules, from the bottom up:
 - `ranking`: ranks inside ranking groups, classification bands, derived 0–1 figures, and how
   every output shows a unit: its figures rounded once (`figures`) and its place in a ranked
   list (`display_key`, `order_key`: rank, exact value, Vietnamese name order).
-- `results`: published or collected results files, one row per unit.
-- `checks`: consistency checks of a published results table.
+- `results`: published or collected results files, one row per unit, with what they published
+  (ranks of a larger set, DTI, 0–1 values) and the figure each rank column orders by.
+- `checks`: consistency checks of a published results table (sums, derived figures, percents,
+  ranks by number or, for part of a ranked set, by order).
+- `workbook`: appendix workbooks (an overall table and one table per index), read whole
+  (`read_appendix`) and checked across their sheets (`check_appendix`).
 - `lineage`: year over year across reorganised units and changed frameworks: a unit's past
   figures through renames, merges (the mean of its predecessors) and splits (`trace`), the
   checks of a recorded change (`link_problems`), codes left without a counterpart (`unmatched`).
@@ -45,6 +49,7 @@ from __future__ import annotations
 from dti.engine.analysis import (
     MINUS,
     REACH_LABELS,
+    WEAK,
     BandCount,
     Bands,
     Progress,
@@ -63,7 +68,7 @@ from dti.engine.analysis import (
     target_progress,
     value_change,
 )
-from dti.engine.checks import check_table
+from dti.engine.checks import KINDS, Finding, check_table
 from dti.engine.errors import DtiError, FrameworkError, InputError, Problem, os_error_text
 from dti.engine.inputs import parse_score, parse_value, read_inputs, template_rows
 from dti.engine.lineage import (
@@ -124,7 +129,15 @@ from dti.engine.ranking import (
     ranks,
     shown_decimals,
 )
-from dti.engine.results import read_results, row_result
+from dti.engine.results import (
+    PublishedRow,
+    PublishedTable,
+    column_ranks,
+    ranked_value,
+    read_results,
+    results_of_table,
+    row_result,
+)
 from dti.engine.scoring import (
     STATUS_LABELS,
     ItemScore,
@@ -149,16 +162,21 @@ from dti.engine.whatif import (
     shown_value,
     what_if,
 )
+from dti.engine.workbook import Appendix, AppendixSheet, check_appendix, read_appendix
 
 __all__ = [
     "DESCRIPTIONS",
     "HUNDRED",
+    "KINDS",
     "KIND_LABELS",
     "MINUS",
     "REACH_LABELS",
     "RULE_LABELS",
     "STATUS_LABELS",
+    "WEAK",
     "AllOrNothing",
+    "Appendix",
+    "AppendixSheet",
     "BandCount",
     "Bands",
     "Choice",
@@ -168,6 +186,7 @@ __all__ = [
     "Expression",
     "Field",
     "Figures",
+    "Finding",
     "Framework",
     "FrameworkError",
     "GatedRatio",
@@ -191,6 +210,8 @@ __all__ = [
     "Points",
     "Problem",
     "Progress",
+    "PublishedRow",
+    "PublishedTable",
     "RankBasis",
     "RankRange",
     "RankingPolicy",
@@ -214,7 +235,9 @@ __all__ = [
     "YesNo",
     "applicable",
     "basis_value",
+    "check_appendix",
     "check_table",
+    "column_ranks",
     "completion",
     "count_bands",
     "describe",
@@ -245,12 +268,15 @@ __all__ = [
     "position",
     "rank_change",
     "rank_results",
+    "ranked_value",
     "ranks",
     "ratio_conflicts",
+    "read_appendix",
     "read_inputs",
     "read_results",
     "read_table",
     "relative_bounds",
+    "results_of_table",
     "robustness",
     "round_half_up",
     "row_result",

@@ -82,7 +82,8 @@ class ItemScore(NamedTuple):
 
 @dataclass(slots=True)
 class UnitResult:
-    """Everything computed for one unit; `rank`, `classification` and `derived` are set by ranking."""
+    """Everything computed for one unit; `rank`, `classification` and `derived` are set by ranking;
+    `published` holds what a results file published for it (`results.row_result`)."""
 
     unit: str
     group: str = ""
@@ -100,6 +101,9 @@ class UnitResult:
     derived: dict[str, Decimal | None] = field(default_factory=dict)
     claimed_indices: dict[str, Decimal] = field(default_factory=dict)
     claimed_total: Decimal | None = None
+    # Figures a results file published, by its column ("rank", "rank:CQS", "DTI", "value:1"…):
+    # facts of that publication (ranks of a larger set, an earlier year's DTI), kept as given.
+    published: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from dti.engine.errors import InputError
 from dti.engine.numbers import to_decimal
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 HEADER_ALIASES = {
     "đơn vị": "unit",
@@ -35,6 +36,7 @@ HEADER_ALIASES = {
     "tỷ lệ (%)": "percent",
     "xếp hạng": "rank",
     "hạng": "rank",
+    "xếp loại": "class",
 }
 
 
@@ -102,6 +104,23 @@ def column_letter(index: int) -> str:
 
 def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
     """Read a CSV or XLSX file (first sheet unless `sheet` is named) into a Table."""
+    file_path = _checked(path)
+    file = str(path)
+    suffix = file_path.suffix.lower()
+    if suffix == ".csv":
+        if sheet:
+            raise InputError(file, "", "tệp CSV không có trang tính")
+        raw_rows = list(_csv_rows(file_path))
+        where = ""
+    elif suffix in XLSX_SUFFIXES:
+        raw_rows, where = _xlsx_rows(file_path, sheet)
+    else:
+        raise InputError(file, "", f"không đọc được tệp '{file_path.suffix or file_path.name}': cần .csv hoặc .xlsx")
+    return table_of_rows(file, raw_rows, where)
+
+
+def _checked(path: str | Path) -> Path:
+    """The path of a readable file of acceptable size, or InputError saying why not."""
     file = str(path)
     file_path = Path(path)
     if not file_path.exists():
@@ -110,17 +129,41 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> Table:
         raise InputError(file, "", "đây là một thư mục, không phải tệp")
     if file_path.stat().st_size > MAX_FILE_BYTES:
         raise InputError(file, "", f"tệp lớn hơn {MAX_FILE_BYTES // (1024 * 1024)} MB")
-    suffix = file_path.suffix.lower()
-    if suffix == ".csv":
-        if sheet:
-            raise InputError(file, "", "tệp CSV không có trang tính")
-        raw_rows = list(_csv_rows(file_path))
-        where = ""
-    elif suffix in (".xlsx", ".xlsm"):
-        raw_rows, where = _xlsx_rows(file_path, sheet)
-    else:
-        raise InputError(file, "", f"không đọc được tệp '{file_path.suffix or file_path.name}': cần .csv hoặc .xlsx")
-    return _table(file, raw_rows, where)
+    return file_path
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One worksheet of a workbook: its name, whether it is hidden, and its cells row by row."""
+
+    name: str
+    hidden: bool
+    rows: list[list[object]]
+
+    @property
+    def where(self) -> str:
+        """The start of a place in this sheet: "trang 'I1', "."""
+        return f"trang '{self.name}', "
+
+
+def read_sheets(path: str | Path) -> list[Sheet]:
+    """Every worksheet of an XLSX file, in order (chart sheets left out), read in one pass."""
+    file_path = _checked(path)
+    if file_path.suffix.lower() not in XLSX_SUFFIXES:
+        raise InputError(str(path), "", f"không đọc được tệp '{file_path.suffix or file_path.name}': cần .xlsx")
+    workbook = _open_workbook(file_path)
+    try:
+        return [
+            Sheet(
+                worksheet.title,
+                getattr(worksheet, "sheet_state", "visible") != "visible",
+                [[_cell_value(cell) for cell in row] for row in worksheet.iter_rows()],
+            )
+            for worksheet in workbook.worksheets
+            if hasattr(worksheet, "iter_rows")
+        ]
+    finally:
+        workbook.close()
 
 
 def _csv_rows(file_path: Path) -> Iterator[list[object]]:
@@ -142,13 +185,7 @@ def _csv_rows(file_path: Path) -> Iterator[list[object]]:
 
 
 def _xlsx_rows(file_path: Path, sheet: str | None) -> tuple[list[list[object]], str]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(file_path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(str(file_path), "", "không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)") from exc
+    workbook = _open_workbook(file_path)
     try:
         if sheet is not None:
             if sheet not in workbook.sheetnames:
@@ -165,6 +202,17 @@ def _xlsx_rows(file_path: Path, sheet: str | None) -> tuple[list[list[object]], 
         workbook.close()
 
 
+def _open_workbook(file_path: Path) -> Any:
+    """The workbook, read-only with cached values, or InputError for a file that is not one."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return openpyxl.load_workbook(file_path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(str(file_path), "", "không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)") from exc
+
+
 def _cell_value(cell: Any) -> object:
     """A cell's value; a number shown as a percentage (0.8118 shown as 81,18 %) becomes "81.18%".
 
@@ -177,17 +225,27 @@ def _cell_value(cell: Any) -> object:
     return value
 
 
-def _table(file: str, raw_rows: list[list[object]], where: str) -> Table:
-    numbered_rows = iter(enumerate(raw_rows, start=1))
-    header_row: list[object] | None = None
-    header_number = 0
-    for number, raw in numbered_rows:
-        if any(not _blank(value) for value in raw):
-            header_row, header_number = raw, number
-            break
-    if header_row is None:
+def table_of_rows(
+    file: str,
+    raw_rows: list[list[object]],
+    where: str,
+    *,
+    header_at: int | None = None,
+    headers: list[str] | None = None,
+    end_at_blank: bool = False,
+) -> Table:
+    """A Table from raw rows: the header is the first non-blank row, or row `header_at` (0-based)
+    with its keys replaced by `headers` when given (a sheet's codes found from its labels).
+
+    `end_at_blank`: the data end at the first blank row (an appendix sheet: notes follow it).
+    """
+    if header_at is None:
+        header_at = next((number for number, raw in enumerate(raw_rows) if any(not _blank(v) for v in raw)), None)
+    if header_at is None or header_at >= len(raw_rows):
         raise InputError(file, where.rstrip(", "), "tệp không có dữ liệu (không có dòng tiêu đề)")
-    headers = [normalize_header(cell) for cell in header_row]
+    header_number = header_at + 1
+    numbered_rows = iter(enumerate(raw_rows[header_number:], start=header_number + 1))
+    headers = headers if headers is not None else [normalize_header(cell) for cell in raw_rows[header_at]]
     seen: dict[str, int] = {}
     for column, header in enumerate(headers):
         if not header:
@@ -202,6 +260,8 @@ def _table(file: str, raw_rows: list[list[object]], where: str) -> Table:
     rows: list[Row] = []
     for number, raw in numbered_rows:
         if all(_blank(value) for value in raw):
+            if end_at_blank and rows:
+                break
             continue
         extra = [column for column in range(len(headers), len(raw)) if not _blank(raw[column])]
         if extra:

@@ -97,6 +97,10 @@ SnapshotUnit = TypedDict(
         "self_items": NotRequired[dict[str, Figure]],
         # Derived figures (DTI, pillars) on the 0–1 scale, as computed (absent: none)
         "derived": NotRequired[dict[str, Figure]],
+        # What a results file published for the unit, by its column ("rank", "rank:CQS", "DTI",
+        # "value:1"…), as decimal strings: facts of that publication, such as ranks of a larger
+        # set than the file's (absent: nothing published beside the scores)
+        "published": NotRequired[dict[str, str]],
     },
 )
 
@@ -189,6 +193,8 @@ def unit_part(
     }
     if result.derived:
         part["derived"] = {c: shown(v) for c, v in result.derived.items()}
+    if result.published:
+        part["published"] = {c: format(v, "f") for c, v in result.published.items()}
     if claimed is not None:
         theirs = figures(framework, claimed)
         part["self_total"] = shown(theirs.total)

@@ -1,0 +1,234 @@
+"""Appendix workbooks: a results file of several tables, read whole and checked across sheets.
+
+The layout (docs/files.md, "Appendix workbook") is the contract with the appendix writer: one
+visible sheet per table (an overall table per ranking group, then one table per main index), a
+hidden `_dti` sheet listing them (`sheet | kind | group | index | framework`), and on each
+sheet a title block, the row of printed labels, a hidden row of column codes, one row per
+unit, then after a blank row any notes. A workbook without `_dti` (a province's own tables
+pasted in) is read as: first sheet = overall table, a sheet named by an index code = that
+index's table; a sheet without a codes row has its labels mapped to codes ("Đơn vị" → unit,
+"I. Nhận thức số (100)" → I, "Tổng điểm" on an index sheet → that index…).
+
+A CSV file or a one-sheet workbook is an appendix of one overall table: `dti check` and
+`dti rank` read every results file through `read_appendix`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from dti.engine.checks import Finding, check_table
+from dti.engine.errors import InputError
+from dti.engine.model import Framework, Index
+from dti.engine.numbers import round_half_up
+from dti.engine.results import PublishedRow, PublishedTable, read_results, results_of_table, row_result
+from dti.engine.tables import XLSX_SUFFIXES, Sheet, normalize_header, read_sheets, table_of_rows
+
+META = "_dti"
+OVERALL = "overall"
+INDEX = "index"
+META_COLUMNS = ("sheet", "kind", "group", "index", "framework")
+
+
+@dataclass(frozen=True, slots=True)
+class AppendixSheet:
+    """One table of an appendix: its sheet, kind (`overall` or `index`), ranking group, index code."""
+
+    name: str
+    kind: str
+    group: str
+    index: str  # the index code of an index table, "" for an overall one
+    table: PublishedTable
+
+    @property
+    def where(self) -> str:
+        """The start of a place in this sheet ("" for a CSV file)."""
+        return f"trang '{self.name}', " if self.name else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Appendix:
+    """A results file read whole: its tables in order."""
+
+    file: str
+    sheets: list[AppendixSheet]
+
+    def results(self) -> PublishedTable:
+        """The units of the overall tables as one results table (what `dti rank` ranks)."""
+        overall = [sheet.table for sheet in self.sheets if sheet.kind == OVERALL]
+        return PublishedTable(
+            self.file,
+            [row for table in overall for row in table.rows],
+            [column for table in overall for column in table.unknown],
+            [unit for table in overall for unit in table.duplicates],
+        )
+
+
+def read_appendix(framework: Framework, path: str | Path) -> Appendix:
+    """Every table of a results file (CSV, one-sheet or appendix XLSX); InputError names the place."""
+    file = str(path)
+    if Path(path).suffix.lower() not in XLSX_SUFFIXES:
+        return Appendix(file, [AppendixSheet("", OVERALL, "", "", read_results(framework, path))])
+    sheets = read_sheets(path)
+    by_name = {sheet.name: sheet for sheet in sheets}
+    visible = [sheet for sheet in sheets if not sheet.hidden and sheet.name != META]
+    if not visible:
+        raise InputError(file, "", "tệp Excel không có trang tính nào hiển thị")
+    if META in by_name:
+        layout = _layout(framework, file, by_name[META], {sheet.name for sheet in visible})
+    else:
+        codes = {index.code for index in framework.indices}
+        layout = [(visible[0].name, OVERALL, "", "")]
+        layout += [(sheet.name, INDEX, "", sheet.name) for sheet in visible[1:] if sheet.name in codes]
+    tables = []
+    for name, kind, group, code in layout:
+        index = framework.index(code) if code else None
+        table = _sheet_table(framework, file, by_name[name], index)
+        for row in table.rows:
+            row.group = row.group or group
+        tables.append(AppendixSheet(name, kind, group, code, table))
+    return Appendix(file, tables)
+
+
+def _layout(framework: Framework, file: str, meta: Sheet, names: set[str]) -> list[tuple[str, str, str, str]]:
+    """The tables the `_dti` sheet lists: (sheet, kind, group, index code), each checked."""
+    filled = [number for number, row in enumerate(meta.rows) if any(not _blank(value) for value in row)]
+    if not filled:
+        raise InputError(file, f"trang '{META}'", "trang mô tả các bảng đang trống")
+    header = [_text(value).lower() for value in meta.rows[filled[0]]]
+    missing = [column for column in ("sheet", "kind") if column not in header]
+    if missing:
+        place = f"trang '{META}', dòng {filled[0] + 1}"
+        raise InputError(file, place, f"thiếu cột {', '.join(repr(c) for c in missing)}")
+    layout: list[tuple[str, str, str, str]] = []
+    for number in filled[1:]:
+        cells = {column: _cell(meta.rows[number], header, column) for column in META_COLUMNS}
+        place = f"trang '{META}', dòng {number + 1}"
+        if cells["sheet"] not in names:
+            raise InputError(file, place, f"không có trang '{cells['sheet']}' trong tệp")
+        if cells["kind"] not in (OVERALL, INDEX):
+            raise InputError(file, place, f"loại bảng '{cells['kind']}' không hợp lệ (cần overall hoặc index)")
+        if cells["framework"] and cells["framework"] != framework.code:
+            raise InputError(
+                file, place, f"bảng lập theo bộ chỉ số '{cells['framework']}', không phải '{framework.code}'"
+            )
+        if cells["kind"] == INDEX and framework.index(cells["index"]) is None:
+            raise InputError(file, place, f"chỉ số '{cells['index']}' không có trong bộ chỉ số {framework.code}")
+        layout.append((cells["sheet"], cells["kind"], cells["group"], cells["index"] if cells["kind"] == INDEX else ""))
+    if not any(kind == OVERALL for _, kind, _, _ in layout):
+        raise InputError(file, f"trang '{META}'", "không có bảng tổng hợp nào (kind = overall)")
+    return layout
+
+
+def _sheet_table(framework: Framework, file: str, sheet: Sheet, index: Index | None) -> PublishedTable:
+    """One sheet's results: the header is its codes row, else its label row mapped to codes."""
+    filled = [number for number, row in enumerate(sheet.rows) if any(not _blank(value) for value in row)]
+    if not filled:
+        return results_of_table(framework, table_of_rows(file, sheet.rows, sheet.where))  # names the empty sheet
+    codes_row = next((n for n in filled if any(_text(v).lower() == "unit" for v in sheet.rows[n])), None)
+    label_row = next((n for n in filled if any(normalize_header(v) == "unit" for v in sheet.rows[n])), None)
+    if codes_row is not None and (label_row is None or codes_row <= label_row + 1):
+        header_at = codes_row
+    elif label_row is not None:
+        header_at = label_row
+    else:
+        raise InputError(file, sheet.where.rstrip(", "), "không tìm thấy dòng tiêu đề có cột 'unit' (Đơn vị)")
+    headers = label_codes(framework, sheet.rows[header_at], index)
+    end_at_blank = header_at > filled[0]  # a title block above: notes may follow the data
+    table = table_of_rows(
+        file, sheet.rows, sheet.where, header_at=header_at, headers=headers, end_at_blank=end_at_blank
+    )
+    return results_of_table(framework, table)
+
+
+def label_codes(framework: Framework, labels: list[object], index: Index | None = None) -> list[str]:
+    """The column codes of a header row (codes, or printed labels): the reserved names ("Đơn vị", "Tổng điểm",
+    "Xếp hạng"…), a code at the start ("I. Nhận thức số (100)" → I), or an index, indicator or
+    derived figure's name. On an index's sheet the total, percent and rank are that index's."""
+    codes = {item.code for item in framework.walk()} | {derived.code for derived in framework.derived}
+    codes |= {i.code for i in framework.indices} | {g.code for i in framework.indices for g in i.groups}
+    names = {_fold(derived.name): derived.code for derived in framework.derived}
+    names |= {_fold(item.name): item.code for item in framework.walk()}
+    names |= {_fold(i.name): i.code for i in framework.indices}
+    mapped: list[str] = []
+    for label in labels:
+        key = normalize_header(label)
+        if index is not None and key in ("total", "percent", "rank"):
+            key = index.code if key == "total" else f"{key}:{index.code}"
+        elif key and key not in codes:
+            head = key.split()[0].rstrip(".:")
+            name = _fold(re.sub(r"\s*\([^)]*\)\s*$", "", key))
+            key = head if head in codes else names.get(name, key)
+        mapped.append(key)
+    return mapped
+
+
+def check_appendix(framework: Framework, appendix: Appendix, *, partial: bool = False) -> list[Finding]:
+    """Every finding of every table (`check_table`), then each index table against its group's
+    overall table: the same unit's index score in both, every unit in both."""
+    findings: list[Finding] = []
+    overall = {sheet.group: sheet for sheet in reversed(appendix.sheets) if sheet.kind == OVERALL}
+    for sheet in appendix.sheets:
+        findings += check_table(framework, sheet.table, partial=partial)
+    for sheet in appendix.sheets:
+        if sheet.kind == INDEX and sheet.group in overall:
+            findings += _cross_findings(framework, sheet, overall[sheet.group])
+    return findings
+
+
+def _cross_findings(framework: Framework, sheet: AppendixSheet, overall: AppendixSheet) -> list[Finding]:
+    """An index table against the overall table of its group."""
+    code = sheet.index
+    theirs = {row.unit: row for row in overall.table.rows}
+    ours = {row.unit for row in sheet.table.rows}
+    findings: list[Finding] = []
+    for row in sheet.table.rows:
+        other = theirs.get(row.unit)
+        if other is None:
+            note = f"không có trong trang '{overall.name}'"
+            findings.append(Finding(row.unit, code, "missing_unit", None, None, _line(sheet, row), note))
+            continue
+        here, there = _score(framework, row, code), _score(framework, other, code)
+        if here is not None and there is not None and here != there:
+            place = row.places.get(code, _line(sheet, row))
+            note = f"bảng kia: {other.places.get(code, _line(overall, other))}"
+            findings.append(Finding(row.unit, code, "sheet_mismatch", here, there, place, note))
+    for other in overall.table.rows:
+        if other.unit not in ours:
+            note = f"không có trong trang '{sheet.name}'"
+            findings.append(Finding(other.unit, code, "missing_unit", None, None, _line(overall, other), note))
+    return findings
+
+
+def _score(framework: Framework, row: PublishedRow, code: str) -> Decimal | None:
+    """A row's score of an index (given, or summed from its parts) at the framework's precision."""
+    value = row_result(framework, row).indices.get(code)
+    return None if value is None else round_half_up(value, framework.precision)
+
+
+def _line(sheet: AppendixSheet, row: PublishedRow) -> str:
+    return f"{sheet.where}dòng {row.number}"
+
+
+def _cell(row: list[object], header: list[str], column: str) -> str:
+    """The text of a `_dti` row under `column` ("" when the column or the cell is absent)."""
+    at = header.index(column) if column in header else len(row)
+    return _text(row[at]) if at < len(row) else ""
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFC", str(value or "")).strip()
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
