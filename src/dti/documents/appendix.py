@@ -1,0 +1,321 @@
+"""The official appendix of a campaign's results (Phụ lục of the council's decision), as a `Document`.
+
+For each ranking group of a published snapshot: the overall table (each main index, total,
+percent and the unit's applicable maximum where the policy needs them, rank, class, derived
+figures) and one table per main index (its indicators, the index total, the percent of the
+unit's maximum for it, the rank within the index), units in the order of the ranked column
+(rank, the exact value within a tie, then the Vietnamese name), as seed 000 and Bình Định's
+tables print them. Every figure comes from the snapshot; ranks within an index come from the
+engine's `ranks` under the group's tie rule. Renderers (`docx`, `pdf`, `xlsx`) lay it out;
+the workbook layout is the one `dti check` reads back (docs/files.md, "Appendix workbook").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dti.documents.content import Block, Cell, Column, Document, Heading, Paragraph, Row, Style, Table
+from dti.engine import RankBasis, RankingPolicy, Ties, fmt, order_key, percent, ranks, round_half_up, shown_decimals
+from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotGroup, SnapshotIndex, SnapshotUnit
+
+OVERALL = "Tổng hợp"
+"""The sheet key of a group's overall table."""
+SHEET_NAME_MAX = 31  # Excel's limit on a sheet name
+RESERVED_SHEET = "_dti"  # the workbook's hidden list of its tables (documents/xlsx.py)
+WIDE = 8  # a table with more number columns than this is printed landscape
+BLANK_NUMBER = "      "  # the blanks of an unsigned decision's number ("Số:      /QĐ-UBND")
+BLANK_DATE = "      /      /      "
+NA = "N/A"
+_SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
+_BODIES = {"ỦY BAN NHÂN DÂN": "Ủy ban nhân dân", "UỶ BAN NHÂN DÂN": "Ủy ban nhân dân", "UBND": "UBND"}
+_PLACES = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "PHƯỜNG", "XÃ")
+
+
+def default_title(year: int) -> str:
+    """The appendix title when none is given (the group follows when there is one group)."""
+    return f"KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM {year}"
+
+
+def issuer_in_text(issuer: str) -> str:
+    """The issuer as written inside a sentence: "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH" → "Ủy ban nhân dân
+    tỉnh Ninh Bình". Only a people's committee in capitals is rewritten; other names are kept."""
+    text = " ".join(issuer.split())
+    body = next((b for b in _BODIES if text.startswith(b + " ")), None)
+    if body is None or not text.isupper():
+        return text
+    rest = text[len(body) + 1 :]
+    place = next((p for p in _PLACES if rest.startswith(p + " ")), "")
+    name = rest[len(place) :].strip()
+    return " ".join(filter(None, [_BODIES[body], place.lower(), name.title()]))
+
+
+def attached_line(heading: Heading) -> str:
+    """ "(Kèm theo Quyết định số … ngày … của …)", with blanks where the decision has no number or
+    date yet."""
+    number = heading.number or BLANK_NUMBER + heading.number_suffix
+    date = heading.date.strftime("%d/%m/%Y") if heading.date else BLANK_DATE
+    return f"(Kèm theo Quyết định số {number} ngày {date} của {issuer_in_text(heading.issuer)})"
+
+
+def build_appendix(
+    snapshot: Snapshot,
+    *,
+    heading: Heading,
+    number: str = "I",
+    title: str | None = None,
+    attached: str | None = None,
+    draft: bool = False,
+) -> Document:
+    """The appendix of `snapshot`'s results: title block, then per ranking group its overall
+    table and one table per main index. `title` replaces the default title, `attached` the
+    "(Kèm theo Quyết định …)" line; `draft` marks every page "DỰ THẢO"."""
+    groups = snapshot["groups"]
+    year = snapshot["campaign"]["year"]
+    several = len(groups) > 1
+    text = title or default_title(year) + (f" – {groups[0]['name']}" if len(groups) == 1 and groups[0]["name"] else "")
+    frameworks = {g["framework"]["code"]: g["framework"]["name"] for g in groups}
+    blocks: list[Block] = [
+        Paragraph(f"PHỤ LỤC {number}".strip(), Style.TITLE),
+        Paragraph(_nfc(text).upper(), Style.SUBTITLE),
+        Paragraph(_nfc(attached or attached_line(heading)), Style.ATTACHED),
+    ]
+    if len(frameworks) == 1:
+        blocks.append(Paragraph(_nfc(f"Đánh giá theo: {next(iter(frameworks.values()))}"), Style.NOTE))
+    used = {RESERVED_SHEET.casefold()}
+    for position, group in enumerate(groups):
+        if several:
+            blocks.append(Paragraph(_nfc(f"{_letter(position)}. {group['name']}"), Style.HEADING))
+            if len(frameworks) > 1:
+                blocks.append(Paragraph(_nfc(f"Đánh giá theo: {group['framework']['name']}"), Style.NOTE))
+        blocks += _group_blocks(group, several, used)
+    tables = [block for block in blocks if isinstance(block, Table)]
+    widest = max((sum(c.decimals is not None for c in t.columns) for t in tables), default=0)
+    meta = {"kind": "appendix", "year": str(year)}
+    if len(frameworks) == 1:
+        meta["framework"] = next(iter(frameworks))
+    meta |= {f"framework:{g['name']}": g["framework"]["code"] for g in groups}
+    return Document(
+        heading=heading,
+        blocks=tuple(blocks),
+        title=_nfc(f"Phụ lục {number}: {text}"),
+        landscape=widest > WIDE,
+        draft=draft,
+        framework="; ".join(f"{name} ({code})" for code, name in frameworks.items()),
+        meta=meta,
+    )
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _letter(position: int) -> str:
+    """A, B, C … for the ranking groups (AA, AB … past Z)."""
+    head, tail = divmod(position, 26)
+    return (_letter(head - 1) if head else "") + chr(ord("A") + tail)
+
+
+def sheet_key(group: str, name: str, several: bool, used: set[str]) -> str:
+    """A table's sheet name: `name`, or "<group> - <name>" with several groups, the group
+    shortened so the whole fits Excel's 31 characters; characters Excel refuses become "-";
+    a name already taken (Excel ignores case) gets " (2)", " (3)"…"""
+    base = name.translate(_SHEET_FORBIDDEN)
+    if several:
+        room = SHEET_NAME_MAX - len(base) - 3
+        base = f"{group.translate(_SHEET_FORBIDDEN)[: max(room, 0)].strip()} - {base}"
+    base = base[:SHEET_NAME_MAX].strip().strip("'") or "Bảng"
+    key, n = base, 1
+    while key.casefold() in used:
+        n += 1
+        suffix = f" ({n})"
+        key = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+    used.add(key.casefold())
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class _Policy:
+    """A group's ranking policy and decimals, read from its snapshot framework."""
+
+    precision: int
+    ranking: RankingPolicy
+
+    @classmethod
+    def of(cls, framework: SnapshotFramework) -> _Policy:
+        basis = RankBasis(framework["basis"])
+        ties = Ties(framework.get("ties", Ties.COMPETITION.value))
+        return cls(framework["precision"], RankingPolicy(basis=basis, decimals=framework["decimals"], ties=ties))
+
+    def decimals(self, basis: RankBasis) -> int:
+        """Decimals of a total (TOTAL) or a percentage (PERCENT), as `figures` shows them."""
+        return shown_decimals(self.precision, self.ranking, basis)
+
+
+def _number(figure: Figure | None) -> Decimal | None:
+    return None if figure is None else Decimal(figure)
+
+
+def _max_label(name: str, maximum: Figure | None) -> str:
+    value = _number(maximum)
+    return f"{name} ({fmt(value)})" if value is not None else name
+
+
+def _index_label(index: SnapshotIndex) -> str:
+    """An index column's label: "1. Nhận thức số (100)", marked when it is for reference only."""
+    label = _max_label(f"{index['code']}. {index['name']}", index["max"])
+    return label + " (tham khảo)" if index.get("reference", False) else label
+
+
+def _group_blocks(group: SnapshotGroup, several: bool, used: set[str]) -> list[Block]:
+    """A group's overall table, then the heading of the detail tables and one table per index."""
+    policy = _Policy.of(group["framework"])
+    blocks: list[Block] = [_overall(group, policy, sheet_key(group["name"], OVERALL, several, used))]
+    indices = group["framework"]["indices"]
+    if indices:
+        blocks.append(Paragraph("II. Kết quả đánh giá chi tiết theo chỉ số chính", Style.HEADING))
+    for position, index in enumerate(indices, start=1):
+        key = sheet_key(group["name"], index["code"], several, used)
+        blocks.append(_index_table(group, policy, position, index["code"], key))
+    return blocks
+
+
+def _full_max(framework: SnapshotFramework) -> Decimal | None:
+    """The framework's maximum: the counted indices' maxima summed (None when one is unknown)."""
+    counted = [_number(i["max"]) for i in framework["indices"] if not i.get("reference", False)]
+    known = [value for value in counted if value is not None]
+    return sum(known, Decimal(0)) if counted and len(known) == len(counted) else None
+
+
+def _marks(units: Sequence[SnapshotUnit], full: Decimal | None) -> dict[Decimal, str]:
+    """A mark per applicable maximum that N/A lowered, highest first: (*), (**), (***)…"""
+    lowered = {m for u in units if (m := _number(u["max"])) is not None and full is not None and m < full}
+    return {value: "(" + "*" * n + ")" for n, value in enumerate(sorted(lowered, reverse=True), start=1)}
+
+
+def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
+    """The overall table: units in the snapshot's order (rank, exact value, name)."""
+    framework = group["framework"]
+    units = group["units"]
+    marks = _marks(units, _full_max(framework))
+    by_percent = policy.ranking.basis is RankBasis.PERCENT or bool(marks)
+    classified = any(u["class"] for u in units)
+    derived = framework.get("derived", [])
+    p = policy.precision
+    columns = [
+        Column("stt", "STT", 0, 0.5),
+        Column("unit", "Đơn vị", None, 3.0),
+        *(Column(i["code"], _index_label(i), p) for i in framework["indices"]),
+        Column("total", _max_label("Tổng điểm", _figure(_full_max(framework))), policy.decimals(RankBasis.TOTAL)),
+    ]
+    if by_percent:
+        columns += [
+            Column("max:total", "Điểm tối đa áp dụng", p),
+            Column("percent", "Tỷ lệ (%)", policy.decimals(RankBasis.PERCENT)),
+        ]
+    columns.append(Column("rank", "Xếp hạng", 0, 0.7))
+    if classified:
+        columns.append(Column("class", "Xếp loại", None, 1.2))
+    columns += [Column(d["code"], d["name"], d["decimals"]) for d in derived]
+    rows = []
+    for n, u in enumerate(units, start=1):
+        maximum = _number(u["max"])
+        mark = marks.get(maximum) if maximum is not None else None
+        cells: list[Cell] = [f"{n} {mark}" if mark else n, u["unit"]]
+        cells += [_number(u["indices"].get(i["code"])) for i in framework["indices"]]
+        cells.append(_number(u["total"]))
+        if by_percent:
+            cells += [maximum, _number(u["percent"])]
+        cells.append(u["rank"])
+        if classified:
+            cells.append(u["class"])
+        cells += [_number(u.get("derived", {}).get(d["code"])) for d in derived]
+        rows.append(Row(tuple(cells)))
+    notes = [
+        f"{mark} Điểm tối đa áp dụng: {fmt(value)} (có chỉ số thành phần không áp dụng)"
+        for value, mark in marks.items()
+    ]
+    notes += _ranking_notes(policy)
+    if group["excluded"]:
+        notes.append("Không xếp hạng (không gửi báo cáo): " + ", ".join(group["excluded"]) + ".")
+    return Table(
+        key=key,
+        title="I. Kết quả đánh giá chung",
+        columns=tuple(columns),
+        rows=tuple(rows),
+        kind="overall",
+        group=group["name"],
+        notes=tuple(notes),
+    )
+
+
+def _ranking_notes(policy: _Policy) -> list[str]:
+    """What the ranking is on and how ties share a rank, when it is by percent."""
+    if policy.ranking.basis is not RankBasis.PERCENT:
+        return []
+    ties = "hạng kế tiếp liền sau" if policy.ranking.ties is Ties.DENSE else "hạng kế tiếp bỏ qua số hạng trùng"
+    decimals = policy.decimals(RankBasis.PERCENT)
+    return [
+        "Xếp hạng theo tỷ lệ điểm đạt được trên điểm tối đa áp dụng, làm tròn đến "
+        f"{decimals} chữ số thập phân; các đơn vị có tỷ lệ bằng nhau cùng hạng, {ties}."
+    ]
+
+
+def _figure(value: Decimal | None) -> Figure:
+    return None if value is None else format(value, "f")
+
+
+def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str, key: str) -> Table:
+    """One main index's table: its indicators, its total, percent of the unit's max, rank within it."""
+    framework = group["framework"]
+    index = next(i for i in framework["indices"] if i["code"] == code)
+    indicators = [i for i in framework["indicators"] if i["index"] == code]
+    full = _number(index["max"])
+    units = group["units"]
+    scores = [_number(u["indices"].get(code)) for u in units]
+    shares = [percent(s, _number(u["index_max"].get(code))) for s, u in zip(scores, units, strict=True)]
+    pct = policy.decimals(RankBasis.PERCENT)
+    by_percent = policy.ranking.basis is RankBasis.PERCENT
+    exact = shares if by_percent else scores
+    ranked = [None if v is None else round_half_up(v, pct) for v in shares] if by_percent else scores
+    places = ranks(ranked, policy.ranking.ties)
+    order = sorted(range(len(units)), key=lambda k: order_key(places[k], exact[k], units[k]["unit"]))
+    with_percent = any(share is not None for share in shares)
+    p = policy.precision
+    columns = [
+        Column("stt", "STT", 0, 0.5),
+        Column("unit", "Đơn vị", None, 3.0),
+        *(Column(i["code"], _max_label(f"{i['code']}. {i['name']}", i["max"]), p) for i in indicators),
+        Column(code, _max_label("Tổng điểm", index["max"]), p),
+    ]
+    if with_percent:
+        columns.append(Column(f"percent:{code}", "Tỷ lệ (%)", pct))
+    columns.append(Column(f"rank:{code}", "Xếp hạng", 0, 0.7))
+    rows = []
+    for n, k in enumerate(order, start=1):
+        unit = units[k]
+        items = unit["items"]
+        lowered = full is not None and (m := _number(unit["index_max"].get(code))) is not None and m < full
+        answered = any(i["code"] in items for i in indicators)
+        cells: list[Cell] = [n, unit["unit"]]
+        cells += [
+            _number(items[i["code"]]) if i["code"] in items else (NA if lowered and answered else None)
+            for i in indicators
+        ]
+        cells.append(scores[k])
+        if with_percent:
+            share = shares[k]
+            cells.append(None if share is None else round_half_up(share, pct))
+        cells.append(places[k])
+        rows.append(Row(tuple(cells)))
+    return Table(
+        key=key,
+        title=f"{position}. {index['name']}",
+        columns=tuple(columns),
+        rows=tuple(rows),
+        kind="index",
+        group=group["name"],
+        index=code,
+    )
