@@ -1,0 +1,214 @@
+"""The PDF renderer, read back with pypdf: A4 in both orientations, the Vietnamese text and the
+engine's numbers, page numbers from page 2, the header row again on every page, DejaVu Serif
+embedded, the draft mark, pictures, metadata, and a character the font lacks refused."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from dti.documents.content import Column, Document, Image, Paragraph, Row, Table
+from dti.documents.layout import COUNTRY, MOTTO
+from dti.documents.pdf import write_pdf
+from dti.engine import fmt
+from tests.documents import sample
+
+MM = 72 / 25.4
+
+
+def read(document: Document) -> PdfReader:
+    buffer = io.BytesIO()
+    write_pdf(document, buffer)
+    return PdfReader(io.BytesIO(buffer.getvalue()))
+
+
+@pytest.fixture(scope="module")
+def decision() -> PdfReader:
+    return read(sample.decision(draft=True))
+
+
+@pytest.fixture(scope="module")
+def appendix() -> PdfReader:
+    return read(sample.appendix())
+
+
+def lines(reader: PdfReader, page: int) -> list[str]:
+    return [line.strip() for line in reader.pages[page].extract_text().splitlines()]
+
+
+def placed(reader: PdfReader, page: int) -> list[tuple[float, float, str]]:
+    """Each text drawn on the page with its position (x, y from the bottom, in points)."""
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: Any) -> None:
+        if text.strip():
+            found.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text.strip()))
+
+    reader.pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+def fonts_of(reader: PdfReader, page: int) -> dict[str, str]:
+    """Each text drawn on the page with the name of its font."""
+    found: dict[str, str] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: Any) -> None:
+        if text.strip():
+            found[text.strip()] = str(font["/BaseFont"])
+
+    reader.pages[page].extract_text(visitor_text=visit)
+    return found
+
+
+def in_top_margin(reader: PdfReader, page: int) -> list[str]:
+    height = float(reader.pages[page].mediabox.height)
+    return [text for _, y, text in placed(reader, page) if y > height - 20 * MM]
+
+
+def test_a4_portrait_and_landscape(decision: PdfReader, appendix: PdfReader) -> None:
+    for page in decision.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    for page in appendix.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
+
+
+def test_text_stays_inside_the_margins_left_30_mm_right_15_mm(decision: PdfReader) -> None:
+    for page in range(len(decision.pages)):
+        width = float(decision.pages[page].mediabox.width)
+        for x, _, _ in placed(decision, page):
+            assert 30 * MM - 0.5 <= x < width - 15 * MM
+
+
+def test_header_block_texts(decision: PdfReader) -> None:
+    shown = lines(decision, 0)
+    for text in (COUNTRY, MOTTO, "Số: 125/QĐ-UBND", "Ninh Bình, ngày 05 tháng 3 năm 2024", "QUYẾT ĐỊNH"):
+        assert text in shown
+    text = " ".join(shown)
+    assert "ỦY BAN NHÂN DÂN" in text and "TỈNH NINH BÌNH" in text
+    issuer = min(x for x, _, t in placed(decision, 0) if t.startswith("ỦY BAN"))
+    country = min(x for x, _, t in placed(decision, 0) if t == COUNTRY)
+    assert issuer < country  # two columns: the issuer at the left, Quốc hiệu at the right
+
+
+def test_appendix_has_no_number_or_date_line_and_blanks_elsewhere(appendix: PdfReader) -> None:
+    shown = lines(appendix, 0)
+    assert not [line for line in shown if line.startswith("Số:") or "ngày … tháng" in line]
+    assert "PHỤ LỤC I" in shown
+    undated = read(sample.decision(number="", date=None))
+    assert "Số:      /QĐ-UBND" in lines(undated, 0)
+    assert "Ninh Bình, ngày … tháng … năm …" in lines(undated, 0)
+
+
+def test_numbers_as_the_engine_formats_them(decision: PdfReader) -> None:
+    text = "\n".join(page.extract_text() for page in decision.pages)
+    for position in (1, 7, 60, 120):
+        row = sample.unit_row(position)
+        assert fmt(row.cells[2], 2) in text  # type: ignore[arg-type]
+        assert fmt(row.cells[4], 2) in text  # type: ignore[arg-type]
+    assert "58,33" in text and "88,33" in text and "97,3" in text and "30,00" in text
+    assert "Bình quân" in text and "57,70" in text and "N/A" in text
+    assert "Ghi chú: (*) Điểm tối đa áp dụng: 485" in text
+
+
+def test_a_long_unit_name_wraps_inside_its_cell(decision: PdfReader) -> None:
+    pieces = [(y, text) for _, y, text in placed(decision, 0) if len(text) > 5 and text in sample.LONG_NAME]
+    assert len(pieces) > 1
+    assert " ".join(text for _, text in sorted(pieces, key=lambda piece: -piece[0])) == sample.LONG_NAME
+
+
+def test_page_numbers_from_page_two_centred_in_the_top_margin(decision: PdfReader) -> None:
+    assert len(decision.pages) >= 4
+    assert "1" not in in_top_margin(decision, 0)
+    for page in range(1, len(decision.pages)):
+        assert str(page + 1) in in_top_margin(decision, page)
+        x = next(x for x, _, text in placed(decision, page) if text == str(page + 1))
+        centre = (30 * MM + float(decision.pages[page].mediabox.width) - 15 * MM) / 2
+        assert abs(x - centre) < 10
+
+
+def test_draft_mark_on_every_page_only_for_a_draft(decision: PdfReader, appendix: PdfReader) -> None:
+    for page in range(len(decision.pages)):
+        assert "DỰ THẢO" in in_top_margin(decision, page)
+    for page in range(len(appendix.pages)):
+        assert "DỰ THẢO" not in in_top_margin(appendix, page)
+
+
+def test_header_row_again_on_every_page_of_a_long_table(appendix: PdfReader) -> None:
+    assert len(appendix.pages) >= 3
+    for page in range(1, len(appendix.pages)):
+        shown = " ".join(lines(appendix, page))
+        for label in ("STT", "Đơn vị", "Tổng điểm", "Xếp hạng"):
+            assert label in shown
+    last_rows = [line for line in lines(appendix, len(appendix.pages) - 1) if line.startswith("120 ")]
+    assert last_rows
+
+
+def test_dejavu_serif_embedded_for_every_font(decision: PdfReader) -> None:
+    names = set()
+    for page in decision.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor
+            names.add(str(font["/BaseFont"]).split("+")[-1])
+    assert names == {"DejaVuSerifBook", "DejaVuSerifBold", "DejaVuSerifItalic"}
+
+
+def test_picture_and_caption(decision: PdfReader) -> None:
+    pictures = [page for page in decision.pages if page.images]
+    assert len(pictures) == 1
+    image = pictures[0].images[0]
+    assert image.image is not None and image.image.size == (300, 150)
+    assert "Hình 1. Điểm các chỉ số" in pictures[0].extract_text()
+
+
+def test_metadata_title_language_and_a_file_path(tmp_path: Path) -> None:
+    path = tmp_path / "van-ban.pdf"
+    write_pdf(sample.appendix(), path)
+    reader = PdfReader(path)
+    assert reader.metadata is not None and reader.metadata.title == "Phụ lục I"
+    assert reader.trailer["/Root"]["/Lang"] == "vi-VN"
+
+
+def test_text_is_nfc() -> None:
+    decomposed = "Nha\u0300 ma\u0301y so\u0302\u0301"
+    reader = read(Document(sample.heading(), (Paragraph(decomposed),), "NFC"))
+    assert "Nhà máy số" in reader.pages[0].extract_text()
+
+
+def test_a_character_the_font_lacks_is_refused_not_dropped() -> None:
+    document = Document(sample.heading(), (Paragraph("Đơn vị 漢"),), "Thiếu chữ")
+    with pytest.raises(ValueError, match=re.escape("Phông DejaVu Serif không có ký tự: “漢” (U+6F22)")):
+        write_pdf(document, io.BytesIO())
+
+
+def test_a_picture_that_is_not_png_is_refused() -> None:
+    document = Document(sample.heading(), (Image(b"not a png at all, really", 50),), "Hình hỏng")
+    with pytest.raises(ValueError, match=re.escape("Hình (không có chú thích) không phải ảnh PNG hợp lệ")):
+        write_pdf(document, io.BytesIO())
+
+
+def test_a_picture_that_does_not_fit_starts_a_new_page() -> None:
+    tall = Image(sample.png(100, 300), 60, "Hình cao")
+    reader = read(Document(sample.heading(), (Paragraph(sample.BODY), tall, tall), "Hai hình cao"))
+    assert [len(page.images) for page in reader.pages] == [1, 1]
+
+
+def test_bold_rows_bold_on_every_page() -> None:
+    columns = (Column("unit", "Đơn vị", None, 3), Column("total", "Tổng điểm", 2))
+    rows = tuple(Row((f"Đơn vị {n}", Decimal(n)), bold=n % 2 == 0) for n in range(1, 80))
+    reader = read(Document(sample.heading(), (Table("a", "", columns, rows),), "Đậm"))
+    assert len(reader.pages) >= 2
+    seen = 0
+    for page in range(len(reader.pages)):
+        for text, font in fonts_of(reader, page).items():
+            if text.startswith("Đơn vị "):
+                assert font.endswith("Bold") == (int(text.split()[-1]) % 2 == 0), text
+                seen += 1
+    assert seen == 79
