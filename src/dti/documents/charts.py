@@ -1,0 +1,225 @@
+"""Charts as PNG pictures for documents: a unit's radar against its group's mean, bars of its
+indices, its trend over the years, a group's ranking bars, and a heatmap of units × indices.
+
+Vietnamese labels in full (long index names wrapped), numbers with a decimal comma (the
+engine's `fmt`), DejaVu Sans (full Vietnamese coverage, shipped with matplotlib), 150 dpi.
+The pictures are deterministic: the same figures give the same bytes (no date or software
+name in the PNG). matplotlib is imported on first use, so `dti --help` does not pay for it.
+Figures arrive as `Decimal` and become floats only here, for drawing.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING, cast
+
+from dti.engine import fmt, round_half_up
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.projections.polar import PolarAxes
+    from matplotlib.ticker import FuncFormatter
+
+DPI = 150
+WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with the administrative margins
+UNIT_COLOUR = "#1f5fa8"
+MEAN_COLOUR = "#c0392b"
+OTHER_COLOUR = "#9db4cf"
+
+
+def wrap(label: str, width: int = 24) -> str:
+    """A long label (an index name) over several lines, words kept whole."""
+    return textwrap.fill(label, width=width, break_long_words=False) or label
+
+
+def number(value: float, places: int = 1) -> str:
+    """An axis or bar value the Vietnamese way: "12,5", "40" (trailing zeros dropped)."""
+    return fmt(round_half_up(Decimal(repr(float(value))), places))
+
+
+@contextmanager
+def _figure(width_in: float, height_in: float) -> Iterator[Figure]:
+    """A new figure in the charts' style (fonts set while it is drawn and saved)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 8}):
+        yield Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
+
+
+def _png(figure: Figure) -> bytes:
+    """The figure as PNG bytes, without metadata that would change from run to run."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _formatter(places: int) -> FuncFormatter:
+    """Axis ticks with a decimal comma."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _position: number(value, places))
+
+
+def radar_png(
+    labels: Sequence[str],
+    values: Sequence[Decimal],
+    mean: Sequence[Decimal] | None = None,
+    *,
+    unit: str,
+    mean_label: str = "Bình quân của nhóm",
+) -> bytes:
+    """A radar of a unit's indices as % of max (at least three), with its group's mean."""
+    import math
+
+    if len(labels) < 3 or len(values) != len(labels) or (mean is not None and len(mean) != len(labels)):
+        raise ValueError("biểu đồ radar cần ít nhất ba chỉ số, mỗi chỉ số một giá trị")
+    angles = [2 * math.pi * n / len(labels) for n in range(len(labels))]
+    closed = [*angles, angles[0]]
+    with _figure(WIDTH_IN, 5.2) as figure:
+        axes = cast("PolarAxes", figure.add_subplot(projection="polar"))
+        axes.set_theta_offset(math.pi / 2)
+        axes.set_theta_direction(-1)
+        axes.set_ylim(0, 100)
+        axes.set_yticks([20, 40, 60, 80, 100])
+        axes.set_yticklabels([f"{tick} %" for tick in (20, 40, 60, 80, 100)], fontsize=7, color="#555555")
+        axes.set_xticks(angles)
+        axes.set_xticklabels([wrap(label, 18) for label in labels])
+        points = [float(value) for value in values]
+        axes.plot(closed, [*points, points[0]], color=UNIT_COLOUR, linewidth=1.8, label=unit)
+        axes.fill(closed, [*points, points[0]], color=UNIT_COLOUR, alpha=0.15)
+        if mean is not None:
+            means = [float(value) for value in mean]
+            axes.plot(closed, [*means, means[0]], color=MEAN_COLOUR, linewidth=1.2, linestyle="--", label=mean_label)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=2, frameon=False)
+        return _png(figure)
+
+
+def bars_png(
+    labels: Sequence[str],
+    values: Sequence[Decimal],
+    *,
+    mean: Sequence[Decimal] | None = None,
+    axis_label: str = "Tỷ lệ so với điểm tối đa (%)",
+    mean_label: str = "Bình quân của nhóm",
+    places: int = 1,
+) -> bytes:
+    """Horizontal bars of a unit's indices as % of max, each labelled with its value, and the
+    group's mean as a mark on each bar when given."""
+    if len(values) != len(labels) or (mean is not None and len(mean) != len(labels)):
+        raise ValueError("mỗi chỉ số cần đúng một giá trị")
+    rows = list(range(len(labels)))[::-1]  # the first label on top
+    with _figure(WIDTH_IN, 0.9 + 0.42 * max(len(labels), 1)) as figure:
+        axes = figure.add_subplot()
+        axes.barh(rows, [float(value) for value in values], color=UNIT_COLOUR, height=0.6)
+        for row, value in zip(rows, values, strict=True):
+            axes.text(float(value) + 1, row, f"{fmt(round_half_up(value, places))} %", va="center", fontsize=7)
+        if mean is not None:
+            axes.scatter([float(value) for value in mean], rows, marker="|", s=300, color=MEAN_COLOUR, label=mean_label)
+            axes.legend(loc="lower right", frameon=False)
+        axes.set_yticks(rows)
+        axes.set_yticklabels([wrap(label, 30) for label in labels])
+        axes.set_xlim(0, 112)
+        axes.set_xlabel(axis_label)
+        axes.xaxis.set_major_formatter(_formatter(0))
+        axes.spines[["top", "right"]].set_visible(False)
+        return _png(figure)
+
+
+def trend_png(
+    years: Sequence[int],
+    values: Sequence[Decimal],
+    ranks: Sequence[int | None],
+    *,
+    axis_label: str = "Tổng điểm",
+    places: int = 2,
+) -> bytes:
+    """A unit's total over the years, each point labelled with its value and its rank."""
+    if len(years) < 2 or not len(years) == len(values) == len(ranks):
+        raise ValueError("biểu đồ xu hướng cần ít nhất hai năm, mỗi năm một giá trị và một thứ hạng")
+    points = [float(value) for value in values]
+    with _figure(WIDTH_IN, 3.0) as figure:
+        axes = figure.add_subplot()
+        axes.plot(list(years), points, color=UNIT_COLOUR, marker="o", linewidth=1.8)
+        for year, value, rank in zip(years, values, ranks, strict=True):
+            text = fmt(round_half_up(value, places)) + (f"\nhạng {rank}" if rank is not None else "")
+            axes.annotate(text, (year, float(value)), textcoords="offset points", xytext=(0, 8), ha="center")
+        axes.set_xticks(list(years))
+        axes.set_xticklabels([str(year) for year in years])
+        low, high = min(points), max(points)
+        margin = (high - low) * 0.35 or max(abs(high) * 0.1, 1.0)
+        axes.set_ylim(low - margin, high + margin)
+        axes.set_ylabel(axis_label)
+        axes.yaxis.set_major_formatter(_formatter(places))
+        axes.spines[["top", "right"]].set_visible(False)
+        return _png(figure)
+
+
+def ranking_png(
+    names: Sequence[str],
+    values: Sequence[Decimal],
+    *,
+    highlight: str = "",
+    axis_label: str = "Tổng điểm",
+    places: int = 2,
+) -> bytes:
+    """A group's ranking as horizontal bars, in the order given (first on top); the unit named
+    `highlight` stands out."""
+    if len(names) != len(values):
+        raise ValueError("mỗi đơn vị cần đúng một giá trị")
+    rows = list(range(len(names)))[::-1]
+    colours = [UNIT_COLOUR if name == highlight else OTHER_COLOUR for name in names]
+    with _figure(WIDTH_IN, 0.8 + 0.3 * max(len(names), 1)) as figure:
+        axes = figure.add_subplot()
+        axes.barh(rows, [float(value) for value in values], color=colours, height=0.7)
+        top = max((float(value) for value in values), default=1.0) or 1.0
+        for row, value in zip(rows, values, strict=True):
+            axes.text(float(value) + top * 0.01, row, fmt(round_half_up(value, places)), va="center", fontsize=7)
+        axes.set_yticks(rows)
+        axes.set_yticklabels([wrap(name, 36) for name in names])
+        axes.set_xlim(0, top * 1.15)
+        axes.set_xlabel(axis_label)
+        axes.xaxis.set_major_formatter(_formatter(places))
+        axes.spines[["top", "right"]].set_visible(False)
+        return _png(figure)
+
+
+def heatmap_png(
+    units: Sequence[str],
+    labels: Sequence[str],
+    values: Sequence[Sequence[Decimal | None]],
+    *,
+    places: int = 1,
+    legend: str = "Tỷ lệ so với điểm tối đa (%)",
+) -> bytes:
+    """Units × indices as % of max, each cell coloured and labelled; an unknown value is grey
+    and empty."""
+    if len(values) != len(units) or any(len(row) != len(labels) for row in values):
+        raise ValueError("bảng nhiệt cần một giá trị cho mỗi đơn vị và mỗi chỉ số")
+    import numpy
+
+    grid = numpy.ma.masked_invalid(
+        numpy.array([[float("nan") if v is None else float(v) for v in row] for row in values], dtype=float)
+    )
+    with _figure(WIDTH_IN + 1.2, 1.6 + 0.3 * max(len(units), 1)) as figure:
+        axes = figure.add_subplot()
+        axes.set_facecolor("#dddddd")
+        image = axes.imshow(grid, cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+        for row, cells in enumerate(values):
+            for column, value in enumerate(cells):
+                if value is not None:
+                    text = fmt(round_half_up(value, places))
+                    axes.text(column, row, text, ha="center", va="center", fontsize=6.5)
+        axes.set_xticks(range(len(labels)))
+        axes.set_xticklabels([wrap(label, 14) for label in labels], fontsize=7)
+        axes.set_yticks(range(len(units)))
+        axes.set_yticklabels(list(units), fontsize=7)
+        axes.tick_params(axis="x", top=True, bottom=False, labeltop=True, labelbottom=False)
+        bar = figure.colorbar(image, ax=axes, shrink=0.8)
+        bar.set_label(legend)
+        bar.ax.yaxis.set_major_formatter(_formatter(0))
+        return _png(figure)
