@@ -77,7 +77,7 @@ def read_appendix(framework: Framework, path: str | Path) -> Appendix:
     by_name = {sheet.name: sheet for sheet in sheets}
     visible = [sheet for sheet in sheets if not sheet.hidden and sheet.name != META]
     if not visible:
-        raise InputError(file, "", "tệp Excel không có trang tính nào hiển thị")
+        raise InputError(file, "", f"tệp Excel không có trang bảng nào hiển thị (ngoài trang '{META}')")
     if META in by_name:
         layout = _layout(framework, file, by_name[META], {sheet.name for sheet in visible})
     else:

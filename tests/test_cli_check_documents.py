@@ -1,0 +1,156 @@
+"""`dti check` and `dti rank` on whole published documents: appendix workbooks (every sheet) and
+a region's part of the national table (published ranks of the larger set, DTI, 0–1 values)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from dti.engine import load_framework
+from tests.engine.conftest import HEADER
+from tests.engine.test_results_published import REGION
+from tests.engine.test_workbook import (
+    SMALL,
+    Rows,
+    meta_rows,
+    ninh_binh_sheets,
+    small_meta,
+    small_sheets,
+    table_sheet,
+    write_workbook,
+)
+from tests.test_cli import NINH_BINH, NINH_BINH_RANKING, NINH_BINH_RESULTS, ROOT, bad, run, write
+
+NATIONAL = str(ROOT / "frameworks" / "quoc-gia-2022-tinh.yaml")
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> str:
+    return write(tmp_path / "nho.yaml", HEADER + textwrap.dedent(SMALL))
+
+
+def seed_sheets() -> dict[str, Rows]:
+    """Seed 000 (Ninh Bình's published 2023 tables) in the appendix layout."""
+    with open(NINH_BINH_RESULTS, encoding="utf-8") as file:
+        return ninh_binh_sheets(load_framework(NINH_BINH), list(csv.DictReader(file)))
+
+
+@pytest.fixture
+def seed_workbook(tmp_path: Path) -> str:
+    """Seed 000 as an appendix workbook, index 1 of TP Ninh Bình typed 59 in the overall table."""
+    sheets = seed_sheets()
+    sheets["Tổng hợp"][8][2] = 59
+    return str(write_workbook(tmp_path / "phu-luc.xlsx", sheets, meta_rows(load_framework(NINH_BINH), sheets)))
+
+
+def test_check_appendix_lists_every_finding_with_sheet_row_and_column(seed_workbook: str) -> None:
+    code, out, err = run("check", NINH_BINH, seed_workbook)
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    assert lines[0] == f"{seed_workbook}: 5 sai sót"
+    assert lines[1] == (
+        "  UBND thành phố Ninh Bình · total: tổng không bằng cộng các thành phần (công bố 605,21, tính lại 604,21)"
+        " [trang 'Tổng hợp', dòng 9, cột K (total)]"
+    )
+    assert "[trang 'Chỉ số 4', dòng 9, cột L (4)]" in lines[2]
+    assert lines[-1] == (
+        "  UBND thành phố Ninh Bình · 1: điểm khác nhau giữa hai bảng (60 ở đây, 59 ở bảng kia): "
+        "bảng kia: trang 'Tổng hợp', dòng 9, cột C (1) [trang 'Chỉ số 1', dòng 9, cột I (1)]"
+    )
+
+
+def test_check_appendix_json(seed_workbook: str) -> None:
+    code, out, _ = run("check", NINH_BINH, seed_workbook, "--format", "json")
+    assert code == 1
+    findings = json.loads(out)
+    assert [f["kind"] for f in findings] == ["sum", "sum", "sum", "sum", "sheet_mismatch"]
+    assert findings[-1] == {
+        "unit": "UBND thành phố Ninh Bình",
+        "code": "1",
+        "kind": "sheet_mismatch",
+        "published": 60,
+        "expected": 59,
+    }
+
+
+def test_check_clean_appendix(small: str, tmp_path: Path) -> None:
+    sheets = small_sheets()
+    path = str(write_workbook(tmp_path / "a.xlsx", sheets, small_meta(sheets)))
+    assert run("check", small, path) == (0, f"{path}: không thấy sai sót (2 đơn vị, 3 bảng)\n", "")
+
+
+def test_check_region_of_the_national_table(tmp_path: Path) -> None:
+    region = write(tmp_path / "vung.csv", REGION)
+    assert run("check", NATIONAL, region) == (0, f"{region}: không thấy sai sót (11 đơn vị)\n", "")
+    swapped = write(tmp_path / "sai.csv", REGION.replace("0.6045,3,2", "0.6045,10,2").replace("0.6376,", "0.6386,"))
+    code, out, _ = run("check", NATIONAL, swapped)
+    assert code == 1
+    assert out.splitlines()[1:] == [
+        "  Thái Nguyên · DTI: giá trị không khớp với điểm các chỉ số (công bố 0,6386, tính lại 0,6376) "
+        "[dòng 2, cột K (DTI)]",
+        "  Thái Nguyên · rank: xếp hạng trái với thứ tự giá trị: Thái Nguyên hạng 10 với 63,76, "
+        "Bắc Kạn hạng 9 với 63,22 [dòng 2, cột O (rank)]",
+    ]
+
+
+def test_check_partial_flag(tmp_path: Path) -> None:
+    same = "50,50,50,50,100,75,75"
+    table = write(tmp_path / "kq.csv", f"unit,1,2,3,4,5,7,8,9,rank\nA,60,{same},1\nB,50,{same},3\nC,50,{same},3\n")
+    assert run("check", NATIONAL, table, "--partial")[0] == 0
+    code, out, _ = run("check", NATIONAL, table, "--format", "json")
+    assert code == 1
+    assert [(f["unit"], f["kind"], f["published"], f["expected"]) for f in json.loads(out)] == [
+        ("B", "rank", 3, 2),
+        ("C", "rank", 3, 2),
+    ]
+
+
+def test_rank_shows_published_ranks_beside_the_ranks_within_the_file(tmp_path: Path) -> None:
+    code, out, err = run("rank", NATIONAL, write(tmp_path / "vung.csv", REGION), "--format", "json")
+    assert (code, err) == (0, "")
+    records = json.loads(out)
+    assert [r["unit"] for r in records][:3] == ["Thái Nguyên", "Bắc Kạn", "Bắc Giang"]
+    first = records[0]
+    assert (first["rank"], first["rank (công bố)"]) == (1, 3)
+    assert (first["rank:CQS"], first["rank:CQS (công bố)"]) == (1, 2)
+    assert first["DTI"] == 0.6376
+    assert [(r["rank"], r["rank (công bố)"]) for r in records][-1] == (11, 61)
+    code, out, _ = run("rank", NATIONAL, write(tmp_path / "vung.csv", REGION))
+    assert out.splitlines()[0].endswith("rank (công bố)  rank:CQS  rank:CQS (công bố)")
+
+
+def test_rank_without_published_ranks_has_no_extra_columns(tmp_path: Path) -> None:
+    code, out, _ = run(
+        "rank", NATIONAL, write(tmp_path / "kq.csv", "unit,1,2,3,4,5,7,8,9\nA,1,1,1,1,1,1,1,1\n"), "--format", "json"
+    )
+    assert code == 0
+    assert not [key for key in json.loads(out)[0] if "công bố" in key]
+
+
+def test_rank_reads_the_overall_table_of_an_appendix(tmp_path: Path) -> None:
+    sheets = seed_sheets()
+    path = str(write_workbook(tmp_path / "dung.xlsx", sheets, meta_rows(load_framework(NINH_BINH), sheets)))
+    code, out, _ = run("rank", NINH_BINH, path, "--format", "json")
+    assert code == 0
+    records = json.loads(out)
+    assert [(r["unit"], r["rank"], r["rank (công bố)"]) for r in records] == [
+        (unit, rank, rank) for unit, _, _, rank in NINH_BINH_RANKING
+    ]
+
+
+def test_check_and_rank_refuse_broken_workbooks(small: str, tmp_path: Path) -> None:
+    sheets = small_sheets()
+    sheets["II"] = table_sheet(["STT", "Tên"], ["stt", "name"], [[1, "A"]])
+    no_unit = str(write_workbook(tmp_path / "khong-ten.xlsx", sheets, small_meta(sheets)))
+    for verb in ("check", "rank"):
+        bad(verb, small, no_unit, names=(no_unit, "trang 'II'", "'unit'"))
+    meta = small_meta(small_sheets()) + [["Không có", "index", "", "I", ""]]
+    missing = str(write_workbook(tmp_path / "thieu.xlsx", small_sheets(), meta))
+    bad("check", small, missing, names=(missing, "trang '_dti', dòng 5", "'Không có'"))
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(b"PK\x03\x04")
+    bad("check", small, str(broken), names=(str(broken), "không mở được tệp Excel"))
