@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from dti.engine import (
     figures,
     fmt,
     load_framework,
+    match_codes,
     os_error_text,
     rank_results,
     read_appendix,
@@ -38,6 +40,7 @@ from dti.engine import (
     template_rows,
 )
 from dti.output import Cell, emit, text_table, write_xlsx
+from dti.results.snapshot import Snapshot, snapshot_of_results
 
 _ARGPARSE_VI = {
     "usage: ": "cách dùng: ",
@@ -62,6 +65,14 @@ class UsageError(DtiError):
 
 def _formats(*names: str) -> dict[str, object]:
     return {"choices": names, "default": None, "help": "định dạng kết quả: " + ", ".join(names)}
+
+
+def _date(text: str) -> datetime.date:
+    """A date typed as dd/mm/yyyy (an argument type: a wrong one is argparse's Vietnamese error)."""
+    try:
+        return datetime.datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' không phải là ngày dạng dd/mm/yyyy (ví dụ 15/03/2024)") from exc
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,7 +179,66 @@ def build_parser() -> argparse.ArgumentParser:
         help="bảng chỉ gồm một phần các đơn vị được xếp hạng (vd. 11 tỉnh của một vùng): kiểm tra hạng theo thứ tự",
     )
     p.add_argument("--format", **_formats("table", "json"))  # type: ignore[arg-type]
+    p = sub.add_parser(
+        "report",
+        help="tạo văn bản từ bảng kết quả: phụ lục kết quả (.xlsx, .docx, .pdf), báo cáo đơn vị (.docx, .pdf)",
+        description="Tạo văn bản theo thể thức hành chính (Nghị định 30/2020) từ bảng kết quả.",
+    )
+    documents = p.add_subparsers(dest="document", metavar="VĂN_BẢN", title="các văn bản", required=True)
+    p = documents.add_parser(
+        "unit",
+        help="báo cáo phân tích kết quả của một đơn vị",
+        description=(
+            "Báo cáo phân tích kết quả của một đơn vị (.docx hoặc .pdf): tổng điểm và thứ hạng, từng chỉ số "
+            "chính, mức đạt của các chỉ số thành phần, so sánh với các đơn vị trong nhóm và với năm trước, "
+            "biểu đồ, các mục nguyên nhân, trách nhiệm, giải pháp để điền."
+        ),
+    )
+    p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
+    p.add_argument("results", metavar="BẢNG_ĐIỂM", help="bảng kết quả (.csv, .xlsx)")
+    p.add_argument("--unit", required=True, metavar="TÊN", help="tên đơn vị (như trong bảng kết quả)")
+    p.add_argument("--previous", metavar="BẢNG_ĐIỂM", help="bảng kết quả năm trước, để so sánh")
+    p.add_argument(
+        "--previous-framework",
+        metavar="BỘ_CHỈ_SỐ",
+        help="bộ chỉ số năm trước nếu khác (chỉ số ghép theo tên, rồi theo mã)",
+    )
+    p.add_argument("-o", "--output", metavar="TỆP", required=True, help="tệp báo cáo: .docx hoặc .pdf")
+    p.add_argument("--issuer", default="", metavar="CƠ_QUAN", help="cơ quan ban hành báo cáo (trống: để chỗ điền)")
+    p.add_argument("--parent", default="", metavar="CƠ_QUAN", help="cơ quan chủ quản in phía trên cơ quan ban hành")
+    p.add_argument("--place", default="", metavar="ĐỊA_DANH", help="địa danh ghi trước ngày tháng")
+    p.add_argument("--date", type=_date, metavar="NGÀY", help="ngày của báo cáo, dạng dd/mm/yyyy (trống: để chỗ điền)")
+    _appendix_parser(documents)
     return parser
+
+
+def _appendix_parser(documents: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`dti report appendix`: the appendix of results attached to the council's decision."""
+    p = documents.add_parser(
+        "appendix",
+        help="phụ lục kết quả đánh giá, xếp hạng kèm theo quyết định (.xlsx, .docx, .pdf)",
+        description=(
+            "Phụ lục kết quả đánh giá, xếp hạng kèm theo quyết định công bố, theo thể thức Nghị định 30/2020: "
+            "bảng tổng hợp và bảng từng chỉ số chính của mỗi nhóm xếp hạng. Tệp .xlsx có mỗi bảng một trang, "
+            "đọc lại được bằng 'dti check' và 'dti rank'. Thiếu số hoặc ngày quyết định thì để trống chỗ điền."
+        ),
+    )
+    p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
+    p.add_argument("results", metavar="BẢNG_ĐIỂM", help="bảng kết quả (.csv, .xlsx)")
+    p.add_argument("-o", "--output", metavar="TỆP", required=True, help="tệp phụ lục: .xlsx, .docx hoặc .pdf")
+    p.add_argument(
+        "--decision", default="", metavar="SỐ", help='số quyết định, ví dụ "125/QĐ-UBND" (trống: để chỗ điền)'
+    )
+    p.add_argument("--date", type=_date, metavar="NGÀY", help="ngày quyết định, dạng dd/mm/yyyy (trống: để chỗ điền)")
+    p.add_argument(
+        "--issuer",
+        metavar="CƠ_QUAN",
+        help='cơ quan ban hành, ví dụ "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH" (mặc định: cơ quan ban hành bộ chỉ số)',
+    )
+    p.add_argument("--parent", default="", metavar="CƠ_QUAN", help="cơ quan chủ quản in phía trên cơ quan ban hành")
+    p.add_argument("--place", default="", metavar="ĐỊA_DANH", help="địa danh ghi trước ngày tháng")
+    p.add_argument("--title", metavar="TIÊU_ĐỀ", help="tên phụ lục (mặc định: kết quả đánh giá, xếp hạng năm …)")
+    p.add_argument("--draft", action="store_true", help='bản dự thảo: in "DỰ THẢO" trên mọi trang')
 
 
 def _output(args: argparse.Namespace) -> tuple[str, Path | None]:
@@ -434,24 +504,31 @@ def _published_ranks(fw: Framework, results: list[UnitResult]) -> tuple[list[str
     return headers, cells
 
 
-def cmd_rank(args: argparse.Namespace, out: IO[str]) -> int:
-    fw = _load(args.framework)
-    chosen, path = _output(args)
-    table = read_appendix(fw, args.results).results()
+def _ranked(fw: Framework, path: str) -> list[UnitResult]:
+    """The units of a results file (or appendix workbook), checked and ranked by `fw`: an unknown
+    code, a unit twice, a missing index score or a missing max for a percent ranking is refused."""
+    table = read_appendix(fw, path).results()
     if table.unknown:
         code, place = table.unknown[0]
-        raise DtiError(f"{args.results}, {place}: mã '{code}' không có trong bộ chỉ số {fw.code}")
+        raise DtiError(f"{path}, {place}: mã '{code}' không có trong bộ chỉ số {fw.code}")
     if table.duplicates:
         unit, place = table.duplicates[0]
-        raise DtiError(f"{args.results}, {place}: đơn vị '{unit}' xuất hiện hai lần")
+        raise DtiError(f"{path}, {place}: đơn vị '{unit}' xuất hiện hai lần")
     results = [row_result(fw, row) for row in table.rows]
     for r, row in zip(results, table.rows, strict=True):
         missing = [i.code for i in fw.scored_indices if r.indices.get(i.code) is None]
         if missing:
-            raise DtiError(f"{args.results}, dòng {row.number}: thiếu điểm chỉ số {', '.join(missing)} của '{r.unit}'")
+            raise DtiError(f"{path}, dòng {row.number}: thiếu điểm chỉ số {', '.join(missing)} của '{r.unit}'")
     if fw.ranking.basis is RankBasis.PERCENT and any(r.percent is None for r in results):
-        raise DtiError(f"{args.results}: xếp hạng theo tỷ lệ cần điểm tối đa của mọi chỉ số chính")
+        raise DtiError(f"{path}: xếp hạng theo tỷ lệ cần điểm tối đa của mọi chỉ số chính")
     rank_results(fw, results)
+    return results
+
+
+def cmd_rank(args: argparse.Namespace, out: IO[str]) -> int:
+    fw = _load(args.framework)
+    chosen, path = _output(args)
+    results = _ranked(fw, args.results)
     order = sorted(results, key=lambda r: (r.group, display_key(fw, r)))
     headers, rows = _rank_table(fw, order)
     published, cells = _published_ranks(fw, order)
@@ -498,6 +575,7 @@ def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
     _django()
     from django.conf import settings
     from django.core.management import call_command
+
     from dti.demo import load_demo, print_accounts
 
     Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
@@ -552,12 +630,82 @@ def cmd_manage(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def _snapshot(fw: Framework, path: str, year: int) -> Snapshot:
+    """A results file as the snapshot a report reads (ranked by `fw`, named by its file)."""
+    return snapshot_of_results(fw, _ranked(fw, path), name=Path(path).name, year=year, source=Path(path).name)
+
+
+def cmd_report_unit(args: argparse.Namespace, out: IO[str]) -> int:
+    from dti.documents.content import Heading
+    from dti.documents.docx import write_docx
+    from dti.documents.pdf import write_pdf
+    from dti.documents.report import Previous, TrendPoint, build_unit_report, find_unit, number
+
+    path = Path(args.output)
+    writers = {".docx": write_docx, ".pdf": write_pdf}
+    if path.suffix.lower() not in writers:
+        raise UsageError(f"{path}: báo cáo cần đuôi .docx hoặc .pdf")
+    if args.previous_framework and not args.previous:
+        raise UsageError("--previous-framework cần đi kèm --previous BẢNG_ĐIỂM")
+    fw = _load(args.framework)
+    snapshot = _snapshot(fw, args.results, fw.year)
+    _, own = find_unit(snapshot, args.unit)
+    previous, trend = None, [TrendPoint(fw.year, number(own["total"]), own["rank"])]
+    if args.previous:
+        before = _load(args.previous_framework) if args.previous_framework else fw
+        past = _snapshot(before, args.previous, fw.year - 1)
+        codes = (
+            match_codes([(i.code, i.name) for i in fw.indices], [(i.code, i.name) for i in before.indices])
+            if args.previous_framework
+            else {i.code: i.code for i in fw.indices}
+        )
+        previous = Previous(past, own["unit"], codes)
+        then = next((u for g in past["groups"] for u in g["units"] if u["unit"] == own["unit"]), None)
+        if then is not None:
+            trend.insert(0, TrendPoint(fw.year - 1, number(then["total"]), then["rank"]))
+    heading = Heading(issuer=args.issuer, parent=args.parent, place=args.place, date=args.date, number_suffix="/BC")
+    document = build_unit_report(snapshot, own["unit"], heading=heading, previous=previous, trend=trend)
+    writers[path.suffix.lower()](document, path)
+    out.write(f"Đã tạo báo cáo {path} cho {own['unit']}\n")
+    return 0
+
+
+def cmd_report_appendix(args: argparse.Namespace, out: IO[str]) -> int:
+    from dti.documents.appendix import build_appendix
+    from dti.documents.content import Heading
+    from dti.documents.docx import write_docx
+    from dti.documents.pdf import write_pdf
+    from dti.documents.xlsx import write_xlsx as write_appendix_xlsx
+
+    path = Path(args.output)
+    writers = {".xlsx": write_appendix_xlsx, ".docx": write_docx, ".pdf": write_pdf}
+    if path.suffix.lower() not in writers:
+        raise UsageError(f"{path}: phụ lục cần đuôi .xlsx, .docx hoặc .pdf")
+    fw = _load(args.framework)
+    snapshot = _snapshot(fw, args.results, fw.year)
+    issuer = args.issuer if args.issuer is not None else fw.decision.issuer if fw.decision else ""
+    heading = Heading(issuer=issuer, parent=args.parent, number=args.decision, place=args.place, date=args.date)
+    document = build_appendix(snapshot, heading=heading, title=args.title, draft=args.draft)
+    writers[path.suffix.lower()](document, path)
+    units = sum(len(group["units"]) for group in snapshot["groups"])
+    out.write(f"Đã tạo phụ lục {path}: {len(document.tables())} bảng, {units} đơn vị\n")
+    return 0
+
+
+REPORTS = {"unit": cmd_report_unit, "appendix": cmd_report_appendix}
+
+
+def cmd_report(args: argparse.Namespace, out: IO[str]) -> int:
+    return REPORTS[args.document](args, out)
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "template": cmd_template,
     "score": cmd_score,
     "rank": cmd_rank,
     "check": cmd_check,
+    "report": cmd_report,
     "demo": cmd_demo,
     "serve": cmd_serve,
     "remind": cmd_remind,
