@@ -23,6 +23,7 @@ urlpatterns = [
     path("phe-duyet/", include("dti.results.urls")),
     path("ket-qua/", include("dti.results.public_urls")),
     path("lich-su/", include("dti.history.urls")),
+    path("bao-cao/", include("dti.reports.urls")),
     path("thong-bao/", accounts.notifications, name="notifications"),
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health.health, name="health"),

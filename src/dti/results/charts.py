@@ -24,6 +24,11 @@ def _percent(value: Decimal | None, places: int) -> str:
     return "—" if value is None else f"{fmt(round_half_up(value, places), places)} %"
 
 
+def _share(value: Decimal | None) -> float:
+    """A percentage as a fraction of the radius (0 to 1; a missing one at the centre)."""
+    return 0.0 if value is None else max(0.0, min(float(value), 100.0)) / 100
+
+
 LABEL_WIDTH = 15  # characters per line of an axis label
 LINE_HEIGHT = 15
 MARGIN = 64  # room beside the chart for the labels of the left and right axes
@@ -63,8 +68,13 @@ def radar_svg(
     places: int,
     size: int = 320,
     element_id: str = "radar",
+    against: Sequence[Decimal | None] = (),
+    against_label: str = "",
 ) -> SafeString:
     """A radar (spider) chart of percentages (0–100), one axis and one point per entry.
+
+    `against` (one percentage per axis, e.g. the group's mean, named `against_label`) is drawn
+    as a dashed outline under the values and listed in the description too.
 
     Percentages are shown as the pages show them: rounded half-up by the engine at `places`.
 
@@ -78,6 +88,10 @@ def radar_svg(
     radius = size / 2 - 60
     angles = [2 * math.pi * k / n for k in range(n)] if n else []
     desc = "; ".join(f"{label}: {_percent(value, places)}" for label, value in axes)
+    if against:
+        desc += f". {against_label}: " + "; ".join(
+            f"{label}: {_percent(value, places)}" for (label, _v), value in zip(axes, against, strict=True)
+        )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="radar" role="img" '
         f'viewBox="{-MARGIN} 0 {size + 2 * MARGIN} {size}" width="{size + 2 * MARGIN}" height="{size}" '
@@ -97,10 +111,13 @@ def radar_svg(
         lx, ly = _pt(cx, cy, radius + 10, angle)
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
         parts.append(_axis_label(lx, ly, cy, anchor, label))
-    points = []
-    for angle, (_label, value) in zip(angles, axes, strict=True):
-        share = 0.0 if value is None else max(0.0, min(float(value), 100.0)) / 100
-        points.append(_pt(cx, cy, radius * share, angle))
+    if against:
+        outline = " ".join(_xy(_pt(cx, cy, radius * _share(v), a)) for a, v in zip(angles, against, strict=True))
+        parts.append(
+            f'<polygon class="against" points="{outline}" fill="none" stroke="#b35900" '
+            'stroke-width="2" stroke-dasharray="5 3"/>'
+        )
+    points = [_pt(cx, cy, radius * _share(value), angle) for angle, (_label, value) in zip(angles, axes, strict=True)]
     if points:
         parts.append(
             f'<polygon class="value" points="{" ".join(_xy(p) for p in points)}" '

@@ -1,0 +1,143 @@
+"""The documents as HTTP downloads: built by `dti.documents` from a snapshot, written in memory,
+sent with an ASCII file name (and the Vietnamese one for browsers that read it).
+
+A draft (results not published) is marked "DỰ THẢO" on every page by the builders and is sent
+`Cache-Control: private, no-store`; a published version may be cached like the public pages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from django.http import Http404, HttpResponse
+from django.utils.cache import patch_cache_control
+
+from dti.documents.appendix import build_appendix
+from dti.documents.content import Document, Heading
+from dti.documents.docx import write_docx
+from dti.documents.pdf import write_pdf
+from dti.documents.report import Previous, Sections, Target, TrendPoint, build_unit_report
+from dti.documents.xlsx import write_xlsx
+from dti.engine import DtiError
+from dti.history.selectors import Previous as PastYear
+from dti.history.selectors import unit_trend
+from dti.reports.models import Target as SavedTarget
+from dti.reports.selectors import Source, UnitAnalysis, decision_date, document_settings, file_name
+from dti.results.selectors import dec, unit_slug
+
+if TYPE_CHECKING:
+    from dti.campaigns.models import Campaign
+    from dti.reports.models import DocumentSettings
+    from dti.results.snapshot import Snapshot
+
+REPORT_KINDS = ("docx", "pdf")
+
+Writer = Callable[[Document, Path | BinaryIO], None]
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+WRITERS: dict[str, Writer] = {"xlsx": write_xlsx, "docx": write_docx, "pdf": write_pdf}
+
+
+def heading_of(snapshot: Snapshot, settings: DocumentSettings) -> Heading:
+    """The header block: the issuer as set, the decision's number and date from the snapshot
+    (blanks while the council has not decided)."""
+    return Heading(
+        issuer=settings.issuer,
+        parent=settings.parent,
+        number=snapshot["decision"]["number"],
+        number_suffix=settings.number_suffix,
+        place=settings.place,
+        date=decision_date(snapshot),
+    )
+
+
+def download(document: Document, kind: str, name: str, *, draft: bool) -> HttpResponse:
+    """`document` written as `kind`, as an attachment named `name` (private when a draft)."""
+    buffer = io.BytesIO()
+    WRITERS[kind](document, buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if draft:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def appendix_document(campaign: Campaign, found: Source) -> Document:
+    """The appendix of `found`'s results with the campaign's heading."""
+    settings = document_settings(campaign)
+    return build_appendix(
+        found.snapshot,
+        heading=heading_of(found.snapshot, settings),
+        number=settings.appendix_number,
+        title=settings.title,
+        draft=found.draft,
+    )
+
+
+def appendix_response(campaign: Campaign, found: Source, kind: str) -> HttpResponse:
+    """The appendix as an XLSX, DOCX or PDF download (404 for any other kind)."""
+    if kind not in WRITERS:
+        raise Http404
+    name = file_name(campaign, found, "phu-luc", kind)
+    return download(appendix_document(campaign, found), kind, name, draft=found.draft)
+
+
+def _trend(analysis: UnitAnalysis) -> list[TrendPoint]:
+    """The unit's totals and ranks over the years it has (dti.history), this campaign's last."""
+    assert analysis.card is not None
+    year = analysis.campaign.year
+    points = [
+        TrendPoint(p.year, p.scores.total, p.scores.rank)
+        for p in unit_trend(analysis.unit.name).points
+        if p.year < year
+    ]
+    row = analysis.card.row.data
+    return [*points, TrendPoint(year, dec(row["total"]), row["rank"])]
+
+
+def unit_report_document(analysis: UnitAnalysis) -> Document:
+    """The unit's analysis report: the results shown on its page, compared with its previous
+    published year (through the unit's lineage and the code mapping: `dti.history`), with its
+    notes, targets and trend (Http404 when the unit is not ranked)."""
+    assert analysis.found is not None and analysis.card is not None
+    settings = document_settings(analysis.campaign)
+    past = analysis.previous
+    previous = None
+    if isinstance(past, PastYear) and past.unit is not None:
+        previous = Previous(past.snapshot, past.unit, past.pairs.mapping, past.note)
+    notes = analysis.notes
+    sections = Sections(notes.causes, notes.agencies, notes.measures) if notes else Sections()
+    saved = SavedTarget.objects.filter(unit=analysis.unit).order_by("year", "code")
+    heading = Heading(issuer=settings.issuer, parent=settings.parent, number_suffix="/BC", place=settings.place)
+    try:
+        return build_unit_report(
+            analysis.found.snapshot,
+            analysis.unit.name,
+            heading=heading,
+            previous=previous,
+            sections=sections,
+            targets=[Target(t.code, t.year, t.ranks) for t in saved],
+            trend=_trend(analysis),
+        )
+    except DtiError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def unit_report_response(analysis: UnitAnalysis, kind: str) -> HttpResponse:
+    """The unit's analysis report as a DOCX or PDF download (404 for any other kind, or a unit
+    without results)."""
+    if kind not in REPORT_KINDS or analysis.found is None or analysis.card is None:
+        raise Http404
+    document = unit_report_document(analysis)
+    if analysis.found.draft:
+        document = replace(document, draft=True)
+    found = analysis.found
+    name = file_name(analysis.campaign, found, f"bao-cao-{unit_slug(analysis.unit.name)}", kind)
+    return download(document, kind, name, draft=found.draft)

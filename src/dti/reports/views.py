@@ -1,0 +1,181 @@
+"""Pages and downloads of documents and analysis, under /bao-cao/.
+
+- /bao-cao/ky/<pk>/: the campaign's documents and analysis (appendix downloads, its heading,
+  ranking bars, heatmap, robustness). Published results: any signed-in person; before
+  publication: those who may see drafts.
+- /bao-cao/ky/<pk>/phu-luc.<xlsx|docx|pdf>: the appendix. Published: anyone, like the public
+  results (?phien-ban=N for an earlier version); a draft: those who may see drafts.
+- /bao-cao/ky/<pk>/don-vi/<unit>/: a unit's analysis (what-if, radar, notes, targets) and its
+  report as DOCX or PDF.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from dti.campaigns.models import Campaign, Participation
+from dti.core.errors import ServiceError
+from dti.reports import exports, services
+from dti.reports.access import may_read_unit, may_see_drafts, may_set_documents, may_write_unit
+from dti.reports.models import TARGET_CODE_TOTAL
+from dti.reports.selectors import (
+    TARGET_YEARS,
+    campaign_analysis,
+    participation_of,
+    source,
+    target_field,
+    unit_analysis,
+)
+from dti.reports.services import NOTE_FIELDS, SETTINGS_FIELDS
+from dti.results.selectors import versions
+
+if TYPE_CHECKING:
+    from dti.accounts.http import AuthenticatedHttpRequest
+
+VERSION = "phien-ban"
+
+
+def _campaign(pk: int) -> Campaign:
+    return get_object_or_404(Campaign.objects.select_related("organiser"), pk=pk)
+
+
+def _campaign_page(
+    request: AuthenticatedHttpRequest,
+    campaign: Campaign,
+    *,
+    typed: dict[str, str] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    analysis = campaign_analysis(campaign, request.user, request.GET.get(VERSION, "").strip())
+    settings = analysis.settings
+    context = {
+        "analysis": analysis,
+        "campaign": campaign,
+        "found": analysis.found,
+        "version_query": f"?{VERSION}={analysis.found.publication.version}" if analysis.found.publication else "",
+        "can_set": may_set_documents(request.user),
+        "fields": typed or {name: getattr(settings, name) for name in SETTINGS_FIELDS},
+        "error": error,
+    }
+    return render(request, "reports/campaign.html", context, status=status)
+
+
+@login_required
+def campaign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The campaign's documents and analysis page."""
+    return _campaign_page(request, _campaign(pk))
+
+
+@login_required
+def document_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Save the appendix's heading (POST): issuer, parent, place, number suffix, appendix number, title."""
+    campaign_obj = _campaign(pk)
+    if not may_set_documents(request.user):
+        raise PermissionDenied(_("Chỉ cơ quan tổ chức đánh giá mới được thiết lập văn bản của kỳ đánh giá."))
+    if request.method != "POST":
+        return redirect("reports:campaign", pk=pk)
+    typed = {name: request.POST.get(name, "") for name in SETTINGS_FIELDS}
+    try:
+        services.save_settings(campaign=campaign_obj, by=request.user, values=typed)
+    except ServiceError as exc:
+        return _campaign_page(request, campaign_obj, typed=typed, error=exc.message, status=422)
+    messages.success(request, _("Đã lưu thiết lập văn bản."))
+    return redirect("reports:campaign", pk=pk)
+
+
+def appendix(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The appendix as XLSX, DOCX or PDF: a published version for anyone, a draft for those who
+    may see drafts (anonymous people are sent to sign in)."""
+    campaign_obj = _campaign(pk)
+    if not versions(pk).exists() and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    found = source(campaign_obj, request.user, request.GET.get(VERSION, "").strip())
+    return exports.appendix_response(campaign_obj, found, kind)
+
+
+def _participation(request: AuthenticatedHttpRequest, pk: int, unit: int) -> Participation:
+    """The unit's participation, if `request.user` may read its analysis (404 otherwise, so that
+    another unit's people cannot learn which units take part)."""
+    participation = participation_of(pk, unit)
+    if not may_read_unit(request.user, participation):
+        raise PermissionDenied(_("Bạn không có quyền xem báo cáo phân tích của đơn vị này."))
+    return participation
+
+
+def _unit_page(
+    request: AuthenticatedHttpRequest,
+    participation: Participation,
+    *,
+    typed_notes: dict[str, str] | None = None,
+    typed_targets: dict[str, str] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    analysis = unit_analysis(participation, request.user)
+    notes = analysis.notes
+    for row in analysis.targets:  # a refused form shows what was typed
+        for cell in row.ranges:
+            cell.text = (typed_targets or {}).get(cell.field, cell.text)
+    context = {
+        "analysis": analysis,
+        "campaign": participation.campaign,
+        "unit": participation.unit,
+        "can_write": may_write_unit(request.user, participation),
+        "can_draft": may_see_drafts(request.user),
+        "notes": typed_notes or {name: getattr(notes, name) if notes else "" for name in NOTE_FIELDS},
+        "error": error,
+    }
+    return render(request, "reports/unit.html", context, status=status)
+
+
+@login_required
+def unit(request: AuthenticatedHttpRequest, pk: int, unit: int) -> HttpResponse:
+    """A unit's analysis page (GET); its notes saved (POST)."""
+    participation = _participation(request, pk, unit)
+    if request.method != "POST":
+        return _unit_page(request, participation)
+    typed = {name: request.POST.get(name, "") for name in NOTE_FIELDS}
+    try:
+        services.save_notes(participation=participation, by=request.user, values=typed)
+    except ServiceError as exc:
+        return _unit_page(request, participation, typed_notes=typed, error=exc.message, status=422)
+    messages.success(request, _("Đã lưu nội dung báo cáo phân tích."))
+    return redirect("reports:unit", pk=pk, unit=unit)
+
+
+@login_required
+def targets(request: AuthenticatedHttpRequest, pk: int, unit: int) -> HttpResponse:
+    """Save the unit's target rank ranges (POST: one box `muc-tieu-<code>-<year>` per code and year)."""
+    participation = _participation(request, pk, unit)
+    if request.method != "POST":
+        return redirect("reports:unit", pk=pk, unit=unit)
+    year = participation.campaign.year
+    codes = [TARGET_CODE_TOTAL] + [i.code for i in participation.group.framework.engine().scored_indices]
+    boxes = [(code, y, target_field(code, y)) for code in codes for y in range(year, year + TARGET_YEARS)]
+    typed = {name: request.POST[name] for _code, _y, name in boxes if name in request.POST}
+    wanted = [(code, y, typed[name]) for code, y, name in boxes if name in typed]
+    try:
+        services.save_targets(participation=participation, by=request.user, targets=wanted)
+    except ServiceError as exc:
+        return _unit_page(request, participation, typed_targets=typed, error=exc.message, status=422)
+    messages.success(request, _("Đã lưu mục tiêu xếp hạng."))
+    return redirect("reports:unit", pk=pk, unit=unit)
+
+
+@login_required
+def unit_report(request: AuthenticatedHttpRequest, pk: int, unit: int, kind: str) -> HttpResponse:
+    """The unit's analysis report as DOCX or PDF (a draft before publication, for those who may see drafts)."""
+    participation = _participation(request, pk, unit)
+    analysis = unit_analysis(participation, request.user)
+    if analysis.found is None:
+        raise PermissionDenied(_("Kết quả chưa công bố: báo cáo phân tích có khi kết quả được công bố."))
+    return exports.unit_report_response(analysis, kind)

@@ -1,0 +1,97 @@
+"""The campaign analysis page: ranking bars and heatmap as accessible inline SVG with the same figures
+in tables, the robustness table, links to each unit's analysis, and a fixed number of queries."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from dti.assessments.models import Assessment, Entry
+from dti.campaigns.models import Participation
+from dti.units.models import Unit
+from tests.reports.conftest import campaign_url
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svgs(page: str) -> list[ET.Element]:
+    """The page's charts (the figures' SVGs, not the icons)."""
+    found = []
+    start = page.find('<figure class="chart">')
+    while start != -1:
+        begin = page.index("<svg", start)
+        end = page.index("</svg>", begin) + len("</svg>")
+        found.append(ET.fromstring(page[begin:end]))
+        start = page.find('<figure class="chart">', end)
+    return found
+
+
+def test_charts_are_accessible_and_in_vietnamese(published: dict[str, Any], login: Any) -> None:
+    page = login("viewer").get(campaign_url(published)).content.decode()
+    charts = svgs(page)
+    classes = [c.get("class") for c in charts]
+    assert "bars" in classes and "heatmap" in classes
+    for chart in charts:
+        title = chart.find(f"{SVG}title")
+        assert title is not None and title.text
+        assert chart.find(f"{SVG}desc") is not None
+    bars = next(c for c in charts if c.get("class") == "bars")
+    desc = bars.find(f"{SVG}desc")
+    assert desc is not None and "1. UBND huyện Một: 32,00" in (desc.text or "")
+    heat = next(c for c in charts if c.get("class") == "heatmap")
+    legend = " ".join(t.text or "" for t in heat.iter(f"{SVG}text"))
+    assert "I: Nhận thức số" in legend and "II: Thể chế số" in legend  # indices named in full
+    # The heatmap's figures are also a table: UBND huyện Một has 16 of 20 in I (80,00 %).
+    assert "80,00 %" in page
+    assert "cdn" not in page.lower() and "<script" not in page.split("</header>")[-1]
+
+
+def test_robustness_table(published: dict[str, Any], login: Any) -> None:
+    page = login("viewer").get(campaign_url(published)).content.decode()
+    assert "Độ vững của xếp hạng" in page
+    # UBND huyện Hai (19) needs 13,00 to tie with UBND huyện Một (32); Một may lose 13,01 before falling.
+    assert "13,00" in page and "13,01" in page
+    assert f"/bao-cao/ky/{published['campaign'].pk}/don-vi/{published['unit'].pk}/" in page
+
+
+def add_appraised(world: dict[str, Any], count: int, first: int) -> None:
+    """`count` more units in the group, appraised with data."""
+    for number in range(first, first + count):
+        unit = Unit.objects.create(name=f"UBND huyện Thêm {number:02d}", unit_type=world["unit"].unit_type)
+        participation = Participation.objects.create(campaign=world["campaign"], group=world["group"], unit=unit)
+        assessment = Assessment.objects.create(
+            participation=participation, general={"so_xa": "10"}, status=Assessment.Status.APPRAISED
+        )
+        Entry.objects.create(assessment=assessment, code="I.1", values={"truong_ban": "pho"}, version=1)
+        Entry.objects.create(assessment=assessment, code="I.2", values={"a": str(number % 10)}, version=1)
+        Entry.objects.create(assessment=assessment, code="II.2", score=number % 7, version=1)
+
+
+def queries(client: Client, url: str) -> int:
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_draft_page_queries_do_not_grow_with_units(appraised: dict[str, Any], login: Callable[[str], Client]) -> None:
+    client = login("organiser")
+    url = campaign_url(appraised)
+    add_appraised(appraised, 3, 1)
+    before = queries(client, url)
+    add_appraised(appraised, 12, 4)
+    assert queries(client, url) == before
+    assert "UBND huyện Thêm 15" in client.get(url).content.decode()
+
+
+def test_published_page_queries_are_few(published: dict[str, Any], login: Callable[[str], Client]) -> None:
+    client = login("viewer")
+    client.get(campaign_url(published))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(campaign_url(published))
+    assert len(captured) <= 8

@@ -1,0 +1,62 @@
+"""The appendix's heading: defaults from the organiser, changed by an organiser (audited),
+refused with a Vietnamese message when incomplete or too long (nothing saved, the typed text kept)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document as WordDocument
+
+from dti.audit.models import AuditEntry
+from dti.reports.models import DocumentSettings
+from dti.reports.selectors import document_settings
+from tests.reports.conftest import campaign_url
+
+GOOD = {
+    "issuer": "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM",
+    "parent": "",
+    "place": "Thử Nghiệm",
+    "number_suffix": "/QĐ-UBND",
+    "appendix_number": "II",
+    "title": "Kết quả đánh giá chuyển đổi số cấp huyện năm 2023",
+}
+
+
+def test_defaults_come_from_the_organiser(published: dict[str, Any]) -> None:
+    settings = document_settings(published["campaign"])
+    assert settings.pk is None
+    assert settings.issuer == "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM"
+    assert settings.place == "Thử Nghiệm"
+
+
+def test_saved_settings_are_audited_and_printed(published: dict[str, Any], login: Any) -> None:
+    response = login("organiser").post(campaign_url(published, "thiet-lap/"), GOOD)
+    assert response.status_code == 302
+    saved = DocumentSettings.objects.get()
+    assert (saved.appendix_number, saved.title) == ("II", GOOD["title"])
+    entry = AuditEntry.objects.get(action="documents.settings")
+    assert entry.old is None and entry.new["title"] == GOOD["title"] and entry.actor == published["users"]["organiser"]
+    word = WordDocument(io.BytesIO(login("organiser").get(campaign_url(published, "phu-luc.docx")).content))
+    text = " ".join(p.text for p in word.paragraphs)
+    assert "PHỤ LỤC II" in text and GOOD["title"].upper() in text
+    # Saving the same again records nothing new.
+    login("organiser").post(campaign_url(published, "thiet-lap/"), GOOD)
+    assert AuditEntry.objects.filter(action="documents.settings").count() == 1
+
+
+def test_missing_issuer_is_refused(published: dict[str, Any], login: Any) -> None:
+    response = login("organiser").post(campaign_url(published, "thiet-lap/"), {**GOOD, "issuer": " "})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "Cần nhập cơ quan ban hành." in page and GOOD["title"] in page
+    assert not DocumentSettings.objects.exists()
+
+
+def test_too_long_is_refused_and_nothing_changes(published: dict[str, Any], login: Any) -> None:
+    login("organiser").post(campaign_url(published, "thiet-lap/"), GOOD)
+    response = login("organiser").post(campaign_url(published, "thiet-lap/"), {**GOOD, "place": "x" * 101})
+    assert response.status_code == 422
+    assert "Địa danh dài quá 100 ký tự." in response.content.decode()
+    assert DocumentSettings.objects.get().place == "Thử Nghiệm"
+    assert AuditEntry.objects.filter(action="documents.settings").count() == 1

@@ -1,0 +1,103 @@
+"""A unit's analysis page: the what-if panel (exact points by the engine), the radar against the
+group's mean with its table, the previous year's figures; and the report downloads read back."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from docx import Document as WordDocument
+from pypdf import PdfReader
+
+from dti.results.models import Publication
+from tests.reports.conftest import unit_url
+
+
+def text(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_what_if_panel(published: dict[str, Any], login: Any) -> None:
+    # UBND huyện Hai: 19 points (I.1 5, I.2 10, II.1 0, II.2 4) against UBND huyện Một's 32.
+    page = text(login("other_leader").get(unit_url(published, "other_unit")).content.decode())
+    assert "Đơn vị ngay trên: UBND huyện Một (hạng 1), cách 13,00; cần thêm 13,00 điểm để đồng hạng." in page
+    assert "1 UBND huyện Một 32,00 13,00 13,01 có" in page
+    # Points still available, most first: II.1 (10), II.2 (6), I.1 (5); I.2 is full.
+    assert "(tổng 21,00 điểm)" in page
+    rooms = re.findall(
+        r"(II\.1|II\.2|I\.1|I\.2)\. [^0-9]+ [0-9,]+ [0-9,]+ ([0-9,]+)", page.split("Chỉ tiêu còn điểm")[1]
+    )
+    assert [code for code, _left in rooms][:3] == ["II.1", "II.2", "I.1"]
+    first = text(login("leader").get(unit_url(published)).content.decode())
+    assert "Đơn vị đang đứng đầu nhóm." in first
+    assert "Đơn vị ngay dưới: UBND huyện Hai (hạng 2), kém 13,00; đơn vị này cần thêm 13,00 điểm để đồng hạng." in first
+
+
+def test_radar_against_the_group_mean(published: dict[str, Any], login: Any) -> None:
+    page = login("leader").get(unit_url(published)).content.decode()
+    assert 'class="against"' in page and "<title" in page
+    # I: Một 16/20 = 80 %, Hai 15/20 = 75 % → mean 77,50 %; II: 16/20 = 80 %, 4/20 = 20 % → 50,00 %.
+    plain = text(page)
+    assert "I. Nhận thức số 16,00 20,00 80,00 % 77,50 %" in plain
+    assert "II. Thể chế số 16,00 20,00 80,00 % 50,00 %" in plain
+
+
+def test_unit_report_pdf_and_docx_hold_the_published_figures(published: dict[str, Any], login: Any) -> None:
+    snapshot = Publication.objects.get().snapshot
+    mine = next(u for u in snapshot["groups"][0]["units"] if u["unit"] == "UBND huyện Một")
+    pdf = login("leader").get(unit_url(published, tail="bao-cao.pdf"))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert (
+        pdf["Content-Disposition"] == 'attachment; filename="bao-cao-ubnd-huyen-mot-ky-danh-gia-thu-nghiem-2023-v1.pdf"'
+    )
+    pdf_text = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "UBND huyện Một" in pdf_text and "32,00" in pdf_text and "DỰ THẢO" not in pdf_text
+    assert mine["total"] == "32.00"
+    docx = login("leader").get(unit_url(published, tail="bao-cao.docx"))
+    word = WordDocument(io.BytesIO(docx.content))
+    cells = " ".join(c.text for t in word.tables for r in t.rows for c in r.cells)
+    assert "32,00" in cells
+
+
+def test_draft_unit_report_is_marked(approved: dict[str, Any], login: Any) -> None:
+    response = login("chair").get(unit_url(approved, tail="bao-cao.pdf"))
+    assert response.status_code == 200 and "private" in response["Cache-Control"]
+    pages = PdfReader(io.BytesIO(response.content)).pages
+    assert all("DỰ THẢO" in (p.extract_text() or "") for p in pages)
+
+
+def test_unknown_report_kind_is_not_found(published: dict[str, Any], login: Any) -> None:
+    assert login("leader").get(unit_url(published, tail="bao-cao.xlsx")).status_code == 404
+
+
+def test_previous_year_from_history(published: dict[str, Any], login: Any) -> None:
+    """The 2022 results (same units, UBND huyện Một 2 points lower and second) are shown beside 2023."""
+    import copy
+    import datetime
+
+    from django.utils import timezone
+
+    from dti.campaigns.models import Campaign
+
+    old = copy.deepcopy(Publication.objects.get().snapshot)
+    old["campaign"]["year"] = 2022
+    units = old["groups"][0]["units"]
+    units[0]["total"], units[0]["rank"], units[1]["rank"] = "30.00", 2, 1
+    units[1]["total"] = "31.00"
+    campaign = Campaign.objects.create(
+        name="Kỳ đánh giá thử nghiệm 2022",
+        year=2022,
+        organiser=published["campaign"].organiser,
+        state=Campaign.State.PUBLISHED,
+        submission_deadline=timezone.now() - datetime.timedelta(days=400),
+    )
+    Publication.objects.create(campaign=campaign, version=1, snapshot=old)
+    page = text(login("leader").get(unit_url(published)).content.decode())
+    assert "Năm 2022 30,00 · hạng 2/2" in page
+    content = login("leader").get(unit_url(published, tail="bao-cao.docx")).content
+    word = WordDocument(io.BytesIO(content))
+    body = " ".join(p.text for p in word.paragraphs) + " ".join(
+        c.text for t in word.tables for r in t.rows for c in r.cells
+    )
+    assert "tăng 1 bậc" in body and "+2,00" in body
