@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from dti.engine import load_framework
+from dti.documents.appendix import build_appendix
+from dti.documents.content import Heading
+from dti.documents.xlsx import write_xlsx as write_appendix_xlsx
+from dti.engine import figures, load_framework, rank_results, read_appendix, read_results, row_result
+from dti.results.snapshot import snapshot_of_results
 from tests.engine.conftest import HEADER
 from tests.engine.test_results_published import REGION
 from tests.engine.test_workbook import (
@@ -154,3 +158,68 @@ def test_check_and_rank_refuse_broken_workbooks(small: str, tmp_path: Path) -> N
     broken = tmp_path / "hong.xlsx"
     broken.write_bytes(b"PK\x03\x04")
     bad("check", small, str(broken), names=(str(broken), "không mở được tệp Excel"))
+
+
+# --- round trip: the appendix the platform writes reads back with the same figures ------------
+
+
+def write_appendix(framework: str, results: str, target: Path) -> str:
+    """The XLSX appendix of a results file, as `dti report appendix` writes it."""
+    fw = load_framework(framework)
+    ranked = [row_result(fw, row) for row in read_results(fw, results).rows]
+    rank_results(fw, ranked)
+    snapshot = snapshot_of_results(fw, ranked, name="Thử", year=fw.year)
+    write_appendix_xlsx(build_appendix(snapshot, heading=Heading(issuer="ỦY BAN NHÂN DÂN TỈNH")), target)
+    return str(target)
+
+
+@pytest.mark.parametrize(
+    ("framework", "results", "findings"),
+    [
+        (NINH_BINH, NINH_BINH_RESULTS, 3),  # seed 000's three published mistakes travel with the figures
+        (NATIONAL, "vung", 0),
+        ("nho", "nho", 0),  # ranked by percent, an N/A lowering a unit's max
+    ],
+)
+def test_written_appendix_reads_back_with_the_same_figures(
+    small: str, tmp_path: Path, framework: str, results: str, findings: int
+) -> None:
+    files = {
+        "vung": write(tmp_path / "vung.csv", REGION),
+        "nho": write(tmp_path / "nho.csv", "unit,I.1,I.2,II\nSở A,36,9,40\nSở B,30,N/A,20\nSở C,25,5,35\n"),
+    }
+    framework = small if framework == "nho" else framework
+    results = files.get(results, results)
+    appendix = write_appendix(framework, results, tmp_path / "phu-luc.xlsx")
+    code, out, err = run("check", framework, appendix, "--format", "json")
+    assert (code, err) == (1 if findings else 0, "")
+    assert json.loads(out) == json.loads(run("check", framework, results, "--format", "json")[1])
+    assert len(json.loads(out)) == findings
+    # Every figure the appendix printed is the engine's figure of the source, as shown.
+    fw = load_framework(framework)
+    source = [row_result(fw, row) for row in read_results(fw, results).rows]
+    rank_results(fw, source)
+    shown = {r.unit: (figures(fw, r), r) for r in source}
+    rows = read_appendix(fw, appendix).results().rows
+    assert sorted(row.unit for row in rows) == sorted(shown)
+    for row in rows:
+        own, result = shown[row.unit]
+        assert row.scores == {c: v for c, v in own.indices.items() if v is not None}
+        assert row.published["total"] == own.total
+        assert row.published["rank"] == result.rank
+        assert row.published.get("percent", own.percent) == own.percent
+        assert row.maxima.get("total", own.max) == own.max
+        assert {d.code: row.published[d.code] for d in fw.derived} == result.derived
+
+
+@pytest.mark.parametrize("framework", [NINH_BINH, "nho"])
+def test_rank_of_a_written_appendix_is_the_rank_of_its_source(small: str, tmp_path: Path, framework: str) -> None:
+    results = NINH_BINH_RESULTS
+    if framework == "nho":
+        framework = small
+        results = write(tmp_path / "nho.csv", "unit,I.1,I.2,II\nSở A,36,9,40\nSở B,30,N/A,20\nSở C,25,5,35\n")
+    appendix = write_appendix(framework, results, tmp_path / "phu-luc.xlsx")
+    columns = ("unit", "group", "total", "max", "percent", "rank", "class", "I", "II", "1", "8")
+    again = json.loads(run("rank", framework, appendix, "--format", "json")[1])
+    source = json.loads(run("rank", framework, results, "--format", "json")[1])
+    assert [{c: r.get(c) for c in columns} for r in again] == [{c: r.get(c) for c in columns} for r in source]
