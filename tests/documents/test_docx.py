@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -16,11 +17,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from dti.documents.content import Column, Document, Image, Paragraph, Row, Style, Table
+from dti.documents.appendix import build_appendix
+from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Style, Table
 from dti.documents.docx import FONT, STYLE_NAMES, write_docx
 from dti.documents.layout import COUNTRY, MOTTO
 from dti.engine import fmt
 from tests.documents import sample
+from tests.documents.appendix_data import ninh_binh
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -37,7 +40,8 @@ def near(length: int | None, expected: Mm) -> bool:
 
 
 def cell_texts(cell: docx.table._Cell) -> list[str]:
-    return [paragraph.text for paragraph in cell.paragraphs if paragraph.text]
+    """The cell's lines, a line break read as a space."""
+    return [paragraph.text.replace("\n", " ") for paragraph in cell.paragraphs if paragraph.text]
 
 
 def test_portrait_a4_with_the_margins_of_decree_30(tmp_path: Path) -> None:
@@ -82,6 +86,7 @@ def test_header_block_issuer_number_quoc_hieu_tieu_ngu_place_and_date(tmp_path: 
     left, right = block.rows[0].cells
     assert cell_texts(left) == [sample.PARENT.upper(), sample.ISSUER.upper(), "Số: 125/QĐ-UBND"]
     assert cell_texts(right) == [COUNTRY, MOTTO, "Ninh Bình, ngày 05 tháng 3 năm 2024"]
+    assert left.paragraphs[1].text == "ỦY BAN NHÂN DÂN\nTỈNH NINH BÌNH"  # balanced lines
     issuer = left.paragraphs[1].runs[0]
     assert issuer.bold and issuer.font.size == Pt(13)
     assert not left.paragraphs[0].runs[0].bold  # the parent body
@@ -248,3 +253,24 @@ def test_cells_beyond_a_short_row_are_empty_cells(tmp_path: Path) -> None:
     word = written(Document(sample.heading(date=datetime.date(2024, 1, 9)), (table,), "Ngắn"), tmp_path)
     assert [cell.text for cell in word.tables[1].rows[1].cells] == ["Hoa Lư", ""]
     assert "Ninh Bình, ngày 09 tháng 01 năm 2024" in cell_texts(word.tables[0].rows[0].cells[1])
+
+
+def test_ninh_binh_appendix_holds_the_snapshots_figures(tmp_path: Path) -> None:
+    _, snapshot = ninh_binh()
+    document = build_appendix(snapshot, heading=Heading(issuer="ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"), draft=True)
+    word = written(document, tmp_path)
+    section = word.sections[0]
+    assert section.orientation == (WD_ORIENT.LANDSCAPE if document.landscape else WD_ORIENT.PORTRAIT)
+    assert len(word.tables) == 1 + len(document.tables())
+    assert "DỰ THẢO" in [paragraph.text for paragraph in section.header.paragraphs]
+    overall = word.tables[1]
+    assert overall.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
+    units = snapshot["groups"][0]["units"]
+    for row, unit in zip(overall.rows[1:], units, strict=True):
+        texts = [cell.text for cell in row.cells]
+        assert texts[1] == unit["unit"]
+        assert texts[2:11] == [fmt(Decimal(unit["indices"][str(n)]), 2) for n in range(1, 9)] + [
+            fmt(Decimal(unit["total"]), 2)
+        ]
+    assert [row.cells[1].text for row in overall.rows[1:3]] == ["UBND thành phố Ninh Bình", "UBND thành phố Tam Điệp"]
+    assert overall.rows[1].cells[10].text == "605,21"

@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from dti.documents.content import Column, Document, Image, Paragraph, Row, Table
+from dti.documents.appendix import build_appendix
+from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Table
 from dti.documents.layout import COUNTRY, MOTTO
 from dti.documents.pdf import write_pdf
 from dti.engine import fmt
 from tests.documents import sample
+from tests.documents.appendix_data import ninh_binh
 
 MM = 72 / 25.4
 
@@ -89,8 +91,7 @@ def test_header_block_texts(decision: PdfReader) -> None:
     shown = lines(decision, 0)
     for text in (COUNTRY, MOTTO, "Số: 125/QĐ-UBND", "Ninh Bình, ngày 05 tháng 3 năm 2024", "QUYẾT ĐỊNH"):
         assert text in shown
-    text = " ".join(shown)
-    assert "ỦY BAN NHÂN DÂN" in text and "TỈNH NINH BÌNH" in text
+    assert shown.index("ỦY BAN NHÂN DÂN") + 1 == shown.index("TỈNH NINH BÌNH")  # balanced lines
     issuer = min(x for x, _, t in placed(decision, 0) if t.startswith("ỦY BAN"))
     country = min(x for x, _, t in placed(decision, 0) if t == COUNTRY)
     assert issuer < country  # two columns: the issuer at the left, Quốc hiệu at the right
@@ -212,3 +213,20 @@ def test_bold_rows_bold_on_every_page() -> None:
                 assert font.endswith("Bold") == (int(text.split()[-1]) % 2 == 0), text
                 seen += 1
     assert seen == 79
+
+
+def test_ninh_binh_appendix_holds_the_snapshots_figures() -> None:
+    _, snapshot = ninh_binh()
+    document = build_appendix(snapshot, heading=Heading(issuer="ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"))
+    reader = read(document)
+    size = (842, 595) if document.landscape else (595, 842)
+    assert (round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height))) == size
+    first = lines(reader, 0)
+    assert "PHỤ LỤC I" in first and COUNTRY in first
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for unit in snapshot["groups"][0]["units"]:
+        shown = [fmt(Decimal(unit["indices"][str(n)]), 2) for n in range(1, 9)] + [fmt(Decimal(unit["total"]), 2)]
+        row = next(line for line in text.splitlines() if line.startswith(f"{unit['rank']} {unit['unit']} "))
+        assert row.split()[-10:-1] == shown
+    for table in document.tables():
+        assert table.title in text

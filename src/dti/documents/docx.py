@@ -35,6 +35,7 @@ from docx.table import _Cell
 from dti.documents.content import Document, Image, PageBreak, Paragraph, Style, Table
 from dti.documents.layout import (
     CAPTION,
+    COUNTRY_PT,
     DRAFT_MARK,
     HEADER_DISTANCE_MM,
     HEADER_LEFT_SHARE,
@@ -52,20 +53,25 @@ from dti.documents.layout import (
     TABLE_TITLE,
     Align,
     Look,
+    balanced_lines,
     cell_text,
     clean,
     column_widths_mm,
     header_block,
     image_width_mm,
     is_right_aligned,
+    label_size,
     page_size_mm,
     paragraph_text,
     ruled_blocks,
     text_width_mm,
+    times_width_mm,
 )
 
 FONT = "Times New Roman"
 TWIPS_PER_MM = 1440 / 25.4
+HEADER_CELL_MARGIN_MM = 1.9  # Word's default cell margin, left and right (the header block's table)
+CELL_MARGIN_TWIPS = 57  # 1 mm: the data tables' cell margin, left and right
 
 STYLE_NAMES: dict[Style, str] = {
     Style.TITLE: "DTI Title",
@@ -241,17 +247,24 @@ def _write_header_block(word: WordDocument, document: Document) -> None:
         cell.width = Mm(cell_mm)
     for column, cell_mm in zip(table.columns, (left_mm, right_mm), strict=True):
         column.width = Mm(cell_mm)
+    room = left_mm - 2 * HEADER_CELL_MARGIN_MM
+
+    def issuer_lines(text: str) -> list[str]:
+        return balanced_lines(text, room, lambda line: times_width_mm(line, ISSUER_PT))
+
     first = True
     if block.parent:
-        _line(left, block.parent, ISSUER_PT, first=first)
+        _line(left, "\n".join(issuer_lines(block.parent)), ISSUER_PT, first=first)
         first = False
-    _line(left, block.issuer, ISSUER_PT, bold=True, first=first)
-    left._tc.append(_rule(min(left_mm, _estimated_mm(block.issuer, ISSUER_PT)) * ISSUER_RULE_SHARE, left_mm))
+    lines = issuer_lines(block.issuer)
+    _line(left, "\n".join(lines), ISSUER_PT, bold=True, first=first)
+    longest = max(times_width_mm(line, ISSUER_PT) for line in lines)
+    left._tc.append(_rule(min(room, longest) * ISSUER_RULE_SHARE, left_mm))
     if block.number:
         _line(left, block.number, MOTTO_PT)
-    _line(right, block.country, ISSUER_PT, bold=True, first=True)
+    _line(right, block.country, COUNTRY_PT, bold=True, first=True)
     _line(right, block.motto, MOTTO_PT, bold=True)
-    right._tc.append(_rule(_estimated_mm(block.motto, MOTTO_PT), right_mm))
+    right._tc.append(_rule(times_width_mm(block.motto, MOTTO_PT), right_mm))
     if block.date:
         _line(right, block.date, MOTTO_PT, italic=True)
     word.add_paragraph(style=BLOCK_STYLE)
@@ -260,20 +273,14 @@ def _write_header_block(word: WordDocument, document: Document) -> None:
 def _line(
     cell: _Cell, text: str, size: float, *, bold: bool = False, italic: bool = False, first: bool = False
 ) -> None:
-    """One centred line of the header block in `cell` (the first reuses the cell's empty paragraph)."""
+    """One centred line of the header block in `cell` (the first reuses the cell's empty
+    paragraph); a newline in `text` is a line break."""
     paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
     paragraph.style = BLOCK_STYLE
     run = paragraph.add_run(text)
     run.font.size = Pt(size)
     run.bold = bold
     run.italic = italic
-
-
-def _estimated_mm(text: str, size_pt: float) -> float:
-    """The printed length of a Times New Roman line, estimated (an average advance of about
-    half an em, capitals wider): close enough to size a rule under it."""
-    ems = sum(0.7 if char.isupper() else 0.3 if char in " -.,:" else 0.5 for char in text)
-    return ems * size_pt * 25.4 / 72
 
 
 def _rule(length_mm: float, available_mm: float) -> BaseOxmlElement:
@@ -323,16 +330,19 @@ def _table_xml(word: WordDocument, table: Table, width_mm: float) -> str:
         "<w:tblBorders>",
         *(f"<w:{side} {border}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV")),
         '</w:tblBorders><w:tblLayout w:type="fixed"/>',
-        '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>',
+        f'<w:tblCellMar><w:left w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/>'
+        f'<w:right w:w="{CELL_MARGIN_TWIPS}" w:type="dxa"/></w:tblCellMar>',
         '<w:tblLook w:val="0000" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" '
         'w:noVBand="1"/></w:tblPr><w:tblGrid>',
         *(f'<w:gridCol w:w="{width}"/>' for width in widths),
         "</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
     ]
     for column, width in zip(table.columns, widths, strict=True):
+        label = clean(column.label)
+        size = label_size(label, (width - 2 * CELL_MARGIN_TWIPS) / TWIPS_PER_MM, TABLE_PT, times_width_mm)
         parts.append(
             f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{head_id}"/></w:pPr>{_run(clean(column.label), False)}</w:p></w:tc>'
+            f'<w:p><w:pPr><w:pStyle w:val="{head_id}"/></w:pPr>{_run(label, False, size)}</w:p></w:tc>'
         )
     parts.append("</w:tr>")
     # Each cell's opening, left- or right-aligned, made once per column.
@@ -358,10 +368,14 @@ def _table_xml(word: WordDocument, table: Table, width_mm: float) -> str:
     return "".join(parts)
 
 
-def _run(text: str, bold: bool) -> str:
+def _run(text: str, bold: bool, size_pt: float = TABLE_PT) -> str:
+    """A run of a table cell: bold for a bold row, at a size of its own for a shrunk label."""
     if not text:
         return ""
-    properties = "<w:rPr><w:b/><w:bCs/></w:rPr>" if bold else ""
+    bold_xml = "<w:b/><w:bCs/>" if bold else ""
+    half_points = round(size_pt * 2)
+    size_xml = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>' if size_pt != TABLE_PT else ""
+    properties = f"<w:rPr>{bold_xml}{size_xml}</w:rPr>" if bold_xml or size_xml else ""
     return f'<w:r>{properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -33,13 +34,15 @@ DRAFT_MARK = "DỰ THẢO"
 BLANK_NUMBER = "Số:      "  # followed by the heading's number suffix ("/QĐ-UBND")
 LANGUAGE = "vi-VN"
 
-ISSUER_PT = 13.0  # the issuer, the parent body, Quốc hiệu
+ISSUER_PT = 13.0  # the issuer and the parent body
+COUNTRY_PT = 12.0  # Quốc hiệu
 MOTTO_PT = 13.0  # Tiêu ngữ, "Số: …", the place and date
 TABLE_PT = 11.0  # table cells (Word, Times New Roman)
 CAPTION_PT = 12.0  # an image's caption
 FIRST_LINE_INDENT_MM = 10.0
 ISSUER_RULE_SHARE = 0.4  # the rule under the issuer: 1/3 to 1/2 of its line
 SUMMARY_RULE_SHARE = 0.2  # the rule under a document's summary, of the text width
+SMALLEST_LABEL_PT = 7.0  # a header label's size is lowered to this at most to keep its words whole
 
 
 class Align(StrEnum):
@@ -219,3 +222,62 @@ def image_width_mm(image: Image, available_mm: float) -> float:
     """The printed width of a (valid PNG) picture: its own, at most the width available."""
     png_size(image)
     return min(image.width_mm, available_mm)
+
+
+def times_width_mm(text: str, size_pt: float) -> float:
+    """The printed length of a Times New Roman line, estimated for the Word file, which cannot
+    measure: an average advance of half an em, capitals wider, spaces and punctuation narrower
+    (bold's widths, so an estimate is rather long than short)."""
+    ems = sum(0.72 if char.isupper() else 0.3 if char in " -.,:;()" else 0.52 for char in text)
+    return ems * size_pt * 25.4 / 72
+
+
+def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """`text` broken at spaces into lines no wider than `width` as `measure` finds them; a word
+    longer than a line is cut."""
+    if measure(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if measure(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while len(word) > 1 and measure(word) > width:
+            cut = len(word) - 1
+            while cut > 1 and measure(word[:cut]) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    lines.append(line)
+    return lines
+
+
+def balanced_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """`text` in as few lines as `wrap` needs, but of even lengths ("ỦY BAN NHÂN DÂN" over
+    "TỈNH NINH BÌNH" rather than one word left alone): the narrowest width keeping that count."""
+    lines = wrap(text, width, measure)
+    if len(lines) < 2:
+        return lines
+    low, high, best = 0.0, width, lines
+    for _ in range(12):
+        middle = (low + high) / 2
+        attempt = wrap(text, middle, measure)
+        if len(attempt) <= len(lines):
+            high, best = middle, attempt
+        else:
+            low = middle
+    return best
+
+
+def label_size(text: str, width: float, size_pt: float, measure: Callable[[str, float], float]) -> float:
+    """The size a column's label is printed at: `size_pt`, or smaller (by half points, down to
+    `SMALLEST_LABEL_PT`) until its longest word fits the column ("STT" in a narrow one)."""
+    words = text.split() or [""]
+    while size_pt > SMALLEST_LABEL_PT and max(measure(word, size_pt) for word in words) > width:
+        size_pt -= 0.5
+    return size_pt

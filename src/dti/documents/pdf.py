@@ -28,6 +28,7 @@ from fpdf.fonts import TTFFont
 from dti.documents.content import Document, Image, PageBreak, Paragraph, Row, Style, Table
 from dti.documents.layout import (
     CAPTION,
+    COUNTRY_PT,
     DRAFT_MARK,
     HEADER_DISTANCE_MM,
     HEADER_LEFT_SHARE,
@@ -44,15 +45,18 @@ from dti.documents.layout import (
     TABLE_TITLE,
     Align,
     Look,
+    balanced_lines,
     cell_text,
     clean,
     column_widths_mm,
     header_block,
     image_width_mm,
     is_right_aligned,
+    label_size,
     paragraph_text,
     png_size,
     ruled_blocks,
+    wrap,
 )
 
 FAMILY = "DejaVuSerif"
@@ -154,28 +158,8 @@ class _Pdf(FPDF):
         return width
 
     def wrap(self, text: str, width: float) -> list[str]:
-        """`text` broken into lines no wider than `width` (at spaces; a word too long for a line
-        is cut), in the current font."""
-        if self.width_of(text) <= width:
-            return [text]
-        lines: list[str] = []
-        line = ""
-        for word in text.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if self.width_of(candidate) <= width:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            while self.width_of(word) > width and len(word) > 1:
-                cut = len(word) - 1
-                while cut > 1 and self.width_of(word[:cut]) > width:
-                    cut -= 1
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
-        lines.append(line)
-        return lines
+        """`text` in lines no wider than `width` in the current font."""
+        return wrap(text, width, self.width_of)
 
     def set_look(self, look: Look) -> None:
         self.set_font(FAMILY, ("B" if look.bold else "") + ("I" if look.italic else ""), look.size)
@@ -221,9 +205,11 @@ class _Pdf(FPDF):
         right_x, right_w = self.l_margin + left_w, self.epw - left_w
         y = top
         if block.parent:
-            y = self.column_line(self.l_margin, y, left_w, block.parent, "", ISSUER_PT)
+            self.set_font(FAMILY, "", ISSUER_PT)
+            parent_lines = balanced_lines(block.parent, left_w - 2, self.width_of)
+            y = self.column_line(self.l_margin, y, left_w, "\n".join(parent_lines), "", ISSUER_PT)
         self.set_font(FAMILY, "B", ISSUER_PT)
-        issuer_lines = self.wrap(block.issuer, left_w - 2)
+        issuer_lines = balanced_lines(block.issuer, left_w - 2, self.width_of)
         y = self.column_line(self.l_margin, y, left_w, "\n".join(issuer_lines), "B", ISSUER_PT)
         longest = max((self.width_of(line) for line in issuer_lines), default=0.0)
         self.rule(longest * ISSUER_RULE_SHARE, self.l_margin, left_w, y + 1)
@@ -231,7 +217,7 @@ class _Pdf(FPDF):
         if block.number:
             y = self.column_line(self.l_margin, y, left_w, block.number, "", MOTTO_PT)
         left_end = y
-        size = self.fitted(block.country, "B", ISSUER_PT, right_w - 2)
+        size = self.fitted(block.country, "B", COUNTRY_PT, right_w - 2)
         y = self.column_line(right_x, top, right_w, block.country, "B", size)
         size = self.fitted(block.motto, "B", MOTTO_PT, right_w - 2)
         y = self.column_line(right_x, y, right_w, block.motto, "B", size)
@@ -253,13 +239,12 @@ class _Pdf(FPDF):
     def table_block(self, table: Table) -> None:
         """The title, the grid with its header row on every page, and the notes."""
         widths = column_widths_mm(table, self.epw)
-        self.set_font(FAMILY, "B", TABLE_PT)
         labels = [
-            self.wrap(clean(column.label), width - 2 * CELL_PAD_X)
+            self.label(clean(column.label), width - 2 * CELL_PAD_X)
             for column, width in zip(table.columns, widths, strict=True)
         ]
         line_h = self.line_height(TABLE_PT)
-        head_h = max((len(lines) for lines in labels), default=1) * line_h + 2 * CELL_PAD_Y
+        head_h = max((len(lines) * self.line_height(size) for size, lines in labels), default=line_h) + 2 * CELL_PAD_Y
         title_h = self.line_height(TABLE_TITLE.size) if table.title else 0.0
         if self.get_y() + title_h + head_h + line_h + 2 * CELL_PAD_Y > self.page_break_trigger:
             self.add_page()
@@ -273,6 +258,13 @@ class _Pdf(FPDF):
         self.set_y(self.get_y() + 2)
         for note in table.notes:
             self.paragraph(clean(note), LOOKS[Style.NOTE])
+
+    def label(self, text: str, width: float) -> tuple[float, list[str]]:
+        """A column's label: its size (smaller when a word would not fit) and its lines."""
+        self.set_font(FAMILY, "B", TABLE_PT)
+        size = label_size(text, width, TABLE_PT, lambda part, points: self.width_of(part) * points / TABLE_PT)
+        self.set_font(FAMILY, "B", size)
+        return size, self.wrap(text, width)
 
     def image_block(self, image: Image) -> None:
         """The picture centred at its width, on a new page if it does not fit, its caption under it."""
@@ -300,7 +292,9 @@ class _Pdf(FPDF):
 class _Grid:
     """One table being drawn: rows, page breaks with the header row again, the grid lines."""
 
-    def __init__(self, pdf: _Pdf, widths: Sequence[float], labels: Sequence[list[str]], head_h: float) -> None:
+    def __init__(
+        self, pdf: _Pdf, widths: Sequence[float], labels: Sequence[tuple[float, list[str]]], head_h: float
+    ) -> None:
         self.pdf = pdf
         self.widths = widths
         self.labels = labels
@@ -317,13 +311,13 @@ class _Grid:
         pdf = self.pdf
         self.top = pdf.get_y()
         pdf.line(self.edges[0], self.top, self.edges[-1], self.top)
-        pdf.set_font(FAMILY, "B", TABLE_PT)
-        for lines, left, width in zip(self.labels, self.edges, self.widths, strict=False):
-            block_h = len(lines) * self.line_h
-            y = self.top + (self.head_h - block_h) / 2
+        for (size, lines), left, width in zip(self.labels, self.edges, self.widths, strict=False):
+            pdf.set_font(FAMILY, "B", size)
+            line_h = pdf.line_height(size)
+            y = self.top + (self.head_h - len(lines) * line_h) / 2
             for line in lines:
-                pdf.text(left + (width - pdf.width_of(line)) / 2, y + self.baseline(), line)
-                y += self.line_h
+                pdf.text(left + (width - pdf.width_of(line)) / 2, y + (line_h + pdf.font_size * 0.7) / 2, line)
+                y += line_h
         pdf.set_y(self.top + self.head_h)
         pdf.line(self.edges[0], pdf.get_y(), self.edges[-1], pdf.get_y())
         self.set_bold(False)

@@ -1,0 +1,150 @@
+"""What the Word and PDF renderers share: the header block's lines, cells at their column's
+decimals, column widths, which blocks a rule follows, and the wrapping of labels and names."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Style, Table
+from dti.documents.layout import (
+    SMALLEST_LABEL_PT,
+    balanced_lines,
+    cell_text,
+    clean,
+    column_widths_mm,
+    date_line,
+    header_block,
+    image_width_mm,
+    is_appendix,
+    is_right_aligned,
+    label_size,
+    number_line,
+    page_size_mm,
+    paragraph_text,
+    png_size,
+    ruled_blocks,
+    text_width_mm,
+    wrap,
+)
+from tests.documents import sample
+
+
+def letters(text: str) -> float:
+    """A measure for the wrapping tests: one millimetre a character."""
+    return float(len(text))
+
+
+@pytest.mark.parametrize(
+    ("date", "written"),
+    [
+        (datetime.date(2024, 3, 15), "Ninh Bình, ngày 15 tháng 3 năm 2024"),
+        (datetime.date(2024, 2, 5), "Ninh Bình, ngày 05 tháng 02 năm 2024"),
+        (datetime.date(2023, 12, 9), "Ninh Bình, ngày 09 tháng 12 năm 2023"),
+        (None, "Ninh Bình, ngày … tháng … năm …"),
+    ],
+)
+def test_place_and_date_as_decree_30_writes_them(date: datetime.date | None, written: str) -> None:
+    assert date_line(Heading(issuer="UBND", place="Ninh Bình", date=date)) == written
+
+
+def test_date_without_a_place_keeps_its_blank() -> None:
+    assert date_line(Heading(issuer="UBND")) == "…, ngày … tháng … năm …"
+
+
+def test_number_or_its_blanks() -> None:
+    assert number_line(Heading(issuer="UBND", number=" 125/QĐ-UBND ")) == "Số: 125/QĐ-UBND"
+    assert number_line(Heading(issuer="UBND")) == "Số:      /QĐ-UBND"
+    assert number_line(Heading(issuer="UBND", number_suffix="/BC-UBND")) == "Số:      /BC-UBND"
+
+
+def test_header_block_of_a_decision_and_of_an_appendix() -> None:
+    block = header_block(sample.decision())
+    assert (block.parent, block.issuer) == ("BỘ KHOA HỌC VÀ CÔNG NGHỆ", "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH")
+    assert (block.number, block.date) == ("Số: 125/QĐ-UBND", "Ninh Bình, ngày 05 tháng 3 năm 2024")
+    appendix = header_block(sample.appendix())
+    assert (appendix.number, appendix.date) == ("", "")
+
+
+def test_an_appendix_opens_with_a_title_phu_luc() -> None:
+    assert is_appendix(sample.appendix())
+    assert not is_appendix(sample.decision())
+    assert not is_appendix(Document(sample.heading(), (), "Trống"))
+    assert not is_appendix(Document(sample.heading(), (Paragraph("Phụ lục I", Style.BODY),), "Thân"))
+
+
+def test_a_rule_follows_the_summary_of_a_decision_only() -> None:
+    assert ruled_blocks(sample.decision()) == {1}
+    assert ruled_blocks(sample.appendix()) == frozenset()
+    two = (
+        Paragraph("Báo cáo", Style.TITLE),
+        Paragraph("Phân tích", Style.SUBTITLE),
+        Paragraph("Năm 2023", Style.SUBTITLE),
+    )
+    assert ruled_blocks(Document(sample.heading(), two, "Báo cáo")) == {2}
+    assert ruled_blocks(Document(sample.heading(), two[:1], "Báo cáo")) == frozenset()
+    assert ruled_blocks(Document(sample.heading(), two[1:], "Báo cáo")) == frozenset()
+
+
+def test_cells_at_their_columns_decimals_by_the_engine() -> None:
+    two = Column("total", "Tổng điểm", 2)
+    free = Column("unit", "Đơn vị")
+    assert cell_text(Decimal("1234.565"), two) == "1.234,57"
+    assert cell_text(Decimal(60), two) == "60,00"
+    assert cell_text(7, Column("rank", "Xếp hạng", 0)) == "7"
+    assert cell_text(Decimal("37.90"), free) == "37,9"
+    assert cell_text(None, two) == ""
+    assert cell_text("N/A", two) == "N/A"
+    assert cell_text("Hoa Lu\u031b", free) == "Hoa Lư"
+    assert is_right_aligned("N/A", two) and is_right_aligned(3, free)
+    assert not is_right_aligned("Hoa Lư", free) and not is_right_aligned(None, free)
+
+
+def test_column_widths_are_shares_of_the_text_width() -> None:
+    columns = (Column("stt", "STT", 0, 0.5), Column("unit", "Đơn vị", None, 3), Column("x", "X", 2, 0))
+    widths = column_widths_mm(Table("a", "", columns, (Row(()),)), 180)
+    assert widths == pytest.approx([20, 120, 40])  # a width of 0 counts as 1
+
+
+def test_page_and_text_width() -> None:
+    assert page_size_mm(False) == (210, 297) and page_size_mm(True) == (297, 210)
+    assert text_width_mm(False) == 165 and text_width_mm(True) == 252
+
+
+def test_clean_text_is_nfc_without_control_characters() -> None:
+    assert clean("Nha\u0300\x00\x0b\tmáy\n") == "Nhà\tmáy\n"
+    assert paragraph_text(Paragraph("Phụ lục", Style.TITLE)) == "PHỤ LỤC"
+    assert paragraph_text(Paragraph("Phụ lục", Style.SUBTITLE)) == "Phụ lục"
+
+
+def test_wrap_at_spaces_and_cut_a_word_too_long() -> None:
+    assert wrap("Hoa Lư", 10, letters) == ["Hoa Lư"]
+    assert wrap("UBND huyện Yên Khánh", 11, letters) == ["UBND huyện", "Yên Khánh"]
+    assert wrap("Thành phố abcdefghijklmnop", 6, letters) == ["Thành", "phố", "abcdef", "ghijkl", "mnop"]
+
+
+def test_balanced_lines_keep_the_count_but_even_lengths() -> None:
+    issuer = "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"
+    assert wrap(issuer, 25, letters) == ["ỦY BAN NHÂN DÂN TỈNH NINH", "BÌNH"]
+    assert balanced_lines(issuer, 25, letters) == ["ỦY BAN NHÂN DÂN", "TỈNH NINH BÌNH"]
+    assert balanced_lines(issuer, 40, letters) == [issuer]
+
+
+def test_a_label_shrinks_until_its_longest_word_fits() -> None:
+    def points(text: str, size: float) -> float:
+        return len(text) * size / 4
+
+    assert label_size("STT", 8, 11, points) == 10.5
+    assert label_size("Tổng điểm", 20, 11, points) == 11
+    assert label_size("Abcdefghijklmnopqrstuvwxyz", 2, 11, points) == SMALLEST_LABEL_PT
+
+
+def test_png_size_and_width() -> None:
+    image = Image(sample.png(300, 150), 400, "Hình")
+    assert png_size(image) == (300, 150)
+    assert image_width_mm(image, 165) == 165
+    assert image_width_mm(Image(image.png, 60), 165) == 60
+    with pytest.raises(ValueError, match="Hình \\(“Hình 3”\\) không phải ảnh PNG hợp lệ"):
+        png_size(Image(b"\x89PNG\r\n\x1a\n" + b"\0" * 20, 60, "Hình 3"))
