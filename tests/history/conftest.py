@@ -50,6 +50,12 @@ TABLE_2024 = "unit,I.1,I.2,I,III.1,III.2,III,total,rank\n" + (
 JANUARY_2024 = datetime.date(2024, 1, 1)
 
 
+@pytest.fixture(autouse=True)
+def _staging(settings: Any, tmp_path: Any) -> None:
+    """Each test stages its uploads in a folder of its own."""
+    settings.HISTORY_STAGING_DIR = tmp_path / "staging"
+
+
 def upload(text: str, name: str = "ket-qua.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
 

@@ -53,7 +53,10 @@ class PastImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Bảng kết quả đã công bố (.xlsx hoặc .csv)"),
-        error_messages={"required": _("Hãy chọn tệp kết quả (.xlsx hoặc .csv).")},
+        error_messages={
+            "required": _("Hãy chọn tệp kết quả (.xlsx hoặc .csv)."),
+            "empty": _("Tệp rỗng, không có nội dung."),
+        },
     )
     framework = forms.ModelChoiceField(
         label=_("Bộ chỉ số của năm đó"),

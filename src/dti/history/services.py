@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from dti.campaigns.models import Campaign, CampaignGroup, Participation
 from dti.core.errors import ServiceError
 from dti.core.imports import MAX_IMPORT_BYTES, too_big
 from dti.core.permissions import Action, require
-from dti.engine import DtiError, LineageKind, Link, PastRule, check_table, link_problems, read_results
+from dti.engine import DtiError, InputError, LineageKind, Link, PastRule, check_table, link_problems, read_results
 from dti.frameworks import services as frameworks
 from dti.frameworks.models import Framework
 from dti.history.models import CodeMapping, Lineage
@@ -166,7 +167,7 @@ def mapping_save(
 
 def staging_folder() -> Path:
     """Where uploaded files wait between the preview and the confirmation (never the database)."""
-    folder = Path(tempfile.gettempdir()) / "dti-nhap-ket-qua-cu"
+    folder = Path(getattr(settings, "HISTORY_STAGING_DIR", "") or Path(tempfile.gettempdir()) / "dti-nhap-ket-qua-cu")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -279,17 +280,17 @@ def past_import_preview(*, by: User, token: str, framework: Framework | None) ->
         table = read_results(engine, path)
         findings = [finding.message for finding in check_table(engine, table)]
     except DtiError as exc:
-        raise ServiceError(
-            _("Tệp %(file)s: %(problem)s") % {"file": path.name, "problem": _problem(exc, path)}
-        ) from exc
+        raise ServiceError(_("Tệp %(file)s: %(problem)s") % {"file": path.name, "problem": _problem(exc)}) from exc
     names = [row.unit for row in table.rows]
     known = set(Unit.objects.filter(name__in=names).values_list("name", flat=True))
     return Preview(path.name, names, [n for n in names if n not in known], findings, len(names), engine.name)
 
 
-def _problem(exc: DtiError, path: Path) -> str:
-    """The engine's message without the staging file's own name (the person knows theirs)."""
-    return str(exc).replace(f"{path.name}: ", "").replace(str(path), "")
+def _problem(exc: DtiError) -> str:
+    """The engine's place and message, without the staging file's own path (the person knows their file)."""
+    if isinstance(exc, InputError):
+        return f"{exc.place}: {exc.message}" if exc.place else exc.message
+    return str(exc)
 
 
 def _deadline(year: int) -> datetime.datetime:

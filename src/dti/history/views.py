@@ -224,7 +224,7 @@ def mapping(request: AuthenticatedHttpRequest) -> HttpResponse:
         old_codes=old_codes,
         pairs=pairs,
         old_only=[(code, names[code]) for code in pairs.old_only],
-        new_names=dict(new_codes),
+        new_only=[(code, dict(new_codes)[code]) for code in pairs.new_only],
     )
     return render(request, "history/mapping.html", context, status=status)
 
