@@ -353,6 +353,7 @@ def test_derived_figures_and_the_published_ranks_of_a_larger_set(tmp_path: Path)
     assert dti.cells[2:4] == (Decimal("0.6900"), 1)
     cqs = next(row for row in derived.rows if row.cells[0] == "CQS")
     assert cqs.cells[2:5] == (Decimal("0.7143"), 1, "9")  # 500/700
+    assert "Chỉ số chỉ để tham khảo, không tính điểm: 6. Đô thị thông minh." in tables(document)["chi-so"].notes
     target = tables(document)["muc-tieu"].rows[0]
     assert target.cells == ("Chính quyền số", "2025", "≤ 10", 9, "đạt mục tiêu")
 

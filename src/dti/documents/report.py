@@ -449,6 +449,9 @@ def _index_cells(
 
 def _index_notes(group: _Group, past: _Past | None) -> list[str]:
     notes = ["Hạng của từng chỉ số: thứ hạng theo điểm của chỉ số đó trong nhóm."]
+    reference = [f"{i['code']}. {i['name']}" for i in group.framework["indices"] if i.get("reference", False)]
+    if reference:
+        notes.append("Chỉ số chỉ để tham khảo, không tính điểm: " + "; ".join(reference) + ".")
     if past is None:
         return notes
     if past.group is None or past.unit is None:
