@@ -23,6 +23,7 @@ from dti.engine import (
     parse_rank_range,
     position,
     rank_change,
+    round_half_up,
     signed,
     target_progress,
     value_change,
@@ -46,6 +47,14 @@ from tests.engine.conftest import D
 )
 def test_signed(value: str, places: int, text: str) -> None:
     assert signed(D(value), places) == text
+
+
+@given(st.decimals(min_value=-10000, max_value=10000, places=4), st.integers(0, 3))
+def test_signed_reads_back_as_the_rounded_value(value: Decimal, places: int) -> None:
+    text = signed(value, places)
+    assert text[0] in "+" + MINUS or round_half_up(value, places) == 0
+    machine = text.replace(MINUS, "-").replace(".", "").replace(",", ".")  # Vietnamese → Python notation
+    assert Decimal(machine) == round_half_up(value, places)
 
 
 def test_value_change_is_the_difference_of_the_shown_figures() -> None:
