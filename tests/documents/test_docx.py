@@ -20,7 +20,7 @@ from docx.shared import Mm, Pt
 from dti.documents.appendix import build_appendix
 from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Style, Table
 from dti.documents.docx import FONT, STYLE_NAMES, write_docx
-from dti.documents.layout import COUNTRY, MOTTO
+from dti.documents.layout import COUNTRY, MOTTO, DocumentError
 from dti.engine import fmt
 from tests.documents import sample
 from tests.documents.appendix_data import ninh_binh
@@ -228,7 +228,7 @@ def test_a_picture_wider_than_the_page_is_fitted_to_the_text_width(tmp_path: Pat
 
 def test_a_picture_that_is_not_png_is_refused_with_its_caption_named(tmp_path: Path) -> None:
     document = Document(sample.heading(), (Image(b"GIF89a not a png", 50, "Hình 2. Xu hướng"),), "Hình hỏng")
-    with pytest.raises(ValueError, match=re.escape("Hình (“Hình 2. Xu hướng”) không phải ảnh PNG hợp lệ")):
+    with pytest.raises(DocumentError, match=re.escape("Hình (“Hình 2. Xu hướng”) không phải ảnh PNG hợp lệ")):
         write_docx(document, tmp_path / "hong.docx")
 
 

@@ -11,6 +11,7 @@ import pytest
 from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Style, Table
 from dti.documents.layout import (
     SMALLEST_LABEL_PT,
+    DocumentError,
     balanced_lines,
     cell_text,
     clean,
@@ -27,6 +28,7 @@ from dti.documents.layout import (
     png_size,
     ruled_blocks,
     text_width_mm,
+    texts,
     wrap,
 )
 from tests.documents import sample
@@ -146,5 +148,17 @@ def test_png_size_and_width() -> None:
     assert png_size(image) == (300, 150)
     assert image_width_mm(image, 165) == 165
     assert image_width_mm(Image(image.png, 60), 165) == 60
-    with pytest.raises(ValueError, match="Hình \\(“Hình 3”\\) không phải ảnh PNG hợp lệ"):
+    with pytest.raises(DocumentError, match="Hình \\(“Hình 3”\\) không phải ảnh PNG hợp lệ"):
         png_size(Image(b"\x89PNG\r\n\x1a\n" + b"\0" * 20, 60, "Hình 3"))
+
+
+def test_every_printed_text_with_its_place() -> None:
+    found = list(texts(sample.decision()))
+    assert ("phần đầu văn bản", sample.ISSUER) in found
+    assert ("đoạn 5", sample.BODY) in found
+    assert ("bảng “Tổng hợp”", "Bảng 1. Kết quả đánh giá chung") in found
+    assert ("bảng “Tổng hợp”, tiêu đề cột", "Nhận thức số (60)") in found
+    assert ("bảng “Tổng hợp”, dòng 7", sample.LONG_NAME) in found
+    assert ("bảng “Tổng hợp”, dòng 121", "N/A") in found
+    assert ("bảng “Tổng hợp”, ghi chú", "Ghi chú: (*) Điểm tối đa áp dụng: 485") in found
+    assert ("chú thích hình (mục 9)", "Hình 1. Điểm các chỉ số") in found

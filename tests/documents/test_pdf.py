@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from dti.documents.appendix import build_appendix
 from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Table
-from dti.documents.layout import COUNTRY, MOTTO
-from dti.documents.pdf import write_pdf
+from dti.documents.layout import COUNTRY, MOTTO, DocumentError
+from dti.documents.pdf import font_dir, write_pdf
 from dti.engine import fmt
 from tests.documents import sample
 from tests.documents.appendix_data import ninh_binh
@@ -183,15 +183,27 @@ def test_text_is_nfc() -> None:
     assert "Nhà máy số" in reader.pages[0].extract_text()
 
 
-def test_a_character_the_font_lacks_is_refused_not_dropped() -> None:
-    document = Document(sample.heading(), (Paragraph("Đơn vị 漢"),), "Thiếu chữ")
-    with pytest.raises(ValueError, match=re.escape("Phông DejaVu Serif không có ký tự: “漢” (U+6F22)")):
+def test_a_character_the_font_lacks_is_refused_not_dropped_naming_its_place() -> None:
+    columns = (Column("unit", "Đơn vị"),)
+    rows = (Row(("Hoa Lư",)), Row(("Xã 漢 và ☃",)))
+    document = Document(sample.heading(), (Paragraph("Mở đầu"), Table("Tổng hợp", "", columns, rows)), "Thiếu chữ")
+    expected = (
+        "Phông DejaVu Serif của bản PDF không có ký tự “☃” (U+2603) ở bảng “Tổng hợp”, dòng 2: “Xã 漢 và ☃”; "
+        "“漢” (U+6F22) ở bảng “Tổng hợp”, dòng 2: “Xã 漢 và ☃”"
+    )
+    with pytest.raises(DocumentError, match=re.escape(expected)):
         write_pdf(document, io.BytesIO())
+
+
+def test_fonts_from_a_package_that_is_not_there_are_refused() -> None:
+    with pytest.raises(DocumentError, match="Không tìm thấy phông DejaVu Serif: thiếu gói khong-co-goi-nay"):
+        font_dir("khong-co-goi-nay")
+    assert (font_dir() / "DejaVuSerif-BoldItalic.ttf").is_file()
 
 
 def test_a_picture_that_is_not_png_is_refused() -> None:
     document = Document(sample.heading(), (Image(b"not a png at all, really", 50),), "Hình hỏng")
-    with pytest.raises(ValueError, match=re.escape("Hình (không có chú thích) không phải ảnh PNG hợp lệ")):
+    with pytest.raises(DocumentError, match=re.escape("Hình (không có chú thích) không phải ảnh PNG hợp lệ")):
         write_pdf(document, io.BytesIO())
 
 

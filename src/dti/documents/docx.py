@@ -88,6 +88,27 @@ CELL_STYLE = "DTI Table"
 HEAD_STYLE = "DTI Table Head"
 BLOCK_STYLE = "DTI Header Block"  # the header block's lines and the page header
 
+# The run properties that come after w:szCs in the schema's order.
+_AFTER_SIZE_CS = tuple(
+    f"w:{name}"
+    for name in [
+        "highlight",
+        "u",
+        "effect",
+        "bdr",
+        "shd",
+        "fitText",
+        "vertAlign",
+        "rtl",
+        "cs",
+        "em",
+        "lang",
+        "eastAsianLayout",
+        "specVanish",
+        "oMath",
+    ]
+)
+
 _ALIGNMENT = {
     Align.LEFT: WD_ALIGN_PARAGRAPH.LEFT,
     Align.CENTER: WD_ALIGN_PARAGRAPH.CENTER,
@@ -183,9 +204,10 @@ def _style(style: ParagraphStyle, look: Look) -> None:
     font.italic = look.italic
     font.color.rgb = RGBColor(0, 0, 0)
     _set_fonts(style.element.get_or_add_rPr())
-    size_cs = style.element.get_or_add_rPr().find(qn("w:szCs"))
-    if size_cs is None:
-        style.element.get_or_add_rPr().append(parse_xml(f'<w:szCs {nsdecls("w")} w:val="{round(look.size * 2)}"/>'))
+    run_properties = style.element.get_or_add_rPr()
+    if run_properties.find(qn("w:szCs")) is None:  # the size of complex-script text, as Word writes it
+        size_cs = parse_xml(f'<w:szCs {nsdecls("w")} w:val="{round(look.size * 2)}"/>')
+        run_properties.insert_element_before(size_cs, *_AFTER_SIZE_CS)
     paragraph = style.paragraph_format
     paragraph.alignment = _ALIGNMENT[look.align]
     paragraph.first_line_indent = Mm(look.first_indent_mm)
@@ -235,13 +257,12 @@ def _write_header_block(word: WordDocument, document: Document) -> None:
     right_mm = width_mm - left_mm
     table = word.add_table(rows=1, cols=2)
     table.autofit = False
-    table._tbl.tblPr.append(
-        parse_xml(
-            f"<w:tblBorders {nsdecls('w')}>"
-            + "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-            + "</w:tblBorders>"
-        )
+    borders = parse_xml(
+        f"<w:tblBorders {nsdecls('w')}>"
+        + "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + "</w:tblBorders>"
     )
+    table._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
     left, right = table.rows[0].cells
     for cell, cell_mm in ((left, left_mm), (right, right_mm)):
         cell.width = Mm(cell_mm)

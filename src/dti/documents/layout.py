@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 from dti.documents.content import Cell, Column, Document, Heading, Image, Paragraph, Style, Table
-from dti.engine import fmt
+from dti.engine import DtiError, fmt
 
 PAGE_MM = (210.0, 297.0)  # A4 portrait: width, height
 MARGIN_TOP_MM = 20.0
@@ -43,6 +43,11 @@ FIRST_LINE_INDENT_MM = 10.0
 ISSUER_RULE_SHARE = 0.4  # the rule under the issuer: 1/3 to 1/2 of its line
 SUMMARY_RULE_SHARE = 0.2  # the rule under a document's summary, of the text width
 SMALLEST_LABEL_PT = 7.0  # a header label's size is lowered to this at most to keep its words whole
+
+
+class DocumentError(DtiError):
+    """A document that cannot be printed as asked (a picture that is not a PNG, a character the
+    PDF font lacks); the message is Vietnamese and names the place."""
 
 
 class Align(StrEnum):
@@ -214,7 +219,7 @@ def png_size(image: Image) -> tuple[int, int]:
     png = image.png
     if len(png) < 24 or not png.startswith(_PNG_SIGNATURE) or png[12:16] != b"IHDR":
         name = f"“{clean(image.caption)}”" if image.caption else "không có chú thích"
-        raise ValueError(f"Hình ({name}) không phải ảnh PNG hợp lệ")
+        raise DocumentError(f"Hình ({name}) không phải ảnh PNG hợp lệ")
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
@@ -281,3 +286,27 @@ def label_size(text: str, width: float, size_pt: float, measure: Callable[[str, 
     while size_pt > SMALLEST_LABEL_PT and max(measure(word, size_pt) for word in words) > width:
         size_pt -= 0.5
     return size_pt
+
+
+def texts(document: Document) -> Iterator[tuple[str, str]]:
+    """Every text `document` prints, each with where it stands ("bảng “Tổng hợp”, dòng 7"), for
+    messages that name the place of a problem."""
+    heading = document.heading
+    for text in (heading.parent, heading.issuer, heading.number, heading.place):
+        yield "phần đầu văn bản", text
+    for position, block in enumerate(document.blocks, start=1):
+        if isinstance(block, Paragraph):
+            yield f"đoạn {position}", block.text
+        elif isinstance(block, Image):
+            yield f"chú thích hình (mục {position})", block.caption
+        elif isinstance(block, Table):
+            name = f"bảng “{clean(block.key)}”"
+            yield name, block.title
+            for column in block.columns:
+                yield f"{name}, tiêu đề cột", column.label
+            for number, row in enumerate(block.rows, start=1):
+                for cell in row.cells:
+                    if isinstance(cell, str):
+                        yield f"{name}, dòng {number}", cell
+            for note in block.notes:
+                yield f"{name}, ghi chú", note

@@ -44,6 +44,7 @@ from dti.documents.layout import (
     SUMMARY_RULE_SHARE,
     TABLE_TITLE,
     Align,
+    DocumentError,
     Look,
     balanced_lines,
     cell_text,
@@ -56,9 +57,11 @@ from dti.documents.layout import (
     paragraph_text,
     png_size,
     ruled_blocks,
+    texts,
     wrap,
 )
 
+FONT_PACKAGE = "matplotlib"  # ships DejaVu Serif in mpl-data/fonts/ttf
 FAMILY = "DejaVuSerif"
 FONT_FILES = {
     "": "DejaVuSerif.ttf",
@@ -75,11 +78,12 @@ CELL_PAD_Y = 0.8  # mm
 _ALIGN = {Align.LEFT: FpdfAlign.L, Align.CENTER: FpdfAlign.C, Align.RIGHT: FpdfAlign.R, Align.JUSTIFY: FpdfAlign.J}
 
 
-def font_dir() -> Path:
-    """The folder of matplotlib's TrueType fonts (found without importing matplotlib)."""
-    spec = importlib.util.find_spec("matplotlib")
+def font_dir(package: str = FONT_PACKAGE) -> Path:
+    """The folder of the TrueType fonts `package` ships (found without importing it: importing
+    matplotlib takes longer than writing a report)."""
+    spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
-        raise RuntimeError("Không tìm thấy phông DejaVu Serif: thiếu gói matplotlib")
+        raise DocumentError(f"Không tìm thấy phông DejaVu Serif: thiếu gói {package}")
     return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
@@ -100,7 +104,7 @@ def write_pdf(document: Document, target: Path | BinaryIO) -> None:
         if position in ruled:
             pdf.rule(pdf.epw * SUMMARY_RULE_SHARE, pdf.l_margin, pdf.epw, pdf.get_y() + 1)
             pdf.set_y(pdf.get_y() + 3)
-    pdf.refuse_missing_glyphs()
+    pdf.refuse_missing_glyphs(document)
     data = bytes(pdf.output())
     if isinstance(target, Path):
         target.write_bytes(data)
@@ -279,14 +283,20 @@ class _Pdf(FPDF):
         if image.caption:
             self.paragraph(clean(image.caption), CAPTION)
 
-    def refuse_missing_glyphs(self) -> None:
-        """A character DejaVu Serif does not have would be dropped silently: refuse it instead."""
+    def refuse_missing_glyphs(self, document: Document) -> None:
+        """A character DejaVu Serif does not have would be dropped silently: refuse it instead,
+        naming where it stands."""
         missing = sorted(
             {code for font in self.fonts.values() if isinstance(font, TTFFont) for code in font.missing_glyphs}
         )
-        if missing:
-            shown = ", ".join(f"“{chr(code)}” (U+{code:04X})" for code in missing)
-            raise ValueError(f"Phông DejaVu Serif không có ký tự: {shown}")
+        if not missing:
+            return
+        found = []
+        for code in missing:
+            char = chr(code)
+            place, text = next(((p, clean(t)) for p, t in texts(document) if char in clean(t)), ("", ""))
+            found.append(f"“{char}” (U+{code:04X})" + (f" ở {place}: “{text}”" if place else ""))
+        raise DocumentError("Phông DejaVu Serif của bản PDF không có ký tự " + "; ".join(found))
 
 
 class _Grid:
