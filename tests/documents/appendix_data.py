@@ -58,10 +58,14 @@ PERCENT_ROWS = [
 PERCENT_ORDER = ["Sở Tài chính", "Sở Y tế", "Sở Nội vụ", "Văn phòng UBND tỉnh", "Sở Công Thương"]
 
 
-def percent_files(folder: Path, groups: dict[str, list[tuple[str, ...]]] | None = None) -> tuple[Path, Path]:
-    """The percent framework and its results CSV written in `folder` (one group by default)."""
+def percent_files(
+    folder: Path, groups: dict[str, list[tuple[str, ...]]] | None = None, *, derived: bool = True
+) -> tuple[Path, Path]:
+    """The percent framework (without its derived DTI if not `derived`) and its results CSV
+    written in `folder` (one group by default)."""
     framework = folder / "thu-ty-le-2024-so.yaml"
-    framework.write_text(PERCENT_FRAMEWORK, encoding="utf-8")
+    text = PERCENT_FRAMEWORK if derived else PERCENT_FRAMEWORK.split("derived:")[0]
+    framework.write_text(text, encoding="utf-8")
     lines = ["unit,group,I.1,I.2,I.3,II.1,II.2"]
     for group, rows in (groups or {GROUP: PERCENT_ROWS}).items():
         lines += [",".join(f'"{cell}"' for cell in (row[0], group, *row[1:])) for row in rows]

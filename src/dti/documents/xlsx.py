@@ -10,8 +10,10 @@ tables (sheet, kind, group, index, framework). Printing follows Nghị định 3
 document's orientation, fit to width, header rows repeated, its margins, the page number
 centred at the top from page 2, Times New Roman.
 
-Written in openpyxl's write-only mode (rows streamed, one style array per column copied to its
-cells), so a 3,500-unit appendix takes seconds.
+Each cell is made with its column's style array, built once per sheet (no style look-up per
+cell), so a 3,500-unit appendix costs little more than writing its bare values with openpyxl
+(benchmarks/reports.py). openpyxl's write-only mode measured slower here: it binds every
+styled cell's value twice.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell as XlCell
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.header_footer import HeaderFooter, HeaderFooterItem, _HeaderFooterPart
@@ -55,13 +56,12 @@ def number_format(decimals: int) -> str:
 
 def write_xlsx(document: Document, target: str | Path | IO[bytes]) -> None:
     """Write the document's tables to `target` (a path or a binary file), one sheet each."""
-    book = Workbook(write_only=True)
+    book = Workbook()
+    book.remove(book.worksheets[0])
     tables = document.tables()
     title_block = _title_block(document)
     several = len({table.group for table in tables}) > 1
     for table in tables:
-        # A write-only sheet; typed as Worksheet, whose print and dimension attributes it shares
-        # (openpyxl's stubs leave them off the write-only class).
         sheet: Worksheet = book.create_sheet(table.key)
         _write_table(sheet, document, table, title_block + _table_heading(table, several))
     index: Worksheet = book.create_sheet(INDEX_SHEET)
@@ -128,7 +128,7 @@ class _Styles:
     def _array(
         self, font: Font, alignment: Alignment | None, *, border: bool = False, number_format: str | None = None
     ) -> Any:
-        template = WriteOnlyCell(self.sheet)
+        template = XlCell(self.sheet, row=1, column=1)  # never added to the sheet
         template.font = font
         if alignment is not None:
             template.alignment = alignment
@@ -157,18 +157,22 @@ def _format(column: Column) -> str | None:
     return None if column.decimals is None else number_format(column.decimals)
 
 
-def _shown(value: Cell, column: Column) -> str:
-    """A cell as Excel shows it (for the column's width)."""
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        return fmt(Decimal(value), column.decimals)
-    return "" if value is None else str(value)
+def _longest(values: Sequence[Cell], column: Column) -> int:
+    """The length of the longest cell as Excel shows it: text as it is, the largest number at the
+    column's decimals (one `fmt` for the column, not one per cell)."""
+    numbers = [value for value in values if isinstance(value, Decimal | int)]
+    texts = [len(value) for value in values if isinstance(value, str)]
+    if numbers:
+        widest = max(abs(Decimal(number)) for number in numbers)
+        texts.append(len(fmt(widest, column.decimals)) + any(number < 0 for number in numbers))
+    return max(texts, default=0)
 
 
 def _widths(table: Table) -> list[float]:
     """Each column's width in characters: its longest value, or its label wrapped."""
     widths = []
     for position, column in enumerate(table.columns):
-        longest = max((len(_shown(row.cells[position], column)) for row in table.rows), default=0)
+        longest = _longest([row.cells[position] for row in table.rows], column)
         words = max((len(word) for word in column.label.split()), default=0)
         label = min(len(column.label), LABEL_WIDTH if column.decimals is not None else MAX_WIDTH)
         widths.append(float(min(max(longest, label, words, 4) + 2, MAX_WIDTH)))
@@ -176,7 +180,7 @@ def _widths(table: Table) -> list[float]:
 
 
 def _write_table(sheet: Worksheet, document: Document, table: Table, title: list[tuple[str, bool]]) -> None:
-    """One table's sheet: print setup and widths first (write-only mode needs them before rows)."""
+    """One table's sheet: widths, frozen panes, print setup, then its rows."""
     styles = _Styles(sheet, table.columns)
     width = len(table.columns)
     last = get_column_letter(width)
@@ -193,9 +197,9 @@ def _write_table(sheet: Worksheet, document: Document, table: Table, title: list
     sheet.print_title_rows = f"{header_row}:{codes_row}"
     _print_setup(sheet, document)
     for row, (text, bold) in enumerate(title, start=1):
-        sheet.merged_cells.add(f"A{row}:{last}{row}")
-        sheet.row_dimensions[row].height = 16 * ceil(len(text) * 1.1 / sum(widths))
         sheet.append([styles.cell(text, styles.title if bold else styles.plain_title)])
+        sheet.merge_cells(f"A{row}:{last}{row}")
+        sheet.row_dimensions[row].height = 16 * ceil(len(text) * 1.1 / sum(widths))
     sheet.append([])
     sheet.append([styles.cell(column.label, styles.header) for column in table.columns])
     sheet.append([styles.cell(column.code, styles.code) for column in table.columns])
