@@ -41,7 +41,7 @@ from dti.engine import (
     read_results,
     row_result,
 )
-from dti.results.snapshot import Snapshot, snapshot_of_results
+from dti.results.snapshot import Snapshot, SnapshotUnit, snapshot_of_results
 
 ROOT = Path(__file__).resolve().parents[2]
 NINH_BINH = ROOT / "frameworks" / "ninh-binh-2023-huyen.yaml"
@@ -179,6 +179,31 @@ def test_a_unit_absent_last_year_is_not_compared(current: Snapshot, previous: Pr
     table = tables(document)["chi-so"]
     assert "before" not in [column.code for column in table.columns]
     assert "Kết quả năm 2022 không có đơn vị này: không so sánh được với năm trước." in table.notes
+
+
+def test_a_merged_units_mean_is_compared_without_a_rank(current: Snapshot, previous: Previous) -> None:
+    # Last year Gia Viễn was two units; its figures are their mean (history's lineage), unranked.
+    units = {u["unit"]: u for u in previous.snapshot["groups"][0]["units"]}
+    mean_unit: SnapshotUnit = {
+        **units[UNIT],
+        "unit": "Bình quân của hai huyện",
+        "rank": None,
+        "total": "560.00",
+        "indices": {**units[UNIT]["indices"], "4": "55.00"},
+    }
+    note = "So với bình quân của các đơn vị hợp nhất."
+    merged = Previous(previous.snapshot, UNIT, CODES, note=note, figures=mean_unit)
+    document = build_unit_report(current, UNIT, heading=HEADING, previous=merged)
+    row = cells(tables(document)["chi-so"], "Nhân lực số")
+    assert (row["before"], row["change"], row["before_rank"], row["moved"]) == (
+        Decimal("55.00"),
+        "+13,00",
+        None,
+        "không so sánh được",
+    )
+    assert "So với năm 2022 (560,00 điểm): tổng điểm +14,70. So với bình quân của các đơn vị hợp nhất." in texts(
+        document
+    )
 
 
 def test_comparison_with_the_group(framework: Framework, current: Snapshot) -> None:

@@ -63,6 +63,10 @@ class Previous:
     unit: str
     codes: Mapping[str, str]
     note: str = ""
+    figures: SnapshotUnit | None = None
+    """Last year's figures when they are no single unit of the snapshot (a merged unit: the mean
+    of its predecessors, which has no rank); `unit` then names one of them, whose group gives
+    the framework and the ranks of the others."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,13 +183,21 @@ def _ranks(units: Sequence[SnapshotUnit], values: Sequence[Decimal | None], ties
 
 @dataclass(frozen=True, slots=True)
 class _Past:
-    """Last year's group and the unit in it (None when it is not there)."""
+    """Last year's group and the unit's figures in it (None when it is not there); `ranked`:
+    the figures are a unit of the group (a merged unit's mean has no rank)."""
 
     group: _Group | None
     unit: SnapshotUnit | None
     year: int
     codes: Mapping[str, str]
     note: str
+    ranked: bool = True
+
+    def rank(self, ranks: Mapping[str, Mapping[str, int | None]], code: str) -> int | None:
+        """The unit's rank last year for index or derived figure `code` (`ranks` of its group)."""
+        if self.unit is None or not self.ranked:
+            return None
+        return ranks.get(code, {}).get(self.unit["unit"])
 
 
 def _past(previous: Previous | None) -> _Past | None:
@@ -195,7 +207,8 @@ def _past(previous: Previous | None) -> _Past | None:
     for group in previous.snapshot["groups"]:
         if any(unit["unit"] == previous.unit for unit in group["units"]):
             past = _read(group)
-            return _Past(past, past.unit(previous.unit), year, previous.codes, previous.note)
+            figures = previous.figures or past.unit(previous.unit)
+            return _Past(past, figures, year, previous.codes, previous.note, ranked=previous.figures is None)
     return _Past(None, None, year, previous.codes, previous.note)
 
 
@@ -335,11 +348,11 @@ def _derived_table(group: _Group, own: SnapshotUnit, past: _Past | None) -> Tabl
         if compare and past is not None and past.unit is not None and past.group is not None:
             before = derived_value(past.unit, code)
             change = value_change(value, before, derived["decimals"])
-            before_rank = past.group.derived_ranks.get(code, {}).get(past.unit["unit"])
+            before_rank = past.rank(past.group.derived_ranks, code)
             cells += [
                 before,
                 signed(change, derived["decimals"]) if change is not None else NOT_COMPARABLE,
-                rank_change(rank, before_rank) or "",
+                rank_change(rank, before_rank) or NOT_COMPARABLE,
             ]
         rows.append(Row(tuple(cells)))
     return Table("tong-hop", "Chỉ số tổng hợp và các trụ cột", tuple(columns), tuple(rows))
@@ -381,7 +394,7 @@ def _indices(group: _Group, own: SnapshotUnit, past: _Past | None) -> list[Block
             number(past.unit["total"]),
             signed(change, precision) if change is not None else NOT_COMPARABLE,
             past.unit["rank"],
-            rank_change(own["rank"], past.unit["rank"]) or "",
+            rank_change(own["rank"], past.unit["rank"]) or NOT_COMPARABLE,
         ]
     rows.append(Row(tuple(total), bold=True))
     table = _without_empty(
@@ -436,7 +449,7 @@ def _index_cells(
     if before_code is None or before_code not in past.group.index_ranks:
         return [*cells, None, NOT_COMPARABLE, None, NOT_COMPARABLE]
     before = number(past.unit["indices"].get(before_code))
-    before_rank = past.group.index_ranks[before_code].get(past.unit["unit"])
+    before_rank = past.rank(past.group.index_ranks, before_code)
     change = value_change(score, before, precision)
     return [
         *cells,
