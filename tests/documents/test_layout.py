@@ -74,6 +74,8 @@ def test_an_appendix_opens_with_a_title_phu_luc() -> None:
     assert is_appendix(sample.appendix())
     assert not is_appendix(sample.decision())
     assert not is_appendix(Document(sample.heading(), (), "Trống"))
+    draft = (Paragraph("DỰ THẢO", Style.DRAFT), Paragraph("PHỤ LỤC II", Style.TITLE))
+    assert is_appendix(Document(sample.heading(), draft, "Dự thảo phụ lục"))
     assert not is_appendix(Document(sample.heading(), (Paragraph("Phụ lục I", Style.BODY),), "Thân"))
 
 

@@ -107,8 +107,9 @@ def text_width_mm(landscape: bool) -> float:
 
 
 def is_appendix(document: Document) -> bool:
-    """An appendix opens with a TITLE paragraph "PHỤ LỤC …"."""
-    first = document.blocks[0] if document.blocks else None
+    """An appendix opens with a TITLE paragraph "PHỤ LỤC …" (after a "DỰ THẢO" line, if any)."""
+    opening = (b for b in document.blocks if not (isinstance(b, Paragraph) and b.style is Style.DRAFT))
+    first = next(opening, None)
     return (
         isinstance(first, Paragraph)
         and first.style is Style.TITLE
