@@ -101,3 +101,13 @@ def test_previous_year_from_history(published: dict[str, Any], login: Any) -> No
         c.text for t in word.tables for r in t.rows for c in r.cells
     )
     assert "tăng 1 bậc" in body and "+2,00" in body
+
+
+def test_unit_without_results_has_no_report(appraised: dict[str, Any], login: Any) -> None:
+    """Before its appraisal is finished a unit is not in the draft's table: the page says so, no download."""
+    from dti.assessments.models import Assessment
+
+    Assessment.objects.filter(pk=appraised["other_assessment"].pk).update(status=Assessment.Status.IN_APPRAISAL)
+    page = login("organiser").get(unit_url(appraised, "other_unit")).content.decode()
+    assert "Đơn vị không có trong bảng xếp hạng" in page and "bao-cao.pdf" not in page
+    assert login("organiser").get(unit_url(appraised, "other_unit", "bao-cao.pdf")).status_code == 404
