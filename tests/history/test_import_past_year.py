@@ -7,18 +7,22 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from django.test import Client
 
 from dti.audit.models import AuditEntry
 from dti.campaigns.models import Campaign
-from dti.engine import rank_results, read_results, row_result
+from dti.documents.appendix import build_appendix
+from dti.documents.content import Heading
+from dti.documents.xlsx import write_xlsx as write_appendix
+from dti.engine import load_framework, rank_results, read_results, row_result
 from dti.frameworks.models import Framework
 from dti.history.services import staging_folder
 from dti.results.models import Publication
-from dti.results.snapshot import unit_part
+from dti.results.snapshot import snapshot_of_results, unit_part
 from dti.units.models import Unit, UnitType
-from tests.conftest import SMALL_FRAMEWORK, World
+from tests.conftest import ROOT, SMALL_FRAMEWORK, World
 from tests.files import write_xlsx
 from tests.history.conftest import TABLE_2023, upload
 
@@ -187,3 +191,44 @@ def test_another_persons_token_is_refused(world: World, login: Any, small_framew
     stolen = login("admin").post(CONFIRM, confirm_data(response), follow=True)
     assert "Phiên nhập không hợp lệ hoặc đã hết hạn" in stolen.content.decode()
     assert not Campaign.objects.filter(imported_results=True).exists()
+
+
+def test_an_appendix_workbook_is_read_whole_and_checked_across_its_sheets(
+    world: World, login: Any, tmp_path: Path
+) -> None:
+    """Seed 000 (Ninh Bình 2023) as an appendix workbook, with one planted disagreement between sheets."""
+    framework = load_framework(ROOT / "frameworks" / "ninh-binh-2023-huyen.yaml")
+    results = [
+        row_result(framework, row)
+        for row in read_results(framework, ROOT / "examples" / "ninh-binh-2023-ket-qua.csv").rows
+    ]
+    rank_results(framework, results)
+    snapshot = snapshot_of_results(framework, results, name="Ninh Bình 2023", year=2023)
+    path = tmp_path / "phu-luc-2023.xlsx"
+    write_appendix(build_appendix(snapshot, heading=Heading(issuer="ỦY BAN NHÂN DÂN TỈNH NINH BÌNH")), path)
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook["1"]
+    assert (sheet["B10"].value, sheet["I10"].value) == ("UBND huyện Gia Viễn", 60)
+    sheet["I10"] = 59  # the index table disagrees with its own indicators and with the overall table
+    workbook.save(path)
+    client = login("organiser")
+    yaml = (ROOT / "frameworks" / "ninh-binh-2023-huyen.yaml").read_text(encoding="utf-8")
+    with path.open("rb") as table:
+        response = client.post(URL, {"file": table, "framework_file": upload(yaml, "ninh-binh-2023-huyen.yaml")})
+    assert response.status_code == 200
+    findings = response.context["preview"].findings
+    # seed 000's three published mistakes, each on its own sheet, and the planted one on sheet '1' and across sheets
+    assert sum("[trang '4'" in f or "[trang '5'" in f or "[trang '8'" in f for f in findings) == 3
+    planted = [f for f in findings if "UBND huyện Gia Viễn" in f]
+    assert any("[trang '1', dòng 10, cột I (1)]" in f for f in planted) and len(planted) >= 2
+    client.post(CONFIRM, confirm_data(response, name="Ninh Bình 2023 (phụ lục)"))
+    published = Campaign.objects.get(name="Ninh Bình 2023 (phụ lục)").publications.get().snapshot
+    assert published["imported"] == "phu-luc-2023.xlsx" and published["notes"] == findings
+    by_name = {u["unit"]: u for u in published["groups"][0]["units"]}
+    for result in results:
+        assert (
+            by_name[result.unit]["total"]
+            == snapshot["groups"][0]["units"][[u["unit"] for u in snapshot["groups"][0]["units"]].index(result.unit)][
+                "total"
+            ]
+        )

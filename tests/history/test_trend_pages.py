@@ -104,3 +104,14 @@ def test_the_trend_pages_run_the_same_queries_with_more_years(history: dict[str,
         with CaptureQueriesContext(connection) as captured:
             html = get(path).content.decode()
         assert len(captured) == count and "2019" in html
+
+
+def test_the_public_pages_link_to_the_trends(history: dict[str, Any], login: Any) -> None:
+    pk = history["campaigns"][2024].pk
+    campaign = get(f"/ket-qua/{pk}/").content.decode()
+    assert f'href="/lich-su/ky/{pk}/"' in campaign
+    unit = get(f"/ket-qua/{pk}/don-vi/ubnd-thi-xa-hai/").content.decode()
+    assert 'href="/lich-su/don-vi/ubnd-thi-xa-hai/"' in unit
+    units = login("organiser").get("/don-vi/").content.decode()
+    assert 'href="/lich-su/thay-doi-don-vi/"' in units
+    assert 'href="/lich-su/thay-doi-don-vi/"' not in login("viewer").get("/don-vi/").content.decode()

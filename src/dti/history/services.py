@@ -32,7 +32,7 @@ from dti.campaigns.models import Campaign, CampaignGroup, Participation
 from dti.core.errors import ServiceError
 from dti.core.imports import MAX_IMPORT_BYTES, too_big
 from dti.core.permissions import Action, require
-from dti.engine import DtiError, InputError, LineageKind, Link, PastRule, check_table, link_problems, read_results
+from dti.engine import DtiError, InputError, LineageKind, Link, PastRule, check_appendix, link_problems, read_appendix
 from dti.frameworks import services as frameworks
 from dti.frameworks.models import Framework
 from dti.history.models import CodeMapping, Lineage
@@ -271,17 +271,18 @@ def _framework_of(token: str, by: User, framework: Framework | None) -> EngineFr
 
 
 def past_import_preview(*, by: User, token: str, framework: Framework | None) -> Preview:
-    """Read the staged table with the year's framework and run the checks of `dti check` on it
+    """Read the staged table (a results file, or an appendix workbook with all its sheets) with the
+    year's framework and run the checks of `dti check` on it, across the sheets of a workbook
     (nothing is written). A file that cannot be read is refused with the place of the problem."""
     require(by, Action.MANAGE_CAMPAIGNS)
     path = staged_path(token, by=by)
     engine = _framework_of(token, by, framework)
     try:
-        table = read_results(engine, path)
-        findings = [finding.message for finding in check_table(engine, table)]
+        appendix = read_appendix(engine, path)
+        findings = [finding.message for finding in check_appendix(engine, appendix)]
     except DtiError as exc:
         raise ServiceError(_("Tệp %(file)s: %(problem)s") % {"file": path.name, "problem": _problem(exc)}) from exc
-    names = [row.unit for row in table.rows]
+    names = [row.unit for row in appendix.results().rows]
     known = set(Unit.objects.filter(name__in=names).values_list("name", flat=True))
     return Preview(path.name, names, [n for n in names if n not in known], findings, len(names), engine.name)
 

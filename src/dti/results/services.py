@@ -46,12 +46,12 @@ from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
 from dti.core.roles import Role
 from dti.engine import (
-    check_table,
+    check_appendix,
     display_key,
     name_key,
     parse_score,
     rank_results,
-    read_results,
+    read_appendix,
     row_result,
 )
 from dti.results.models import Approval, Publication
@@ -324,13 +324,15 @@ def import_published(
 ) -> Publication:
     """Publish a results table the province already issued (an earlier year), as printed.
 
-    Figures are taken as published; `dti check`'s findings on the table are kept as notes so
+    Figures are taken as published (a results file, or an appendix workbook's overall tables);
+    `dti check`'s findings on it (across the sheets of a workbook) are kept as notes so
     readers see where the printed sums do not add up. The campaign, still being prepared, moves
     to published with its results marked as imported.
     """
     campaign_workflow.check(by, "import_results", campaign)
     framework = group.framework.engine()
-    table = read_results(framework, path)
+    appendix = read_appendix(framework, path)  # a results file, or an appendix workbook read whole
+    table = appendix.results()
     results = [row_result(framework, row) for row in table.rows]
     rank_results(framework, results)
     types = {str(p.unit): p.unit.unit_type.code for p in group.participations.select_related("unit__unit_type")}
@@ -359,7 +361,7 @@ def import_published(
                 "excluded": [],
             }
         )
-        snapshot["notes"] = [f.message for f in check_table(framework, table)]
+        snapshot["notes"] = [f.message for f in check_appendix(framework, appendix)]
         publication = Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot, by=by)
         record(
             actor=by,
