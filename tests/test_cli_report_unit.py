@@ -58,6 +58,9 @@ def test_docx_compared_with_last_year(tmp_path: Path) -> None:
     assert "SỞ THÔNG TIN VÀ TRUYỀN THÔNG" in text and "Ninh Bình, ngày 15 tháng 3 năm 2024" in text
     assert "So với năm 2022 (556,70 điểm, hạng 5): tổng điểm +18,00, thứ hạng tăng 2 bậc." in text
     assert ["4", "Nhân lực số", "68,00", "1", "50,00", "+18,00", "8", "tăng 7 bậc"] in table_rows(target)
+    unit_row = next(row for table in word.tables for row in table.rows if row.cells[1].text == UNIT)
+    assert all(run.bold for cell in unit_row.cells for p in cell.paragraphs for run in p.runs)  # its row in bold
+    assert word.sections[0].page_width > word.sections[0].page_height  # eight indices side by side: landscape
 
 
 def test_pdf_without_last_year(tmp_path: Path) -> None:
