@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import docx
+from docx.enum.section import WD_ORIENT
 from pypdf import PdfReader
 
 from dti.cli import main
@@ -60,7 +61,8 @@ def test_docx_compared_with_last_year(tmp_path: Path) -> None:
     assert ["4", "Nhân lực số", "68,00", "1", "50,00", "+18,00", "8", "tăng 7 bậc"] in table_rows(target)
     unit_row = next(row for table in word.tables for row in table.rows if row.cells[1].text == UNIT)
     assert all(run.bold for cell in unit_row.cells for p in cell.paragraphs for run in p.runs)  # its row in bold
-    assert word.sections[0].page_width > word.sections[0].page_height  # eight indices side by side: landscape
+    page = word.sections[0]
+    assert page.orientation == WD_ORIENT.LANDSCAPE  # eight indices side by side
 
 
 def test_pdf_without_last_year(tmp_path: Path) -> None:
