@@ -274,3 +274,10 @@ def test_ninh_binh_appendix_holds_the_snapshots_figures(tmp_path: Path) -> None:
         ]
     assert [row.cells[1].text for row in overall.rows[1:3]] == ["UBND thành phố Ninh Bình", "UBND thành phố Tam Điệp"]
     assert overall.rows[1].cells[10].text == "605,21"
+
+
+def test_without_an_issuer_the_left_column_holds_only_the_number(tmp_path: Path) -> None:
+    document = Document(Heading(issuer="", number_suffix="/BC"), (Paragraph("Báo cáo", Style.TITLE),), "Báo cáo")
+    left = written(document, tmp_path).tables[0].rows[0].cells[0]
+    assert [paragraph.text for paragraph in left.paragraphs] == ["Số:      /BC"]
+    assert not left._tc.findall(f".//{W}pBdr")

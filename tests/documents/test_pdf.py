@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from dti.documents.appendix import build_appendix
-from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Table
+from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Style, Table
 from dti.documents.layout import COUNTRY, MOTTO, DocumentError
 from dti.documents.pdf import font_dir, write_pdf
 from dti.engine import fmt
@@ -242,3 +242,11 @@ def test_ninh_binh_appendix_holds_the_snapshots_figures() -> None:
         assert row.split()[-10:-1] == shown
     for table in document.tables():
         assert table.title in text
+
+
+def test_without_an_issuer_the_left_column_holds_only_the_number() -> None:
+    reader = read(Document(Heading(issuer="", number_suffix="/BC"), (Paragraph("Báo cáo", Style.TITLE),), "Báo cáo"))
+    right_column = (30 + 0.4 * 165) * MM
+    left = [text for x, y, text in placed(reader, 0) if x < right_column and y > 842 - 45 * MM]
+    assert left == ["Số:      /BC"]
+    assert {COUNTRY, MOTTO, "…, ngày … tháng … năm …"} <= {text for _, _, text in placed(reader, 0)}

@@ -277,12 +277,14 @@ def _write_header_block(word: WordDocument, document: Document) -> None:
     if block.parent:
         _line(left, "\n".join(issuer_lines(block.parent)), ISSUER_PT, first=first)
         first = False
-    lines = issuer_lines(block.issuer)
-    _line(left, "\n".join(lines), ISSUER_PT, bold=True, first=first)
-    longest = max(times_width_mm(line, ISSUER_PT) for line in lines)
-    left._tc.append(_rule(min(room, longest) * ISSUER_RULE_SHARE, left_mm))
+    if block.issuer:
+        lines = issuer_lines(block.issuer)
+        _line(left, "\n".join(lines), ISSUER_PT, bold=True, first=first)
+        first = False
+        longest = max(times_width_mm(line, ISSUER_PT) for line in lines)
+        left._tc.append(_rule(min(room, longest) * ISSUER_RULE_SHARE, left_mm))
     if block.number:
-        _line(left, block.number, MOTTO_PT)
+        _line(left, block.number, MOTTO_PT, first=first)
     _line(right, block.country, COUNTRY_PT, bold=True, first=True)
     _line(right, block.motto, MOTTO_PT, bold=True)
     right._tc.append(_rule(times_width_mm(block.motto, MOTTO_PT), right_mm))

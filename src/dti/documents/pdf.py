@@ -212,12 +212,13 @@ class _Pdf(FPDF):
             self.set_font(FAMILY, "", ISSUER_PT)
             parent_lines = balanced_lines(block.parent, left_w - 2, self.width_of)
             y = self.column_line(self.l_margin, y, left_w, "\n".join(parent_lines), "", ISSUER_PT)
-        self.set_font(FAMILY, "B", ISSUER_PT)
-        issuer_lines = balanced_lines(block.issuer, left_w - 2, self.width_of)
-        y = self.column_line(self.l_margin, y, left_w, "\n".join(issuer_lines), "B", ISSUER_PT)
-        longest = max((self.width_of(line) for line in issuer_lines), default=0.0)
-        self.rule(longest * ISSUER_RULE_SHARE, self.l_margin, left_w, y + 1)
-        y += 3
+        if block.issuer:
+            self.set_font(FAMILY, "B", ISSUER_PT)
+            issuer_lines = balanced_lines(block.issuer, left_w - 2, self.width_of)
+            y = self.column_line(self.l_margin, y, left_w, "\n".join(issuer_lines), "B", ISSUER_PT)
+            longest = max(self.width_of(line) for line in issuer_lines)
+            self.rule(longest * ISSUER_RULE_SHARE, self.l_margin, left_w, y + 1)
+            y += 3
         if block.number:
             y = self.column_line(self.l_margin, y, left_w, block.number, "", MOTTO_PT)
         left_end = y
