@@ -117,3 +117,27 @@ def test_output_is_required_and_help_is_vietnamese() -> None:
     code, out, _ = run("report", "appendix", "--help")
     assert code == 0
     assert "Phụ lục kết quả đánh giá, xếp hạng" in out and "--decision SỐ" in out and "dd/mm/yyyy" in out
+
+
+def test_bonus_and_penalty_points_are_columns_so_the_total_adds_up(tmp_path: Path) -> None:
+    framework, results = percent_files(tmp_path, derived=False)
+    framework.write_text(
+        framework.read_text(encoding="utf-8")
+        + "adjustments:\n"
+        + "  - {code: T.1, name: Sáng kiến được công nhận, kind: bonus, max: 10, scoring: {method: manual}}\n"
+        + "  - {code: P.1, name: Sự cố mất an toàn thông tin, kind: penalty, max: 10, scoring: {method: manual}}\n",
+        encoding="utf-8",
+    )
+    lines = results.read_text(encoding="utf-8").splitlines()
+    results.write_text("\n".join([lines[0] + ",T.1,P.1"] + [line + ",5,2" for line in lines[1:]]) + "\n")
+    target = tmp_path / "phu-luc.xlsx"
+    assert run("report", "appendix", str(framework), str(results), "-o", str(target))[0] == 0
+    book = openpyxl.load_workbook(target)
+    sheet = book["Tổng hợp"]
+    codes = next(row for row in sheet.iter_rows(values_only=True) if "unit" in row)
+    assert codes[2:7] == ("I", "II", "T.1", "P.1", "total")
+    assert "Tổng điểm: cộng điểm các chỉ số chính và điểm thưởng, trừ điểm trừ (cột T.1, P.1)." in cells(
+        target, "Tổng hợp"
+    )
+    code, out, _ = run("check", str(framework), str(target))
+    assert (code, out) == (0, f"{target}: không thấy sai sót (5 đơn vị, 3 bảng)\n")

@@ -203,11 +203,13 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
     by_percent = policy.ranking.basis is RankBasis.PERCENT or bool(marks)
     classified = any(u["class"] for u in units)
     derived = framework.get("derived", [])
+    adjustments = [a for a in framework["indicators"] if not a["index"]]  # bonus and penalty points
     p = policy.precision
     columns = [
         Column("stt", "STT", 0, 0.5),
         Column("unit", "Đơn vị", None, 3.0),
         *(Column(i["code"], _index_label(i), p) for i in framework["indices"]),
+        *(Column(a["code"], _max_label(f"{a['code']}. {a['name']}", a["max"]), p) for a in adjustments),
         Column("total", _max_label("Tổng điểm", _figure(_full_max(framework))), policy.decimals(RankBasis.TOTAL)),
     ]
     if by_percent:
@@ -225,6 +227,7 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
         mark = marks.get(maximum) if maximum is not None else None
         cells: list[Cell] = [f"{n} {mark}" if mark else n, u["unit"]]
         cells += [_number(u["indices"].get(i["code"])) for i in framework["indices"]]
+        cells += [_number(u["items"].get(a["code"])) for a in adjustments]
         cells.append(_number(u["total"]))
         if by_percent:
             cells += [maximum, _number(u["percent"])]
@@ -237,6 +240,9 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
         f"{mark} Điểm tối đa áp dụng: {fmt(value)} (có chỉ số thành phần không áp dụng)"
         for value, mark in marks.items()
     ]
+    if adjustments:
+        codes = ", ".join(a["code"] for a in adjustments)
+        notes.append(f"Tổng điểm: cộng điểm các chỉ số chính và điểm thưởng, trừ điểm trừ (cột {codes}).")
     notes += _ranking_notes(policy)
     if group["excluded"]:
         notes.append("Không xếp hạng (không gửi báo cáo): " + ", ".join(group["excluded"]) + ".")
