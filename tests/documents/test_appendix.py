@@ -117,6 +117,9 @@ def test_a_signed_decision_is_printed_with_its_number_and_date() -> None:
     assert attached_line(heading) == (
         "(Kèm theo Quyết định số 125/QĐ-UBND ngày 05/03/2024 của Ủy ban nhân dân tỉnh Ninh Bình)"
     )
+    assert attached_line(Heading(issuer="", date=datetime.date(2024, 3, 5))) == (
+        "(Kèm theo Quyết định số       /QĐ-UBND ngày 05/03/2024)"
+    )
     _, snapshot = ninh_binh()
     document = build_appendix(
         snapshot, heading=heading, number="II", title="Kết quả năm 2023", attached="(Kèm theo Tờ trình số 7)"

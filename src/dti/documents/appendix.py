@@ -57,7 +57,8 @@ def attached_line(heading: Heading) -> str:
     date yet."""
     number = heading.number or BLANK_NUMBER + heading.number_suffix
     date = heading.date.strftime("%d/%m/%Y") if heading.date else BLANK_DATE
-    return f"(Kèm theo Quyết định số {number} ngày {date} của {issuer_in_text(heading.issuer)})"
+    issuer = issuer_in_text(heading.issuer)
+    return f"(Kèm theo Quyết định số {number} ngày {date}" + (f" của {issuer})" if issuer else ")")
 
 
 def build_appendix(
