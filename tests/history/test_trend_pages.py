@@ -115,3 +115,15 @@ def test_the_public_pages_link_to_the_trends(history: dict[str, Any], login: Any
     units = login("organiser").get("/don-vi/").content.decode()
     assert 'href="/lich-su/thay-doi-don-vi/"' in units
     assert 'href="/lich-su/thay-doi-don-vi/"' not in login("viewer").get("/don-vi/").content.decode()
+
+
+def test_an_index_without_counterpart_is_named_not_dropped(history: dict[str, Any], login: Any) -> None:
+    url = f"/lich-su/doi-chieu-ma/?cu={history['old'].pk}&moi={history['new'].pk}"
+    login("organiser").post(url, {"ma-I": "I", "ma-III": "", "ma-I.1": "I.1", "ma-I.2": "I.2"})
+    html = get(f"/lich-su/don-vi/{unit_slug('UBND huyện Một')}/").content.decode()
+    assert table(html, "chi-so-qua-cac-nam")[2] == ["III. Thể chế số", "—", "—", "20,00"]
+    assert "Năm 2022: II. Thể chế số không có chỉ số tương ứng." in html
+    assert "Năm 2023: II. Thể chế số không có chỉ số tương ứng." in html
+    series = get(f"/lich-su/ky/{history['campaigns'][2024].pk}/").content.decode()
+    assert table(series, "nhom-1")[1] == ["2022", "3", "20,00", "10,00", "—"]
+    assert "Năm 2023: II. Thể chế số không có chỉ số tương ứng." in series

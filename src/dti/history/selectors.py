@@ -316,17 +316,16 @@ def unit_trend(name: str) -> Trend:
         "",
     )
     all_links = links()
-    points: list[TrendPoint] = []
-    gaps: list[NoComparison] = []
-    for year in sorted(_years(publications, organiser).values(), key=lambda y: y.year):
-        found = _figures_in(year, name, all_links)
-        if isinstance(found, Incomparable):
-            gaps.append(NoComparison(found.reason, year.year) if not found.absent else NoComparison("", year.year))
-        else:
-            points.append(_point(year, found))
+    years = sorted(_years(publications, organiser).values(), key=lambda y: y.year)
+    found = [(year, _figures_in(year, name, all_links)) for year in years]
+    points = [_point(year, scores) for year, scores in found if isinstance(scores, PastScores)]
     first = points[0].year if points else None
-    gaps = [g for g in gaps if g.reason or (first is not None and g.year is not None and g.year > first)]
-    gaps = [g if g.reason else NoComparison(f"{name} không có kết quả năm {g.year}.", g.year) for g in gaps]
+    # a year before the unit's first results is no gap, unless a change (a split…) is the reason
+    gaps = [
+        NoComparison(scores.reason, year.year)
+        for year, scores in found
+        if isinstance(scores, Incomparable) and (not scores.absent or (first is not None and year.year > first))
+    ]
     if not points:
         return Trend(name, [], [], [], gaps)
     newest = points[-1].framework
@@ -338,11 +337,15 @@ def unit_trend(name: str) -> Trend:
         pairs = mappings[point.framework["code"]]
         values = [point.scores.indices.get(pairs.mapping.get(line.code, "")) for line in indices]
         mapped.append(dataclasses.replace(point, indices=values))
-        names = {i["code"]: i["name"] for i in main_indices(point.framework)}
-        lost = [f"{code}. {names[code]}" for code in pairs.old_only if code in names]
-        if lost:
-            unmatched_notes.append(f"Năm {point.year}: " + "; ".join(lost) + " không có chỉ số tương ứng.")
+        unmatched_notes += _lost(point.year, point.framework, pairs)
     return Trend(name, mapped, indices, unmatched_notes, gaps)
+
+
+def _lost(year: int, framework: SnapshotFramework, pairs: CodePairs) -> list[str]:
+    """The note naming that year's main indices without a counterpart in the newest framework (or none)."""
+    names = {i["code"]: i["name"] for i in main_indices(framework)}
+    lost = [f"{code}. {names[code]}" for code in pairs.old_only if code in names]
+    return [f"Năm {year}: " + "; ".join(lost) + " không có chỉ số tương ứng."] if lost else []
 
 
 def _mappings(frameworks: dict[str, SnapshotFramework], newest: SnapshotFramework) -> dict[str, CodePairs]:
@@ -434,9 +437,6 @@ def campaign_series(publication: Publication) -> Series:
                     ],
                 )
             )
-            names = {i["code"]: i["name"] for i in main_indices(framework)}
-            lost = [f"{code}. {names[code]}" for code in pairs.old_only if code in names]
-            if lost:
-                notes.append(f"Năm {years[-1].year}: " + "; ".join(lost) + " không có chỉ số tương ứng.")
+            notes += _lost(years[-1].year, framework, pairs)
         groups.append(SeriesGroup(name, lines, years, notes, newest["precision"]))
     return Series(organiser, publication.snapshot["campaign"]["name"], groups)
