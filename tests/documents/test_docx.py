@@ -281,3 +281,15 @@ def test_without_an_issuer_the_left_column_holds_only_the_number(tmp_path: Path)
     left = written(document, tmp_path).tables[0].rows[0].cells[0]
     assert [paragraph.text for paragraph in left.paragraphs] == ["Số:      /BC"]
     assert not left._tc.findall(f".//{W}pBdr")
+
+
+def test_titles_and_headings_keep_with_the_next_line_and_rows_do_not_split(tmp_path: Path) -> None:
+    word = written(sample.decision(), tmp_path)
+    for style in (Style.TITLE, Style.SUBTITLE, Style.ATTACHED, Style.HEADING):
+        assert word.styles[STYLE_NAMES[style]].paragraph_format.keep_with_next
+    assert not word.styles[STYLE_NAMES[Style.BODY]].paragraph_format.keep_with_next
+    assert word.styles["DTI Table Title"].paragraph_format.keep_with_next
+    rows = word.tables[1].rows
+    assert all(row._tr.trPr is not None and row._tr.trPr.find(f"{W}cantSplit") is not None for row in rows)
+    picture = next(p for p in word.paragraphs if p._p.findall(f".//{W}drawing"))
+    assert picture.paragraph_format.keep_with_next

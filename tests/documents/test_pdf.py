@@ -250,3 +250,18 @@ def test_without_an_issuer_the_left_column_holds_only_the_number() -> None:
     left = [text for x, y, text in placed(reader, 0) if x < right_column and y > 842 - 45 * MM]
     assert left == ["Số:      /BC"]
     assert {COUNTRY, MOTTO, "…, ngày … tháng … năm …"} <= {text for _, _, text in placed(reader, 0)}
+
+
+def test_a_heading_never_ends_a_page() -> None:
+    blocks = [
+        paragraph
+        for n in range(1, 40)
+        for paragraph in (Paragraph(f"Mục {n}. Kết quả", Style.HEADING), Paragraph("Nội dung " * (n % 7 + 1)))
+    ]
+    reader = read(Document(sample.heading(), tuple(blocks), "Mục"))
+    assert len(reader.pages) >= 3
+    lowest = 20 * MM + 3 * 13 * 1.2  # the bottom margin and three lines of 13 pt
+    for page in range(len(reader.pages)):
+        for _, y, text in placed(reader, page):
+            if text.startswith("Mục "):
+                assert y > lowest, (page, text)

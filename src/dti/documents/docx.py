@@ -214,6 +214,7 @@ def _style(style: ParagraphStyle, look: Look) -> None:
     paragraph.space_before = Pt(look.before_pt)
     paragraph.space_after = Pt(look.after_pt)
     paragraph.line_spacing = 1.0
+    paragraph.keep_with_next = look.keep_with_next
 
 
 def _set_page(section: Section, landscape: bool) -> None:
@@ -379,7 +380,7 @@ def _table_xml(word: WordDocument, table: Table, width_mm: float) -> str:
         for width in widths
     ]
     for row in table.rows:
-        parts.append("<w:tr>")
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         for value, column, opening in zip(row.cells, table.columns, openings, strict=False):
             parts.append(opening[is_right_aligned(value, column)])
             parts.append(_run(cell_text(value, column), row.bold))
@@ -405,6 +406,8 @@ def _run(text: str, bold: bool, size_pt: float = TABLE_PT) -> str:
 def _write_image(word: WordDocument, image: Image, width_mm: float) -> None:
     """The picture centred at its width (at most the text width), its caption italic under it."""
     word.add_picture(io.BytesIO(image.png), width=Mm(image_width_mm(image, width_mm)))
-    word.paragraphs[-1].style = BLOCK_STYLE
+    picture = word.paragraphs[-1]
+    picture.style = BLOCK_STYLE
+    picture.paragraph_format.keep_with_next = bool(image.caption)
     if image.caption:
         word.add_paragraph(clean(image.caption), style=CAPTION_STYLE)

@@ -69,21 +69,28 @@ class Look:
     before_pt: float = 0.0
     after_pt: float = 0.0
     capitals: bool = False
+    keep_with_next: bool = False  # never the last line of a page (titles, headings)
 
 
 LOOKS: dict[Style, Look] = {
-    Style.TITLE: Look(14, bold=True, align=Align.CENTER, before_pt=12, capitals=True),
-    Style.SUBTITLE: Look(14, bold=True, align=Align.CENTER),
-    Style.ATTACHED: Look(14, italic=True, align=Align.CENTER, after_pt=6),
+    Style.TITLE: Look(14, bold=True, align=Align.CENTER, before_pt=12, capitals=True, keep_with_next=True),
+    Style.SUBTITLE: Look(14, bold=True, align=Align.CENTER, keep_with_next=True),
+    Style.ATTACHED: Look(14, italic=True, align=Align.CENTER, after_pt=6, keep_with_next=True),
     Style.HEADING: Look(
-        13, bold=True, align=Align.JUSTIFY, first_indent_mm=FIRST_LINE_INDENT_MM, before_pt=6, after_pt=6
+        13,
+        bold=True,
+        align=Align.JUSTIFY,
+        first_indent_mm=FIRST_LINE_INDENT_MM,
+        before_pt=6,
+        after_pt=6,
+        keep_with_next=True,
     ),
     Style.BODY: Look(13, align=Align.JUSTIFY, first_indent_mm=FIRST_LINE_INDENT_MM, after_pt=6),
     Style.NOTE: Look(11, italic=True, align=Align.JUSTIFY, after_pt=3),
     Style.DRAFT: Look(13, bold=True, align=Align.CENTER, after_pt=6),
 }
 CAPTION = Look(CAPTION_PT, italic=True, align=Align.CENTER, before_pt=3, after_pt=6)
-TABLE_TITLE = Look(13, bold=True, align=Align.LEFT, before_pt=6, after_pt=3)
+TABLE_TITLE = Look(13, bold=True, align=Align.LEFT, before_pt=6, after_pt=3, keep_with_next=True)
 
 # Characters XML 1.0 refuses (and a PDF cannot show): C0 controls other than tab and newline.
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

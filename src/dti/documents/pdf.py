@@ -74,6 +74,7 @@ MM_PER_PT = 25.4 / 72
 LINE_SPACING = 1.2  # line height over font size: single spacing
 CELL_PAD_X = 1.0  # mm
 CELL_PAD_Y = 0.8  # mm
+KEEP_LINES = 4  # a title or heading starts a new page unless this many lines fit under it
 
 _ALIGN = {Align.LEFT: FpdfAlign.L, Align.CENTER: FpdfAlign.C, Align.RIGHT: FpdfAlign.R, Align.JUSTIFY: FpdfAlign.J}
 
@@ -176,6 +177,8 @@ class _Pdf(FPDF):
         self.set_look(look)
         self.set_y(self.get_y() + look.before_pt * MM_PER_PT)
         height = self.line_height(look.size)
+        if look.keep_with_next and self.get_y() + KEEP_LINES * height > self.page_break_trigger:
+            self.add_page()  # a title or heading does not end a page
         if look.first_indent_mm:
             columns = self.text_columns(text_align=_ALIGN[look.align], line_height=LINE_SPACING)
             with columns, columns.paragraph(first_line_indent=look.first_indent_mm) as paragraph:
