@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dti.engine import (
     ItemRoom,
@@ -188,3 +190,32 @@ def test_the_ranks_agree_with_the_published_ranking() -> None:
         higher = min(v for v in values if v is not None and margin.value is not None and v > margin.value)
         assert shown_value(replace(standing, total=standing.total + margin.up), policy) >= higher  # type: ignore[operator]
         assert shown_value(replace(standing, total=standing.total + margin.up - step), policy) < higher  # type: ignore[operator]
+
+
+def brute_force_moved(standings: list[Standing], position: int, precision: int, policy: RankingPolicy) -> set[str]:
+    """The units whose rank changes when one unit moves one step up or down, by ranking everything again."""
+    step = Decimal(1).scaleb(-precision)
+    before = ranks([shown_value(s, policy) for s in standings], policy.ties)
+    moved: set[str] = set()
+    for delta in (step, -step):
+        me = standings[position]
+        assert me.total is not None
+        changed = [*standings[:position], replace(me, total=me.total + delta), *standings[position + 1 :]]
+        after = ranks([shown_value(s, policy) for s in changed], policy.ties)
+        moved |= {s.unit for s, old, new in zip(standings, before, after, strict=True) if old != new}
+    return moved
+
+
+@given(
+    totals=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=12),
+    ties=st.sampled_from(list(Ties)),
+    decimals=st.sampled_from([0, 1]),
+)
+@settings(max_examples=300, deadline=None)
+def test_units_moved_by_one_step_equal_a_full_re_ranking(totals: list[int], ties: Ties, decimals: int) -> None:
+    # Scores at one decimal, ranked at 0 or 1 decimal: ties, broken ties and merges all occur.
+    standings = [Standing(f"U{k}", Decimal(t) / 10) for k, t in enumerate(totals)]
+    policy = RankingPolicy(RankBasis.TOTAL, decimals, ties)
+    margins = robustness(standings, precision=1, policy=policy)
+    for position, margin in enumerate(margins):
+        assert set(margin.moved_by_step) == brute_force_moved(standings, position, 1, policy)

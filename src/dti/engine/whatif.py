@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from dti.engine.model import RankBasis, RankingPolicy
+from dti.engine.model import RankBasis, RankingPolicy, Ties
 from dti.engine.numbers import HUNDRED, ZERO, percent, quantum, round_half_up
 from dti.engine.ranking import ranks
 
@@ -167,9 +167,11 @@ def what_if(standings: Sequence[Standing], unit: str, *, precision: int, policy:
     if mine is None:
         return WhatIf(unit, None, None, (), rooms, available, None, None)
     holders: dict[Decimal, list[str]] = {}
-    for other, value in zip(standings, values, strict=True):
+    rank_at: dict[Decimal, int | None] = {}
+    for other, value, rank in zip(standings, values, rank_of, strict=True):
         if value is not None and other.unit != unit:
             holders.setdefault(value, []).append(other.unit)
+            rank_at[value] = rank
     half = quantum(policy.decimals)
     steps = []
     for value in sorted((v for v in holders if v > mine), reverse=False):
@@ -177,7 +179,7 @@ def what_if(standings: Sequence[Standing], unit: str, *, precision: int, policy:
         beat = points_to_reach(me, value + half, precision=precision, policy=policy)
         if tie is None or beat is None:
             break
-        rank = rank_of[values.index(value)]
+        rank = rank_at[value]
         assert rank is not None  # a shown value is ranked
         reachable = not me.items or tie <= available
         steps.append(Step(rank, tuple(holders[value]), value, tie, beat, reachable))
@@ -191,7 +193,7 @@ def what_if(standings: Sequence[Standing], unit: str, *, precision: int, policy:
         other = standings[_find(standings, holders[value][0])]
         points = points_to_reach(other, mine, precision=precision, policy=policy)
         if points is not None:
-            below = Neighbour(other.unit, rank_of[values.index(value)], value, mine - value, points)
+            below = Neighbour(other.unit, rank_at[value], value, mine - value, points)
     return WhatIf(unit, rank_of[position], mine, tuple(steps), rooms, available, above, below)
 
 
@@ -202,26 +204,56 @@ def _can_move(standing: Standing, delta: Decimal) -> bool:
     return any(ZERO <= r.score + delta <= r.max for r in standing.items)
 
 
-def _moved(
-    standings: Sequence[Standing], position: int, delta: Decimal, policy: RankingPolicy, before: list[int | None]
-) -> set[str]:
-    """The units whose rank changes when the unit at `position` gains `delta` points."""
-    me = standings[position]
-    assert me.total is not None
-    changed = list(standings)
-    changed[position] = replace(me, total=me.total + delta)
-    _values, after = _ranked(changed, policy)
-    return {s.unit for s, old, new in zip(standings, before, after, strict=True) if old != new}
+@dataclass(frozen=True, slots=True)
+class _Board:
+    """The shown values of a group sorted, for the units between two values (bisect, no re-ranking)."""
+
+    keys: list[Decimal]  # the shown values, ascending
+    positions: list[int]  # the unit (position in the group) of each key
+    count: dict[Decimal, int]  # how many units show each value
+
+    @classmethod
+    def of(cls, values: Sequence[Decimal | None]) -> _Board:
+        order = sorted((v, k) for k, v in enumerate(values) if v is not None)
+        count: dict[Decimal, int] = {}
+        for value, _k in order:
+            count[value] = count.get(value, 0) + 1
+        return cls([v for v, _k in order], [k for _v, k in order], count)
+
+    def between(self, low: Decimal | None, high: Decimal, *, closed_low: bool, closed_high: bool) -> list[int]:
+        """The units whose value lies between `low` (None: no bound) and `high`."""
+        start = 0 if low is None else (bisect_left if closed_low else bisect_right)(self.keys, low)
+        end = (bisect_right if closed_high else bisect_left)(self.keys, high)
+        return self.positions[start:end]
 
 
-def _touches(distinct: list[Decimal], tied: bool, mine: Decimal, moved: Decimal | None) -> bool:
-    """Whether a unit shown at `mine` (`tied`: with others) moving to `moved` can change any rank:
-    it leaves a tie, or reaches or crosses another shown value (only then are ranks recomputed)."""
-    if moved is None or moved == mine:
-        return False
-    low, high = sorted((mine, moved))
-    between = bisect_right(distinct, high) - bisect_left(distinct, low) - 1  # other values in [low, high]
-    return tied or between > 0
+def _moved(board: _Board, position: int, mine: Decimal, moved: Decimal, ties: Ties) -> set[int]:
+    """The units whose rank changes when the unit at `position` goes from shown value `mine` to `moved`.
+
+    Its own rank changes when another value lies in (low, high]; another unit's, by the ties rule:
+    competition (1 + the units above) when its value lies in [low, high); dense (1 + the distinct
+    values above) when the distinct values above it change, as the unit leaves a value it held
+    alone or reaches one nobody held.
+    """
+    low, high = min(mine, moved), max(mine, moved)
+    changed: set[int] = set()
+    if any(k != position for k in board.between(low, high, closed_low=False, closed_high=True)):
+        changed.add(position)
+    if ties is Ties.COMPETITION:
+        others = board.between(low, high, closed_low=True, closed_high=False)
+    else:
+        left = mine if board.count[mine] == 1 else None  # a distinct value that disappears
+        reached = moved if board.count.get(moved, 0) == 0 else None  # a distinct value that appears
+        if left is not None and reached is not None:
+            others = board.between(min(left, reached), max(left, reached), closed_low=True, closed_high=False)
+        elif left is not None or reached is not None:
+            bound = left if left is not None else reached
+            assert bound is not None
+            others = board.between(None, bound, closed_low=True, closed_high=False)
+        else:
+            others = []
+    changed.update(k for k in others if k != position)
+    return changed
 
 
 def robustness(standings: Sequence[Standing], *, precision: int, policy: RankingPolicy) -> list[Margin]:
@@ -233,10 +265,11 @@ def robustness(standings: Sequence[Standing], *, precision: int, policy: Ranking
         if value is not None:
             shared.setdefault(value, []).append(exact_value(standing, policy.basis))
     distinct = sorted(shared)
+    board = _Board.of(values)
     step = quantum(precision)
     margins = []
     for position, (me, mine) in enumerate(zip(standings, values, strict=True)):
-        if mine is None:
+        if mine is None or me.total is None:
             margins.append(Margin(me.unit, None, None, None, None, (), False))
             continue
         at = bisect_left(distinct, mine)
@@ -244,11 +277,11 @@ def robustness(standings: Sequence[Standing], *, precision: int, policy: Ranking
         lower = mine if len(shared[mine]) > 1 else distinct[at - 1] if at > 0 else None
         up = None if higher is None else points_to_reach(me, higher, precision=precision, policy=policy)
         down = None if lower is None else points_to_fall(me, lower, precision=precision, policy=policy)
-        moved: set[str] = set()
+        moved: set[int] = set()
         for delta in (step, -step):
-            after = shown_value(replace(me, total=me.total + delta), policy) if me.total is not None else None
-            if _can_move(me, delta) and _touches(distinct, len(shared[mine]) > 1, mine, after):
-                moved |= _moved(standings, position, delta, policy, rank_of)
+            after = shown_value(replace(me, total=me.total + delta), policy)
+            if after is not None and after != mine and _can_move(me, delta):
+                moved |= _moved(board, position, mine, after, policy.ties)
         margins.append(
             Margin(
                 me.unit,
@@ -256,7 +289,7 @@ def robustness(standings: Sequence[Standing], *, precision: int, policy: Ranking
                 mine,
                 up,
                 down,
-                tuple(s.unit for s in standings if s.unit in moved),
+                tuple(standings[k].unit for k in sorted(moved)),
                 len(set(shared[mine])) > 1,
             )
         )
