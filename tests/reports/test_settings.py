@@ -28,6 +28,13 @@ def test_defaults_come_from_the_organiser(published: dict[str, Any]) -> None:
     assert settings.pk is None
     assert settings.issuer == "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM"
     assert settings.place == "Thử Nghiệm"
+    assert (settings.appendix_number, settings.number_suffix) == ("I", "/QĐ-UBND")
+    assert settings.title == "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM 2023"
+
+
+def test_an_empty_number_suffix_keeps_the_default(published: dict[str, Any], login: Any) -> None:
+    login("organiser").post(campaign_url(published, "thiet-lap/"), {**GOOD, "number_suffix": ""})
+    assert DocumentSettings.objects.get().number_suffix == "/QĐ-UBND"
 
 
 def test_saved_settings_are_audited_and_printed(published: dict[str, Any], login: Any) -> None:

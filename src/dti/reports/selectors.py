@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign, Participation
+from dti.documents.appendix import default_title
 from dti.engine import (
     DtiError,
     ItemRoom,
@@ -130,8 +131,8 @@ def document_settings(campaign: Campaign) -> DocumentSettings:
         campaign=campaign,
         issuer=_issuer_of(organiser) if organiser else "",
         place=_place_of(organiser),
-        appendix_number="",
-        title=_("Kết quả đánh giá, xếp hạng mức độ chuyển đổi số năm %(year)d") % {"year": campaign.year},
+        appendix_number="I",
+        title=default_title(campaign.year),
     )
 
 

@@ -40,6 +40,7 @@ def save_settings(*, campaign: Campaign, by: User, values: Mapping[str, str]) ->
     if not may_set_documents(by):
         raise PermissionDenied(_("Chỉ cơ quan tổ chức đánh giá mới được thiết lập văn bản của kỳ đánh giá."))
     new = {name: _text(values.get(name, "")) for name in SETTINGS_FIELDS}
+    new["number_suffix"] = new["number_suffix"] or DocumentSettings._meta.get_field("number_suffix").get_default()
     errors = []
     if not new["issuer"]:
         errors.append(_("Cần nhập cơ quan ban hành."))
