@@ -20,6 +20,11 @@ def test_a_merged_unit_compares_with_the_mean_of_its_predecessors(history: dict[
     assert got.scores.indices == {"I": D("16.37"), "II": D("13.00")}
     assert got.scores.units == ("UBND huyện Ba", "UBND huyện Một")  # predecessors in name order
     assert "Bình quân của UBND huyện Ba, UBND huyện Một" in got.note and "01/01/2024" in got.note
+    # as a snapshot unit record for the report builders: the means as decimal strings, no rank
+    assert got.source_unit == "UBND huyện Ba"
+    assert got.figures["unit"] == got.note and got.figures["rank"] is None
+    assert (got.figures["total"], got.figures["indices"]) == ("29.37", {"I": "16.37", "II": "13.00"})
+    assert got.figures["items"]["I.2"] == "6.37"  # (7,5 + 5,23) / 2 = 6,365 → 6,37
 
 
 def test_the_code_mapping_between_the_two_frameworks_names_what_has_no_counterpart(history: dict[str, Any]) -> None:
@@ -36,6 +41,7 @@ def test_a_renamed_unit_compares_with_its_old_name_and_rank(history: dict[str, A
     assert got.unit == "UBND huyện Hai" and got.scores.rank == 3 and got.group_size == 4
     assert got.scores.total == D("19.00") and not got.scores.mean
     assert got.snapshot == got.publication.snapshot and got.publication.campaign == history["campaigns"][2023]
+    assert got.figures["unit"] == "UBND huyện Hai" and got.figures["total"] == "19.00" and got.figures["rank"] == 3
     assert "UBND huyện Hai" in got.note
 
 

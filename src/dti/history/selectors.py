@@ -22,7 +22,7 @@ from dti.engine import Incomparable, Link, PastScores, match_codes, mean, round_
 from dti.history.models import CodeMapping, Lineage
 from dti.results.models import Publication
 from dti.results.selectors import dec, latest_publications, main_indices, unit_slug
-from dti.results.snapshot import Snapshot, SnapshotFramework, SnapshotUnit, framework_part
+from dti.results.snapshot import Snapshot, SnapshotFramework, SnapshotUnit, framework_part, shown
 from dti.units.models import Unit
 
 
@@ -128,6 +128,32 @@ class Previous:
     def note(self) -> str:
         """How the past figures were found, in Vietnamese ("" when nothing changed)."""
         return self.scores.note
+
+    @property
+    def source_unit(self) -> str:
+        """A unit of the snapshot the figures come from (the first predecessor for a mean): its
+        group gives the framework and the ranks of the others."""
+        return self.scores.units[0]
+
+    @property
+    def figures(self) -> SnapshotUnit:
+        """The past figures as a snapshot's unit record (decimal strings): the unit's own record,
+        or for a mean of merged predecessors a record of the means, named by the note, unranked."""
+        if self.unit is not None:
+            group = next(g for g in self.snapshot["groups"] if g["name"] == self.group)
+            return next(u for u in group["units"] if u["unit"] == self.unit)
+        return {
+            "unit": self.note or ", ".join(self.scores.units),
+            "type": None,
+            "rank": None,
+            "class": "",
+            "total": shown(self.scores.total),
+            "max": None,
+            "percent": None,
+            "indices": {code: shown(value) for code, value in self.scores.indices.items()},
+            "index_max": {},
+            "items": {code: shown(value) for code, value in self.scores.items.items()},
+        }
 
 
 @dataclass(frozen=True)
