@@ -11,6 +11,7 @@ from dti.engine import (
     Link,
     PastRule,
     PastScores,
+    fate,
     find_cycle,
     link_problems,
     mean_scores,
@@ -144,3 +145,12 @@ def test_link_problems_cycle_and_dates() -> None:
     ]
     fine = Link(LineageKind.RENAME, datetime.date(2022, 1, 1), ("B",), ("C",))
     assert link_problems(fine, [earlier]) == []
+
+
+def test_fate_says_what_became_of_a_unit() -> None:
+    merge = Link(LineageKind.MERGE, JULY_2025, ("Tỉnh Hà Nam", "Tỉnh Ninh Bình"), ("Tỉnh Ninh Bình",))
+    assert fate("Tỉnh Hà Nam", [merge], until=datetime.date(2025, 12, 31)) == (
+        "hợp nhất vào Tỉnh Ninh Bình từ ngày 01/07/2025"
+    )
+    assert fate("Tỉnh Hà Nam", [merge], until=END_2024) == ""  # not yet
+    assert fate("Tỉnh Ninh Bình", [merge], until=datetime.date(2025, 12, 31)) == ""  # it continues

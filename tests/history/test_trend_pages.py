@@ -127,3 +127,10 @@ def test_an_index_without_counterpart_is_named_not_dropped(history: dict[str, An
     series = get(f"/lich-su/ky/{history['campaigns'][2024].pk}/").content.decode()
     assert table(series, "nhom-1")[1] == ["2022", "3", "20,00", "10,00", "—"]
     assert "Năm 2023: II. Thể chế số không có chỉ số tương ứng." in series
+
+
+def test_a_unit_merged_into_another_says_so_after_its_last_year(history: dict[str, Any]) -> None:
+    html = get(f"/lich-su/don-vi/{unit_slug('UBND huyện Ba')}/").content.decode()
+    assert [r[0] for r in table(html, "qua-cac-nam")[1:]] == ["2022", "2023"]
+    gaps = html[html.index('id="khong-so-sanh"') :]
+    assert "2024: UBND huyện Ba hợp nhất vào UBND huyện Một từ ngày 01/01/2024: không có kết quả năm 2024." in gaps

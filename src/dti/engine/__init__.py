@@ -33,7 +33,8 @@ The modules, from the bottom up:
   (`read_appendix`) and checked across their sheets (`check_appendix`).
 - `lineage`: year over year across reorganised units and changed frameworks: a unit's past
   figures through renames, merges (the mean of its predecessors) and splits (`trace`), the
-  checks of a recorded change (`link_problems`), codes left without a counterpart (`unmatched`).
+  checks of a recorded change (`link_problems`), codes left without a counterpart (`unmatched`),
+  what became of a unit (`fate`).
 - `analysis`: the rules of a unit's analysis report: changes with signs, rank changes in
   words, indicators by band of percent of max, target rank ranges, group means, code matching.
 - `whatif`: what-if for a unit (points to each rank above, points still available, neighbours)
@@ -79,6 +80,7 @@ from dti.engine.lineage import (
     Link,
     PastRule,
     PastScores,
+    fate,
     find_cycle,
     link_problems,
     mean_scores,
@@ -242,6 +244,7 @@ __all__ = [
     "count_bands",
     "describe",
     "display_key",
+    "fate",
     "figures",
     "find_cycle",
     "fmt",

@@ -175,6 +175,22 @@ def trace(
     return back(unit)
 
 
+def fate(unit: str, links: Iterable[Link], *, until: datetime.date) -> str:
+    """What became of a unit by `until` (Vietnamese, "" when nothing): renamed, merged into another
+    unit or split, by the newest such change in which it does not continue."""
+    ended = [k for k in links if unit in k.predecessors and unit not in k.successors and k.effective <= until]
+    if not ended:
+        return ""
+    link = max(ended, key=lambda k: k.effective)
+    others = ", ".join(link.successors)
+    verb = {
+        LineageKind.RENAME: "đổi tên thành",
+        LineageKind.MERGE: "hợp nhất vào",
+        LineageKind.SPLIT: "chia tách thành",
+    }
+    return f"{verb[link.kind]} {others} từ ngày {_day(link.effective)}"
+
+
 def unmatched(old: Iterable[str], new: Iterable[str], mapping: Mapping[str, str]) -> tuple[list[str], list[str]]:
     """The codes without a counterpart: (new codes no old code maps to, old codes no new code uses)."""
     used = set(mapping.values())

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from dti.campaigns.models import Campaign, Participation
-from dti.engine import Incomparable, Link, PastScores, match_codes, mean, round_half_up, trace, unmatched
+from dti.engine import Incomparable, Link, PastScores, fate, match_codes, mean, round_half_up, trace, unmatched
 from dti.history.models import CodeMapping, Lineage
 from dti.results.models import Publication
 from dti.results.selectors import dec, latest_publications, main_indices, unit_slug
@@ -348,7 +348,7 @@ def unit_trend(name: str) -> Trend:
     first = points[0].year if points else None
     # a year before the unit's first results is no gap, unless a change (a split…) is the reason
     gaps = [
-        NoComparison(scores.reason, year.year)
+        NoComparison(_gap(name, scores, year.year, all_links), year.year)
         for year, scores in found
         if isinstance(scores, Incomparable) and (not scores.absent or (first is not None and year.year > first))
     ]
@@ -365,6 +365,12 @@ def unit_trend(name: str) -> Trend:
         mapped.append(dataclasses.replace(point, indices=values))
         unmatched_notes += _lost(point.year, point.framework, pairs)
     return Trend(name, mapped, indices, unmatched_notes, gaps)
+
+
+def _gap(name: str, missing: Incomparable, year: int, all_links: Sequence[Link]) -> str:
+    """Why the unit has no figure that year: the engine's reason, or what became of the unit."""
+    became = fate(name, all_links, until=datetime.date(year, 12, 31)) if missing.absent else ""
+    return f"{name} {became}: không có kết quả năm {year}." if became else missing.reason
 
 
 def _lost(year: int, framework: SnapshotFramework, pairs: CodePairs) -> list[str]:
