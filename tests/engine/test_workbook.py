@@ -339,3 +339,22 @@ def test_broken_dti_sheet(ninh_binh: Framework, tmp_path: Path, meta: Rows, mess
     sheets = {"Tổng hợp": table_sheet(["STT", "Đơn vị", "1"], ["stt", "unit", "1"], [[1, "A", 10]])}
     with pytest.raises(InputError, match=message):
         read_appendix(ninh_binh, write_workbook(tmp_path / "a.xlsx", sheets, meta))
+
+
+def test_places_in_a_sheet_name_the_sheet(ninh_binh: Framework, tmp_path: Path) -> None:
+    rows = [[1, "A", 10], [2, "A", 20]]
+    sheets = {"Tổng hợp": table_sheet(["STT", "Đơn vị", "1"], ["stt", "unit", "1"], rows)}
+    appendix = read_appendix(ninh_binh, write_workbook(tmp_path / "a.xlsx", sheets))
+    assert appendix.sheets[0].table.duplicates == [("A", "trang 'Tổng hợp', dòng 10")]
+    sheets["Tổng hợp"][9][1] = None  # the second unit has no name
+    with pytest.raises(InputError, match=r"trang 'Tổng hợp', dòng 10: thiếu tên đơn vị"):
+        read_appendix(ninh_binh, write_workbook(tmp_path / "b.xlsx", sheets))
+
+
+def test_read_sheets_wants_a_workbook(tmp_path: Path) -> None:
+    from dti.engine.tables import read_sheets
+
+    path = tmp_path / "kq.csv"
+    path.write_text("unit\nA\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"không đọc được tệp '\.csv': cần \.xlsx"):
+        read_sheets(path)

@@ -13,6 +13,7 @@ not rank above one with a higher value, and equal values share a rank.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -20,7 +21,15 @@ from itertools import pairwise
 from dti.engine.model import Derived, Framework, Index, RankBasis
 from dti.engine.numbers import HUNDRED, ZERO, fmt, percent, quantum, round_half_up
 from dti.engine.ranking import classify, derived_values, ranks, shown_decimals
-from dti.engine.results import NA_VALUE, PublishedRow, PublishedTable, complete, ranked_value, row_result
+from dti.engine.results import (
+    NA_VALUE,
+    PublishedRow,
+    PublishedTable,
+    complete,
+    item_maxima,
+    ranked_value,
+    row_result,
+)
 from dti.engine.scoring import UnitResult
 
 KINDS = {
@@ -82,18 +91,26 @@ def _shown(figure: Figure) -> str:
     return fmt(figure) if isinstance(figure, Decimal) else ("" if figure is None else str(figure))
 
 
-def check_table(framework: Framework, table: PublishedTable, *, partial: bool = False) -> list[Finding]:
+def check_table(
+    framework: Framework,
+    table: PublishedTable,
+    *,
+    partial: bool = False,
+    results: Sequence[UnitResult] | None = None,
+) -> list[Finding]:
     """Every inconsistency in a published table, in row order, then the ranking.
 
     `partial`: the table holds part of the ranked set (a region's provinces of the country's),
     so its ranks are checked by order; without it a rank beyond the row count says so.
+    `results`: `row_result` of each row, in order, when the caller has them already.
     """
     findings: list[Finding] = [Finding("", code, "unknown_code", code, None, place) for code, place in table.unknown]
     findings += [Finding(unit, "", "duplicate_unit", unit, None, place) for unit, place in table.duplicates]
     half_unit = quantum(framework.precision) / 2  # half a unit of the last printed decimal
-    results = [row_result(framework, row) for row in table.rows]
+    if results is None:
+        results = [row_result(framework, row) for row in table.rows]
     for row, result in zip(table.rows, results, strict=True):
-        findings += _row_findings(framework, row, half_unit)
+        findings += _row_findings(framework, row, result, half_unit)
         findings += _published_findings(framework, row, result)
     findings += _rank_findings(framework, table.rows, results, partial=partial)
     return findings
@@ -109,7 +126,7 @@ def _present(row: PublishedRow, code: str) -> bool:
     return code in row.scores
 
 
-def _row_findings(framework: Framework, row: PublishedRow, half_unit: Decimal) -> list[Finding]:
+def _row_findings(framework: Framework, row: PublishedRow, result: UnitResult, half_unit: Decimal) -> list[Finding]:
     findings: list[Finding] = []
 
     def compare(code: str, published: Decimal, parts: list[Decimal], place: str) -> None:
@@ -149,7 +166,7 @@ def _row_findings(framework: Framework, row: PublishedRow, half_unit: Decimal) -
         compare("total", row.published["total"], [*index_sums, adjust] if adjust else index_sums, row.places["total"])
     findings += _bound_findings(framework, row)
     if "percent" in row.published:
-        findings += _percent_findings(framework, row)
+        findings += _percent_findings(framework, row, result)
     return findings
 
 
@@ -187,7 +204,7 @@ def _index_value(row: PublishedRow, index: Index) -> Decimal | None:
 
 def _bound_findings(framework: Framework, row: PublishedRow) -> list[Finding]:
     findings: list[Finding] = []
-    maxima: dict[str, Decimal | None] = {item.code: item.max for item in framework.walk()}
+    maxima = dict(item_maxima(framework))
     maxima.update({index.code: index.max for index in framework.indices})
     maxima.update(row.maxima)
     for code, value in row.scores.items():
@@ -205,8 +222,7 @@ def _bound_findings(framework: Framework, row: PublishedRow) -> list[Finding]:
     return findings
 
 
-def _percent_findings(framework: Framework, row: PublishedRow) -> list[Finding]:
-    result = row_result(framework, row)
+def _percent_findings(framework: Framework, row: PublishedRow, result: UnitResult) -> list[Finding]:
     total = row.published.get("total", result.total if complete(framework, result) else None)
     if total is None or not result.max:
         return []
@@ -314,7 +330,7 @@ def _index_percent_findings(framework: Framework, row: PublishedRow, result: Uni
 
 
 def _rank_findings(
-    framework: Framework, rows: list[PublishedRow], results: list[UnitResult], *, partial: bool
+    framework: Framework, rows: list[PublishedRow], results: Sequence[UnitResult], *, partial: bool
 ) -> list[Finding]:
     """Each published rank column (`rank`, `rank:<code>`) against the values it ranks, per group."""
     columns = list(dict.fromkeys(key for row in rows for key in row.published if key.split(":")[0] == "rank"))

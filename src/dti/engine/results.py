@@ -11,6 +11,7 @@ the levels below; an index given only as `value:<code>` is that value × its max
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -129,10 +130,10 @@ def results_of_table(framework: Framework, table: Table) -> PublishedTable:
     for row in table.rows:
         unit = row.text("unit")
         if not unit:
-            raise InputError(file, f"{_sheet_of(row.cells)}dòng {row.number}", "thiếu tên đơn vị (cột unit/Đơn vị)")
+            raise InputError(file, f"{table.where}dòng {row.number}", "thiếu tên đơn vị (cột unit/Đơn vị)")
         unit = unicodedata.normalize("NFC", unit)
         if unit in seen:
-            duplicates.append((unit, f"{_sheet_of(row.cells)}dòng {row.number}"))
+            duplicates.append((unit, f"{table.where}dòng {row.number}"))
             continue
         seen.add(unit)
         record = PublishedRow(unit, row.text("group"), row.number, classification=row.text("class"))
@@ -163,21 +164,16 @@ def results_of_table(framework: Framework, table: Table) -> PublishedTable:
     return PublishedTable(file, rows, unknown, duplicates)
 
 
-def _sheet_of(cells: dict[str, Cell]) -> str:
-    """The "trang '…', " a row's places start with (empty for a CSV file)."""
-    place = next(iter(cells.values())).place if cells else ""
-    return place[: place.index("dòng")] if "dòng" in place else ""
-
-
 def row_result(framework: Framework, row: PublishedRow) -> UnitResult:
     """A UnitResult from a row's scores; levels not given are summed from the levels below."""
     items: dict[str, ItemScore] = {}
-    for item in framework.walk():
-        value = row.scores.get(item.code)
+    scores = row.scores
+    for code in item_maxima(framework):
+        value = scores.get(code)
         if value == NA_VALUE:
-            items[item.code] = ItemScore(item.code, None, Status.NA)
+            items[code] = ItemScore(code, None, Status.NA)
         elif isinstance(value, Decimal):
-            items[item.code] = ItemScore(item.code, value, Status.GIVEN)
+            items[code] = ItemScore(code, value, Status.GIVEN)
     indices: dict[str, object] = {}
     for index in framework.indices:
         given = row.scores.get(index.code)
@@ -199,6 +195,13 @@ def row_result(framework: Framework, row: PublishedRow) -> UnitResult:
     result = summarize(framework, row.unit, row.group, None, items, indices, row.maxima)
     result.published = dict(row.published)
     return result
+
+
+@functools.lru_cache(maxsize=64)
+def item_maxima(framework: Framework) -> dict[str, Decimal | None]:
+    """Every scored item's code and max, in the framework's order (worked out once: a results
+    table of 3,500 rows reads them for every row). Not to be changed by the caller."""
+    return {item.code: item.max for item in framework.walk()}
 
 
 def _points_of_value(index: Index, row: PublishedRow) -> Decimal | None:

@@ -84,6 +84,7 @@ class Table:
     headers: list[str]
     rows: list[Row]
     places: dict[str, str]  # header key -> "dòng 1, cột C" of its header cell
+    where: str = ""  # what every place in it starts with: "trang 'I1', " in a workbook, "" in a CSV file
 
 
 def normalize_header(text: object) -> str:
@@ -291,7 +292,7 @@ def table_of_rows(
         for column, header in enumerate(headers)
         if header
     }
-    return Table(file, [header for header in headers if header], rows, places)
+    return Table(file, [header for header in headers if header], rows, places, where)
 
 
 def _blank(value: object) -> bool:

@@ -26,6 +26,7 @@ from dti.engine.errors import InputError
 from dti.engine.model import Framework, Index
 from dti.engine.numbers import round_half_up
 from dti.engine.results import PublishedRow, PublishedTable, read_results, results_of_table, row_result
+from dti.engine.scoring import UnitResult
 from dti.engine.tables import XLSX_SUFFIXES, Sheet, normalize_header, read_sheets, table_of_rows
 
 META = "_dti"
@@ -171,28 +172,40 @@ def check_appendix(framework: Framework, appendix: Appendix, *, partial: bool = 
     """Every finding of every table (`check_table`), then each index table against its group's
     overall table: the same unit's index score in both, every unit in both."""
     findings: list[Finding] = []
-    overall = {sheet.group: sheet for sheet in reversed(appendix.sheets) if sheet.kind == OVERALL}
-    for sheet in appendix.sheets:
-        findings += check_table(framework, sheet.table, partial=partial)
-    for sheet in appendix.sheets:
+    results = [[row_result(framework, row) for row in sheet.table.rows] for sheet in appendix.sheets]
+    overall: dict[str, int] = {}  # group → the position of its (first) overall table
+    for position, sheet in enumerate(appendix.sheets):
+        if sheet.kind == OVERALL:
+            overall.setdefault(sheet.group, position)
+    for sheet, sheet_results in zip(appendix.sheets, results, strict=True):
+        findings += check_table(framework, sheet.table, partial=partial, results=sheet_results)
+    for sheet, sheet_results in zip(appendix.sheets, results, strict=True):
         if sheet.kind == INDEX and sheet.group in overall:
-            findings += _cross_findings(framework, sheet, overall[sheet.group])
+            position = overall[sheet.group]
+            findings += _cross_findings(
+                framework, (sheet, sheet_results), (appendix.sheets[position], results[position])
+            )
     return findings
 
 
-def _cross_findings(framework: Framework, sheet: AppendixSheet, overall: AppendixSheet) -> list[Finding]:
-    """An index table against the overall table of its group."""
+def _cross_findings(
+    framework: Framework,
+    index_table: tuple[AppendixSheet, list[UnitResult]],
+    overall_table: tuple[AppendixSheet, list[UnitResult]],
+) -> list[Finding]:
+    """An index table against the overall table of its group (each with its rows' results)."""
+    sheet, overall = index_table[0], overall_table[0]
     code = sheet.index
-    theirs = {row.unit: row for row in overall.table.rows}
+    theirs = {row.unit: (row, result) for row, result in zip(overall.table.rows, overall_table[1], strict=True)}
     ours = {row.unit for row in sheet.table.rows}
     findings: list[Finding] = []
-    for row in sheet.table.rows:
-        other = theirs.get(row.unit)
-        if other is None:
+    for row, result in zip(sheet.table.rows, index_table[1], strict=True):
+        if row.unit not in theirs:
             note = f"không có trong trang '{overall.name}'"
             findings.append(Finding(row.unit, code, "missing_unit", None, None, _line(sheet, row), note))
             continue
-        here, there = _score(framework, row, code), _score(framework, other, code)
+        other, other_result = theirs[row.unit]
+        here, there = _score(framework, result, code), _score(framework, other_result, code)
         if here is not None and there is not None and here != there:
             place = row.places.get(code, _line(sheet, row))
             note = f"bảng kia: {other.places.get(code, _line(overall, other))}"
@@ -204,9 +217,9 @@ def _cross_findings(framework: Framework, sheet: AppendixSheet, overall: Appendi
     return findings
 
 
-def _score(framework: Framework, row: PublishedRow, code: str) -> Decimal | None:
-    """A row's score of an index (given, or summed from its parts) at the framework's precision."""
-    value = row_result(framework, row).indices.get(code)
+def _score(framework: Framework, result: UnitResult, code: str) -> Decimal | None:
+    """A unit's score of an index (given, or summed from its parts) at the framework's precision."""
+    value = result.indices.get(code)
     return None if value is None else round_half_up(value, framework.precision)
 
 
