@@ -71,7 +71,8 @@ FONT_FILES = {
 }
 TABLE_PT = 10.0  # DejaVu Serif is about an eighth wider than Times New Roman (the Word file's 11 pt)
 MM_PER_PT = 25.4 / 72
-LINE_SPACING = 1.2  # line height over font size: single spacing
+LINE_SPACING = 1.25  # line height over font size: single spacing, room for stacked diacritics
+RULE_GAP = 1.8  # mm from a line's box to the rule under it
 CELL_PAD_X = 1.0  # mm
 CELL_PAD_Y = 0.8  # mm
 KEEP_LINES = 4  # a title or heading starts a new page unless this many lines fit under it
@@ -103,8 +104,8 @@ def write_pdf(document: Document, target: Path | BinaryIO) -> None:
         elif isinstance(block, PageBreak):
             pdf.add_page()
         if position in ruled:
-            pdf.rule(pdf.epw * SUMMARY_RULE_SHARE, pdf.l_margin, pdf.epw, pdf.get_y() + 1)
-            pdf.set_y(pdf.get_y() + 3)
+            pdf.rule(pdf.epw * SUMMARY_RULE_SHARE, pdf.l_margin, pdf.epw, pdf.get_y() + RULE_GAP)
+            pdf.set_y(pdf.get_y() + 2 * RULE_GAP)
     pdf.refuse_missing_glyphs(document)
     data = bytes(pdf.output())
     if isinstance(target, Path):
@@ -220,8 +221,8 @@ class _Pdf(FPDF):
             issuer_lines = balanced_lines(block.issuer, left_w - 2, self.width_of)
             y = self.column_line(self.l_margin, y, left_w, "\n".join(issuer_lines), "B", ISSUER_PT)
             longest = max(self.width_of(line) for line in issuer_lines)
-            self.rule(longest * ISSUER_RULE_SHARE, self.l_margin, left_w, y + 1)
-            y += 3
+            self.rule(longest * ISSUER_RULE_SHARE, self.l_margin, left_w, y + RULE_GAP)
+            y += 2 * RULE_GAP
         if block.number:
             y = self.column_line(self.l_margin, y, left_w, block.number, "", MOTTO_PT)
         left_end = y
@@ -229,8 +230,8 @@ class _Pdf(FPDF):
         y = self.column_line(right_x, top, right_w, block.country, "B", size)
         size = self.fitted(block.motto, "B", MOTTO_PT, right_w - 2)
         y = self.column_line(right_x, y, right_w, block.motto, "B", size)
-        self.rule(self.width_of(block.motto), right_x, right_w, y + 1)
-        y += 3
+        self.rule(self.width_of(block.motto), right_x, right_w, y + RULE_GAP)
+        y += 2 * RULE_GAP
         if block.date:
             y = self.column_line(right_x, y, right_w, block.date, "I", MOTTO_PT)
         self.set_xy(self.l_margin, max(left_end, y) + 6)
