@@ -9,6 +9,7 @@ import pytest
 
 from dti.engine import (
     Framework,
+    InputError,
     column_ranks,
     load_framework,
     rank_results,
@@ -91,8 +92,6 @@ def test_rank_percent_and_value_columns_of_an_index(national: Framework, tmp_pat
 
 
 def test_a_published_figure_cannot_be_na_or_text(national: Framework, tmp_path: Path) -> None:
-    from dti.engine import InputError
-
     with pytest.raises(InputError, match=r"dòng 2, cột B \(DTI\)"):
         read_results(national, write_csv(tmp_path / "kq.csv", "unit,DTI\nA,N/A\n"))
     with pytest.raises(InputError, match=r"dòng 2, cột B \(rank:CQS\).*'ba'"):
@@ -157,3 +156,11 @@ def test_decimal_strings_keep_their_value(national: Framework, tmp_path: Path) -
     table = read_results(national, write_csv(tmp_path / "kq.csv", 'unit,DTI\nA,"0,60"\n'))
     result = row_result(national, table.rows[0])
     assert Decimal(unit_part(national, result, None, None)["published"]["DTI"]) == D("0.6")
+
+
+@pytest.mark.parametrize(("column", "value"), [("rank", "0"), ("rank", '"2,5"'), ("rank:CQS", "-1")])
+def test_a_published_rank_is_a_positive_whole_number(
+    national: Framework, tmp_path: Path, column: str, value: str
+) -> None:
+    with pytest.raises(InputError, match=rf"dòng 2, cột B \({column}\): xếp hạng '.*' phải là số nguyên dương"):
+        read_results(national, write_csv(tmp_path / "kq.csv", f"unit,{column}\nA,{value}\n"))

@@ -157,6 +157,8 @@ def results_of_table(framework: Framework, table: Table) -> PublishedTable:
             if cell is not None:
                 number = _number(file, cell, allow_na=False)
                 assert isinstance(number, Decimal)
+                if key.split(":")[0] == "rank" and (number < 1 or number != number.to_integral_value()):
+                    raise InputError(file, cell.place, f"xếp hạng '{cell.value}' phải là số nguyên dương")
                 record.published[key] = number
                 record.places[key] = cell.place
                 record.decimals[key] = _printed_decimals(cell.value)
