@@ -310,7 +310,7 @@ def test_sheet_without_unit_column(ninh_binh: Framework, published: list[dict[st
 
 def test_empty_first_sheet_is_named(ninh_binh: Framework, tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "a.xlsx", {"Bìa": [], "1": [["unit", "1"], ["A", 1]]})
-    with pytest.raises(InputError, match="trang 'Bìa'"):
+    with pytest.raises(InputError, match="trang 'Bìa': trang tính trống"):
         read_appendix(ninh_binh, path)
 
 

@@ -129,7 +129,7 @@ def _sheet_table(framework: Framework, file: str, sheet: Sheet, index: Index | N
     """One sheet's results: the header is its codes row, else its label row mapped to codes."""
     filled = [number for number, row in enumerate(sheet.rows) if any(not _blank(value) for value in row)]
     if not filled:
-        return results_of_table(framework, table_of_rows(file, sheet.rows, sheet.where))  # names the empty sheet
+        raise InputError(file, sheet.where.rstrip(", "), "trang tính trống (không có dòng tiêu đề)")
     codes_row = next((n for n in filled if any(_text(v).lower() == "unit" for v in sheet.rows[n])), None)
     label_row = next((n for n in filled if any(normalize_header(v) == "unit" for v in sheet.rows[n])), None)
     if codes_row is not None and (label_row is None or codes_row <= label_row + 1):
