@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from dti.engine.model import Derived, Framework, Index, RankBasis
 from dti.engine.numbers import HUNDRED, ZERO, fmt, percent, quantum, round_half_up
-from dti.engine.ranking import classify, derived_values, ranks, shown_decimals
+from dti.engine.ranking import classify, ranks, shown_decimals
 from dti.engine.results import (
     NA_VALUE,
     PublishedRow,
@@ -286,11 +286,10 @@ def _derived_finding(framework: Framework, row: PublishedRow, result: UnitResult
     if not maximum:
         return None
     published, decimals = row.published[derived.code], row.decimals[derived.code]
-    expected = derived_values(framework, result)[derived.code]
-    exact = points / maximum
+    exact = points / maximum  # as `derived_values` computes it, before rounding
     if abs(published - exact) <= quantum(decimals) / 2 + error / maximum:
         return None
-    shown = round_half_up(exact, max(decimals, derived.decimals)) if expected is not None else None
+    shown = round_half_up(exact, max(decimals, derived.decimals))
     return Finding(row.unit, derived.code, "derived", published, shown, row.places[derived.code])
 
 
