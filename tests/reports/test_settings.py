@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pytest
 from docx import Document as WordDocument
 
 from dti.audit.models import AuditEntry
@@ -52,11 +53,14 @@ def test_saved_settings_are_audited_and_printed(published: dict[str, Any], login
     assert AuditEntry.objects.filter(action="documents.settings").count() == 1
 
 
-def test_missing_issuer_is_refused(published: dict[str, Any], login: Any) -> None:
-    response = login("organiser").post(campaign_url(published, "thiet-lap/"), {**GOOD, "issuer": " "})
+@pytest.mark.parametrize(
+    ("field", "message"), [("issuer", "Cần nhập cơ quan ban hành."), ("title", "Cần nhập tên phụ lục.")]
+)
+def test_missing_issuer_or_title_is_refused(published: dict[str, Any], login: Any, field: str, message: str) -> None:
+    response = login("organiser").post(campaign_url(published, "thiet-lap/"), {**GOOD, field: " "})
     assert response.status_code == 422
     page = response.content.decode()
-    assert "Cần nhập cơ quan ban hành." in page and GOOD["title"] in page
+    assert message in page and GOOD["place"] in page
     assert not DocumentSettings.objects.exists()
 
 

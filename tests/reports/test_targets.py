@@ -42,3 +42,20 @@ def test_malformed_range_is_refused_and_nothing_saved(published: dict[str, Any],
     assert "Mục tiêu II năm 2024" in page
     assert 'value="mười"' in page and 'value="15-10"' in page and 'value="5"' in page
     assert not Target.objects.exists() and not AuditEntry.objects.filter(action="report.target").exists()
+
+
+def test_a_stored_unreadable_range_is_shown_not_evaluated(published: dict[str, Any], login: Any) -> None:
+    """A range stored outside the form (an import, an older rule) stays visible, without progress, and
+    the report is still made without it."""
+    Target.objects.create(unit=published["unit"], code="total", year=2023, ranks="top 3")
+    page = login("leader").get(unit_url(published)).content.decode()
+    assert 'value="top 3"' in page and "đạt mục tiêu" not in page
+    assert login("leader").get(unit_url(published, tail="bao-cao.pdf")).status_code == 200
+
+
+def test_get_on_a_form_address_goes_back_to_the_page(published: dict[str, Any], login: Any) -> None:
+    response = login("leader").get(unit_url(published, tail="muc-tieu/"))
+    assert response.status_code == 302 and response["Location"] == unit_url(published)
+    pk = published["campaign"].pk
+    response = login("organiser").get(f"/bao-cao/ky/{pk}/thiet-lap/")
+    assert response.status_code == 302 and response["Location"] == f"/bao-cao/ky/{pk}/"

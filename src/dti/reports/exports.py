@@ -22,11 +22,10 @@ from dti.documents.docx import write_docx
 from dti.documents.pdf import write_pdf
 from dti.documents.report import Previous, Sections, Target, TrendPoint, build_unit_report
 from dti.documents.xlsx import write_xlsx
-from dti.engine import DtiError
 from dti.history.selectors import Previous as PastYear
 from dti.history.selectors import unit_trend
 from dti.reports.models import Target as SavedTarget
-from dti.reports.selectors import Source, UnitAnalysis, decision_date, document_settings, file_name
+from dti.reports.selectors import Source, UnitAnalysis, decision_date, document_settings, file_name, readable
 from dti.results.selectors import dec, unit_slug
 
 if TYPE_CHECKING:
@@ -105,7 +104,7 @@ def _trend(analysis: UnitAnalysis) -> list[TrendPoint]:
 def unit_report_document(analysis: UnitAnalysis) -> Document:
     """The unit's analysis report: the results shown on its page, compared with its previous
     published year (through the unit's lineage and the code mapping: `dti.history`), with its
-    notes, targets and trend (Http404 when the unit is not ranked)."""
+    notes, the targets the engine can read, and the trend."""
     assert analysis.found is not None and analysis.card is not None
     settings = document_settings(analysis.campaign)
     past = analysis.previous
@@ -116,18 +115,15 @@ def unit_report_document(analysis: UnitAnalysis) -> Document:
     sections = Sections(notes.causes, notes.agencies, notes.measures) if notes else Sections()
     saved = SavedTarget.objects.filter(unit=analysis.unit).order_by("year", "code")
     heading = Heading(issuer=settings.issuer, parent=settings.parent, number_suffix="/BC", place=settings.place)
-    try:
-        return build_unit_report(
-            analysis.found.snapshot,
-            analysis.unit.name,
-            heading=heading,
-            previous=previous,
-            sections=sections,
-            targets=[Target(t.code, t.year, t.ranks) for t in saved],
-            trend=_trend(analysis),
-        )
-    except DtiError as exc:
-        raise Http404(str(exc)) from exc
+    return build_unit_report(
+        analysis.found.snapshot,
+        analysis.unit.name,
+        heading=heading,
+        previous=previous,
+        sections=sections,
+        targets=[Target(t.code, t.year, t.ranks) for t in saved if readable(t.ranks)],
+        trend=_trend(analysis),
+    )
 
 
 def unit_report_response(analysis: UnitAnalysis, kind: str) -> HttpResponse:

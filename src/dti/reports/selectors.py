@@ -359,13 +359,20 @@ def _notes(participation: Participation) -> tuple[ReportNotes | None, Campaign |
     return ReportNotes(causes=earlier.causes, agencies=earlier.agencies, measures=earlier.measures), earlier.campaign
 
 
-def _progress(rank: int | None, text: str) -> Progress | None:
-    if rank is None or not text:
-        return None
+def readable(text: str) -> bool:
+    """Whether the engine reads a stored target range (one stored before its rule was stricter,
+    or by hand, is shown as written but neither evaluated nor printed)."""
     try:
-        return target_progress(rank, parse_rank_range(text))
-    except DtiError:  # a range saved before the rule was stricter: shown, not evaluated
+        parse_rank_range(text)
+    except DtiError:
+        return False
+    return True
+
+
+def _progress(rank: int | None, text: str) -> Progress | None:
+    if rank is None or not text or not readable(text):
         return None
+    return target_progress(rank, parse_rank_range(text))
 
 
 def _targets(analysis: UnitAnalysis) -> list[TargetRow]:
