@@ -214,15 +214,16 @@ def test_several_groups_name_their_sheets_and_tables(tmp_path: Path) -> None:
     assert [r["unit"] for r in records(book["Huyện - II"])] == ["UBND huyện A"]
 
 
-def test_bold_rows_and_empty_cells_keep_the_grid() -> None:
+def test_bold_rows_empty_cells_and_no_issuer() -> None:
     table = Table(
         key="Bảng",
         title="Bình quân",
         columns=(Column("unit", "Đơn vị", None), Column("I", "I", 2)),
         rows=(Row(("A", None)), Row(("Bình quân", Decimal("1.5")), bold=True)),
     )
-    document = Document(heading=Heading(issuer="Sở"), blocks=(table,), title="Bảng")
+    document = Document(heading=Heading(issuer=""), blocks=(table,), title="Bảng")
     sheet = workbook(document)["Bảng"]
+    assert sheet["A1"].value == "Bình quân"  # no blank line for an unknown issuer: the title first
     first = codes_row(sheet) + 1
     assert sheet.cell(first, 2).value is None and sheet.cell(first, 2).border.left.style == "thin"
     assert sheet.cell(first + 1, 2).font.bold and sheet.cell(first + 1, 2).number_format == "#,##0.00"

@@ -10,8 +10,8 @@ tables (sheet, kind, group, index, framework). Printing follows Nghị định 3
 document's orientation, fit to width, header rows repeated, its margins, the page number
 centred at the top from page 2, Times New Roman.
 
-Each cell is made with its column's style array, built once per sheet (no style look-up per
-cell), so a 3,500-unit appendix costs little more than writing its bare values with openpyxl
+Each cell is made with its column's style array, built once per sheet (no font, border or
+alignment object per cell), so a 3,500-unit appendix costs little more than writing its bare values with openpyxl
 (benchmarks/reports.py). openpyxl's write-only mode measured slower here: it binds every
 styled cell's value twice.
 """
@@ -79,7 +79,8 @@ def _title_block(document: Document) -> list[tuple[str, bool]]:
     lines: list[tuple[str, bool]] = []
     if document.heading.parent:
         lines.append((document.heading.parent.upper(), False))
-    lines.append((document.heading.issuer.upper(), True))
+    if document.heading.issuer:
+        lines.append((document.heading.issuer.upper(), True))
     for block in document.blocks:
         if isinstance(block, Table):
             break
@@ -96,8 +97,8 @@ def _table_heading(table: Table, several: bool) -> list[tuple[str, bool]]:
 
 
 class _Styles:
-    """The style arrays of one sheet's cells, built once and copied to every cell (so a row of
-    thousands of cells costs no style look-ups)."""
+    """The style arrays of one sheet's cells, built once and copied to every cell (so a sheet of
+    thousands of rows makes no style object per cell)."""
 
     def __init__(self, sheet: Worksheet, columns: Sequence[Column]) -> None:
         self.sheet = sheet
