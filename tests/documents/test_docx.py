@@ -293,3 +293,14 @@ def test_titles_and_headings_keep_with_the_next_line_and_rows_do_not_split(tmp_p
     assert all(row._tr.trPr is not None and row._tr.trPr.find(f"{W}cantSplit") is not None for row in rows)
     picture = next(p for p in word.paragraphs if p._p.findall(f".//{W}drawing"))
     assert picture.paragraph_format.keep_with_next
+
+
+def test_a_small_table_keeps_its_rows_together_a_long_one_does_not(tmp_path: Path) -> None:
+    def kept(table: docx.table.Table) -> list[bool]:
+        return [row.cells[0].paragraphs[0].paragraph_format.keep_with_next is True for row in table.rows]
+
+    columns = (Column("unit", "Đơn vị"),)
+    small = Table("nho", "", columns, tuple(Row((f"Xã {n}",)) for n in range(1, 26)))
+    word = written(Document(sample.heading(), (small,), "Nhỏ"), tmp_path)
+    assert kept(word.tables[1]) == [True] * 25 + [False]  # the header row, 24 rows, the last row
+    assert kept(written(sample.decision(), tmp_path).tables[1]) == [True] + [False] * 121

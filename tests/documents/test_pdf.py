@@ -265,3 +265,21 @@ def test_a_heading_never_ends_a_page() -> None:
         for _, y, text in placed(reader, page):
             if text.startswith("Mục "):
                 assert y > lowest, (page, text)
+
+
+def test_a_small_table_is_kept_on_one_page_a_long_one_starts_where_it_stands() -> None:
+    columns = (Column("unit", "Đơn vị", None, 3), Column("total", "Tổng điểm", 2))
+    small = Table("nho", "Bảng nhỏ", columns, tuple(Row((f"Xã {n}", Decimal(n))) for n in range(1, 21)))
+    long = Table("dai", "Bảng dài", columns, tuple(Row((f"Phường {n}", Decimal(n))) for n in range(1, 61)))
+    filler = tuple(Paragraph(sample.BODY) for _ in range(7))
+    reader = read(Document(sample.heading(), (*filler, small, *filler, long), "Bảng"))
+    pages_of = {
+        text: page
+        for page in range(len(reader.pages))
+        for _, _, text in placed(reader, page)
+        if text[:3] in ("Xã ", "Phư")
+    }
+    assert pages_of["Xã 1"] == pages_of["Xã 20"]
+    title_page = next(page for page in range(len(reader.pages)) if "Bảng nhỏ" in lines(reader, page))
+    assert title_page == pages_of["Xã 1"] > 0
+    assert pages_of["Phường 1"] < pages_of["Phường 60"]

@@ -41,6 +41,7 @@ from dti.documents.layout import (
     HEADER_LEFT_SHARE,
     ISSUER_PT,
     ISSUER_RULE_SHARE,
+    KEEP_TABLE_ROWS,
     LANGUAGE,
     LOOKS,
     MARGIN_BOTTOM_MM,
@@ -366,20 +367,14 @@ def _table_xml(word: WordDocument, table: Table, width_mm: float) -> str:
         size = label_size(label, (width - 2 * CELL_MARGIN_TWIPS) / TWIPS_PER_MM, TABLE_PT, times_width_mm)
         parts.append(
             f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{head_id}"/></w:pPr>{_run(label, False, size)}</w:p></w:tc>'
+            f'<w:p><w:pPr><w:pStyle w:val="{head_id}"/><w:keepNext/></w:pPr>{_run(label, False, size)}</w:p></w:tc>'
         )
     parts.append("</w:tr>")
-    # Each cell's opening, left- or right-aligned, made once per column.
-    openings = [
-        tuple(
-            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{cell_id}"/>'
-            + ('<w:jc w:val="right"/>' if right else "")
-            + "</w:pPr>"
-            for right in (False, True)
-        )
-        for width in widths
-    ]
-    for row in table.rows:
+    plain, kept = _openings(widths, cell_id, keep=False), _openings(widths, cell_id, keep=True)
+    # A small table is kept on one page: every row but the last keeps with the next.
+    last_kept = len(table.rows) - 1 if len(table.rows) <= KEEP_TABLE_ROWS else 0
+    for position, row in enumerate(table.rows):
+        openings = kept if position < last_kept else plain
         parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         for value, column, opening in zip(row.cells, table.columns, openings, strict=False):
             parts.append(opening[is_right_aligned(value, column)])
@@ -390,6 +385,20 @@ def _table_xml(word: WordDocument, table: Table, width_mm: float) -> str:
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
+
+
+def _openings(widths: list[int], style_id: str, *, keep: bool) -> list[tuple[str, str]]:
+    """Each column's cell opening (up to the run), left- and right-aligned, made once per table."""
+    keep_xml = "<w:keepNext/>" if keep else ""
+    return [
+        (
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/>'
+            f"{keep_xml}</w:pPr>",
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/>'
+            f'{keep_xml}<w:jc w:val="right"/></w:pPr>',
+        )
+        for width in widths
+    ]
 
 
 def _run(text: str, bold: bool, size_pt: float = TABLE_PT) -> str:

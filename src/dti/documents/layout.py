@@ -42,6 +42,7 @@ CAPTION_PT = 12.0  # an image's caption
 FIRST_LINE_INDENT_MM = 10.0
 ISSUER_RULE_SHARE = 0.4  # the rule under the issuer: 1/3 to 1/2 of its line
 SUMMARY_RULE_SHARE = 0.2  # the rule under a document's summary, of the text width
+KEEP_TABLE_ROWS = 25  # a table of at most this many rows is kept on one page when it fits one
 SMALLEST_LABEL_PT = 7.0  # a header label's size is lowered to this at most to keep its words whole
 
 

@@ -34,6 +34,7 @@ from dti.documents.layout import (
     HEADER_LEFT_SHARE,
     ISSUER_PT,
     ISSUER_RULE_SHARE,
+    KEEP_TABLE_ROWS,
     LANGUAGE,
     LOOKS,
     MARGIN_BOTTOM_MM,
@@ -254,12 +255,16 @@ class _Pdf(FPDF):
         ]
         line_h = self.line_height(TABLE_PT)
         head_h = max((len(lines) * self.line_height(size) for size, lines in labels), default=line_h) + 2 * CELL_PAD_Y
-        title_h = self.line_height(TABLE_TITLE.size) if table.title else 0.0
-        if self.get_y() + title_h + head_h + line_h + 2 * CELL_PAD_Y > self.page_break_trigger:
+        title_h = self.line_height(TABLE_TITLE.size) + TABLE_TITLE.before_pt * MM_PER_PT if table.title else 0.0
+        grid = _Grid(self, widths, labels, head_h)
+        # The title, the header and the first row together; a small table whole, if a page holds it.
+        kept = table.rows if len(table.rows) <= KEEP_TABLE_ROWS else table.rows[:1]
+        heights = [grid.layout(table, row)[1] for row in kept]
+        whole, first = title_h + head_h + sum(heights), title_h + head_h + sum(heights[:1])
+        if self.get_y() + (whole if whole <= self.eph else first) > self.page_break_trigger:
             self.add_page()
         if table.title:
             self.paragraph(clean(table.title), TABLE_TITLE)
-        grid = _Grid(self, widths, labels, head_h)
         grid.start()
         for row in table.rows:
             grid.row(table, row)
@@ -345,23 +350,27 @@ class _Grid:
         self.bold = bold
         self.pdf.set_font(FAMILY, "B" if bold else "", TABLE_PT)
 
-    def row(self, table: Table, row: Row) -> None:
-        """One row: cells wrapped where they do not fit; a new page (header again) if needed."""
-        pdf = self.pdf
+    def layout(self, table: Table, row: Row) -> tuple[list[tuple[list[str], bool]], float]:
+        """A row's cells as lines (wrapped where they do not fit, in the row's weight), each with
+        whether it is right-aligned, and the row's height."""
         if row.bold != self.bold:
             self.set_bold(row.bold)
         cells: list[tuple[list[str], bool]] = []
         for value, column, width in zip(row.cells, table.columns, self.widths, strict=False):
             text = cell_text(value, column)
-            cells.append((pdf.wrap(text, width - 2 * CELL_PAD_X) if text else [], is_right_aligned(value, column)))
-        height = max((len(lines) for lines, _ in cells), default=1) * self.line_h + 2 * CELL_PAD_Y
-        height = max(height, self.line_h + 2 * CELL_PAD_Y)
+            cells.append((self.pdf.wrap(text, width - 2 * CELL_PAD_X) if text else [], is_right_aligned(value, column)))
+        lines = max((len(lines) for lines, _ in cells), default=1)
+        return cells, max(lines, 1) * self.line_h + 2 * CELL_PAD_Y
+
+    def row(self, table: Table, row: Row) -> None:
+        """One row, on a new page (the header row again) if it does not fit."""
+        pdf = self.pdf
+        cells, height = self.layout(table, row)
         if pdf.get_y() + height > pdf.page_break_trigger:
             self.finish()
             pdf.add_page()
             self.start()
-            if row.bold:
-                self.set_bold(True)
+            self.set_bold(row.bold)
         top = pdf.get_y()
         for (lines, right), left, width in zip(cells, self.edges, self.widths, strict=False):
             y = top + CELL_PAD_Y + self.baseline()
