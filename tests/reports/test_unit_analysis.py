@@ -71,8 +71,8 @@ def test_unknown_report_kind_is_not_found(published: dict[str, Any], login: Any)
     assert login("leader").get(unit_url(published, tail="bao-cao.xlsx")).status_code == 404
 
 
-def test_previous_year_from_history(published: dict[str, Any], login: Any) -> None:
-    """The 2022 results (same units, UBND huyện Một 2 points lower and second) are shown beside 2023."""
+def publish_2022(world: dict[str, Any], rename: dict[str, str], totals: dict[str, str], ranks: dict[str, int]) -> None:
+    """A 2022 campaign published with the 2023 snapshot's figures, units renamed and totals and ranks set."""
     import copy
     import datetime
 
@@ -82,25 +82,72 @@ def test_previous_year_from_history(published: dict[str, Any], login: Any) -> No
 
     old = copy.deepcopy(Publication.objects.get().snapshot)
     old["campaign"]["year"] = 2022
-    units = old["groups"][0]["units"]
-    units[0]["total"], units[0]["rank"], units[1]["rank"] = "30.00", 2, 1
-    units[1]["total"] = "31.00"
+    group = old["groups"][0]
+    group["units"].append(copy.deepcopy(group["units"][0]))
+    group["units"][-1]["unit"] = "UBND huyện Bốn"
+    for unit in group["units"]:
+        unit["unit"] = rename.get(unit["unit"], unit["unit"])
+        unit["total"], unit["rank"] = totals[unit["unit"]], ranks[unit["unit"]]
     campaign = Campaign.objects.create(
         name="Kỳ đánh giá thử nghiệm 2022",
         year=2022,
-        organiser=published["campaign"].organiser,
+        organiser=world["campaign"].organiser,
         state=Campaign.State.PUBLISHED,
         submission_deadline=timezone.now() - datetime.timedelta(days=400),
     )
     Publication.objects.create(campaign=campaign, version=1, snapshot=old)
-    page = text(login("leader").get(unit_url(published)).content.decode())
-    assert "Năm 2022 30,00 · hạng 2/2" in page
-    content = login("leader").get(unit_url(published, tail="bao-cao.docx")).content
+
+
+def report_text(content: bytes) -> str:
     word = WordDocument(io.BytesIO(content))
-    body = " ".join(p.text for p in word.paragraphs) + " ".join(
-        c.text for t in word.tables for r in t.rows for c in r.cells
+    return (
+        " ".join(p.text for p in word.paragraphs)
+        + " "
+        + " ".join(c.text for t in word.tables for r in t.rows for c in r.cells)
     )
+
+
+def test_previous_year_from_history(published: dict[str, Any], login: Any) -> None:
+    """The 2022 results (UBND huyện Một 2 points lower and second) are shown beside 2023 and compared in the report."""
+    publish_2022(
+        published,
+        {},
+        {"UBND huyện Một": "30.00", "UBND huyện Hai": "31.00", "UBND huyện Bốn": "1.00"},
+        {"UBND huyện Một": 2, "UBND huyện Hai": 1, "UBND huyện Bốn": 3},
+    )
+    page = text(login("leader").get(unit_url(published)).content.decode())
+    assert "Năm 2022 30,00 · hạng 2/3" in page
+    body = report_text(login("leader").get(unit_url(published, tail="bao-cao.docx")).content)
     assert "tăng 1 bậc" in body and "+2,00" in body
+
+
+def test_a_merged_unit_compares_with_its_predecessors_mean(published: dict[str, Any], login: Any) -> None:
+    """UBND huyện Một was formed in 2023 from Ba (30) and Bốn (20): last year is their mean, 25, unranked."""
+    import datetime
+
+    from dti.history.services import lineage_save
+    from dti.units.models import Unit
+
+    kind = published["unit"].unit_type
+    ba = Unit.objects.create(name="UBND huyện Ba", unit_type=kind)
+    bon = Unit.objects.create(name="UBND huyện Bốn", unit_type=kind)
+    lineage_save(
+        by=published["users"]["organiser"],
+        kind="merge",
+        effective=datetime.date(2023, 1, 1),
+        predecessors=[ba, bon],
+        successors=[published["unit"]],
+    )
+    publish_2022(
+        published,
+        {"UBND huyện Một": "UBND huyện Ba"},
+        {"UBND huyện Ba": "30.00", "UBND huyện Hai": "31.00", "UBND huyện Bốn": "20.00"},
+        {"UBND huyện Hai": 1, "UBND huyện Ba": 2, "UBND huyện Bốn": 3},
+    )
+    page = text(login("leader").get(unit_url(published)).content.decode())
+    assert "Năm 2022 25,00" in page and "hạng" not in page.split("Năm 2022 25,00")[1][:10]
+    body = report_text(login("leader").get(unit_url(published, tail="bao-cao.docx")).content)
+    assert "+7,00" in body
 
 
 def test_unit_without_results_has_no_report(appraised: dict[str, Any], login: Any) -> None:

@@ -109,8 +109,9 @@ def unit_report_document(analysis: UnitAnalysis) -> Document:
     settings = document_settings(analysis.campaign)
     past = analysis.previous
     previous = None
-    if isinstance(past, PastYear) and past.unit is not None:
-        previous = Previous(past.snapshot, past.unit, past.pairs.mapping, past.note)
+    if isinstance(past, PastYear):  # a merged unit compares with its predecessors' mean (`figures`)
+        figures = None if past.unit is not None else past.figures
+        previous = Previous(past.snapshot, past.source_unit, past.pairs.mapping, past.note, figures)
     notes = analysis.notes
     sections = Sections(notes.causes, notes.agencies, notes.measures) if notes else Sections()
     saved = SavedTarget.objects.filter(unit=analysis.unit).order_by("year", "code")
