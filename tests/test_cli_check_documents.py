@@ -173,12 +173,21 @@ def write_appendix(framework: str, results: str, target: Path) -> str:
     return str(target)
 
 
+GROUPED = """\
+A,huyen,50,20,30,40,50,100,60,70
+B,huyen,40,20,30,40,50,100,60,70
+C,thanh_pho,45,20,30,40,50,100,60,70
+D,thanh_pho,35,20,30,40,50,100,60,70
+"""
+
+
 @pytest.mark.parametrize(
     ("framework", "results", "findings"),
     [
         (NINH_BINH, NINH_BINH_RESULTS, 3),  # seed 000's three published mistakes travel with the figures
         (NATIONAL, "vung", 0),
         ("nho", "nho", 0),  # ranked by percent, an N/A lowering a unit's max
+        (NINH_BINH, "nhom", 0),  # two ranking groups: each index table against its own group's overall table
     ],
 )
 def test_written_appendix_reads_back_with_the_same_figures(
@@ -187,6 +196,7 @@ def test_written_appendix_reads_back_with_the_same_figures(
     files = {
         "vung": write(tmp_path / "vung.csv", REGION),
         "nho": write(tmp_path / "nho.csv", "unit,I.1,I.2,II\nSở A,36,9,40\nSở B,30,N/A,20\nSở C,25,5,35\n"),
+        "nhom": write(tmp_path / "nhom.csv", "unit,group,1,2,3,4,5,6,7,8\n" + GROUPED),
     }
     framework = small if framework == "nho" else framework
     results = files.get(results, results)
@@ -207,6 +217,7 @@ def test_written_appendix_reads_back_with_the_same_figures(
         assert row.scores == {c: v for c, v in own.indices.items() if v is not None}
         assert row.published["total"] == own.total
         assert row.published["rank"] == result.rank
+        assert row.group == result.group
         assert row.published.get("percent", own.percent) == own.percent
         assert row.maxima.get("total", own.max) == own.max
         assert {d.code: row.published[d.code] for d in fw.derived} == result.derived
