@@ -31,6 +31,7 @@ def test_what_if_panel(published: dict[str, Any], login: Any) -> None:
     assert [code for code, _left in rooms][:3] == ["II.1", "II.2", "I.1"]
     first = text(login("leader").get(unit_url(published)).content.decode())
     assert "Đơn vị đang đứng đầu nhóm." in first
+    assert "Năm trước Chưa có kết quả công bố nào trước năm 2023 để so sánh." in first
     assert "Đơn vị ngay dưới: UBND huyện Hai (hạng 2), kém 13,00; đơn vị này cần thêm 13,00 điểm để đồng hạng." in first
 
 

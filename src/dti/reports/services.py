@@ -143,7 +143,16 @@ def save_targets(*, participation: Participation, by: User, targets: Sequence[tu
                     saved.append(target)
                 continue
             if target and not ranks:
-                record(actor=by, action="report.target", obj=target, unit=unit, code=code, field=str(year), old=old)
+                record(
+                    actor=by,
+                    action="report.target",
+                    obj=target,
+                    campaign=participation.campaign,
+                    unit=unit,
+                    code=code,
+                    field=str(year),
+                    old=old,
+                )
                 target.delete()
                 continue
             target, _created = Target.objects.update_or_create(
