@@ -109,3 +109,13 @@ def test_published_page_queries_do_not_grow_with_units(
     Publication.objects.create(campaign=published["campaign"], version=2, snapshot=snapshot, reason="Thêm đơn vị")
     assert queries(client, url) == small
     assert "UBND huyện Thêm 29" in client.get(url).content.decode()
+
+
+def test_unit_page_queries_do_not_grow_with_units(appraised: dict[str, Any], login: Callable[[str], Client]) -> None:
+    """A unit's analysis page (the draft, with what-if over its whole group) reads the same at two sizes."""
+    client = login("organiser")
+    url = f"/bao-cao/ky/{appraised['campaign'].pk}/don-vi/{appraised['unit'].pk}/"
+    add_appraised(appraised, 3, 1)
+    before = queries(client, url)
+    add_appraised(appraised, 12, 4)
+    assert queries(client, url) == before
