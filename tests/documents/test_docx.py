@@ -181,6 +181,11 @@ def test_table_title_above_notes_under_and_widths_by_share(tmp_path: Path) -> No
     assert texts[title + 1] == "Ghi chú: (*) Điểm tối đa áp dụng: 485"  # the table stands between them
     assert word.paragraphs[title].style.font.bold
     assert word.paragraphs[title + 1].style.name == STYLE_NAMES[Style.NOTE]
+    body = list(word.element.body)
+    table = body.index(word.tables[1]._tbl)
+    assert body[table - 1].xpath("string(.)") == "Bảng 1. Kết quả đánh giá chung"
+    assert body[table + 1].xpath("string(.)") == "Ghi chú: (*) Điểm tối đa áp dụng: 485"
+    assert not word.element.body.findall(f".//{W}bookmarkStart")  # no placeholder left
     grid = [int(col.get(qn("w:w"))) for col in word.tables[1]._tbl.tblGrid.findall(f"{W}gridCol")]
     total = sum(column.width for column in sample.COLUMNS)
     text_twips = 165 * 1440 / 25.4
