@@ -705,14 +705,20 @@ def test_check_ninh_binh_table() -> None:
     assert "công bố 66,23, tính lại 79,23" in lines[3]
 
 
+FINDING_KEYS = {"unit", "code", "kind", "published", "expected", "place", "note", "message"}
+
+
 def test_check_ninh_binh_json() -> None:
+    """The JSON findings carry the cell's place and the Vietnamese message, as the text output does."""
     code, out, _ = run("check", NINH_BINH, NINH_BINH_RESULTS, "--format", "json")
     assert code == 1
     findings = json.loads(out)
     assert isinstance(findings, list)
     for finding in findings:
-        assert set(finding) == {"unit", "code", "kind", "published", "expected"}
-    assert findings == [
+        assert set(finding) == FINDING_KEYS
+        assert finding["message"].endswith(f"[{finding['place']}]") and "dòng" in finding["place"]
+    brief = [{k: f[k] for k in ("unit", "code", "kind", "published", "expected")} for f in findings]
+    assert brief == [
         {"unit": "UBND thành phố Ninh Bình", "code": "4", "kind": "sum", "published": 62.6, "expected": 63.6},
         {"unit": "UBND thành phố Ninh Bình", "code": "5", "kind": "sum", "published": 61.82, "expected": 60.82},
         {"unit": "UBND huyện Kim Sơn", "code": "8", "kind": "sum", "published": 66.23, "expected": 79.23},
@@ -737,7 +743,7 @@ def test_check_json_all_kinds(fw: str, tmp_path: Path) -> None:
     code, out, _ = run("check", fw, write(tmp_path / "kq.csv", text), "--format", "json")
     assert code == 1
     findings = json.loads(out)
-    assert all(set(f) == {"unit", "code", "kind", "published", "expected"} for f in findings)
+    assert all(set(f) == FINDING_KEYS for f in findings)
     kinds = {(f["unit"], f["code"], f["kind"]) for f in findings}
     assert ("", "Z.1", "unknown_code") in kinds
     assert ("B", "", "duplicate_unit") in kinds

@@ -543,7 +543,7 @@ def cmd_check(args: argparse.Namespace, out: IO[str]) -> int:
     appendix = read_appendix(fw, args.results)
     findings = check_appendix(fw, appendix, partial=args.partial)
     if args.format == "json":
-        keys = ("unit", "code", "kind", "published", "expected")
+        keys = ("unit", "code", "kind", "published", "expected", "place", "note", "message")
         emit(
             "json",
             list(keys),
