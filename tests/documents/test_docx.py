@@ -309,3 +309,8 @@ def test_a_small_table_keeps_its_rows_together_a_long_one_does_not(tmp_path: Pat
     word = written(Document(sample.heading(), (small,), "Nhỏ"), tmp_path)
     assert kept(word.tables[1]) == [True] * 25 + [False]  # the header row, 24 rows, the last row
     assert kept(written(sample.decision(), tmp_path).tables[1]) == [True] + [False] * 121
+
+
+def test_a_picture_taller_than_the_page_is_fitted_to_its_height(tmp_path: Path) -> None:
+    document = Document(sample.heading(), (Image(sample.png(100, 400), 100, "Hình cao"),), "Hình cao")
+    assert near(written(document, tmp_path).inline_shapes[0].width, Mm((257 - 15) / 4))

@@ -18,7 +18,7 @@ from dti.documents.layout import (
     column_widths_mm,
     date_line,
     header_block,
-    image_width_mm,
+    image_size_mm,
     is_appendix,
     is_right_aligned,
     label_size,
@@ -27,6 +27,7 @@ from dti.documents.layout import (
     paragraph_text,
     png_size,
     ruled_blocks,
+    text_height_mm,
     text_width_mm,
     texts,
     wrap,
@@ -112,9 +113,10 @@ def test_column_widths_are_shares_of_the_text_width() -> None:
     assert widths == pytest.approx([20, 120, 40])  # a width of 0 counts as 1
 
 
-def test_page_and_text_width() -> None:
+def test_page_and_text_area() -> None:
     assert page_size_mm(False) == (210, 297) and page_size_mm(True) == (297, 210)
     assert text_width_mm(False) == 165 and text_width_mm(True) == 252
+    assert text_height_mm(False) == 257 and text_height_mm(True) == 170
 
 
 def test_clean_text_is_nfc_without_control_characters() -> None:
@@ -148,8 +150,9 @@ def test_a_label_shrinks_until_its_longest_word_fits() -> None:
 def test_png_size_and_width() -> None:
     image = Image(sample.png(300, 150), 400, "Hình")
     assert png_size(image) == (300, 150)
-    assert image_width_mm(image, 165) == 165
-    assert image_width_mm(Image(image.png, 60), 165) == 60
+    assert image_size_mm(image, 165, 250) == (165, 82.5)
+    assert image_size_mm(Image(image.png, 60), 165, 250) == (60, 30)
+    assert image_size_mm(Image(sample.png(100, 400), 100), 165, 200) == (50, 200)  # as tall as the page
     with pytest.raises(DocumentError, match="Hình \\(“Hình 3”\\) không phải ảnh PNG hợp lệ"):
         png_size(Image(b"\x89PNG\r\n\x1a\n" + b"\0" * 20, 60, "Hình 3"))
 

@@ -283,3 +283,9 @@ def test_a_small_table_is_kept_on_one_page_a_long_one_starts_where_it_stands() -
     title_page = next(page for page in range(len(reader.pages)) if "Bảng nhỏ" in lines(reader, page))
     assert title_page == pages_of["Xã 1"] > 0
     assert pages_of["Phường 1"] < pages_of["Phường 60"]
+
+
+def test_a_picture_taller_than_the_page_is_fitted_to_its_height() -> None:
+    reader = read(Document(sample.heading(), (Image(sample.png(100, 400), 100, "Hình cao"),), "Hình cao"))
+    assert [len(page.images) for page in reader.pages] == [0, 1]
+    assert "Hình cao" in reader.pages[1].extract_text()

@@ -38,6 +38,7 @@ from docx.table import _Cell
 from dti.documents.content import Document, Image, PageBreak, Paragraph, Style, Table
 from dti.documents.layout import (
     CAPTION,
+    CAPTION_ROOM_MM,
     COUNTRY_PT,
     DRAFT_MARK,
     HEADER_DISTANCE_MM,
@@ -62,12 +63,13 @@ from dti.documents.layout import (
     clean,
     column_widths_mm,
     header_block,
-    image_width_mm,
+    image_size_mm,
     is_right_aligned,
     label_size,
     page_size_mm,
     paragraph_text,
     ruled_blocks,
+    text_height_mm,
     text_width_mm,
     times_width_mm,
 )
@@ -142,7 +144,7 @@ def write_docx(document: Document, target: Path | BinaryIO) -> None:
         elif isinstance(block, Table):
             _write_table(word, block, width_mm, tables)
         elif isinstance(block, Image):
-            _write_image(word, block, width_mm)
+            _write_image(word, block, width_mm, document.landscape)
         elif isinstance(block, PageBreak):
             _append(word, parse_xml(f'<w:p {nsdecls("w")}><w:r><w:br w:type="page"/></w:r></w:p>'))
         if position in ruled:
@@ -443,9 +445,10 @@ def _run(text: str, bold: bool, size_pt: float = TABLE_PT) -> str:
     return f'<w:r>{properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def _write_image(word: WordDocument, image: Image, width_mm: float) -> None:
+def _write_image(word: WordDocument, image: Image, width_mm: float, landscape: bool) -> None:
     """The picture centred at its width (at most the text width), its caption italic under it."""
-    word.add_picture(io.BytesIO(image.png), width=Mm(image_width_mm(image, width_mm)))
+    width, _ = image_size_mm(image, width_mm, text_height_mm(landscape) - CAPTION_ROOM_MM)
+    word.add_picture(io.BytesIO(image.png), width=Mm(width))
     picture = word.paragraphs[-1]
     picture.style = BLOCK_STYLE
     picture.paragraph_format.keep_with_next = bool(image.caption)

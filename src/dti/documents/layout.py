@@ -91,6 +91,7 @@ LOOKS: dict[Style, Look] = {
     Style.DRAFT: Look(13, bold=True, align=Align.CENTER, after_pt=6),
 }
 CAPTION = Look(CAPTION_PT, italic=True, align=Align.CENTER, before_pt=3, after_pt=6)
+CAPTION_ROOM_MM = 15.0  # kept under a picture for its caption
 TABLE_TITLE = Look(13, bold=True, align=Align.LEFT, before_pt=6, after_pt=3, keep_with_next=True)
 
 # Characters XML 1.0 refuses (and a PDF cannot show): C0 controls other than tab and newline.
@@ -232,10 +233,18 @@ def png_size(image: Image) -> tuple[int, int]:
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
-def image_width_mm(image: Image, available_mm: float) -> float:
-    """The printed width of a (valid PNG) picture: its own, at most the width available."""
-    png_size(image)
-    return min(image.width_mm, available_mm)
+def image_size_mm(image: Image, width_mm: float, height_mm: float) -> tuple[float, float]:
+    """The printed size of a (valid PNG) picture: its own width, narrower if the page's width or
+    height (`width_mm` × `height_mm`, room for the caption left) would not hold it."""
+    pixels_w, pixels_h = png_size(image)
+    ratio = pixels_h / max(pixels_w, 1)
+    width = min(image.width_mm, width_mm, height_mm / ratio if ratio else width_mm)
+    return width, width * ratio
+
+
+def text_height_mm(landscape: bool) -> float:
+    """The height between the margins."""
+    return page_size_mm(landscape)[1] - MARGIN_TOP_MM - MARGIN_BOTTOM_MM
 
 
 def times_width_mm(text: str, size_pt: float) -> float:

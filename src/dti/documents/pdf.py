@@ -28,6 +28,7 @@ from fpdf.fonts import TTFFont
 from dti.documents.content import Document, Image, PageBreak, Paragraph, Row, Style, Table
 from dti.documents.layout import (
     CAPTION,
+    CAPTION_ROOM_MM,
     COUNTRY_PT,
     DRAFT_MARK,
     HEADER_DISTANCE_MM,
@@ -52,11 +53,10 @@ from dti.documents.layout import (
     clean,
     column_widths_mm,
     header_block,
-    image_width_mm,
+    image_size_mm,
     is_right_aligned,
     label_size,
     paragraph_text,
-    png_size,
     ruled_blocks,
     texts,
     wrap,
@@ -282,9 +282,7 @@ class _Pdf(FPDF):
 
     def image_block(self, image: Image) -> None:
         """The picture centred at its width, on a new page if it does not fit, its caption under it."""
-        width = image_width_mm(image, self.epw)
-        pixels_w, pixels_h = png_size(image)
-        height = width * pixels_h / max(pixels_w, 1)
+        width, height = image_size_mm(image, self.epw, self.eph - CAPTION_ROOM_MM)
         caption_h = self.line_height(CAPTION.size) * 2 if image.caption else 0.0
         if self.get_y() + height + caption_h > self.page_break_trigger:
             self.add_page()
