@@ -314,3 +314,13 @@ def test_a_small_table_keeps_its_rows_together_a_long_one_does_not(tmp_path: Pat
 def test_a_picture_taller_than_the_page_is_fitted_to_its_height(tmp_path: Path) -> None:
     document = Document(sample.heading(), (Image(sample.png(100, 400), 100, "Hình cao"),), "Hình cao")
     assert near(written(document, tmp_path).inline_shapes[0].width, Mm((257 - 15) / 4))
+
+
+def test_a_table_without_columns_prints_its_title_and_notes_only(tmp_path: Path) -> None:
+    table = Table("rong", "Bảng trống", (), (Row(()),), notes=("Không có cột.",))
+    word = written(Document(sample.heading(), (table,), "Trống"), tmp_path)
+    assert len(word.tables) == 1
+    assert [p.text for p in word.paragraphs if p.text in ("Bảng trống", "Không có cột.")] == [
+        "Bảng trống",
+        "Không có cột.",
+    ]

@@ -289,3 +289,9 @@ def test_a_picture_taller_than_the_page_is_fitted_to_its_height() -> None:
     reader = read(Document(sample.heading(), (Image(sample.png(100, 400), 100, "Hình cao"),), "Hình cao"))
     assert [len(page.images) for page in reader.pages] == [0, 1]
     assert "Hình cao" in reader.pages[1].extract_text()
+
+
+def test_a_table_without_columns_prints_its_title_and_notes_only() -> None:
+    table = Table("rong", "Bảng trống", (), (Row(()),), notes=("Không có cột.",))
+    shown = lines(read(Document(sample.heading(), (table,), "Trống")), 0)
+    assert shown[-2:] == ["Bảng trống", "Không có cột."]

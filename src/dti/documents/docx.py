@@ -351,9 +351,10 @@ def _write_table(word: WordDocument, table: Table, width_mm: float, tables: list
     """The table's title, a placeholder for the table (its XML goes to `tables`) and its notes."""
     if table.title:
         word.add_paragraph(clean(table.title), style=TABLE_TITLE_STYLE)
-    number = len(tables)
-    _append(word, parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{PLACEHOLDER}{number}"/>'))
-    tables.append(_table_xml(word, table, width_mm))
+    if table.columns:  # a table without columns has nothing to draw (Word refuses an empty grid)
+        number = len(tables)
+        _append(word, parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{PLACEHOLDER}{number}"/>'))
+        tables.append(_table_xml(word, table, width_mm))
     for note in table.notes:
         word.add_paragraph(clean(note), style=STYLE_NAMES[Style.NOTE])
     if not table.notes:

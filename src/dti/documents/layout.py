@@ -219,7 +219,7 @@ def is_right_aligned(value: Cell, column: Column) -> bool:
 def column_widths_mm(table: Table, total_mm: float) -> list[float]:
     """Each column's width: its share (`Column.width`) of `total_mm`."""
     shares = [column.width if column.width > 0 else 1.0 for column in table.columns]
-    whole = sum(shares)
+    whole = sum(shares) or 1.0  # a table without columns has no widths
     return [total_mm * share / whole for share in shares]
 
 

@@ -265,11 +265,12 @@ class _Pdf(FPDF):
             self.add_page()
         if table.title:
             self.paragraph(clean(table.title), TABLE_TITLE)
-        grid.start()
-        for row in table.rows:
-            grid.row(table, row)
-        grid.finish()
-        self.set_y(self.get_y() + 2)
+        if table.columns:  # a table without columns has nothing to draw
+            grid.start()
+            for row in table.rows:
+                grid.row(table, row)
+            grid.finish()
+            self.set_y(self.get_y() + 2)
         for note in table.notes:
             self.paragraph(clean(note), LOOKS[Style.NOTE])
 
