@@ -1,9 +1,11 @@
-"""Sample data for `make demo`: Bắc Ninh 2023 in appraisal, Kim Bảng in progress, Ninh Bình 2023 published.
+"""Sample data for `make demo`: Bắc Ninh 2023 in appraisal, Kim Bảng in progress, Ninh Bình 2022 and 2023 published.
 
 Bắc Ninh 2023 (25 units, both frameworks): 24 units submitted, the appraiser assigned to all
 of them, sample adjustments with reasons, one unit appraised, one with an open explanation
 request; Gia Bình has not submitted and was given more time. Ninh Bình 2023 is published
-from seed 000's appendix as printed, with the decision as the seed gives it.
+from seed 000's appendix as printed, with the decision as the seed gives it; a sample 2022 year
+before it (generated from 2023, marked as sample data) gives the analysis reports and the trend
+pages a year to compare with.
 
 Idempotent: running it again changes nothing. Every unit's figures other than Kim Bảng's
 (transcribed from seed 004) are generated and marked as sample data.
@@ -11,8 +13,10 @@ Idempotent: running it again changes nothing. Every unit's figures other than Ki
 
 from __future__ import annotations
 
+import csv
 import datetime
 import random
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -305,32 +309,94 @@ def _sample_appraisal(assessments: dict[str, Assessment], users: dict[str, User]
 
 
 def _ninh_binh(admin: User) -> None:
-    """Ninh Bình 2023, published as printed in seed 000 (decision number and day blank in the original)."""
+    """Ninh Bình 2023, published as printed in seed 000 (decision number and day blank in the original),
+    after a sample 2022 generated from it."""
     province = _unit("UBND tỉnh Ninh Bình", "tinh", None)
-    campaign = Campaign.objects.create(
+    table = ROOT / "examples" / "ninh-binh-2023-ket-qua.csv"
+    with tempfile.TemporaryDirectory() as folder:
+        past = Path(folder) / "ninh-binh-2022-mau.csv"
+        _sample_past_year(_framework("ninh-binh-2023-huyen").engine(), table, past)
+        _publish_table(
+            admin,
+            province,
+            past,
+            name="Đánh giá, xếp hạng mức độ chuyển đổi số cấp huyện tỉnh Ninh Bình năm 2022 (dữ liệu mẫu)",
+            year=2022,
+            decision_number="/QĐ-UBND",
+            signer="UBND tỉnh Ninh Bình",
+            sample=True,
+        )
+    _publish_table(
+        admin,
+        province,
+        table,
         name="Đánh giá, xếp hạng mức độ chuyển đổi số cấp huyện tỉnh Ninh Bình năm 2023",
         year=2023,
+        decision_number="/QĐ-UBND",
+        decision_date_text="/7/2024",
+        signer="UBND tỉnh Ninh Bình",
+    )
+
+
+def _sample_past_year(engine: EngineFramework, table: Path, target: Path) -> None:
+    """A sample earlier year: each indicator of the published table lowered by a few steps at
+    random (never below zero), written as a results file of indicator scores."""
+    rng = random.Random(2022)
+    codes = [item.code for item in engine.walk() if not item.reference_only]
+    maxima = {item.code: item.max for item in engine.walk()}
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit", *codes])
+        for row in read_results(engine, table).rows:
+            values = []
+            for code in codes:
+                score = row.scores.get(code)
+                if not isinstance(score, Decimal):
+                    values.append("N/A" if score else "")
+                    continue
+                step = (maxima[code] or Decimal(10)) / 10
+                lowered = max(Decimal(0), score - step * rng.choice((0, 0, 0, 1, 2, 3)))
+                values.append(format(lowered.quantize(Decimal("0.01")), "f"))
+            writer.writerow([row.unit, *values])
+
+
+def _publish_table(
+    admin: User,
+    province: Unit,
+    table: Path,
+    *,
+    name: str,
+    year: int,
+    decision_number: str,
+    decision_date_text: str = "",
+    signer: str,
+    sample: bool = False,
+) -> None:
+    """A Ninh Bình campaign of districts published from a results table as printed."""
+    campaign = Campaign.objects.create(
+        name=name,
+        year=year,
         organiser=province,
         state=Campaign.State.DRAFT,  # set up only to hold the table: import_published publishes it
-        period_start=datetime.date(2023, 1, 1),
-        period_end=datetime.date(2023, 12, 31),
-        submission_deadline=timezone.make_aware(datetime.datetime(2024, 5, 20, 17, 0)),
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        submission_deadline=timezone.make_aware(datetime.datetime(year + 1, 5, 20, 17, 0)),
+        is_sample=sample,
     )
     group = CampaignGroup.objects.create(
         campaign=campaign, name="Cấp huyện", framework=_framework("ninh-binh-2023-huyen")
     )
-    table = ROOT / "examples" / "ninh-binh-2023-ket-qua.csv"
-    for name in [row.unit for row in read_results(group.framework.engine(), table).rows]:
-        kind = "thanh_pho" if "thành phố" in name.lower() else "huyen"
-        Participation.objects.create(campaign=campaign, group=group, unit=_unit(name, kind, province))
+    for unit_name in [row.unit for row in read_results(group.framework.engine(), table).rows]:
+        kind = "thanh_pho" if "thành phố" in unit_name.lower() else "huyen"
+        Participation.objects.create(campaign=campaign, group=group, unit=_unit(unit_name, kind, province))
     import_published(
         campaign=campaign,
         group=group,
         path=table,
         by=admin,
-        decision_number="/QĐ-UBND",
-        decision_date_text="/7/2024",
-        signer="UBND tỉnh Ninh Bình",
+        decision_number=decision_number,
+        decision_date_text=decision_date_text,
+        signer=signer,
     )
 
 
