@@ -324,3 +324,10 @@ def test_a_table_without_columns_prints_its_title_and_notes_only(tmp_path: Path)
         "Bảng trống",
         "Không có cột.",
     ]
+
+
+def test_newlines_in_cells_are_line_breaks(tmp_path: Path) -> None:
+    columns = (Column("unit", "Đơn vị"), Column("total", "Tổng\nđiểm", 2))
+    table = Table("a", "", columns, (Row(("Xã\tHoa Lư\nthuộc Ninh Bình", Decimal(5))),))
+    cells = written(Document(sample.heading(), (table,), "Dòng"), tmp_path).tables[1]._cells
+    assert [cell.text for cell in cells] == ["Đơn vị", "Tổng\nđiểm", "Xã Hoa Lư\nthuộc Ninh Bình", "5,00"]

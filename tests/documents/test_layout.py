@@ -120,7 +120,7 @@ def test_page_and_text_area() -> None:
 
 
 def test_clean_text_is_nfc_without_control_characters() -> None:
-    assert clean("Nha\u0300\x00\x0b\tmáy\n") == "Nhà\tmáy\n"
+    assert clean("Nha\u0300\x00\x0b\tmáy\n") == "Nhà máy\n"
     assert paragraph_text(Paragraph("Phụ lục", Style.TITLE)) == "PHỤ LỤC"
     assert paragraph_text(Paragraph("Phụ lục", Style.SUBTITLE)) == "Phụ lục"
 
@@ -129,6 +129,7 @@ def test_wrap_at_spaces_and_cut_a_word_too_long() -> None:
     assert wrap("Hoa Lư", 10, letters) == ["Hoa Lư"]
     assert wrap("UBND huyện Yên Khánh", 11, letters) == ["UBND huyện", "Yên Khánh"]
     assert wrap("Thành phố abcdefghijklmnop", 6, letters) == ["Thành", "phố", "abcdef", "ghijkl", "mnop"]
+    assert wrap("Tổng\nđiểm tối đa", 20, letters) == ["Tổng", "điểm tối đa"]
 
 
 def test_balanced_lines_keep_the_count_but_even_lengths() -> None:

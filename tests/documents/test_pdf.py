@@ -295,3 +295,13 @@ def test_a_table_without_columns_prints_its_title_and_notes_only() -> None:
     table = Table("rong", "Bảng trống", (), (Row(()),), notes=("Không có cột.",))
     shown = lines(read(Document(sample.heading(), (table,), "Trống")), 0)
     assert shown[-2:] == ["Bảng trống", "Không có cột."]
+
+
+def test_newlines_and_tabs_in_texts_and_cells() -> None:
+    columns = (Column("unit", "Đơn vị"), Column("total", "Tổng\nđiểm", 2))
+    table = Table("a", "", columns, (Row(("Xã\tHoa Lư\nthuộc Ninh Bình", Decimal(5))),))
+    reader = read(Document(sample.heading(), (Paragraph("Dòng một\nDòng hai"), table), "Dòng"))
+    shown = lines(reader, 0)
+    assert "Dòng một" in shown and "Dòng hai" in shown
+    texts = [text for _, _, text in placed(reader, 0)]
+    assert "Tổng" in texts and "điểm" in texts and "Xã Hoa Lư" in texts and "thuộc Ninh Bình" in texts

@@ -443,7 +443,8 @@ def _run(text: str, bold: bool, size_pt: float = TABLE_PT) -> str:
     half_points = round(size_pt * 2)
     size_xml = f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>' if size_pt != TABLE_PT else ""
     properties = f"<w:rPr>{bold_xml}{size_xml}</w:rPr>" if bold_xml or size_xml else ""
-    return f'<w:r>{properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    shown = escape(text).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+    return f'<w:r>{properties}<w:t xml:space="preserve">{shown}</w:t></w:r>'
 
 
 def _write_image(word: WordDocument, image: Image, width_mm: float, landscape: bool) -> None:

@@ -100,8 +100,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean(text: str) -> str:
-    """`text` in NFC without control characters: what either renderer prints."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
+    """`text` in NFC without control characters, a tab as a space: what either renderer prints
+    (a newline stays: a line break)."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text)).replace("\t", " ")
 
 
 def page_size_mm(landscape: bool) -> tuple[float, float]:
@@ -256,8 +257,10 @@ def times_width_mm(text: str, size_pt: float) -> float:
 
 
 def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """`text` broken at spaces into lines no wider than `width` as `measure` finds them; a word
-    longer than a line is cut."""
+    """`text` broken at its newlines and at spaces into lines no wider than `width` as `measure`
+    finds them; a word longer than a line is cut."""
+    if "\n" in text:
+        return [line for part in text.split("\n") for line in wrap(part, width, measure)]
     if measure(text) <= width:
         return [text]
     lines: list[str] = []
