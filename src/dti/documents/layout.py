@@ -4,7 +4,10 @@ Nghị định 30/2020 (Phụ lục I), and how a table cell is printed.
 Both renderers read these settings, so a Word file and a PDF of the same `Document` agree:
 A4, margins top/bottom 20 mm, left 30 mm (the binding side, in landscape too), right 15 mm;
 the header block's lines; number cells at their column's decimals with the engine's `fmt`
-(decimal comma, half-up); text NFC without the control characters a file format refuses.
+(decimal comma, half-up); text NFC without the control characters a file format refuses;
+wrapping lines and sizing labels with a renderer's own measure of text (the PDF measures its
+font, Word's Times New Roman is estimated); pictures fitted to the page; `DocumentError` for
+what cannot be printed.
 """
 
 from __future__ import annotations
@@ -94,8 +97,8 @@ CAPTION = Look(CAPTION_PT, italic=True, align=Align.CENTER, before_pt=3, after_p
 CAPTION_ROOM_MM = 15.0  # kept under a picture for its caption
 TABLE_TITLE = Look(13, bold=True, align=Align.LEFT, before_pt=6, after_pt=3, keep_with_next=True)
 
-# Characters XML 1.0 refuses (and a PDF cannot show): C0 controls other than tab and newline.
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Characters XML 1.0 refuses (and a PDF cannot show): C0 controls other than tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
