@@ -23,7 +23,7 @@ from dti.documents.docx import FONT, STYLE_NAMES, write_docx
 from dti.documents.layout import COUNTRY, MOTTO, DocumentError
 from dti.engine import fmt
 from tests.documents import sample
-from tests.documents.appendix_data import ninh_binh
+from tests.documents.appendix_data import ninh_binh, percent_files, snapshot_of
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -331,3 +331,17 @@ def test_newlines_in_cells_are_line_breaks(tmp_path: Path) -> None:
     table = Table("a", "", columns, (Row(("Xã\tHoa Lư\nthuộc Ninh Bình", Decimal(5))),))
     cells = written(Document(sample.heading(), (table,), "Dòng"), tmp_path).tables[1]._cells
     assert [cell.text for cell in cells] == ["Đơn vị", "Tổng\nđiểm", "Xã Hoa Lư\nthuộc Ninh Bình", "5,00"]
+
+
+def test_a_percent_ranked_draft_appendix_prints_its_tables_and_notes(tmp_path: Path) -> None:
+    _, snapshot = snapshot_of(*percent_files(tmp_path))
+    document = build_appendix(snapshot, heading=Heading(issuer="ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH"), draft=True)
+    word = written(document, tmp_path)
+    assert len(word.tables) == 1 + len(document.tables())
+    paragraphs = [paragraph.text for paragraph in word.paragraphs]
+    for table, grid in zip(document.tables(), word.tables[1:], strict=True):
+        assert [cell.text for cell in grid.rows[0].cells] == [column.label for column in table.columns]
+        assert len(grid.rows) == 1 + len(table.rows)
+        assert all(note in paragraphs for note in table.notes)
+    assert any("Điểm tối đa áp dụng: 80" in text for text in paragraphs)
+    assert "DỰ THẢO" in [paragraph.text for paragraph in word.sections[0].first_page_header.paragraphs]

@@ -19,7 +19,7 @@ from dti.documents.layout import COUNTRY, MOTTO, DocumentError
 from dti.documents.pdf import font_dir, write_pdf
 from dti.engine import fmt
 from tests.documents import sample
-from tests.documents.appendix_data import ninh_binh
+from tests.documents.appendix_data import ninh_binh, percent_files, snapshot_of
 
 MM = 72 / 25.4
 
@@ -305,3 +305,18 @@ def test_newlines_and_tabs_in_texts_and_cells() -> None:
     assert "Dòng một" in shown and "Dòng hai" in shown
     texts = [text for _, _, text in placed(reader, 0)]
     assert "Tổng" in texts and "điểm" in texts and "Xã Hoa Lư" in texts and "thuộc Ninh Bình" in texts
+
+
+def test_a_percent_ranked_draft_appendix_prints_marks_notes_and_the_draft_mark(tmp_path: Path) -> None:
+    _, snapshot = snapshot_of(*percent_files(tmp_path))
+    document = build_appendix(snapshot, heading=Heading(issuer="ỦY BAN NHÂN DÂN TỈNH BÌNH ĐỊNH"), draft=True)
+    reader = read(document)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for table in document.tables():
+        for note in table.notes:
+            assert " ".join(note.split()) in " ".join(text.split())
+    assert "(*)" in text and "Điểm tối đa áp dụng: 80" in text
+    for unit in snapshot["groups"][0]["units"]:
+        assert unit["unit"] in text
+    for page in range(len(reader.pages)):
+        assert "DỰ THẢO" in in_top_margin(reader, page)
