@@ -53,9 +53,9 @@ def test_without_a_decision_the_blanks_and_the_frameworks_issuer(tmp_path: Path)
 
 
 def test_the_workbook_reads_back_with_check_and_rank(tmp_path: Path) -> None:
-    # Without the derived DTI: `check` recomputes a DTI from the overall sheet alone, over the
-    # indices' full maxima, where the appendix's DTI is over the unit's applicable maxima (N/A).
-    framework, results = percent_files(tmp_path, derived=False)
+    # With the derived DTI: the appendix's DTI is over each unit's applicable maxima (N/A), which
+    # `check` takes from the index sheets (their max:<index> column) before recomputing it.
+    framework, results = percent_files(tmp_path)
     target = tmp_path / "phu-luc.xlsx"
     assert run("report", "appendix", str(framework), str(results), "-o", str(target))[0] == 0
     code, out, _ = run("check", str(framework), str(target))

@@ -182,7 +182,9 @@ def test_index_tables_rank_by_percent_of_the_units_own_maximum(
 ) -> None:
     document, _ = percent
     first, second = document.tables()[1:]
-    assert [c.code for c in first.columns] == ["stt", "unit", "I.1", "I.2", "I.3", "I", "percent:I", "rank:I"]
+    assert [c.code for c in first.columns] == ["stt", "unit", "I.1", "I.2", "I.3", "I", "max:I", "percent:I", "rank:I"]
+    assert first.columns[6].label == "Điểm tối đa áp dụng"
+    assert column(first, "max:I") == [Decimal(m) for m in ("40.00", "60.00", "60.00", "40.00", "60.00")]
     # Sở Nội vụ: 40 of its 40 (I.3 N/A) = 100 %, equal to Sở Tài chính's 60/60; then by name.
     assert column(first, "unit") == [
         "Sở Nội vụ", "Sở Tài chính", "Sở Y tế", "Văn phòng UBND tỉnh", "Sở Công Thương",
@@ -193,6 +195,7 @@ def test_index_tables_rank_by_percent_of_the_units_own_maximum(
     assert column(second, "II.2") == [Decimal("15.00")] * 3 + ["N/A", Decimal("10.00")]
     assert column(second, "rank:II") == [1, 1, 1, 2, 3]
     assert column(second, "percent:II")[3] == Decimal("75.0")  # 15 of Văn phòng's 20
+    assert column(second, "max:II")[3] == Decimal("20.00")
     assert [c.label for c in second.columns][2:5] == [
         "II.1. Mạng truyền số liệu chuyên dùng (20)",
         "II.2. Hệ thống giám sát an toàn thông tin (20)",

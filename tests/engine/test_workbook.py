@@ -358,3 +358,44 @@ def test_read_sheets_wants_a_workbook(tmp_path: Path) -> None:
     path.write_text("unit\nA\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"không đọc được tệp '\.csv': cần \.xlsx"):
         read_sheets(path)
+
+
+# --- a unit's applicable maximum of an index, from its index sheet -----------------------------
+
+
+def lowered_sheets(dti: float) -> dict[str, Rows]:
+    """Sở B: I.2 is N/A on index I's sheet (its max for I is 40) and index II's sheet gives its max
+    for II (40) in a max:II column; the overall sheet gives only max:total (80) and the DTI."""
+    overall = table_sheet(
+        ["STT", "Đơn vị", "I", "II", "Tổng điểm", "Điểm tối đa áp dụng", "Tỷ lệ (%)", "Xếp hạng", "Chỉ số DTI"],
+        ["stt", "unit", "I", "II", "total", "max:total", "percent", "rank", "DTI"],
+        [[1, "Sở A", 45, 40, 85, 100, 85.0, 1, 0.85], [2, "Sở B", 30, 35, 65, 80, 81.3, 2, dti]],
+    )
+    index_one = table_sheet(
+        ["STT", "Đơn vị", "I.1", "I.2", "Tổng điểm", "Tỷ lệ (%)", "Xếp hạng"],
+        ["stt", "unit", "I.1", "I.2", "I", "percent:I", "rank:I"],
+        [[1, "Sở A", 36, 9, 45, 90.0, 1], [2, "Sở B", 30, "N/A", 30, 75.0, 2]],
+    )
+    index_two = table_sheet(
+        ["STT", "Đơn vị", "Điểm", "Điểm tối đa áp dụng", "Tỷ lệ (%)", "Xếp hạng"],
+        ["stt", "unit", "II", "max:II", "percent:II", "rank:II"],
+        [[1, "Sở B", 35, 40, 87.5, 1], [2, "Sở A", 40, 50, 80.0, 2]],
+    )
+    return {"Tổng hợp": overall, "I": index_one, "II": index_two}
+
+
+def test_derived_figures_are_over_the_maxima_the_index_sheets_give(tmp_path: Path) -> None:
+    # Regression: the DTI was recomputed over each index's full maximum (65/100 = 0,65, a false
+    # finding) where the appendix, like the engine, divides by the unit's applicable ones (65/80).
+    fw = framework(SMALL + "derived:\n  - {code: DTI, name: Chỉ số DTI, indices: all, decimals: 4}\n")
+    sheets = lowered_sheets(0.8125)
+    appendix = read_appendix(fw, write_workbook(tmp_path / "a.xlsx", sheets, small_meta(sheets)))
+    assert appendix.sheets[0].table.rows[1].maxima == {"total": D("80"), "I": D("40"), "II": D("40")}
+    assert appendix.sheets[0].table.rows[0].maxima == {"total": D("100"), "II": D("50")}  # no N/A on I's sheet
+    assert appendix.sheets[2].table.rows[0].maxima == {"II": D("40")}  # index II's percent is over it
+    assert check_appendix(fw, appendix) == []
+    sheets = lowered_sheets(0.65)
+    appendix = read_appendix(fw, write_workbook(tmp_path / "b.xlsx", sheets, small_meta(sheets)))
+    assert brief(check_appendix(fw, appendix)) == [
+        ("Sở B", "DTI", "derived", D("0.65"), D("0.8125"), "trang 'Tổng hợp', dòng 10, cột I (DTI)")
+    ]

@@ -2,9 +2,10 @@
 
 For each ranking group of a published snapshot: the overall table (each main index, total,
 percent and the unit's applicable maximum where the policy needs them, rank, class, derived
-figures) and one table per main index (its indicators, the index total, the percent of the
-unit's maximum for it, the rank within the index), units in the order of the ranked column
-(rank, the exact value within a tie, then the Vietnamese name), as seed 000 and Bình Định's
+figures) and one table per main index (its indicators, the index total, the unit's maximum for
+it when N/A lowered some unit's, the percent of that maximum, the rank within the index),
+units in the order of the ranked column (rank, the exact value within a tie, then the
+Vietnamese name), as seed 000 and Bình Định's
 tables print them. Every figure comes from the snapshot; ranks within an index come from the
 engine's `ranks` under the group's tie rule. Renderers (`docx`, `pdf`, `xlsx`) lay it out;
 the workbook layout is the one `dti check` reads back (docs/files.md, "Appendix workbook").
@@ -290,6 +291,8 @@ def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str
     places = ranks(ranked, policy.ranking.ties)
     order = sorted(range(len(units)), key=lambda k: order_key(places[k], exact[k], units[k]["unit"]))
     with_percent = any(share is not None for share in shares)
+    maxima = [_number(u["index_max"].get(code)) for u in units]
+    lowered = full is not None and any(m is not None and m < full for m in maxima)
     p = policy.precision
     columns = [
         Column("stt", "STT", 0, 0.5),
@@ -297,6 +300,8 @@ def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str
         *(Column(i["code"], _max_label(f"{i['code']}. {i['name']}", i["max"]), p) for i in indicators),
         Column(code, _max_label("Tổng điểm", index["max"]), p),
     ]
+    if lowered:  # the unit's applicable maximum, as the overall table's max:total
+        columns.append(Column(f"max:{code}", "Điểm tối đa áp dụng", p))
     if with_percent:
         columns.append(Column(f"percent:{code}", "Tỷ lệ (%)", pct))
     columns.append(Column(f"rank:{code}", "Xếp hạng", 0, 0.7))
@@ -304,14 +309,17 @@ def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str
     for n, k in enumerate(order, start=1):
         unit = units[k]
         items = unit["items"]
-        lowered = full is not None and (m := _number(unit["index_max"].get(code))) is not None and m < full
+        own_max = maxima[k]
+        short = full is not None and own_max is not None and own_max < full
         answered = any(i["code"] in items for i in indicators)
         cells: list[Cell] = [n, unit["unit"]]
         cells += [
-            _number(items[i["code"]]) if i["code"] in items else (NA if lowered and answered else None)
+            _number(items[i["code"]]) if i["code"] in items else (NA if short and answered else None)
             for i in indicators
         ]
         cells.append(scores[k])
+        if lowered:
+            cells.append(own_max)
         if with_percent:
             share = shares[k]
             cells.append(None if share is None else round_half_up(share, pct))

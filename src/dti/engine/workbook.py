@@ -25,7 +25,7 @@ from dti.engine.checks import Finding, check_table
 from dti.engine.errors import InputError
 from dti.engine.model import Framework, Index
 from dti.engine.numbers import round_half_up
-from dti.engine.results import PublishedRow, PublishedTable, read_results, results_of_table, row_result
+from dti.engine.results import NA_VALUE, PublishedRow, PublishedTable, read_results, results_of_table, row_result
 from dti.engine.scoring import UnitResult
 from dti.engine.tables import XLSX_SUFFIXES, Sheet, normalize_header, read_sheets, table_of_rows
 
@@ -92,7 +92,29 @@ def read_appendix(framework: Framework, path: str | Path) -> Appendix:
         for row in table.rows:
             row.group = row.group or group
         tables.append(AppendixSheet(name, kind, group, code, table))
+    _index_maxima(framework, tables)
     return Appendix(file, tables)
+
+
+def _index_maxima(framework: Framework, sheets: list[AppendixSheet]) -> None:
+    """Give each overall row the unit's applicable maximum of each index that its index sheet
+    shows (a `max:<code>` column, else its indicators marked N/A) and the overall sheet does not:
+    a derived figure (DTI, a pillar) and the percent are over that maximum, not the index's full one."""
+    overall: dict[str, dict[str, PublishedRow]] = {}  # group → unit → its row of the (first) overall table
+    for sheet in sheets:
+        if sheet.kind == OVERALL and sheet.group not in overall:
+            overall[sheet.group] = {row.unit: row for row in sheet.table.rows}
+    for sheet in sheets:
+        rows = overall.get(sheet.group, {}) if sheet.kind == INDEX else {}
+        for row in sheet.table.rows:
+            other = rows.get(row.unit)
+            if other is None or sheet.index in other.maxima:
+                continue
+            maximum = row.maxima.get(sheet.index)
+            if maximum is None and NA_VALUE in row.scores.values():
+                maximum = row_result(framework, row).index_max.get(sheet.index)
+            if maximum is not None:
+                other.maxima[sheet.index] = maximum
 
 
 def _layout(framework: Framework, file: str, meta: Sheet, names: set[str]) -> list[tuple[str, str, str, str]]:
