@@ -115,3 +115,18 @@ def test_campaign_page_lists_every_version(amended: dict[str, Any], login: Any) 
 def test_public_page_links_the_appendix(published: dict[str, Any], client: Any) -> None:
     page = client.get(f"/ket-qua/{published['campaign'].pk}/").content.decode()
     assert campaign_url(published, "phu-luc.xlsx") in page
+
+
+def test_a_name_the_pdf_font_cannot_print_gets_a_message_not_a_server_error(
+    approved: dict[str, Any], login: Any
+) -> None:
+    """Regression: a unit name with a character outside DejaVu Serif made the PDF writer raise,
+    and the download answered 500; now the error page says what could not be printed."""
+    unit = approved["assessment"].participation.unit
+    unit.name = "UBND 北京"
+    unit.save(update_fields=["name"])
+    organiser = login("organiser")
+    response = organiser.get(campaign_url(approved, "phu-luc.pdf"))
+    assert response.status_code == 422
+    assert "Không tạo được văn bản" in response.content.decode()
+    assert organiser.get(campaign_url(approved, "phu-luc.xlsx")).status_code == 200

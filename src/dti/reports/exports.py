@@ -15,13 +15,16 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
+from dti.core.errors import ServiceError
 from dti.documents.appendix import build_appendix
 from dti.documents.content import Document, Heading
 from dti.documents.docx import write_docx
 from dti.documents.pdf import write_pdf
 from dti.documents.report import Previous, Sections, Target, TrendPoint, build_unit_report
 from dti.documents.xlsx import write_xlsx
+from dti.engine import DtiError
 from dti.history.selectors import Previous as PastYear
 from dti.history.selectors import unit_trend
 from dti.reports.models import Target as SavedTarget
@@ -60,7 +63,10 @@ def heading_of(snapshot: Snapshot, settings: DocumentSettings) -> Heading:
 def download(document: Document, kind: str, name: str, *, draft: bool) -> HttpResponse:
     """`document` written as `kind`, as an attachment named `name` (private when a draft)."""
     buffer = io.BytesIO()
-    WRITERS[kind](document, buffer)
+    try:
+        WRITERS[kind](document, buffer)
+    except DtiError as exc:  # text the document's font cannot print, say: a message, never a 500
+        raise ServiceError(_("Không tạo được văn bản: %(reason)s") % {"reason": exc}) from exc
     response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     if draft:

@@ -99,7 +99,16 @@ def appendix(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if not versions(pk).exists() and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     found = source(campaign_obj, request.user, request.GET.get(VERSION, "").strip())
-    return exports.appendix_response(campaign_obj, found, kind)
+    try:
+        return exports.appendix_response(campaign_obj, found, kind)
+    except ServiceError as exc:
+        return _refused(request, exc)
+
+
+def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    """A document that could not be written: the reason on the error page (422), nothing else changed."""
+    context = {"title": _("Không tạo được văn bản"), "message": exc.message}
+    return render(request, "core/error.html", context, status=422)
 
 
 def _participation(request: AuthenticatedHttpRequest, pk: int, unit: int) -> Participation:
@@ -178,4 +187,7 @@ def unit_report(request: AuthenticatedHttpRequest, pk: int, unit: int, kind: str
     analysis = unit_analysis(participation, request.user)
     if analysis.found is None:
         raise PermissionDenied(_("Kết quả chưa công bố: báo cáo phân tích có khi kết quả được công bố."))
-    return exports.unit_report_response(analysis, kind)
+    try:
+        return exports.unit_report_response(analysis, kind)
+    except ServiceError as exc:
+        return _refused(request, exc)
