@@ -11,7 +11,9 @@ import openpyxl
 from pypdf import PdfReader
 
 from dti.cli import main
-from tests.documents.appendix_data import NINH_BINH, NINH_BINH_RESULTS, PERCENT_ORDER, percent_files
+from tests.documents.appendix_data import NINH_BINH, NINH_BINH_RESULTS, PERCENT_ORDER, ROOT, percent_files
+from tests.engine.test_results_published import REGION
+from tests.files import write_csv
 
 NB, NB_RESULTS = str(NINH_BINH), str(NINH_BINH_RESULTS)
 
@@ -141,3 +143,38 @@ def test_bonus_and_penalty_points_are_columns_so_the_total_adds_up(tmp_path: Pat
     )
     code, out, _ = run("check", str(framework), str(target))
     assert (code, out) == (0, f"{target}: không thấy sai sót (5 đơn vị, 3 bảng)\n")
+
+
+def test_a_regions_table_shows_the_published_ranks_beside_its_own(tmp_path: Path) -> None:
+    # Eleven provinces of the 63 ranked nationally: the national ranks (overall and CQS) are
+    # printed as published, the rank within the table beside them; the workbook reads back.
+    national = str(ROOT / "frameworks" / "quoc-gia-2022-tinh.yaml")
+    results = write_csv(tmp_path / "vung.csv", REGION)
+    target = tmp_path / "vung.xlsx"
+    assert run("report", "appendix", national, str(results), "-o", str(target))[0] == 0
+    sheet = openpyxl.load_workbook(target)["Tổng hợp"]
+    rows = list(sheet.iter_rows(values_only=True))
+    at = next(n for n, row in enumerate(rows) if "unit" in row)
+    labels, codes = rows[at - 1], rows[at]
+    shown = {code: labels[n] for n, code in enumerate(codes) if code in ("rank", "rank:table", "rank:CQS")}
+    assert shown == {
+        "rank": "Xếp hạng (công bố)",
+        "rank:table": "Xếp hạng trong bảng",
+        "rank:CQS": "Xếp hạng CQS (công bố)",
+    }
+    units = rows[at + 1 : at + 12]
+    column = {code: [row[n] for row in units] for n, code in enumerate(codes)}
+    assert column["unit"][:3] == ["Thái Nguyên", "Bắc Kạn", "Bắc Giang"]
+    assert column["rank"] == [3, 9, 14, 20, 27, 31, 38, 44, 50, 57, 61]
+    assert column["rank:table"] == list(range(1, 12))
+    assert column["rank:CQS"] == [2, 30, 12, 25, 19, 7, 36, 41, 55, 60, 49]
+    code, out, _ = run("check", national, str(target))
+    assert (code, out) == (0, f"{target}: không thấy sai sót (11 đơn vị, 10 bảng)\n")
+    code, out, _ = run("rank", national, str(target), "--format", "csv")
+    assert code == 0
+    lines = [line.split(",") for line in out.splitlines()]
+    header, first = lines[0], dict(zip(lines[0], lines[1], strict=True))
+    assert "rank:table" not in header  # the table's own rank is what `rank` computes
+    assert (first["unit"], first["rank"], first["rank (công bố)"], first["rank:CQS (công bố)"]) == (
+        "Thái Nguyên", "1", "3", "2",
+    )  # fmt: skip

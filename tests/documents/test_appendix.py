@@ -19,6 +19,8 @@ from dti.documents.appendix import (
 )
 from dti.documents.content import Document, Heading, Paragraph, Style, Table
 from tests.documents.appendix_data import GROUP, PERCENT_ORDER, PERCENT_ROWS, ninh_binh, percent_files, snapshot_of
+from tests.engine.test_results_published import REGION
+from tests.files import write_csv
 
 ISSUER = "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"
 
@@ -226,3 +228,24 @@ def test_sheet_keys_fit_excel_and_never_repeat() -> None:
     assert long == "Ủy ban nhân dân các - Tổng hợp"  # the group cut to fit 31 characters
     assert sheet_key("Khối [A/B]", "I:1", True, used) == "Khối -A-B- - I-1"
     assert sheet_key("", "_dti", False, used) == "_dti (2)"
+
+
+def test_published_ranks_of_a_larger_set_are_shown_beside_the_ranks_in_the_table(tmp_path: Path) -> None:
+    national = Path(__file__).resolve().parents[2] / "frameworks" / "quoc-gia-2022-tinh.yaml"
+    _, snapshot = snapshot_of(national, write_csv(tmp_path / "vung.csv", REGION))
+    overall = build_appendix(snapshot, heading=Heading(issuer="")).tables()[0]
+    codes = [c.code for c in overall.columns]
+    assert codes[codes.index("percent") :][:6] == ["percent", "rank", "rank:table", "DTI", "CQS", "rank:CQS"]
+    labels = {c.code: c.label for c in overall.columns}
+    assert (labels["rank"], labels["rank:table"], labels["rank:CQS"]) == (
+        "Xếp hạng (công bố)", "Xếp hạng trong bảng", "Xếp hạng CQS (công bố)",
+    )  # fmt: skip
+    assert column(overall, "rank") == [3, 9, 14, 20, 27, 31, 38, 44, 50, 57, 61]
+    assert column(overall, "rank:table") == list(range(1, 12))
+    assert column(overall, "rank:CQS")[:3] == [2, 30, 12]
+
+
+def test_published_ranks_of_the_whole_set_are_the_tables_one_rank_column(nb: Document) -> None:
+    # Ninh Bình's file publishes its 8 districts' ranks 1–8: no larger set, one "Xếp hạng".
+    overall = nb.tables()[0]
+    assert [(c.code, c.label) for c in overall.columns if c.code.startswith("rank")] == [("rank", "Xếp hạng")]

@@ -399,3 +399,55 @@ def test_derived_figures_are_over_the_maxima_the_index_sheets_give(tmp_path: Pat
     assert brief(check_appendix(fw, appendix)) == [
         ("Sở B", "DTI", "derived", D("0.65"), D("0.8125"), "trang 'Tổng hợp', dòng 10, cột I (DTI)")
     ]
+
+
+# --- published ranks of a larger set, with the ranks within the table beside them ---------------
+
+
+def ranked_sheets(table_ranks: tuple[object, object], published: tuple[int, int], *, codes: bool = True) -> Rows:
+    """An overall table of two units of a larger ranked set: published ranks and the table's own."""
+    return table_sheet(
+        ["STT", "Đơn vị", "I", "II", "Tổng điểm", "Tỷ lệ (%)", "Xếp hạng (công bố)", "Xếp hạng trong bảng"],
+        ["stt", "unit", "I", "II", "total", "percent", "rank", "rank:table"] if codes else None,
+        [
+            [1, "Sở A", 45, 40, 85, 85.0, published[0], table_ranks[0]],
+            [2, "Sở B", 30, 35, 65, 65.0, published[1], table_ranks[1]],
+        ],
+    )
+
+
+def test_ranks_within_the_table_are_checked_by_number_the_published_ones_by_order(tmp_path: Path) -> None:
+    fw = framework(SMALL)
+    path = write_workbook(tmp_path / "a.xlsx", {"Tổng hợp": ranked_sheets((1, 2), (4, 12))})
+    appendix = read_appendix(fw, path)
+    sheet = appendix.sheets[0]
+    assert sheet.table.unknown == [] and "rank:table" not in sheet.table.rows[0].published
+    assert sheet.table_ranks == {
+        9: (D("1"), "trang 'Tổng hợp', dòng 9, cột H (rank:table)"),
+        10: (D("2"), "trang 'Tổng hợp', dòng 10, cột H (rank:table)"),
+    }
+    assert check_appendix(fw, appendix) == []
+    # The table's ranks swapped, and published ranks that put the lower value first: each found.
+    path = write_workbook(tmp_path / "b.xlsx", {"Tổng hợp": ranked_sheets((2, 1), (2, 1))})
+    assert brief(check_appendix(fw, read_appendix(fw, path))) == [
+        ("Sở A", "rank", "rank_order", 2, None, "trang 'Tổng hợp', dòng 9, cột G (rank)"),
+        ("Sở A", "rank:table", "rank", 2, 1, "trang 'Tổng hợp', dòng 9, cột H (rank:table)"),
+        ("Sở B", "rank:table", "rank", 1, 2, "trang 'Tổng hợp', dòng 10, cột H (rank:table)"),
+    ]
+
+
+def test_published_and_table_ranks_are_read_from_their_labels(tmp_path: Path) -> None:
+    fw = framework(SMALL)
+    path = write_workbook(tmp_path / "a.xlsx", {"Tổng hợp": ranked_sheets((1, 2), (3, 8), codes=False)})
+    appendix = read_appendix(fw, path)
+    assert appendix.sheets[0].table.rows[1].published["rank"] == 8
+    assert [rank for rank, _ in appendix.sheets[0].table_ranks.values()] == [1, 2]
+    assert check_appendix(fw, appendix) == []
+
+
+@pytest.mark.parametrize("rank", ["hai", 0, 1.5])
+def test_a_rank_within_the_table_must_be_a_positive_whole_number(tmp_path: Path, rank: object) -> None:
+    path = write_workbook(tmp_path / "a.xlsx", {"Tổng hợp": ranked_sheets((rank, 2), (3, 8))})
+    with pytest.raises(InputError) as error:
+        read_appendix(framework(SMALL), path)
+    assert "trang 'Tổng hợp', dòng 9, cột H (rank:table)" in str(error.value)

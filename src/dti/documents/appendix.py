@@ -19,7 +19,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dti.documents.content import Block, Cell, Column, Document, Heading, Paragraph, Row, Style, Table
-from dti.engine import RankBasis, RankingPolicy, Ties, fmt, order_key, percent, ranks, round_half_up, shown_decimals
+from dti.engine import (
+    TABLE_RANK,
+    RankBasis,
+    RankingPolicy,
+    Ties,
+    fmt,
+    order_key,
+    percent,
+    ranks,
+    round_half_up,
+    shown_decimals,
+)
 from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotGroup, SnapshotIndex, SnapshotUnit
 
 OVERALL = "Tổng hợp"
@@ -219,10 +230,17 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
             Column("max:total", "Điểm tối đa áp dụng", p),
             Column("percent", "Tỷ lệ (%)", policy.decimals(RankBasis.PERCENT)),
         ]
-    columns.append(Column("rank", "Xếp hạng", 0, 0.7))
+    published = _published_ranks(units, ["rank", *(f"rank:{d['code']}" for d in derived)])
+    if "rank" in published:  # ranks of a larger set: the published one, then the one within this table
+        columns += [Column("rank", "Xếp hạng (công bố)", 0, 0.7), Column(TABLE_RANK, "Xếp hạng trong bảng", 0, 0.7)]
+    else:
+        columns.append(Column("rank", "Xếp hạng", 0, 0.7))
     if classified:
         columns.append(Column("class", "Xếp loại", None, 1.2))
-    columns += [Column(d["code"], d["name"], d["decimals"]) for d in derived]
+    for d in derived:
+        columns.append(Column(d["code"], d["name"], d["decimals"]))
+        if f"rank:{d['code']}" in published:
+            columns.append(Column(f"rank:{d['code']}", f"Xếp hạng {d['code']} (công bố)", 0, 0.7))
     rows = []
     for n, u in enumerate(units, start=1):
         maximum = _number(u["max"])
@@ -233,10 +251,14 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
         cells.append(_number(u["total"]))
         if by_percent:
             cells += [maximum, _number(u["percent"])]
-        cells.append(u["rank"])
+        facts = u.get("published", {})
+        cells += [_rank(facts.get("rank")), u["rank"]] if "rank" in published else [u["rank"]]
         if classified:
             cells.append(u["class"])
-        cells += [_number(u.get("derived", {}).get(d["code"])) for d in derived]
+        for d in derived:
+            cells.append(_number(u.get("derived", {}).get(d["code"])))
+            if f"rank:{d['code']}" in published:
+                cells.append(_rank(facts.get(f"rank:{d['code']}")))
         rows.append(Row(tuple(cells)))
     notes = [
         f"{mark} Điểm tối đa áp dụng: {fmt(value)} (có chỉ số thành phần không áp dụng)"
@@ -257,6 +279,22 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
         group=group["name"],
         notes=tuple(notes),
     )
+
+
+def _published_ranks(units: Sequence[SnapshotUnit], columns: list[str]) -> set[str]:
+    """Which of the rank `columns` the results file published for a larger set than the table's
+    units (a rank beyond their number: a region's provinces ranked nationally)."""
+    return {
+        column
+        for u in units
+        for column, rank in u.get("published", {}).items()
+        if column in columns and Decimal(rank) > len(units)
+    }
+
+
+def _rank(figure: str | None) -> int | None:
+    """A published rank ("12") as a whole number."""
+    return None if figure is None else int(Decimal(figure))
 
 
 def _ranking_notes(policy: _Policy) -> list[str]:

@@ -30,7 +30,8 @@ The modules, from the bottom up:
 - `checks`: consistency checks of a published results table (sums, derived figures, percents,
   ranks by number or, for part of a ranked set, by order).
 - `workbook`: appendix workbooks (an overall table and one table per index), read whole
-  (`read_appendix`) and checked across their sheets (`check_appendix`).
+  (`read_appendix`) and checked across their sheets (`check_appendix`); `TABLE_RANK` is the
+  code of the rank within a table printed beside published ranks of a larger set.
 - `lineage`: year over year across reorganised units and changed frameworks: a unit's past
   figures through renames, merges (the mean of its predecessors) and splits (`trace`), the
   checks of a recorded change (`link_problems`), codes left without a counterpart (`unmatched`),
@@ -164,7 +165,7 @@ from dti.engine.whatif import (
     shown_value,
     what_if,
 )
-from dti.engine.workbook import Appendix, AppendixSheet, check_appendix, read_appendix
+from dti.engine.workbook import TABLE_RANK, Appendix, AppendixSheet, check_appendix, read_appendix
 
 __all__ = [
     "DESCRIPTIONS",
@@ -175,6 +176,7 @@ __all__ = [
     "REACH_LABELS",
     "RULE_LABELS",
     "STATUS_LABELS",
+    "TABLE_RANK",
     "WEAK",
     "AllOrNothing",
     "Appendix",

@@ -84,6 +84,14 @@ def _number(file: str, cell: Cell, *, allow_na: bool) -> Decimal | str:
         raise InputError(file, cell.place, str(exc)) from exc
 
 
+def rank_of_cell(file: str, cell: Cell) -> Decimal:
+    """A rank's cell as a number: a positive whole number, else InputError with its place."""
+    number = _number(file, cell, allow_na=False)
+    if not isinstance(number, Decimal) or number < 1 or number != number.to_integral_value():
+        raise InputError(file, cell.place, f"xếp hạng '{cell.value}' phải là số nguyên dương")
+    return number
+
+
 def read_results(framework: Framework, path: str | Path) -> PublishedTable:
     """Read a results file (CSV or XLSX); bad cells raise InputError with their place."""
     return results_of_table(framework, read_table(path))
@@ -155,10 +163,10 @@ def results_of_table(framework: Framework, table: Table) -> PublishedTable:
         for key, header in published_columns:
             cell = row.get(header)
             if cell is not None:
-                number = _number(file, cell, allow_na=False)
+                number = (
+                    rank_of_cell(file, cell) if key.split(":")[0] == "rank" else _number(file, cell, allow_na=False)
+                )
                 assert isinstance(number, Decimal)
-                if key.split(":")[0] == "rank" and (number < 1 or number != number.to_integral_value()):
-                    raise InputError(file, cell.place, f"xếp hạng '{cell.value}' phải là số nguyên dương")
                 record.published[key] = number
                 record.places[key] = cell.place
                 record.decimals[key] = _printed_decimals(cell.value)

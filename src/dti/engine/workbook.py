@@ -7,7 +7,9 @@ sheet a title block, the row of printed labels, a hidden row of column codes, on
 unit, then after a blank row any notes. A workbook without `_dti` (a province's own tables
 pasted in) is read as: first sheet = overall table, a sheet named by an index code = that
 index's table; a sheet without a codes row has its labels mapped to codes ("Đơn vị" → unit,
-"I. Nhận thức số (100)" → I, "Tổng điểm" on an index sheet → that index…).
+"I. Nhận thức số (100)" → I, "Tổng điểm" on an index sheet → that index…). A table that prints
+published ranks of a larger set (`rank`, `rank:<code>`) prints its own ranks beside them in a
+`rank:table` column ("Xếp hạng trong bảng"), kept apart from the results and checked by number.
 
 A CSV file or a one-sheet workbook is an appendix of one overall table: `dti check` and
 `dti rank` read every results file through `read_appendix`.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +27,16 @@ from dti.engine.checks import Finding, check_table
 from dti.engine.errors import InputError
 from dti.engine.model import Framework, Index
 from dti.engine.numbers import round_half_up
-from dti.engine.results import NA_VALUE, PublishedRow, PublishedTable, read_results, results_of_table, row_result
+from dti.engine.results import (
+    NA_VALUE,
+    PublishedRow,
+    PublishedTable,
+    column_ranks,
+    rank_of_cell,
+    read_results,
+    results_of_table,
+    row_result,
+)
 from dti.engine.scoring import UnitResult
 from dti.engine.tables import XLSX_SUFFIXES, Sheet, normalize_header, read_sheets, table_of_rows
 
@@ -33,6 +44,9 @@ META = "_dti"
 OVERALL = "overall"
 INDEX = "index"
 META_COLUMNS = ("sheet", "kind", "group", "index", "framework")
+TABLE_RANK = "rank:table"
+"""The rank within the table, printed beside published ranks of a larger set (`rank`, `rank:<code>`)."""
+LABELS = {"xếp hạng trong bảng": TABLE_RANK, "xếp hạng (công bố)": "rank"}  # the appendix's own labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +58,12 @@ class AppendixSheet:
     group: str
     index: str  # the index code of an index table, "" for an overall one
     table: PublishedTable
+    table_ranks: dict[int, tuple[Decimal, str]] = field(default_factory=dict)  # row number → (rank:table, place)
+
+    @property
+    def ranked(self) -> str:
+        """The rank column the table is ordered by: `rank`, or `rank:<index>` on an index table."""
+        return f"rank:{self.index}" if self.index else "rank"
 
     @property
     def where(self) -> str:
@@ -88,10 +108,10 @@ def read_appendix(framework: Framework, path: str | Path) -> Appendix:
     tables = []
     for name, kind, group, code in layout:
         index = framework.index(code) if code else None
-        table = _sheet_table(framework, file, by_name[name], index)
+        table, table_ranks = _sheet_table(framework, file, by_name[name], index)
         for row in table.rows:
             row.group = row.group or group
-        tables.append(AppendixSheet(name, kind, group, code, table))
+        tables.append(AppendixSheet(name, kind, group, code, table, table_ranks))
     _index_maxima(framework, tables)
     return Appendix(file, tables)
 
@@ -147,8 +167,11 @@ def _layout(framework: Framework, file: str, meta: Sheet, names: set[str]) -> li
     return layout
 
 
-def _sheet_table(framework: Framework, file: str, sheet: Sheet, index: Index | None) -> PublishedTable:
-    """One sheet's results: the header is its codes row, else its label row mapped to codes."""
+def _sheet_table(
+    framework: Framework, file: str, sheet: Sheet, index: Index | None
+) -> tuple[PublishedTable, dict[int, tuple[Decimal, str]]]:
+    """One sheet's results (the header is its codes row, else its label row mapped to codes) and
+    its ranks within the table by row number, when it prints them beside published ones."""
     filled = [number for number, row in enumerate(sheet.rows) if any(not _blank(value) for value in row)]
     if not filled:
         raise InputError(file, sheet.where.rstrip(", "), "trang tính trống (không có dòng tiêu đề)")
@@ -165,7 +188,11 @@ def _sheet_table(framework: Framework, file: str, sheet: Sheet, index: Index | N
     table = table_of_rows(
         file, sheet.rows, sheet.where, header_at=header_at, headers=headers, end_at_blank=end_at_blank
     )
-    return results_of_table(framework, table)
+    table_ranks = {
+        row.number: (rank_of_cell(file, cell), cell.place) for row in table.rows if (cell := row.get(TABLE_RANK))
+    }
+    table = replace(table, headers=[header for header in table.headers if header != TABLE_RANK])
+    return results_of_table(framework, table), table_ranks
 
 
 def label_codes(framework: Framework, labels: list[object], index: Index | None = None) -> list[str]:
@@ -179,7 +206,7 @@ def label_codes(framework: Framework, labels: list[object], index: Index | None 
     names |= {_fold(i.name): i.code for i in framework.indices}
     mapped: list[str] = []
     for label in labels:
-        key = normalize_header(label)
+        key = LABELS.get(_fold(str(label or "")), normalize_header(label))
         if index is not None and key in ("total", "percent", "rank"):
             key = index.code if key == "total" else f"{key}:{index.code}"
         elif key and key not in codes:
@@ -191,8 +218,9 @@ def label_codes(framework: Framework, labels: list[object], index: Index | None 
 
 
 def check_appendix(framework: Framework, appendix: Appendix, *, partial: bool = False) -> list[Finding]:
-    """Every finding of every table (`check_table`), then each index table against its group's
-    overall table: the same unit's index score in both, every unit in both."""
+    """Every finding of every table (`check_table`; a table that prints its own ranks beside
+    published ones has the published ones checked by order, its own by number), then each index
+    table against its group's overall table: the same unit's index score in both, every unit in both."""
     findings: list[Finding] = []
     results = [[row_result(framework, row) for row in sheet.table.rows] for sheet in appendix.sheets]
     overall: dict[str, int] = {}  # group → the position of its (first) overall table
@@ -200,13 +228,29 @@ def check_appendix(framework: Framework, appendix: Appendix, *, partial: bool = 
         if sheet.kind == OVERALL:
             overall.setdefault(sheet.group, position)
     for sheet, sheet_results in zip(appendix.sheets, results, strict=True):
-        findings += check_table(framework, sheet.table, partial=partial, results=sheet_results)
+        # Beside ranks within the table, the published ranks are of a larger set: checked by order.
+        findings += check_table(
+            framework, sheet.table, partial=partial or bool(sheet.table_ranks), results=sheet_results
+        )
+        findings += _table_rank_findings(framework, sheet, sheet_results)
     for sheet, sheet_results in zip(appendix.sheets, results, strict=True):
         if sheet.kind == INDEX and sheet.group in overall:
             position = overall[sheet.group]
             findings += _cross_findings(
                 framework, (sheet, sheet_results), (appendix.sheets[position], results[position])
             )
+    return findings
+
+
+def _table_rank_findings(framework: Framework, sheet: AppendixSheet, results: list[UnitResult]) -> list[Finding]:
+    """The ranks within the table (`rank:table`) against the ranks of the sheet's ranked column."""
+    if not sheet.table_ranks:
+        return []
+    findings: list[Finding] = []
+    for row, computed in zip(sheet.table.rows, column_ranks(framework, results, sheet.ranked), strict=True):
+        rank, place = sheet.table_ranks.get(row.number, (None, ""))
+        if rank is not None and computed is not None and rank != computed:
+            findings.append(Finding(row.unit, TABLE_RANK, "rank", int(rank), computed, place))
     return findings
 
 
