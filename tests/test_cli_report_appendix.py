@@ -146,10 +146,12 @@ def test_bonus_and_penalty_points_are_columns_so_the_total_adds_up(tmp_path: Pat
 
 
 def test_a_regions_table_shows_the_published_ranks_beside_its_own(tmp_path: Path) -> None:
-    # Eleven provinces of the 63 ranked nationally: the national ranks (overall and CQS) are
+    # Eleven provinces of the 63 ranked nationally: the national ranks (overall, CQS, index 1) are
     # printed as published, the rank within the table beside them; the workbook reads back.
     national = str(ROOT / "frameworks" / "quoc-gia-2022-tinh.yaml")
-    results = write_csv(tmp_path / "vung.csv", REGION)
+    lines = REGION.splitlines()
+    index_ranks = ["rank:1", "10", "58", "62", "8", "21", "55", "26", "5", "40", "30", "33"]  # by value:1
+    results = write_csv(tmp_path / "vung.csv", "".join(f"{a},{b}\n" for a, b in zip(lines, index_ranks, strict=True)))
     target = tmp_path / "vung.xlsx"
     assert run("report", "appendix", national, str(results), "-o", str(target))[0] == 0
     sheet = openpyxl.load_workbook(target)["Tổng hợp"]
@@ -168,6 +170,13 @@ def test_a_regions_table_shows_the_published_ranks_beside_its_own(tmp_path: Path
     assert column["rank"] == [3, 9, 14, 20, 27, 31, 38, 44, 50, 57, 61]
     assert column["rank:table"] == list(range(1, 12))
     assert column["rank:CQS"] == [2, 30, 12, 25, 19, 7, 36, 41, 55, 60, 49]
+    index_one = [row for row in openpyxl.load_workbook(target)["1"].iter_rows(values_only=True) if row[0]]
+    at = next(n for n, row in enumerate(index_one) if "unit" in row)
+    assert index_one[at][-3:] == ("percent:1", "rank:1", "rank:table")
+    assert index_one[at - 1][-2:] == ("Xếp hạng (công bố)", "Xếp hạng trong bảng")
+    assert [row[1:2] + row[-2:] for row in index_one[at + 1 : at + 4]] == [
+        ("Hòa Bình", 5, 1), ("Yên Bái", 8, 2), ("Thái Nguyên", 10, 3),
+    ]  # fmt: skip
     code, out, _ = run("check", national, str(target))
     assert (code, out) == (0, f"{target}: không thấy sai sót (11 đơn vị, 10 bảng)\n")
     code, out, _ = run("rank", national, str(target), "--format", "csv")

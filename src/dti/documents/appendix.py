@@ -231,10 +231,7 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
             Column("percent", "Tỷ lệ (%)", policy.decimals(RankBasis.PERCENT)),
         ]
     published = _published_ranks(units, ["rank", *(f"rank:{d['code']}" for d in derived)])
-    if "rank" in published:  # ranks of a larger set: the published one, then the one within this table
-        columns += [Column("rank", "Xếp hạng (công bố)", 0, 0.7), Column(TABLE_RANK, "Xếp hạng trong bảng", 0, 0.7)]
-    else:
-        columns.append(Column("rank", "Xếp hạng", 0, 0.7))
+    columns += _rank_columns("rank", "rank" in published)
     if classified:
         columns.append(Column("class", "Xếp loại", None, 1.2))
     for d in derived:
@@ -252,7 +249,7 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
         if by_percent:
             cells += [maximum, _number(u["percent"])]
         facts = u.get("published", {})
-        cells += [_rank(facts.get("rank")), u["rank"]] if "rank" in published else [u["rank"]]
+        cells += _rank_cells(u, "rank", u["rank"], "rank" in published)
         if classified:
             cells.append(u["class"])
         for d in derived:
@@ -295,6 +292,19 @@ def _published_ranks(units: Sequence[SnapshotUnit], columns: list[str]) -> set[s
 def _rank(figure: str | None) -> int | None:
     """A published rank ("12") as a whole number."""
     return None if figure is None else int(Decimal(figure))
+
+
+def _rank_columns(code: str, published: bool) -> list[Column]:
+    """A table's rank column; with ranks published for a larger set, those (under `code`) and the
+    rank within this table beside them (`rank:table`)."""
+    if not published:
+        return [Column(code, "Xếp hạng", 0, 0.7)]
+    return [Column(code, "Xếp hạng (công bố)", 0, 0.7), Column(TABLE_RANK, "Xếp hạng trong bảng", 0, 0.7)]
+
+
+def _rank_cells(unit: SnapshotUnit, code: str, own: int | None, published: bool) -> list[Cell]:
+    """The cells under `_rank_columns`: the unit's published rank `code` first when shown."""
+    return [_rank(unit.get("published", {}).get(code)), own] if published else [own]
 
 
 def _ranking_notes(policy: _Policy) -> list[str]:
@@ -342,7 +352,8 @@ def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str
         columns.append(Column(f"max:{code}", "Điểm tối đa áp dụng", p))
     if with_percent:
         columns.append(Column(f"percent:{code}", "Tỷ lệ (%)", pct))
-    columns.append(Column(f"rank:{code}", "Xếp hạng", 0, 0.7))
+    published = bool(_published_ranks(units, [f"rank:{code}"]))
+    columns += _rank_columns(f"rank:{code}", published)
     rows = []
     for n, k in enumerate(order, start=1):
         unit = units[k]
@@ -361,7 +372,7 @@ def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str
         if with_percent:
             share = shares[k]
             cells.append(None if share is None else round_half_up(share, pct))
-        cells.append(places[k])
+        cells += _rank_cells(unit, f"rank:{code}", places[k], published)
         rows.append(Row(tuple(cells)))
     return Table(
         key=key,
