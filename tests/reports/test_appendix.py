@@ -130,3 +130,19 @@ def test_a_name_the_pdf_font_cannot_print_gets_a_message_not_a_server_error(
     assert response.status_code == 422
     assert "Không tạo được văn bản" in response.content.decode()
     assert organiser.get(campaign_url(approved, "phu-luc.xlsx")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [("/QĐ-UBND", "số       /QĐ-UBND ngày"), ("125/QĐ-UBND", "số 125/QĐ-UBND ngày"), ("", "số       /QĐ-UBND ngày")],
+)
+def test_a_decision_published_without_its_number_keeps_the_blanks(number: str, expected: str) -> None:
+    # Ninh Bình's 2023 appendix was published as "Quyết định số: /QĐ-UBND": imported as such, the
+    # attached line printed "số /QĐ-UBND" with no room to write the number in.
+    from dti.documents.appendix import attached_line
+    from dti.reports.exports import heading_of
+    from dti.reports.models import DocumentSettings
+
+    snapshot: Any = {"decision": {"number": number, "date": None, "date_text": "", "signer": ""}}
+    settings = DocumentSettings(issuer="ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", number_suffix="/QĐ-UBND")
+    assert expected in attached_line(heading_of(snapshot, settings))

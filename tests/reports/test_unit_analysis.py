@@ -159,3 +159,24 @@ def test_unit_without_results_has_no_report(appraised: dict[str, Any], login: An
     page = login("organiser").get(unit_url(appraised, "other_unit")).content.decode()
     assert "Đơn vị không có trong bảng xếp hạng" in page and "bao-cao.pdf" not in page
     assert login("organiser").get(unit_url(appraised, "other_unit", "bao-cao.pdf")).status_code == 404
+
+
+def test_group_mean_without_maxima_is_of_the_groups_best_like_the_units_share() -> None:
+    """Ninh Bình's framework states no maximum: the unit's share on the page is of the group's
+    highest score, so the group's mean beside it (and on the radar) is of that same score, not
+    missing (it printed "—" under "% điểm tối đa" while the unit showed 100,00 %)."""
+    from decimal import Decimal
+
+    from dti.engine import load_framework, rank_results, read_results, row_result
+    from dti.reports.selectors import _mean_share
+    from dti.results.selectors import group_views
+    from dti.results.snapshot import snapshot_of_results
+    from tests.test_cli import NINH_BINH, NINH_BINH_RESULTS
+
+    framework = load_framework(NINH_BINH)
+    results = [row_result(framework, row) for row in read_results(framework, NINH_BINH_RESULTS).rows]
+    rank_results(framework, results)
+    view = group_views(snapshot_of_results(framework, results, name="Ninh Bình 2023", year=2023))[0]
+    # Index 2 (Thể chế số): six units at 30, two at 25 → (6 × 100 + 2 × 25/30 × 100) / 8 = 95,83 %.
+    assert _mean_share(view, "2", None) == Decimal("95.83")
+    assert all(_mean_share(view, code, None) is not None for code in "12345678")

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from dti.engine import fmt
 
 WIDTH, HEIGHT = 560, 260
-LEFT, RIGHT, TOP, BOTTOM = 64, 24, 24, 40
+LEFT, RIGHT, TOP, BOTTOM = 64, 24, 36, 40
 COLOURS = ("#1f4e8c", "#b35900", "#2e7d32", "#8e24aa", "#c62828", "#00838f")
 
 
@@ -39,7 +39,9 @@ def line_svg(
     carries a `<title>` and a `<desc>` listing every value; pages show the same figures in a table."""
     known = [Decimal(v) for line in lines for v in line.values if v is not None]
     low, high = (min(known), max(known)) if known else (Decimal(0), Decimal(1))
-    if low == high:
+    ticks: tuple[Decimal, ...] = (low, high)
+    if low == high:  # one value (a single ranked year): label it alone, in the middle of the axis
+        ticks = (low,)
         low, high = low - 1, high + 1
     count = max(len(years), 1)
     step = (WIDTH - LEFT - RIGHT) / max(count - 1, 1)
@@ -60,7 +62,7 @@ def line_svg(
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" stroke="#999"/>',
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{HEIGHT - BOTTOM}" stroke="#999"/>',
     ]
-    for value in (low, high):
+    for value in ticks:
         y = _scale(low, high, value, invert)
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="#333">'
@@ -84,5 +86,9 @@ def line_svg(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
                 f"<title>{escape(line.name)}: {escape(shown(v))}</title></circle>"
             )
+    parts.append(
+        f'<text x="{(LEFT + WIDTH - RIGHT) / 2:.1f}" y="{TOP - 16}" text-anchor="middle" font-size="12" '
+        f'font-weight="bold" fill="#333">{escape(title)}</text>'
+    )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text part is escaped above

@@ -49,12 +49,16 @@ WRITERS: dict[str, Writer] = {"xlsx": write_xlsx, "docx": write_docx, "pdf": wri
 
 def heading_of(snapshot: Snapshot, settings: DocumentSettings) -> Heading:
     """The header block: the issuer as set, the decision's number and date from the snapshot
-    (blanks while the council has not decided)."""
+    (blanks while the council has not decided). A number published without its figure
+    ("/QĐ-UBND", as an imported past year may carry it) prints as the blanks before that symbol."""
+    number, suffix = snapshot["decision"]["number"].strip(), settings.number_suffix
+    if number.startswith("/"):
+        number, suffix = "", number
     return Heading(
         issuer=settings.issuer,
         parent=settings.parent,
-        number=snapshot["decision"]["number"],
-        number_suffix=settings.number_suffix,
+        number=number,
+        number_suffix=suffix,
         place=settings.place,
         date=decision_date(snapshot),
     )

@@ -450,9 +450,10 @@ def _fill_results(analysis: UnitAnalysis, snapshot: Snapshot) -> None:
         names = {i["code"]: (i["name"], i["index"]) for i in framework["indicators"]}
         analysis.rooms = [RoomRow(r, *names.get(r.code, ("", ""))) for r in result.rooms if r.available > 0]
         analysis.means = [_mean_share(view, i["code"], i["max"]) for i in main_indices(framework)]
+        basis = _("tính theo % điểm cao nhất trong nhóm") if card.index_basis != "max" else _("tính theo % điểm tối đa")
         analysis.radar = radar_svg(
             [(f"{s['code']}. {s['name']}", s["percent"]) for s in card.indices],
-            _("Điểm từng chỉ số chính của %(unit)s so với trung bình nhóm, tính theo %% điểm tối đa") % {"unit": name},
+            _("Điểm từng chỉ số chính của %(unit)s so với trung bình nhóm, %(basis)s") % {"unit": name, "basis": basis},
             places=view.percent_places,
             against=analysis.means,
             against_label=_("Trung bình nhóm"),
@@ -462,6 +463,14 @@ def _fill_results(analysis: UnitAnalysis, snapshot: Snapshot) -> None:
 
 
 def _mean_share(view: GroupView, code: str, maximum: str | None) -> Decimal | None:
-    """The group's mean of one index as % of the max (exact shares averaged, then rounded by the engine)."""
-    exact = mean(exact_share(r.data["indices"].get(code), r.data["index_max"].get(code) or maximum) for r in view.rows)
+    """The group's mean of one index as % of the max (exact shares averaged, then rounded by the
+    engine). Where the framework states no maximum, each share is of the group's highest score, as
+    the unit's own share on the scorecard is (`results.selectors.scorecard`)."""
+    scores = [r.data["indices"].get(code) for r in view.rows]
+    known = [d for d in map(dec, scores) if d is not None]
+    best = max(known) if known else None
+    exact = mean(
+        exact_share(score, r.data["index_max"].get(code) or maximum or best)
+        for score, r in zip(scores, view.rows, strict=True)
+    )
     return None if exact is None else round_half_up(exact, view.percent_places)
