@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from dti.campaigns.models import Campaign, Participation
 from dti.engine import Incomparable, Link, PastScores, fate, match_codes, mean, round_half_up, trace, unmatched
@@ -234,7 +235,7 @@ def previous_figures(campaign: Campaign, unit: Unit) -> Previous | NoComparison:
     own = [p for p in publications if p.snapshot["campaign"]["organiser"] == organiser]
     years = _years(own or publications, organiser)
     if not years:
-        return NoComparison(f"Chưa có kết quả công bố nào trước năm {campaign.year} để so sánh.")
+        return NoComparison(_("Chưa có kết quả công bố nào trước năm %(year)s để so sánh.") % {"year": campaign.year})
     year = years[max(years)]
     found = _figures_in(year, unit.name, links())
     if isinstance(found, Incomparable):
@@ -377,7 +378,11 @@ def _lost(year: int, framework: SnapshotFramework, pairs: CodePairs) -> list[str
     """The note naming that year's main indices without a counterpart in the newest framework (or none)."""
     names = {i["code"]: i["name"] for i in main_indices(framework)}
     lost = [f"{code}. {names[code]}" for code in pairs.old_only if code in names]
-    return [f"Năm {year}: " + "; ".join(lost) + " không có chỉ số tương ứng."] if lost else []
+    return (
+        [_("Năm %(year)s: %(indices)s không có chỉ số tương ứng.") % {"year": year, "indices": "; ".join(lost)}]
+        if lost
+        else []
+    )
 
 
 def _mappings(frameworks: dict[str, SnapshotFramework], newest: SnapshotFramework) -> dict[str, CodePairs]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dti.audit.services import record
 from dti.core.errors import ServiceError
@@ -27,7 +28,11 @@ if TYPE_CHECKING:
 
 SETTINGS_FIELDS = ("issuer", "parent", "place", "number_suffix", "appendix_number", "title")
 NOTE_FIELDS = ("causes", "agencies", "measures")
-NOTE_LABELS = {"causes": "Nguyên nhân", "agencies": "Cơ quan chịu trách nhiệm", "measures": "Giải pháp"}
+NOTE_LABELS = {
+    "causes": gettext_lazy("Nguyên nhân"),
+    "agencies": gettext_lazy("Cơ quan chịu trách nhiệm"),
+    "measures": gettext_lazy("Giải pháp"),
+}
 
 
 def _text(value: str) -> str:
