@@ -117,7 +117,7 @@ def bars_png(
         axes = figure.add_subplot()
         axes.barh(rows, [float(value) for value in values], color=UNIT_COLOUR, height=0.6)
         for row, value in zip(rows, values, strict=True):
-            axes.text(float(value) + 1, row, f"{fmt(round_half_up(value, places))} %", va="center", fontsize=7)
+            axes.text(float(value) + 1, row, f"{fmt(round_half_up(value, places), places)} %", va="center", fontsize=7)
         if mean is not None:
             axes.scatter([float(value) for value in mean], rows, marker="|", s=300, color=MEAN_COLOUR, label=mean_label)
             axes.legend(loc="lower right", frameon=False)
@@ -146,7 +146,7 @@ def trend_png(
         axes = figure.add_subplot()
         axes.plot(list(years), points, color=UNIT_COLOUR, marker="o", linewidth=1.8)
         for year, value, rank in zip(years, values, ranks, strict=True):
-            text = fmt(round_half_up(value, places)) + (f"\nhạng {rank}" if rank is not None else "")
+            text = fmt(round_half_up(value, places), places) + (f"\nhạng {rank}" if rank is not None else "")
             axes.annotate(text, (year, float(value)), textcoords="offset points", xytext=(0, 8), ha="center")
         axes.set_xticks(list(years))
         axes.set_xticklabels([str(year) for year in years])
@@ -178,7 +178,9 @@ def ranking_png(
         axes.barh(rows, [float(value) for value in values], color=colours, height=0.7)
         top = max((float(value) for value in values), default=1.0) or 1.0
         for row, value in zip(rows, values, strict=True):
-            axes.text(float(value) + top * 0.01, row, fmt(round_half_up(value, places)), va="center", fontsize=7)
+            axes.text(
+                float(value) + top * 0.01, row, fmt(round_half_up(value, places), places), va="center", fontsize=7
+            )
         axes.set_yticks(rows)
         axes.set_yticklabels([wrap(name, 36) for name in names])
         axes.set_xlim(0, top * 1.15)
@@ -212,7 +214,7 @@ def heatmap_png(
         for row, cells in enumerate(values):
             for column, value in enumerate(cells):
                 if value is not None:
-                    text = fmt(round_half_up(value, places))
+                    text = fmt(round_half_up(value, places), places)
                     axes.text(column, row, text, ha="center", va="center", fontsize=6.5)
         axes.set_xticks(range(len(labels)))
         axes.set_xticklabels([wrap(label, 14) for label in labels], fontsize=7)
