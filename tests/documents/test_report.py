@@ -486,3 +486,23 @@ def test_a_row_is_a_row(current: Snapshot) -> None:
     document = build_unit_report(current, UNIT, heading=HEADING, targets=[Target("total", 2025, "1")])
     for table in document.tables():
         assert all(isinstance(row, Row) and len(row.cells) == len(table.columns) for row in table.rows), table.key
+
+
+def test_index_ranks_are_the_appendixs_under_a_percent_ranking_with_na(tmp_path: Path) -> None:
+    """Regression: the report ranked an index by points while the appendix ranked it by percent of
+    the unit's applicable max; Sở Nội vụ (40 of its 40, I.3 N/A) was 4th in one and 1st in the
+    other. Both now take `index_ranks`, so every unit's rank in every index agrees."""
+    from dti.documents.appendix import build_appendix
+    from tests.documents.appendix_data import percent_files, snapshot_of
+
+    _, data = snapshot_of(*percent_files(tmp_path))
+    appendix = build_appendix(data, heading=HEADING)
+    for sheet in appendix.tables()[1:]:
+        printed = {
+            row.cells[1]: row.cells[[c.code for c in sheet.columns].index(f"rank:{sheet.index}")] for row in sheet.rows
+        }
+        for unit, rank in printed.items():
+            report = build_unit_report(data, str(unit), heading=HEADING)
+            index_name = next(i["name"] for i in data["groups"][0]["framework"]["indices"] if i["code"] == sheet.index)
+            assert cells(tables(report)["chi-so"], index_name)["rank"] == rank, (unit, sheet.index)
+    assert printed  # the loop saw the tables

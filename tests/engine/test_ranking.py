@@ -14,6 +14,8 @@ from dti.engine.ranking import (
     derived_values,
     display_key,
     figures,
+    index_basis,
+    index_ranks,
     name_key,
     order_key,
     rank_results,
@@ -447,3 +449,28 @@ def test_display_key_orders_a_tie_by_the_exact_basis() -> None:
         ("UBND huyện Đông Anh", 2),
         ("UBND huyện Gia Lâm", 2),
     ]
+
+
+def test_index_ranks_by_points_when_the_framework_ranks_by_total() -> None:
+    policy = RankingPolicy(RankBasis.TOTAL, 2, Ties.COMPETITION)
+    assert index_ranks([D("40"), D("45"), D("40"), None], [D("50"), D("45"), D("50"), D("50")], policy) == [
+        2,
+        1,
+        2,
+        None,
+    ]
+
+
+def test_index_ranks_by_percent_of_the_applicable_max_when_the_framework_ranks_by_percent() -> None:
+    """An N/A lowers a unit's max for the index: 40/45 (88,9 %) ranks above 42/50 (84 %), as the
+    total's percent ranking does; equal shown percents share a rank (dense here)."""
+    policy = RankingPolicy(RankBasis.PERCENT, 1, Ties.DENSE)
+    scores = [D("42"), D("40"), D("44.45"), D("30")]
+    maxima = [D("50"), D("45"), D("50"), D("50")]
+    assert [index_basis(s, m, policy) for s, m in zip(scores, maxima, strict=True)] == [
+        D("84.0"),
+        D("88.9"),
+        D("88.9"),
+        D("60.0"),
+    ]
+    assert index_ranks(scores, maxima, policy) == [2, 1, 1, 3]

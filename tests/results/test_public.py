@@ -183,7 +183,7 @@ def test_without_maxima_the_scorecard_compares_with_the_best_of_the_group(db):
     from dti.demo import load_demo
 
     load_demo(io.StringIO())
-    publication = Publication.objects.get(campaign__name__contains="Ninh Bình")
+    publication = Publication.objects.get(campaign__name__contains="Ninh Bình năm 2023")
     campaign_page = Client().get(f"/ket-qua/{publication.campaign_id}/").content.decode()
     assert "Quyết định số /QĐ-UBND ngày /7/2024" in campaign_page
     from dti.results.selectors import find_unit

@@ -25,13 +25,21 @@ from dti.engine import (
     RankingPolicy,
     Ties,
     fmt,
+    index_ranks,
     order_key,
     percent,
-    ranks,
     round_half_up,
     shown_decimals,
 )
-from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotGroup, SnapshotIndex, SnapshotUnit
+from dti.results.snapshot import (
+    Figure,
+    Snapshot,
+    SnapshotFramework,
+    SnapshotGroup,
+    SnapshotIndex,
+    SnapshotUnit,
+    ranking_policy,
+)
 
 OVERALL = "Tổng hợp"
 """The sheet key of a group's overall table."""
@@ -158,9 +166,7 @@ class _Policy:
 
     @classmethod
     def of(cls, framework: SnapshotFramework) -> _Policy:
-        basis = RankBasis(framework["basis"])
-        ties = Ties(framework.get("ties", Ties.COMPETITION.value))
-        return cls(framework["precision"], RankingPolicy(basis=basis, decimals=framework["decimals"], ties=ties))
+        return cls(framework["precision"], ranking_policy(framework))
 
     def decimals(self, basis: RankBasis) -> int:
         """Decimals of a total (TOTAL) or a percentage (PERCENT), as `figures` shows them."""
@@ -333,10 +339,8 @@ def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str
     scores = [_number(u["indices"].get(code)) for u in units]
     shares = [percent(s, _number(u["index_max"].get(code))) for s, u in zip(scores, units, strict=True)]
     pct = policy.decimals(RankBasis.PERCENT)
-    by_percent = policy.ranking.basis is RankBasis.PERCENT
-    exact = shares if by_percent else scores
-    ranked = [None if v is None else round_half_up(v, pct) for v in shares] if by_percent else scores
-    places = ranks(ranked, policy.ranking.ties)
+    exact = shares if policy.ranking.basis is RankBasis.PERCENT else scores
+    places = index_ranks(scores, [_number(u["index_max"].get(code)) for u in units], policy.ranking)
     order = sorted(range(len(units)), key=lambda k: order_key(places[k], exact[k], units[k]["unit"]))
     with_percent = any(share is not None for share in shares)
     maxima = [_number(u["index_max"].get(code)) for u in units]

@@ -26,9 +26,9 @@ from dti.engine import (
     DtiError,
     Reach,
     Scored,
-    Ties,
     count_bands,
     fmt,
+    index_ranks,
     mean,
     out_of,
     parse_rank_range,
@@ -41,7 +41,15 @@ from dti.engine import (
     unmatched,
     value_change,
 )
-from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotGroup, SnapshotIndex, SnapshotUnit
+from dti.results.snapshot import (
+    Figure,
+    Snapshot,
+    SnapshotFramework,
+    SnapshotGroup,
+    SnapshotIndex,
+    SnapshotUnit,
+    ranking_policy,
+)
 
 CHART_MM = 160.0
 COMPARISON_ROWS = 40
@@ -164,21 +172,28 @@ def derived_value(unit: SnapshotUnit, code: str) -> Decimal | None:
 def _read(group: SnapshotGroup) -> _Group:
     framework = group["framework"]
     units = group["units"]
-    ties = Ties(framework.get("ties", "competition"))
+    policy = ranking_policy(framework)
     counted = [index for index in framework["indices"] if not index.get("reference", False)]
-    index_ranks = {
-        index["code"]: _ranks(units, [number(u["indices"].get(index["code"])) for u in units], ties)
+    by_index = {
+        index["code"]: _by_unit(
+            units,
+            index_ranks(
+                [number(u["indices"].get(index["code"])) for u in units],
+                [number(u["index_max"].get(index["code"])) for u in units],
+                policy,
+            ),
+        )
         for index in counted
     }
     derived_ranks = {
-        derived["code"]: _ranks(units, [derived_value(u, derived["code"]) for u in units], ties)
+        derived["code"]: _by_unit(units, ranks([derived_value(u, derived["code"]) for u in units], policy.ties))
         for derived in framework.get("derived", [])
     }
-    return _Group(framework, units, framework["precision"], counted, index_ranks, derived_ranks)
+    return _Group(framework, units, framework["precision"], counted, by_index, derived_ranks)
 
 
-def _ranks(units: Sequence[SnapshotUnit], values: Sequence[Decimal | None], ties: Ties) -> dict[str, int | None]:
-    return {unit["unit"]: rank for unit, rank in zip(units, ranks(values, ties), strict=True)}
+def _by_unit(units: Sequence[SnapshotUnit], places: Sequence[int | None]) -> dict[str, int | None]:
+    return {unit["unit"]: rank for unit, rank in zip(units, places, strict=True)}
 
 
 @dataclass(frozen=True, slots=True)

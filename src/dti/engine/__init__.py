@@ -22,9 +22,10 @@ The modules, from the bottom up:
   `score_campaign`).
 - `progress`: how far a unit's data has got (`completion`: indicators complete of those that
   apply), the one count the unit's page and the campaign's page show.
-- `ranking`: ranks inside ranking groups, classification bands, derived 0–1 figures, and how
-  every output shows a unit: its figures rounded once (`figures`) and its place in a ranked
-  list (`display_key`, `order_key`: rank, exact value, Vietnamese name order).
+- `ranking`: ranks inside ranking groups and within one index (`index_ranks`), classification
+  bands, derived 0–1 figures, and how every output shows a unit: its figures rounded once
+  (`figures`) and its place in a ranked list (`display_key`, `order_key`: rank, exact value,
+  Vietnamese name order).
 - `results`: published or collected results files, one row per unit, with what they published
   (ranks of a larger set, DTI, 0–1 values) and the figure each rank column orders by.
 - `checks`: consistency checks of a published results table (sums, derived figures, percents,
@@ -126,6 +127,8 @@ from dti.engine.ranking import (
     basis_value,
     display_key,
     figures,
+    index_basis,
+    index_ranks,
     name_key,
     order_key,
     rank_results,
@@ -251,6 +254,8 @@ __all__ = [
     "find_cycle",
     "fmt",
     "fmt_percent",
+    "index_basis",
+    "index_ranks",
     "is_complete",
     "link_problems",
     "load_framework",

@@ -15,7 +15,7 @@ from decimal import Decimal
 import icu  # PyICU with ICU bundled: the Vietnamese collation of names
 
 from dti.engine.model import Framework, RankBasis, RankingPolicy, Ties
-from dti.engine.numbers import ZERO, round_half_up
+from dti.engine.numbers import ZERO, percent, round_half_up
 from dti.engine.scoring import UnitResult
 
 _VIETNAMESE = icu.Collator.createInstance(icu.Locale("vi_VN"))
@@ -120,6 +120,25 @@ def ranks(values: Sequence[Decimal | None], ties: Ties) -> list[int | None]:
         for position, value in enumerate(ordered):
             rank_of.setdefault(value, position + 1)  # equal values keep the first one's rank
     return [None if value is None else rank_of[value] for value in values]
+
+
+def index_basis(score: Decimal | None, maximum: Decimal | None, policy: RankingPolicy) -> Decimal | None:
+    """The figure units are ranked on within one index: its points; or, when the framework ranks
+    by percent, its percent of the unit's applicable maximum for the index, rounded half-up at
+    the ranking's decimals as the total's percent is (an N/A must not cost a unit places)."""
+    if policy.basis is not RankBasis.PERCENT:
+        return score
+    share = percent(score, maximum)
+    return None if share is None else round_half_up(share, policy.decimals)
+
+
+def index_ranks(
+    scores: Sequence[Decimal | None], maxima: Sequence[Decimal | None], policy: RankingPolicy
+) -> list[int | None]:
+    """Each unit's rank within one index (`index_basis`, the policy's ties rule): the one rule
+    behind every per-index rank the appendix, the reports and the pages print."""
+    values = [index_basis(score, maximum, policy) for score, maximum in zip(scores, maxima, strict=True)]
+    return ranks(values, policy.ties)
 
 
 def rank_results(framework: Framework, results: Sequence[UnitResult]) -> None:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from dti.engine.errors import InputError
 from dti.engine.model import Framework, Index, RankBasis
-from dti.engine.numbers import HUNDRED, NumberError, percent, round_half_up, to_decimal
-from dti.engine.ranking import derived_values, exact_basis, ranks, shown_decimals
+from dti.engine.numbers import HUNDRED, NumberError, round_half_up, to_decimal
+from dti.engine.ranking import derived_values, exact_basis, index_basis, ranks, shown_decimals
 from dti.engine.scoring import ItemScore, Status, UnitResult, summarize
 from dti.engine.tables import Cell, Table, read_table
 
@@ -253,11 +253,11 @@ def ranked_value(framework: Framework, result: UnitResult, column: str) -> Decim
         value = published.get(f"percent:{code}")
         if value is None and f"value:{code}" in published:
             value = published[f"value:{code}"] * HUNDRED
-        if value is None:
-            value = percent(result.indices.get(code), result.index_max.get(code))
-        return None if value is None else round_half_up(value, policy.decimals)
+        if value is not None:
+            return round_half_up(value, policy.decimals)
     points = result.indices.get(code)
-    return None if points is None else round_half_up(points, framework.precision)
+    points = None if points is None else round_half_up(points, framework.precision)
+    return index_basis(points, result.index_max.get(code), policy)
 
 
 def _given_score(items: dict[str, ItemScore], code: str) -> Decimal | None:

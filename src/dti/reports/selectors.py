@@ -30,7 +30,6 @@ from dti.engine import (
     RankBasis,
     RankingPolicy,
     Standing,
-    Ties,
     WhatIf,
     mean,
     parse_rank_range,
@@ -59,7 +58,7 @@ from dti.results.selectors import (
     versions,
 )
 from dti.results.services import build_snapshot
-from dti.results.snapshot import Snapshot, SnapshotGroup
+from dti.results.snapshot import Snapshot, SnapshotGroup, ranking_policy
 
 if TYPE_CHECKING:
     from dti.core.permissions import Person
@@ -168,10 +167,7 @@ def standings(group: SnapshotGroup) -> list[Standing]:
 
 def policy_of(group: SnapshotGroup) -> RankingPolicy:
     """The group's ranking policy as the snapshot records it."""
-    framework = group["framework"]
-    return RankingPolicy(
-        RankBasis(framework["basis"]), framework["decimals"], Ties(framework.get("ties", Ties.COMPETITION))
-    )
+    return ranking_policy(group["framework"])
 
 
 # ---------------------------------------------------------------- the campaign analysis

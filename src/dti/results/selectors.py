@@ -19,11 +19,10 @@ from dti.appraisal.models import Review as Verdict
 from dti.appraisal.selectors import APPRAISED_STATUSES
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign
-from dti.engine import RankBasis, RankingPolicy, Ties, order_key, percent, round_half_up, shown_decimals
-from dti.engine import ranks as engine_ranks
+from dti.engine import RankBasis, index_ranks, order_key, percent, round_half_up, shown_decimals
 from dti.results.models import Publication
 from dti.results.services import IN_PROGRESS, build_snapshot
-from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotIndex, SnapshotUnit
+from dti.results.snapshot import Figure, Snapshot, SnapshotFramework, SnapshotIndex, SnapshotUnit, ranking_policy
 
 
 def dec(value: str | Decimal | None) -> Decimal | None:
@@ -38,8 +37,7 @@ def dec(value: str | Decimal | None) -> Decimal | None:
 
 def percent_places(framework: SnapshotFramework) -> int:
     """The decimals a percentage of this group's figures is shown with, by the engine's rule."""
-    policy = RankingPolicy(RankBasis(framework["basis"]), framework["decimals"])
-    return shown_decimals(framework["precision"], policy, RankBasis.PERCENT)
+    return shown_decimals(framework["precision"], ranking_policy(framework), RankBasis.PERCENT)
 
 
 def exact_share(score: str | Decimal | None, maximum: str | Decimal | None) -> Decimal | None:
@@ -187,12 +185,14 @@ def group_views(snapshot: Snapshot) -> list[GroupView]:
             ]
             total, claimed = dec(row.data["total"]), dec(row.data.get("self_total"))
             row.delta = None if total is None or claimed is None else total - claimed
-        ties = Ties(framework.get("ties", Ties.COMPETITION))
+        policy = ranking_policy(framework)
         places = percent_places(framework)
         tables = []
         for index in indices:
             code = index["code"]
-            ranks = engine_ranks([dec(u["indices"].get(code)) for u in units], ties)
+            ranks = index_ranks(
+                [dec(u["indices"].get(code)) for u in units], [dec(u["index_max"].get(code)) for u in units], policy
+            )
             best = _best(u["indices"].get(code) for u in units)
             table_rows: list[IndexTableRow] = []
             relative = False

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import NotRequired, TypedDict
 
-from dti.engine import Framework, UnitResult, display_key, figures, round_half_up
+from dti.engine import Framework, RankBasis, RankingPolicy, Ties, UnitResult, display_key, figures, round_half_up
 
 Figure = str | None
 """A published number: a decimal string with a dot ("12.50"), or null when there is none."""
@@ -132,6 +132,12 @@ class Change(TypedDict):
     code: str
     old: Figure  # as the previous version published it
     new: str
+
+
+def ranking_policy(framework: SnapshotFramework) -> RankingPolicy:
+    """The ranking policy a group's framework recorded (older snapshots without ties: competition)."""
+    ties = Ties(framework.get("ties", Ties.COMPETITION.value))
+    return RankingPolicy(RankBasis(framework["basis"]), framework["decimals"], ties)
 
 
 def scale(value: Decimal | None, places: int) -> Figure:
