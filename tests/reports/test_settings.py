@@ -71,3 +71,34 @@ def test_too_long_is_refused_and_nothing_changes(published: dict[str, Any], logi
     assert "Địa danh dài quá 100 ký tự." in response.content.decode()
     assert DocumentSettings.objects.get().place == "Thử Nghiệm"
     assert AuditEntry.objects.filter(action="documents.settings").count() == 1
+
+
+def test_a_department_organiser_gets_its_province_as_parent_and_place(published: dict[str, Any]) -> None:
+    # A Sở organising the campaign: the place printed "Sở Thông tin và Truyền thông, ngày … tháng …"
+    # (the whole name, not a place) and no parent body stood above it.
+    from dti.units.models import Unit, UnitType
+
+    campaign = published["campaign"]
+    department = Unit.objects.create(
+        name="Sở Thông tin và Truyền thông",
+        unit_type=UnitType.objects.create(code="so", name="Sở, ban, ngành"),
+        parent=campaign.organiser,
+    )
+    campaign.organiser = department
+    campaign.save()
+    settings = document_settings(campaign)
+    assert settings.issuer == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
+    assert settings.parent == "ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM"
+    assert settings.place == "Thử Nghiệm"
+
+
+def test_an_organiser_without_a_place_in_its_name_leaves_the_place_blank(published: dict[str, Any]) -> None:
+    from dti.units.models import Unit, UnitType
+
+    campaign = published["campaign"]
+    campaign.organiser = Unit.objects.create(
+        name="Bộ Thông tin và Truyền thông", unit_type=UnitType.objects.create(code="bo", name="Bộ")
+    )
+    campaign.save()
+    settings = document_settings(campaign)
+    assert (settings.issuer, settings.parent, settings.place) == ("BỘ THÔNG TIN VÀ TRUYỀN THÔNG", "", "")

@@ -116,8 +116,14 @@ def _issuer_of(organiser: str) -> str:
 
 
 def _place_of(organiser: str) -> str:
-    """The place from the organiser's name: "UBND tỉnh Ninh Bình" → "Ninh Bình"."""
-    return re.sub(r"^(UBND|Ủy ban nhân dân)\s+(tỉnh|thành phố|huyện|thị xã|quận|xã|phường)\s+", "", organiser.strip())
+    """The place from a people's committee's name: "UBND tỉnh Ninh Bình" → "Ninh Bình"; "" for
+    another body ("Sở Thông tin và Truyền thông" names no place)."""
+    found = re.match(
+        r"^(?:UBND|Ủy ban nhân dân)\s+(?:tỉnh|thành phố|huyện|thị xã|quận|xã|phường)\s+(.+)$",
+        organiser.strip(),
+        re.IGNORECASE,
+    )
+    return found.group(1) if found else ""
 
 
 def document_settings(campaign: Campaign) -> DocumentSettings:
@@ -125,11 +131,14 @@ def document_settings(campaign: Campaign) -> DocumentSettings:
     saved = DocumentSettings.objects.filter(campaign=campaign).first()
     if saved is not None:
         return saved
-    organiser = str(campaign.organiser) if campaign.organiser_id else ""
+    unit = campaign.organiser if campaign.organiser_id else None
+    organiser = unit.name if unit else ""
+    parent = unit.parent.name if unit and unit.parent_id and unit.parent else ""  # a Sở's province
     return DocumentSettings(
         campaign=campaign,
         issuer=_issuer_of(organiser) if organiser else "",
-        place=_place_of(organiser),
+        parent=_issuer_of(parent) if parent else "",
+        place=_place_of(organiser) or _place_of(parent),
         appendix_number="I",
         title=default_title(campaign.year),
     )
