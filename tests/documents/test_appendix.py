@@ -136,11 +136,57 @@ def test_a_signed_decision_is_printed_with_its_number_and_date() -> None:
         ("ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", "Ủy ban nhân dân tỉnh Ninh Bình"),
         ("ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH", "Ủy ban nhân dân thành phố Hồ Chí Minh"),
         ("UBND tỉnh Ninh Bình", "UBND tỉnh Ninh Bình"),
-        ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"),
+        ("UBND TỈNH NINH BÌNH", "UBND tỉnh Ninh Bình"),
+        ("Sở Thông tin và Truyền thông", "Sở Thông tin và Truyền thông"),  # not in capitals: as given
+        # Any body in capitals, in sentence form (the attached line kept "SỞ THÔNG TIN VÀ TRUYỀN THÔNG").
+        ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "Sở Thông tin và Truyền thông"),
+        ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Sở Khoa học và Công nghệ"),
+        ("BỘ KHOA HỌC VÀ CÔNG NGHỆ", "Bộ Khoa học và Công nghệ"),
+        ("BỘ THÔNG TIN VÀ TRUYỀN THÔNG", "Bộ Thông tin và Truyền thông"),
+        ("SỞ NỘI VỤ", "Sở Nội vụ"),
+        ("SỞ Y TẾ", "Sở Y tế"),
+        ("SỞ CÔNG THƯƠNG", "Sở Công Thương"),
+        ("SỞ GIAO THÔNG VẬN TẢI", "Sở Giao thông vận tải"),
+        ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội"),
+        ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Sở Văn hóa, Thể thao và Du lịch"),
+        (
+            "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN TỈNH BẮC NINH",
+            "Sở Nông nghiệp và Phát triển nông thôn tỉnh Bắc Ninh",
+        ),
+        ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG TỈNH NINH BÌNH", "Sở Thông tin và Truyền thông tỉnh Ninh Bình"),
+        ("BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP", "Ban Quản lý các khu công nghiệp"),
+        ("BAN QUẢN LÝ CÁC KHU CÔNG NGHIỆP TỈNH NINH BÌNH", "Ban Quản lý các khu công nghiệp tỉnh Ninh Bình"),
+        ("VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", "Văn phòng Ủy ban nhân dân tỉnh Ninh Bình"),
+        (
+            "VĂN PHÒNG ĐOÀN ĐẠI BIỂU QUỐC HỘI VÀ HỘI ĐỒNG NHÂN DÂN TỈNH BẮC NINH",
+            "Văn phòng Đoàn đại biểu Quốc hội và Hội đồng nhân dân tỉnh Bắc Ninh",
+        ),
+        ("THANH TRA TỈNH", "Thanh tra tỉnh"),
+        ("UỶ BAN NHÂN DÂN XÃ GIA HÒA", "Ủy ban nhân dân xã Gia Hòa"),
+        ("ỦY BAN NHÂN DÂN THỊ XÃ TỪ SƠN", "Ủy ban nhân dân thị xã Từ Sơn"),
+        ("HỘI ĐỒNG NHÂN DÂN HUYỆN GIA VIỄN", "Hội đồng nhân dân huyện Gia Viễn"),
+        ("TRUNG TÂM CÔNG NGHỆ THÔNG TIN VÀ TRUYỀN THÔNG", "Trung tâm Công nghệ thông tin và Truyền thông"),
+        ("CÔNG TY ĐIỆN LỰC", "Công ty điện lực"),  # a body not in the table: one name, in sentence form
     ],
 )
 def test_the_issuer_inside_the_attached_line(issuer: str, written: str) -> None:
     assert issuer_in_text(issuer) == written
+
+
+def test_a_sos_decision_is_attached_in_sentence_form() -> None:
+    heading = Heading(issuer="SỞ THÔNG TIN VÀ TRUYỀN THÔNG", number="12/QĐ-STTTT", date=datetime.date(2024, 3, 5))
+    assert attached_line(heading).endswith(" của Sở Thông tin và Truyền thông)")
+
+
+def test_a_date_published_only_in_part_is_printed_as_given() -> None:
+    # Ninh Bình's 2023 appendix names "Quyết định số /QĐ-UBND ngày /7/2024": the day was lost.
+    heading = Heading(issuer=ISSUER, number_suffix="/QĐ-UBND", date_text="/7/2024")
+    assert attached_line(heading) == (
+        "(Kèm theo Quyết định số       /QĐ-UBND ngày /7/2024 của Ủy ban nhân dân tỉnh Ninh Bình)"
+    )
+    whole = Heading(issuer=ISSUER, date=datetime.date(2024, 7, 15), date_text="/7/2024")
+    assert "ngày 15/07/2024 " in attached_line(whole)  # a whole date wins
+    assert "ngày       /      /       " in attached_line(Heading(issuer=ISSUER, date_text="  "))
 
 
 def test_percent_ranking_adds_the_maximum_the_percent_and_the_marks(
@@ -193,6 +239,11 @@ def test_index_tables_rank_by_percent_of_the_units_own_maximum(
     ]  # fmt: skip
     assert column(first, "percent:I") == [Decimal(p) for p in ("100.0", "100.0", "98.0", "95.0", "50.0")]
     assert column(first, "rank:I") == [1, 1, 2, 3, 4]
+    # N/A lowered Sở Nội vụ's and Văn phòng's maximum of I to 40 of 60: marked as the overall table marks.
+    assert column(first, "stt") == ["1 (*)", 2, 3, "4 (*)", 5]
+    assert first.notes == ("(*) Điểm tối đa áp dụng: 40 (có chỉ số thành phần không áp dụng)",)
+    assert column(second, "stt") == [1, 2, 3, "4 (*)", 5]
+    assert second.notes == ("(*) Điểm tối đa áp dụng: 20 (có chỉ số thành phần không áp dụng)",)
     assert column(first, "I.3") == ["N/A", Decimal("20.00"), Decimal("18.80"), "N/A", Decimal("10.00")]
     assert column(second, "II.2") == [Decimal("15.00")] * 3 + ["N/A", Decimal("10.00")]
     assert column(second, "rank:II") == [1, 1, 1, 2, 3]

@@ -146,3 +146,16 @@ def test_a_decision_published_without_its_number_keeps_the_blanks(number: str, e
     snapshot: Any = {"decision": {"number": number, "date": None, "date_text": "", "signer": ""}}
     settings = DocumentSettings(issuer="ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", number_suffix="/QĐ-UBND")
     assert expected in attached_line(heading_of(snapshot, settings))
+
+
+def test_a_decision_date_published_only_in_part_is_kept() -> None:
+    # The imported Ninh Bình 2023 snapshot has the date "/7/2024": the appendix printed blanks.
+    from dti.documents.appendix import attached_line
+    from dti.reports.exports import heading_of
+    from dti.reports.models import DocumentSettings
+
+    snapshot: Any = {"decision": {"number": "/QĐ-UBND", "date": None, "date_text": "/7/2024", "signer": ""}}
+    settings = DocumentSettings(issuer="ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", number_suffix="/QĐ-UBND")
+    heading = heading_of(snapshot, settings)
+    assert (heading.date, heading.date_text) == (None, "/7/2024")
+    assert "số       /QĐ-UBND ngày /7/2024 của" in attached_line(heading)

@@ -50,8 +50,36 @@ BLANK_NUMBER = "      "  # the blanks of an unsigned decision's number ("Số:  
 BLANK_DATE = "      /      /      "
 NA = "N/A"
 _SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
-_BODIES = {"ỦY BAN NHÂN DÂN": "Ủy ban nhân dân", "UỶ BAN NHÂN DÂN": "Ủy ban nhân dân", "UBND": "UBND"}
-_PLACES = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "TỈNH", "HUYỆN", "QUẬN", "PHƯỜNG", "XÃ")
+_BODIES = {
+    "ỦY BAN NHÂN DÂN": "Ủy ban nhân dân",
+    "UỶ BAN NHÂN DÂN": "Ủy ban nhân dân",
+    "HỘI ĐỒNG NHÂN DÂN": "Hội đồng nhân dân",
+    "UBND": "UBND",
+    "HĐND": "HĐND",
+    "BỘ CHỈ HUY": "Bộ Chỉ huy",
+    "BỆNH VIỆN": "Bệnh viện",
+    "BỘ": "Bộ",
+    "SỞ": "Sở",
+    "BAN": "Ban",
+    "VĂN PHÒNG": "Văn phòng",
+    "THANH TRA": "Thanh tra",
+    "TỔNG CỤC": "Tổng cục",
+    "CHI CỤC": "Chi cục",
+    "CỤC": "Cục",
+    "TRUNG TÂM": "Trung tâm",
+    "PHÒNG": "Phòng",
+    "VIỆN": "Viện",
+    "ĐÀI": "Đài",
+    "TRƯỜNG": "Trường",
+    "CÔNG AN": "Công an",
+}
+"""Types of body in capitals and how a sentence writes them (a specific name follows)."""
+_PLACES = ("THÀNH PHỐ", "THỊ XÃ", "THỊ TRẤN", "ĐẶC KHU", "TỈNH", "HUYỆN", "QUẬN", "PHƯỜNG", "XÃ")
+"""Words of a place: the proper name after them keeps its capitals ("tỉnh Ninh Bình")."""
+_NOT_PLACES = ("XÃ HỘI",)  # "Lao động - Thương binh và Xã hội": not a commune
+_PROPER = {"QUỐC HỘI": "Quốc hội", "CHÍNH PHỦ": "Chính phủ", "VIỆT NAM": "Việt Nam", "CÔNG THƯƠNG": "Công Thương"}
+"""Names written with their own capitals wherever they stand."""
+_JOINS = ("VÀ", "-", "–")  # a word after these (or after a comma) starts a new part of a name
 
 
 def default_title(year: int) -> str:
@@ -60,23 +88,61 @@ def default_title(year: int) -> str:
 
 
 def issuer_in_text(issuer: str) -> str:
-    """The issuer as written inside a sentence: "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH" → "Ủy ban nhân dân
-    tỉnh Ninh Bình". Only a people's committee in capitals is rewritten; other names are kept."""
+    """The issuer as written inside a sentence: a name in capitals in sentence form, as Vietnamese
+    writes a body: its type, then the first word of each part of its specific name capitalised,
+    then its place with the place's proper name ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG TỈNH NINH BÌNH" →
+    "Sở Thông tin và Truyền thông tỉnh Ninh Bình"). A name not in capitals is kept as given."""
     text = " ".join(issuer.split())
-    body = next((b for b in _BODIES if text.startswith(b + " ")), None)
-    if body is None or not text.isupper():
+    if not text.isupper():
         return text
-    rest = text[len(body) + 1 :]
-    place = next((p for p in _PLACES if rest.startswith(p + " ")), "")
-    name = rest[len(place) :].strip()
-    return " ".join(filter(None, [_BODIES[body], place.lower(), name.title()]))
+    words = text.split()
+    body = next((b for b in _BODIES if _starts(words, b)), None)
+    start = len(body.split()) if body else 1
+    head = _BODIES[body] if body else _capital(words[0])
+    at = next((n for n in range(start, len(words)) if _place_at(words, n)), len(words))
+    place = next((p for p in _PLACES if _starts(words[at:], p)), "")
+    proper = [_capital(word) for word in words[at + len(place.split()) :]]
+    name = _name_words(words[start:at], first=body is not None)  # an unknown body: one name, in sentence form
+    return " ".join([head, *name, *place.lower().split(), *proper])
+
+
+def _starts(words: list[str], phrase: str) -> bool:
+    return words[: len(phrase.split())] == phrase.split()
+
+
+def _place_at(words: list[str], n: int) -> bool:
+    """Whether a place ("TỈNH NINH BÌNH") starts at word `n`."""
+    rest = words[n:]
+    return any(_starts(rest, p) for p in _PLACES) and not any(_starts(rest, p) for p in _NOT_PLACES)
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
+
+
+def _name_words(words: list[str], *, first: bool) -> list[str]:
+    """A specific name in sentence form: each part's first word capitalised ("KHOA HỌC VÀ CÔNG
+    NGHỆ" → "Khoa học và Công nghệ"), the names of `_PROPER` as they are written."""
+    written: list[str] = []
+    n = 0
+    while n < len(words):
+        proper = next((p for p in _PROPER if _starts(words[n:], p)), None)
+        if proper:
+            written += _PROPER[proper].split()
+            n, first = n + len(proper.split()), False
+            continue
+        word = words[n]
+        written.append(_capital(word) if first else word.lower())
+        first = word in _JOINS or word.endswith(",")
+        n += 1
+    return written
 
 
 def attached_line(heading: Heading) -> str:
     """ "(Kèm theo Quyết định số … ngày … của …)", with blanks where the decision has no number or
-    date yet."""
+    date yet; a date published only in part ("/7/2024") as it was printed."""
     number = heading.number or BLANK_NUMBER + heading.number_suffix
-    date = heading.date.strftime("%d/%m/%Y") if heading.date else BLANK_DATE
+    date = heading.date.strftime("%d/%m/%Y") if heading.date else heading.date_text.strip() or BLANK_DATE
     issuer = issuer_in_text(heading.issuer)
     return f"(Kèm theo Quyết định số {number} ngày {date}" + (f" của {issuer})" if issuer else ")")
 
@@ -208,17 +274,31 @@ def _full_max(framework: SnapshotFramework) -> Decimal | None:
     return sum(known, Decimal(0)) if counted and len(known) == len(counted) else None
 
 
-def _marks(units: Sequence[SnapshotUnit], full: Decimal | None) -> dict[Decimal, str]:
-    """A mark per applicable maximum that N/A lowered, highest first: (*), (**), (***)…"""
-    lowered = {m for u in units if (m := _number(u["max"])) is not None and full is not None and m < full}
+def _marks(maxima: Sequence[Decimal | None], full: Decimal | None) -> dict[Decimal, str]:
+    """A mark per applicable maximum that N/A lowered below `full`, highest first: (*), (**), (***)…"""
+    lowered = {m for m in maxima if m is not None and full is not None and m < full}
     return {value: "(" + "*" * n + ")" for n, value in enumerate(sorted(lowered, reverse=True), start=1)}
+
+
+def _marked(n: int, maximum: Decimal | None, marks: dict[Decimal, str]) -> Cell:
+    """The STT cell: the row number, followed by its maximum's mark when N/A lowered it ("3 (*)")."""
+    mark = marks.get(maximum) if maximum is not None else None
+    return f"{n} {mark}" if mark else n
+
+
+def _mark_notes(marks: dict[Decimal, str]) -> list[str]:
+    """The notes under a table that explain its marks."""
+    return [
+        f"{mark} Điểm tối đa áp dụng: {fmt(value)} (có chỉ số thành phần không áp dụng)"
+        for value, mark in marks.items()
+    ]
 
 
 def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
     """The overall table: units in the snapshot's order (rank, exact value, name)."""
     framework = group["framework"]
     units = group["units"]
-    marks = _marks(units, _full_max(framework))
+    marks = _marks([_number(u["max"]) for u in units], _full_max(framework))
     by_percent = policy.ranking.basis is RankBasis.PERCENT or bool(marks)
     classified = any(u["class"] for u in units)
     derived = framework.get("derived", [])
@@ -247,8 +327,7 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
     rows = []
     for n, u in enumerate(units, start=1):
         maximum = _number(u["max"])
-        mark = marks.get(maximum) if maximum is not None else None
-        cells: list[Cell] = [f"{n} {mark}" if mark else n, u["unit"]]
+        cells: list[Cell] = [_marked(n, maximum, marks), u["unit"]]
         cells += [_number(u["indices"].get(i["code"])) for i in framework["indices"]]
         cells += [_number(u["items"].get(a["code"])) for a in adjustments]
         cells.append(_number(u["total"]))
@@ -263,10 +342,7 @@ def _overall(group: SnapshotGroup, policy: _Policy, key: str) -> Table:
             if f"rank:{d['code']}" in published:
                 cells.append(_rank(facts.get(f"rank:{d['code']}")))
         rows.append(Row(tuple(cells)))
-    notes = [
-        f"{mark} Điểm tối đa áp dụng: {fmt(value)} (có chỉ số thành phần không áp dụng)"
-        for value, mark in marks.items()
-    ]
+    notes = _mark_notes(marks)
     if adjustments:
         codes = ", ".join(a["code"] for a in adjustments)
         notes.append(f"Tổng điểm: cộng điểm các chỉ số chính và điểm thưởng, trừ điểm trừ (cột {codes}).")
@@ -344,7 +420,8 @@ def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str
     order = sorted(range(len(units)), key=lambda k: order_key(places[k], exact[k], units[k]["unit"]))
     with_percent = any(share is not None for share in shares)
     maxima = [_number(u["index_max"].get(code)) for u in units]
-    lowered = full is not None and any(m is not None and m < full for m in maxima)
+    marks = _marks(maxima, full)
+    lowered = bool(marks)
     p = policy.precision
     columns = [
         Column("stt", "STT", 0, 0.5),
@@ -365,7 +442,7 @@ def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str
         own_max = maxima[k]
         short = full is not None and own_max is not None and own_max < full
         answered = any(i["code"] in items for i in indicators)
-        cells: list[Cell] = [n, unit["unit"]]
+        cells: list[Cell] = [_marked(n, own_max, marks), unit["unit"]]
         cells += [
             _number(items[i["code"]]) if i["code"] in items else (NA if short and answered else None)
             for i in indicators
@@ -386,4 +463,5 @@ def _index_table(group: SnapshotGroup, policy: _Policy, position: int, code: str
         kind="index",
         group=group["name"],
         index=code,
+        notes=tuple(_mark_notes(marks)),
     )

@@ -21,7 +21,8 @@ Cell = Decimal | int | str | None
 class Heading:
     """The header block: issuing body (under its parent body), Quốc hiệu and Tiêu ngữ, number,
     place and date. A blank number or date prints as the blanks of an unsigned draft
-    ("Số:      /QĐ-UBND", "ngày … tháng … năm …")."""
+    ("Số:      /QĐ-UBND", "ngày … tháng … năm …"); a date published only in part is kept as
+    printed in `date_text`."""
 
     issuer: str  # "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH" (printed in capitals)
     parent: str = ""  # the body above the issuer, not bold ("" when none)
@@ -29,6 +30,7 @@ class Heading:
     number_suffix: str = "/QĐ-UBND"  # printed after the blanks when `number` is ""
     place: str = ""  # "Ninh Bình" for "Ninh Bình, ngày 15 tháng 3 năm 2024"
     date: datetime.date | None = None
+    date_text: str = ""  # the date as published when it is not a whole date ("/7/2024"); used when `date` is None
 
 
 class Style(StrEnum):

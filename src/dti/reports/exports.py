@@ -50,7 +50,8 @@ WRITERS: dict[str, Writer] = {"xlsx": write_xlsx, "docx": write_docx, "pdf": wri
 def heading_of(snapshot: Snapshot, settings: DocumentSettings) -> Heading:
     """The header block: the issuer as set, the decision's number and date from the snapshot
     (blanks while the council has not decided). A number published without its figure
-    ("/QĐ-UBND", as an imported past year may carry it) prints as the blanks before that symbol."""
+    ("/QĐ-UBND", as an imported past year may carry it) prints as the blanks before that symbol; a
+    date published only in part ("/7/2024") is kept as its text."""
     number, suffix = snapshot["decision"]["number"].strip(), settings.number_suffix
     if number.startswith("/"):
         number, suffix = "", number
@@ -61,6 +62,7 @@ def heading_of(snapshot: Snapshot, settings: DocumentSettings) -> Heading:
         number_suffix=suffix,
         place=settings.place,
         date=decision_date(snapshot),
+        date_text=snapshot["decision"].get("date_text", ""),
     )
 
 
