@@ -104,6 +104,14 @@ def test_check_region_of_the_national_table(tmp_path: Path) -> None:
     ]
 
 
+def test_check_shows_a_derived_figure_at_its_decimals(tmp_path: Path) -> None:
+    # A 4-decimal DTI was shown without its trailing zero ("tính lại 0,605").
+    wrong = write(tmp_path / "sai.csv", REGION.replace("0.5836,0.5980,", "0.5900,0.5980,"))
+    code, out, _ = run("check", NATIONAL, wrong)
+    assert code == 1
+    assert "Yên Bái · DTI: giá trị không khớp với điểm các chỉ số (công bố 0,5900, tính lại 0,5836) " in out
+
+
 def test_check_partial_flag(tmp_path: Path) -> None:
     same = "50,50,50,50,100,75,75"
     table = write(tmp_path / "kq.csv", f"unit,1,2,3,4,5,7,8,9,rank\nA,60,{same},1\nB,50,{same},3\nC,50,{same},3\n")

@@ -63,11 +63,12 @@ class Finding:
     expected: Figure
     place: str = ""
     note: str = ""  # what else the reader needs: the other unit of a rank, the other table
+    decimals: int | None = None  # the decimals both values are shown with (a derived figure's: "0,6050")
 
     @property
     def message(self) -> str:
         """One Vietnamese line describing the finding."""
-        published, expected = _shown(self.published), _shown(self.expected)
+        published, expected = _shown(self.published, self.decimals), _shown(self.expected, self.decimals)
         if self.kind == "unknown_code":
             text = f"cột '{self.code}': {KINDS[self.kind]}"
         elif self.kind == "duplicate_unit":
@@ -87,8 +88,8 @@ class Finding:
         return text + (f" [{self.place}]" if self.place else "")
 
 
-def _shown(figure: Figure) -> str:
-    return fmt(figure) if isinstance(figure, Decimal) else ("" if figure is None else str(figure))
+def _shown(figure: Figure, decimals: int | None = None) -> str:
+    return fmt(figure, decimals) if isinstance(figure, Decimal) else ("" if figure is None else str(figure))
 
 
 def check_table(
@@ -289,8 +290,9 @@ def _derived_finding(framework: Framework, row: PublishedRow, result: UnitResult
     exact = points / maximum  # as `derived_values` computes it, before rounding
     if abs(published - exact) <= quantum(decimals) / 2 + error / maximum:
         return None
-    shown = round_half_up(exact, max(decimals, derived.decimals))
-    return Finding(row.unit, derived.code, "derived", published, shown, row.places[derived.code])
+    places = max(decimals, derived.decimals)
+    shown = round_half_up(exact, places)
+    return Finding(row.unit, derived.code, "derived", published, shown, row.places[derived.code], decimals=places)
 
 
 def _value_findings(framework: Framework, row: PublishedRow, index: Index) -> list[Finding]:
@@ -309,7 +311,8 @@ def _value_findings(framework: Framework, row: PublishedRow, index: Index) -> li
     exact = points / maximum
     decimals = row.decimals[key]
     if abs(published - exact) > quantum(decimals) / 2 + error / maximum:
-        return [Finding(row.unit, key, "value", published, round_half_up(exact, max(decimals, 4)), place)]
+        places = max(decimals, 4)
+        return [Finding(row.unit, key, "value", published, round_half_up(exact, places), place, decimals=places)]
     return []
 
 
