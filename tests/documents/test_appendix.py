@@ -14,11 +14,22 @@ from dti.documents.appendix import (
     SHEET_NAME_MAX,
     attached_line,
     build_appendix,
+    group_name,
     issuer_in_text,
     sheet_key,
 )
 from dti.documents.content import Document, Heading, Paragraph, Style, Table
-from tests.documents.appendix_data import GROUP, PERCENT_ORDER, PERCENT_ROWS, ninh_binh, percent_files, snapshot_of
+from dti.engine import UnitResult, load_framework
+from dti.results.snapshot import snapshot_of_results
+from tests.documents.appendix_data import (
+    GROUP,
+    PERCENT_ORDER,
+    PERCENT_ROWS,
+    ROOT,
+    ninh_binh,
+    percent_files,
+    snapshot_of,
+)
 from tests.engine.test_results_published import REGION
 from tests.files import write_csv
 
@@ -100,9 +111,8 @@ def test_index_tables_are_sorted_by_the_index_with_ties_by_vietnamese_name(nb: D
 def test_title_block_and_blanks_of_an_unsigned_decision(nb: Document) -> None:
     paragraphs = [b for b in nb.blocks if isinstance(b, Paragraph)]
     assert paragraphs[0] == Paragraph("PHỤ LỤC I", Style.TITLE)
-    assert paragraphs[1] == Paragraph(
-        "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM 2023 – HUYEN", Style.SUBTITLE
-    )
+    # The file's only group is a bare code ("huyen"): no group in the title ("… NĂM 2023 – HUYEN").
+    assert paragraphs[1] == Paragraph("KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM 2023", Style.SUBTITLE)
     assert paragraphs[2].style is Style.ATTACHED
     assert paragraphs[2].text.startswith("(Kèm theo Quyết định số       /QĐ-UBND ngày ")
     assert paragraphs[2].text.endswith(" của Ủy ban nhân dân tỉnh Ninh Bình)")
@@ -269,6 +279,23 @@ def test_several_groups_get_their_own_tables_and_headings(tmp_path: Path) -> Non
     assert f"A. {GROUP}" in headings and f"B. {long_group}" in headings
     subtitle = next(b for b in document.blocks if isinstance(b, Paragraph) and b.style is Style.SUBTITLE)
     assert subtitle.text == "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM 2024"
+
+
+def test_the_title_names_the_only_group_by_its_real_name(tmp_path: Path) -> None:
+    _, snapshot = snapshot_of(*percent_files(tmp_path))
+    subtitle = build_appendix(snapshot, heading=Heading(issuer=ISSUER)).blocks[1]
+    assert subtitle == Paragraph(
+        f"KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM 2024 – {GROUP.upper()}", Style.SUBTITLE
+    )
+    assert [group_name(n) for n in ("huyen", "nhom_2", "so-ban-nganh", "Huyện", GROUP)] == ["", "", "", "Huyện", GROUP]
+
+
+def test_a_group_coded_as_a_unit_type_is_named_by_the_framework(tmp_path: Path) -> None:
+    # Bắc Ninh's framework names its unit types: a results file's group "huyen" is "Huyện".
+    framework = load_framework(ROOT / "frameworks" / "bac-ninh-2023-huyen.yaml")
+    results = [UnitResult(unit="UBND huyện A", group="huyen"), UnitResult(unit="B", group="Khối khác")]
+    snapshot = snapshot_of_results(framework, results, name="Thử", year=2023)
+    assert [g["name"] for g in snapshot["groups"]] == ["Huyện", "Khối khác"]
 
 
 def test_sheet_keys_fit_excel_and_never_repeat() -> None:

@@ -127,9 +127,25 @@ def test_each_index_score_and_rank_equal_the_engines(framework: Framework, curre
     assert [column.code for column in table.columns] == ["code", "name", "score", "rank"]
 
 
+@pytest.mark.parametrize(
+    ("names", "where"),
+    [
+        (["Nhóm 2: Huyện, thị xã, thành phố"], "trong nhóm xếp hạng “Nhóm 2: Huyện, thị xã, thành phố”."),
+        (["huyen", "thanh_pho"], "trong nhóm xếp hạng “huyen”."),  # several groups: the code tells them apart
+        ([""], "trong bảng kết quả."),
+    ],
+)
+def test_the_rank_is_within_the_groups_name_in_quotes(current: Snapshot, names: list[str], where: str) -> None:
+    # The CLI report said "trong nhóm huyen": a results file's group code printed as a name.
+    groups = [{**current["groups"][0], "name": name} for name in names]
+    document = build_unit_report({**current, "groups": groups}, UNIT, heading=HEADING)  # type: ignore[typeddict-item]
+    assert any(text.startswith("Năm 2023, ") and text.endswith(where) for text in texts(document))
+
+
 def test_overall_paragraph_states_total_and_rank_within_the_table(current: Snapshot) -> None:
     document = build_unit_report(current, UNIT, heading=HEADING)
-    assert "Năm 2023, UBND huyện Gia Viễn đạt 574,70 điểm, xếp hạng 3/8 trong nhóm huyen." in texts(document)
+    # The file's only group is a bare code ("huyen"): the rank is within the results table.
+    assert "Năm 2023, UBND huyện Gia Viễn đạt 574,70 điểm, xếp hạng 3/8 trong bảng kết quả." in texts(document)
     assert document.blocks[0] == Paragraph("BÁO CÁO", Style.TITLE)
     assert document.blocks[1] == Paragraph(
         "Phân tích kết quả Chỉ số chuyển đổi số năm 2023 của UBND huyện Gia Viễn", Style.SUBTITLE

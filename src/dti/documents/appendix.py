@@ -13,6 +13,7 @@ the workbook layout is the one `dti check` reads back (docs/files.md, "Appendix 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ WIDE = 8  # a table with more number columns than this is printed landscape
 BLANK_NUMBER = "      "  # the blanks of an unsigned decision's number ("Số:      /QĐ-UBND")
 BLANK_DATE = "      /      /      "
 NA = "N/A"
+_CODE = re.compile(r"[a-z0-9_.\-]*")
 _SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "[]:*?/\\"})
 _BODIES = {
     "ỦY BAN NHÂN DÂN": "Ủy ban nhân dân",
@@ -82,8 +84,14 @@ _PROPER = {"QUỐC HỘI": "Quốc hội", "CHÍNH PHỦ": "Chính phủ", "VI�
 _JOINS = ("VÀ", "-", "–")  # a word after these (or after a comma) starts a new part of a name
 
 
+def group_name(name: str) -> str:
+    """A ranking group's name for a title, "" when the group has none or only a bare code (a
+    results file's "huyen", "nhom_2": lower-case ASCII letters, digits, "_", "-" and ".")."""
+    return "" if _CODE.fullmatch(name) else name
+
+
 def default_title(year: int) -> str:
-    """The appendix title when none is given (the group follows when there is one group)."""
+    """The appendix title when none is given (the group's name follows when there is one group)."""
     return f"KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM {year}"
 
 
@@ -162,7 +170,8 @@ def build_appendix(
     groups = snapshot["groups"]
     year = snapshot["campaign"]["year"]
     several = len(groups) > 1
-    text = title or default_title(year) + (f" – {groups[0]['name']}" if len(groups) == 1 and groups[0]["name"] else "")
+    named = group_name(groups[0]["name"]) if len(groups) == 1 else ""  # a bare code is no title
+    text = title or default_title(year) + (f" – {named}" if named else "")
     frameworks = {g["framework"]["code"]: g["framework"]["name"] for g in groups}
     blocks: list[Block] = [
         Paragraph(f"PHỤ LỤC {number}".strip(), Style.TITLE),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from dti.documents import charts
+from dti.documents.appendix import group_name
 from dti.documents.content import Block, Column, Document, Heading, Image, Paragraph, Row, Style, Table
 from dti.engine import (
     REACH_LABELS,
@@ -285,8 +286,7 @@ def _overview(
     if share is not None:
         text += f" ({fmt(share, framework['decimals'])} %)"
     if own["rank"] is not None:
-        where = f" nhóm {group_data['name']}" if group_data["name"] else " bảng kết quả"
-        text += f", xếp hạng {position(own['rank'], group.ranked)} trong{where}"
+        text += f", xếp hạng {position(own['rank'], group.ranked)} trong {_where(snapshot, group_data)}"
     if own["class"]:
         text += f", xếp loại {own['class']}"
     blocks: list[Block] = [Paragraph("I. KẾT QUẢ CHUNG", Style.HEADING), Paragraph(text + ".")]
@@ -304,6 +304,14 @@ def _overview(
         )
         blocks.append(Image(png, CHART_MM, f"Tổng điểm và thứ hạng của {own['unit']} qua các năm"))
     return blocks
+
+
+def _where(snapshot: Snapshot, group: SnapshotGroup) -> str:
+    """Where the unit is ranked: its group's name in quotes ("nhóm xếp hạng “Nhóm 2: Huyện, thị xã,
+    thành phố”"); the results table when it is the only group and has no name but a bare code."""
+    if group_name(group["name"]) or (group["name"] and len(snapshot["groups"]) > 1):
+        return f"nhóm xếp hạng “{group['name']}”"
+    return "bảng kết quả"
 
 
 def _published_ranks(group: _Group, own: SnapshotUnit) -> list[str]:

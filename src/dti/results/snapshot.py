@@ -234,7 +234,9 @@ def snapshot_of_results(
     source: str = "",
 ) -> Snapshot:
     """A snapshot of ranked results outside the platform (`dti report` on a results file): one
-    group per ranking group of the results, in order of first appearance; `source` names the file."""
+    group per ranking group of the results, in order of first appearance, named by the framework's
+    unit type when the results file's group is a unit type's code ("huyen" → "Huyện"), else as
+    given; `source` names the file."""
     groups: dict[str, list[UnitResult]] = {}
     for result in results:
         groups.setdefault(result.group, []).append(result)
@@ -243,7 +245,9 @@ def snapshot_of_results(
         "campaign": {"name": name, "year": year, "organiser": organiser},
         "decision": decision or {"number": "", "date": None, "date_text": "", "signer": ""},
         "groups": [
-            group_part(framework, members, name=group, code=framework.code, content_hash="")
+            group_part(
+                framework, members, name=framework.unit_types.get(group, group), code=framework.code, content_hash=""
+            )
             for group, members in groups.items()
         ],
         "notes": [],
