@@ -25,8 +25,10 @@ from dti.engine import (
     WEAK,
     Bands,
     DtiError,
+    Progress,
     Reach,
     Scored,
+    TargetStatus,
     count_bands,
     fmt,
     index_ranks,
@@ -656,7 +658,7 @@ def _targets(group: _Group, own: SnapshotUnit, year: int, targets: Sequence[Targ
             raise DtiError(f"mục tiêu năm {target.year}: không có chỉ số '{target.index}' trong bộ chỉ số")
         wanted = parse_rank_range(target.ranks)
         rank = _current_rank(group, own, target.index, facts)
-        state = str(target_progress(rank, wanted)) if rank is not None else "chưa có thứ hạng"
+        state = _target_state(target.year, year, None if rank is None else target_progress(rank, wanted))
         rows.append(Row((names[target.index], str(target.year), str(wanted), rank, state)))
     columns = (
         Column("index", "Chỉ số", width=2.4),
@@ -667,6 +669,25 @@ def _targets(group: _Group, own: SnapshotUnit, year: int, targets: Sequence[Targ
     )
     notes = ("Hạng năm nay: hạng đã công bố khi bảng kết quả có, nếu không là hạng trong nhóm.",)
     return [*blocks, Table("muc-tieu", "Mục tiêu thứ hạng và tiến độ", columns, tuple(rows), notes=notes)]
+
+
+def _target_state(target_year: int, year: int, progress: Progress | None) -> str:
+    """A target judged by this year's rank: met or not only for this year's target; a later
+    year's is not due yet, and where the unit stands now is information; an earlier year's
+    was due before this year's results."""
+    if target_year < year:
+        return f"đã qua kỳ đánh giá (mục tiêu năm {target_year})"
+    if progress is None:
+        return "chưa có thứ hạng"
+    if target_year == year:
+        return str(progress)
+    if progress.status is TargetStatus.MET:
+        now = f"hạng năm {year} đã ở trong khoảng mục tiêu"
+    elif progress.status is TargetStatus.AHEAD:
+        now = f"hạng năm {year} đã vượt {progress.places} bậc"
+    else:
+        now = f"hạng năm {year} còn cách {progress.places} bậc"
+    return f"chưa đến kỳ đánh giá ({now})"
 
 
 def _current_rank(group: _Group, own: SnapshotUnit, code: str, facts: Mapping[str, str]) -> int | None:
