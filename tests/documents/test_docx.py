@@ -19,8 +19,8 @@ from docx.shared import Mm, Pt
 
 from dti.documents.appendix import build_appendix
 from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Style, Table
-from dti.documents.docx import FONT, STYLE_NAMES, write_docx
-from dti.documents.layout import COUNTRY, MOTTO, DocumentError
+from dti.documents.docx import CELL_MARGIN_MM, FONT, STYLE_NAMES, write_docx
+from dti.documents.layout import CONTINUED, COUNTRY, MOTTO, DocumentError, times_width_mm
 from dti.engine import fmt
 from tests.documents import sample
 from tests.documents.appendix_data import ninh_binh, percent_files, snapshot_of
@@ -266,7 +266,7 @@ def test_ninh_binh_appendix_holds_the_snapshots_figures(tmp_path: Path) -> None:
     word = written(document, tmp_path)
     section = word.sections[0]
     assert section.orientation == (WD_ORIENT.LANDSCAPE if document.landscape else WD_ORIENT.PORTRAIT)
-    assert len(word.tables) == 1 + len(document.tables())
+    assert len(word.tables) == 1 + len(document.tables()) + 1  # index 6 prints in two parts
     assert "DỰ THẢO" in [paragraph.text for paragraph in section.header.paragraphs]
     overall = word.tables[1]
     assert overall.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
@@ -345,3 +345,54 @@ def test_a_percent_ranked_draft_appendix_prints_its_tables_and_notes(tmp_path: P
         assert all(note in paragraphs for note in table.notes)
     assert any("Điểm tối đa áp dụng: 80" in text for text in paragraphs)
     assert "DỰ THẢO" in [paragraph.text for paragraph in word.sections[0].first_page_header.paragraphs]
+
+
+def body_order(word: WordDocument) -> list[str | docx.table.Table]:
+    """The body's paragraphs (their text) and tables, in order."""
+    found: list[str | docx.table.Table] = []
+    tables = iter(word.tables)
+    for element in word.element.body.iterchildren():
+        if element.tag == f"{W}p":
+            found.append("".join(t.text or "" for t in element.iter(f"{W}t")))
+        elif element.tag == f"{W}tbl":
+            found.append(next(tables))
+    return found
+
+
+def test_a_wide_index_table_prints_in_two_parts_numbers_whole(tmp_path: Path) -> None:
+    _, snapshot = ninh_binh()
+    document = build_appendix(snapshot, heading=Heading(issuer="ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"))
+    index = next(table for table in document.tables() if table.index == "6")
+    order = body_order(written(document, tmp_path))
+    first = order.index(index.title)
+    second = order.index(f"{index.title} {CONTINUED}")
+    grids = [order[first + 1], order[second + 1]]
+    assert all(isinstance(grid, docx.table.Table) for grid in grids)
+    labels = [column.label for column in index.columns]
+    expected = [labels[:2] + labels[2:12], labels[:2] + labels[12:]]  # 6.1–6.10, then 6.11–6.20, total, rank
+    for grid, heads in zip(grids, expected, strict=True):
+        assert isinstance(grid, docx.table.Table)
+        assert [cell.text for cell in grid.rows[0].cells] == heads
+        sizes = {run.font.size for cell in grid.rows[0].cells for p in cell.paragraphs for run in p.runs}
+        assert len(sizes) <= 1  # one size for the whole header row
+        margins = grid._tbl.tblPr.find(f"{W}tblCellMar")
+        for side in ("left", "right"):
+            assert int(margins.find(f"{W}{side}").get(f"{W}w")) == round(CELL_MARGIN_MM * 1440 / 25.4)
+        columns = [column for column in index.columns if column.label in heads]
+        for position, column in enumerate(columns):
+            width = grid.columns[position].width
+            texts = [row.cells[position].text for row in grid.rows[1:]]
+            if column.decimals is not None:  # a number never wraps: its column holds it at 11 pt
+                need = max(times_width_mm(text, 11) for text in texts) + 2 * CELL_MARGIN_MM
+                assert width is not None and width >= Mm(need) - Mm(0.1), (column.code, width.mm if width else 0)
+        for row, data in zip(grid.rows[1:], index.rows, strict=True):
+            shown = [row.cells[n].text for n, column in enumerate(columns) if column.decimals == 2]
+            values = [data.cells[index.columns.index(column)] for column in columns if column.decimals == 2]
+            assert shown == [fmt(Decimal(value), 2) for value in values if isinstance(value, Decimal)]
+    title = next(p for p in written(document, tmp_path).paragraphs if p.text == index.title)
+    assert title.style is not None and title.style.paragraph_format.keep_with_next  # the title keeps with the table
+    assert all(
+        p.paragraph_format.keep_with_next or p._p.pPr.find(f"{W}keepNext") is not None
+        for cell in grids[0].rows[0].cells  # type: ignore[union-attr]
+        for p in cell.paragraphs
+    )  # and the header row with the first row

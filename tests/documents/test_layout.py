@@ -10,6 +10,8 @@ import pytest
 
 from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Style, Table
 from dti.documents.layout import (
+    CONTINUED,
+    LOOKS,
     SMALLEST_LABEL_PT,
     DocumentError,
     balanced_lines,
@@ -27,6 +29,8 @@ from dti.documents.layout import (
     paragraph_text,
     png_size,
     ruled_blocks,
+    smallest_widths,
+    table_parts,
     text_height_mm,
     text_width_mm,
     texts,
@@ -105,6 +109,7 @@ def test_cells_at_their_columns_decimals_by_the_engine() -> None:
     assert cell_text("Hoa Lu\u031b", free) == "Hoa Lư"
     assert is_right_aligned("N/A", two) and is_right_aligned(3, free)
     assert not is_right_aligned("Hoa Lư", free) and not is_right_aligned(None, free)
+    assert is_right_aligned("30", Column("published", "Hạng công bố"))  # a published rank given as text
 
 
 def test_column_widths_are_shares_of_the_text_width() -> None:
@@ -130,6 +135,65 @@ def test_wrap_at_spaces_and_cut_a_word_too_long() -> None:
     assert wrap("UBND huyện Yên Khánh", 11, letters) == ["UBND huyện", "Yên Khánh"]
     assert wrap("Thành phố abcdefghijklmnop", 6, letters) == ["Thành", "phố", "abcdef", "ghijkl", "mnop"]
     assert wrap("Tổng\nđiểm tối đa", 20, letters) == ["Tổng", "điểm tối đa"]
+    assert wrap("6.17. Huyện/Thành phố tham gia", 8, letters) == ["6.17.", "Huyện/", "Thành", "phố tham", "gia"]
+
+
+def test_a_heading_has_no_first_line_indent() -> None:
+    assert LOOKS[Style.HEADING].first_indent_mm == 0
+    assert LOOKS[Style.BODY].first_indent_mm > 0
+
+
+def size_measure(text: str, size: float, bold: bool) -> float:
+    """A measure for the table tests: a character is a fifth of its size in millimetres."""
+    return len(text) * size / 5
+
+
+def wide_table(indicators: int) -> Table:
+    """An index table: STT, unit, `indicators` figures, the index total and its rank."""
+    columns = (
+        Column("stt", "STT", 0, 0.5),
+        Column("unit", "Đơn vị", None, 3),
+        *(Column(f"6.{n}", f"6.{n}. Huyện/Thành phố tham gia", 2) for n in range(1, indicators + 1)),
+        Column("6", "Tổng điểm", 2),
+        Column("rank:6", "Xếp hạng", 0, 0.7),
+    )
+    rows = tuple(
+        Row((f"{n} (***)" if n == 3 else n, f"UBND huyện số {n}", *[Decimal("10")] * indicators, Decimal("161.9"), n))
+        for n in range(1, 9)
+    )
+    return Table("6", "6. Hoạt động chính quyền số", columns, rows, kind="index", index="6", notes=("Ghi chú",))
+
+
+def test_a_table_that_fits_is_one_part_with_its_shares() -> None:
+    table = wide_table(3)
+    (part,) = table_parts(table, 252, size_measure, 10, 1)
+    assert part.table == table
+    # STT raised to what "3 (***)" needs, the others by their shares of the rest
+    assert part.widths[0] == pytest.approx(smallest_widths(table, size_measure, 10, 1)[0])
+    assert part.widths[1] / part.widths[2] == pytest.approx(3) and sum(part.widths) == pytest.approx(252)
+    assert part.label_pt == 10
+
+
+def test_a_wide_table_prints_in_parts_repeating_stt_and_unit() -> None:
+    table = wide_table(20)
+    smallest = smallest_widths(table, size_measure, 10, 1)
+    assert smallest[0] == pytest.approx(size_measure("3 (***)", 10, False) + 2)  # the mark on one line
+    assert smallest[2] == pytest.approx(size_measure("10,00", 10, False) + 2)
+    assert smallest[-1] == pytest.approx(size_measure("hạng", SMALLEST_LABEL_PT, True) + 2)
+    first, second = table_parts(table, 252, size_measure, 10, 1)
+    assert [c.code for c in first.table.columns] == ["stt", "unit", *(f"6.{n}" for n in range(1, 11))]
+    assert [c.code for c in second.table.columns] == ["stt", "unit", *(f"6.{n}" for n in range(11, 21)), "6", "rank:6"]
+    assert (first.table.title, second.table.title) == (table.title, f"{table.title} {CONTINUED}")
+    assert (first.table.notes, second.table.notes) == ((), ("Ghi chú",))
+    assert second.table.rows[2].cells[:3] == ("3 (***)", "UBND huyện số 3", Decimal("10"))
+    for part in (first, second):
+        assert sum(part.widths) == pytest.approx(252)
+        least = smallest_widths(part.table, size_measure, 10, 1)
+        assert all(width >= need - 1e-9 for width, need in zip(part.widths, least, strict=True))
+        words = [w for column in part.table.columns for w in column.label.replace("/", "/ ").split()]
+        assert all(
+            size_measure(w, part.label_pt, True) <= width - 2 for w, width in zip(words, part.widths, strict=False)
+        )
 
 
 def test_balanced_lines_keep_the_count_but_even_lengths() -> None:

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from dti.documents.appendix import build_appendix
 from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Style, Table
-from dti.documents.layout import COUNTRY, MOTTO, DocumentError
+from dti.documents.layout import CONTINUED, COUNTRY, MOTTO, DocumentError
 from dti.documents.pdf import font_dir, write_pdf
 from dti.engine import fmt
 from tests.documents import sample
@@ -320,3 +320,46 @@ def test_a_percent_ranked_draft_appendix_prints_marks_notes_and_the_draft_mark(t
         assert unit["unit"] in text
     for page in range(len(reader.pages)):
         assert "DỰ THẢO" in in_top_margin(reader, page)
+
+
+def test_a_wide_index_table_prints_in_two_parts_numbers_and_words_whole() -> None:
+    _, snapshot = ninh_binh()
+    document = build_appendix(snapshot, heading=Heading(issuer="ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"))
+    index = next(table for table in document.tables() if table.index == "6")
+    reader = read(document)
+    pages = [page.extract_text() for page in reader.pages]
+    first = next(n for n, text in enumerate(pages) if index.title in text.splitlines())
+    second = next(n for n, text in enumerate(pages) if f"{index.title} {CONTINUED}" in text.splitlines())
+    assert second > first
+    row_of = {row.cells[1]: row for row in index.rows}
+    for page, columns in ((first, range(2, 12)), (second, range(12, len(index.columns)))):
+        words = pages[page].split()
+        assert "STT" in words and {"Xế", "hạ", "Huyệ", "S", "T"}.isdisjoint(words)
+        for line in pages[page].splitlines():
+            name = next((unit for unit in row_of if f" {unit} " in f" {line} "), None)
+            if name is None:
+                continue
+            cells = row_of[name].cells
+            shown = [cell_text_of(cells[n], index.columns[n].decimals) for n in columns]
+            assert line.split()[-len(shown) :] == shown, line  # every number on its row's line, whole
+    assert {"Xếp", "hạng", "Huyện/", "Thành"} <= set(pages[second].split())
+
+
+def cell_text_of(value: object, decimals: int | None) -> str:
+    return fmt(Decimal(str(value)), decimals)
+
+
+def test_a_heading_is_kept_with_the_table_under_it() -> None:
+    filler = tuple(Paragraph(sample.BODY) for _ in range(10))  # the heading would end page 1
+    blocks = (*filler, Paragraph("II. Kết quả chi tiết", Style.HEADING), sample.table())
+    reader = read(Document(sample.heading(), blocks, "Giữ tiêu đề"))
+    heading_page = next(n for n in range(len(reader.pages)) if "II. Kết quả chi tiết" in lines(reader, n))
+    title_page = next(n for n in range(len(reader.pages)) if "Bảng 1. Kết quả đánh giá chung" in lines(reader, n))
+    first_row = next(
+        n
+        for n in range(len(reader.pages))
+        if any(t.startswith("1 UBND huyện Yên Khánh số 1 ") for t in lines(reader, n))
+    )
+    assert heading_page == title_page == first_row > 0
+    heading_x = next(x for x, _, text in placed(reader, heading_page) if text == "II. Kết quả chi tiết")
+    assert heading_x < 32 * MM  # no first-line indent (10 mm): the left margin and the cell padding only

@@ -58,17 +58,17 @@ from dti.documents.layout import (
     TABLE_TITLE,
     Align,
     Look,
+    TablePart,
     balanced_lines,
     cell_text,
     clean,
-    column_widths_mm,
     header_block,
     image_size_mm,
     is_right_aligned,
-    label_size,
     page_size_mm,
     paragraph_text,
     ruled_blocks,
+    table_parts,
     text_height_mm,
     text_width_mm,
     times_width_mm,
@@ -77,7 +77,8 @@ from dti.documents.layout import (
 FONT = "Times New Roman"
 TWIPS_PER_MM = 1440 / 25.4
 HEADER_CELL_MARGIN_MM = 1.9  # Word's default cell margin, left and right (the header block's table)
-CELL_MARGIN_TWIPS = 57  # 1 mm: the data tables' cell margin, left and right
+CELL_MARGIN_MM = 0.8  # the data tables' cell margin, left and right
+CELL_MARGIN_TWIPS = round(CELL_MARGIN_MM * TWIPS_PER_MM)
 
 STYLE_NAMES: dict[Style, str] = {
     Style.TITLE: "DTI Title",
@@ -347,19 +348,28 @@ def _append(word: WordDocument, element: BaseOxmlElement) -> None:
 # --- tables and images ----------------------------------------------------------------------
 
 
+def _measure(text: str, size_pt: float, bold: bool) -> float:
+    """`layout.Measure` for Word: the Times New Roman estimate (bold's widths already)."""
+    return times_width_mm(text, size_pt)
+
+
 def _write_table(word: WordDocument, table: Table, width_mm: float, tables: list[str]) -> None:
-    """The table's title, a placeholder for the table (its XML goes to `tables`) and its notes."""
-    if table.title:
-        word.add_paragraph(clean(table.title), style=TABLE_TITLE_STYLE)
-    if table.columns:  # a table without columns has nothing to draw (Word refuses an empty grid)
-        number = len(tables)
-        _append(word, parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{PLACEHOLDER}{number}"/>'))
-        tables.append(_table_xml(word, table, width_mm))
-    for note in table.notes:
-        word.add_paragraph(clean(note), style=STYLE_NAMES[Style.NOTE])
-    if not table.notes:
-        # Two tables in a row would merge into one: a paragraph keeps them apart.
-        word.add_paragraph(style=CELL_STYLE)
+    """Each part of the table (`layout.table_parts`): its title, a placeholder for the table
+    (its XML goes to `tables`) and, under the last, the notes."""
+    for part in table_parts(table, width_mm, _measure, TABLE_PT, CELL_MARGIN_MM):
+        shown = part.table
+        if shown.title:
+            word.add_paragraph(clean(shown.title), style=TABLE_TITLE_STYLE)
+        if shown.columns:  # a table without columns has nothing to draw (Word refuses an empty grid)
+            number = len(tables)
+            bookmark = f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{PLACEHOLDER}{number}"/>'
+            _append(word, parse_xml(bookmark))
+            tables.append(_table_xml(word, part))
+        for note in shown.notes:
+            word.add_paragraph(clean(note), style=STYLE_NAMES[Style.NOTE])
+        if not shown.notes:
+            # Two tables in a row would merge into one: a paragraph keeps them apart.
+            word.add_paragraph(style=CELL_STYLE)
 
 
 def _with_tables(package: bytes, tables: list[str]) -> bytes:
@@ -377,11 +387,12 @@ def _with_tables(package: bytes, tables: list[str]) -> bytes:
     return out.getvalue()
 
 
-def _table_xml(word: WordDocument, table: Table, width_mm: float) -> str:
+def _table_xml(word: WordDocument, part: TablePart) -> str:
     """The whole w:tbl: fixed column widths, full grid, the header row repeated on each page."""
+    table = part.table
     cell_id = word.styles[CELL_STYLE].style_id
     head_id = word.styles[HEAD_STYLE].style_id
-    widths = [round(mm * TWIPS_PER_MM) for mm in column_widths_mm(table, width_mm)]
+    widths = [round(mm * TWIPS_PER_MM) for mm in part.widths]
     border = 'w:val="single" w:sz="4" w:space="0" w:color="000000"'
     parts = [
         f"<w:tbl {nsdecls('w')}><w:tblPr>",
@@ -397,11 +408,10 @@ def _table_xml(word: WordDocument, table: Table, width_mm: float) -> str:
         "</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>",
     ]
     for column, width in zip(table.columns, widths, strict=True):
-        label = clean(column.label)
-        size = label_size(label, (width - 2 * CELL_MARGIN_TWIPS) / TWIPS_PER_MM, TABLE_PT, times_width_mm)
+        label = _run(clean(column.label), False, part.label_pt)
         parts.append(
             f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{head_id}"/><w:keepNext/></w:pPr>{_run(label, False, size)}</w:p></w:tc>'
+            f'<w:p><w:pPr><w:pStyle w:val="{head_id}"/><w:keepNext/></w:pPr>{label}</w:p></w:tc>'
         )
     parts.append("</w:tr>")
     plain, kept = _openings(widths, cell_id, keep=False), _openings(widths, cell_id, keep=True)

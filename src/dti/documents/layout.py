@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -80,15 +80,7 @@ LOOKS: dict[Style, Look] = {
     Style.TITLE: Look(14, bold=True, align=Align.CENTER, before_pt=12, capitals=True, keep_with_next=True),
     Style.SUBTITLE: Look(14, bold=True, align=Align.CENTER, keep_with_next=True),
     Style.ATTACHED: Look(14, italic=True, align=Align.CENTER, after_pt=6, keep_with_next=True),
-    Style.HEADING: Look(
-        13,
-        bold=True,
-        align=Align.JUSTIFY,
-        first_indent_mm=FIRST_LINE_INDENT_MM,
-        before_pt=6,
-        after_pt=6,
-        keep_with_next=True,
-    ),
+    Style.HEADING: Look(13, bold=True, align=Align.JUSTIFY, before_pt=6, after_pt=6, keep_with_next=True),
     Style.BODY: Look(13, align=Align.JUSTIFY, first_indent_mm=FIRST_LINE_INDENT_MM, after_pt=6),
     Style.NOTE: Look(11, italic=True, align=Align.JUSTIFY, after_pt=3),
     Style.DRAFT: Look(13, bold=True, align=Align.CENTER, after_pt=6),
@@ -215,9 +207,17 @@ def cell_text(value: Cell, column: Column) -> str:
     return fmt(Decimal(value), column.decimals)
 
 
+_WHOLE_NUMBER = re.compile(r"\d+")
+
+
 def is_right_aligned(value: Cell, column: Column) -> bool:
-    """Numbers (and the text of a number column, such as "N/A") are right-aligned."""
-    return column.decimals is not None or isinstance(value, Decimal | int)
+    """Numbers (and the text of a number column, such as "N/A") are right-aligned, and so is a
+    whole number given as text (a published rank "30" in a column of ranks)."""
+    return (
+        column.decimals is not None
+        or isinstance(value, Decimal | int)
+        or (isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()) is not None)
+    )
 
 
 def column_widths_mm(table: Table, total_mm: float) -> list[float]:
@@ -259,17 +259,29 @@ def times_width_mm(text: str, size_pt: float) -> float:
     return ems * size_pt * 25.4 / 72
 
 
+def words(text: str) -> list[str]:
+    """The pieces a line may break between: words, and the parts of a word after a slash
+    ("Huyện/" "Thành" of "Huyện/Thành phố")."""
+    return [piece for piece in _BREAK.split(text) if piece]
+
+
+_BREAK = re.compile(r"\s+|(?<=/)(?=\S)")
+_PIECES = re.compile(r"(\s*)([^\s/]*/?)")  # a piece of a line and the spaces before it
+
+
 def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
-    """`text` broken at its newlines and at spaces into lines no wider than `width` as `measure`
-    finds them; a word longer than a line is cut."""
+    """`text` broken at its newlines, at spaces and after a slash into lines no wider than
+    `width` as `measure` finds them; only a word longer than a line is cut."""
     if "\n" in text:
         return [line for part in text.split("\n") for line in wrap(part, width, measure)]
     if measure(text) <= width:
         return [text]
     lines: list[str] = []
     line = ""
-    for word in text.split(" "):
-        candidate = f"{line} {word}" if line else word
+    for spaces, word in _PIECES.findall(text):
+        if not word:
+            continue
+        candidate = (f"{line} {word}" if spaces else line + word) if line else word
         if measure(candidate) <= width:
             line = candidate
             continue
@@ -310,6 +322,162 @@ def label_size(text: str, width: float, size_pt: float, measure: Callable[[str, 
     while size_pt > SMALLEST_LABEL_PT and max(measure(word, size_pt) for word in words) > width:
         size_pt -= 0.5
     return size_pt
+
+
+Measure = Callable[[str, float, bool], float]
+"""A renderer's measure of text: (text, size in points, bold) → its printed width in mm."""
+
+NAME_MIN_MM = 28.0  # a text column (a unit's name) is never narrower: its names wrap at spaces
+CONTINUED = "(tiếp theo)"  # after the title of a table's continuation
+_SUMMARY = ("total", "percent", "max", "rank", "class")  # codes of a table's closing columns
+
+
+@dataclass(frozen=True, slots=True)
+class TablePart:
+    """A table as printed: all its columns, or a part of them (the leading columns repeated),
+    with each column's width in mm and the one size of its header labels."""
+
+    table: Table
+    widths: list[float]
+    label_pt: float
+
+
+def leading_columns(table: Table) -> int:
+    """How many columns open the table and are repeated in each of its parts: the order number
+    and the texts (unit) before the first figure."""
+    count = 0
+    for column in table.columns:
+        if column.decimals is not None and column.code != "stt":
+            break
+        count += 1
+    return count
+
+
+def _closing_columns(table: Table, lead: int) -> int:
+    """How many columns end the table as its summary (total, percent, rank, class, the index's
+    own score), kept together in its last part."""
+    count = 0
+    for column in reversed(table.columns[lead:]):
+        if column.code.split(":", 1)[0] not in _SUMMARY and column.code != table.index:
+            break
+        count += 1
+    return count
+
+
+def smallest_widths(table: Table, measure: Measure, size_pt: float, pad_mm: float) -> list[float]:
+    """The narrowest each column may be: a number (and an order number such as "1 (*)") on one
+    line at `size_pt`, a name's longest word or `NAME_MIN_MM`, and its label's longest word at
+    `SMALLEST_LABEL_PT`; each with its cell padding `pad_mm` on both sides."""
+    widths = []
+    for position, column in enumerate(table.columns):
+        shown = {(cell_text(row.cells[position], column), row.bold) for row in table.rows if position < len(row.cells)}
+        if column.decimals is not None or column.code == "stt":
+            content = max((measure(text, size_pt, bold) for text, bold in shown), default=0.0)
+        else:
+            longest = (measure(word, size_pt, bold) for text, bold in shown for word in words(text))
+            content = max(NAME_MIN_MM - 2 * pad_mm, *longest)
+        label = max((measure(word, SMALLEST_LABEL_PT, True) for word in words(clean(column.label))), default=0.0)
+        widths.append(max(content, label) + 2 * pad_mm)
+    return widths
+
+
+def fitted_widths(table: Table, smallest: list[float], total_mm: float) -> list[float] | None:
+    """Each column's share of `total_mm` (`column_widths_mm`), raised to its smallest width at
+    the others' expense; None when the smallest widths together exceed `total_mm`."""
+    if sum(smallest) > total_mm + 1e-6:
+        return None
+    shares = [column.width if column.width > 0 else 1.0 for column in table.columns]
+    fixed: set[int] = set()
+    while True:
+        free = total_mm - sum(smallest[n] for n in fixed)
+        whole = sum(share for n, share in enumerate(shares) if n not in fixed) or 1.0
+        widths = [smallest[n] if n in fixed else free * share / whole for n, share in enumerate(shares)]
+        narrow = {n for n, width in enumerate(widths) if n not in fixed and width < smallest[n]}
+        if not narrow:
+            return widths
+        fixed |= narrow
+
+
+def _even(columns: list[int], count: int) -> list[list[int]]:
+    """`columns` in `count` runs of even lengths (a longer run first)."""
+    size, extra = divmod(len(columns), count)
+    runs, start = [], 0
+    for number in range(count):
+        end = start + size + (number < extra)
+        runs.append(columns[start:end])
+        start = end
+    return runs
+
+
+def _runs(table: Table, smallest: list[float], total_mm: float) -> list[list[int]]:
+    """The columns after the leading ones, in the fewest parts of even lengths whose smallest
+    widths fit `total_mm` beside the leading columns; the summary columns stay in the last."""
+    lead = leading_columns(table)
+    room = total_mm - sum(smallest[:lead])
+    closing = _closing_columns(table, lead)
+    middle = list(range(lead, len(table.columns) - closing))
+    tail = list(range(len(table.columns) - closing, len(table.columns)))
+    for columns, kept in ((middle, tail), (middle + tail, [])):
+        for count in range(1, len(columns) + 1):
+            runs = _even(columns, count)
+            runs[-1] = runs[-1] + kept
+            if all(sum(smallest[n] for n in run) <= room + 1e-6 for run in runs):
+                return runs
+    return [[n] for n in middle + tail]  # not even one figure beside the names: one per part
+
+
+def _part(table: Table, columns: list[int], number: int, last: bool) -> Table:
+    """The table with only `columns`: a continuation's title marked "(tiếp theo)", the notes
+    under the last part."""
+    title = f"{table.title} {CONTINUED}" if number and table.title else table.title
+    rows = tuple(
+        replace(row, cells=tuple(row.cells[n] if n < len(row.cells) else None for n in columns)) for row in table.rows
+    )
+    return replace(
+        table,
+        title=title,
+        columns=tuple(table.columns[n] for n in columns),
+        rows=rows,
+        notes=table.notes if last else (),
+    )
+
+
+def table_parts(table: Table, total_mm: float, measure: Measure, size_pt: float, pad_mm: float) -> list[TablePart]:
+    """`table` as printed in `total_mm`: whole when every column fits at its smallest width
+    (numbers never wrap, no word of a label is split), otherwise in parts that each repeat the
+    leading columns (STT, unit), as published appendices print an index of 20 indicators."""
+    if not table.columns:
+        return [TablePart(table, [], size_pt)]
+    smallest = smallest_widths(table, measure, size_pt, pad_mm)
+    whole = fitted_widths(table, smallest, total_mm)
+    if whole is not None:
+        return [TablePart(table, whole, _labels_pt(table, whole, measure, size_pt, pad_mm))]
+    lead = list(range(leading_columns(table)))
+    runs = _runs(table, smallest, total_mm)
+    parts = []
+    for number, run in enumerate(runs):
+        part = _part(table, lead + run, number, number == len(runs) - 1)
+        least = [smallest[n] for n in lead + run]
+        widths = fitted_widths(part, least, total_mm) or [total_mm * width / sum(least) for width in least]
+        parts.append(TablePart(part, widths, _labels_pt(part, widths, measure, size_pt, pad_mm)))
+    return parts
+
+
+def _labels_pt(table: Table, widths: list[float], measure: Measure, size_pt: float, pad_mm: float) -> float:
+    """The one size of a table's header labels: `size_pt`, or smaller (down to
+    `SMALLEST_LABEL_PT`) until every label's longest word fits its column."""
+    return min(
+        (
+            label_size(
+                " ".join(words(clean(column.label))),
+                width - 2 * pad_mm,
+                size_pt,
+                lambda text, points: measure(text, points, True),
+            )
+            for column, width in zip(table.columns, widths, strict=True)
+        ),
+        default=size_pt,
+    )
 
 
 def texts(document: Document) -> Iterator[tuple[str, str]]:

@@ -25,7 +25,7 @@ from fpdf.enums import Align as FpdfAlign
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
-from dti.documents.content import Document, Image, PageBreak, Paragraph, Row, Style, Table
+from dti.documents.content import Block, Document, Image, PageBreak, Paragraph, Row, Style, Table
 from dti.documents.layout import (
     CAPTION,
     CAPTION_ROOM_MM,
@@ -48,16 +48,16 @@ from dti.documents.layout import (
     Align,
     DocumentError,
     Look,
+    TablePart,
     balanced_lines,
     cell_text,
     clean,
-    column_widths_mm,
     header_block,
     image_size_mm,
     is_right_aligned,
-    label_size,
     paragraph_text,
     ruled_blocks,
+    table_parts,
     texts,
     wrap,
 )
@@ -97,6 +97,8 @@ def write_pdf(document: Document, target: Path | BinaryIO) -> None:
     ruled = ruled_blocks(document)
     for position, block in enumerate(document.blocks):
         if isinstance(block, Paragraph):
+            if LOOKS[block.style].keep_with_next:
+                pdf.keep_with_next(document.blocks, position)
             pdf.paragraph(paragraph_text(block), LOOKS[block.style])
         elif isinstance(block, Table):
             pdf.table_block(block)
@@ -136,6 +138,7 @@ class _Pdf(FPDF):
         self.set_draw_color(0)
         self.set_line_width(0.2)
         self._widths: dict[tuple[str, float, str], float] = {}
+        self._parts: dict[int, tuple[Table, list[TablePart]]] = {}
         self.add_page()
 
     def header(self) -> None:
@@ -155,12 +158,17 @@ class _Pdf(FPDF):
 
     def width_of(self, text: str) -> float:
         """The printed width of `text` in the current font, in mm (cached: table cells repeat)."""
-        key = (self.font_style, self.font_size_pt, text)
+        return self.measure(text, self.font_size_pt, "B" in self.font_style, "I" in self.font_style)
+
+    def measure(self, text: str, size: float, bold: bool, italic: bool = False) -> float:
+        """The printed width of `text` at `size` points, bold or not, in mm (`layout.Measure`)."""
+        style = ("B" if bold else "") + ("I" if italic else "")
+        key = (style, size, text)
         width = self._widths.get(key)
         if width is None:
-            font = self.current_font
+            font = self.fonts[f"{FAMILY.lower()}{style}"]
             assert isinstance(font, TTFFont)
-            width = font.get_text_width(text, self.font_size_pt, None)[1] / self.k
+            width = font.get_text_width(text, size, None)[1] / self.k
             self._widths[key] = width
         return width
 
@@ -188,6 +196,13 @@ class _Pdf(FPDF):
         else:
             self.multi_cell(self.epw, height, text, align=_ALIGN[look.align], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_y(self.get_y() + look.after_pt * MM_PER_PT)
+
+    def keep_with_next(self, blocks: Sequence[Block], position: int) -> None:
+        """A new page for the title or heading at `position` when what must stay with it
+        (`lead_height`) does not fit under it, if a page can hold that at all."""
+        need = self.lead_height(blocks, position)
+        if need <= self.eph and self.get_y() + need > self.page_break_trigger:
+            self.add_page()
 
     def rule(self, length: float, x: float, width: float, y: float) -> None:
         """A horizontal rule `length` long centred in the `width` from `x`, at `y`."""
@@ -246,22 +261,43 @@ class _Pdf(FPDF):
 
     # --- tables -------------------------------------------------------------------------
 
+    def parts(self, table: Table) -> list[TablePart]:
+        """The table as printed on this page width: whole, or in parts (`layout.table_parts`);
+        computed once per table (the keeping of a heading with its table asks too)."""
+        found = self._parts.get(id(table))
+        if found is None or found[0] is not table:
+            found = (table, table_parts(table, self.epw, self.measure, TABLE_PT, CELL_PAD_X))
+            self._parts[id(table)] = found
+        return found[1]
+
     def table_block(self, table: Table) -> None:
-        """The title, the grid with its header row on every page, and the notes."""
-        widths = column_widths_mm(table, self.epw)
+        """Each part of the table: its title, its grid with the header row on every page, and
+        (under the last) the notes."""
+        for part in self.parts(table):
+            self.table_part(part)
+
+    def table_lead(self, part: TablePart, rows: int) -> tuple[_Grid, float]:
+        """The part's grid and the height of its title, header row and first `rows` rows."""
+        table = part.table
         labels = [
-            self.label(clean(column.label), width - 2 * CELL_PAD_X)
-            for column, width in zip(table.columns, widths, strict=True)
+            self.label(clean(column.label), width - 2 * CELL_PAD_X, part.label_pt)
+            for column, width in zip(table.columns, part.widths, strict=True)
         ]
         line_h = self.line_height(TABLE_PT)
         head_h = max((len(lines) * self.line_height(size) for size, lines in labels), default=line_h) + 2 * CELL_PAD_Y
         title_h = self.line_height(TABLE_TITLE.size) + TABLE_TITLE.before_pt * MM_PER_PT if table.title else 0.0
-        grid = _Grid(self, widths, labels, head_h)
-        # The title, the header and the first row together; a small table whole, if a page holds it.
-        kept = table.rows if len(table.rows) <= KEEP_TABLE_ROWS else table.rows[:1]
-        heights = [grid.layout(table, row)[1] for row in kept]
-        whole, first = title_h + head_h + sum(heights), title_h + head_h + sum(heights[:1])
-        if self.get_y() + (whole if whole <= self.eph else first) > self.page_break_trigger:
+        grid = _Grid(self, part.widths, labels, head_h)
+        heights = [grid.layout(table, row)[1] for row in table.rows[:rows]] if table.columns else []
+        return grid, title_h + (head_h + sum(heights) if table.columns else 0.0)
+
+    def table_part(self, part: TablePart) -> None:
+        """The title, the header and the first row together; a small table whole, if a page holds it."""
+        table = part.table
+        grid, first = self.table_lead(part, 1)
+        if len(table.rows) <= KEEP_TABLE_ROWS:
+            whole = self.table_lead(part, len(table.rows))[1]
+            first = whole if whole <= self.eph else first
+        if self.get_y() + first > self.page_break_trigger:
             self.add_page()
         if table.title:
             self.paragraph(clean(table.title), TABLE_TITLE)
@@ -274,12 +310,31 @@ class _Pdf(FPDF):
         for note in table.notes:
             self.paragraph(clean(note), LOOKS[Style.NOTE])
 
-    def label(self, text: str, width: float) -> tuple[float, list[str]]:
-        """A column's label: its size (smaller when a word would not fit) and its lines."""
-        self.set_font(FAMILY, "B", TABLE_PT)
-        size = label_size(text, width, TABLE_PT, lambda part, points: self.width_of(part) * points / TABLE_PT)
+    def label(self, text: str, width: float, size: float) -> tuple[float, list[str]]:
+        """A column's label at the table's label size, in lines broken between words."""
         self.set_font(FAMILY, "B", size)
         return size, self.wrap(text, width)
+
+    def lead_height(self, blocks: Sequence[Block], position: int) -> float:
+        """The height the block at `position` needs at the foot of a page: a title or heading
+        with what follows it (the lines of the next paragraph, a table's title, header row and
+        first row, a picture), so that none is left alone at the bottom of a page."""
+        block = blocks[position] if position < len(blocks) else None
+        if isinstance(block, Table):
+            parts = self.parts(block)
+            return self.table_lead(parts[0], 1)[1] if parts else 0.0
+        if isinstance(block, Image):
+            height = image_size_mm(block, self.epw, self.eph - CAPTION_ROOM_MM)[1]
+            return height + (self.line_height(CAPTION.size) if block.caption else 0.0)
+        if not isinstance(block, Paragraph):
+            return 0.0
+        look = LOOKS[block.style]
+        self.set_look(look)
+        lines = len(self.wrap(paragraph_text(block), self.epw - look.first_indent_mm))
+        own = (look.before_pt + look.after_pt) * MM_PER_PT + self.line_height(look.size) * lines
+        if look.keep_with_next:
+            return own + self.lead_height(blocks, position + 1)
+        return (look.before_pt * MM_PER_PT) + self.line_height(look.size) * min(lines, 2)
 
     def image_block(self, image: Image) -> None:
         """The picture centred at its width, on a new page if it does not fit, its caption under it."""
