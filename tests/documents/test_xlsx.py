@@ -108,11 +108,14 @@ def test_layout_title_header_hidden_codes_and_frozen_panes(nb: tuple[Document, o
     assert top[:5] == [
         ISSUER,
         "PHỤ LỤC I",
-        "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM 2023 – HUYEN",
+        "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG CHỈ SỐ CHUYỂN ĐỔI SỐ NĂM 2023",
         document.blocks[2].text,  # type: ignore[union-attr]
         "Đánh giá theo: Bộ chỉ số đánh giá chuyển đổi số cấp huyện tỉnh Ninh Bình",
     ]
     assert "Quyết định số       /QĐ-UBND ngày       /" in str(top[3])  # blanks of an unsigned decision
+    attached = sheet.cell(4, 1).font  # "(Kèm theo Quyết định …)" in italics, as Nghị định 30 sets it
+    assert attached.italic and not attached.bold
+    assert sheet.cell(2, 1).font.bold and not sheet.cell(2, 1).font.italic
     assert top[5] == "I. Kết quả đánh giá chung"
     assert "DỰ THẢO" not in text(sheet)
     assert sheet.cell(1, 1).font.name == "Times New Roman" and sheet.cell(1, 1).font.bold
@@ -160,7 +163,7 @@ def test_print_setup_of_the_administrative_format(nb: tuple[Document, openpyxl.W
         # The page number centred at the top from page 2: none on the first page.
         assert sheet.HeaderFooter.differentFirst
         assert sheet.oddHeader.center.text == "&P"
-        assert not sheet.firstHeader.center.text
+        assert "&P" not in str(sheet.firstHeader.center.text) and sheet.firstHeader.center.text is not None
 
 
 def test_percent_ranking_workbook_with_marks_notes_na_and_draft(tmp_path: Path) -> None:

@@ -73,27 +73,32 @@ def write_xlsx(document: Document, target: str | Path | IO[bytes]) -> None:
     book.save(target)
 
 
-def _title_block(document: Document) -> list[tuple[str, bool]]:
-    """The lines on top of every sheet (text, bold): issuing body, the paragraphs before the
-    first table, and "DỰ THẢO" for a draft."""
-    lines: list[tuple[str, bool]] = []
+_BOLD = (Style.TITLE, Style.SUBTITLE, Style.HEADING, Style.DRAFT)
+Line = tuple[str, str]  # a line of the title block and how it is set: "bold", "italic" or "plain"
+
+
+def _title_block(document: Document) -> list[Line]:
+    """The lines on top of every sheet: issuing body, the paragraphs before the first table
+    (bold titles, the italic "(Kèm theo Quyết định …)"), and "DỰ THẢO" for a draft."""
+    lines: list[Line] = []
     if document.heading.parent:
-        lines.append((document.heading.parent.upper(), False))
+        lines.append((document.heading.parent.upper(), "plain"))
     if document.heading.issuer:
-        lines.append((document.heading.issuer.upper(), True))
+        lines.append((document.heading.issuer.upper(), "bold"))
     for block in document.blocks:
         if isinstance(block, Table):
             break
         if isinstance(block, Paragraph):
-            lines.append((block.text, block.style in (Style.TITLE, Style.SUBTITLE, Style.HEADING, Style.DRAFT)))
+            look = "bold" if block.style in _BOLD else "italic" if block.style is Style.ATTACHED else "plain"
+            lines.append((block.text, look))
     if document.draft:
-        lines.append((DRAFT, True))
+        lines.append((DRAFT, "bold"))
     return lines
 
 
-def _table_heading(table: Table, several: bool) -> list[tuple[str, bool]]:
+def _table_heading(table: Table, several: bool) -> list[Line]:
     """The table's own title line, after its group's name when the document has several groups."""
-    return [(f"{table.group}: {table.title}" if several and table.group else table.title, True)]
+    return [(f"{table.group}: {table.title}" if several and table.group else table.title, "bold")]
 
 
 class _Styles:
@@ -103,8 +108,11 @@ class _Styles:
     def __init__(self, sheet: Worksheet, columns: Sequence[Column]) -> None:
         self.sheet = sheet
         centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.title = self._array(Font(name=FONT, size=SIZE, bold=True), centred)
-        self.plain_title = self._array(Font(name=FONT, size=SIZE), centred)
+        self.titles = {
+            "bold": self._array(Font(name=FONT, size=SIZE, bold=True), centred),
+            "italic": self._array(Font(name=FONT, size=SIZE, italic=True), centred),
+            "plain": self._array(Font(name=FONT, size=SIZE), centred),
+        }
         self.header = self._array(
             Font(name=FONT, size=SIZE, bold=True),
             Alignment(horizontal="center", vertical="center", wrap_text=True),
@@ -180,7 +188,7 @@ def _widths(table: Table) -> list[float]:
     return widths
 
 
-def _write_table(sheet: Worksheet, document: Document, table: Table, title: list[tuple[str, bool]]) -> None:
+def _write_table(sheet: Worksheet, document: Document, table: Table, title: list[Line]) -> None:
     """One table's sheet: widths, frozen panes, print setup, then its rows."""
     styles = _Styles(sheet, table.columns)
     width = len(table.columns)
@@ -197,8 +205,8 @@ def _write_table(sheet: Worksheet, document: Document, table: Table, title: list
     sheet.freeze_panes = f"{get_column_letter(unit_column + 1)}{codes_row + 1}"
     sheet.print_title_rows = f"{header_row}:{codes_row}"
     _print_setup(sheet, document)
-    for row, (text, bold) in enumerate(title, start=1):
-        sheet.append([styles.cell(text, styles.title if bold else styles.plain_title)])
+    for row, (text, look) in enumerate(title, start=1):
+        sheet.append([styles.cell(text, styles.titles[look])])
         sheet.merge_cells(f"A{row}:{last}{row}")
         sheet.row_dimensions[row].height = 16 * ceil(len(text) * 1.1 / sum(widths))
     sheet.append([])
@@ -216,7 +224,9 @@ def _write_table(sheet: Worksheet, document: Document, table: Table, title: list
 
 def _print_setup(sheet: Worksheet, document: Document) -> None:
     """A4, the document's orientation, fit to the page's width, Nghị định 30's margins, the page
-    number centred at the top from page 2, "DỰ THẢO" at the top right of every page of a draft."""
+    number centred at the top from page 2 (page 1 has a header of its own, blank but for the
+    draft mark: an empty one is taken by some programs for "same as the other pages"), "DỰ
+    THẢO" at the top right of every page of a draft."""
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.orientation = "landscape" if document.landscape else "portrait"
     sheet.page_setup.fitToWidth = 1
@@ -228,5 +238,5 @@ def _print_setup(sheet: Worksheet, document: Document) -> None:
     sheet.HeaderFooter = HeaderFooter(
         differentFirst=True,
         oddHeader=HeaderFooterItem(center=_HeaderFooterPart(text="&P", font=FONT), right=draft),
-        firstHeader=HeaderFooterItem(right=draft),
+        firstHeader=HeaderFooterItem(center=_HeaderFooterPart(text=" ", font=FONT), right=draft),
     )
