@@ -15,6 +15,7 @@ from dti.documents.content import Heading
 from dti.documents.xlsx import write_xlsx as write_appendix_xlsx
 from dti.engine import figures, load_framework, rank_results, read_appendix, read_results, row_result
 from dti.results.snapshot import snapshot_of_results
+from tests.documents.appendix_data import percent_files, snapshot_of
 from tests.engine.conftest import HEADER
 from tests.engine.test_results_published import REGION
 from tests.engine.test_workbook import (
@@ -249,3 +250,64 @@ def test_rank_of_a_written_appendix_is_the_rank_of_its_source(small: str, tmp_pa
     again = json.loads(run("rank", framework, appendix, "--format", "json")[1])
     source = json.loads(run("rank", framework, results, "--format", "json")[1])
     assert [{c: r.get(c) for c in columns} for r in again] == [{c: r.get(c) for c in columns} for r in source]
+
+
+# --- an appendix whose groups use different frameworks (Bắc Ninh: Sở and huyện) ------------------
+
+
+@pytest.fixture
+def two_frameworks(tmp_path: Path) -> tuple[str, str, str]:
+    """The percent framework's Sở and Ninh Bình's districts in one appendix workbook, each group
+    with its own framework: (Sở framework, huyện framework, workbook)."""
+    so_framework, so_results = percent_files(tmp_path)
+    _, so = snapshot_of(so_framework, so_results)
+    _, districts = snapshot_of(Path(NINH_BINH), Path(NINH_BINH_RESULTS))
+    both = {**so, "groups": [*so["groups"], *districts["groups"]]}
+    path = tmp_path / "hai-bo.xlsx"
+    write_appendix_xlsx(build_appendix(both, heading=Heading(issuer="ỦY BAN NHÂN DÂN TỈNH")), path)
+    return str(so_framework), str(NINH_BINH), str(path)
+
+
+def test_check_each_table_by_its_own_framework(two_frameworks: tuple[str, str, str]) -> None:
+    so, districts, workbook = two_frameworks
+    alone = json.loads(run("check", districts, NINH_BINH_RESULTS, "--format", "json")[1])
+    figures_only = ("unit", "code", "kind", "published", "expected")
+    for first, other in ((so, districts), (districts, so)):
+        code, out, err = run("check", first, workbook, "--framework", other, "--format", "json")
+        assert (code, err) == (1, "")
+        # seed 000's three published mistakes, found in the huyện tables; the Sở tables are clean
+        assert [[f[k] for k in figures_only] for f in json.loads(out)] == [[f[k] for k in figures_only] for f in alone]
+
+
+def test_check_names_each_table_whose_framework_was_not_given(two_frameworks: tuple[str, str, str]) -> None:
+    # It refused the whole workbook: "bảng lập theo bộ chỉ số 'bac-ninh-2023-so', không phải 'bac-ninh-2023-huyen'".
+    so, _, workbook = two_frameworks
+    code, out, err = run("check", so, workbook)
+    assert (code, err) == (0, "")
+    skipped = [line for line in out.splitlines() if "bỏ qua" in line]
+    assert skipped[0] == (
+        f"{workbook}: bỏ qua trang 'huyen - Tổng hợp': lập theo bộ chỉ số 'ninh-binh-2023-huyen', chưa được cung cấp"
+    )
+    assert len(skipped) == 9  # the overall table and 8 index tables of the districts
+    assert out.splitlines()[-1] == f"{workbook}: không thấy sai sót (5 đơn vị, 3 bảng)"
+    small_framework = write(Path(workbook).with_name("nho.yaml"), HEADER + textwrap.dedent(SMALL))
+    bad(
+        "check",
+        small_framework,
+        workbook,
+        names=(workbook, "trang '_dti'", "'thu-ty-le-2024-so'", "chưa được cung cấp"),
+    )
+
+
+def test_rank_each_table_by_its_own_framework(two_frameworks: tuple[str, str, str]) -> None:
+    so, districts, workbook = two_frameworks
+    code, out, err = run("rank", so, workbook, "--framework", districts, "--format", "json")
+    assert (code, err) == (0, "")
+    ranked = {r["unit"]: r for r in json.loads(out)}
+    for framework, source in ((so, str(Path(workbook).with_name("ket-qua.csv"))), (districts, NINH_BINH_RESULTS)):
+        for row in json.loads(run("rank", framework, source, "--format", "json")[1]):
+            assert {k: ranked[row["unit"]][k] for k in ("rank", "total", "percent")} == {
+                k: row[k] for k in ("rank", "total", "percent")
+            }
+    assert len(ranked) == 5 + 8
+    bad("rank", so, workbook, names=(workbook, "'ninh-binh-2023-huyen', không phải 'thu-ty-le-2024-so'"))

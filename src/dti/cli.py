@@ -16,6 +16,7 @@ from typing import IO
 
 from dti.engine import (
     STATUS_LABELS,
+    Appendix,
     DtiError,
     Framework,
     FrameworkError,
@@ -126,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "results", metavar="BẢNG_ĐIỂM", help="bảng điểm (.csv, .xlsx; phụ lục nhiều trang: đọc các bảng tổng hợp)"
     )
+    _more_frameworks(p)
     p.add_argument("--format", **_formats("table", "csv", "json", "xlsx"))  # type: ignore[arg-type]
     p.add_argument("-o", "--output", metavar="TỆP", help="ghi kết quả vào tệp (bắt buộc với xlsx)")
     p = sub.add_parser(
@@ -173,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("framework", metavar="BỘ_CHỈ_SỐ", help="tệp bộ chỉ số (.yaml)")
     p.add_argument("results", metavar="BẢNG_ĐIỂM", help="bảng kết quả (.csv, .xlsx) hoặc phụ lục Excel nhiều trang")
+    _more_frameworks(p)
     p.add_argument(
         "--partial",
         action="store_true",
@@ -210,6 +213,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_date, metavar="NGÀY", help="ngày của báo cáo, dạng dd/mm/yyyy (trống: để chỗ điền)")
     _appendix_parser(documents)
     return parser
+
+
+def _more_frameworks(p: argparse.ArgumentParser) -> None:
+    """`--framework FW` (repeatable): the frameworks of a workbook's other tables."""
+    p.add_argument(
+        "--framework",
+        dest="frameworks",
+        action="append",
+        default=[],
+        metavar="BỘ_CHỈ_SỐ",
+        help="bộ chỉ số của các bảng khác trong phụ lục (nhóm Sở và nhóm huyện lập theo hai bộ); lặp lại được",
+    )
 
 
 def _appendix_parser(documents: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -504,10 +519,11 @@ def _published_ranks(fw: Framework, results: list[UnitResult]) -> tuple[list[str
     return headers, cells
 
 
-def _ranked(fw: Framework, path: str) -> list[UnitResult]:
-    """The units of a results file (or appendix workbook), checked and ranked by `fw`: an unknown
-    code, a unit twice, a missing index score or a missing max for a percent ranking is refused."""
-    table = read_appendix(fw, path).results()
+def _ranked(fw: Framework, path: str, appendix: Appendix | None = None) -> list[UnitResult]:
+    """The units of a results file (or of `appendix`, its tables read whole: those made by `fw`),
+    checked and ranked by `fw`: an unknown code, a unit twice, a missing index score or a missing
+    max for a percent ranking is refused."""
+    table = (appendix or read_appendix(fw, path)).results(fw)
     if table.unknown:
         code, place = table.unknown[0]
         raise DtiError(f"{path}, {place}: mã '{code}' không có trong bộ chỉ số {fw.code}")
@@ -526,22 +542,38 @@ def _ranked(fw: Framework, path: str) -> list[UnitResult]:
 
 
 def cmd_rank(args: argparse.Namespace, out: IO[str]) -> int:
+    """Rank a results file; an appendix whose tables use several frameworks (`--framework`) is
+    ranked table by table with each one's framework, in one output (columns of all)."""
     fw = _load(args.framework)
+    others = [_load(other) for other in args.frameworks]
     chosen, path = _output(args)
-    results = _ranked(fw, args.results)
-    order = sorted(results, key=lambda r: (r.group, display_key(fw, r)))
-    headers, rows = _rank_table(fw, order)
-    published, cells = _published_ranks(fw, order)
-    headers += published
-    rows = [row + extra for row, extra in zip(rows, cells, strict=True)]
+    appendix = read_appendix(fw, args.results, others=others)
+    headers: list[str] = []
+    parts: list[list[dict[str, Cell]]] = []
+    for made_by in dict.fromkeys([fw, *others]):
+        if made_by is not fw and not appendix.results(made_by).rows:
+            continue
+        results = _ranked(made_by, args.results, appendix)
+        order = sorted(results, key=lambda r: (r.group, display_key(made_by, r)))
+        own, rows = _rank_table(made_by, order)
+        published, cells = _published_ranks(made_by, order)
+        own += published
+        headers += [header for header in own if header not in headers]
+        parts.append([dict(zip(own, row + extra, strict=True)) for row, extra in zip(rows, cells, strict=True)])
+    rows = [[record.get(header) for header in headers] for part in parts for record in part]
     emit(chosen, headers, rows, output=path, stdout=out, title="Xếp hạng")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, out: IO[str]) -> int:
+    """Check every table of a results file by its own framework (the first, or one given with
+    `--framework`); a table made by a framework not given is named and left out (not in JSON)."""
     fw = _load(args.framework)
-    appendix = read_appendix(fw, args.results)
+    appendix = read_appendix(fw, args.results, others=[_load(other) for other in args.frameworks], skip=True)
     findings = check_appendix(fw, appendix, partial=args.partial)
+    if args.format != "json":
+        for sheet, code in appendix.skipped:
+            out.write(f"{args.results}: bỏ qua trang '{sheet}': lập theo bộ chỉ số '{code}', chưa được cung cấp\n")
     if args.format == "json":
         keys = ("unit", "code", "kind", "published", "expected", "place", "note", "message")
         emit(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +60,7 @@ class AppendixSheet:
     index: str  # the index code of an index table, "" for an overall one
     table: PublishedTable
     table_ranks: dict[int, tuple[Decimal, str]] = field(default_factory=dict)  # row number → (rank:table, place)
+    framework: Framework | None = None  # the framework the table is made by (`read_appendix` sets it)
 
     @property
     def ranked(self) -> str:
@@ -77,10 +79,16 @@ class Appendix:
 
     file: str
     sheets: list[AppendixSheet]
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (sheet, framework code) not given: not read
 
-    def results(self) -> PublishedTable:
-        """The units of the overall tables as one results table (what `dti rank` ranks)."""
-        overall = [sheet.table for sheet in self.sheets if sheet.kind == OVERALL]
+    def results(self, framework: Framework | None = None) -> PublishedTable:
+        """The units of the overall tables (those made by `framework` when given) as one results
+        table (what `dti rank` ranks)."""
+        overall = [
+            sheet.table
+            for sheet in self.sheets
+            if sheet.kind == OVERALL and (framework is None or sheet.framework is framework)
+        ]
         return PublishedTable(
             self.file,
             [row for table in overall for row in table.rows],
@@ -89,31 +97,44 @@ class Appendix:
         )
 
 
-def read_appendix(framework: Framework, path: str | Path) -> Appendix:
-    """Every table of a results file (CSV, one-sheet or appendix XLSX); InputError names the place."""
+def read_appendix(
+    framework: Framework, path: str | Path, *, others: Sequence[Framework] = (), skip: bool = False
+) -> Appendix:
+    """Every table of a results file (CSV, one-sheet or appendix XLSX); InputError names the place.
+
+    A table the `_dti` sheet says is made by another framework is read by that one among `others`
+    (an appendix whose groups use different frameworks: Sở and huyện); one made by a framework
+    not given is refused, or with `skip` left out and named in `Appendix.skipped`."""
     file = str(path)
     if Path(path).suffix.lower() not in XLSX_SUFFIXES:
-        return Appendix(file, [AppendixSheet("", OVERALL, "", "", read_results(framework, path))])
+        return Appendix(file, [AppendixSheet("", OVERALL, "", "", read_results(framework, path), framework=framework)])
     sheets = read_sheets(path)
     by_name = {sheet.name: sheet for sheet in sheets}
     visible = [sheet for sheet in sheets if not sheet.hidden and sheet.name != META]
     if not visible:
         raise InputError(file, "", f"tệp Excel không có trang bảng nào hiển thị (ngoài trang '{META}')")
+    skipped: list[tuple[str, str]] = []
     if META in by_name:
-        layout = _layout(framework, file, by_name[META], {sheet.name for sheet in visible})
+        given = {fw.code: fw for fw in (*others, framework)}
+        layout = _layout(
+            given, framework, file, by_name[META], {sheet.name for sheet in visible}, skipped if skip else None
+        )
+        if not layout:
+            missing = ", ".join(dict.fromkeys(f"'{code}'" for _, code in skipped))
+            raise InputError(file, f"trang '{META}'", f"mọi bảng lập theo bộ chỉ số chưa được cung cấp ({missing})")
     else:
         codes = {index.code for index in framework.indices}
-        layout = [(visible[0].name, OVERALL, "", "")]
-        layout += [(sheet.name, INDEX, "", sheet.name) for sheet in visible[1:] if sheet.name in codes]
+        layout = [(visible[0].name, OVERALL, "", "", framework)]
+        layout += [(sheet.name, INDEX, "", sheet.name, framework) for sheet in visible[1:] if sheet.name in codes]
     tables = []
-    for name, kind, group, code in layout:
-        index = framework.index(code) if code else None
-        table, table_ranks = _sheet_table(framework, file, by_name[name], index)
+    for name, kind, group, code, made_by in layout:
+        index = made_by.index(code) if code else None
+        table, table_ranks = _sheet_table(made_by, file, by_name[name], index)
         for row in table.rows:
             row.group = row.group or group
-        tables.append(AppendixSheet(name, kind, group, code, table, table_ranks))
+        tables.append(AppendixSheet(name, kind, group, code, table, table_ranks, made_by))
     _index_maxima(framework, tables)
-    return Appendix(file, tables)
+    return Appendix(file, tables, skipped)
 
 
 def _index_maxima(framework: Framework, sheets: list[AppendixSheet]) -> None:
@@ -132,13 +153,22 @@ def _index_maxima(framework: Framework, sheets: list[AppendixSheet]) -> None:
                 continue
             maximum = row.maxima.get(sheet.index)
             if maximum is None and NA_VALUE in row.scores.values():
-                maximum = row_result(framework, row).index_max.get(sheet.index)
+                maximum = row_result(sheet.framework or framework, row).index_max.get(sheet.index)
             if maximum is not None:
                 other.maxima[sheet.index] = maximum
 
 
-def _layout(framework: Framework, file: str, meta: Sheet, names: set[str]) -> list[tuple[str, str, str, str]]:
-    """The tables the `_dti` sheet lists: (sheet, kind, group, index code), each checked."""
+def _layout(
+    given: dict[str, Framework],
+    framework: Framework,
+    file: str,
+    meta: Sheet,
+    names: set[str],
+    skipped: list[tuple[str, str]] | None,
+) -> list[tuple[str, str, str, str, Framework]]:
+    """The tables the `_dti` sheet lists: (sheet, kind, group, index code, the framework it is
+    made by: `given` by code, `framework` when it names none), each checked; a table made by a
+    framework not given is refused, or added to `skipped` (sheet, framework code) when there is one."""
     filled = [number for number, row in enumerate(meta.rows) if any(not _blank(value) for value in row)]
     if not filled:
         raise InputError(file, f"trang '{META}'", "trang mô tả các bảng đang trống")
@@ -147,7 +177,7 @@ def _layout(framework: Framework, file: str, meta: Sheet, names: set[str]) -> li
     if missing:
         place = f"trang '{META}', dòng {filled[0] + 1}"
         raise InputError(file, place, f"thiếu cột {', '.join(repr(c) for c in missing)}")
-    layout: list[tuple[str, str, str, str]] = []
+    layout: list[tuple[str, str, str, str, Framework]] = []
     for number in filled[1:]:
         cells = {column: _cell(meta.rows[number], header, column) for column in META_COLUMNS}
         place = f"trang '{META}', dòng {number + 1}"
@@ -155,14 +185,20 @@ def _layout(framework: Framework, file: str, meta: Sheet, names: set[str]) -> li
             raise InputError(file, place, f"không có trang '{cells['sheet']}' trong tệp")
         if cells["kind"] not in (OVERALL, INDEX):
             raise InputError(file, place, f"loại bảng '{cells['kind']}' không hợp lệ (cần overall hoặc index)")
-        if cells["framework"] and cells["framework"] != framework.code:
-            raise InputError(
-                file, place, f"bảng lập theo bộ chỉ số '{cells['framework']}', không phải '{framework.code}'"
-            )
-        if cells["kind"] == INDEX and framework.index(cells["index"]) is None:
-            raise InputError(file, place, f"chỉ số '{cells['index']}' không có trong bộ chỉ số {framework.code}")
-        layout.append((cells["sheet"], cells["kind"], cells["group"], cells["index"] if cells["kind"] == INDEX else ""))
-    if not any(kind == OVERALL for _, kind, _, _ in layout):
+        made_by = given.get(cells["framework"]) if cells["framework"] else framework
+        if made_by is None:
+            if skipped is None:
+                codes = "', '".join(given)
+                raise InputError(file, place, f"bảng lập theo bộ chỉ số '{cells['framework']}', không phải '{codes}'")
+            skipped.append((cells["sheet"], cells["framework"]))
+            continue
+        if cells["kind"] == INDEX and made_by.index(cells["index"]) is None:
+            raise InputError(file, place, f"chỉ số '{cells['index']}' không có trong bộ chỉ số {made_by.code}")
+        code = cells["index"] if cells["kind"] == INDEX else ""
+        layout.append((cells["sheet"], cells["kind"], cells["group"], code, made_by))
+    if not layout and skipped:
+        return layout
+    if not any(kind == OVERALL for _, kind, _, _, _ in layout):
         raise InputError(file, f"trang '{META}'", "không có bảng tổng hợp nào (kind = overall)")
     return layout
 
@@ -218,27 +254,27 @@ def label_codes(framework: Framework, labels: list[object], index: Index | None 
 
 
 def check_appendix(framework: Framework, appendix: Appendix, *, partial: bool = False) -> list[Finding]:
-    """Every finding of every table (`check_table`; a table that prints its own ranks beside
+    """Every finding of every table, each by its own framework (`framework` unless the sheet names
+    another; `check_table`; a table that prints its own ranks beside
     published ones has the published ones checked by order, its own by number), then each index
     table against its group's overall table: the same unit's index score in both, every unit in both."""
     findings: list[Finding] = []
-    results = [[row_result(framework, row) for row in sheet.table.rows] for sheet in appendix.sheets]
+    made_by = [sheet.framework or framework for sheet in appendix.sheets]
+    results = [
+        [row_result(fw, row) for row in sheet.table.rows] for sheet, fw in zip(appendix.sheets, made_by, strict=True)
+    ]
     overall: dict[str, int] = {}  # group → the position of its (first) overall table
     for position, sheet in enumerate(appendix.sheets):
         if sheet.kind == OVERALL:
             overall.setdefault(sheet.group, position)
-    for sheet, sheet_results in zip(appendix.sheets, results, strict=True):
+    for sheet, fw, sheet_results in zip(appendix.sheets, made_by, results, strict=True):
         # Beside ranks within the table, the published ranks are of a larger set: checked by order.
-        findings += check_table(
-            framework, sheet.table, partial=partial or bool(sheet.table_ranks), results=sheet_results
-        )
-        findings += _table_rank_findings(framework, sheet, sheet_results)
-    for sheet, sheet_results in zip(appendix.sheets, results, strict=True):
+        findings += check_table(fw, sheet.table, partial=partial or bool(sheet.table_ranks), results=sheet_results)
+        findings += _table_rank_findings(fw, sheet, sheet_results)
+    for sheet, fw, sheet_results in zip(appendix.sheets, made_by, results, strict=True):
         if sheet.kind == INDEX and sheet.group in overall:
             position = overall[sheet.group]
-            findings += _cross_findings(
-                framework, (sheet, sheet_results), (appendix.sheets[position], results[position])
-            )
+            findings += _cross_findings(fw, (sheet, sheet_results), (appendix.sheets[position], results[position]))
     return findings
 
 
