@@ -12,7 +12,6 @@ from dti.documents.content import Column, Document, Heading, Image, Paragraph, R
 from dti.documents.layout import (
     CONTINUED,
     LOOKS,
-    SMALLEST_LABEL_PT,
     DocumentError,
     balanced_lines,
     cell_text,
@@ -23,13 +22,11 @@ from dti.documents.layout import (
     image_size_mm,
     is_appendix,
     is_right_aligned,
-    label_size,
     number_line,
     page_size_mm,
     paragraph_text,
     png_size,
     ruled_blocks,
-    smallest_widths,
     table_parts,
     text_height_mm,
     text_width_mm,
@@ -168,18 +165,25 @@ def test_a_table_that_fits_is_one_part_with_its_shares() -> None:
     table = wide_table(3)
     (part,) = table_parts(table, 252, size_measure, 10, 1)
     assert part.table == table
-    # STT raised to what "3 (***)" needs, the others by their shares of the rest
-    assert part.widths[0] == pytest.approx(smallest_widths(table, size_measure, 10, 1)[0])
+    # STT raised to what "3 (***)" needs on one line, the others by their shares of the rest
+    assert part.widths[0] == pytest.approx(size_measure("3 (***)", 10, False) + 2)
     assert part.widths[1] / part.widths[2] == pytest.approx(3) and sum(part.widths) == pytest.approx(252)
+
+
+def test_the_header_row_has_one_size_the_largest_its_columns_allow() -> None:
+    columns = (Column("unit", "Đơn vị", None, 10), Column("rank", "Xếp hạng", 0, 1), Column("x", "Abcdefghij", 2, 1))
+    table = Table("a", "", columns, (Row(("Xã", 1, Decimal(1))),))
+    (part,) = table_parts(table, 60, size_measure, 10, 1)
+    assert part.label_pt == 10  # the narrow columns widened for their labels at the table's size
+    assert part.widths[2] == pytest.approx(size_measure("Abcdefghij", 10, True) + 2)
+    (squeezed,) = table_parts(table, 56, size_measure, 10, 1)  # the name column keeps its 28 mm
+    assert squeezed.label_pt == 8.5
+    assert squeezed.widths[2] >= size_measure("Abcdefghij", squeezed.label_pt, True) + 2 - 1e-9
     assert part.label_pt == 10
 
 
 def test_a_wide_table_prints_in_parts_repeating_stt_and_unit() -> None:
     table = wide_table(20)
-    smallest = smallest_widths(table, size_measure, 10, 1)
-    assert smallest[0] == pytest.approx(size_measure("3 (***)", 10, False) + 2)  # the mark on one line
-    assert smallest[2] == pytest.approx(size_measure("10,00", 10, False) + 2)
-    assert smallest[-1] == pytest.approx(size_measure("hạng", SMALLEST_LABEL_PT, True) + 2)
     first, second = table_parts(table, 252, size_measure, 10, 1)
     assert [c.code for c in first.table.columns] == ["stt", "unit", *(f"6.{n}" for n in range(1, 11))]
     assert [c.code for c in second.table.columns] == ["stt", "unit", *(f"6.{n}" for n in range(11, 21)), "6", "rank:6"]
@@ -188,8 +192,9 @@ def test_a_wide_table_prints_in_parts_repeating_stt_and_unit() -> None:
     assert second.table.rows[2].cells[:3] == ("3 (***)", "UBND huyện số 3", Decimal("10"))
     for part in (first, second):
         assert sum(part.widths) == pytest.approx(252)
-        least = smallest_widths(part.table, size_measure, 10, 1)
-        assert all(width >= need - 1e-9 for width, need in zip(part.widths, least, strict=True))
+        assert part.widths[0] >= size_measure("3 (***)", 10, False) + 2 - 1e-9  # the mark on one line
+        figures = [w for w, column in zip(part.widths, part.table.columns, strict=True) if column.decimals == 2]
+        assert all(width >= size_measure("10,00", 10, False) + 2 - 1e-9 for width in figures)
         words = [w for column in part.table.columns for w in column.label.replace("/", "/ ").split()]
         assert all(
             size_measure(w, part.label_pt, True) <= width - 2 for w, width in zip(words, part.widths, strict=False)
@@ -201,15 +206,6 @@ def test_balanced_lines_keep_the_count_but_even_lengths() -> None:
     assert wrap(issuer, 25, letters) == ["ỦY BAN NHÂN DÂN TỈNH NINH", "BÌNH"]
     assert balanced_lines(issuer, 25, letters) == ["ỦY BAN NHÂN DÂN", "TỈNH NINH BÌNH"]
     assert balanced_lines(issuer, 40, letters) == [issuer]
-
-
-def test_a_label_shrinks_until_its_longest_word_fits() -> None:
-    def points(text: str, size: float) -> float:
-        return len(text) * size / 4
-
-    assert label_size("STT", 8, 11, points) == 10.5
-    assert label_size("Tổng điểm", 20, 11, points) == 11
-    assert label_size("Abcdefghijklmnopqrstuvwxyz", 2, 11, points) == SMALLEST_LABEL_PT
 
 
 def test_png_size_and_width() -> None:

@@ -315,15 +315,6 @@ def balanced_lines(text: str, width: float, measure: Callable[[str], float]) -> 
     return best
 
 
-def label_size(text: str, width: float, size_pt: float, measure: Callable[[str, float], float]) -> float:
-    """The size a column's label is printed at: `size_pt`, or smaller (by half points, down to
-    `SMALLEST_LABEL_PT`) until its longest word fits the column ("STT" in a narrow one)."""
-    words = text.split() or [""]
-    while size_pt > SMALLEST_LABEL_PT and max(measure(word, size_pt) for word in words) > width:
-        size_pt -= 0.5
-    return size_pt
-
-
 Measure = Callable[[str, float, bool], float]
 """A renderer's measure of text: (text, size in points, bold) → its printed width in mm."""
 
@@ -364,21 +355,44 @@ def _closing_columns(table: Table, lead: int) -> int:
     return count
 
 
-def smallest_widths(table: Table, measure: Measure, size_pt: float, pad_mm: float) -> list[float]:
-    """The narrowest each column may be: a number (and an order number such as "1 (*)") on one
-    line at `size_pt`, a name's longest word or `NAME_MIN_MM`, and its label's longest word at
-    `SMALLEST_LABEL_PT`; each with its cell padding `pad_mm` on both sides."""
+def _content_mm(table: Table, measure: Measure, size_pt: float, pad_mm: float) -> list[float]:
+    """What each column's cells need, without the padding: a number (and an order number such as
+    "1 (*)") on one line at `size_pt`; a name's longest word, or `NAME_MIN_MM` with the padding."""
     widths = []
     for position, column in enumerate(table.columns):
         shown = {(cell_text(row.cells[position], column), row.bold) for row in table.rows if position < len(row.cells)}
         if column.decimals is not None or column.code == "stt":
-            content = max((measure(text, size_pt, bold) for text, bold in shown), default=0.0)
+            widths.append(max((measure(text, size_pt, bold) for text, bold in shown), default=0.0))
         else:
             longest = (measure(word, size_pt, bold) for text, bold in shown for word in words(text))
-            content = max(NAME_MIN_MM - 2 * pad_mm, *longest)
-        label = max((measure(word, SMALLEST_LABEL_PT, True) for word in words(clean(column.label))), default=0.0)
-        widths.append(max(content, label) + 2 * pad_mm)
+            widths.append(max(NAME_MIN_MM - 2 * pad_mm, *longest))
     return widths
+
+
+def _with_labels(table: Table, content: list[float], measure: Measure, pad_mm: float, label_pt: float) -> list[float]:
+    """`content` widened where a label's longest word at `label_pt` needs more, padding added."""
+    return [
+        max(need, *(measure(word, label_pt, True) for word in words(clean(column.label)))) + 2 * pad_mm
+        for column, need in zip(table.columns, content, strict=True)
+    ]
+
+
+def _label_sizes(size_pt: float) -> list[float]:
+    """The sizes a header row may be set at, largest first: `size_pt` down to `SMALLEST_LABEL_PT`."""
+    steps = int((size_pt - SMALLEST_LABEL_PT) * 2)
+    return [size_pt - step / 2 for step in range(max(steps, 0) + 1)]
+
+
+def _fit(
+    table: Table, content: list[float], measure: Measure, size_pt: float, pad_mm: float, total_mm: float
+) -> TablePart | None:
+    """`table` in `total_mm` with its header row at the largest size whose words all fit (the
+    columns widened for them as far as the others allow); None when not even the smallest fits."""
+    for label_pt in _label_sizes(size_pt):
+        widths = fitted_widths(table, _with_labels(table, content, measure, pad_mm, label_pt), total_mm)
+        if widths is not None:
+            return TablePart(table, widths, label_pt)
+    return None
 
 
 def fitted_widths(table: Table, smallest: list[float], total_mm: float) -> list[float] | None:
@@ -445,39 +459,25 @@ def _part(table: Table, columns: list[int], number: int, last: bool) -> Table:
 def table_parts(table: Table, total_mm: float, measure: Measure, size_pt: float, pad_mm: float) -> list[TablePart]:
     """`table` as printed in `total_mm`: whole when every column fits at its smallest width
     (numbers never wrap, no word of a label is split), otherwise in parts that each repeat the
-    leading columns (STT, unit), as published appendices print an index of 20 indicators."""
+    leading columns (STT, unit), as published appendices print an index of 20 indicators. Each
+    part's header row has one size, the largest its columns allow."""
     if not table.columns:
         return [TablePart(table, [], size_pt)]
-    smallest = smallest_widths(table, measure, size_pt, pad_mm)
-    whole = fitted_widths(table, smallest, total_mm)
+    content = _content_mm(table, measure, size_pt, pad_mm)
+    whole = _fit(table, content, measure, size_pt, pad_mm, total_mm)
     if whole is not None:
-        return [TablePart(table, whole, _labels_pt(table, whole, measure, size_pt, pad_mm))]
+        return [whole]
+    smallest = _with_labels(table, content, measure, pad_mm, SMALLEST_LABEL_PT)
     lead = list(range(leading_columns(table)))
     runs = _runs(table, smallest, total_mm)
     parts = []
     for number, run in enumerate(runs):
-        part = _part(table, lead + run, number, number == len(runs) - 1)
-        least = [smallest[n] for n in lead + run]
-        widths = fitted_widths(part, least, total_mm) or [total_mm * width / sum(least) for width in least]
-        parts.append(TablePart(part, widths, _labels_pt(part, widths, measure, size_pt, pad_mm)))
+        columns = lead + run
+        part = _part(table, columns, number, number == len(runs) - 1)
+        fitted = _fit(part, [content[n] for n in columns], measure, size_pt, pad_mm, total_mm)
+        least = [smallest[n] for n in columns]  # squeezed when even one figure beside the names is too wide
+        parts.append(fitted or TablePart(part, [total_mm * width / sum(least) for width in least], SMALLEST_LABEL_PT))
     return parts
-
-
-def _labels_pt(table: Table, widths: list[float], measure: Measure, size_pt: float, pad_mm: float) -> float:
-    """The one size of a table's header labels: `size_pt`, or smaller (down to
-    `SMALLEST_LABEL_PT`) until every label's longest word fits its column."""
-    return min(
-        (
-            label_size(
-                " ".join(words(clean(column.label))),
-                width - 2 * pad_mm,
-                size_pt,
-                lambda text, points: measure(text, points, True),
-            )
-            for column, width in zip(table.columns, widths, strict=True)
-        ),
-        default=size_pt,
-    )
 
 
 def texts(document: Document) -> Iterator[tuple[str, str]]:
