@@ -396,3 +396,17 @@ def test_a_wide_index_table_prints_in_two_parts_numbers_whole(tmp_path: Path) ->
         for cell in grids[0].rows[0].cells  # type: ignore[union-attr]
         for p in cell.paragraphs
     )  # and the header row with the first row
+
+
+def test_stt_marks_stay_whole_and_a_rank_given_as_text_is_right_aligned(tmp_path: Path) -> None:
+    columns = (
+        Column("stt", "STT", 0, 0.2),
+        Column("unit", "Đơn vị", None, 3),
+        Column("published", "Hạng công bố", None, 1),
+    )
+    rows = (Row(("1 (*)", "Sở Nội vụ", "30")), Row(("12 (***)", "Sở Tài chính", "7")))
+    grid = written(Document(sample.heading(), (Table("dau", "", columns, rows),), "Dấu"), tmp_path).tables[1]
+    stt = grid.columns[0].width
+    assert stt is not None and stt >= Mm(times_width_mm("12 (***)", 11) + 2 * CELL_MARGIN_MM) - Mm(0.1)
+    assert [row.cells[2].paragraphs[0].alignment for row in grid.rows[1:]] == [WD_ALIGN_PARAGRAPH.RIGHT] * 2
+    assert grid.rows[1].cells[1].paragraphs[0].alignment is None  # a name stays left

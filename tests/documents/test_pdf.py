@@ -363,3 +363,24 @@ def test_a_heading_is_kept_with_the_table_under_it() -> None:
     assert heading_page == title_page == first_row > 0
     heading_x = next(x for x, _, text in placed(reader, heading_page) if text == "II. Kết quả chi tiết")
     assert heading_x < 32 * MM  # no first-line indent (10 mm): the left margin and the cell padding only
+
+
+def marked_table() -> Table:
+    """A narrow STT share holding order numbers with the marks of a lowered maximum, and a
+    published rank given as text."""
+    columns = (
+        Column("stt", "STT", 0, 0.2),
+        Column("unit", "Đơn vị", None, 3),
+        Column("total", "Tổng điểm", 2),
+        Column("published", "Hạng công bố", None, 1),
+    )
+    rows = (Row(("1 (*)", "Sở Nội vụ", Decimal("75"), "30")), Row(("12 (***)", "Sở Tài chính", Decimal(60), "7")))
+    return Table("dau", "Bảng có dấu", columns, rows)
+
+
+def test_stt_marks_stay_whole_and_a_rank_given_as_text_is_right_aligned() -> None:
+    reader = read(Document(sample.heading(), (marked_table(),), "Dấu"))
+    shown = lines(reader, 0)
+    assert "1 (*) Sở Nội vụ 75,00 30" in shown and "12 (***) Sở Tài chính 60,00 7" in shown
+    x = {text: left for left, _, text in placed(reader, 0)}
+    assert x["7"] > x["30"] + 1  # right-aligned: the shorter number starts further right
