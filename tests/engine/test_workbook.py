@@ -451,3 +451,27 @@ def test_a_rank_within_the_table_must_be_a_positive_whole_number(tmp_path: Path,
     with pytest.raises(InputError) as error:
         read_appendix(framework(SMALL), path)
     assert "trang 'Tổng hợp', dòng 9, cột H (rank:table)" in str(error.value)
+
+
+def test_each_table_is_read_by_the_framework_its_dti_row_names(
+    ninh_binh: Framework, published: list[dict[str, str]], tmp_path: Path
+) -> None:
+    # Bắc Ninh's appendix: Sở tables by one framework, huyện tables by another; it was refused whole.
+    small = framework(SMALL)
+    own, districts = small_sheets("Sở"), ninh_binh_sheets(ninh_binh, published)
+    meta = small_meta(own, "Sở")
+    meta = [meta[0]] + [[*row[:4], small.code] for row in meta[1:]] + meta_rows(ninh_binh, districts)[1:]
+    path = write_workbook(tmp_path / "hai-bo.xlsx", {**own, **districts}, meta)
+    both = read_appendix(ninh_binh, path, others=[small])
+    assert [sheet.framework for sheet in both.sheets[:3]] == [small] * 3
+    assert all(sheet.framework is ninh_binh for sheet in both.sheets[3:])
+    assert [row.unit for row in both.results(small).rows] == ["Sở A", "Sở B"]
+    assert len(both.results(ninh_binh).rows) == 8
+    assert [f.kind for f in check_appendix(ninh_binh, both)] == ["sum"] * 3  # seed 000's own three
+    alone = read_appendix(ninh_binh, path, skip=True)
+    assert alone.skipped == [("Sở - Tổng hợp", small.code), ("Sở - I", small.code), ("Sở - II", small.code)]
+    assert len(alone.sheets) == 9 and alone.skipped and not both.skipped
+    with pytest.raises(InputError, match=f"trang '_dti', dòng 2: bảng lập theo bộ chỉ số '{small.code}', không phải"):
+        read_appendix(ninh_binh, path)
+    with pytest.raises(InputError, match="mọi bảng lập theo bộ chỉ số chưa được cung cấp"):
+        read_appendix(load_framework(FRAMEWORKS / "quoc-gia-2022-tinh.yaml"), path, skip=True)
