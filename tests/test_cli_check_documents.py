@@ -311,3 +311,14 @@ def test_rank_each_table_by_its_own_framework(two_frameworks: tuple[str, str, st
             }
     assert len(ranked) == 5 + 8
     bad("rank", so, workbook, names=(workbook, "'ninh-binh-2023-huyen', không phải 'thu-ty-le-2024-so'"))
+
+
+def test_report_appendix_keeps_the_blanks_of_a_number_given_without_its_figure(tmp_path: Path) -> None:
+    # `--decision "/QĐ-UBND"` (as Ninh Bình's 2023 appendix names its decision) printed "số /QĐ-UBND".
+    import docx
+
+    target = tmp_path / "phu-luc.docx"
+    code, _, err = run("report", "appendix", NINH_BINH, NINH_BINH_RESULTS, "-o", str(target), "--decision", "/QĐ-UBND")
+    assert (code, err) == (0, "")
+    texts = [p.text for p in docx.Document(str(target)).paragraphs]
+    assert any(text.startswith("(Kèm theo Quyết định số       /QĐ-UBND ngày ") for text in texts)

@@ -703,8 +703,8 @@ def cmd_report_unit(args: argparse.Namespace, out: IO[str]) -> int:
 
 
 def cmd_report_appendix(args: argparse.Namespace, out: IO[str]) -> int:
-    from dti.documents.appendix import build_appendix
-    from dti.documents.content import Heading
+    from dti.documents.appendix import build_appendix, decision_number
+    from dti.documents.content import DECISION_SUFFIX, Heading
     from dti.documents.docx import write_docx
     from dti.documents.pdf import write_pdf
     from dti.documents.xlsx import write_xlsx as write_appendix_xlsx
@@ -716,7 +716,8 @@ def cmd_report_appendix(args: argparse.Namespace, out: IO[str]) -> int:
     fw = _load(args.framework)
     snapshot = _snapshot(fw, args.results, fw.year)
     issuer = args.issuer if args.issuer is not None else fw.decision.issuer if fw.decision else ""
-    heading = Heading(issuer=issuer, parent=args.parent, number=args.decision, place=args.place, date=args.date)
+    number, suffix = decision_number(args.decision, DECISION_SUFFIX)  # "/QĐ-UBND": blanks, then the symbol
+    heading = Heading(issuer, args.parent, number, suffix, place=args.place, date=args.date)
     document = build_appendix(snapshot, heading=heading, title=args.title, draft=args.draft)
     writers[path.suffix.lower()](document, path)
     units = sum(len(group["units"]) for group in snapshot["groups"])

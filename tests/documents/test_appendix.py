@@ -14,6 +14,7 @@ from dti.documents.appendix import (
     SHEET_NAME_MAX,
     attached_line,
     build_appendix,
+    decision_number,
     group_name,
     issuer_in_text,
     sheet_key,
@@ -186,6 +187,13 @@ def test_the_issuer_inside_the_attached_line(issuer: str, written: str) -> None:
 def test_a_sos_decision_is_attached_in_sentence_form() -> None:
     heading = Heading(issuer="SỞ THÔNG TIN VÀ TRUYỀN THÔNG", number="12/QĐ-STTTT", date=datetime.date(2024, 3, 5))
     assert attached_line(heading).endswith(" của Sở Thông tin và Truyền thông)")
+
+
+def test_a_number_published_without_its_figure_is_blanks_before_its_symbol() -> None:
+    assert decision_number("/QĐ-UBND", "/QĐ-UBND") == ("", "/QĐ-UBND")
+    assert decision_number(" /QĐ-STTTT", "/QĐ-UBND") == ("", "/QĐ-STTTT")
+    assert decision_number("125/QĐ-UBND", "/QĐ-UBND") == ("125/QĐ-UBND", "/QĐ-UBND")
+    assert decision_number("", "/BC") == ("", "/BC")
 
 
 def test_a_date_published_only_in_part_is_printed_as_given() -> None:

@@ -146,6 +146,14 @@ def _name_words(words: list[str], *, first: bool) -> list[str]:
     return written
 
 
+def decision_number(number: str, suffix: str) -> tuple[str, str]:
+    """A decision's number and the symbol printed after its blanks: a number published without
+    its figure ("/QĐ-UBND", as Ninh Bình's 2023 appendix names its decision) is blanks before
+    that symbol, not a number ("125/QĐ-UBND" → ("125/QĐ-UBND", suffix))."""
+    number = number.strip()
+    return ("", number) if number.startswith("/") else (number, suffix)
+
+
 def attached_line(heading: Heading) -> str:
     """ "(Kèm theo Quyết định số … ngày … của …)", with blanks where the decision has no number or
     date yet; a date published only in part ("/7/2024") as it was printed."""

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+DECISION_SUFFIX = "/QĐ-UBND"
+"""The symbol after a decision's number when none is set (a people's committee's decision)."""
+
 Cell = Decimal | int | str | None
 """A table cell: a number (shown at its column's decimals), text, or nothing."""
 
@@ -27,7 +30,7 @@ class Heading:
     issuer: str  # "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH" (printed in capitals)
     parent: str = ""  # the body above the issuer, not bold ("" when none)
     number: str = ""  # "125/QĐ-UBND"; "" → blanks
-    number_suffix: str = "/QĐ-UBND"  # printed after the blanks when `number` is ""
+    number_suffix: str = DECISION_SUFFIX  # printed after the blanks when `number` is ""
     place: str = ""  # "Ninh Bình" for "Ninh Bình, ngày 15 tháng 3 năm 2024"
     date: datetime.date | None = None
     date_text: str = ""  # the date as published when it is not a whole date ("/7/2024"); used when `date` is None

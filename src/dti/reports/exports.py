@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from dti.core.errors import ServiceError
-from dti.documents.appendix import build_appendix
+from dti.documents.appendix import build_appendix, decision_number
 from dti.documents.content import Document, Heading
 from dti.documents.docx import write_docx
 from dti.documents.pdf import write_pdf
@@ -52,9 +52,7 @@ def heading_of(snapshot: Snapshot, settings: DocumentSettings) -> Heading:
     (blanks while the council has not decided). A number published without its figure
     ("/QĐ-UBND", as an imported past year may carry it) prints as the blanks before that symbol; a
     date published only in part ("/7/2024") is kept as its text."""
-    number, suffix = snapshot["decision"]["number"].strip(), settings.number_suffix
-    if number.startswith("/"):
-        number, suffix = "", number
+    number, suffix = decision_number(snapshot["decision"]["number"], settings.number_suffix)
     return Heading(
         issuer=settings.issuer,
         parent=settings.parent,
