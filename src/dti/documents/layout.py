@@ -357,16 +357,30 @@ def _closing_columns(table: Table, lead: int) -> int:
 
 def _content_mm(table: Table, measure: Measure, size_pt: float, pad_mm: float) -> list[float]:
     """What each column's cells need, without the padding: a number (and an order number such as
-    "1 (*)") on one line at `size_pt`; a name's longest word, or `NAME_MIN_MM` with the padding."""
+    "1 (*)") on one line at `size_pt`; a name's longest word, or `NAME_MIN_MM` with the padding.
+    Each distinct text is measured once, in both weights when it appears in a bold row."""
     widths = []
     for position, column in enumerate(table.columns):
-        shown = {(cell_text(row.cells[position], column), row.bold) for row in table.rows if position < len(row.cells)}
+        cells = {(row.cells[position], row.bold) for row in table.rows if position < len(row.cells)}
         if column.decimals is not None or column.code == "stt":
-            widths.append(max((measure(text, size_pt, bold) for text, bold in shown), default=0.0))
+            shown = _widest_numbers(cells) | {(v, bold) for v, bold in cells if isinstance(v, str)}
+            widths.append(max((measure(cell_text(v, column), size_pt, bold) for v, bold in shown), default=0.0))
         else:
-            longest = (measure(word, size_pt, bold) for text, bold in shown for word in words(text))
-            widths.append(max(NAME_MIN_MM - 2 * pad_mm, *longest))
+            pieces = {(word, bold) for value, bold in cells for word in words(cell_text(value, column))}
+            widths.append(max(NAME_MIN_MM - 2 * pad_mm, *(measure(word, size_pt, bold) for word, bold in pieces)))
     return widths
+
+
+def _widest_numbers(cells: set[tuple[Cell, bool]]) -> set[tuple[Cell, bool]]:
+    """The numbers of a column that print longest (the largest and the most negative, in either
+    weight): digits are all of one width in both renderers' fonts, so formatting the others is
+    not needed."""
+    numbers = [Decimal(value) for value, _ in cells if isinstance(value, Decimal | int)]
+    if not numbers:
+        return set()
+    largest, lowest = max(numbers, key=abs), min(numbers)
+    weights = {bold for value, bold in cells if isinstance(value, Decimal | int)}
+    return {(value, bold) for value in (largest, lowest) for bold in weights}
 
 
 def _with_labels(table: Table, content: list[float], measure: Measure, pad_mm: float, label_pt: float) -> list[float]:
