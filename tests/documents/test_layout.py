@@ -228,3 +228,10 @@ def test_every_printed_text_with_its_place() -> None:
     assert ("bảng “Tổng hợp”, dòng 121", "N/A") in found
     assert ("bảng “Tổng hợp”, ghi chú", "Ghi chú: (*) Điểm tối đa áp dụng: 485") in found
     assert ("chú thích hình (mục 9)", "Hình 1. Điểm các chỉ số") in found
+
+
+def test_a_column_without_label_or_values_still_gets_a_width() -> None:
+    columns = (Column("unit", "", None, 3), Column("x", "", 2), Column("note", "Ghi chú"))
+    table = Table("a", "", columns, (Row((None, None, None)), Row(())))
+    (part,) = table_parts(table, 100, size_measure, 10, 1)
+    assert sum(part.widths) == pytest.approx(100) and part.label_pt == 10

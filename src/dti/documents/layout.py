@@ -318,7 +318,8 @@ def balanced_lines(text: str, width: float, measure: Callable[[str], float]) -> 
 Measure = Callable[[str, float, bool], float]
 """A renderer's measure of text: (text, size in points, bold) → its printed width in mm."""
 
-NAME_MIN_MM = 28.0  # a text column (a unit's name) is never narrower: its names wrap at spaces
+NAME_MIN_MM = 28.0  # a name column is never narrower: its names wrap at spaces
+NAME_SHARE = 2.0  # a text column of at least this share (`Column.width`) holds names
 CONTINUED = "(tiếp theo)"  # after the title of a table's continuation
 _SUMMARY = ("total", "percent", "max", "rank", "class")  # codes of a table's closing columns
 
@@ -357,7 +358,8 @@ def _closing_columns(table: Table, lead: int) -> int:
 
 def _content_mm(table: Table, measure: Measure, size_pt: float, pad_mm: float) -> list[float]:
     """What each column's cells need, without the padding: a number (and an order number such as
-    "1 (*)") on one line at `size_pt`; a name's longest word, or `NAME_MIN_MM` with the padding.
+    "1 (*)") on one line at `size_pt`; a text's longest word (a rank given as text is one word),
+    and for a name column (a share of `NAME_SHARE` or more) at least `NAME_MIN_MM` with the padding.
     Each distinct text is measured once, in both weights when it appears in a bold row."""
     widths = []
     for position, column in enumerate(table.columns):
@@ -367,7 +369,8 @@ def _content_mm(table: Table, measure: Measure, size_pt: float, pad_mm: float) -
             widths.append(max((measure(cell_text(v, column), size_pt, bold) for v, bold in shown), default=0.0))
         else:
             pieces = {(word, bold) for value, bold in cells for word in words(cell_text(value, column))}
-            widths.append(max(NAME_MIN_MM - 2 * pad_mm, *(measure(word, size_pt, bold) for word, bold in pieces)))
+            least = NAME_MIN_MM - 2 * pad_mm if column.width >= NAME_SHARE else 0.0
+            widths.append(max([least, *(measure(word, size_pt, bold) for word, bold in pieces)]))
     return widths
 
 
@@ -386,7 +389,7 @@ def _widest_numbers(cells: set[tuple[Cell, bool]]) -> set[tuple[Cell, bool]]:
 def _with_labels(table: Table, content: list[float], measure: Measure, pad_mm: float, label_pt: float) -> list[float]:
     """`content` widened where a label's longest word at `label_pt` needs more, padding added."""
     return [
-        max(need, *(measure(word, label_pt, True) for word in words(clean(column.label)))) + 2 * pad_mm
+        max([need, *(measure(word, label_pt, True) for word in words(clean(column.label)))]) + 2 * pad_mm
         for column, need in zip(table.columns, content, strict=True)
     ]
 
