@@ -410,3 +410,9 @@ def test_stt_marks_stay_whole_and_a_rank_given_as_text_is_right_aligned(tmp_path
     assert stt is not None and stt >= Mm(times_width_mm("12 (***)", 11) + 2 * CELL_MARGIN_MM) - Mm(0.1)
     assert [row.cells[2].paragraphs[0].alignment for row in grid.rows[1:]] == [WD_ALIGN_PARAGRAPH.RIGHT] * 2
     assert grid.rows[1].cells[1].paragraphs[0].alignment is None  # a name stays left
+
+
+def test_a_heading_is_not_indented_like_the_body(tmp_path: Path) -> None:
+    word = written(sample.decision(), tmp_path)
+    assert not word.styles[STYLE_NAMES[Style.HEADING]].paragraph_format.first_line_indent
+    assert near(word.styles[STYLE_NAMES[Style.BODY]].paragraph_format.first_line_indent, Mm(10))

@@ -189,6 +189,7 @@ def test_a_wide_table_prints_in_parts_repeating_stt_and_unit() -> None:
     assert [c.code for c in second.table.columns] == ["stt", "unit", *(f"6.{n}" for n in range(11, 21)), "6", "rank:6"]
     assert (first.table.title, second.table.title) == (table.title, f"{table.title} {CONTINUED}")
     assert (first.table.notes, second.table.notes) == ((), ("Ghi chú",))
+    assert first.label_pt == second.label_pt
     assert second.table.rows[2].cells[:3] == ("3 (***)", "UBND huyện số 3", Decimal("10"))
     for part in (first, second):
         assert sum(part.widths) == pytest.approx(252)

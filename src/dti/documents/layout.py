@@ -476,8 +476,8 @@ def _part(table: Table, columns: list[int], number: int, last: bool) -> Table:
 def table_parts(table: Table, total_mm: float, measure: Measure, size_pt: float, pad_mm: float) -> list[TablePart]:
     """`table` as printed in `total_mm`: whole when every column fits at its smallest width
     (numbers never wrap, no word of a label is split), otherwise in parts that each repeat the
-    leading columns (STT, unit), as published appendices print an index of 20 indicators. Each
-    part's header row has one size, the largest its columns allow."""
+    leading columns (STT, unit), as published appendices print an index of 20 indicators. The
+    header rows have one size, the largest the columns of every part allow."""
     if not table.columns:
         return [TablePart(table, [], size_pt)]
     content = _content_mm(table, measure, size_pt, pad_mm)
@@ -494,7 +494,8 @@ def table_parts(table: Table, total_mm: float, measure: Measure, size_pt: float,
         fitted = _fit(part, [content[n] for n in columns], measure, size_pt, pad_mm, total_mm)
         least = [smallest[n] for n in columns]  # squeezed when even one figure beside the names is too wide
         parts.append(fitted or TablePart(part, [total_mm * width / sum(least) for width in least], SMALLEST_LABEL_PT))
-    return parts
+    label_pt = min(part.label_pt for part in parts)  # the parts of one table alike
+    return [replace(part, label_pt=label_pt) for part in parts]
 
 
 def texts(document: Document) -> Iterator[tuple[str, str]]:
