@@ -384,3 +384,15 @@ def test_stt_marks_stay_whole_and_a_rank_given_as_text_is_right_aligned() -> Non
     assert "1 (*) Sở Nội vụ 75,00 30" in shown and "12 (***) Sở Tài chính 60,00 7" in shown
     x = {text: left for left, _, text in placed(reader, 0)}
     assert x["7"] > x["30"] + 1  # right-aligned: the shorter number starts further right
+
+
+@pytest.mark.parametrize("rows", [8, 60])
+def test_a_heading_is_kept_with_a_small_table_kept_whole(rows: int) -> None:
+    columns = (Column("unit", "Đơn vị", None, 3), Column("total", "Tổng điểm", 2))
+    table = Table("nho", "Bảng nhỏ", columns, tuple(Row((f"Xã {n}", Decimal(n))) for n in range(1, rows + 1)))
+    for fillers in range(8, 13):  # the heading somewhere near the foot of page 1
+        blocks = (*(Paragraph(sample.BODY) for _ in range(fillers)), Paragraph("IV. So sánh", Style.HEADING), table)
+        reader = read(Document(sample.heading(), blocks, "Giữ"))
+        heading = next(n for n in range(len(reader.pages)) if "IV. So sánh" in lines(reader, n))
+        first = next(n for n in range(len(reader.pages)) if any(t.startswith("Xã 1 ") for t in lines(reader, n)))
+        assert heading == first, fillers

@@ -290,14 +290,20 @@ class _Pdf(FPDF):
         heights = [grid.layout(table, row)[1] for row in table.rows[:rows]] if table.columns else []
         return grid, title_h + (head_h + sum(heights) if table.columns else 0.0)
 
+    def kept_height(self, part: TablePart) -> float:
+        """What of a part must stand on one page: its title, header row and first row, or the
+        whole of a small table if a page holds it."""
+        first = self.table_lead(part, 1)[1]
+        if len(part.table.rows) <= KEEP_TABLE_ROWS:
+            whole = self.table_lead(part, len(part.table.rows))[1]
+            return whole if whole <= self.eph else first
+        return first
+
     def table_part(self, part: TablePart) -> None:
         """The title, the header and the first row together; a small table whole, if a page holds it."""
         table = part.table
-        grid, first = self.table_lead(part, 1)
-        if len(table.rows) <= KEEP_TABLE_ROWS:
-            whole = self.table_lead(part, len(table.rows))[1]
-            first = whole if whole <= self.eph else first
-        if self.get_y() + first > self.page_break_trigger:
+        grid = self.table_lead(part, 0)[0]
+        if self.get_y() + self.kept_height(part) > self.page_break_trigger:
             self.add_page()
         if table.title:
             self.paragraph(clean(table.title), TABLE_TITLE)
@@ -317,12 +323,12 @@ class _Pdf(FPDF):
 
     def lead_height(self, blocks: Sequence[Block], position: int) -> float:
         """The height the block at `position` needs at the foot of a page: a title or heading
-        with what follows it (the lines of the next paragraph, a table's title, header row and
-        first row, a picture), so that none is left alone at the bottom of a page."""
+        with what follows it (the lines of the next paragraph, what of a table must stand on one
+        page, a picture), so that none is left alone at the bottom of a page."""
         block = blocks[position] if position < len(blocks) else None
         if isinstance(block, Table):
             parts = self.parts(block)
-            return self.table_lead(parts[0], 1)[1] if parts else 0.0
+            return self.kept_height(parts[0]) if parts else 0.0
         if isinstance(block, Image):
             height = image_size_mm(block, self.epw, self.eph - CAPTION_ROOM_MM)[1]
             return height + (self.line_height(CAPTION.size) if block.caption else 0.0)
