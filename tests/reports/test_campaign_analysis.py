@@ -119,3 +119,46 @@ def test_unit_page_queries_do_not_grow_with_units(appraised: dict[str, Any], log
     before = queries(client, url)
     add_appraised(appraised, 12, 4)
     assert queries(client, url) == before
+
+
+def test_a_group_without_ranked_units_says_so_instead_of_empty_charts(world: dict[str, Any], login: Any) -> None:
+    """Regression: before any unit was appraised the chair saw empty bars, an empty heatmap and an
+    empty robustness table."""
+    page = login("chair").get(campaign_url(world)).content.decode()
+    assert "Nhóm này chưa có đơn vị nào được xếp hạng." in page
+    assert not svgs(page)
+    assert 'class="robustness"' not in page and 'class="heat-table"' not in page
+
+
+def test_heatmap_of_a_framework_without_maxima_is_of_the_groups_best(published: dict[str, Any], login: Any) -> None:
+    """Regression: without maxima every heatmap cell was '—' and the page did not say why; now each
+    share is of the group's highest score (as the unit's scorecard and the index tables) and the page says so."""
+    import copy
+
+    from dti.results.models import Publication
+
+    snapshot = copy.deepcopy(Publication.objects.get().snapshot)
+    group = snapshot["groups"][0]
+    for index in group["framework"]["indices"]:
+        index["max"] = None
+    for unit in group["units"]:
+        unit["index_max"] = {}
+    Publication.objects.create(campaign=published["campaign"], version=2, snapshot=snapshot, reason="Không nêu tối đa")
+    page = login("viewer").get(campaign_url(published)).content.decode()
+    assert "Bộ chỉ số không nêu điểm tối đa của các chỉ số: bản đồ nhiệt tính theo % điểm cao nhất trong nhóm." in page
+    heat = next(c for c in svgs(page) if c.get("class") == "heatmap")
+    title = heat.find(f"{SVG}title")
+    assert title is not None and (title.text or "").startswith("Điểm từng chỉ số chính theo % điểm cao nhất trong nhóm")
+    cells = [t.text for t in heat.iter(f"{SVG}text") if t.text and t.text[0].isdigit()]
+    assert "100,00" in cells and "—" not in [t.text for t in heat.iter(f"{SVG}text")]
+
+
+def test_ranking_table_at_the_frameworks_decimals(published: dict[str, Any], login: Any) -> None:
+    """Regression: the page's ranking table dropped trailing zeros ('32') beside the robustness table's
+    '32,00' and the appendix downloaded from it; the public pages keep the published tables' way."""
+    page = login("viewer").get(campaign_url(published)).content.decode()
+    ranking = page[
+        page.index('<table class="ranking">') : page.index("</table>", page.index('<table class="ranking">'))
+    ]
+    assert "<strong>32,00</strong>" in ranking and "<strong>19,00</strong>" in ranking
+    assert "<strong>32</strong>" in Client().get(f"/ket-qua/{published['campaign'].pk}/").content.decode()

@@ -137,3 +137,22 @@ def test_unit_page_before_publication_hides_figures_from_the_unit(approved: dict
     assert login("leader").get(unit_url(approved, tail="bao-cao.pdf")).status_code == 403
     organiser_page = login("organiser").get(unit_url(approved)).content.decode()
     assert "DỰ THẢO" in organiser_page and "bao-cao.pdf" in organiser_page
+
+
+@pytest.mark.parametrize("persona", ["chair", "organiser"])
+def test_report_of_a_unit_not_appraised_yet_says_why(world: dict[str, Any], login: Any, persona: str) -> None:
+    """Regression: the draft report of a unit not appraised yet was a bare 'page not found'."""
+    response = login(persona).get(unit_url(world, tail="bao-cao.pdf"))
+    assert response.status_code == 404
+    assert "Đơn vị chưa được thẩm định xong nên chưa có trong bảng xếp hạng dự thảo" in response.content.decode()
+
+
+def test_report_of_a_unit_left_out_of_the_published_results_says_why(published: dict[str, Any], login: Any) -> None:
+    from dti.campaigns.models import Participation
+    from dti.units.models import Unit
+
+    late = Unit.objects.create(name="UBND huyện Muộn", unit_type=published["unit"].unit_type)
+    Participation.objects.create(campaign=published["campaign"], group=published["group"], unit=late)
+    response = login("chair").get(f"/bao-cao/ky/{published['campaign'].pk}/don-vi/{late.pk}/bao-cao.docx")
+    assert response.status_code == 404
+    assert "Đơn vị không có trong kết quả đã công bố của kỳ đánh giá này" in response.content.decode()

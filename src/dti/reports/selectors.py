@@ -35,6 +35,7 @@ from dti.engine import (
     parse_rank_range,
     robustness,
     round_half_up,
+    shown_decimals,
     target_progress,
     what_if,
 )
@@ -53,7 +54,6 @@ from dti.results.selectors import (
     group_views,
     main_indices,
     scorecard,
-    share_percent,
     unit_slug,
     versions,
 )
@@ -190,9 +190,26 @@ class GroupAnalysis:
     margins: list[tuple[Margin, int | None]]  # with the unit's pk for the link to its analysis
     bars: SafeString
     heatmap: SafeString
-    heat: list[tuple[str, list[Decimal | None]]]  # unit → % of each index's max (the heatmap's table)
+    heat: list[tuple[str, list[Decimal | None]]]  # unit → % of each index (the heatmap's table)
     places: int  # decimals of the ranked value
     precision: int  # decimals of scores and points
+    total_places: int  # decimals of the total (the ranked value's, or the precision when ranked by %)
+    heat_basis: str  # what the heatmap's % are of: "max", "best" (the group's highest score) or "mixed"
+
+    @property
+    def ranked(self) -> bool:
+        """Whether any unit of the group has a rank (otherwise the page says so instead of empty charts)."""
+        return any(r.data["rank"] is not None for r in self.view.rows)
+
+    @property
+    def heat_heading(self) -> str:
+        """The heatmap's heading: what its percentages are of."""
+        return heat_title(self.heat_basis)
+
+    @property
+    def relative_indices(self) -> list[str]:
+        """The codes of the indices without a stated maximum (their % are of the group's highest score)."""
+        return [t.code for t in self.view.index_tables if t.relative]
 
     @property
     def fragile(self) -> int:
@@ -203,6 +220,25 @@ class GroupAnalysis:
     def step(self) -> Decimal:
         """One step of the precision (0,01 at two decimals): what "one rounding step" moves."""
         return Decimal(1).scaleb(-self.precision)
+
+
+def _heat(view: GroupView) -> tuple[list[tuple[str, list[Decimal | None]]], str]:
+    """Each unit's main indices as % of their maximum or, where the framework states none, of the
+    group's highest score (the per-index tables' and the unit's scorecard's rule, read from
+    `view.index_tables`), and what the % are of ("max", "best" or "mixed")."""
+    shares = {(t.code, r["key"]): r["percent"] for t in view.index_tables for r in t.rows}
+    heat = [(r.data["unit"], [shares.get((i["code"], r.key)) for i in view.indices]) for r in view.rows]
+    kinds = {t.relative for t in view.index_tables}
+    return heat, "mixed" if len(kinds) > 1 else "best" if kinds == {True} else "max"
+
+
+def heat_title(basis: str) -> str:
+    """The heatmap's heading: what its percentages are of."""
+    if basis == "best":
+        return _("Điểm từng chỉ số chính theo % điểm cao nhất trong nhóm")
+    if basis == "mixed":
+        return _("Điểm từng chỉ số chính theo % điểm tối đa (hoặc % điểm cao nhất trong nhóm)")
+    return _("Điểm từng chỉ số chính theo % điểm tối đa")
 
 
 def _group_analysis(number: int, group: SnapshotGroup, view: GroupView, units: dict[str, int]) -> GroupAnalysis:
@@ -220,33 +256,22 @@ def _group_analysis(number: int, group: SnapshotGroup, view: GroupView, units: d
         scale=Decimal(100) if by_percent else None,
         element_id=f"xep-hang-{number}",
     )
-    indices = [(i["code"], i["name"]) for i in view.indices]
-    heat = [
-        (
-            r.data["unit"],
-            [
-                share_percent(
-                    r.data["indices"].get(i["code"]),
-                    r.data["index_max"].get(i["code"]) or i["max"],
-                    view.percent_places,
-                )
-                for i in view.indices
-            ],
-        )
-        for r in view.rows
-    ]
+    heat, basis = _heat(view)
     heatmap = heatmap_svg(
         [u for u, _cells in heat],
-        indices,
+        [(i["code"], i["name"]) for i in view.indices],
         [cells for _u, cells in heat],
-        _("Điểm từng chỉ số chính theo %% điểm tối đa — %(group)s") % {"group": view.name},
+        f"{heat_title(basis)} — {view.name}",
         places=view.percent_places,
         element_id=f"ban-do-nhiet-{number}",
     )
     margins = [
         (m, units.get(m.unit)) for m in robustness(standings(group), precision=framework["precision"], policy=policy)
     ]
-    return GroupAnalysis(view, margins, bars, heatmap, heat, policy.decimals, framework["precision"])
+    total_places = shown_decimals(framework["precision"], policy, RankBasis.TOTAL)
+    return GroupAnalysis(
+        view, margins, bars, heatmap, heat, policy.decimals, framework["precision"], total_places, basis
+    )
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,23 @@ def _refused(request: HttpRequest, exc: ServiceError) -> HttpResponse:
     return render(request, "core/error.html", context, status=422)
 
 
+def _no_report(request: HttpRequest, draft: bool) -> HttpResponse:
+    """A unit without results in what is shown (not appraised yet, or left out of the published
+    ranking): the reason on the error page (404), not a bare "page not found"."""
+    if draft:
+        message = _(
+            "Đơn vị chưa được thẩm định xong nên chưa có trong bảng xếp hạng dự thảo: "
+            "báo cáo phân tích của đơn vị có khi kết quả của đơn vị được thẩm định."
+        )
+    else:
+        message = _(
+            "Đơn vị không có trong kết quả đã công bố của kỳ đánh giá này nên không có báo cáo phân tích "
+            "(đơn vị chưa gửi báo cáo hoặc chưa được thẩm định xong khi kết quả được công bố)."
+        )
+    context = {"title": _("Chưa có báo cáo phân tích của đơn vị"), "message": message}
+    return render(request, "core/error.html", context, status=404)
+
+
 def _participation(request: AuthenticatedHttpRequest, pk: int, unit: int) -> Participation:
     """The unit's participation, if `request.user` may read its analysis (404 otherwise, so that
     another unit's people cannot learn which units take part)."""
@@ -187,6 +204,8 @@ def unit_report(request: AuthenticatedHttpRequest, pk: int, unit: int, kind: str
     analysis = unit_analysis(participation, request.user)
     if analysis.found is None:
         raise PermissionDenied(_("Kết quả chưa công bố: báo cáo phân tích có khi kết quả được công bố."))
+    if kind in exports.REPORT_KINDS and analysis.card is None:
+        return _no_report(request, analysis.found.draft)
     try:
         return exports.unit_report_response(analysis, kind)
     except ServiceError as exc:
