@@ -76,7 +76,6 @@ LINE_SPACING = 1.25  # line height over font size: single spacing, room for stac
 RULE_GAP = 1.8  # mm from a line's box to the rule under it
 CELL_PAD_X = 1.0  # mm
 CELL_PAD_Y = 0.8  # mm
-KEEP_LINES = 4  # a title or heading starts a new page unless this many lines fit under it
 
 _ALIGN = {Align.LEFT: FpdfAlign.L, Align.CENTER: FpdfAlign.C, Align.RIGHT: FpdfAlign.R, Align.JUSTIFY: FpdfAlign.J}
 
@@ -183,12 +182,12 @@ class _Pdf(FPDF):
         return size_pt * MM_PER_PT * LINE_SPACING
 
     def paragraph(self, text: str, look: Look) -> None:
-        """One paragraph as `look` sets it (a first-line indent through fpdf2's text regions)."""
+        """One paragraph as `look` sets it (a first-line indent through fpdf2's text regions). What
+        must stand with a title or heading was made room for before it (`keep_with_next`,
+        `table_part`)."""
         self.set_look(look)
         self.set_y(self.get_y() + look.before_pt * MM_PER_PT)
         height = self.line_height(look.size)
-        if look.keep_with_next and self.get_y() + KEEP_LINES * height > self.page_break_trigger:
-            self.add_page()  # a title or heading does not end a page
         if look.first_indent_mm:
             columns = self.text_columns(text_align=_ALIGN[look.align], line_height=LINE_SPACING)
             with columns, columns.paragraph(first_line_indent=look.first_indent_mm) as paragraph:
