@@ -93,9 +93,13 @@ def test_header_block_issuer_number_quoc_hieu_tieu_ngu_place_and_date(tmp_path: 
     assert right.paragraphs[0].runs[0].bold and right.paragraphs[1].runs[0].bold
     date = next(paragraph for paragraph in right.paragraphs if paragraph.text.startswith("Ninh Bình"))
     assert date.runs[0].italic
-    # A rule under the issuer and under Tiêu ngữ: empty paragraphs with a top border.
+    # A rule under the issuer and under Tiêu ngữ: empty paragraphs with a top border, a gap
+    # under the line above (with none the rule touched "lập", "phúc" like an underline).
     for cell in (left, right):
-        assert cell._tc.findall(f".//{W}pBdr/{W}top")
+        rules = [p for p in cell._tc.findall(f"{W}p") if p.find(f"{W}pPr/{W}pBdr/{W}top") is not None]
+        assert len(rules) == 1 and rules[0].text == ""
+        spacing = rules[0].find(f"{W}pPr/{W}spacing")
+        assert spacing is not None and int(spacing.get(qn("w:before"))) >= 2 * 20  # 2 pt or more
     # Borderless.
     borders = block._tbl.tblPr.find(f"{W}tblBorders")
     assert borders is not None and {side.get(qn("w:val")) for side in borders} == {"nil"}

@@ -79,6 +79,7 @@ TWIPS_PER_MM = 1440 / 25.4
 HEADER_CELL_MARGIN_MM = 1.9  # Word's default cell margin, left and right (the header block's table)
 CELL_MARGIN_MM = 0.8  # the data tables' cell margin, left and right
 CELL_MARGIN_TWIPS = round(CELL_MARGIN_MM * TWIPS_PER_MM)
+RULE_GAP_PT = 3  # between a line and the rule under it (with none the rule touched "lập", "phúc")
 
 STYLE_NAMES: dict[Style, str] = {
     Style.TITLE: "DTI Title",
@@ -327,12 +328,12 @@ def _line(
 
 def _rule(length_mm: float, available_mm: float) -> BaseOxmlElement:
     """A centred horizontal rule `length_mm` long: an empty paragraph with a top border, indented
-    from both sides of the `available_mm` it stands in."""
+    from both sides of the `available_mm` it stands in, `RULE_GAP_PT` under the line above."""
     side = max((available_mm - length_mm) / 2, 0.0) * TWIPS_PER_MM
     return parse_xml(
         f"<w:p {nsdecls('w')}><w:pPr>"
         '<w:pBdr><w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
-        '<w:spacing w:before="0" w:after="0" w:line="120" w:lineRule="exact"/>'
+        f'<w:spacing w:before="{RULE_GAP_PT * 20}" w:after="0" w:line="120" w:lineRule="exact"/>'
         f'<w:ind w:left="{round(side)}" w:right="{round(side)}" w:firstLine="0"/>'
         '<w:rPr><w:sz w:val="8"/><w:szCs w:val="8"/></w:rPr>'
         "</w:pPr></w:p>"
