@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,14 +14,14 @@ import docx
 import pytest
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from dti.documents.appendix import build_appendix
 from dti.documents.content import Column, Document, Heading, Image, Paragraph, Row, Style, Table
 from dti.documents.docx import CELL_MARGIN_MM, FONT, STYLE_NAMES, write_docx
-from dti.documents.layout import CONTINUED, COUNTRY, MOTTO, DocumentError, times_width_mm
+from dti.documents.layout import CONTINUED, COUNTRY, MOTTO, DocumentError, text_width_mm, times_width_mm
 from dti.engine import fmt
 from tests.documents import sample
 from tests.documents.appendix_data import ninh_binh, percent_files, snapshot_of
@@ -203,16 +204,32 @@ def test_two_tables_in_a_row_stay_two_tables(tmp_path: Path) -> None:
     assert len(written(document, tmp_path).tables) == 3
 
 
-def test_page_numbers_from_page_two_and_draft_mark_on_every_page(tmp_path: Path) -> None:
-    section = written(sample.decision(draft=True), tmp_path).sections[0]
+def test_page_numbers_from_page_two(tmp_path: Path) -> None:
+    section = written(sample.decision(), tmp_path).sections[0]
     assert section.different_first_page_header_footer
     numbered = section.header._element.findall(f".//{W}fldSimple")
     assert [field.get(qn("w:instr")).strip() for field in numbered] == ["PAGE"]
     assert section.header.paragraphs[0].paragraph_format.alignment in (None, WD_ALIGN_PARAGRAPH.CENTER)
     assert section.header.paragraphs[0].style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert not section.first_page_header._element.findall(f".//{W}fldSimple")
-    for header in (section.header, section.first_page_header):
-        assert "DỰ THẢO" in [paragraph.text for paragraph in header.paragraphs]
+
+
+@pytest.mark.parametrize("landscape", [False, True])
+def test_draft_mark_on_every_page_on_the_page_numbers_line(tmp_path: Path, landscape: bool) -> None:
+    # On a line of its own under the page number the mark made the header taller than the top
+    # margin, and the text of every page moved down under it.
+    document = replace(sample.decision(draft=True), landscape=landscape)
+    section = written(document, tmp_path).sections[0]
+    width = Mm(text_width_mm(landscape))
+    for header, number in ((section.header, ["PAGE"]), (section.first_page_header, [])):
+        assert len(header.paragraphs) == 1
+        line = header.paragraphs[0]
+        assert line.text == "\t\tDỰ THẢO" and line.runs[-1].bold
+        fields = line._p.findall(f"{W}fldSimple")
+        assert [field.get(qn("w:instr")).strip() for field in fields] == number
+        stops = [(stop.alignment, stop.position) for stop in line.paragraph_format.tab_stops]
+        assert [alignment for alignment, _ in stops] == [WD_TAB_ALIGNMENT.CENTER, WD_TAB_ALIGNMENT.RIGHT]
+        assert near(stops[0][1], Mm(text_width_mm(landscape) / 2)) and near(stops[1][1], width)
 
 
 def test_no_draft_mark_on_a_final_document(tmp_path: Path) -> None:
@@ -271,7 +288,7 @@ def test_ninh_binh_appendix_holds_the_snapshots_figures(tmp_path: Path) -> None:
     section = word.sections[0]
     assert section.orientation == (WD_ORIENT.LANDSCAPE if document.landscape else WD_ORIENT.PORTRAIT)
     assert len(word.tables) == 1 + len(document.tables()) + 1  # index 6 prints in two parts
-    assert "DỰ THẢO" in [paragraph.text for paragraph in section.header.paragraphs]
+    assert "DỰ THẢO" in [paragraph.text.strip() for paragraph in section.header.paragraphs]
     overall = word.tables[1]
     assert overall.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None
     units = snapshot["groups"][0]["units"]
@@ -348,7 +365,7 @@ def test_a_percent_ranked_draft_appendix_prints_its_tables_and_notes(tmp_path: P
         assert len(grid.rows) == 1 + len(table.rows)
         assert all(note in paragraphs for note in table.notes)
     assert any("Điểm tối đa áp dụng: 80" in text for text in paragraphs)
-    assert "DỰ THẢO" in [paragraph.text for paragraph in word.sections[0].first_page_header.paragraphs]
+    assert "DỰ THẢO" in [paragraph.text.strip() for paragraph in word.sections[0].first_page_header.paragraphs]
 
 
 def body_order(word: WordDocument) -> list[str | docx.table.Table]:

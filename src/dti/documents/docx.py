@@ -26,7 +26,7 @@ from docx import Document as new_word
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -135,7 +135,7 @@ def write_docx(document: Document, target: Path | BinaryIO) -> None:
     _set_styles(word)
     section = word.sections[0]
     _set_page(section, document.landscape)
-    _set_page_headers(section, document.draft)
+    _set_page_headers(section, document.draft, text_width_mm(document.landscape))
     _write_header_block(word, document)
     ruled = ruled_blocks(document)
     width_mm = text_width_mm(document.landscape)
@@ -250,20 +250,27 @@ def _set_page(section: Section, landscape: bool) -> None:
     section.gutter = Mm(0)
 
 
-def _set_page_headers(section: Section, draft: bool) -> None:
+def _set_page_headers(section: Section, draft: bool, width_mm: float) -> None:
     """No page number on page 1 (a different first-page header); from page 2 a centred PAGE
-    field; "DỰ THẢO" in both when the document is a draft."""
+    field; "DỰ THẢO" at the right of that same line when the document is a draft, as in the
+    PDF (on a line of its own the header outgrew the top margin and pushed the text down)."""
     section.different_first_page_header_footer = True
     number = section.header.paragraphs[0]
     number.style = BLOCK_STYLE
-    number._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "/>'))
     first = section.first_page_header.paragraphs[0]
     first.style = BLOCK_STYLE
-    if draft:
-        for header in (section.header, section.first_page_header):
-            mark = header.add_paragraph(style=BLOCK_STYLE)
-            mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            mark.add_run(DRAFT_MARK).bold = True
+    if not draft:
+        number._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "/>'))
+        return
+    for line in (number, first):
+        line.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        line.paragraph_format.tab_stops.add_tab_stop(Mm(width_mm / 2), WD_TAB_ALIGNMENT.CENTER)
+        line.paragraph_format.tab_stops.add_tab_stop(Mm(width_mm), WD_TAB_ALIGNMENT.RIGHT)
+        line.add_run("\t")
+    number._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "/>'))
+    for line in (number, first):
+        line.add_run("\t")
+        line.add_run(DRAFT_MARK).bold = True
 
 
 # --- the header block -----------------------------------------------------------------------
