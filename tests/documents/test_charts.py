@@ -114,3 +114,68 @@ def test_value_labels_are_printed_at_the_charts_decimals(monkeypatch: pytest.Mon
     assert "78,0 %" in printed and "60,0 %" in printed
     assert "532,20\nhạng 5" in printed and "574,70\nhạng 3" in printed
     assert "574,70" in printed
+
+
+def _pixels(png: bytes, colour: str, tolerance: int = 24) -> list[tuple[int, int]]:
+    """The (x, y) of every pixel of about this colour ("#rrggbb")."""
+    image = PillowImage.open(io.BytesIO(png)).convert("RGB")
+    want = tuple(int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    width, height = image.size
+    data = image.load()
+    assert data is not None
+    return [
+        (x, y)
+        for y in range(height)
+        for x in range(width)
+        if all(abs(a - b) <= tolerance for a, b in zip(data[x, y], want, strict=True))
+    ]
+
+
+def test_bars_mean_marks_touch_neither_the_values_nor_the_legend() -> None:
+    """Regression: the group mean's marks overlapped the value labels written at each bar's end and
+    the legend sat on the last bar. Now the values are in a column right of the plotting area, the
+    mean a tick across its bar, the legend below the bars."""
+    values = [Decimal(100), *VALUES[1:]]  # a full bar marks the plotting area's right end
+    png = charts.bars_png(NAMES, values, mean=MEAN)
+    bars = _pixels(png, charts.UNIT_COLOUR)
+    right = max(x for x, _y in bars)
+    top, bottom = min(y for _x, y in bars) - 8, max(y for _x, y in bars) + 8  # the ticks stand out a little
+    marks = _pixels(png, charts.MEAN_COLOUR)
+    beside = [(x, y) for x, y in marks if top <= y <= bottom]
+    below = [(x, y) for x, y in marks if y > bottom]
+    assert beside and all(x <= right + 2 for x, _y in beside)  # ticks on the bars, none in the values' column
+    assert below and len(below) < len(beside)  # the legend's small tick, under the bars
+    left = min(x for x, _y in bars)
+    ink = [(x, y) for x, y in _pixels(png, "#000000", tolerance=90) if top <= y <= bottom]
+    assert any(x > right + 4 for x, _y in ink)  # the values' column
+    assert not [(x, y) for x, y in ink if left + 2 < x <= right]  # no text among the bars and ticks
+    axis = max(y for x, y in _pixels(png, "#000000", tolerance=90) if x <= right and y < min(y for _x, y in below))
+    assert axis > bottom  # the x axis' labels come between the bars and the legend
+
+
+def test_radar_names_stand_outside_the_circle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the names of the left and right axes were centred on their point, so the circle and
+    the grid crossed 'Hoạt động kinh tế số' and 'Hạ tầng số'; each now starts outside the circle."""
+    import math
+
+    from matplotlib.figure import Figure
+
+    drawn: list[Figure] = []
+    original = Figure.savefig
+
+    def record(self: Figure, *args: object, **kwargs: object) -> None:
+        drawn.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "savefig", record)
+    charts.radar_png(NAMES, VALUES, MEAN, unit="UBND huyện Gia Viễn")
+    figure = drawn[0]
+    axes = figure.axes[0]
+    cx, cy = axes.transData.transform((0, 0))
+    ex, ey = axes.transData.transform((0, 100))
+    radius = math.hypot(ex - cx, ey - cy)
+    for label in axes.get_xticklabels():
+        box = label.get_window_extent()
+        nearest_x = min(max(cx, box.x0), box.x1)
+        nearest_y = min(max(cy, box.y0), box.y1)
+        assert math.hypot(nearest_x - cx, nearest_y - cy) > radius, label.get_text()

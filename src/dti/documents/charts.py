@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from dti.engine import fmt, round_half_up
 
@@ -29,6 +29,7 @@ WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with the administrative ma
 UNIT_COLOUR = "#1f5fa8"
 MEAN_COLOUR = "#c0392b"
 OTHER_COLOUR = "#9db4cf"
+TRACK_COLOUR = "#eef2f7"
 
 
 def wrap(label: str, width: int = 24) -> str:
@@ -87,8 +88,18 @@ def radar_png(
         axes.set_ylim(0, 100)
         axes.set_yticks([20, 40, 60, 80, 100])
         axes.set_yticklabels([f"{tick} %" for tick in (20, 40, 60, 80, 100)], fontsize=7, color="#555555")
+        axes.set_rlabel_position(180 / len(labels))  # the % scale between the first two axes, off the lines
         axes.set_xticks(angles)
         axes.set_xticklabels([wrap(label, 18) for label in labels])
+        axes.tick_params(axis="x", pad=6)
+        for angle, text in zip(angles, axes.get_xticklabels(), strict=True):  # names start outside the circle
+            side = math.sin(angle)  # clockwise from the top: right half > 0, left half < 0
+            align: Literal["left", "center", "right"] = "left" if side > 0.01 else "right" if side < -0.01 else "center"
+            text.set_horizontalalignment(align)
+            text.set_multialignment(align)
+        axes.set_axisbelow(False)  # the % scale over the lines, readable where one crosses it
+        for text in axes.get_yticklabels():
+            text.set_bbox({"facecolor": "white", "edgecolor": "none", "alpha": 0.75, "pad": 0.5})
         points = [float(value) for value in values]
         axes.plot(closed, [*points, points[0]], color=UNIT_COLOUR, linewidth=1.8, label=unit)
         axes.fill(closed, [*points, points[0]], color=UNIT_COLOUR, alpha=0.15)
@@ -108,22 +119,37 @@ def bars_png(
     mean_label: str = "Bình quân của nhóm",
     places: int = 1,
 ) -> bytes:
-    """Horizontal bars of a unit's indices as % of max, each labelled with its value, and the
-    group's mean as a mark on each bar when given."""
+    """Horizontal bars of a unit's indices as % of max and, when given, the group's mean as a thin
+    unlabelled tick across each bar. The values are written in a column right of the plotting area
+    and the legend sits below it, so that neither a mark nor the legend covers a figure."""
+    from matplotlib.lines import Line2D
+    from matplotlib.transforms import blended_transform_factory
+
     if len(values) != len(labels) or (mean is not None and len(mean) != len(labels)):
         raise ValueError("mỗi chỉ số cần đúng một giá trị")
     rows = list(range(len(labels)))[::-1]  # the first label on top
     with _figure(WIDTH_IN, 0.9 + 0.42 * max(len(labels), 1)) as figure:
         axes = figure.add_subplot()
+        axes.barh(rows, [100.0] * len(rows), color=TRACK_COLOUR, height=0.6)  # leads the eye to the value
         axes.barh(rows, [float(value) for value in values], color=UNIT_COLOUR, height=0.6)
+        beside = blended_transform_factory(axes.transAxes, axes.transData)  # x of the axes, y of the rows
         for row, value in zip(rows, values, strict=True):
-            axes.text(float(value) + 1, row, f"{fmt(round_half_up(value, places), places)} %", va="center", fontsize=7)
+            text = f"{fmt(round_half_up(value, places), places)} %"
+            axes.text(1.02, row, text, transform=beside, va="center", ha="left", fontsize=7)
         if mean is not None:
-            axes.scatter([float(value) for value in mean], rows, marker="|", s=300, color=MEAN_COLOUR, label=mean_label)
-            axes.legend(loc="lower right", frameon=False)
+            axes.vlines(
+                [float(value) for value in mean],
+                [r - 0.38 for r in rows],
+                [r + 0.38 for r in rows],
+                color=MEAN_COLOUR,
+                linewidth=1.6,
+                clip_on=False,  # a mean of 100 % is drawn whole at the axis' end
+            )
+            tick = Line2D([], [], color=MEAN_COLOUR, marker="|", linestyle="none", markersize=9, markeredgewidth=1.6)
+            figure.legend([tick], [mean_label], loc="outside lower center", frameon=False)
         axes.set_yticks(rows)
         axes.set_yticklabels([wrap(label, 30) for label in labels])
-        axes.set_xlim(0, 112)
+        axes.set_xlim(0, 100)
         axes.set_xlabel(axis_label)
         axes.xaxis.set_major_formatter(_formatter(0))
         axes.spines[["top", "right"]].set_visible(False)
