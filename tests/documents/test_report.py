@@ -18,12 +18,12 @@ from dti.documents.docx import write_docx
 from dti.documents.pdf import write_pdf
 from dti.documents.report import (
     COMPARISON_ROWS,
-    DOTTED,
     Previous,
     Sections,
     Target,
     TrendPoint,
     build_unit_report,
+    dotted,
     find_unit,
 )
 from dti.engine import (
@@ -419,9 +419,9 @@ def test_sections_print_their_texts_and_empty_ones_dotted_lines(current: Snapsho
         "Hạ tầng còn thiếu.",
         "Nhân lực chưa được đào tạo.",
         "2. Trách nhiệm của các cơ quan, đơn vị",
-        DOTTED,
-        DOTTED,
-        DOTTED,
+        dotted(True),
+        dotted(True),
+        dotted(True),
         "3. Giải pháp, nhiệm vụ trọng tâm",
         "Đầu tư máy chủ.",
     ]
@@ -544,3 +544,23 @@ def test_index_ranks_are_the_appendixs_under_a_percent_ranking_with_na(tmp_path:
             index_name = next(i["name"] for i in data["groups"][0]["framework"]["indices"] if i["code"] == sheet.index)
             assert cells(tables(report)["chi-so"], index_name)["rank"] == rank, (unit, sheet.index)
     assert printed  # the loop saw the tables
+
+
+@pytest.mark.parametrize("landscape", [True, False])
+def test_a_line_to_fill_by_hand_spans_the_line_on_one_line(
+    current: Snapshot, small: Snapshot, landscape: bool, tmp_path: Path
+) -> None:
+    # 28 "…" whatever the page: half a landscape line (Ninh Bình's eight indices).
+    document = build_unit_report(current if landscape else small, UNIT if landscape else "Xã An", heading=HEADING)
+    assert document.landscape is landscape
+    line = dotted(landscape)
+    assert texts(document).count(line) == 10  # three under each of the three sections, one for the targets
+    room = (247 if landscape else 165) - 10  # the text width less the first-line indent, in mm
+    assert 0.9 * room <= len(line) * 13 * 25.4 / 72 <= room  # "…" is one em of 13 pt
+    buffer = io.BytesIO()
+    write_pdf(document, buffer)
+    shown = [text.strip() for page in pypdf.PdfReader(buffer).pages for text in page.extract_text().splitlines()]
+    assert shown.count(line) == 10  # each whole on one line
+    path = tmp_path / "bao-cao.docx"
+    write_docx(document, path)
+    assert [paragraph.text for paragraph in docx.Document(str(path)).paragraphs].count(line) == 10

@@ -20,6 +20,7 @@ from decimal import Decimal
 from dti.documents import charts
 from dti.documents.appendix import group_name
 from dti.documents.content import Block, Column, Document, Heading, Image, Paragraph, Row, Style, Table
+from dti.documents.layout import LOOKS, text_width_mm
 from dti.engine import (
     REACH_LABELS,
     WEAK,
@@ -60,7 +61,18 @@ COMPARISON_ROWS = 40
 LEADERS = 5
 PORTRAIT_INDICES = 6
 """With more indices the comparison table's numbers no longer fit a portrait page: landscape."""
-DOTTED = "…" * 28  # a line to fill by hand
+ELLIPSIS_EM = 1.0  # "…" is one em wide in Times New Roman and in DejaVu Serif
+
+
+def dotted(landscape: bool) -> str:
+    """A line of "…" to fill by hand, across the body's line (after its first-line indent) on a
+    page of the report's orientation, a little short so that it never wraps: 28 of them filled
+    half a landscape line."""
+    look = LOOKS[Style.BODY]
+    room = text_width_mm(landscape) - look.first_indent_mm
+    return "…" * int(0.96 * room / (ELLIPSIS_EM * look.size * 25.4 / 72))
+
+
 NOT_COMPARABLE = "không so sánh được"
 
 
@@ -254,13 +266,14 @@ def build_unit_report(
     blocks += _indices(group, own, past)
     blocks += _bands(group, own, bands or Bands())
     blocks += _comparison(group, own)
-    blocks += _sections(sections or Sections())
-    blocks += _targets(group, own, year, targets)
+    landscape = len(group.indices) > PORTRAIT_INDICES
+    blocks += _sections(sections or Sections(), dotted(landscape))
+    blocks += _targets(group, own, year, targets, dotted(landscape))
     framework = group.framework
     return Document(
         heading=heading,
         blocks=tuple(blocks),
-        landscape=len(group.indices) > PORTRAIT_INDICES,
+        landscape=landscape,
         title=f"Báo cáo phân tích kết quả Chỉ số chuyển đổi số năm {year} — {own['unit']}",
         framework=f"{framework['name']} ({framework['code']})",
         meta={"unit": own["unit"], "year": str(year), "campaign": snapshot["campaign"]["name"]},
@@ -629,7 +642,7 @@ def _comparison(group: _Group, own: SnapshotUnit) -> list[Block]:
 # --- V. Causes, responsibilities, measures --------------------------------------------------
 
 
-def _sections(sections: Sections) -> list[Block]:
+def _sections(sections: Sections, line: str) -> list[Block]:
     blocks: list[Block] = [Paragraph("V. NGUYÊN NHÂN, TRÁCH NHIỆM VÀ GIẢI PHÁP", Style.HEADING)]
     for heading, text in (
         ("1. Nguyên nhân", sections.causes),
@@ -638,17 +651,17 @@ def _sections(sections: Sections) -> list[Block]:
     ):
         blocks.append(Paragraph(heading, Style.HEADING))
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        blocks += [Paragraph(line) for line in lines] or [Paragraph(DOTTED) for _ in range(3)]
+        blocks += [Paragraph(line) for line in lines] or [Paragraph(line) for _ in range(3)]
     return blocks
 
 
 # --- VI. Targets ----------------------------------------------------------------------------
 
 
-def _targets(group: _Group, own: SnapshotUnit, year: int, targets: Sequence[Target]) -> list[Block]:
+def _targets(group: _Group, own: SnapshotUnit, year: int, targets: Sequence[Target], line: str) -> list[Block]:
     blocks: list[Block] = [Paragraph("VI. MỤC TIÊU VÀ TIẾN ĐỘ", Style.HEADING)]
     if not targets:
-        return [*blocks, Paragraph("Chưa đặt mục tiêu thứ hạng cho các năm tới."), Paragraph(DOTTED)]
+        return [*blocks, Paragraph("Chưa đặt mục tiêu thứ hạng cho các năm tới."), Paragraph(line)]
     names = {"total": "Tổng điểm"} | {i["code"]: i["name"] for i in group.framework["indices"]}
     names |= {d["code"]: d["name"] for d in group.framework.get("derived", [])}
     facts = published(own)
