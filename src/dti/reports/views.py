@@ -129,8 +129,8 @@ def _no_report(request: HttpRequest, draft: bool) -> HttpResponse:
 
 
 def _participation(request: AuthenticatedHttpRequest, pk: int, unit: int) -> Participation:
-    """The unit's participation, if `request.user` may read its analysis (404 otherwise, so that
-    another unit's people cannot learn which units take part)."""
+    """The unit's participation, if `request.user` may read its analysis (403 with the reason
+    otherwise; 404 for a unit that takes no part in the campaign)."""
     participation = participation_of(pk, unit)
     if not may_read_unit(request.user, participation):
         raise PermissionDenied(_("Bạn không có quyền xem báo cáo phân tích của đơn vị này."))
