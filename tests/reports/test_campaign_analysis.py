@@ -162,3 +162,24 @@ def test_ranking_table_at_the_frameworks_decimals(published: dict[str, Any], log
     ]
     assert "<strong>32,00</strong>" in ranking and "<strong>19,00</strong>" in ranking
     assert "<strong>32</strong>" in Client().get(f"/ket-qua/{published['campaign'].pk}/").content.decode()
+
+
+def test_heatmap_names_the_indices_without_a_maximum(published: dict[str, Any], login: Any) -> None:
+    """Only index I states no maximum: its column is of the group's best, II of its maximum; the note names I."""
+    import copy
+
+    from dti.results.models import Publication
+
+    snapshot = copy.deepcopy(Publication.objects.get().snapshot)
+    group = snapshot["groups"][0]
+    group["framework"]["indices"][0]["max"] = None
+    for unit in group["units"]:
+        unit["index_max"].pop("I", None)
+    Publication.objects.create(
+        campaign=published["campaign"], version=2, snapshot=snapshot, reason="I không nêu tối đa"
+    )
+    page = login("viewer").get(campaign_url(published)).content.decode()
+    assert (
+        "Bộ chỉ số không nêu điểm tối đa của các chỉ số I: các chỉ số này tính theo % điểm cao nhất trong nhóm." in page
+    )
+    assert "Điểm từng chỉ số chính theo % điểm tối đa (hoặc % điểm cao nhất trong nhóm)" in page
