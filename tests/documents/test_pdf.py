@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -411,3 +412,24 @@ def test_a_heading_and_the_subheading_under_it_share_a_page_wherever_they_fall()
         reader = read(Document(sample.heading(), blocks, "Mục"))
         page = next(n for n in range(len(reader.pages)) if "V. NGUYÊN NHÂN" in reader.pages[n].extract_text())
         assert "1. Nguyên nhân" in reader.pages[page].extract_text(), count
+
+
+def test_a_name_stays_on_one_line_when_the_number_columns_can_spare_the_room() -> None:
+    # The unit report's comparison table wrapped "UBND thành phố Ninh Bình" over two lines beside
+    # eight number columns twice as wide as their numbers.
+    names = ["UBND thành phố Ninh Bình", "UBND thành phố Tam Điệp", "UBND huyện Kim Sơn"]
+    columns = (
+        Column("rank", "Hạng", 0, 0.8),
+        Column("unit", "Đơn vị", None, 2.6),
+        *(Column(str(n), str(n), 2, 1.1) for n in range(1, 9)),
+        Column("total", "Tổng điểm", 2, 1.3),
+    )
+    rows = tuple(Row((n, name, *(Decimal("160.10") for _ in range(9)))) for n, name in enumerate(names, 1))
+    table = Table("so-sanh", "Kết quả của các đơn vị trong nhóm", columns, rows)
+    shown = lines(read(Document(sample.heading(), (table,), "So sánh", landscape=True)), 0)
+    assert all(any(line.startswith(f"{n} {name} 160,10") for line in shown) for n, name in enumerate(names, 1))
+    # A name that would take more than 40 % of the table still wraps between words.
+    long_rows = (Row((1, sample.LONG_NAME, *(Decimal("160.10") for _ in range(9)))),)
+    shown = lines(read(Document(sample.heading(), (replace(table, rows=long_rows),), "Dài", landscape=True)), 0)
+    assert not any(sample.LONG_NAME in line for line in shown)
+    assert sample.LONG_NAME.split()[-1] in " ".join(shown)

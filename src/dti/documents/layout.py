@@ -320,6 +320,7 @@ Measure = Callable[[str, float, bool], float]
 
 NAME_MIN_MM = 28.0  # a name column is never narrower: its names wrap at spaces
 NAME_SHARE = 2.0  # a text column of at least this share (`Column.width`) holds names
+NAME_MOST_SHARE = 0.4  # a name is kept on one line up to this share of the table's width
 CONTINUED = "(tiếp theo)"  # after the title of a table's continuation
 _SUMMARY = ("total", "percent", "max", "rank", "class")  # codes of a table's closing columns
 
@@ -356,17 +357,22 @@ def _closing_columns(table: Table, lead: int) -> int:
     return count
 
 
-def _content_mm(table: Table, measure: Measure, size_pt: float, pad_mm: float) -> list[float]:
+def _content_mm(table: Table, measure: Measure, size_pt: float, pad_mm: float, whole_names: float = 0.0) -> list[float]:
     """What each column's cells need, without the padding: a number (and an order number such as
     "1 (*)") on one line at `size_pt`; a text's longest word (a rank given as text is one word),
-    and for a name column (a share of `NAME_SHARE` or more) at least `NAME_MIN_MM` with the padding.
-    Each distinct text is measured once, in both weights when it appears in a bold row."""
+    and for a name column (a share of `NAME_SHARE` or more) at least `NAME_MIN_MM` with the padding,
+    or with `whole_names` its longest name on one line, up to that many mm. Each distinct text is
+    measured once, in both weights when it appears in a bold row."""
     widths = []
     for position, column in enumerate(table.columns):
         cells = {(row.cells[position], row.bold) for row in table.rows if position < len(row.cells)}
         if column.decimals is not None or column.code == "stt":
             shown = _widest_numbers(cells) | {(v, bold) for v, bold in cells if isinstance(v, str)}
             widths.append(max((measure(cell_text(v, column), size_pt, bold) for v, bold in shown), default=0.0))
+        elif whole_names and column.width >= NAME_SHARE:
+            lines = {(line, bold) for value, bold in cells for line in cell_text(value, column).split("\n")}
+            longest = max((measure(line, size_pt, bold) for line, bold in lines), default=0.0)
+            widths.append(max(NAME_MIN_MM - 2 * pad_mm, min(longest, whole_names - 2 * pad_mm)))
         else:
             pieces = {(word, bold) for value, bold in cells for word in words(cell_text(value, column))}
             least = NAME_MIN_MM - 2 * pad_mm if column.width >= NAME_SHARE else 0.0
@@ -483,7 +489,11 @@ def table_parts(table: Table, total_mm: float, measure: Measure, size_pt: float,
     content = _content_mm(table, measure, size_pt, pad_mm)
     whole = _fit(table, content, measure, size_pt, pad_mm, total_mm)
     if whole is not None:
-        return [whole]
+        # Names on one line where that costs the header row nothing ("UBND thành phố Ninh Bình"
+        # wrapped beside number columns twice as wide as their numbers).
+        names = _content_mm(table, measure, size_pt, pad_mm, whole_names=total_mm * NAME_MOST_SHARE)
+        kept = _fit(table, names, measure, size_pt, pad_mm, total_mm)
+        return [kept if kept is not None and kept.label_pt == whole.label_pt else whole]
     smallest = _with_labels(table, content, measure, pad_mm, SMALLEST_LABEL_PT)
     lead = list(range(leading_columns(table)))
     runs = _runs(table, smallest, total_mm)
