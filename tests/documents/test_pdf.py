@@ -433,3 +433,19 @@ def test_a_name_stays_on_one_line_when_the_number_columns_can_spare_the_room() -
     shown = lines(read(Document(sample.heading(), (replace(table, rows=long_rows),), "Dài", landscape=True)), 0)
     assert not any(sample.LONG_NAME in line for line in shown)
     assert sample.LONG_NAME.split()[-1] in " ".join(shown)
+
+
+def test_a_small_table_that_fits_under_the_header_block_starts_on_page_one(tmp_path: Path) -> None:
+    # Eleven provinces of the national framework: the overall table's height was measured with
+    # its cells in the header labels' bold, numbers such as "1.000,00" wrapped, the table seemed
+    # half as tall again as it is and left page 1 blank under the title.
+    from tests.engine.test_results_published import REGION
+
+    results = tmp_path / "vung.csv"
+    results.write_text(REGION, encoding="utf-8")
+    framework = Path(__file__).resolve().parents[2] / "frameworks" / "quoc-gia-2022-tinh.yaml"
+    _, snapshot = snapshot_of(framework, results)
+    reader = read(build_appendix(snapshot, heading=Heading(issuer="BỘ THÔNG TIN VÀ TRUYỀN THÔNG")))
+    first = lines(reader, 0)
+    assert "I. Kết quả đánh giá chung" in first
+    assert any(line.startswith("1 Thái Nguyên") for line in first)

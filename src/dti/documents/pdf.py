@@ -286,6 +286,7 @@ class _Pdf(FPDF):
         head_h = max((len(lines) * self.line_height(size) for size, lines in labels), default=line_h) + 2 * CELL_PAD_Y
         title_h = self.line_height(TABLE_TITLE.size) + TABLE_TITLE.before_pt * MM_PER_PT if table.title else 0.0
         grid = _Grid(self, part.widths, labels, head_h)
+        grid.set_bold(False)  # rows measured in the table's font, not in the labels' bold last set
         heights = [grid.layout(table, row)[1] for row in table.rows[:rows]] if table.columns else []
         return grid, title_h + (head_h + sum(heights) if table.columns else 0.0)
 
