@@ -437,3 +437,11 @@ def test_a_heading_is_not_indented_like_the_body(tmp_path: Path) -> None:
     word = written(sample.decision(), tmp_path)
     assert not word.styles[STYLE_NAMES[Style.HEADING]].paragraph_format.first_line_indent
     assert near(word.styles[STYLE_NAMES[Style.BODY]].paragraph_format.first_line_indent, Mm(10))
+
+
+def test_a_signed_change_given_as_text_is_right_aligned(tmp_path: Path) -> None:
+    columns = (Column("unit", "Chỉ số chính", None, 3), Column("change", "Thay đổi điểm"), Column("r", "Thay đổi hạng"))
+    rows = (Row(("Nhận thức số", "\u22121,67", "giảm 6 bậc")), Row(("Thể chế số", "+18,00", "tăng 7 bậc")))
+    grid = written(Document(sample.heading(), (Table("doi", "", columns, rows),), "Thay đổi"), tmp_path).tables[1]
+    assert [row.cells[1].paragraphs[0].alignment for row in grid.rows[1:]] == [WD_ALIGN_PARAGRAPH.RIGHT] * 2
+    assert all(row.cells[2].paragraphs[0].alignment is None for row in grid.rows[1:])

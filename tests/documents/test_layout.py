@@ -107,6 +107,9 @@ def test_cells_at_their_columns_decimals_by_the_engine() -> None:
     assert is_right_aligned("N/A", two) and is_right_aligned(3, free)
     assert not is_right_aligned("Hoa Lư", free) and not is_right_aligned(None, free)
     assert is_right_aligned("30", Column("published", "Hạng công bố"))  # a published rank given as text
+    change = Column("change", "Thay đổi điểm")  # the unit report's changes, signed text
+    assert all(is_right_aligned(text, change) for text in ("+18,00", "\u22121,67", "0,00", "-2", "+1.000,50"))
+    assert not any(is_right_aligned(text, change) for text in ("giảm 6 bậc", "4 (**)", "1,2,3", "+"))
 
 
 def test_column_widths_are_shares_of_the_text_width() -> None:

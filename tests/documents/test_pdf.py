@@ -449,3 +449,13 @@ def test_a_small_table_that_fits_under_the_header_block_starts_on_page_one(tmp_p
     first = lines(reader, 0)
     assert "I. Kết quả đánh giá chung" in first
     assert any(line.startswith("1 Thái Nguyên") for line in first)
+
+
+def test_a_signed_change_given_as_text_is_right_aligned() -> None:
+    # The unit report's "Thay đổi điểm" ("−1,67", "0,00") stood at the left beside right-aligned scores.
+    columns = (Column("unit", "Chỉ số chính", None, 3), Column("change", "Thay đổi điểm"), Column("r", "Thay đổi hạng"))
+    rows = (Row(("Nhận thức số", "\u22121,67", "giảm 6 bậc")), Row(("Thể chế số", "0,00", "giữ nguyên")))
+    reader = read(Document(sample.heading(), (Table("doi", "", columns, rows),), "Thay đổi"))
+    x = {text: left for left, _, text in placed(reader, 0)}
+    assert x["0,00"] > x["\u22121,67"] + 1  # right-aligned: the shorter one starts further right
+    assert x["giảm 6 bậc"] == pytest.approx(x["giữ nguyên"])  # words stay at the left

@@ -207,16 +207,17 @@ def cell_text(value: Cell, column: Column) -> str:
     return fmt(Decimal(value), column.decimals)
 
 
-_WHOLE_NUMBER = re.compile(r"\d+")
+_NUMBER_TEXT = re.compile(r"[+\-\u2212]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
 
 
 def is_right_aligned(value: Cell, column: Column) -> bool:
     """Numbers (and the text of a number column, such as "N/A") are right-aligned, and so is a
-    whole number given as text (a published rank "30" in a column of ranks)."""
+    number given as text: a published rank "30" in a column of ranks, a change with its sign
+    ("+18,00", "−1,67", "0,00"), which stood at the left under the numbers beside it."""
     return (
         column.decimals is not None
         or isinstance(value, Decimal | int)
-        or (isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()) is not None)
+        or (isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) is not None)
     )
 
 
