@@ -110,6 +110,8 @@ def test_cells_at_their_columns_decimals_by_the_engine() -> None:
     change = Column("change", "Thay đổi điểm")  # the unit report's changes, signed text
     assert all(is_right_aligned(text, change) for text in ("+18,00", "\u22121,67", "0,00", "-2", "+1.000,50"))
     assert not any(is_right_aligned(text, change) for text in ("giảm 6 bậc", "4 (**)", "1,2,3", "+"))
+    code = Column("code", "Mã")  # index codes: "1" beside "DTI" in the unit report, both at the left
+    assert not is_right_aligned("1", code) and not is_right_aligned("DTI", code)
 
 
 def test_column_widths_are_shares_of_the_text_width() -> None:

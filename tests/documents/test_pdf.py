@@ -459,3 +459,13 @@ def test_a_signed_change_given_as_text_is_right_aligned() -> None:
     x = {text: left for left, _, text in placed(reader, 0)}
     assert x["0,00"] > x["\u22121,67"] + 1  # right-aligned: the shorter one starts further right
     assert x["giảm 6 bậc"] == pytest.approx(x["giữ nguyên"])  # words stay at the left
+
+
+def test_index_codes_stand_at_the_left_like_the_names() -> None:
+    # The unit report's "Mã" column put "1" … "8" at the right and "DTI", "CQS" at the left.
+    columns = (Column("code", "Mã"), Column("name", "Chỉ số", None, 3), Column("score", "Điểm", 2))
+    rows = (Row(("1", "Nhận thức số", Decimal("58.33"))), Row(("10", "Hạ tầng số", Decimal("5"))))
+    reader = read(Document(sample.heading(), (Table("ma", "", columns, rows),), "Mã"))
+    x = {text: left for left, _, text in placed(reader, 0)}
+    assert x["1"] == pytest.approx(x["10"])
+    assert x["5,00"] > x["58,33"] + 1  # numbers still right-aligned

@@ -207,17 +207,19 @@ def cell_text(value: Cell, column: Column) -> str:
     return fmt(Decimal(value), column.decimals)
 
 
+CODE_COLUMN = "code"  # a column of index codes ("Mã")
 _NUMBER_TEXT = re.compile(r"[+\-\u2212]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
 
 
 def is_right_aligned(value: Cell, column: Column) -> bool:
     """Numbers (and the text of a number column, such as "N/A") are right-aligned, and so is a
     number given as text: a published rank "30" in a column of ranks, a change with its sign
-    ("+18,00", "−1,67", "0,00"), which stood at the left under the numbers beside it."""
+    ("+18,00", "−1,67", "0,00"), which stood at the left under the numbers beside it. A code
+    ("1", "DTI" in a column coded `CODE_COLUMN`) is a name, at the left."""
     return (
         column.decimals is not None
         or isinstance(value, Decimal | int)
-        or (isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()) is not None)
+        or (isinstance(value, str) and column.code != CODE_COLUMN and _NUMBER_TEXT.fullmatch(value.strip()) is not None)
     )
 
 
