@@ -564,3 +564,22 @@ def test_a_line_to_fill_by_hand_spans_the_line_on_one_line(
     path = tmp_path / "bao-cao.docx"
     write_docx(document, path)
     assert [paragraph.text for paragraph in docx.Document(str(path)).paragraphs].count(line) == 10
+
+
+def test_the_published_rank_of_the_dti_and_of_an_index_value_in_the_derived_table(tmp_path: Path) -> None:
+    # Eleven provinces ranked among 63: the text gave "tổng thể hạng 9; … Nhận thức số hạng 58"
+    # while the table's "Hạng công bố" was blank for the DTI (ranked as the total) and for V1.
+    from tests.documents.appendix_data import snapshot_of
+    from tests.engine.test_results_published import REGION
+
+    lines = REGION.splitlines()
+    index_ranks = ["rank:1", "10", "58", "62", "8", "21", "55", "26", "5", "40", "30", "33"]
+    results = tmp_path / "vung.csv"
+    results.write_text("".join(f"{a},{b}\n" for a, b in zip(lines, index_ranks, strict=True)), encoding="utf-8")
+    _, data = snapshot_of(ROOT / "frameworks" / "quoc-gia-2022-tinh.yaml", results)
+    path = tmp_path / "bac-kan.docx"
+    write_docx(build_unit_report(data, "Bắc Kạn", heading=HEADING), path)
+    table = next(t for t in docx.Document(str(path)).tables if t.rows[0].cells[0].text == "Mã")
+    published = {row.cells[0].text: row.cells[4].text for row in table.rows[1:]}
+    assert (published["DTI"], published["CQS"], published["V1"]) == ("9", "30", "58")
+    assert published["KTS"] == published["V2"] == ""  # not published

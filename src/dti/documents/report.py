@@ -48,6 +48,7 @@ from dti.engine import (
 from dti.results.snapshot import (
     Figure,
     Snapshot,
+    SnapshotDerived,
     SnapshotFramework,
     SnapshotGroup,
     SnapshotIndex,
@@ -382,7 +383,13 @@ def _derived_table(group: _Group, own: SnapshotUnit, past: _Past | None) -> Tabl
         code = derived["code"]
         value = derived_value(own, code)
         rank = group.derived_ranks[code].get(own["unit"])
-        cells: list[Decimal | int | str | None] = [code, derived["name"], value, rank, facts.get(f"rank:{code}", "")]
+        cells: list[Decimal | int | str | None] = [
+            code,
+            derived["name"],
+            value,
+            rank,
+            _published_rank(group, facts, derived),
+        ]
         if compare and past is not None and past.unit is not None and past.group is not None:
             before = derived_value(past.unit, code)
             change = value_change(value, before, derived["decimals"])
@@ -394,6 +401,19 @@ def _derived_table(group: _Group, own: SnapshotUnit, past: _Past | None) -> Tabl
             ]
         rows.append(Row(tuple(cells)))
     return Table("tong-hop", "Chỉ số tổng hợp và các trụ cột", tuple(columns), tuple(rows))
+
+
+def _published_rank(group: _Group, facts: Mapping[str, str], derived: SnapshotDerived) -> str:
+    """The published rank of a derived figure: its own (`rank:CQS`); for one over all the counted
+    indices (the DTI) the published overall rank, for one over a single index that index's
+    (the table left the DTI's blank while the text above gave "tổng thể hạng 9")."""
+    code, over = derived["code"], derived["indices"]
+    if facts.get(f"rank:{code}"):
+        return facts[f"rank:{code}"]
+    counted = {index["code"] for index in group.framework["indices"] if not index.get("reference")}
+    if set(over) == counted:
+        return facts.get("rank", "")
+    return facts.get(f"rank:{over[0]}", "") if len(over) == 1 else ""
 
 
 # --- II. Each index -------------------------------------------------------------------------
