@@ -445,3 +445,15 @@ def test_a_signed_change_given_as_text_is_right_aligned(tmp_path: Path) -> None:
     grid = written(Document(sample.heading(), (Table("doi", "", columns, rows),), "Thay đổi"), tmp_path).tables[1]
     assert [row.cells[1].paragraphs[0].alignment for row in grid.rows[1:]] == [WD_ALIGN_PARAGRAPH.RIGHT] * 2
     assert all(row.cells[2].paragraphs[0].alignment is None for row in grid.rows[1:])
+
+
+def test_a_tables_first_note_stands_clear_of_its_grid(tmp_path: Path) -> None:
+    columns = (Column("unit", "Đơn vị", None, 3), Column("total", "Tổng điểm", 2))
+    table = Table("a", "Bảng", columns, (Row(("Hoa Lư", Decimal(1))),), notes=("(*) Ghi chú một", "Ghi chú hai"))
+    word = written(Document(sample.heading(), (table, Paragraph("Tiếp theo")), "Ghi chú"), tmp_path)
+    notes = [paragraph for paragraph in word.paragraphs if "Ghi chú" in paragraph.text]
+    before = [paragraph.paragraph_format.space_before for paragraph in notes]
+    assert before[0] is not None and before[0] >= Pt(4)  # it touched the table's bottom line
+    assert before[1] is None  # the next follows as the style sets it
+    grid = word.element.body.find(f"{W}tbl[2]")
+    assert grid is not None and grid.getnext() is notes[0]._p

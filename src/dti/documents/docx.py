@@ -79,6 +79,7 @@ TWIPS_PER_MM = 1440 / 25.4
 HEADER_CELL_MARGIN_MM = 1.9  # Word's default cell margin, left and right (the header block's table)
 CELL_MARGIN_MM = 0.8  # the data tables' cell margin, left and right
 CELL_MARGIN_TWIPS = round(CELL_MARGIN_MM * TWIPS_PER_MM)
+NOTE_GAP_PT = 6  # between a table and the first note under it (the note touched the grid)
 RULE_GAP_PT = 3  # between a line and the rule under it (with none the rule touched "lập", "phúc")
 
 STYLE_NAMES: dict[Style, str] = {
@@ -373,8 +374,10 @@ def _write_table(word: WordDocument, table: Table, width_mm: float, tables: list
             bookmark = f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{PLACEHOLDER}{number}"/>'
             _append(word, parse_xml(bookmark))
             tables.append(_table_xml(word, part))
-        for note in shown.notes:
-            word.add_paragraph(clean(note), style=STYLE_NAMES[Style.NOTE])
+        for position, note in enumerate(shown.notes):
+            paragraph = word.add_paragraph(clean(note), style=STYLE_NAMES[Style.NOTE])
+            if position == 0 and shown.columns:  # clear of the grid, as the PDF's 2 mm under a table
+                paragraph.paragraph_format.space_before = Pt(NOTE_GAP_PT)
         if not shown.notes:
             # Two tables in a row would merge into one: a paragraph keeps them apart.
             word.add_paragraph(style=CELL_STYLE)
