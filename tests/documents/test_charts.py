@@ -179,3 +179,12 @@ def test_radar_names_stand_outside_the_circle(monkeypatch: pytest.MonkeyPatch) -
         nearest_x = min(max(cx, box.x0), box.x1)
         nearest_y = min(max(cy, box.y0), box.y1)
         assert math.hypot(nearest_x - cx, nearest_y - cy) > radius, label.get_text()
+
+
+def test_a_trend_starts_at_zero_so_a_small_change_looks_small() -> None:
+    """Regression: the axis spanned 556,5–559 for totals of 558,57 and 556,90, so a drop of 1,67
+    points in 557 filled the chart's height."""
+    low, high = charts.trend_limits([558.57, 556.90])
+    assert low == 0.0 and 558.57 < high < 700
+    assert charts.trend_limits([-5.0, 10.0])[0] < -5.0  # a negative value (penalties) stays in view
+    assert charts.trend_limits([0.0, 0.0]) == (0.0, 1.0)

@@ -156,6 +156,15 @@ def bars_png(
         return _png(figure)
 
 
+def trend_limits(points: Sequence[float]) -> tuple[float, float]:
+    """The value axis of a trend: from zero (from below the lowest value if one is negative) to
+    above the highest, so that a change of 1,67 points in 557 looks as small as it is; an axis
+    cut to the values' range made it look like a collapse."""
+    low, high = min(0.0, *points), max(0.0, *points)
+    room = (high - low) * 0.18 or 1.0
+    return (low - room if low < 0 else 0.0), high + room
+
+
 def trend_png(
     years: Sequence[int],
     values: Sequence[Decimal],
@@ -176,9 +185,7 @@ def trend_png(
             axes.annotate(text, (year, float(value)), textcoords="offset points", xytext=(0, 8), ha="center")
         axes.set_xticks(list(years))
         axes.set_xticklabels([str(year) for year in years])
-        low, high = min(points), max(points)
-        margin = (high - low) * 0.35 or max(abs(high) * 0.1, 1.0)
-        axes.set_ylim(low - margin, high + margin)
+        axes.set_ylim(*trend_limits(points))
         axes.set_ylabel(axis_label)
         axes.yaxis.set_major_formatter(_formatter(places))
         axes.spines[["top", "right"]].set_visible(False)
