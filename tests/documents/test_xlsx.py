@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from dti.documents.appendix import build_appendix
 from dti.documents.content import Column, Document, Heading, Row, Table
 from dti.documents.xlsx import INDEX_SHEET, number_format, write_xlsx
-from dti.engine import to_decimal
+from dti.engine import check_appendix, read_appendix, to_decimal
 from tests.documents.appendix_data import GROUP, PERCENT_ROWS, ninh_binh, percent_files, snapshot_of
 
 ISSUER = "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH"
@@ -230,3 +231,64 @@ def test_bold_rows_empty_cells_and_no_issuer() -> None:
     first = codes_row(sheet) + 1
     assert sheet.cell(first, 2).value is None and sheet.cell(first, 2).border.left.style == "thin"
     assert sheet.cell(first + 1, 2).font.bold and sheet.cell(first + 1, 2).number_format == "#,##0.00"
+
+
+def test_three_hundred_units_written_as_xml_read_back_whole(tmp_path: Path) -> None:
+    """The unit rows are written as XML into the saved sheets: every figure, the style of each
+    column (number format, font, border), the notes' rows after the data, and `dti check`'s
+    reader finding the tables as written."""
+    rng = random.Random(11)
+    scores = [str(n) for n in range(0, 21)] + ["18,8", "N/A"]
+    rows = [
+        (f"Đơn vị thử {n} & <cộng sự>" if n % 37 == 0 else f"Đơn vị thử {n}", *(rng.choice(scores) for _ in range(5)))
+        for n in range(1, 301)
+    ]
+    framework_path, results_path = percent_files(tmp_path, {GROUP: rows})
+    framework, snapshot = snapshot_of(framework_path, results_path)
+    document = build_appendix(snapshot, heading=Heading(issuer=ISSUER))
+    target = tmp_path / "phu-luc.xlsx"
+    write_xlsx(document, target)
+    book = openpyxl.load_workbook(target)
+    units = {u["unit"]: u for u in snapshot["groups"][0]["units"]}
+    overall = book["Tổng hợp"]
+    records_ = records(overall)
+    assert [r["unit"] for r in records_] == [u["unit"] for u in snapshot["groups"][0]["units"]]
+    assert "Đơn vị thử 37 & <cộng sự>" in units
+    for record in records_:
+        unit = units[str(record["unit"])]
+        assert figure(record["total"]) == Decimal(unit["total"] or "x")
+        assert figure(record["percent"]) == Decimal(unit["percent"] or "x")
+        assert record["rank"] == unit["rank"]
+    for table in document.tables():
+        sheet = book[table.key]
+        first = codes_row(sheet) + 1
+        for data, values in zip(table.rows, sheet.iter_rows(min_row=first, values_only=True), strict=False):
+            assert [None if v is None else v if isinstance(v, str) else figure(v) for v in values] == list(data.cells)
+        for number in range(first, first + len(table.rows), 29):
+            for position, column in enumerate(table.columns, start=1):
+                cell = sheet.cell(number, position)
+                assert cell.number_format == (
+                    number_format(column.decimals) if column.decimals is not None else "General"
+                )
+                assert cell.font.name == "Times New Roman" and cell.border.left.style == "thin"
+        notes = first + len(table.rows) + 1  # a blank row, then "Ghi chú:"
+        assert sheet.cell(notes, 1).value == ("Ghi chú:" if table.notes else None)
+        assert [sheet.cell(notes + 1 + n, 1).value for n in range(len(table.notes))] == list(table.notes)
+        assert sheet.max_row == (notes + len(table.notes) if table.notes else first + len(table.rows) - 1)
+    assert "Ghi chú:" in text(overall)
+    appendix = read_appendix(framework, target)
+    assert [len(s.table.rows) for s in appendix.sheets] == [300] * len(document.tables())
+    assert check_appendix(framework, appendix) == []
+
+
+def test_unit_text_is_escaped_kept_with_its_spaces_and_without_control_characters() -> None:
+    table = Table(
+        key="Bảng",
+        title="Văn bản",
+        columns=(Column("unit", "Đơn vị", None), Column("I", "I", 2)),
+        rows=(Row(("A & B <C>\x01", Decimal("1E+1"))), Row(("  thụt lề ", "N/A"))),
+    )
+    sheet = workbook(Document(heading=Heading(issuer=""), blocks=(table,), title="Bảng"))["Bảng"]
+    first = codes_row(sheet) + 1
+    assert [c.value for c in sheet[first]] == ["A & B <C>", 10]
+    assert [c.value for c in sheet[first + 1]] == ["  thụt lề ", "N/A"]

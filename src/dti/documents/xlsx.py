@@ -10,22 +10,29 @@ tables (sheet, kind, group, index, framework). Printing follows Nghị định 3
 document's orientation, fit to width, header rows repeated, its margins, the page number
 centred at the top from page 2, Times New Roman.
 
-Each cell is made with its column's style array, built once per sheet (no font, border or
-alignment object per cell), so a 3,500-unit appendix costs little more than writing its bare values with openpyxl
-(benchmarks/reports.py). openpyxl's write-only mode measured slower here: it binds every
-styled cell's value twice.
+openpyxl writes everything but the unit rows: the title block, labels, codes, notes (already at
+their rows under the data), styles, print setup. The unit rows are written as XML text into the
+saved sheets, each cell with its column's style index (`<c r="C7" s="5"><v>12.5</v></c>`, text
+as an inline string): making and serialising half a million openpyxl cells took most of a
+3,500-unit appendix's time (benchmarks/reports.py), as python-docx's tables did for Word
+(docx.py does the same).
 """
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from math import ceil
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell as XlCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.header_footer import HeaderFooter, HeaderFooterItem, _HeaderFooterPart
@@ -61,16 +68,82 @@ def write_xlsx(document: Document, target: str | Path | IO[bytes]) -> None:
     tables = document.tables()
     title_block = _title_block(document)
     several = len({table.group for table in tables}) > 1
+    units: list[tuple[Worksheet, _Units]] = []
     for table in tables:
         sheet: Worksheet = book.create_sheet(table.key)
-        _write_table(sheet, document, table, title_block + _table_heading(table, several))
+        units.append((sheet, _write_table(sheet, document, table, title_block + _table_heading(table, several))))
     index: Worksheet = book.create_sheet(INDEX_SHEET)
     index.sheet_state = "hidden"
     index.append(list(INDEX_HEADERS))
     for table in tables:
         framework = document.meta.get(f"framework:{table.group}", document.meta.get("framework", ""))
         index.append([table.key, table.kind, table.group, table.index, framework])
-    book.save(target)
+    saved = io.BytesIO()
+    book.save(saved)
+    data = _with_units(saved.getvalue(), {sheet.path.lstrip("/"): rows for sheet, rows in units})
+    if isinstance(target, str | Path):
+        Path(target).write_bytes(data)
+    else:
+        target.write(data)
+
+
+class _Units(NamedTuple):
+    """A sheet's unit rows as XML text, to go after its codes row; `dimension` is the sheet's
+    whole range with them."""
+
+    codes_row: int
+    xml: str
+    dimension: str
+
+
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+
+
+def _with_units(package: bytes, sheets: dict[str, _Units]) -> bytes:
+    """The saved workbook with each table sheet's unit rows put after its codes row (the notes
+    are already written at their rows below) and its dimension set to the whole range."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            units = sheets.get(info.filename)
+            if units is not None:
+                text = data.decode("utf-8")
+                end = text.index("</row>", text.index(f'<row r="{units.codes_row}"')) + len("</row>")
+                text = text[:end] + units.xml + text[end:]
+                text = _DIMENSION.sub(f'<dimension ref="{units.dimension}"/>', text, count=1)
+                data = text.encode("utf-8")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _cell_xml(reference: str, style: int, value: Cell) -> str:
+    """One cell: a number as it is (never in exponent form), text as an inline string (without
+    the control characters XML cannot hold), an empty cell with its style alone (its borders)."""
+    if value is None:
+        return f'<c r="{reference}" s="{style}"/>'
+    if isinstance(value, str):
+        text = escape(ILLEGAL_CHARACTERS_RE.sub("", value))
+        space = ' xml:space="preserve"' if text != text.strip() else ""
+        return f'<c r="{reference}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+    number = format(value, "f") if isinstance(value, Decimal) else str(value)
+    return f'<c r="{reference}" s="{style}"><v>{number}</v></c>'
+
+
+def _units_xml(table: Table, styles: _Styles, first: int) -> str:
+    """The table's rows from sheet row `first` on, as the XML of openpyxl's `<row>` elements."""
+    letters = [get_column_letter(n) for n in range(1, len(table.columns) + 1)]
+    body = [styles.index(array) for array in styles.body]
+    bold = [styles.index(array) for array in styles.bold]
+    lines = []
+    for number, data in enumerate(table.rows, start=first):
+        indices = bold if data.bold else body
+        cells = "".join(
+            _cell_xml(f"{letter}{number}", style, value)
+            for letter, style, value in zip(letters, indices, data.cells, strict=True)
+        )
+        lines.append(f'<row r="{number}">{cells}</row>')
+    return "".join(lines)
 
 
 _BOLD = (Style.TITLE, Style.SUBTITLE, Style.HEADING, Style.DRAFT)
@@ -151,6 +224,10 @@ class _Styles:
         """A cell holding `value` with the style array `style`."""
         return XlCell(self.sheet, row=1, column=1, value=value, style_array=style)  # type: ignore[arg-type]
 
+    def index(self, style: Any) -> int:
+        """The workbook's index of the style array `style`: the `s` of a cell written as XML."""
+        return int(self.cell(None, style).style_id)
+
 
 _CENTRED = ("stt", "rank", "class")
 
@@ -188,8 +265,9 @@ def _widths(table: Table) -> list[float]:
     return widths
 
 
-def _write_table(sheet: Worksheet, document: Document, table: Table, title: list[Line]) -> None:
-    """One table's sheet: widths, frozen panes, print setup, then its rows."""
+def _write_table(sheet: Worksheet, document: Document, table: Table, title: list[Line]) -> _Units:
+    """One table's sheet: widths, frozen panes, print setup, the rows above and below the units,
+    and the unit rows as XML text to put in the saved sheet."""
     styles = _Styles(sheet, table.columns)
     width = len(table.columns)
     last = get_column_letter(width)
@@ -212,14 +290,15 @@ def _write_table(sheet: Worksheet, document: Document, table: Table, title: list
     sheet.append([])
     sheet.append([styles.cell(column.label, styles.header) for column in table.columns])
     sheet.append([styles.cell(column.code, styles.code) for column in table.columns])
-    for data in table.rows:
-        arrays = styles.bold if data.bold else styles.body
-        sheet.append([styles.cell(value, style) for value, style in zip(data.cells, arrays, strict=True)])
+    for _ in table.rows:
+        sheet.append([])  # the unit rows' places, filled in the saved sheet (`_with_units`)
     if table.notes:
         sheet.append([])
         sheet.append([styles.cell("Ghi chú:", styles.note)])
         for note in table.notes:
             sheet.append([styles.cell(note, styles.note)])
+    bottom = max(sheet.max_row, codes_row + len(table.rows))
+    return _Units(codes_row, _units_xml(table, styles, codes_row + 1), f"A1:{last}{bottom}")
 
 
 def _print_setup(sheet: Worksheet, document: Document) -> None:
