@@ -11,7 +11,9 @@ and 3,500 units with random scores, a few indicators N/A. Timed in the same run,
   table and scaled to the full size: the whole takes many minutes);
 - as PDF (`write_pdf`) beside the same cells written with fpdf2's `cell` (DejaVu Serif, no
   layout);
-- one unit's analysis report as PDF (build and write).
+- one unit's analysis report as PDF (build and write), as a running server makes it; the
+  first report of a process, which also imports matplotlib and parses the fonts, is printed
+  beside it.
 
 Each document and its baseline are timed in turns, so a busy machine slows both alike. Targets
 (issue 11): XLSX ≤ 10 s and ≤ 2× the plain openpyxl write; one unit's PDF ≤ 2 s.
@@ -223,8 +225,12 @@ def main() -> None:
     def one_report() -> bytes:
         return to_bytes(write_pdf, build_unit_report(snapshot, unit, heading=report_heading))
 
-    report_s = best_of(args.runs, one_report)
-    print(f"báo cáo một đơn vị (pdf): {report_s:.2f} s (mục tiêu ≤ 2 s: {'đạt' if report_s <= 2 else 'KHÔNG ĐẠT'})")
+    first_s = timed(one_report)  # the process's first report also loads matplotlib and parses the fonts
+    report_s = best_of(max(args.runs, 2), one_report)
+    print(
+        f"báo cáo một đơn vị (pdf): {report_s:.2f} s (mục tiêu ≤ 2 s: {'đạt' if report_s <= 2 else 'KHÔNG ĐẠT'}); "
+        f"báo cáo đầu tiên của tiến trình (nạp matplotlib và phông chữ): {first_s:.2f} s"
+    )
 
 
 if __name__ == "__main__":
