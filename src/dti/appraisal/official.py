@@ -28,7 +28,7 @@ from dti.campaigns.models import Campaign, Participation
 from dti.core.errors import ServiceError
 from dti.core.imports import ImportInvalid, ImportProblem, cell_place, find_columns, read_upload
 from dti.core.permissions import Action, require
-from dti.engine import Field, Framework, Indicator, InputType, Row, Table, parse_value, to_decimal
+from dti.engine import Field, Framework, Indicator, InputType, Row, Table, parse_value, spreadsheet_text, to_decimal
 from dti.units.services import clean_name
 
 DEFAULT_TOLERANCE = Decimal("0.05")
@@ -365,5 +365,6 @@ def template_csv(campaign: Campaign) -> str:
             if not item.applies(unit_type):
                 continue
             for input_field in numeric_inputs(item):
-                writer.writerow([unit.participation.unit.name, item.code, input_field.name, input_field.label, "", ""])
+                texts = [unit.participation.unit.name, item.code, input_field.name, input_field.label, "", ""]
+                writer.writerow([spreadsheet_text(text) for text in texts])
     return "\ufeff" + out.getvalue()

@@ -41,7 +41,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from dti.documents.content import Cell, Column, Document, Paragraph, Style, Table
-from dti.engine import fmt
+from dti.engine import fmt, spreadsheet_text
 
 FONT = "Times New Roman"
 SIZE = 12
@@ -77,7 +77,7 @@ def write_xlsx(document: Document, target: str | Path | IO[bytes]) -> None:
     index.append(list(INDEX_HEADERS))
     for table in tables:
         framework = document.meta.get(f"framework:{table.group}", document.meta.get("framework", ""))
-        index.append([table.key, table.kind, table.group, table.index, framework])
+        index.append([spreadsheet_text(text) for text in (table.key, table.kind, table.group, table.index, framework)])
     saved = io.BytesIO()
     book.save(saved)
     data = _with_units(saved.getvalue(), {sheet.path.lstrip("/"): rows for sheet, rows in units})
@@ -118,12 +118,13 @@ def _with_units(package: bytes, sheets: dict[str, _Units]) -> bytes:
 
 
 def _cell_xml(reference: str, style: int, value: Cell) -> str:
-    """One cell: a number as it is (never in exponent form), text as an inline string (without
-    the control characters XML cannot hold), an empty cell with its style alone (its borders)."""
+    """One cell: a number as it is (never in exponent form), text as an inline string (neutralised
+    by `spreadsheet_text`, without the control characters XML cannot hold), an empty cell with its
+    style alone (its borders)."""
     if value is None:
         return f'<c r="{reference}" s="{style}"/>'
     if isinstance(value, str):
-        text = escape(ILLEGAL_CHARACTERS_RE.sub("", value))
+        text = escape(ILLEGAL_CHARACTERS_RE.sub("", spreadsheet_text(value)))
         space = ' xml:space="preserve"' if text != text.strip() else ""
         return f'<c r="{reference}" s="{style}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
     number = format(value, "f") if isinstance(value, Decimal) else str(value)
@@ -221,8 +222,9 @@ class _Styles:
         return template._style  # type: ignore[attr-defined]  # openpyxl's StyleArray, copied by each Cell
 
     def cell(self, value: object, style: Any) -> XlCell:
-        """A cell holding `value` with the style array `style`."""
-        return XlCell(self.sheet, row=1, column=1, value=value, style_array=style)  # type: ignore[arg-type]
+        """A cell holding `value` (text neutralised by `spreadsheet_text`) with the style array `style`."""
+        shown = spreadsheet_text(value) if isinstance(value, str) else value
+        return XlCell(self.sheet, row=1, column=1, value=shown, style_array=style)  # type: ignore[arg-type]
 
     def index(self, style: Any) -> int:
         """The workbook's index of the style array `style`: the `s` of a cell written as XML."""

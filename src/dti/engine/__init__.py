@@ -16,7 +16,9 @@ The modules, from the bottom up:
 - `method_builder`: building a scoring method from an item's `scoring:` mapping, with every
   parameter checked.
 - `loader`: reading and validating a framework file into the model.
-- `tables`: reading CSV/XLSX files into rows that remember where each cell was.
+- `tables`: reading CSV/XLSX files into rows that remember where each cell was, and the one rule
+  every CSV/XLSX writer applies to text cells (`spreadsheet_text`, no formula injection) with its
+  inverse for reading our files back (`spreadsheet_value`).
 - `inputs`: a unit's raw data: parsing one value by its field type, reading inputs files.
 - `scoring`: a unit's inputs → indicator, index and total scores (`score_unit`,
   `score_campaign`).
@@ -154,7 +156,7 @@ from dti.engine.scoring import (
     score_campaign,
     score_unit,
 )
-from dti.engine.tables import Row, Table, read_table
+from dti.engine.tables import Row, Table, read_table, spreadsheet_text, spreadsheet_value
 from dti.engine.whatif import (
     ItemRoom,
     Margin,
@@ -295,6 +297,8 @@ __all__ = [
     "shown_decimals",
     "shown_value",
     "signed",
+    "spreadsheet_text",
+    "spreadsheet_value",
     "target_progress",
     "template_rows",
     "to_decimal",

@@ -19,6 +19,7 @@ from dti.engine.errors import InputError
 from dti.engine.numbers import to_decimal
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 HEADER_ALIASES = {
@@ -85,6 +86,28 @@ class Table:
     rows: list[Row]
     places: dict[str, str]  # header key -> "dòng 1, cột C" of its header cell
     where: str = ""  # what every place in it starts with: "trang 'I1', " in a workbook, "" in a CSV file
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell as every CSV/XLSX writer of the platform writes it: a leading apostrophe when it
+    starts with `=`, `+`, `-`, `@`, tab or carriage return, unchanged otherwise.
+
+    The OWASP CSV-injection advice: a spreadsheet program would run such a cell as a formula (a unit
+    named `=HYPERLINK(...)` leaking data). Text only: numbers are written as numbers, never through here.
+    A text that already starts with apostrophes before such a character gets one more, so that
+    `spreadsheet_value` gives every text back exactly.
+    """
+    return "'" + text if _formula_like(text) else text
+
+
+def spreadsheet_value(text: str) -> str:
+    """The inverse of `spreadsheet_text`, for reading our files back: one leading apostrophe dropped
+    when apostrophes stand before a dangerous character."""
+    return text[1:] if text.startswith("'") and _formula_like(text) else text
+
+
+def _formula_like(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_STARTS)
 
 
 def normalize_header(text: object) -> str:
@@ -271,7 +294,7 @@ def table_of_rows(
             )
         cells = {
             header: Cell(
-                raw[column] if column < len(raw) else None,
+                _read_back(raw[column]) if column < len(raw) else None,
                 f"{where}dòng {number}, cột {column_letter(column)} ({header})",
             )
             for column, header in enumerate(headers)
@@ -293,6 +316,11 @@ def table_of_rows(
         if header
     }
     return Table(file, [header for header in headers if header], rows, places, where)
+
+
+def _read_back(value: object) -> object:
+    """A data cell's value, text that our writers neutralised read back as written (`spreadsheet_value`)."""
+    return spreadsheet_value(value) if isinstance(value, str) else value
 
 
 def _blank(value: object) -> bool:

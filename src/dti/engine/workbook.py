@@ -39,7 +39,7 @@ from dti.engine.results import (
     row_result,
 )
 from dti.engine.scoring import UnitResult
-from dti.engine.tables import XLSX_SUFFIXES, Sheet, normalize_header, read_sheets, table_of_rows
+from dti.engine.tables import XLSX_SUFFIXES, Sheet, normalize_header, read_sheets, spreadsheet_value, table_of_rows
 
 META = "_dti"
 OVERALL = "overall"
@@ -338,7 +338,7 @@ def _cell(row: list[object], header: list[str], column: str) -> str:
 def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFC", str(value or "")).strip()
+    return unicodedata.normalize("NFC", spreadsheet_value(str(value or ""))).strip()
 
 
 def _fold(text: str) -> str:

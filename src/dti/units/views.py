@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
+from dti.engine import spreadsheet_text
 from dti.units import selectors, services
 from dti.units.models import UnitType
 
@@ -95,7 +96,7 @@ def unit_template(request: HttpRequest) -> HttpResponse:
         cell.font = Font(bold=True)
     known = {t.code: t.name for t in UnitType.objects.order_by("code")} or services.STANDARD_UNIT_TYPES
     for code, name in known.items():
-        types.append([code, name])
+        types.append([spreadsheet_text(code), spreadsheet_text(name)])
     types.column_dimensions["B"].width = 35
     buffer = io.BytesIO()
     workbook.save(buffer)
