@@ -213,6 +213,17 @@ def test_an_oversized_file_is_refused(world, login, media, settings):
     assert stored_files(media) == []
 
 
+def test_a_file_one_byte_over_20_mb_names_a_size_above_the_limit(world, login, media, settings):
+    """Issue 10 §4: not "20,00 MB, vượt giới hạn 20,00 MB"."""
+    settings.EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+    data = pdf_bytes() + b" " * (settings.EVIDENCE_MAX_BYTES + 1 - len(pdf_bytes()))
+    response = upload(login("reporter"), world["assessment"], "lon.pdf", data, follow=True)
+    [message] = messages_of(response)
+    assert message == "Tệp lon.pdf dung lượng 20,0000009 MB, vượt giới hạn 20,00 MB."
+    assert not Evidence.objects.exists()
+    assert stored_files(media) == []
+
+
 def test_a_file_at_the_limit_is_accepted(world, login, media, settings):
     data = pdf_bytes()
     settings.EVIDENCE_MAX_BYTES = len(data)

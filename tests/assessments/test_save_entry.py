@@ -358,6 +358,29 @@ def test_numbers_that_are_not_vietnamese_or_negative_are_refused(rich, login, ty
     assert entry(a, "III.1") is None
 
 
+@pytest.mark.parametrize("typed", ["１２", "١٢"])
+def test_digits_other_than_ascii_are_refused_and_kept_as_typed(rich, login, typed):
+    """Issue 10 §4: a full-width or Arabic-Indic "12" is refused, never read as 12; the form keeps it.
+
+    The form's Save button without JavaScript: the whole page comes back with what was typed.
+    """
+    a = rich["assessment"]
+    response = save(login("reporter"), a, "III.1", {"a": typed, "b": "100"}, htmx=False)
+    assert response.status_code == 422
+    body = text(response)
+    assert f"'{typed}' có chữ số không phải 0–9: hãy gõ lại bằng chữ số thường" in body
+    assert f'name="a" value="{typed}"' in body
+    assert entry(a, "III.1") is None
+
+
+def test_a_figure_beyond_the_cap_is_refused(rich, login):
+    a = rich["assessment"]
+    response = save(login("reporter"), a, "III.1", {"a": "1.000.000.000.000.000", "b": "2.000.000.000.000.000"})
+    assert response.status_code == 422
+    assert "quá lớn: tối đa 15 chữ số trước dấu phẩy" in text(response)
+    assert entry(a, "III.1") is None
+
+
 def test_a_refused_decimal_dot_mentions_the_comma(world, login):
     a = world["assessment"]
     response = save(login("reporter"), a, "II.2", {"score": "37.9"})

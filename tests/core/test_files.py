@@ -415,3 +415,35 @@ def test_the_evidence_pickers_offer_every_accepted_type(world, login):
     assert f"Tệp ({LABELS})" in page
     shown = Template('{% load evidence %}<input accept="{% evidence_accept %}">{% evidence_types %}')
     assert shown.render(Context()) == f'<input accept="{ACCEPT}">{LABELS}'
+
+
+# ---------------------------------------------------------------------------------------------
+# Over-limit messages (issue 10 §4): the size never reads as the limit.
+
+MB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "shown"),
+    [
+        (20 * MB + 1, 20 * MB, ("20,0000009", "20,00")),  # 1 byte over: not "20,00" twice
+        (20 * MB + MB // 100, 20 * MB, ("20,009", "20,00")),  # 20,0099… is not rounded up to 20,01
+        (20 * MB + MB // 2, 20 * MB, ("20,50", "20,00")),
+        (5 * MB + 1, 5 * MB, ("5,0000009", "5,00")),
+        (101, 100, ("0,000096", "0,000095")),  # a limit of 100 bytes does not read "0,00"
+    ],
+)
+def test_over_limit_sizes_differ_from_the_limit(size: int, limit: int, shown: tuple[str, str]) -> None:
+    assert files.over_limit_mb(size, limit) == shown
+
+
+def test_a_size_just_under_a_hundredth_above_is_cut_not_rounded_up() -> None:
+    # 20,999… MB must not read "21,00" (nor the limit 21,00 MB be passed by rounding).
+    size, limit = files.over_limit_mb(21 * MB - 1, 20 * MB)
+    assert (size, limit) == ("20,99", "20,00")
+
+
+def test_the_import_message_shows_a_size_above_the_limit() -> None:
+    from dti.core.imports import MAX_IMPORT_BYTES, too_big
+
+    assert too_big(MAX_IMPORT_BYTES + 1) == "Tệp dung lượng 5,0000009 MB, vượt giới hạn 5,00 MB."

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,7 @@ from dti.engine.numbers import (
     fmt_percent,
     parse_number,
     parse_percent,
+    parse_vietnamese,
     percent,
     plain,
     quantum,
@@ -262,3 +265,77 @@ def test_percent_is_exact_and_none_without_a_whole() -> None:
     assert percent(Decimal(5), Decimal(0)) is None
     assert percent(None, Decimal(800)) is None
     assert percent(Decimal(5), None) is None
+
+
+# --- only ASCII digits, bounded magnitude (issue 10 §4) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["１２", "١٢", "۱۲", "१२", "1２", "12,５", "1.２34", "1.234,５", "²", "12³", "Ⅻ", "½"],
+)
+@pytest.mark.parametrize("reader", [parse_number, parse_vietnamese, to_decimal, parse_percent])
+def test_digits_other_than_ascii_are_refused_never_reinterpreted(reader: Any, typed: str) -> None:
+    with pytest.raises(NumberError, match=f"^'{typed}' có chữ số không phải 0–9: hãy gõ lại bằng chữ số thường$"):
+        reader(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("999.999.999.999.999", "999999999999999"),
+        ("999999999999999", "999999999999999"),
+        ("-999999999999999", "-999999999999999"),
+        ("000000000000000000001", "1"),
+        ("0,0000000001", "0.0000000001"),
+        ("1,5000000000000", "1.5000000000000"),  # trailing zeros are no extra decimals
+        ("999999999999999,9999999999", "999999999999999.9999999999"),
+    ],
+)
+def test_figures_at_the_caps_are_read(typed: str, expected: str) -> None:
+    assert parse_number(typed) == Decimal(expected)
+    assert to_decimal(typed) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "typed", ["1000000000000000", "1.000.000.000.000.000", "1000000000000000,5", "-1000000000000000", "9" * 4000]
+)
+@pytest.mark.parametrize("reader", [parse_number, parse_vietnamese])
+def test_more_than_15_integer_digits_are_refused(reader: Any, typed: str) -> None:
+    with pytest.raises(NumberError, match=r"quá lớn: tối đa 15 chữ số trước dấu phẩy$") as caught:
+        reader(typed)
+    assert len(str(caught.value)) < 100  # a 4,000-digit number is not repeated in the message
+
+
+@pytest.mark.parametrize("reader", [parse_number, parse_vietnamese])
+def test_more_than_10_decimals_are_refused(reader: Any) -> None:
+    with pytest.raises(NumberError, match=r"^'0,00000000001' có quá nhiều chữ số thập phân: tối đa 10 chữ số sau"):
+        reader("0,00000000001")
+
+
+@pytest.mark.parametrize("typed", ["1e400", "1E3", "1e-3", "NaN", "nan", "Infinity", "-inf", "∞", "0x10"])
+@pytest.mark.parametrize("reader", [parse_number, parse_vietnamese, to_decimal])
+def test_exponents_nan_and_infinity_in_text_are_refused(reader: Any, typed: str) -> None:
+    with pytest.raises(NumberError, match="không phải là số hợp lệ"):
+        reader(typed)
+
+
+@pytest.mark.parametrize("value", [10**15, -(10**15), 10**4000, 1e15, 1e300, -1e300])
+def test_spreadsheet_numbers_beyond_the_cap_are_refused(value: object) -> None:
+    with pytest.raises(NumberError, match=r"quá lớn: tối đa 15 chữ số trước dấu phẩy$"):
+        to_decimal(value)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_spreadsheet_nan_and_infinity_are_refused(value: float) -> None:
+    with pytest.raises(NumberError, match="không phải là số hợp lệ"):
+        to_decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(10**15 - 1, "999999999999999"), (999999999999999.0, "999999999999999.0"), (1 / 3, "0.3333333333333333")],
+)
+def test_spreadsheet_numbers_within_the_cap_are_read(value: object, expected: str) -> None:
+    # A computed cell's float decimals are binary noise, not typed: only the magnitude is capped.
+    assert to_decimal(value) == Decimal(expected)

@@ -26,7 +26,7 @@ from dti.assessments.models import Assessment, Entry, Evidence, from_json, to_js
 from dti.assessments.rules import edit_block_reason
 from dti.audit.services import record
 from dti.core.errors import Conflict, ServiceError
-from dti.core.files import ALLOWED, sniff
+from dti.core.files import ALLOWED, over_limit_mb, sniff
 from dti.core.permissions import Action, require
 from dti.engine import Field, Indicator, fmt, parse_score, parse_value, ratio_conflicts
 
@@ -385,7 +385,7 @@ def store_evidence_file(*, assessment: Assessment, code: str, upload: UploadedFi
     if upload.size is None or upload.size == 0:
         raise ServiceError(_("Tệp rỗng, không có nội dung."))
     if upload.size > limit:
-        size, most = fmt(Decimal(upload.size) / 1048576, 2), fmt(Decimal(limit) / 1048576, 2)
+        size, most = over_limit_mb(upload.size, limit)
         raise ServiceError(
             _("Tệp %(name)s dung lượng %(size)s MB, vượt giới hạn %(limit)s MB.")
             % {"name": upload.name, "size": size, "limit": most}

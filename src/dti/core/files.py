@@ -13,7 +13,10 @@ import struct
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
 from typing import IO
+
+from dti.engine import fmt
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,30 @@ ACCEPT = ",".join(ext for kind in ALLOWED for ext in (kind.extension, *kind.also
 """The file picker's `accept` attribute: every extension of the accepted types."""
 LABELS = ", ".join(kind.label for kind in ALLOWED)
 """The accepted types as people read them: "PDF, DOC, DOCX, …"."""
+
+_MEGABYTE = Decimal(1024 * 1024)
+
+
+def over_limit_mb(size: int, limit: int) -> tuple[str, str]:
+    """`size` and `limit` in MB for an over-limit message, so that the size reads above the limit.
+
+    Both are cut (never rounded up) at 2 decimals, or at as many more as it takes for the two
+    figures to differ: 1 byte over 20 MB is "20,0000009" against "20,00", not "20,00" twice;
+    20,999… MB is "20,99", never rounded up to "21,00".
+    """
+    exact_size, exact_limit = Decimal(size) / _MEGABYTE, Decimal(limit) / _MEGABYTE
+    places = 2
+    # A MB is 2**20 bytes: 20 decimals show any byte count exactly, so the loop ends.
+    while places < 20 and _cut(exact_size, places) <= _cut(exact_limit, places):
+        places += 1
+    # A limit of whole hundredths of a MB (20 MB) reads "20,00"; any other at the size's decimals.
+    limit_places = 2 if _cut(exact_limit, 2) == exact_limit else places
+    return fmt(_cut(exact_size, places), places), fmt(_cut(exact_limit, limit_places), limit_places)
+
+
+def _cut(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+
 
 # A package is refused when a member, or all of them together, would unpack beyond these
 # (the sizes declared in the ZIP directory: nothing is unpacked to check them).

@@ -12,14 +12,14 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
 from django.utils.translation import gettext as _
 
 from dti.core.errors import ServiceError
-from dti.engine import InputError, Row, Table, fmt, read_table
+from dti.core.files import over_limit_mb
+from dti.engine import InputError, Row, Table, read_table
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -56,10 +56,8 @@ def display_name(path_or_file: str | Path | IO[bytes]) -> str:
 
 def too_big(size: int) -> str:
     """The message for a file over the import limit."""
-    return _("Tệp dung lượng %(size)s MB, vượt giới hạn %(limit)s MB.") % {
-        "size": fmt(Decimal(size) / 1048576, 1),
-        "limit": MAX_IMPORT_BYTES // 1048576,
-    }
+    shown, limit = over_limit_mb(size, MAX_IMPORT_BYTES)
+    return _("Tệp dung lượng %(size)s MB, vượt giới hạn %(limit)s MB.") % {"size": shown, "limit": limit}
 
 
 def read_upload(path_or_file: str | Path | IO[bytes], display: str, invalid: type[ImportInvalid]) -> Table:

@@ -2,7 +2,10 @@
 
 Every figure the engine produces is a `Decimal`; floats never enter a computation. Text is
 read with the Vietnamese convention (dot for thousands, comma for decimals) where that is
-unambiguous, and refused where it could be read two ways.
+unambiguous, and refused where it could be read two ways. Only ASCII digits 0-9 are read (a
+full-width "１２" is refused, never reinterpreted), and a figure is bounded: at most
+`MAX_INTEGER_DIGITS` digits before the decimal mark and, for typed text, `MAX_DECIMAL_PLACES`
+after it (DTI figures are counts and amounts in đồng; 10^15 is far beyond any of them).
 """
 
 from __future__ import annotations
@@ -11,15 +14,20 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+MAX_INTEGER_DIGITS = 15
+MAX_DECIMAL_PLACES = 10
+
+_INTEGER_LIMIT = 10**MAX_INTEGER_DIGITS
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(0, 12)}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_PLAIN = re.compile(r"[+-]?\d+")
-_GROUPED_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
-_GROUPED_COMMA = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+")
+_PLAIN = re.compile(r"[+-]?[0-9]+")
+_GROUPED_DOT = re.compile(r"[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+")
+_GROUPED_COMMA = re.compile(r"[+-]?[1-9][0-9]{0,2}(,[0-9]{3})+")
 
 
 class NumberError(ValueError):
@@ -51,10 +59,13 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int):
+        if abs(value) >= _INTEGER_LIMIT:  # before str(): a huge int cannot even be printed
+            raise NumberError(_too_large("số"))
         return Decimal(value)
     if isinstance(value, float):
-        # A spreadsheet or YAML float: its shortest repr is what the person typed.
-        return Decimal(repr(value))
+        # A spreadsheet or YAML float: its shortest repr is what the person typed. Its decimals
+        # are not capped: a computed cell carries binary noise (0.3333333333333333).
+        return _bounded(Decimal(repr(value)), repr(value), places=False)
     if isinstance(value, str):
         return parse_number(value)
     raise NumberError(f"'{value}' không phải là số")
@@ -66,18 +77,15 @@ def parse_number(text: str) -> Decimal:
     Refuses text that could be read two ways ("108,649", "130.075") with a message that says
     so, and anything that is not a number.
     """
-    raw = unicodedata.normalize("NFC", str(text)).strip()
-    compact = _SPACES.sub("", raw)
-    if not compact:
-        raise NumberError("ô trống, cần một số")
+    raw, compact = _compact(text)
     if _PLAIN.fullmatch(compact):
-        return Decimal(compact)
+        return _decimal(compact, raw)
     has_dot, has_comma = "." in compact, "," in compact
     if has_dot and has_comma:
         # Both separators: the last one is the decimal mark, the other groups thousands.
         decimal_mark, group_mark = (",", ".") if compact.rfind(",") > compact.rfind(".") else (".", ",")
         head, _, tail = compact.rpartition(decimal_mark)
-        if re.fullmatch(r"[+-]?[1-9]\d{0,2}(" + re.escape(group_mark) + r"\d{3})+", head) and tail.isdigit():
+        if re.fullmatch(r"[+-]?[1-9][0-9]{0,2}(" + re.escape(group_mark) + r"[0-9]{3})+", head) and _digits(tail):
             return _decimal(head.replace(group_mark, "") + "." + tail, raw)
         raise NumberError(f"'{raw}' không phải là số hợp lệ")
     separator = "." if has_dot else ","
@@ -87,9 +95,9 @@ def parse_number(text: str) -> Decimal:
             return _decimal(compact.replace(separator, ""), raw)
         raise NumberError(f"'{raw}' không phải là số hợp lệ")
     head, _, tail = compact.partition(separator)
-    if not (re.fullmatch(r"[+-]?\d*", head) and tail.isdigit()):
+    if not (re.fullmatch(r"[+-]?[0-9]*", head) and _digits(tail)):
         raise NumberError(f"'{raw}' không phải là số hợp lệ")
-    if len(tail) == 3 and re.fullmatch(r"[+-]?[1-9]\d{0,2}", head):
+    if len(tail) == 3 and re.fullmatch(r"[+-]?[1-9][0-9]{0,2}", head):
         grouped = head + tail
         decimal = head + "." + tail
         raise NumberError(
@@ -105,12 +113,9 @@ def parse_vietnamese(text: str) -> Decimal:
     A dot may only group thousands; a comma marks the decimals. "37.9" is refused with a
     message saying to write "37,9".
     """
-    raw = unicodedata.normalize("NFC", str(text)).strip()
-    compact = _SPACES.sub("", raw)
-    if not compact:
-        raise NumberError("ô trống, cần một số")
+    raw, compact = _compact(text)
     head, comma, tail = compact.partition(",")
-    if comma and not tail.isdigit():
+    if comma and not _digits(tail):
         raise NumberError(f"'{raw}' không phải là số hợp lệ")
     if "." in head:
         if not _GROUPED_DOT.fullmatch(head):
@@ -132,16 +137,57 @@ def parse_percent(text: str) -> Decimal:
     return parse_number(stripped)
 
 
+def _compact(text: str) -> tuple[str, str]:
+    """The typed text (NFC, stripped, for messages) and the same without spaces; refuses an empty
+    text and any digit other than ASCII 0-9 (full-width, Arabic-Indic, superscript…)."""
+    raw = unicodedata.normalize("NFC", str(text)).strip()
+    compact = _SPACES.sub("", raw)
+    if not compact:
+        raise NumberError("ô trống, cần một số")
+    if any(char.isnumeric() and char not in "0123456789" for char in compact):
+        raise NumberError(f"'{raw}' có chữ số không phải 0–9: hãy gõ lại bằng chữ số thường")
+    return raw, compact
+
+
+def _digits(text: str) -> bool:
+    """True when `text` is one or more ASCII digits (`str.isdigit` also accepts "１２")."""
+    return text.isascii() and text.isdigit()
+
+
+def _bounded(value: Decimal, raw: str, *, places: bool = True) -> Decimal:
+    """`value` if it is finite and within the caps (decimals only when `places`); else a message."""
+    if not value.is_finite():
+        raise NumberError(f"'{raw}' không phải là số hợp lệ")
+    if value and value.adjusted() + 1 > MAX_INTEGER_DIGITS:
+        raise NumberError(_too_large(f"'{_shown(raw)}'"))
+    exponent = value.normalize().as_tuple().exponent
+    if places and isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
+        raise NumberError(
+            f"'{_shown(raw)}' có quá nhiều chữ số thập phân: tối đa {MAX_DECIMAL_PLACES} chữ số sau dấu phẩy"
+        )
+    return value
+
+
+def _too_large(what: str) -> str:
+    return f"{what} quá lớn: tối đa {MAX_INTEGER_DIGITS} chữ số trước dấu phẩy"
+
+
+def _shown(raw: str) -> str:
+    """`raw` for a message, cut short when it is long (a 4,000-digit number)."""
+    return raw if len(raw) <= 40 else raw[:20] + "…"
+
+
 def _unsigned(digits: str) -> str:
     return digits.lstrip("+")
 
 
 def _decimal(digits: str, raw: str) -> Decimal:
-    """`digits` (already checked, with a dot for decimals) as a Decimal; `raw` is for the message."""
+    """`digits` (already checked, with a dot for decimals) as a bounded Decimal; `raw` is for the message."""
     try:
-        return Decimal(digits)
+        value = Decimal(digits)
     except InvalidOperation as exc:  # pragma: no cover - patterns above guarantee digits
         raise NumberError(f"'{raw}' không phải là số hợp lệ") from exc
+    return _bounded(value, raw)
 
 
 def fmt(value: Decimal | None, places: int | None = None, *, group: bool = True) -> str:
