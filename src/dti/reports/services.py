@@ -147,22 +147,11 @@ def save_targets(*, participation: Participation, by: User, targets: Sequence[tu
                 if target:
                     saved.append(target)
                 continue
-            if target and not ranks:
-                record(
-                    actor=by,
-                    action="report.target",
-                    obj=target,
-                    campaign=participation.campaign,
-                    unit=unit,
-                    code=code,
-                    field=str(year),
-                    old=old,
+            if ranks:
+                target, _created = Target.objects.update_or_create(
+                    unit=unit, code=code, year=year, defaults={"ranks": ranks, "updated_by": by}
                 )
-                target.delete()
-                continue
-            target, _created = Target.objects.update_or_create(
-                unit=unit, code=code, year=year, defaults={"ranks": ranks, "updated_by": by}
-            )
+            assert target is not None  # a new target has ranks; an emptied one existed
             record(
                 actor=by,
                 action="report.target",
@@ -172,7 +161,10 @@ def save_targets(*, participation: Participation, by: User, targets: Sequence[tu
                 code=code,
                 field=str(year),
                 old=old,
-                new=ranks,
+                new=ranks or None,  # an emptied target is deleted: no new value
             )
+            if not ranks:
+                target.delete()
+                continue
             saved.append(target)
     return saved
