@@ -40,29 +40,38 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
-import math
 import os
 import random
 import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.cookies import SimpleCookie
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from _web_common import (
+    ROOT,
+    Client,
+    Failed,
+    Stats,
+    cpu_seconds,
+    ensure_database,
+    free_port,
+    machine_busy_seconds,
+    percentile,
+    pg_params,
+    revision,
+    serve,
+)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dti_bench"
 FRAMEWORK_CODE = "thu-tai-100-chi-so"
 UNIT_NAME = "UBND huyện Thử Tải (benchmark)"
@@ -140,25 +149,6 @@ def framework_yaml() -> str:
 def user_indicator(i: int) -> int:
     """The indicator (0–99) user `i` saves: all distinct, spread over the indices, every kind."""
     return 2 * i + (i // 2) % 2
-
-
-def ensure_database(url: str) -> None:
-    """Create the database named in `url` if it does not exist (connecting to 'postgres')."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    cfg = dj_database_url.parse(url)
-    params = {
-        "host": cfg.get("HOST") or None,
-        "port": cfg.get("PORT") or None,
-        "user": cfg.get("USER") or None,
-        "password": cfg.get("PASSWORD") or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
-            print(f"Đã tạo cơ sở dữ liệu {cfg['NAME']}")
 
 
 def prepare_data(framework_file: Path, users: int) -> tuple[int, list[str]]:
@@ -252,172 +242,19 @@ def prepare_data(framework_file: Path, users: int) -> tuple[int, list[str]]:
     return assessment.pk, codes
 
 
-# --- the server ---------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def serve(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`dti serve` in its own process group; stopped (TERM, then KILL) however the block ends."""
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "dti"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-            + ["--workers", str(workers)],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            wait_ready(proc, port, log)
-            yield proc
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait()
-            print(f"gunicorn đã dừng (mã thoát {proc.returncode})")
-
-
-def wait_ready(proc: subprocess.Popen[bytes], port: int, log: Path, timeout: float = 60) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise RuntimeError(f"dti serve exited ({proc.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/suc-khoe/")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"dti serve not ready after {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds every core spent busy since boot (/proc/stat), for the load of other programs."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(match: str | int) -> float:
-    """User+system CPU of the processes whose command name is `match`, or of that pid and its children."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        rest = stat[stat.rindex(")") + 2 :].split()
-        ppid = int(rest[1])
-        if (isinstance(match, str) and comm.startswith(match)) or (
-            isinstance(match, int) and match in (int(entry), ppid)
-        ):
-            total += (int(rest[11]) + int(rest[12])) / tick
-    return total
-
-
 # --- the simulated users ------------------------------------------------------------------
 
 
-class Failed(Exception):
-    """A response that counts as an error."""
-
-
-@dataclass
-class Stats:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    times: dict[str, list[float]] = field(default_factory=lambda: {"page": [], "save": [], "trivial": []})
-    errors: dict[str, int] = field(default_factory=lambda: {"page": 0, "save": 0, "trivial": 0})
-    samples: list[str] = field(default_factory=list)
-    bytes_in: dict[str, int] = field(default_factory=lambda: {"page": 0, "save": 0, "trivial": 0})
-
-    def ok(self, kind: str, seconds: float, size: int) -> None:
-        with self.lock:
-            self.times[kind].append(seconds)
-            self.bytes_in[kind] += size
-
-    def error(self, kind: str, message: str) -> None:
-        with self.lock:
-            self.errors[kind] += 1
-            if len(self.samples) < 10:
-                self.samples.append(f"{kind}: {message}")
-
-
-class User:
-    """One person: a keep-alive-capable connection, a cookie jar, and the indicator they edit."""
+class User(Client):
+    """One reporter: a browser (connection, cookies) and the indicator they edit."""
 
     def __init__(self, port: int, username: str, assessment: int, code: str, n: int, item: Any) -> None:
-        self.port, self.username, self.assessment, self.code, self.n, self.item = (
-            port,
-            username,
-            assessment,
-            code,
-            n,
-            item,
-        )
+        super().__init__(port, "dti-bench-web")
+        self.username, self.assessment, self.code, self.n, self.item = username, assessment, code, n, item
         self.slug = "".join(c if c.isalnum() else "-" for c in code)
-        self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.version = -1
         self.round = 0
         self.marker = f'id="ver-{self.slug}" value="'.encode()
-
-    def request(
-        self, method: str, path: str, body: dict[str, str] | None = None, htmx: bool = False
-    ) -> tuple[int, bytes]:
-        headers = {"Host": f"127.0.0.1:{self.port}", "User-Agent": "dti-bench-web"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        data = None
-        if body is not None:
-            data = urllib.parse.urlencode(body).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
-        if htmx:
-            headers["HX-Request"] = "true"
-        for attempt in (1, 2):
-            try:
-                self.conn.request(method, path, body=data, headers=headers)
-                response = self.conn.getresponse()
-                payload = response.read()
-                break
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                # A keep-alive connection the server closed while idle: reconnect once (never
-                # resend a POST, which the server may have applied: that counts as an error).
-                self.conn.close()
-                if attempt == 2 or method != "GET":
-                    raise
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie()
-            cookie.load(header)
-            for name, morsel in cookie.items():
-                self.cookies[name] = morsel.value
-        return response.status, payload
-
-    def login(self) -> None:
-        status, _ = self.request("GET", "/dang-nhap/")
-        if status != 200 or "csrftoken" not in self.cookies:
-            raise Failed(f"login page {status}")
-        form = {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": self.cookies["csrftoken"]}
-        status, _ = self.request("POST", "/dang-nhap/", form)
-        if status != 302 or "sessionid" not in self.cookies:
-            raise Failed(f"login {self.username}: {status}")
 
     def read_version(self, body: bytes) -> None:
         at = body.find(self.marker)
@@ -430,11 +267,11 @@ class User:
         # A framework this large shows one main index at a time: the user opens the page at the
         # index of the indicator they work on (the others load when opened).
         index = self.code.split(".")[0]
-        status, body = self.request("GET", f"/danh-gia/{self.assessment}/?chi-so-chinh={index}")
-        if status != 200:
-            raise Failed(f"page {status}")
-        self.read_version(body)
-        return len(body)
+        response = self.request("GET", f"/danh-gia/{self.assessment}/?chi-so-chinh={index}")
+        if response.status != 200:
+            raise Failed(f"page {response.status}")
+        self.read_version(response.body)
+        return len(response.body)
 
     def save_form(self) -> dict[str, str]:
         """What the indicator's form sends on autosave: every field, one value changed each time."""
@@ -458,18 +295,18 @@ class User:
 
     def save(self) -> int:
         path = f"/danh-gia/{self.assessment}/chi-so/{self.code}/"
-        status, body = self.request("POST", path, self.save_form(), htmx=True)
-        if status != 200:
-            text = re.sub(r"\s+", " ", body.decode(errors="replace"))[:200]
-            raise Failed(f"save {self.code} {status} {text}")
-        self.read_version(body)
-        return len(body)
+        response = self.request("POST", path, self.save_form(), htmx=True)
+        if response.status != 200:
+            text = re.sub(r"\s+", " ", response.body.decode(errors="replace"))[:200]
+            raise Failed(f"save {self.code} {response.status} {text}")
+        self.read_version(response.body)
+        return len(response.body)
 
     def trivial(self) -> int:
-        status, body = self.request("GET", "/suc-khoe/")
-        if status != 200 or body != b"ok":
-            raise Failed(f"trivial {status}")
-        return len(body)
+        response = self.request("GET", "/suc-khoe/")
+        if response.status != 200 or response.body != b"ok":
+            raise Failed(f"trivial {response.status}")
+        return len(response.body)
 
 
 def run_user(user: User, stats: Stats, start: float, end: float, think: float, stop: threading.Event) -> None:
@@ -499,13 +336,10 @@ def run_user(user: User, stats: Stats, start: float, end: float, think: float, s
 
 def prioritise(nice: int, pgid: int, url: str) -> str:
     """Renice gunicorn's process group, this process and the PostgreSQL backends of the benchmark database."""
-    import dj_database_url
     import psycopg
 
-    cfg = dj_database_url.parse(url)
-    params = {
-        k: cfg.get(v) for k, v in (("host", "HOST"), ("port", "PORT"), ("user", "USER"), ("password", "PASSWORD"))
-    }
+    params = pg_params(url)
+    name = params["dbname"]
     try:
         os.setpriority(os.PRIO_PGRP, pgid, nice)
         os.setpriority(os.PRIO_PROCESS, 0, nice)  # this thread; the users' threads start after and inherit it
@@ -514,9 +348,9 @@ def prioritise(nice: int, pgid: int, url: str) -> str:
         for pid in (pgid, os.getpid()):
             with contextlib.suppress(OSError):
                 Path(f"/proc/{pid}/autogroup").write_text(str(nice))
-        with psycopg.connect(dbname=cfg["NAME"], **{k: v for k, v in params.items() if v}) as conn:
+        with psycopg.connect(**params) as conn:
             rows = conn.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [cfg["NAME"]]
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
             ).fetchall()
         for (pid,) in rows:
             with contextlib.suppress(OSError):  # PostgreSQL on another machine: nothing to renice
@@ -529,7 +363,7 @@ def prioritise(nice: int, pgid: int, url: str) -> str:
                 group.write_text(str(nice))
     except PermissionError:
         return f"--nice {nice}: cần quyền root, bỏ qua"
-    return f"Ưu tiên CPU nice {nice}: gunicorn, client và {len(rows)} tiến trình PostgreSQL của {cfg['NAME']}"
+    return f"Ưu tiên CPU nice {nice}: gunicorn, client và {len(rows)} tiến trình PostgreSQL của {name}"
 
 
 _RESTORE: list[tuple[Path, str]] = []  # autogroups whose priority the run raised, with the value before
@@ -540,27 +374,6 @@ def restore_priorities() -> None:
         group, value = _RESTORE.pop()
         with contextlib.suppress(OSError):
             group.write_text(value)
-
-
-def revision() -> str:
-    """The commit measured, and whether src/ had uncommitted changes."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=ROOT, capture_output=True, text=True)
-    except OSError:
-        return "không rõ (không có git)"
-    return head.stdout.strip() + (" + thay đổi chưa commit trong src/" if dirty.stdout.strip() else "")
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile (0 for no values)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered), max(1, math.ceil(p / 100 * len(ordered)))) - 1]
-
-
-# --- main -------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -691,7 +504,7 @@ def sign_in(users: list[User], concurrency: int) -> bool:
     def sign_in_batch(batch: list[User]) -> None:
         for u in batch:
             try:
-                u.login()
+                u.login(u.username, PASSWORD)
                 u.page()  # warm-up, and the version the first save carries
             except (Failed, OSError, http.client.HTTPException) as exc:
                 failures.append(f"{u.username}: {exc}")
@@ -728,7 +541,7 @@ class Measured:
 
 def measure(users: list[User], args: argparse.Namespace, gunicorn_pid: int, stop: threading.Event) -> Measured:
     """Let every user work for `args.duration` seconds (starting in half a second)."""
-    stats = Stats()
+    stats = Stats(["page", "save", "trivial"])
     start = time.perf_counter() + 0.5
     end = start + args.duration
     cpu_before = cpu_sample(gunicorn_pid)
