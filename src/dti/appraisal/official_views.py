@@ -63,9 +63,9 @@ def _rows(campaign: Campaign) -> list[FigureRow]:
         by_participation.setdefault(figure.participation_id, []).append(figure)
     assessments = {
         a.participation_id: a
-        for a in Assessment.objects.filter(participation_id__in=by_participation).select_related(
-            "participation__unit__unit_type", "participation__group__framework", "participation__campaign"
-        )
+        for a in Assessment.objects.filter(participation_id__in=by_participation)
+        .select_related("participation__unit__unit_type", "participation__group__framework", "participation__campaign")
+        .prefetch_related("entries")
     }
     rows: list[FigureRow] = []
     for participation_id, held in by_participation.items():
@@ -76,7 +76,7 @@ def _rows(campaign: Campaign) -> list[FigureRow]:
         if assessment is not None:
             checks = {
                 (check.code, check.field): check
-                for unit_checks in official_checks(assessment).values()
+                for unit_checks in official_checks(assessment, held).values()
                 for check in unit_checks
             }
         for figure in held:

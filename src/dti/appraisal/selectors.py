@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dti.appraisal.models import Assignment, Review
+from dti.appraisal.models import Assignment, OfficialFigure, Review
 from dti.assessments.models import Assessment, Entry, from_json
 from dti.campaigns.models import CampaignGroup
 from dti.engine import Framework, Indicator, UnitInputs, UnitResult, relative_bounds, score_campaign, score_unit
@@ -253,15 +253,18 @@ class OfficialCheck:
     differs: bool  # beyond the tolerance, or the unit gave no value
 
 
-def official_checks(assessment: Assessment) -> dict[str, list[OfficialCheck]]:
+def official_checks(
+    assessment: Assessment, figures: list[OfficialFigure] | None = None
+) -> dict[str, list[OfficialCheck]]:
     """Per indicator code, the official figures held for this unit compared with its claim.
 
     A difference counts when |claimed − official| > tolerance × |official| (an exact match
-    is required when the official figure is 0).
+    is required when the official figure is 0). A page listing many units passes each unit's
+    `figures` it has already read (and prefetches the assessments' entries), so that it runs no
+    query per unit.
     """
-    from dti.appraisal.models import OfficialFigure
-
-    figures = list(OfficialFigure.objects.filter(participation_id=assessment.participation_id))
+    if figures is None:
+        figures = list(OfficialFigure.objects.filter(participation_id=assessment.participation_id))
     if not figures:
         return {}
     framework = assessment.framework()

@@ -1,0 +1,500 @@
+"""Every list page runs the same number of queries at 10 rows and at 100 (issue 10 §5).
+
+A list page shows a variable number of rows. Each page counted here is built at 10 rows, counted,
+grown to 100 rows and counted again: both counts must equal the number pinned beside the page, so an
+N+1 (a query per row) and any other new query are both visible. The rows are made with
+`bulk_create` to keep the tests fast. `test_every_url_is_classified` walks the project's URL map:
+every named URL is a list page counted here, a list page counted by its app's own tests (named in
+`COUNTED_ELSEWHERE`), or not a list (`NOT_LISTS`, with the reason), so a new page without an entry
+fails.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from dti.accounts.models import Notification
+from dti.appraisal.models import ExplanationRequest, OfficialFigure, Question
+from dti.assessments.models import Assessment, Entry, Evidence
+from dti.audit.models import AuditEntry
+from dti.campaigns.models import Campaign, CampaignGroup, Participation
+from dti.frameworks.models import Framework
+from dti.results.models import Publication
+from dti.units.models import Unit
+from tests.conftest import ROOT, SMALL_FRAMEWORK, World
+from tests.results.test_public import snapshot_of
+
+SIZES = (10, 100)
+
+
+def counted(client: Client, url: str) -> tuple[int, str]:
+    """How many queries one GET of `url` runs, and the page; a first GET warms the caches (the
+    session, the user, the parsed framework)."""
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+# ---------------------------------------------------------------- the rows
+
+
+def add_units(world: World, first: int, count: int, status: str = Assessment.Status.IN_APPRAISAL) -> list[Assessment]:
+    """`count` more units in the world's ranking group, each with an assessment holding data for every
+    indicator, numbered from `first` ("UBND huyện Số 007")."""
+    units = Unit.objects.bulk_create(
+        Unit(name=f"UBND huyện Số {n:03}", unit_type=world["unit"].unit_type, parent=world["unit"].parent)
+        for n in range(first, first + count)
+    )
+    participations = Participation.objects.bulk_create(
+        Participation(campaign=world["campaign"], group=world["group"], unit=unit) for unit in units
+    )
+    assessments = Assessment.objects.bulk_create(
+        Assessment(participation=p, general={"so_xa": "10"}, status=status) for p in participations
+    )
+    Entry.objects.bulk_create(
+        entry
+        for n, a in enumerate(assessments, start=first)
+        for entry in (
+            Entry(assessment=a, code="I.1", values={"truong_ban": "pho"}, version=1),
+            Entry(assessment=a, code="I.2", values={"a": str(n % 10)}, version=1),
+            Entry(assessment=a, code="II.1", values={"ban_hanh": n % 2 == 0}, version=1),
+            Entry(assessment=a, code="II.2", score=n % 7, version=1),
+        )
+    )
+    return assessments
+
+
+def add_campaigns(world: World, first: int, count: int) -> None:
+    """`count` more campaigns, each with a ranking group of the small framework."""
+    campaigns = Campaign.objects.bulk_create(
+        Campaign(
+            name=f"Kỳ thêm {n:03}",
+            year=2000 + n % 25,
+            organiser=world["unit"].parent,
+            submission_deadline=timezone.now(),
+        )
+        for n in range(first, first + count)
+    )
+    framework = world["group"].framework
+    CampaignGroup.objects.bulk_create(
+        CampaignGroup(campaign=c, name="Nhóm huyện", framework=framework) for c in campaigns
+    )
+
+
+def add_frameworks(world: World, first: int, count: int) -> None:
+    """`count` more stored frameworks, every other one a copy of the small framework."""
+    original = world["group"].framework
+    Framework.objects.bulk_create(
+        Framework(
+            code=f"them-{n:03}",
+            name=f"Bộ chỉ số thêm {n:03}",
+            level="huyen",
+            year=2023,
+            source=SMALL_FRAMEWORK,
+            content_hash=original.content_hash,
+            copied_from=original if n % 2 else None,
+            uploaded_by=world["users"]["organiser"],
+        )
+        for n in range(first, first + count)
+    )
+
+
+def add_notifications(world: World, first: int, count: int) -> None:
+    """`count` more notifications for the viewer, every third one read."""
+    Notification.objects.bulk_create(
+        Notification(
+            user=world["users"]["viewer"],
+            text=f"Thông báo số {n:03}",
+            url=f"/ky-danh-gia/{world['campaign'].pk}/",
+            read_at=timezone.now() if n % 3 == 0 else None,
+        )
+        for n in range(first, first + count)
+    )
+
+
+def add_evidence(world: World, first: int, count: int) -> None:
+    """`count` more references (number, date, title) as evidence of the assessed unit, spread over its
+    indicators and uploaded by its reporter or its leader."""
+    codes = ("I.1", "I.2", "II.1", "II.2")
+    people = (world["users"]["reporter"], world["users"]["leader"])
+    Evidence.objects.bulk_create(
+        Evidence(
+            assessment=world["assessment"],
+            code=codes[n % len(codes)],
+            kind=Evidence.Kind.REFERENCE,
+            doc_number=f"{n:03}/KH-UBND",
+            doc_date=datetime.date(2023, 1 + n % 12, 1),
+            title=f"Kế hoạch số {n:03}",
+            uploaded_by=people[n % 2],
+        )
+        for n in range(first, first + count)
+    )
+
+
+def add_changes(world: World, first: int, count: int) -> None:
+    """`count` more recorded changes of indicator I.2 of the assessed unit, by its reporter or its leader."""
+    assessment = world["assessment"]
+    people = (world["users"]["reporter"], world["users"]["leader"])
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=people[n % 2],
+            action="entry.save",
+            object_type=assessment._meta.label_lower,
+            object_id=str(assessment.pk),
+            campaign=world["campaign"],
+            unit=world["unit"],
+            code="I.2",
+            field="a",
+            old=n,
+            new=n + 1,
+        )
+        for n in range(first, first + count)
+    )
+
+
+def add_questions(world: World, first: int, count: int) -> None:
+    """`count` more questions to the assessed unit with as many pieces of evidence; the questions
+    belong to the explanation request open on it, if any (see `explaining`)."""
+    assessment = world["assessment"]
+    request = ExplanationRequest.objects.filter(assessment=assessment).first()
+    codes = ("I.1", "I.2", "II.1", "II.2")
+    Question.objects.bulk_create(
+        Question(
+            assessment=assessment,
+            request=request,
+            code=codes[n % len(codes)],
+            text=f"Câu hỏi số {n:03}",
+            asked_by=world["users"]["appraiser"],
+        )
+        for n in range(first, first + count)
+    )
+    add_evidence(world, first, count)
+
+
+def add_appraisal_notes(world: World, first: int, count: int) -> None:
+    """`count` more questions, pieces of evidence and recorded changes of the assessed unit."""
+    add_questions(world, first, count)
+    add_changes(world, first, count)
+
+
+def add_figures(world: World, first: int, count: int) -> None:
+    """`count` more units, each with an official figure for the communes with a section (I.2)."""
+    assessments = add_units(world, first, count)
+    OfficialFigure.objects.bulk_create(
+        OfficialFigure(participation_id=a.participation_id, code="I.2", field="a", value=n % 10, source="Cổng DVC")
+        for n, a in enumerate(assessments, start=first)
+    )
+
+
+def republish(world: World, first: int, count: int) -> None:
+    """A new published version of the world's campaign whose group holds UBND huyện Một and
+    `first + count - 1` more units."""
+    units = ["UBND huyện Một", *(f"UBND huyện Số {n:03}" for n in range(1, first + count))]
+    latest = Publication.objects.filter(campaign=world["campaign"]).order_by("-version").first()
+    Publication.objects.create(
+        campaign=world["campaign"],
+        version=latest.version + 1 if latest else 1,
+        snapshot=snapshot_of(world["campaign"].name, groups={"Cấp huyện": units}),
+        reason="Thêm đơn vị" if latest else "",
+    )
+
+
+# ---------------------------------------------------------------- the states
+
+
+def appraised(world: World) -> None:
+    """Both units of the world appraised."""
+    Assessment.objects.filter(participation__campaign=world["campaign"]).update(status=Assessment.Status.APPRAISED)
+
+
+def explaining(world: World) -> None:
+    """The assessed unit is asked to explain (an open request, due in two days)."""
+    Assessment.objects.filter(pk=world["assessment"].pk).update(status=Assessment.Status.EXPLANATION_REQUESTED)
+    ExplanationRequest.objects.create(
+        assessment=world["assessment"],
+        deadline=timezone.now() + datetime.timedelta(days=2),
+        sent_by=world["users"]["appraiser"],
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    """A list page: who reads it, the state it needs, how rows are added, its address, what row `n`
+    shows on it and the queries one GET runs (the session, the user and the header's notifications
+    included)."""
+
+    name: str
+    persona: str
+    grow: Callable[[World, int, int], object]
+    url: Callable[[World], str]
+    shown: Callable[[int], str]
+    queries: int
+    fixture: str = "world"
+    setup: Callable[[World], None] | None = None
+
+
+def _assessment(world: World) -> int:
+    return world["assessment"].pk
+
+
+SIGNED_IN = 3
+"""What a signed-in page reads besides its own rows: the session, the user, the header's unread notifications."""
+
+PAGES = [
+    # the campaigns, their groups, the groups' frameworks
+    Page(
+        "campaigns:list", "organiser", add_campaigns, lambda w: "/ky-danh-gia/", "Kỳ thêm {:03}".format, SIGNED_IN + 3
+    ),
+    # the frameworks with their use and their original
+    Page(
+        "frameworks:list",
+        "organiser",
+        add_frameworks,
+        lambda w: "/bo-chi-so/",
+        "Bộ chỉ số thêm {:03}".format,
+        SIGNED_IN + 1,
+    ),
+    Page(
+        "frameworks:detail",  # the framework, whether it is used, the campaigns that use it
+        "organiser",
+        add_campaigns,
+        lambda w: f"/bo-chi-so/{w['group'].framework_id}/",
+        "Kỳ thêm {:03}".format,
+        SIGNED_IN + 3,
+    ),
+    Page(
+        "history:mapping",  # the frameworks to choose from
+        "organiser",
+        add_frameworks,
+        lambda w: "/lich-su/doi-chieu-ma/",
+        "Bộ chỉ số thêm {:03} (2023)".format,
+        SIGNED_IN + 1,
+    ),
+    # the notifications
+    Page(
+        "notifications",
+        "viewer",
+        add_notifications,
+        lambda w: "/thong-bao/",
+        "Thông báo số {:03}".format,
+        SIGNED_IN + 1,
+    ),
+    Page(
+        "assessments:detail",  # the assessment, its entries, its evidence
+        "reporter",
+        add_evidence,
+        lambda w: f"/danh-gia/{_assessment(w)}/",
+        "Kế hoạch số {:03}".format,
+        SIGNED_IN + 3,
+    ),
+    Page(
+        "assessments:index",  # the same, without the header (an htmx fragment)
+        "reporter",
+        add_evidence,
+        lambda w: f"/danh-gia/{_assessment(w)}/chi-so-chinh/I/",
+        lambda n: f"Kế hoạch số {n - n % 4:03}",  # evidence of I.1
+        SIGNED_IN - 1 + 3,
+    ),
+    Page(
+        "assessments:history",  # the assessment, the indicator's recorded changes with their authors
+        "reporter",
+        add_changes,
+        lambda w: f"/danh-gia/{_assessment(w)}/chi-so/I.2/lich-su/",
+        lambda n: f"<td>{n}</td>",
+        SIGNED_IN + 2,
+    ),
+    Page(
+        "appraisal:unit",  # the workspace; its queries are per main index of the framework, none per row
+        "appraiser",
+        add_appraisal_notes,
+        lambda w: f"/tham-dinh/{_assessment(w)}/",
+        "Câu hỏi số {:03}".format,
+        SIGNED_IN + 21,
+        fixture="appraising",
+    ),
+    Page(
+        "explanation:page",  # the assessment, the requests, the questions, the entries, the evidence
+        "reporter",
+        add_questions,
+        lambda w: f"/danh-gia/{_assessment(w)}/giai-trinh/",
+        "Câu hỏi số {:03}".format,
+        SIGNED_IN + 7,
+        fixture="appraising",
+        setup=explaining,
+    ),
+    Page(
+        "official:campaign",  # the campaign, the figures with their units, the assessments, their entries
+        "organiser",
+        add_figures,
+        lambda w: f"/tham-dinh/ky/{w['campaign'].pk}/so-lieu-chinh-thuc/",
+        "UBND huyện Số {:03}".format,
+        SIGNED_IN + 4,
+        fixture="appraising",
+    ),
+    Page(
+        "official:template",  # a download, no header: the campaign, its units
+        "organiser",
+        add_units,
+        lambda w: f"/tham-dinh/ky/{w['campaign'].pk}/so-lieu-chinh-thuc/tep-mau.csv",
+        "UBND huyện Số {:03}".format,
+        SIGNED_IN - 1 + 2,
+        fixture="appraising",
+    ),
+    Page(
+        "public:unit",  # public: the published version only
+        "anonymous",
+        republish,
+        lambda w: f"/ket-qua/{w['campaign'].pk}/don-vi/ubnd-huyen-mot/",
+        lambda n: f"1/{n + 1}",  # the rank of UBND huyện Một among the group's units
+        1,
+    ),
+    Page(
+        "reports:unit",  # the draft ranking of the group scored by the engine, the notes, the targets
+        "organiser",
+        lambda w, first, count: add_units(w, first, count, Assessment.Status.APPRAISED),
+        lambda w: f"/bao-cao/ky/{w['campaign'].pk}/don-vi/{w['unit'].pk}/",
+        lambda n: f"1/{n + 3}",  # the rank of UBND huyện Một among the group's units
+        SIGNED_IN + 13,
+        fixture="appraising",
+        setup=appraised,
+    ),
+]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_a_list_page_runs_the_same_queries_at_10_and_100_rows(
+    page: Page, request: pytest.FixtureRequest, login: Callable[[str], Client]
+) -> None:
+    world: World = request.getfixturevalue(page.fixture)
+    if page.setup:
+        page.setup(world)
+    client = login(page.persona)
+    counts = []
+    shown = 0
+    for size in SIZES:
+        page.grow(world, shown, size - shown)
+        shown = size
+        count, body = counted(client, page.url(world))
+        assert page.shown(size - 1) in body, f"row {size - 1} is not on the page"
+        counts.append(count)
+    assert counts == [page.queries] * len(SIZES), f"{page.name}: {counts}"
+
+
+# ---------------------------------------------------------------- every URL has its place
+
+
+COUNTED_ELSEWHERE = {
+    "home": "tests/home/test_query_counts.py",
+    "campaigns:detail": "tests/campaigns/test_view_detail_list.py",
+    "campaigns:participants": "tests/campaigns/test_view_participants.py",
+    "units:list": "tests/units/test_view_tree.py",
+    "accounts:list": "tests/accounts/test_account_list.py",
+    "appraisal:home": "tests/appraisal/test_query_counts.py",
+    "appraisal:campaign": "tests/appraisal/test_query_counts.py",
+    "results:campaign": "tests/results/test_approval.py",
+    "outcome:page": "tests/results/test_outcome.py",
+    "public:index": "tests/results/test_public.py",
+    "public:campaign": "tests/results/test_public.py",
+    "history:lineages": "tests/history/test_record_lineage.py",
+    "history:unit": "tests/history/test_trend_pages.py",
+    "history:campaign": "tests/history/test_trend_pages.py",
+    "reports:campaign": "tests/reports/test_campaign_analysis.py",
+}
+"""List pages whose app's own tests count the queries at two sizes (URL name → test module)."""
+
+NOT_LISTS = {
+    "login": "a form",
+    "logout": "an action",
+    "campaigns:create": "a form",
+    "campaigns:edit": "a form about one campaign",
+    "campaigns:move": "an action (POST)",
+    "campaigns:group_add": "an action (POST)",
+    "campaigns:reopen": "an action (POST)",
+    "frameworks:upload": "a form",
+    "frameworks:download": "one file",
+    "frameworks:copy": "an action (POST)",
+    "frameworks:replace": "a form",
+    "units:import": "an upload form and its preview (POST)",
+    "units:template": "a fixed template file",
+    "accounts:password_change": "a form",
+    "accounts:password_reset": "a form",
+    "accounts:password_reset_done": "a message",
+    "accounts:password_reset_complete": "a message",
+    "accounts:password_reset_confirm": "a form",
+    "accounts:create": "a form",
+    "accounts:edit": "a form about one account",
+    "accounts:deactivate": "an action (POST)",
+    "accounts:reactivate": "an action (POST)",
+    "accounts:reset": "an action (POST)",
+    "accounts:import": "an upload form and its preview (POST)",
+    "accounts:import_confirm": "an action (POST)",
+    "accounts:template": "a fixed template file",
+    "assessments:open": "one unit's assessment: a redirect to it, or the offer to start it",
+    "assessments:general": "an action (POST)",
+    "assessments:entry": "an action (POST)",
+    "assessments:evidence_add": "an action (POST)",
+    "assessments:evidence_download": "one file",
+    "assessments:evidence_delete": "an action (POST)",
+    "assessments:submit": "an action (POST)",
+    "explanation:answer": "an action (POST)",
+    "explanation:send": "an action (POST)",
+    "explanation:evidence": "an action (POST)",
+    "explanation:evidence_delete": "an action (POST)",
+    "appraisal:assignment_add": "an action (POST)",
+    "appraisal:assignment_delete": "an action (POST)",
+    "appraisal:review": "an action (POST)",
+    "appraisal:question_add": "an action (POST)",
+    "appraisal:question_delete": "an action (POST)",
+    "appraisal:accept_remaining": "an action (POST)",
+    "appraisal:move": "an action (POST)",
+    "results:publish": "an action (POST)",
+    "results:amend": "an action (POST)",
+    "history:import": "an upload form and its preview (POST)",
+    "history:import_confirm": "an action (POST)",
+    "history:lineage_add": "a form",
+    "history:lineage_edit": "a form about one change",
+    "history:lineage_delete": "an action (POST)",
+    "reports:settings": "a form about one campaign",
+    "reports:appendix": "a document download",
+    "reports:targets": "a form about one unit",
+    "reports:unit_report": "a document download",
+    "health": "one line for the monitor",
+    "set_language": "an action (POST)",
+}
+"""Named URLs that show no variable number of rows (URL name → what they are)."""
+
+
+def url_names(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[str]:
+    """The names of the project's URLs (`namespace:name`), outside Django's admin site."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from url_names(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_is_classified() -> None:
+    here = {page.name for page in PAGES}
+    places = [here, set(COUNTED_ELSEWHERE), set(NOT_LISTS)]
+    assert sum(len(place) for place in places) == len(set().union(*places)), "a URL is in two places"
+    assert sorted(url_names(get_resolver().url_patterns)) == sorted(set().union(*places))
+
+
+@pytest.mark.parametrize("name", sorted(COUNTED_ELSEWHERE))
+def test_the_tests_named_elsewhere_count_queries(name: str) -> None:
+    text = Path(ROOT, COUNTED_ELSEWHERE[name]).read_text(encoding="utf-8")
+    assert "CaptureQueriesContext" in text or "assert_num_queries" in text or "assert_max_num_queries" in text
