@@ -35,6 +35,8 @@ from tests.conftest import ROOT, SMALL_FRAMEWORK, World
 from tests.results.test_public import snapshot_of
 
 SIZES = (10, 100)
+CODES = ("I.1", "I.2", "II.1", "II.2")
+"""The small framework's indicators, over which evidence and questions are spread."""
 
 
 def counted(client: Client, url: str) -> tuple[int, str]:
@@ -127,12 +129,11 @@ def add_notifications(world: World, first: int, count: int) -> None:
 def add_evidence(world: World, first: int, count: int) -> None:
     """`count` more references (number, date, title) as evidence of the assessed unit, spread over its
     indicators and uploaded by its reporter or its leader."""
-    codes = ("I.1", "I.2", "II.1", "II.2")
     people = (world["users"]["reporter"], world["users"]["leader"])
     Evidence.objects.bulk_create(
         Evidence(
             assessment=world["assessment"],
-            code=codes[n % len(codes)],
+            code=CODES[n % len(CODES)],
             kind=Evidence.Kind.REFERENCE,
             doc_number=f"{n:03}/KH-UBND",
             doc_date=datetime.date(2023, 1 + n % 12, 1),
@@ -169,12 +170,11 @@ def add_questions(world: World, first: int, count: int) -> None:
     belong to the explanation request open on it, if any (see `explaining`)."""
     assessment = world["assessment"]
     request = ExplanationRequest.objects.filter(assessment=assessment).first()
-    codes = ("I.1", "I.2", "II.1", "II.2")
     Question.objects.bulk_create(
         Question(
             assessment=assessment,
             request=request,
-            code=codes[n % len(codes)],
+            code=CODES[n % len(CODES)],
             text=f"Câu hỏi số {n:03}",
             asked_by=world["users"]["appraiser"],
         )
