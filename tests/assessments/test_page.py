@@ -188,12 +188,12 @@ def test_progress_counts_complete_indicators(world, login):
     a = world["assessment"]
     client = login("reporter")
     body = text(client.get(f"/danh-gia/{a.pk}/"))
-    assert "Hoàn thành 0/4 chỉ số" in body and 'style="width: 0%"' in body
+    assert "Hoàn thành 0/4 chỉ số" in body and '<progress class="progress" max="100" value="0">' in body
     save(client, a, "I.2", {"a": "15"})
     save(client, a, "II.1", {"na_requested": "1", "na_reason": "Không áp dụng cho huyện"})  # N/A counts as done
     save(client, a, "I.1", {"self_score": "5"})  # a self score alone is not data
     body = text(client.get(f"/danh-gia/{a.pk}/"))
-    assert "Hoàn thành 2/4 chỉ số" in body and 'style="width: 50%"' in body
+    assert "Hoàn thành 2/4 chỉ số" in body and '<progress class="progress" max="100" value="50">' in body
 
 
 def test_missing_data_is_named(world, login):

@@ -41,7 +41,7 @@ def test_detail_shows_deadlines_groups_status_and_progress(world, login):
     assert timezone.localtime(campaign.submission_deadline).strftime("%H:%M %d/%m/%Y") in body
     assert "05/01/2031" in body and "01/02/2031" in body
     assert "Nhóm huyện" in body and "Bộ chỉ số thử nghiệm cấp huyện" in body and "(4 chỉ số thành phần)" in body
-    assert "Hoàn thành 2/4 chỉ số" in body and 'style="width: 50%"' in body
+    assert "Hoàn thành 2/4 chỉ số" in body and 'max="100" value="50"' in body
     assert '<span class="badge ok">Đã gửi</span>' in body
     assert "Chưa có lần mở lại nào." in body
     assert "Mở lại…" not in body  # before the deadline, and not an organiser
