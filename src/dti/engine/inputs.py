@@ -1,8 +1,9 @@
 """A unit's raw data: parsing one value by its field type, and reading inputs files.
 
-Inputs files are YAML/JSON (nested, `dti-inputs/1`) or CSV/XLSX (one row per value, as
-written by `dti template`); see docs/files.md. Every bad value stops the read with an
-InputError that names the file and the place.
+Inputs files are YAML/JSON (nested, `dti-inputs/1`, read within the limits of
+`dti.engine.bounded`) or CSV/XLSX (one row per value, as written by `dti template`); see
+docs/files.md. Every bad value stops the read with an InputError that names the file and the
+place.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from dti.engine.bounded import load_json, load_yaml, read_text
 from dti.engine.errors import InputError
 from dti.engine.methods import SCORE_FIELD
 from dti.engine.model import Field, Framework, Indicator, InputType
@@ -271,13 +273,13 @@ def read_inputs(framework: Framework, path: str | Path) -> list[UnitInputs]:
 def _read_nested(framework: Framework, path: Path) -> list[UnitInputs]:
     file = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError as exc:
         raise InputError(file, "", "không tìm thấy tệp") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(file, "", "không đọc được tệp (cần văn bản UTF-8)") from exc
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = load_json(text, file=file) if path.suffix.lower() == ".json" else load_yaml(text, file=file)
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(exc, "lineno", None)

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from dti.engine.bounded import load_yaml, read_text
 from dti.engine.errors import DtiError, FrameworkError, Problem, os_error_text
 from dti.engine.method_builder import build_scoring
 from dti.engine.methods import DESCRIPTIONS, RATIO_FIELD, Reference, Scoring, Split, ratio_inputs
@@ -59,10 +60,13 @@ _FIELD_KEYS = {"name", "code", "label", "type", "unit", "options", "from", "requ
 
 
 def load_framework(path: str | Path) -> Framework:
-    """Read and validate a framework file; raise FrameworkError listing every problem."""
+    """Read and validate a framework file; raise FrameworkError listing every problem.
+
+    A file over the reading limits (`dti.engine.bounded`) is an InputError naming the limit.
+    """
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text(Path(path))
     except FileNotFoundError as exc:
         raise DtiError(f"{file}: không tìm thấy tệp bộ chỉ số") from exc
     except UnicodeDecodeError as exc:
@@ -73,9 +77,9 @@ def load_framework(path: str | Path) -> Framework:
 
 
 def parse_framework(text: str, *, file: str = "<bộ chỉ số>") -> Framework:
-    """Validate framework YAML text; raise FrameworkError listing every problem."""
+    """Validate framework YAML text; raise FrameworkError listing every problem (InputError over a limit)."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text, file=file)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""

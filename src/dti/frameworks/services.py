@@ -20,7 +20,7 @@ from dti.audit.services import record
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
 from dti.engine import Framework as EngineFramework
-from dti.engine import FrameworkError, Problem, parse_framework
+from dti.engine import FrameworkError, InputError, Problem, parse_framework
 from dti.frameworks.models import Framework
 
 if TYPE_CHECKING:
@@ -84,6 +84,8 @@ def validate(source_text: str, *, file_name: str) -> EngineFramework:
         engine = parse_framework(source_text, file=file_name)
     except FrameworkError as exc:
         raise FrameworkInvalid(list(exc.problems)) from exc
+    except InputError as exc:  # over a limit of the YAML reader (size, nesting, aliases)
+        raise FrameworkInvalid([Problem(file_name, exc.place, exc.message)]) from exc
     problems = []
     if not CODE_PATTERN.fullmatch(engine.code) or len(engine.code) > 100:
         problems.append(
