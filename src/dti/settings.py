@@ -2,7 +2,9 @@
 
 DATABASE_URL picks the database (PostgreSQL in production and CI, an embedded SQLite file
 under var/ by default); SECRET_KEY, ALLOWED_HOSTS and DEBUG must be set in production
-(docs/deploy.md). Everything the browser loads is served by the app itself.
+(docs/deploy.md): without its own SECRET_KEY the platform starts only when it answers to this
+machine alone (ALLOWED_HOSTS all loopback, as `make demo` and the tests) or with DEBUG=1.
+Everything the browser loads is served by the app itself.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("DTI_VAR_DIR", BASE_DIR / "var"))
@@ -21,8 +24,21 @@ def _flag(name: str, default: bool) -> bool:
 
 
 DEBUG = _flag("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dti-local-development-key-change-me-in-production")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+# The key that signs sessions, CSRF tokens and password links. The public one below is only
+# for a platform nobody else can reach: anyone who knows it could forge a session.
+_PUBLIC_SECRET_KEY = "dti-local-development-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or _PUBLIC_SECRET_KEY
+if SECRET_KEY == _PUBLIC_SECRET_KEY and not DEBUG and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]"}:
+    raise ImproperlyConfigured(
+        "Chưa đặt SECRET_KEY riêng: máy chủ nhận yêu cầu từ "
+        + ", ".join(ALLOWED_HOSTS)
+        + " nên không được chạy với khóa công khai của bản chạy thử. Tạo khóa bằng "
+        "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'` và ghi vào SECRET_KEY "
+        "(/etc/dti/dti.env, docs/deploy.md mục 4). / SECRET_KEY is not set: a server that answers to "
+        "hosts other than this machine refuses to start with the public development key; generate one "
+        "as above and set the SECRET_KEY environment variable."
+    )
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
@@ -51,7 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files answer here, before everything below
+    # Content-Security-Policy on pages, no-store for signed-in people (dti.core.middleware).
+    "dti.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, but only the switcher's choice counts (never Accept-Language).
     "dti.core.middleware.ChosenLanguageMiddleware",
@@ -59,11 +77,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out after SESSION_IDLE_MINUTES without a request or SESSION_MAX_HOURS after signing in.
+    "dti.core.middleware.SessionTimeoutMiddleware",
     # A person whose password the platform generated must change it before anything else.
     "dti.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A change (POST) is saved whole or not at all: a server error rolls it back.
+    "dti.core.middleware.AtomicChangesMiddleware",
 ]
 
 ROOT_URLCONF = "dti.urls"
@@ -193,15 +215,33 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _flag("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A signed-in person is signed out after this many minutes without a request, and this many
+# hours after signing in whatever they do (dti.core.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# The appraisal page shows a unit's PDF evidence in a frame of the same site.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+# HTTPS is nginx's job (docs/deploy.md: it redirects and sends HSTS); these are for a server
+# without such a proxy, or to have Django do it too. The health check stays on plain HTTP.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = _flag("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^suc-khoe/$"]
+# Behind a proxy other than `dti serve`'s gunicorn (which already trusts X-Forwarded-Proto from 127.0.0.1).
+if _flag("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # Refusals (403, 404, 409, 422) are answers to people, not faults: log only server errors.
-    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
+    # Refusals (403, 404, 409, 422) are answers to people, not faults: log only server errors,
+    # with their traceback, through the root's handler (journalctl -u dti).
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

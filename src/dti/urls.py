@@ -32,3 +32,4 @@ urlpatterns = [
 
 handler403 = "dti.core.views.forbidden"
 handler404 = "dti.core.views.not_found"
+handler500 = "dti.core.views.server_error"

@@ -243,27 +243,7 @@ def test_anonymous_is_sent_to_login_and_back(stage, login):
     assert response.url == "/dang-nhap/?next=" + quote(path, safe="/")
 
 
-@pytest.mark.parametrize("persona", ["reporter", "leader", "appraiser", "viewer", "admin"])
-def test_opening_a_participation_creates_the_assessment_once(world, login, persona):
-    participation = world["participation"]
-    Assessment.objects.filter(participation=participation).delete()
-    client = login(persona)
-    first = client.get(f"/danh-gia/tham-gia/{participation.pk}/")
-    second = client.get(f"/danh-gia/tham-gia/{participation.pk}/")
-    assessment = Assessment.objects.get(participation=participation)
-    assert first.url == second.url == f"/danh-gia/{assessment.pk}/"
-
-
-@pytest.mark.parametrize("persona", ["other_reporter", "other_leader", "anonymous"])
-def test_opening_another_units_participation_creates_nothing(world, login, persona):
-    participation = world["participation"]
-    Assessment.objects.filter(participation=participation).delete()
-    response = login(persona).get(f"/danh-gia/tham-gia/{participation.pk}/")
-    assert response.status_code in (302, 403)
-    if persona != "anonymous":
-        assert response.status_code == 403
-        assert MSG_VIEW in response.content.decode()
-    assert not Assessment.objects.filter(participation=participation).exists()
+# Opening a participation that has no assessment yet: tests/assessments/test_open_participation.py.
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dti.assessments import rules, services, workflow
 from dti.assessments.models import Assessment, Entry, Evidence
@@ -107,14 +107,31 @@ def _page(
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def open_participation(request: HttpRequest, participation_pk: int) -> HttpResponse:
-    """A unit's assessment in a campaign (created empty on first visit)."""
-    participation = get_object_or_404(Participation.objects.select_related("unit"), pk=participation_pk)
+    """A unit's assessment in a campaign; a unit that has none yet starts it with a POST.
+
+    Opening the link only reads (a read-only viewer, or an `<img>` on another site, must not
+    create anything): it goes to the assessment, or says that the unit has not started and
+    offers "Bắt đầu tự đánh giá" to those who may enter the unit's data now.
+    """
+    participation = get_object_or_404(Participation.objects.select_related("unit", "campaign"), pk=participation_pk)
     probe = Assessment(participation=participation)
     require(request.user, Action.VIEW_ASSESSMENT, probe)
-    with transaction.atomic():
-        assessment, _created = Assessment.objects.get_or_create(participation=participation)
-    return redirect("assessments:detail", pk=assessment.pk)
+    existing = Assessment.objects.filter(participation=participation).only("pk").first()
+    if existing is not None:
+        return redirect("assessments:detail", pk=existing.pk)
+    reason = rules.edit_block_reason(probe)
+    if request.method == "POST":
+        require(request.user, Action.EDIT_ASSESSMENT, probe)
+        if reason:
+            raise PermissionDenied(reason)
+        with transaction.atomic():
+            assessment, _created = Assessment.objects.get_or_create(participation=participation)
+        return redirect("assessments:detail", pk=assessment.pk)
+    unit_person = can(request.user, Action.EDIT_ASSESSMENT, probe)
+    context = {"participation": participation, "may_start": unit_person and not reason, "block_reason": reason}
+    return render(request, "assessments/open.html", {**context, "unit_person": unit_person})
 
 
 @login_required

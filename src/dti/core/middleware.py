@@ -1,4 +1,6 @@
-"""The language of the web pages: Vietnamese for everyone unless the person chose English.
+"""The platform's middleware: the page language, security headers, session timeout, atomic changes.
+
+The language of the web pages: Vietnamese for everyone unless the person chose English.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language header, so an English
 browser would get English pages its user never asked for. Here only the explicit choice
@@ -9,11 +11,21 @@ settings.LANGUAGE_CODE (Vietnamese).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 
 def chosen_language(request: HttpRequest) -> str:
@@ -38,4 +50,123 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         # The page depends on the language cookie, not on Accept-Language (no language in URLs).
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+# Pages load only what the platform serves itself: no inline script or style, no other site.
+# `frame-src` is `default-src`: the appraisal page frames a unit's PDF evidence from this site.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every page, and `Cache-Control: private, no-store` for signed-in people.
+
+    A page behind login must not stay in a shared computer's browser cache (or a proxy's) after
+    its owner signs out. Whether the person is signed in is read from the session cookie, not
+    from the database, so that the headers are set even when the database is down (the 500
+    page). Static files answer before this middleware (WhiteNoise) and keep their long cache;
+    a response that sets its own policy (an evidence file shown in the browser) keeps it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        cookie = settings.SESSION_COOKIE_NAME
+        if cookie in request.COOKIES or cookie in response.cookies:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+SIGNED_IN_AT = "dti_signed_in_at"  # session keys: when the person signed in, and their last request (epoch s)
+SEEN_AT = "dti_seen_at"
+SEEN_EVERY = 60  # seconds: the last request is written at most once a minute, not on every request
+
+
+class SessionTimeoutMiddleware:
+    """Sign out after `SESSION_IDLE_MINUTES` without a request, or `SESSION_MAX_HOURS` after signing in.
+
+    The next request then goes to the login page with a message saying why, and for a form
+    that was sent (POST) that it was not saved; an htmx request (autosave) gets 401 with that
+    message as text, so the page keeps what was typed. The time of the last request is written
+    to the session at most once a minute (a page view stays a read).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        now = timezone.now().timestamp()
+        was_signed_in = request.user.is_authenticated
+        if was_signed_in and request.path != reverse("logout"):
+            reason = self._expired(request, now)
+            if reason:
+                return self._sign_out(request, reason)
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            session = request.session
+            if not was_signed_in or SIGNED_IN_AT not in session:
+                session[SIGNED_IN_AT] = now
+            if now - session.get(SEEN_AT, 0) >= SEEN_EVERY:
+                session[SEEN_AT] = now
+        return response
+
+    @staticmethod
+    def _expired(request: HttpRequest, now: float) -> str:
+        """Why the session has ended ("" while it lasts)."""
+        session = request.session
+        minutes, hours = settings.SESSION_IDLE_MINUTES, settings.SESSION_MAX_HOURS
+        if now - session.get(SEEN_AT, now) > minutes * 60:
+            return _("Phiên làm việc đã hết hạn sau %(minutes)s phút không hoạt động.") % {"minutes": minutes}
+        if now - session.get(SIGNED_IN_AT, now) > hours * 3600:
+            return _("Phiên làm việc đã hết hạn: mỗi lần đăng nhập dùng được tối đa %(hours)s giờ.") % {"hours": hours}
+        return ""
+
+    @staticmethod
+    def _sign_out(request: HttpRequest, reason: str) -> HttpResponseBase:
+        changed = request.method not in ("GET", "HEAD", "OPTIONS")
+        logout(request)
+        if changed:
+            message = reason + " " + _("Nội dung vừa gửi chưa được lưu; hãy đăng nhập lại rồi nhập lại.")
+        else:
+            message = reason + " " + _("Hãy đăng nhập lại.")
+        if request.headers.get("HX-Request"):
+            return HttpResponse(message, status=401, content_type="text/plain; charset=utf-8")
+        messages.warning(request, message)
+        return redirect_to_login(_page_sent_from(request) if changed else request.get_full_path())
+
+
+def _page_sent_from(request: HttpRequest) -> str:
+    """The page of this site a form was sent from (its Referer, as a path), or the home page."""
+    referer = urlsplit(request.headers.get("Referer", ""))
+    if referer.path and url_has_allowed_host_and_scheme(referer.geturl(), {request.get_host()}, request.is_secure()):
+        return referer._replace(scheme="", netloc="", fragment="").geturl()
+    return reverse("home")
+
+
+class AtomicChangesMiddleware:
+    """A change (any method but GET, HEAD, OPTIONS) is saved whole or not at all.
+
+    The request runs in one transaction, rolled back when the answer is a server error (an
+    exception has become the 500 page by then), so the 500 page can say truthfully that what
+    was just sent was not saved and nothing else changed. Pages (GET) write nothing and run
+    outside a transaction: on SQLite a transaction holds the write lock from its start.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return self.get_response(request)
+        with transaction.atomic():
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
         return response

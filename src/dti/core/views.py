@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 
@@ -33,3 +34,23 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "Hãy tải lại trang rồi thử lại; dữ liệu chưa được lưu."
     )
     return render(request, "core/error.html", {"title": _("Không gửi được biểu mẫu"), "message": message}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: what happened and, truthfully, that nothing was half-saved; without the database.
+
+    A page (GET) writes nothing, and a change (POST) ran in one transaction that the server
+    error rolled back (core.middleware.AtomicChangesMiddleware). Django has logged the error
+    with its traceback. The page extends nothing and is rendered without the request: the
+    header of base.html reads the database, which may be what failed. An htmx request
+    (autosave) gets the message as text.
+    """
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        kept = _("Không có dữ liệu nào bị mất.")
+    else:
+        kept = _("Thay đổi vừa gửi chưa được lưu; dữ liệu đã lưu trước đó vẫn còn nguyên.")
+    message = _("Máy chủ gặp lỗi khi xử lý yêu cầu này. Lỗi đã được ghi lại để quản trị hệ thống xem xét.")
+    if request.headers.get("HX-Request"):
+        return HttpResponse(f"{message} {kept}", status=500, content_type="text/plain; charset=utf-8")
+    context = {"title": _("Lỗi máy chủ"), "message": message, "kept": kept}
+    return HttpResponse(render_to_string("core/500.html", context), status=500)
