@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dti.audit.models import AuditEntry
 from dti.core.errors import ServiceError
+from dti.engine import MAX_SOURCE_BYTES
 from dti.frameworks import services
 from dti.frameworks.models import Framework
 from tests.conftest import SMALL_FRAMEWORK
@@ -70,7 +71,7 @@ def test_service_checks_permission(world):
         (b"code: \xe0\xe1\n", "a.yaml", "không phải văn bản UTF-8 (byte lạ ở vị trí 6)"),
         (b"", "a.yaml", "rỗng"),
         (b"format: dti/1\n", "a.xlsx", "cần tệp YAML (.yaml)"),
-        (b"x" * (services.MAX_SOURCE_BYTES + 1), "a.yaml", "vượt giới hạn 2 MB"),
+        (b"x" * (MAX_SOURCE_BYTES + 1), "a.yaml", "vượt giới hạn 2 MB"),
     ],
 )
 def test_read_upload_refuses_what_is_not_a_framework_text(content, name, expected):

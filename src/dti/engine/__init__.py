@@ -9,6 +9,8 @@ The modules, from the bottom up:
 - `errors`: the errors the engine reports to people (`Problem`, `DtiError`, `FrameworkError`,
   `InputError`).
 - `numbers`: Decimal numbers the Vietnamese way: parsing, half-up rounding, display (`fmt`).
+- `bounded`: reading YAML and JSON from outside within fixed limits (size, nesting, aliases,
+  values), used by `loader` and `inputs`; `MAX_SOURCE_BYTES` is the size limit.
 - `model`: the immutable framework model (`Framework`, `Index`, `Indicator`, `Field`…).
 - `expression`: safe arithmetic formulas (the `expression` method, points like "max_points / 2").
 - `methods`: the scoring methods (`YesNo`, `Ratio`, `Tiers`…): how one indicator's inputs
@@ -73,6 +75,7 @@ from dti.engine.analysis import (
     target_progress,
     value_change,
 )
+from dti.engine.bounded import MAX_BYTES as MAX_SOURCE_BYTES
 from dti.engine.checks import KINDS, Finding, check_table
 from dti.engine.errors import DtiError, FrameworkError, InputError, Problem, os_error_text
 from dti.engine.inputs import parse_score, parse_value, read_inputs, template_rows
@@ -177,6 +180,7 @@ __all__ = [
     "HUNDRED",
     "KINDS",
     "KIND_LABELS",
+    "MAX_SOURCE_BYTES",
     "MINUS",
     "REACH_LABELS",
     "RULE_LABELS",

@@ -19,14 +19,13 @@ from django.utils.translation import ngettext
 from dti.audit.services import record
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
+from dti.engine import MAX_SOURCE_BYTES, FrameworkError, InputError, Problem, parse_framework
 from dti.engine import Framework as EngineFramework
-from dti.engine import FrameworkError, InputError, Problem, parse_framework
 from dti.frameworks.models import Framework
 
 if TYPE_CHECKING:
     from dti.accounts.models import User
 
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
 CODE_PATTERN = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 _TOP_LINE = r"^({key}:[ \t]*)(\"[^\"\n]*\"|'[^'\n]*'|[^#\n]*?)([ \t]*(?:#[^\n]*)?)$"
 

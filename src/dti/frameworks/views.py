@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can, require
+from dti.engine import MAX_SOURCE_BYTES
 from dti.frameworks import services
 from dti.frameworks.models import Framework
 from dti.frameworks.selectors import framework_tree
@@ -47,7 +48,7 @@ def _source_from(request: HttpRequest) -> tuple[str, str]:
 def framework_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a framework file; every problem is listed with its place in the document."""
     require(request.user, Action.MANAGE_FRAMEWORKS)
-    context: dict[str, object] = {"max_mb": services.MAX_SOURCE_BYTES // (1024 * 1024)}
+    context: dict[str, object] = {"max_mb": MAX_SOURCE_BYTES // (1024 * 1024)}
     if request.method == "POST":
         try:
             text, name = _source_from(request)
@@ -144,7 +145,7 @@ def framework_replace(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     context: dict[str, object] = {
         "framework": framework,
         "frozen": framework.is_frozen,
-        "max_mb": services.MAX_SOURCE_BYTES // (1024 * 1024),
+        "max_mb": MAX_SOURCE_BYTES // (1024 * 1024),
     }
     if request.method == "POST":
         try:
