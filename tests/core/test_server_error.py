@@ -83,3 +83,11 @@ def test_the_500_page_needs_no_database():
 
 def test_the_project_uses_this_page():
     assert dti_urls.handler500 == "dti.core.views.server_error"
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_the_500_page_in_english_for_who_chose_it(client):
+    client.cookies["django_language"] = "en"
+    page = client.post("/hong/").content.decode()
+    assert '<html lang="en">' in page and "<h1>Server error</h1>" in page
+    assert "The change you just sent was not saved; everything saved before is intact." in page

@@ -126,3 +126,14 @@ def test_signing_out_after_the_idle_time_just_signs_out(world, login):
     response = client.post("/dang-xuat/")
     assert response.url == "/dang-nhap/"
     assert not signed_in(client)
+
+
+def test_the_message_in_english_for_who_chose_it(world, login):
+    client = login("reporter")
+    client.cookies["django_language"] = "en"
+    date_back(client, idle=31 * 60)
+    response = client.post(f"/danh-gia/{world['assessment'].pk}/chi-so/I.2/", {"a": "1"}, HTTP_HX_REQUEST="true")
+    assert response.content.decode() == (
+        "Your session expired after 30 minutes without activity. "
+        "What you just sent was not saved; sign in again and enter it again."
+    )
