@@ -17,6 +17,7 @@ from PIL import Image
 from playwright.sync_api import ConsoleMessage, Locator, Page, Response, expect
 
 from tests.browser.conftest import Demo
+from tests.browser.test_widths import BAC_NINH
 from tests.browser.test_widths import main_pages as pages_of_their_work
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -44,13 +45,26 @@ def main_pages(demo: Demo) -> dict[str | None, list[str]]:
 
     ha_nam = Assessment.objects.get(pk=demo.kim_bang).participation.campaign_id
     ninh_binh = Campaign.objects.get(name=NINH_BINH).pk
+    bac_ninh = Campaign.objects.get(name=BAC_NINH).pk
     tam_diep = Unit.objects.get(name="UBND thành phố Tam Điệp").pk
     reporter = User.objects.get(username="giabinh.nhaplieu").pk
     more: dict[str | None, list[str]] = {
         None: ["/dang-nhap/", f"/lich-su/ky/{ninh_binh}/"],
-        "kimbang.nhaplieu": ["/thong-bao/", "/tai-khoan/doi-mat-khau/"],
+        "kimbang.nhaplieu": [
+            "/thong-bao/",
+            "/tai-khoan/doi-mat-khau/",
+            f"/danh-gia/{demo.kim_bang}/chi-so/III.1/lich-su/",
+        ],
         "tochuc": [
             f"/ky-danh-gia/{ha_nam}/",
+            "/ky-danh-gia/tao-moi/",
+            f"/ky-danh-gia/{ha_nam}/sua/",
+            "/bo-chi-so/tai-len/",
+            "/don-vi/nhap-tu-excel/",
+            f"/tham-dinh/ky/{bac_ninh}/so-lieu-chinh-thuc/",
+            "/lich-su/thay-doi-don-vi/",
+            "/lich-su/doi-chieu-ma/",
+            "/lich-su/nhap-ket-qua/",
             "/tai-khoan/",
             f"/tai-khoan/{reporter}/",
             "/tai-khoan/nhap-tu-excel/",
