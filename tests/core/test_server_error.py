@@ -8,6 +8,7 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory, override_settings
 from django.urls import path
+from django.utils import translation
 
 from dti import urls as dti_urls
 from dti.core.views import server_error
@@ -77,7 +78,8 @@ def test_the_500_page_carries_the_security_headers(client):
 
 def test_the_500_page_needs_no_database():
     # Without the `db` fixture, pytest-django makes any database access fail.
-    response = server_error(RequestFactory().get("/"))
+    with translation.override("vi"):
+        response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500 and KEPT_GET in response.content.decode()
 
 
