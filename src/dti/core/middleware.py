@@ -18,10 +18,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -154,19 +154,29 @@ class AtomicChangesMiddleware:
     """A change (any method but GET, HEAD, OPTIONS) is saved whole or not at all.
 
     The request runs in one transaction, rolled back when the answer is a server error (an
-    exception has become the 500 page by then), so the 500 page can say truthfully that what
-    was just sent was not saved and nothing else changed. Pages (GET) write nothing and run
-    outside a transaction: on SQLite a transaction holds the write lock from its start.
+    exception has become the 500 page by then, template rendering included), so the 500 page
+    can say truthfully that what was just sent was not saved and nothing else changed. Pages
+    (GET) write nothing and run outside a transaction: on SQLite a transaction holds the write
+    lock from its start. A view marked with Django's `transaction.non_atomic_requests` (the
+    health check, which never touches the database) and an unknown path run without one.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        if request.method in ("GET", "HEAD", "OPTIONS") or not self._changes_data(request):
             return self.get_response(request)
         with transaction.atomic():
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
         return response
+
+    @staticmethod
+    def _changes_data(request: HttpRequest) -> bool:
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return False  # the 404 page writes nothing
+        return DEFAULT_DB_ALIAS not in getattr(match.func, "_non_atomic_requests", set())
