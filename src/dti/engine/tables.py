@@ -437,14 +437,14 @@ def _check_zip(file: str, data_path: Path) -> zipfile.ZipFile:
         for member in members:
             if member.file_size > MAX_MEMBER_BYTES:
                 raise InputError(
-                    file, "", f"tệp giải nén ra hơn {MAX_MEMBER_BYTES // MIB} MB (thành phần '{member.filename}')"
+                    file, "", f"tệp giải nén ra hơn {MAX_MEMBER_BYTES // MIB} MB (thành phần '{member.filename[:100]}')"
                 )
             ratio = member.file_size / max(member.compress_size, 1)
             if member.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
                 raise InputError(
                     file,
                     "",
-                    f"tỷ lệ nén {_count(int(ratio))}:1 của thành phần '{member.filename}' "
+                    f"tỷ lệ nén {_count(int(ratio))}:1 của thành phần '{member.filename[:100]}' "
                     f"vượt giới hạn {MAX_RATIO}:1 (tệp nén bất thường)",
                 )
             total += member.file_size
@@ -466,7 +466,6 @@ def _stream(file: str, archive: zipfile.ZipFile, member: str, handler: _Handler)
     most MAX_XML_DEPTH nested elements and MAX_XML_ELEMENTS elements in the file."""
     parser = expat.ParserCreate()
     parser.buffer_text = True
-    parser.ordered_attributes = False
     parser.StartElementHandler = handler.enter
     parser.EndElementHandler = handler.leave
     parser.CharacterDataHandler = handler.data
