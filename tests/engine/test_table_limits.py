@@ -205,7 +205,7 @@ def test_a_csv_over_the_file_size_is_refused_unread(tmp_path: Path) -> None:
         ("unit\n" + "\n" * 3_000_000, "dòng 150.001", "có hơn 150.000 dòng"),
         ("\n" * 3_000_000 + "unit\nA\n", "dòng 150.001", "có hơn 150.000 dòng"),
         ('unit,value\nA,"\n' + ('",' + "," * 50_000 + '"\n') * 30 + '"\n', "dòng 2", "dòng dài hơn 1.000.000 ký tự"),
-        ("unit\n" + "".join(f"{n:06d}{'ư' * 30_000}\n" for n in range(140)), "dòng 135", "hơn 4.000.000 ký tự văn bản"),
+        ("unit\n" + "".join(f"{n:06d}{'ư' * 30_000}\n" for n in range(300)), "dòng 268", "hơn 8.000.000 ký tự văn bản"),
     ],
     ids=["long-cell", "long-line", "columns", "rows", "blank-rows-first", "quoted-record", "distinct-text"],
 )

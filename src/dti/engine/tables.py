@@ -45,7 +45,7 @@ a long raw-data table of 3,500 units × 150 fields (525,000 rows, 2.6 million ce
 1 GB; such a table is read per province."""
 MAX_CELL_CHARS = 32_767
 """Characters in one cell: Excel's own limit."""
-MAX_TEXT_CHARS = 4_000_000
+MAX_TEXT_CHARS = 8_000_000
 """Characters of distinct text in all cells together (a text repeated is kept, and counted, once)."""
 MAX_RECORD_CHARS = 1_000_000
 """Characters of one CSV record (a line, or lines joined by a quoted field) before it is split."""
