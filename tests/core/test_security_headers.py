@@ -94,3 +94,10 @@ def test_the_admin_site_has_the_policy(world, login):
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == POLICY
     assert "no-store" in response["Cache-Control"]
+
+
+def test_with_the_ssl_redirect_the_health_check_stays_on_http(world, settings):
+    settings.SECURE_SSL_REDIRECT = True  # SECURE_SSL_REDIRECT=1: a server without nginx in front
+    assert Client().get("/suc-khoe/").status_code == 200
+    response = Client().get("/ket-qua/")
+    assert response.status_code == 301 and response.url == "https://testserver/ket-qua/"
