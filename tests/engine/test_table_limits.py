@@ -247,3 +247,29 @@ def test_a_national_results_table_reads(tmp_path: Path) -> None:
     assert table.rows[-1].cells["I.8"].place == "trang 'KQ', dòng 3501, cột I (I.8)"
     outcome, seconds, megabytes = measured(path)
     assert outcome == "3500 dòng" and seconds < 5 and megabytes < 200
+
+
+def test_a_zip64_file_is_held_to_the_counts_of_its_zip64_end_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """zipfile takes a zip64 file's member count and directory size from its zip64 end record:
+    the limits are checked there too."""
+    with monkeypatch.context() as patch:
+        patch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 1)  # zipfile writes zip64 end records past it
+        path = write_xlsx(tmp_path / "a.xlsx", ["unit"], [["UBND huyện Một"]], "S")
+    data = bytearray(path.read_bytes())
+    assert data.find(b"PK\x06\x06") > 0
+    assert [row.text("unit") for row in read_table(path).rows] == ["UBND huyện Một"]
+    data[data.find(b"PK\x06\x06") + 32 : data.find(b"PK\x06\x06") + 40] = (1_000_000).to_bytes(8, "little")
+    path.write_bytes(bytes(data))
+    assert refused(path).message == "tệp Excel có hơn 1.000 thành phần nén"
+
+
+def test_an_encrypted_member_is_refused(tmp_path: Path) -> None:
+    data = bytearray(hand_xlsx(tmp_path / "a.xlsx", sheet_xml(HEADER)).read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        data[at + 8] |= 1  # "encrypted" in each directory entry's flags
+        at = data.find(b"PK\x01\x02", at + 4)
+    (tmp_path / "b.xlsx").write_bytes(bytes(data))
+    assert refused(tmp_path / "b.xlsx").message == "không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)"

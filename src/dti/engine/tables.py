@@ -397,6 +397,8 @@ def _csv_rows(file_path: Path, budget: _Budget) -> list[list[object]]:
 
 BROKEN_XLSX = "không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)"
 _EOCD = struct.Struct("<4s4H2LH")  # the zip's end-of-central-directory record
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")  # before it in a zip64 file: where the zip64 end record is
+_ZIP64_END = struct.Struct("<4sQ2H2L4Q")  # the zip64 end record: count and size of the directory
 _DATE, _TIMEDELTA, _PERCENT = 1, 2, 3  # what a cell style's number format makes of a number
 _COLUMNS = {column_letter(index): index + 1 for index in range(MAX_COLUMNS)}  # "A" → 1 … up to the limit
 
@@ -419,10 +421,18 @@ def _check_zip(file: str, data_path: Path) -> zipfile.ZipFile:
         size = handle.seek(0, 2)
         handle.seek(max(0, size - _EOCD.size - 65535))
         tail = handle.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < _EOCD.size:
-        raise InputError(file, "", BROKEN_XLSX)
-    _, _, _, _, entries, directory, _, _ = _EOCD.unpack_from(tail, at)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < _EOCD.size:
+            raise InputError(file, "", BROKEN_XLSX)
+        _, _, _, _, entries, directory, _, _ = _EOCD.unpack_from(tail, at)
+        if at >= _ZIP64_LOCATOR.size and tail[at - _ZIP64_LOCATOR.size :].startswith(b"PK\x06\x07"):
+            # zipfile then takes the count and directory size from the zip64 end record instead
+            _, _, where, _ = _ZIP64_LOCATOR.unpack_from(tail, at - _ZIP64_LOCATOR.size)
+            handle.seek(where)
+            record = handle.read(_ZIP64_END.size)
+            if len(record) < _ZIP64_END.size or not record.startswith(b"PK\x06\x06"):
+                raise InputError(file, "", BROKEN_XLSX)
+            entries, directory = _ZIP64_END.unpack(record)[7:9]
     if entries > MAX_ZIP_MEMBERS or directory > MAX_ZIP_MEMBERS * 1024:
         raise InputError(file, "", f"tệp Excel có hơn {_count(MAX_ZIP_MEMBERS)} thành phần nén")
     try:
@@ -481,7 +491,17 @@ def _stream(file: str, archive: zipfile.ZipFile, member: str, handler: _Handler)
                 since_tag_end = since_tag_end + len(chunk) if last < 0 else len(chunk) - last - 1
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
-    except (expat.ExpatError, _Refused, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+    except (
+        expat.ExpatError,
+        _Refused,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        RuntimeError,  # an encrypted member
+        NotImplementedError,  # a compression method zipfile does not know
+    ) as exc:
         raise InputError(file, "", BROKEN_XLSX) from exc
 
 
