@@ -57,8 +57,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """`dti serve` in its own process group; stopped (TERM, then KILL) however the block ends."""
+def serve(
+    env: dict[str, str], port: int, workers: int, log: Path, ready_within: float = 60
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`dti serve` in its own process group, answering within `ready_within` s; stopped (TERM, then KILL) at the end."""
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [str(ROOT / ".venv" / "bin" / "dti"), "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -69,7 +71,7 @@ def serve(env: dict[str, str], port: int, workers: int, log: Path) -> Iterator[s
             start_new_session=True,
         )
         try:
-            wait_ready(proc, port, log)
+            wait_ready(proc, port, log, ready_within)
             yield proc
         finally:
             if proc.poll() is None:
@@ -167,6 +169,7 @@ class Client:
         self.port, self.agent = port, agent
         self.cookies: dict[str, str] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.used = 0.0  # when the connection last answered (time.monotonic)
 
     def request(
         self,
@@ -190,6 +193,10 @@ class Client:
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
         if htmx:
             headers["HX-Request"] = "true"
+        if method != "GET" and time.monotonic() - self.used > 1.0:
+            # gunicorn closes a keep-alive connection idle for 2 s, and a POST is never resent
+            # (see below): after a pause a browser's next form goes out on a fresh connection.
+            self.conn.close()
         for attempt in (1, 2):
             try:
                 self.conn.request(method, path, body=data, headers=headers)
@@ -202,11 +209,15 @@ class Client:
                 self.conn.close()
                 if attempt == 2 or method != "GET":
                     raise
+        self.used = time.monotonic()
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie()
             cookie.load(header)
             for name, morsel in cookie.items():
-                self.cookies[name] = morsel.value
+                if morsel.value and morsel["max-age"] != "0":
+                    self.cookies[name] = morsel.value
+                else:  # a cookie the server deletes (the messages shown, a logout)
+                    self.cookies.pop(name, None)
         return Response(response.status, payload, response.headers)
 
     def login(self, username: str, password: str) -> None:
@@ -242,6 +253,8 @@ def revision() -> str:
         dirty = subprocess.run(["git", "status", "--porcelain", "src"], cwd=ROOT, capture_output=True, text=True)
     except OSError:
         return "không rõ (không có git)"
+    if head.returncode != 0:
+        return "không rõ (không phải bản git)"
     return head.stdout.strip() + (" + thay đổi chưa commit trong src/" if dirty.stdout.strip() else "")
 
 
