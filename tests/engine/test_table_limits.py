@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from dti.engine import InputError, read_table, tables
-from dti.engine.tables import MAX_CELLS, MAX_COLUMNS, MAX_ROWS
-from tests.files import MAIN_NS, hand_xlsx, hostile_xlsx, sheet_xml, write_csv, write_xlsx, write_zip
+from dti.engine.tables import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, read_sheets
+from tests.files import MAIN_NS, PACKAGE_PARTS, hand_xlsx, hostile_xlsx, sheet_xml, write_csv, write_xlsx, write_zip
 
 MEASURE = """
 import re, sys, time
@@ -273,3 +273,30 @@ def test_an_encrypted_member_is_refused(tmp_path: Path) -> None:
         at = data.find(b"PK\x01\x02", at + 4)
     (tmp_path / "b.xlsx").write_bytes(bytes(data))
     assert refused(tmp_path / "b.xlsx").message == "không mở được tệp Excel (tệp hỏng hoặc không phải .xlsx)"
+
+
+def test_the_rows_of_all_sheets_count_together(tmp_path: Path) -> None:
+    """A workbook of many sheets, each with one row at 100.000, would otherwise hold millions of blank rows."""
+    sheets = "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId{n}"/>' for n in range(1, 4))
+    relations = "".join(
+        f'<Relationship Id="rId{n}" Target="worksheets/sheet{n}.xml" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        for n in range(1, 4)
+    )
+    members = {name: text.encode() for name, text in PACKAGE_PARTS.items()}
+    members["xl/workbook.xml"] = (
+        f'<workbook xmlns="{MAIN_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f"<sheets>{sheets}</sheets></workbook>"
+    ).encode()
+    members["xl/_rels/workbook.xml.rels"] = (
+        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{relations}</Relationships>'
+    ).encode()
+    for n in range(1, 4):
+        members[f"xl/worksheets/sheet{n}.xml"] = sheet_xml(f'<row r="100000">{text_cell("A100000", "x")}</row>')
+    path = write_zip(tmp_path / "a.xlsx", members)
+    with pytest.raises(InputError) as info:
+        read_sheets(path)
+    assert (info.value.place, info.value.message) == (
+        "trang 'S2', dòng 100.000",
+        "có hơn 150.000 dòng (cùng các trang trước)",
+    )

@@ -35,7 +35,7 @@ MIB = 1024 * 1024
 MAX_FILE_BYTES = 50 * MIB
 """A CSV or XLSX file on disk (a web upload is limited further, to 5 MB, by core.imports)."""
 MAX_ROWS = 150_000
-"""Rows of one sheet or CSV file, blank ones included."""
+"""Rows of a CSV file, or of all the sheets of a workbook read together, blank ones included."""
 MAX_COLUMNS = 2_000
 """Columns: a row's last cell with a value (CSV: its number of fields)."""
 MAX_CELLS = 600_000
@@ -268,6 +268,7 @@ class _Budget:
     def __init__(self, file: str) -> None:
         self.file = file
         self.cells = 0
+        self.rows = 0  # rows of the sheets read before, blank ones included
         self.chars = 0
         self.texts: dict[str, str] = {}
 
@@ -288,9 +289,11 @@ class _Budget:
             self.texts[text] = kept = text
         return kept
 
-    def too_many_rows(self, where: str, number: int) -> InputError:
-        """The refusal of row `number`, past MAX_ROWS."""
-        return InputError(self.file, f"{where}dòng {_count(number)}", f"có hơn {_count(MAX_ROWS)} dòng")
+    def check_rows(self, where: str, number: int) -> None:
+        """Refuse row `number` of a sheet when it and the rows of the sheets read before pass MAX_ROWS."""
+        if self.rows + number > MAX_ROWS:
+            earlier = " (cùng các trang trước)" if self.rows else ""
+            raise InputError(self.file, f"{where}dòng {_count(number)}", f"có hơn {_count(MAX_ROWS)} dòng{earlier}")
 
     def too_many_columns(self, where: str, number: int, column: int) -> InputError:
         """The refusal of a cell in column `column` (1-based), past MAX_COLUMNS."""
@@ -325,14 +328,14 @@ class _CsvLines:
 
     def first(self) -> str:
         """The first non-blank line (kept to be read again): its separators tell the delimiter."""
-        while len(self.peeked) <= MAX_ROWS:
+        while True:
             line = self._line()
             if not line:
                 return ""
             self.peeked.append(line)
+            self.budget.check_rows("", len(self.peeked))
             if line.strip():
                 return line
-        raise self.budget.too_many_rows("", len(self.peeked))
 
     def __iter__(self) -> _CsvLines:
         return self
@@ -367,8 +370,7 @@ def _csv_rows(file_path: Path, budget: _Budget) -> list[list[object]]:
             delimiter = max((",", ";", "\t"), key=first.count)  # the header's separator; a comma on a tie
             for row in csv.reader(lines, delimiter=delimiter):
                 number = len(rows) + 1
-                if number > MAX_ROWS:
-                    raise budget.too_many_rows("", number)
+                budget.check_rows("", number)
                 if len(row) > MAX_COLUMNS:
                     raise budget.too_many_columns("", number, len(row))
                 for column, value in enumerate(row, start=1):
@@ -712,8 +714,7 @@ class _SheetRows(_Handler):
                 raise InputError(
                     self.book.file, f"{self.where}dòng {number}", f"{BROKEN_XLSX}: các dòng không theo thứ tự"
                 )
-            if number > MAX_ROWS:
-                raise self.book.budget.too_many_rows(self.where, number)
+            self.book.budget.check_rows(self.where, number)
             self.rows.extend([] for _ in range(number - 1 - len(self.rows)))
             self.number, self.column, self.row = number, 0, []
 
@@ -854,6 +855,7 @@ class _Book:
         assert part.member is not None
         sheet = _SheetRows(self, f"trang '{part.name}', ")
         _stream(self.file, self.archive, part.member, sheet)
+        self.budget.rows += len(sheet.rows)
         return sheet.rows
 
     def __enter__(self) -> _Book:
