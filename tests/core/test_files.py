@@ -8,32 +8,147 @@ tests/core/test_permissions_matrix.py).
 from __future__ import annotations
 
 import io
+import random
+import re
 import struct
+import threading
+import time
+import tracemalloc
 import zipfile
 import zlib
 
+import docx
 import pytest
 from openpyxl import Workbook
+from pypdf import PdfReader, PdfWriter
 
 from dti.core import files
 from dti.core.files import ACCEPT, ALLOWED, DOC, DOCX, JPEG, LABELS, ODS, ODT, PDF, PNG, XLS, XLSX, sniff
+from dti.documents.pdf import write_pdf
+from tests.documents import sample
+
+MB = 1024 * 1024
 
 # ---------------------------------------------------------------------------------------------
 # Small, valid documents of every accepted kind, and disguised ones.
 
 
-def pdf_bytes(text: str = "Quyết định thành lập Ban chỉ đạo") -> bytes:
-    """A one-page PDF: header, catalog, page tree, page, trailer, end marker."""
-    body = (
-        "%PDF-1.4\n"
-        "1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
-        "2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
-        "3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]>> endobj\n"
-        f"% {text}\n"
-        "trailer <</Root 1 0 R>>\n"
-        "%%EOF\n"
-    )
-    return body.encode("utf-8")
+def pdf_document(objects: list[bytes], *, head: bytes = b"", trailer: bytes = b"/Root 1 0 R") -> bytes:
+    """A PDF as writers make it: the header, `head` (a comment, or a polyglot's markup), the
+    objects numbered from 1, the cross-reference table giving each one's offset, the trailer,
+    `startxref` and the end marker."""
+    parts = [b"%PDF-1.4\n" + head]
+    offsets = []
+    position = len(parts[0])
+    for number, value in enumerate(objects, 1):
+        offsets.append(position)
+        parts.append(b"%d 0 obj %s endobj\n" % (number, value))
+        position += len(parts[-1])
+    parts.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    parts.extend(b"%010d 00000 n \n" % offset for offset in offsets)
+    parts.append(b"trailer <</Size %d %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, position))
+    return b"".join(parts)
+
+
+def pdf_bytes(
+    text: str = "Quyết định thành lập Ban chỉ đạo",
+    *,
+    head: str = "",
+    kids: str = "3 0 R",
+    trailer: str = "/Root 1 0 R",
+    catalog: str = "<</Type /Catalog /Pages 2 0 R>>",
+) -> bytes:
+    """A one-page PDF: catalog, page tree, page (`text` in a comment after the header).
+
+    `head` goes between the header and the comment (a polyglot's markup); `kids` are the page
+    tree's pages ("" for none); `trailer` and `catalog` replace those dictionaries.
+    """
+    objects = [
+        catalog.encode(),
+        f"<</Type /Pages /Kids [{kids}] /Count {len(kids.split()) // 3}>>".encode(),
+        b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>>",
+    ]
+    return pdf_document(objects, head=f"{head}% {text}\n".encode(), trailer=trailer.encode())
+
+
+def scanned_pdf(pages: int = 1, image_bytes: int = 50_000) -> bytes:
+    """A PDF as a phone's scanner app or a copier makes it: each A4 page one JPEG image
+    (`image_bytes` of DCT-coded data, not decoded by any check) drawn by a small content stream."""
+    image = random.Random(7).randbytes(image_bytes)
+    kids = " ".join(f"{3 + 3 * page} 0 R" for page in range(pages))
+    objects = [b"<</Type /Catalog /Pages 2 0 R>>", b"<</Type /Pages /Kids [%s] /Count %d>>" % (kids.encode(), pages)]
+    draw = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    for page in range(pages):
+        image_object, content_object = 4 + 3 * page, 5 + 3 * page
+        objects.append(
+            b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources <</XObject <</Im0 %d 0 R>>>> "
+            b"/Contents %d 0 R>>" % (image_object, content_object)
+        )
+        objects.append(
+            b"<</Type /XObject /Subtype /Image /Width 2480 /Height 3508 /ColorSpace /DeviceRGB "
+            b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d>>\nstream\n%s\nendstream" % (len(image), image)
+        )
+        objects.append(b"<</Length %d>>\nstream\n%s\nendstream" % (len(draw), draw))
+    return pdf_document(objects, head=b"%\xe2\xe3\xcf\xd3\n")
+
+
+def pdf_with_xref_stream(padding: int | None = None) -> bytes:
+    """A PDF 1.5 whose cross-reference is an XRef stream object, as newer writers make them.
+
+    With `padding`, the catalog sits in a Flate-compressed object stream that unpacks to that
+    many bytes more (a decompression bomb of about 1000:1).
+    """
+    catalog = b"<</Type /Catalog /Pages 2 0 R>>"
+    body = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    if padding is None:
+        rows.append(struct.pack(">BIH", 1, len(body), 0))
+        body += b"1 0 obj " + catalog + b" endobj\n"
+    else:
+        rows.append(struct.pack(">BIH", 2, 4, 0))  # object 1 is the first in object stream 4
+    for number, value in (
+        (2, b"<</Type /Pages /Kids [3 0 R] /Count 1>>"),
+        (3, b"<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]>>"),
+    ):
+        rows.append(struct.pack(">BIH", 1, len(body), 0))
+        body += b"%d 0 obj %s endobj\n" % (number, value)
+    if padding is None:
+        rows.append(struct.pack(">BIH", 0, 0, 0))  # object 4 unused
+    else:
+        packer = zlib.compressobj(9)
+        packed = packer.compress(b"1 0 " + catalog)
+        for _ in range(padding // MB):
+            packed += packer.compress(b" " * MB)
+        packed += packer.flush()
+        rows.append(struct.pack(">BIH", 1, len(body), 0))
+        body += b"4 0 obj <</Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d>>\nstream\n" % len(packed)
+        body += packed + b"\nendstream\nendobj\n"
+    xref = len(body)
+    rows.append(struct.pack(">BIH", 1, xref, 0))  # the XRef stream itself, object 5
+    data = b"".join(rows)
+    body += b"5 0 obj <</Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d>>\nstream\n" % len(data)
+    return body + data + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref
+
+
+def pdf_by_pypdf(**encryption: str) -> bytes:
+    """A two-page PDF written by pypdf's writer; `encryption` (user_password, owner_password,
+    algorithm) protects it as PdfWriter.encrypt does."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_blank_page(842, 595)
+    writer.add_metadata({"/Title": "Báo cáo chuyển đổi số"})
+    if encryption:
+        writer.encrypt(**encryption)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pdf_by_fpdf2() -> bytes:
+    """A decision written by the platform's own PDF writer (dti.documents.pdf, fpdf2)."""
+    buffer = io.BytesIO()
+    write_pdf(sample.decision(draft=True), buffer)
+    return buffer.getvalue()
 
 
 def png_bytes() -> bytes:
@@ -52,7 +167,7 @@ def jpg_bytes() -> bytes:
     return bytes.fromhex(
         "ffd8ffe000104a46494600010101004800480000"
         "ffdb004300030202020203020202030303030406040404040408060605060908"
-        "0a0a090809090a0c0f0c0a0b0e0b09090d110d0e0f101011100a0c12131210130f101010"
+        "0a0a090809090a0c0f0c0a0b0e0b09090d110d0e0f101011100a0c12131210130f10101010"
         "ffc9000b080001000101011100"
         "ffcc000600101005"
         "ffda0008010100003f00d2cf20"
@@ -60,22 +175,38 @@ def jpg_bytes() -> bytes:
     )
 
 
-def docx_bytes(*, document: bool = True, content_types: bool = True, macros: bool = False) -> bytes:
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def content_types_xml(main: str = WORD_MAIN, part: str = "/word/document.xml", doctype: str = "") -> str:
+    """An OOXML package's `[Content_Types].xml` declaring `part` as of type `main`."""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="{part}" ContentType="{main}"/>'
+        "</Types>"
+    )
+
+
+# An entity-expansion ("billion laughs") bomb: nine levels of ten references each, 10**9 "lol"s.
+LAUGHS = (
+    '<!DOCTYPE Types [<!ENTITY l0 "lol">'
+    + "".join(f'<!ENTITY l{level} "{("&l" + str(level - 1) + ";") * 10}">' for level in range(1, 10))
+    + "]>"
+)
+
+
+def docx_bytes(
+    *, document: bool = True, content_types: bool = True, macros: bool = False, types: str | None = None
+) -> bytes:
     """A Word package; without `document` it is a ZIP that only looks like one; with `macros` a
-    macro-enabled document (.docm) holding a VBA project."""
+    macro-enabled document (.docm) holding a VBA project; `types` replaces `[Content_Types].xml`."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         if content_types:
-            package.writestr(
-                "[Content_Types].xml",
-                '<?xml version="1.0" encoding="UTF-8"?>'
-                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                '<Default Extension="xml" ContentType="application/xml"/>'
-                '<Override PartName="/word/document.xml" '
-                'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-                "</Types>",
-            )
+            package.writestr("[Content_Types].xml", types if types is not None else content_types_xml())
         package.writestr(
             "_rels/.rels",
             '<?xml version="1.0" encoding="UTF-8"?>'
@@ -106,6 +237,16 @@ def xlsx_bytes() -> bytes:
     sheet.append(["Xã Một", "Có"])
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def python_docx_bytes() -> bytes:
+    """A document written by python-docx (the parts Word writes: styles, settings, core properties)."""
+    document = docx.Document()
+    document.add_heading("Kế hoạch chuyển đổi số", level=1)
+    document.add_paragraph("Năm 2023, huyện Kim Bảng triển khai 12 nhiệm vụ.")
+    buffer = io.BytesIO()
+    document.save(buffer)
     return buffer.getvalue()
 
 
@@ -239,6 +380,38 @@ GOOD = {
     "so-lieu-excel-95.xls": (lambda: xls_bytes("Book"), XLS),
     "bao-cao.odt": (odf_bytes, ODT),
     "so-lieu.ods": (lambda: odf_bytes(ODS.content_type), ODS),
+    "PDF whose cross-reference is an XRef stream": (pdf_with_xref_stream, PDF),
+    "PDF written by pypdf": (pdf_by_pypdf, PDF),
+    "PDF written by the platform (fpdf2)": (pdf_by_fpdf2, PDF),
+    "scanned PDF, three pages": (lambda: scanned_pdf(3), PDF),
+    "PDF protected against editing (owner password, AES-256)": (
+        lambda: pdf_by_pypdf(user_password="", owner_password="chu-so-huu", algorithm="AES-256"),
+        PDF,
+    ),
+    "PDF protected against editing (owner password, RC4)": (
+        lambda: pdf_by_pypdf(user_password="", owner_password="chu-so-huu", algorithm="RC4-128"),
+        PDF,
+    ),
+    "Word document written by python-docx": (python_docx_bytes, DOCX),
+}
+
+# The refusals of issue 10 §4, each also sent through the real evidence upload
+# (tests/assessments/test_evidence_structure.py): name → (file name, builder).
+STRUCTURE_REFUSED = {
+    "PDF/HTML polyglot": ("quyet-dinh.pdf", lambda: pdf_bytes(head=HTML.decode() + "\n")),
+    "truncated PDF": ("quyet-dinh.pdf", lambda: pdf_bytes()[: len(pdf_bytes()) // 2]),
+    "PDF without pages": ("quyet-dinh.pdf", lambda: pdf_bytes(kids="")),
+    "Word zip bomb (1000:1)": ("ke-hoach.docx", lambda: zip_with("word/media/image1.png", 20 * MB)),
+    "docx whose [Content_Types].xml does not declare the document": (
+        "ke-hoach.docx",
+        lambda: docx_bytes(types=content_types_xml(main="application/xml")),
+    ),
+    "[Content_Types].xml with a DOCTYPE entity": (
+        "ke-hoach.docx",
+        lambda: docx_bytes(types=content_types_xml(doctype=LAUGHS)),
+    ),
+    "PNG without IEND": ("anh-chup.png", lambda: png_bytes()[:-12]),
+    "JPEG without EOI": ("anh-chup.jpg", lambda: jpg_bytes()[:-2]),
 }
 DISGUISED = {
     "exe named .pdf": EXE,
@@ -264,6 +437,25 @@ DISGUISED = {
     "ODF presentation (not accepted) named .odt": odf_bytes("application/vnd.oasis.opendocument.presentation"),
     "odt without content.xml": odf_bytes(content=False),
     "odt whose mimetype is too long": odf_bytes(ODT.content_type + " " * 200),
+    "PDF header then HTML": b"%PDF-1.4\n" + HTML,
+    "PDF with a script in a comment before its first object": pdf_bytes(head="%<script>alert(1)</script>\n"),
+    "PDF header of an unknown version": pdf_bytes().replace(b"%PDF-1.4", b"%PDF-9.1", 1),
+    "PDF without %%EOF": pdf_bytes().replace(b"%%EOF", b""),
+    "PDF whose startxref points elsewhere": re.sub(rb"startxref\n\d+", b"startxref\n9", pdf_bytes()),
+    "PDF whose startxref points past its end": re.sub(rb"startxref\n\d+", b"startxref\n999999", pdf_bytes()),
+    "PDF whose trailer has no /Root": pdf_bytes(trailer=""),
+    "PDF whose catalog has no page tree": pdf_bytes(catalog="<</Type /Catalog>>"),
+    "PDF whose page tree loops": pdf_bytes(kids="2 0 R"),
+    "PDF that opens only with a password": pdf_by_pypdf(user_password="mat-khau", algorithm="AES-256"),
+    "PNG with HTML after IEND": png_bytes() + HTML,
+    "PNG whose first chunk is not IHDR": png_bytes().replace(b"IHDR", b"tEXt", 1),
+    "PNG whose IHDR checksum is wrong": png_bytes()[:29] + b"\x00\x00\x00\x00" + png_bytes()[33:],
+    "PNG whose chunk runs past the end": png_bytes()[:33] + b"\x7f\xff\xff\xff" + png_bytes()[37:],
+    "JPEG without a frame header": jpg_bytes().replace(bytes.fromhex("ffc9000b080001000101011100"), b""),
+    "JPEG cut in its headers": jpg_bytes()[:30],
+    "docx declaring a main part it does not hold": docx_bytes(types=content_types_xml(part="/word/other.xml")),
+    "docx whose [Content_Types].xml is not XML": docx_bytes(types="<Types"),
+    "docx whose [Content_Types].xml is over 1 MB": docx_bytes(types=content_types_xml() + " " * MB),
 }
 
 
@@ -279,6 +471,104 @@ def test_every_accepted_kind_is_recognised_from_its_bytes(name):
 @pytest.mark.parametrize("name", list(DISGUISED))
 def test_disguised_or_broken_content_is_not_recognised(name):
     assert sniff(io.BytesIO(DISGUISED[name])) is None
+
+
+def measured(data: bytes) -> tuple[files.FileKind | None, float, int]:
+    """sniff's answer on `data`, the seconds it took and its peak memory in bytes (tracemalloc)."""
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        kind = sniff(io.BytesIO(data))
+        return kind, time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("name", list(STRUCTURE_REFUSED))
+def test_files_whose_structure_does_not_hold_are_refused_quickly(name):
+    kind, seconds, peak = measured(STRUCTURE_REFUSED[name][1]())
+    assert kind is None
+    assert seconds < 1
+    assert peak < 50 * MB
+
+
+def tiny_objects_pdf(count: int) -> bytes:
+    """A one-page PDF with `count` more one-byte objects: pypdf checks every cross-reference entry."""
+    page = [b"<</Type /Catalog /Pages 2 0 R>>", b"<</Type /Pages /Kids [3 0 R] /Count 1>>", b"<</Type /Page>>"]
+    return pdf_document(page + [b"1"] * count)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda: pdf_with_xref_stream(300 * MB), id="object stream unpacking to 300 MB"),
+        pytest.param(
+            lambda: pdf_bytes(catalog="<</Type /Catalog /Pages 2 0 R /A " + "<</A " * 2_000_000 + ">>" * 2_000_001),
+            id="dictionaries nested 2,000,000 deep",
+        ),
+        pytest.param(lambda: pdf_bytes(catalog="<</Pages 2 0 R /A " + "[" * 5_000_000 + ">>"), id="open arrays"),
+        pytest.param(lambda: tiny_objects_pdf(480_000), id="480,000 objects in 20 MB"),
+    ],
+)
+def test_hostile_pdfs_are_refused_within_bounds(build):
+    """pypdf reads within its limits (streams unpack to at most 20 MB here) and within
+    PDF_SECONDS; a RecursionError or any other failure of the parser refuses the file."""
+    data = build()
+    assert len(data) <= 20 * MB
+    kind, seconds, peak = measured(data)
+    assert kind is None
+    assert seconds < files.PDF_SECONDS + 1
+    assert peak < 200 * MB
+
+
+def test_the_time_limit_leaves_nothing_behind(monkeypatch):
+    """A check stopped by its time limit leaves no timer running and no exception pending."""
+    monkeypatch.setattr(files, "PDF_SECONDS", 0.05)
+    threads = threading.active_count()
+    assert sniff(io.BytesIO(tiny_objects_pdf(200_000))) is None
+    time.sleep(0.2)  # an exception still pending would be raised here
+    assert threading.active_count() == threads
+    assert sniff(io.BytesIO(pdf_bytes())) is PDF
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda: scanned_pdf(1, 20 * MB - 4000), id="one 20 MB scanned page"),
+        pytest.param(lambda: scanned_pdf(400, 50_000), id="400 scanned pages"),
+    ],
+)
+def test_a_20_mb_pdf_is_checked_within_a_second(build):
+    data = build()
+    assert 19 * MB < len(data) <= 20 * MB
+    started = time.perf_counter()
+    assert sniff(io.BytesIO(data)) is PDF
+    assert time.perf_counter() - started < 1
+
+
+def test_a_member_packed_like_a_bomb_is_refused_only_when_large():
+    """Zeros pack about 1000:1: refused beyond RATIO_FREE_BYTES, accepted below it; a real
+    workbook whose sheet unpacks well beyond it (about 25:1) is accepted."""
+    assert sniff(io.BytesIO(zip_with("word/media/image1.png", 5 * MB))) is None
+    assert sniff(io.BytesIO(zip_with("word/media/image1.png", 3 * MB))) is DOCX
+    workbook = Workbook()
+    for row in range(20_000):
+        workbook.active.append(["Xã Một", "Có", row, "Có", "Có", "Có", "Có", "Có"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        sheet = package.getinfo("xl/worksheets/sheet1.xml")
+    assert sheet.file_size > files.RATIO_FREE_BYTES and sheet.file_size > 10 * sheet.compress_size
+    assert sniff(buffer) is XLSX
+
+
+def test_the_main_part_is_found_by_the_name_content_types_give():
+    """A package whose main part has another name than Word's is recognised by its declaration."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", content_types_xml(part="/Word/Main.XML"))
+        package.writestr("word/main.xml", "<w:document xmlns:w='urn:w'/>")
+    assert sniff(buffer) is DOCX
 
 
 def test_the_name_plays_no_part():
@@ -331,6 +621,10 @@ def test_built_documents_are_what_they_claim():
     assert jpg.startswith(b"\xff\xd8\xff\xe0") and jpg.endswith(b"\xff\xd9")
     pdf = pdf_bytes()
     assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(PdfReader(io.BytesIO(pdf), strict=True).pages) == 1
+    assert len(PdfReader(io.BytesIO(pdf_with_xref_stream()), strict=True).pages) == 1
+    assert len(PdfReader(io.BytesIO(scanned_pdf(3)), strict=True).pages) == 3
+    assert len(PdfReader(io.BytesIO(pdf_bytes(kids="")), strict=True).pages) == 0
     with zipfile.ZipFile(io.BytesIO(docx_bytes())) as package:
         assert package.testzip() is None
     with zipfile.ZipFile(io.BytesIO(xlsx_bytes())) as package:
@@ -419,8 +713,6 @@ def test_the_evidence_pickers_offer_every_accepted_type(world, login):
 
 # ---------------------------------------------------------------------------------------------
 # Over-limit messages (issue 10 §4): the size never reads as the limit.
-
-MB = 1024 * 1024
 
 
 @pytest.mark.parametrize(
