@@ -4,16 +4,20 @@ Each stage starts from the one test base (`world`, tests/conftest.py) and adds w
 through the services the platform uses; every object exists for UBND huyện Một ("the unit") and,
 where it matters for scope, for UBND huyện Hai ("the other unit"):
 
-- "open": the campaign takes reports; each unit has a saved entry, an evidence file and a
-  notification for its reporter; a recorded change of units (a rename).
+- "open": the campaign takes reports; each unit has a saved entry and an evidence file (the
+  permission matrix's `stage`, tests/core/test_permissions_matrix.py), a notification for its
+  reporter; a recorded change of units (a rename).
 - "appraisal": both units submitted (`appraising`); the appraiser is assigned the unit, the extra
-  persona `other_appraiser` only the other unit; the unit is asked to explain I.2 (a question,
-  a deadline in three days) and has added a document reference during the explanation.
+  persona `other_appraiser` only the other unit (and has a question drafted there); the unit is
+  asked to explain I.2 (a question, a deadline in three days) and has added a document reference
+  during the explanation.
 - "published": both units appraised, approved and published (tests/results/conftest.py), with the
-  unit's report notes and a target rank, and a past year (2022) imported and published.
+  unit's report notes and a target rank, and a past year (2022) imported and published (as
+  tests/history/conftest.py does).
 
 Evidence files go to a temporary MEDIA_ROOT and the past-year import stages its files in a
-temporary folder; `folders(world)` names both, for the contract's "nothing written" check.
+temporary folder; the fixture `contract_folders` names both, for the contract's "nothing written"
+check.
 """
 
 from __future__ import annotations
@@ -23,53 +27,30 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dti.accounts.models import User
 from dti.accounts.notifications import notify
 from dti.appraisal import explanation, services
 from dti.appraisal.models import Assignment
-from dti.assessments.models import Entry, Evidence
 from dti.core.roles import Role
 from dti.history import services as history
 from dti.reports import services as reports
 from dti.units.models import Unit, UnitType
 from tests.conftest import PASSWORD, PERSONAS
-from tests.core.test_files import pdf_bytes
+from tests.history.conftest import TABLE_2022, publish
 
-STAGES = ("open", "appraisal", "published")
 # The personas the contract asks: the test base's, anonymous, and an appraiser assigned only the other unit.
 CONTRACT_PERSONAS = ["anonymous", *PERSONAS, "other_appraiser"]
 
-PAST_YEAR = (
-    "unit,I.1,I.2,I,II.1,II.2,II,total,rank\nUBND huyện Một,10,5,15,10,5,15,30,1\nUBND huyện Hai,5,5,10,5,5,10,20,2\n"
-)
 
-
-def _other_appraiser(world: dict[str, Any]) -> User:
+def _other_appraiser(world: dict[str, Any]) -> None:
     """An appraiser assigned the other unit only (out of scope for everything of the unit)."""
     user = User.objects.create_user(
         "other_appraiser", password=PASSWORD, full_name="Other Appraiser", role=Role.APPRAISER
     )
     Assignment.objects.create(participation=world["other_assessment"].participation, appraiser=user)
     world["users"]["other_appraiser"] = user
-    return user
-
-
-def _evidence_file(world: dict[str, Any], key: str, persona: str) -> Evidence:
-    evidence = Evidence(
-        assessment=world[key],
-        code="I.1",
-        kind=Evidence.Kind.FILE,
-        original_name="quyet-dinh.pdf",
-        content_type="application/pdf",
-        size=len(pdf_bytes()),
-        uploaded_by=world["users"][persona],
-    )
-    evidence.file.save("upload.pdf", ContentFile(pdf_bytes()), save=True)
-    return evidence
 
 
 def _rename(world: dict[str, Any]) -> None:
@@ -91,8 +72,6 @@ def open_stage(world: dict[str, Any]) -> dict[str, Any]:
     """The campaign takes reports (see the module docstring)."""
     _other_appraiser(world)
     for key, persona in (("assessment", "reporter"), ("other_assessment", "other_reporter")):
-        Entry.objects.create(assessment=world[key], code="I.2", values={"a": "5"}, version=1)
-        world[f"{key}_evidence"] = _evidence_file(world, key, persona)
         notify([world["users"][persona]], "Kỳ đánh giá đã mở nhận báo cáo.", url=f"/danh-gia/{world[key].pk}/")
     _rename(world)
     return world
@@ -105,7 +84,7 @@ def appraisal_stage(world: dict[str, Any]) -> dict[str, Any]:
     world["question"] = services.question_add(
         assessment=unit, code="I.2", text="Danh sách 15 xã có chuyên mục?", by=users["appraiser"]
     )
-    world["other_question"] = services.question_add(
+    services.question_add(
         assessment=world["other_assessment"], code="I.2", text="Danh sách 10 xã?", by=users["other_appraiser"]
     )
     explanation.request_explanation(
@@ -125,37 +104,23 @@ def published_stage(world: dict[str, Any]) -> dict[str, Any]:
     users, participation = world["users"], world["participation"]
     reports.save_notes(participation=participation, by=users["reporter"], values={"causes": "Thiếu nhân lực"})
     reports.save_targets(participation=participation, by=users["reporter"], targets=[("total", 2024, "≤ 10")])
-    organiser = users["organiser"]
-    framework = world["group"].framework
-    upload = SimpleUploadedFile("ket-qua-2022.csv", PAST_YEAR.encode(), content_type="text/csv")
-    token, _preview = history.past_import_stage(by=organiser, upload=upload, framework=framework)
-    world["past_campaign"] = history.past_import_confirm(
-        by=organiser,
-        token=token,
-        framework=framework,
-        name="Đánh giá chuyển đổi số cấp huyện năm 2022",
-        year=2022,
-        group_name="Nhóm huyện",
-        organiser=world["unit"].parent,
-        unit_type=UnitType.objects.get(code="huyen"),
-        decision_number="2022/QĐ-UBND",
-    )
+    world["past_campaign"] = publish(world, TABLE_2022, year=2022, framework=world["group"].framework)
     return world
 
 
 @pytest.fixture
-def contract_folders(settings: Any, tmp_path: Path) -> list[Path]:
-    """Evidence (MEDIA_ROOT) and the past-year import's staging folder, both temporary."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def contract_folders(media: Path, settings: Any, tmp_path: Path) -> list[Path]:
+    """Evidence (MEDIA_ROOT, the permission matrix's `media`) and the past-year import's staging
+    folder, both temporary."""
     settings.HISTORY_STAGING_DIR = tmp_path / "staging"
-    return [settings.MEDIA_ROOT, settings.HISTORY_STAGING_DIR]
+    return [media, settings.HISTORY_STAGING_DIR]
 
 
 def build(request: pytest.FixtureRequest, stage: str) -> dict[str, Any]:
     """The world at `stage` ("open", "appraisal" or "published"), built from the test base's fixtures."""
     request.getfixturevalue("contract_folders")
     if stage == "open":
-        world = open_stage(request.getfixturevalue("world"))
+        world = open_stage(request.getfixturevalue("stage"))
     elif stage == "appraisal":
         world = appraisal_stage(request.getfixturevalue("appraising"))
     else:

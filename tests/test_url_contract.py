@@ -28,14 +28,19 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dti.accounts.models import User
+from tests.conftest import PASSWORD
 from tests.contract_world import CONTRACT_PERSONAS, build, contract_folders
+from tests.core.test_permissions_matrix import media, stage
 from tests.results.conftest import appraised, approved, published
 from tests.url_contract import ADMIN_LOGIN, ADMIN_RULE, LOGIN, METHODS, TABLE, Expect, Route
 
-__all__ = ["appraised", "approved", "contract_folders", "published"]  # fixtures the stages ask for by name
+# The fixtures the stages ask for by name.
+__all__ = ["appraised", "approved", "contract_folders", "media", "published", "stage"]
 
 ERROR_403 = "Không có quyền truy cập"
 ERROR_404 = "Không tìm thấy trang"
+BACKEND = "dti.accounts.backends.UnitModelBackend"
 
 
 def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -185,6 +190,15 @@ def test_django_admin_answers_staff_only(request: Any, login: Any) -> None:
         if database() != before or files(folders) != media:
             found.append(f"{path}: the database or the folders changed")
     assert not found, "\n".join(found)
+    staff = Client()  # the rule is "staff only", not "nobody": a superuser gets in
+    staff.force_login(User.objects.create_superuser("quantri", password=PASSWORD), backend=BACKEND)
+    assert staff.get("/quan-tri/").status_code == 200
+
+
+def test_every_entry_answers_for_every_persona_and_method() -> None:
+    for name, route in [*TABLE.items(), *ADMIN_RULE.items()]:
+        for answers in (route.get, route.post):
+            assert answers is None or set(answers) == set(CONTRACT_PERSONAS), name
 
 
 def test_the_table_names_only_patterns_that_exist() -> None:
