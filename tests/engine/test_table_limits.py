@@ -300,3 +300,21 @@ def test_the_rows_of_all_sheets_count_together(tmp_path: Path) -> None:
         "trang 'S2', dòng 100.000",
         "có hơn 150.000 dòng (cùng các trang trước)",
     )
+
+
+def test_a_part_kept_whole_is_limited_in_size(tmp_path: Path) -> None:
+    members = {name: text.encode() for name, text in PACKAGE_PARTS.items()}
+    members["xl/workbook.xml"] += f"<!-- {os.urandom(300_000).hex()} -->".encode()  # compresses 2:1, so under 100:1
+    members["xl/worksheets/sheet1.xml"] = sheet_xml(HEADER)
+    path = write_zip(tmp_path / "a.xlsx", members, declared={"xl/workbook.xml": 11 * 1024 * 1024})
+    assert refused(path).message == "thành phần 'xl/workbook.xml' của tệp Excel lớn hơn 10 MB"
+
+
+def test_more_sheets_than_members_are_refused(tmp_path: Path) -> None:
+    members = {name: text.encode() for name, text in PACKAGE_PARTS.items()}
+    sheets = "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId1"/>' for n in range(1_001))
+    members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
+        '<sheet name="Dữ liệu" sheetId="1" r:id="rId1"/>'.encode(), sheets.encode()
+    )
+    members["xl/worksheets/sheet1.xml"] = sheet_xml(HEADER)
+    assert refused(write_zip(tmp_path / "a.xlsx", members)).message == "tệp Excel có hơn 1.000 trang tính"

@@ -67,8 +67,10 @@ MAX_XML_DEPTH = 64
 """Nesting of XML elements (a sheet needs six)."""
 MAX_XML_TOKEN_BYTES = MIB
 """Bytes between two `>` in an XLSX part: no tag (which expat holds whole) is longer."""
+MAX_PART_BYTES = 10 * MIB
+"""Declared uncompressed size of an XLSX part kept whole once read: the workbook, relationships, styles."""
 MAX_PART_ITEMS = 100_000
-"""Sheets, relationships, number formats or cell styles listed in one XLSX part."""
+"""Relationships, number formats or cell styles listed in one XLSX part (sheets: MAX_ZIP_MEMBERS)."""
 CHUNK_BYTES = 64 * 1024
 """What one read from an XLSX member gives the XML parser."""
 
@@ -402,6 +404,7 @@ _EOCD = struct.Struct("<4s4H2LH")  # the zip's end-of-central-directory record
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")  # before it in a zip64 file: where the zip64 end record is
 _ZIP64_END = struct.Struct("<4sQ2H2L4Q")  # the zip64 end record: count and size of the directory
 _DATE, _TIMEDELTA, _PERCENT = 1, 2, 3  # what a cell style's number format makes of a number
+_FORMAT_CHARS = 255  # Excel's longest number format: a longer one is read no further
 _COLUMNS = {column_letter(index): index + 1 for index in range(MAX_COLUMNS)}  # "A" → 1 … up to the limit
 
 
@@ -540,10 +543,10 @@ class _Handler:
     def data(self, text: str) -> None:
         """Character data."""
 
-    def keep(self, count: int, what: str) -> None:
-        """Refuse a part listing more than MAX_PART_ITEMS of something."""
-        if count >= MAX_PART_ITEMS:
-            raise InputError(self.book.file, "", f"tệp Excel có hơn {_count(MAX_PART_ITEMS)} {what}")
+    def keep(self, count: int, what: str, limit: int = MAX_PART_ITEMS) -> None:
+        """Refuse a part listing more than `limit` of something."""
+        if count >= limit:
+            raise InputError(self.book.file, "", f"tệp Excel có hơn {_count(limit)} {what}")
 
 
 def _attribute(attributes: dict[str, str], name: str) -> str:
@@ -579,7 +582,7 @@ class _WorkbookPart(_Handler):
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         if tag == "sheet":
-            self.keep(len(self.sheets), "trang tính")
+            self.keep(len(self.sheets), "trang tính", MAX_ZIP_MEMBERS)
             state = attributes.get("state", "visible")
             self.sheets.append((attributes.get("name", ""), state != "visible", _attribute(attributes, "id")))
         elif tag == "workbookPr":
@@ -593,26 +596,30 @@ class _Styles(_Handler):
         super().__init__(book)
         self.formats: dict[int, str] = {}
         self.kinds: list[int] = []
+        self.by_format: dict[int, int] = {}  # number format id → what it makes of a number
         self.in_cell_styles = False
 
     def start(self, tag: str, attributes: dict[str, str]) -> None:
         if tag == "numFmt":
             self.keep(len(self.formats), "định dạng số")
-            self.formats[_int(attributes.get("numFmtId"))] = attributes.get("formatCode", "")
+            self.formats[_int(attributes.get("numFmtId"))] = attributes.get("formatCode", "")[:_FORMAT_CHARS]
         elif tag == "cellXfs":
             self.in_cell_styles = True
         elif tag == "xf" and self.in_cell_styles:
-            from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-
             self.keep(len(self.kinds), "kiểu ô")
             number_id = _int(attributes.get("numFmtId"))
-            code = self.formats.get(number_id) or BUILTIN_FORMATS.get(number_id, "General")
-            kind = 0
-            if is_date_format(code):
-                kind = _TIMEDELTA if is_timedelta_format(code) else _DATE
-            elif "%" in code:
-                kind = _PERCENT
-            self.kinds.append(kind)
+            if number_id not in self.by_format:
+                self.by_format[number_id] = self._kind(number_id)
+            self.kinds.append(self.by_format[number_id])
+
+    def _kind(self, number_id: int) -> int:
+        """What the number format `number_id` makes of a number (0: a plain number)."""
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
+        code = self.formats.get(number_id) or BUILTIN_FORMATS.get(number_id, "General")
+        if is_date_format(code):
+            return _TIMEDELTA if is_timedelta_format(code) else _DATE
+        return _PERCENT if "%" in code else 0
 
     def end(self, tag: str) -> None:
         if tag == "cellXfs":
@@ -818,11 +825,9 @@ class _Book:
             raise InputError(file, "", BROKEN_XLSX)
         relations = self._relations(workbook)
         parsed = _WorkbookPart(self)
-        _stream(file, archive, workbook, parsed)
-        from openpyxl.utils.datetime import (
-            CALENDAR_MAC_1904,
-            CALENDAR_WINDOWS_1900,
-        )  # openpyxl takes a second to import
+        self._small_part(workbook, parsed)
+        # openpyxl (its date formats and conversions) takes a second to import: only when a workbook is read
+        from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
 
         self.epoch = CALENDAR_MAC_1904 if parsed.date1904 else CALENDAR_WINDOWS_1900
         self.parts: list[_Part] = []
@@ -830,15 +835,23 @@ class _Book:
             kind, target = relations.get(relation, ("", ""))
             if target in names:
                 self.parts.append(_Part(name, hidden, None if "chartsheet" in kind else target))
-        styles = _Styles(self)
-        strings = _Strings(self)
-        for kind, target in relations.values():
-            if kind.endswith("/styles") and target in names:
-                _stream(file, archive, target, styles)
-            elif kind.endswith("/sharedStrings") and target in names:
-                _stream(file, archive, target, strings)
+        styles, strings = _Styles(self), _Strings(self)
+        found = {kind.rpartition("/")[2]: target for kind, target in reversed(relations.values()) if target in names}
+        if "styles" in found:
+            self._small_part(found["styles"], styles)
+        if "sharedStrings" in found:
+            _stream(file, archive, found["sharedStrings"], strings)
         self.styles = styles.kinds
         self.strings = strings.strings
+
+    def _small_part(self, member: str, handler: _Handler) -> None:
+        """Read a part of which all is kept (the workbook, relationships, styles), once its declared
+        size is within MAX_PART_BYTES."""
+        if self.archive.getinfo(member).file_size > MAX_PART_BYTES:
+            raise InputError(
+                self.file, "", f"thành phần '{member[:100]}' của tệp Excel lớn hơn {MAX_PART_BYTES // MIB} MB"
+            )
+        _stream(self.file, self.archive, member, handler)
 
     def _relations(self, part: str) -> dict[str, tuple[str, str]]:
         """The relationships of `part` ("" for the package), empty when it has none."""
@@ -847,7 +860,7 @@ class _Book:
         if member not in self.archive.namelist():
             return {}
         relations = _Relations(self, folder)
-        _stream(self.file, self.archive, member, relations)
+        self._small_part(member, relations)
         return relations.found
 
     def rows(self, part: _Part) -> list[list[object]]:
