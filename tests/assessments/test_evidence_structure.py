@@ -35,7 +35,11 @@ def test_a_file_whose_structure_does_not_hold_is_refused(world: Any, login: Any,
     assert stored_files(media) == []
 
 
-@pytest.mark.parametrize("build", [pdf_by_fpdf2, lambda: scanned_pdf(3)], ids=["fpdf2", "scanned"])
+@pytest.mark.parametrize(
+    "build",
+    [pdf_by_fpdf2, lambda: scanned_pdf(3), lambda: scanned_pdf(1, 5 * 1024 * 1024)],
+    ids=["fpdf2", "scanned", "scanned 5 MB (uploaded to a temporary file on disk)"],
+)
 def test_real_pdfs_are_still_accepted(world: Any, login: Any, media: Path, build: Any) -> None:
     a = world["assessment"]
     data = build()
