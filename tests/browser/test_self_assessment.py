@@ -243,3 +243,44 @@ def test_anonymous_visitor_is_sent_to_the_login_page(demo, open_page, login):
     login(page, REPORTER, open_form=False)  # and after signing in, back to the page asked for
     expect(page).to_have_url(demo.kim_bang_url)
     expect(page.get_by_role("heading", level=1)).to_have_text("UBND huyện Kim Bảng")
+
+
+def test_an_autosave_after_the_session_expired_says_so_and_keeps_the_typing(demo, open_page, login):
+    """The server answers 401 with its message; the field shows it and keeps what was typed."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from dti.core.middleware import SEEN_AT, SIGNED_IN_AT
+
+    page = open_page()
+    login(page, REPORTER)
+    page.goto(demo.kim_bang_url)
+    page.locator("#index-card-iii summary").click()
+    session_key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key)
+    session[SEEN_AT] = session[SIGNED_IN_AT] = timezone.now().timestamp() - 31 * 60  # 31 minutes idle
+    session.save()
+
+    before = stored_values(demo.kim_bang, "III.1")["a"]
+    field = page.locator("#f-III-1-a")
+    field.fill("70.000")
+    state = page.locator("#status-III-1 .save-state")
+    expect(state).to_contain_text("Phiên làm việc đã hết hạn sau 30 phút không hoạt động.")
+    expect(state).to_contain_text("chưa được lưu")
+    expect(field).to_have_value("70.000")
+    assert stored_values(demo.kim_bang, "III.1")["a"] == before
+
+
+def test_an_autosave_that_cannot_reach_the_server_says_so_and_keeps_the_typing(demo, open_page, login):
+    """The connection drops (the request is aborted): the field's box says nothing was saved."""
+    page = open_page()
+    login(page, REPORTER)
+    page.goto(demo.kim_bang_url)
+    page.locator("#index-card-iii summary").click()
+    before = stored_values(demo.kim_bang, "III.1")["a"]
+    page.route("**/chi-so/III.1/", lambda route: route.abort())
+    field = page.locator("#f-III-1-a")
+    field.fill("70.000")
+    expect(page.locator("#status-III-1 .save-state.failed")).to_contain_text("Mất kết nối, chưa lưu được.")
+    expect(field).to_have_value("70.000")
+    assert stored_values(demo.kim_bang, "III.1")["a"] == before

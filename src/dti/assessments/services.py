@@ -491,4 +491,4 @@ def remove_evidence(*, evidence: Evidence, by: User) -> None:
         stored = evidence.file.name if evidence.file else ""
         evidence.delete()
     if stored:
-        transaction.on_commit(lambda: evidence.file.storage.delete(stored))
+        transaction.on_commit(lambda: evidence.file.storage.delete(stored), robust=True)

@@ -32,7 +32,12 @@
   document.addEventListener("DOMContentLoaded", function () { document.querySelectorAll("[data-select-all]").forEach(showChoice); });
   // Texts in the page's language: the base template puts them on <body> (data-msg-*).
   function text(name, fallback) { return (document.body && document.body.dataset[name]) || fallback; }
-  function stateOf(form) { return form.querySelector(".save-state"); }
+  // An autosave form's save state sits in the box it swaps (its hx-target), beside the form.
+  function stateOf(form) {
+    var target = form.getAttribute("hx-target");
+    var box = target ? document.querySelector(target) : form;
+    return box ? box.querySelector(".save-state") : null;
+  }
   document.addEventListener("htmx:beforeRequest", function (e) {
     var s = e.target.closest && e.target.closest("form") ? stateOf(e.target.closest("form")) : null;
     if (s) { s.className = "save-state saving"; s.textContent = text("msgSaving", "Đang lưu…"); }
@@ -40,6 +45,8 @@
   document.addEventListener("htmx:responseError", function (e) {
     var form = e.target.closest && e.target.closest("form");
     var s = form ? stateOf(form) : null;
+    // 401: the session expired; the server's text says so and how to go on (the data stays on the page).
+    if (s && e.detail.xhr.status === 401) { s.className = "save-state failed"; s.textContent = e.detail.xhr.responseText; }
     if (s && e.detail.xhr.status >= 500) { s.className = "save-state failed"; s.textContent = text("msgServerError", "Lỗi máy chủ, chưa lưu được. Dữ liệu vẫn còn trên trang; thử lại sau."); }
   });
   document.addEventListener("htmx:sendError", function (e) {
