@@ -218,16 +218,14 @@ def _pdf_has_a_page(stream: IO[bytes]) -> bool:
     so is one that pypdf cannot read within PDF_SECONDS.
     """
     try:
-        with _time_limit(PDF_SECONDS), apply_configuration(_PDF_LIMITS):
+        with apply_configuration(_PDF_LIMITS), _time_limit(PDF_SECONDS):  # the limit ends first
             reader = PdfReader(stream, strict=False)
             if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
                 return False
             catalog = reader.trailer.get("/Root")
             catalog = catalog.get_object() if catalog is not None else None
             return isinstance(catalog, DictionaryObject) and _page_in_tree(catalog.get("/Pages"))
-    except _Overrun:
-        return False
-    except Exception:  # a parser of hostile bytes may fail in any way (RecursionError, a pypdf limit…)
+    except (_Overrun, Exception):  # out of time, or any failure of a parser on hostile bytes (RecursionError…)
         return False
 
 
