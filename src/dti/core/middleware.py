@@ -11,6 +11,7 @@ settings.LANGUAGE_CODE (Vietnamese).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -167,11 +168,20 @@ class AtomicChangesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method in ("GET", "HEAD", "OPTIONS") or not self._changes_data(request):
             return self.get_response(request)
+        self._read_body(request)
         with transaction.atomic():
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
         return response
+
+    @staticmethod
+    def _read_body(request: HttpRequest) -> None:
+        """Read the form and its files before the transaction starts: on SQLite it holds the write
+        lock from its start, and a slow upload must not hold it while its bytes arrive."""
+        # An interrupted upload (OSError) is refused by the CSRF check that follows, as without this.
+        with contextlib.suppress(OSError):
+            request.POST  # noqa: B018 (parsing is the point)
 
     @staticmethod
     def _changes_data(request: HttpRequest) -> bool:
