@@ -11,6 +11,9 @@ and for GET and POST what each persona gets:
 - `NOT_FOUND`: 404 with the Vietnamese error page; `NOT_ALLOWED`: 405 (a view that takes only
   POST, or only GET).
 
+A POST entry of None says the view does not limit its methods: a POST is answered as the GET
+(those views only read; the contract checks that such a POST writes nothing either).
+
 Personas: anonymous; reporter and leader of the unit (UBND huyện Một) and of the other unit
 (other_reporter, other_leader); appraiser (assigned the unit; in the published stage both units)
 and other_appraiser (assigned the other unit only); organiser; chair; viewer; admin. The URLs
@@ -140,6 +143,8 @@ READ_UNIT = UNIT | SEE_ALL
 WRITE_REPORT = UNIT | MANAGERS
 # The appraiser assigned the unit (other_appraiser is assigned only the other unit).
 IN_SCOPE = {"appraiser"}
+# Who sees the appraisal (VIEW_APPRAISAL): every see-all role but the viewer.
+APPRAISAL_SIDE = SEE_ALL - {"viewer"}
 
 
 def unit_door(role_message: str, allowed: Iterable[str], door: str = VIEW_ASSESSMENT) -> Answers:
@@ -149,7 +154,7 @@ def unit_door(role_message: str, allowed: Iterable[str], door: str = VIEW_ASSESS
 
 
 # The explanation and outcome pages are the unit's and the appraisal side's: not the viewer's.
-EXPLAINERS = UNIT | (SEE_ALL - {"viewer"})
+EXPLAINERS = UNIT | APPRAISAL_SIDE
 
 
 def explaining(role_message: str, allowed: Iterable[str], door: str = VIEW_EXPLANATION) -> Answers:
@@ -266,10 +271,8 @@ TABLE: dict[str, Route] = {
         explaining(ANSWER, UNIT),
     ),
     # ------------------------------------------------------------------ appraisal (the appraisers' side)
-    "appraisal:home": Route("appraisal", {}, only(SEE_ALL - {"viewer"}, VIEW_APPRAISAL), None),
-    "appraisal:campaign": Route(
-        "appraisal", {"campaign_pk": "@campaign"}, only(SEE_ALL - {"viewer"}, VIEW_APPRAISAL), None
-    ),
+    "appraisal:home": Route("appraisal", {}, only(APPRAISAL_SIDE, VIEW_APPRAISAL), None),
+    "appraisal:campaign": Route("appraisal", {"campaign_pk": "@campaign"}, only(APPRAISAL_SIDE, VIEW_APPRAISAL), None),
     "appraisal:assignment_add": Route(
         "appraisal", {"campaign_pk": "@campaign"}, post_only(), only(MANAGERS, MANAGE_APPRAISAL)
     ),
@@ -279,7 +282,7 @@ TABLE: dict[str, Route] = {
         post_only(),
         only(MANAGERS, MANAGE_APPRAISAL),
     ),
-    "appraisal:unit": Route("appraisal", {"pk": A}, only(SEE_ALL - {"viewer"}, VIEW_APPRAISAL), None),
+    "appraisal:unit": Route("appraisal", {"pk": A}, only(APPRAISAL_SIDE, VIEW_APPRAISAL), None),
     "appraisal:review": Route("appraisal", {"pk": A, "code": "I.2"}, post_only(), appraising(IN_SCOPE, APPRAISE)),
     "appraisal:question_add": Route("appraisal", {"pk": A, "code": "I.2"}, post_only(), appraising(IN_SCOPE, APPRAISE)),
     "appraisal:question_delete": Route(
@@ -297,19 +300,17 @@ TABLE: dict[str, Route] = {
     "official:campaign": Route(
         "appraisal",
         {"campaign_pk": "@campaign"},
-        only(SEE_ALL - {"viewer"}, VIEW_APPRAISAL),
+        only(APPRAISAL_SIDE, VIEW_APPRAISAL),
         appraising(MANAGERS, MANAGE_APPRAISAL),
     ),
-    "official:template": Route(
-        "appraisal", {"campaign_pk": "@campaign"}, only(SEE_ALL - {"viewer"}, VIEW_APPRAISAL), None
-    ),
+    "official:template": Route("appraisal", {"campaign_pk": "@campaign"}, only(APPRAISAL_SIDE, VIEW_APPRAISAL), None),
     # ------------------------------------------------------------------ results
     "outcome:page": Route("published", {"pk": A}, explaining(VIEW_OUTCOME, EXPLAINERS, VIEW_OUTCOME), None),
     # GET: the results and the approval form; POST: the chair approves (422 here: already published).
     "results:campaign": Route(
         "published",
         {"pk": "@campaign"},
-        only(SEE_ALL - {"viewer"}, VIEW_APPRAISAL),
+        only(APPRAISAL_SIDE, VIEW_APPRAISAL),
         appraising({"chair"}, APPROVE),
     ),
     "results:publish": Route(
@@ -351,8 +352,8 @@ TABLE: dict[str, Route] = {
         unit_door(WRITE_TARGETS, WRITE_REPORT, VIEW_REPORT),
     ),
     # The report's kind is looked at after the door: "txt" (no such document) keeps the contract
-    # fast, the unit's readers get 404 and everyone else the refusal. The DOCX and PDF themselves,
-    # persona by persona: tests/reports/test_permissions.py.
+    # fast, the unit's readers get 404 and everyone else the refusal. The PDF itself, persona by
+    # persona: tests/reports/test_permissions.py (test_unit_report_download).
     "reports:unit_report": Route(
         "published",
         {"pk": "@campaign", "unit": "@unit", "kind": "txt"},
