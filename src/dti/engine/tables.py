@@ -5,9 +5,9 @@ the person can find the cell; nothing here raises a bare exception at them.
 
 Every file is read within the fixed limits below (docs/files.md, "Giới hạn khi đọc tệp"),
 checked before or while reading, never after: a file past one is refused at once with a
-Vietnamese message naming it, and reading any file, however made, stays within about 200 MB
-of memory. A legitimate file at the limits (a results table of 3,500 units × 170 columns, a
-long raw-data table of 120,000 rows × 5 columns) reads in a few seconds.
+Vietnamese message naming it, and reading any file, however made, adds at most about 160 MB
+to the process's memory. A legitimate file at the limits (a results table of 3,500 units × 170
+columns, a long raw-data table of 120,000 rows × 5 columns) reads in a few seconds.
 """
 
 from __future__ import annotations
