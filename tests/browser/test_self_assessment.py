@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fpdf import FPDF
 from playwright.sync_api import Locator, expect
 
 from dti.engine import fmt
@@ -116,10 +117,11 @@ def test_reporter_uploads_evidence_and_a_disguised_file_is_refused(demo, open_pa
     problems = []  # wording and visibility, checked last so that they do not hide the rest of the flow
 
     pdf = tmp_path / "so-lieu-thue-bao.pdf"
-    pdf.write_bytes(
-        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    )
+    document = FPDF()  # a real one-page PDF: uploads are checked by structure, not by their first bytes
+    document.add_page()
+    document.set_font("helvetica", size=12)
+    document.cell(text="So lieu thue bao 2023")
+    pdf.write_bytes(bytes(document.output()))
     indicator.get_by_text("Thêm tài liệu").click()
     shot(page, "06-them-tai-lieu", indicator.locator(".evidence"))
     indicator.locator("#file-III-1").set_input_files(pdf)
@@ -254,6 +256,7 @@ def test_an_autosave_after_the_session_expired_says_so_and_keeps_the_typing(demo
 
     page = open_page()
     login(page, REPORTER)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")  # signed in before going on
     page.goto(demo.kim_bang_url)
     page.locator("#index-card-iii summary").click()
     session_key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
@@ -275,6 +278,7 @@ def test_an_autosave_that_cannot_reach_the_server_says_so_and_keeps_the_typing(d
     """The connection drops (the request is aborted): the field's box says nothing was saved."""
     page = open_page()
     login(page, REPORTER)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")  # signed in before going on
     page.goto(demo.kim_bang_url)
     page.locator("#index-card-iii summary").click()
     before = stored_values(demo.kim_bang, "III.1")["a"]
