@@ -17,13 +17,14 @@ import subprocess
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 
 
 def pg_params(url: str) -> dict[str, Any]:
@@ -228,6 +229,46 @@ class Client:
         status = self.request("POST", "/dang-nhap/", form).status
         if status != 302 or "sessionid" not in self.cookies:
             raise Failed(f"login {username}: {status}")
+
+
+def step(client: Client, stats: Stats, kind: str, action: Callable[[], int]) -> tuple[bool, float, float]:
+    """Run and time one of a user's actions (it returns the bytes received) into `stats`.
+
+    Returns whether it succeeded, and when it started and ended (time.monotonic). A broken
+    connection is closed, so that the next request opens a new one.
+    """
+    t0 = time.monotonic()
+    try:
+        size = action()
+    except Failed as exc:
+        stats.error(kind, str(exc))
+    except (OSError, http.client.HTTPException) as exc:
+        stats.error(kind, f"{type(exc).__name__}: {exc}")
+        client.conn.close()
+    else:
+        t1 = time.monotonic()
+        stats.ok(kind, t1 - t0, size)
+        return True, t0, t1
+    return False, t0, time.monotonic()
+
+
+def in_threads(items: list[T], concurrency: int, action: Callable[[T], object], label: Callable[[T], str]) -> list[str]:
+    """Apply `action` to every item, `concurrency` threads at a time; the failures, as 'label: error'."""
+    failures: list[str] = []
+
+    def batch(group: list[T]) -> None:
+        for item in group:
+            try:
+                action(item)
+            except (Failed, OSError, http.client.HTTPException) as exc:
+                failures.append(f"{label(item)}: {exc}")
+
+    threads = [threading.Thread(target=batch, args=(items[k::concurrency],), daemon=True) for k in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return failures
 
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, str, bytes]]) -> tuple[bytes, str]:

@@ -47,7 +47,6 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
-import http.client
 import itertools
 import json
 import os
@@ -75,11 +74,13 @@ from _web_common import (
     cpu_seconds,
     ensure_database,
     free_port,
+    in_threads,
     machine_busy_seconds,
     percentile,
     pg_params,
     revision,
     serve,
+    step,
 )
 
 PASSWORD = "dti-demo-2023"
@@ -161,10 +162,6 @@ class Postgres:
 
     def running(self) -> bool:
         return (self.data / "postmaster.pid").exists()
-
-    def pid(self) -> int:
-        """The postmaster's process id (its backends are its children)."""
-        return int((self.data / "postmaster.pid").read_text().split("\n", 1)[0])
 
 
 @contextlib.contextmanager
@@ -505,20 +502,8 @@ def run_person(person: Person, stats: Stats, end: float, think: float, stop: thr
         for kind, action in person.actions():
             if time.monotonic() >= end or stop.is_set():
                 return
-            t0 = time.monotonic()
-            ok = False
-            try:
-                size = action()
-                ok = True
-            except Failed as exc:
-                stats.error(kind, str(exc))
-            except (OSError, http.client.HTTPException) as exc:
-                stats.error(kind, f"{type(exc).__name__}: {exc}")
-                person.conn.close()
-            t1 = time.monotonic()
+            ok, t0, t1 = step(person, stats, kind, action)
             person.ledger.event(t0, t1, kind, ok)
-            if ok:
-                stats.ok(kind, t1 - t0, size)
             pause = person.rng.uniform(0.5 * think, 1.5 * think) if think else 0
             if pause and stop.wait(min(pause, max(0.0, end - time.monotonic()))):
                 return
@@ -541,26 +526,14 @@ def work(persons: list[Person], stats: Stats, seconds: float, think: float, stop
 def sign_in(persons: list[Person], concurrency: int) -> None:
     """Sign every user with an account in once (the demo password), `concurrency` at a time."""
     t0 = time.monotonic()
-    failures: list[str] = []
-
-    def batch(group: list[Person]) -> None:
-        for p in group:
-            try:
-                if p.username:
-                    p.login(p.username, PASSWORD)
-            except (Failed, OSError, http.client.HTTPException) as exc:
-                failures.append(f"{p.username}: {exc}")
-
-    threads = [threading.Thread(target=batch, args=(persons[k::concurrency],)) for k in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    accounts = [p for p in persons if p.username]
+    failures = in_threads(accounts, concurrency, lambda p: p.login(p.username, PASSWORD), lambda p: p.username)
     if failures:
         raise RuntimeError("Đăng nhập thất bại:\n  " + "\n  ".join(failures[:10]))
-    signed = sum(1 for p in persons if p.username)
     took = time.monotonic() - t0
-    print(f"{signed} người dùng đã đăng nhập, {len(persons) - signed} khách không đăng nhập ({took:.1f} s)")
+    print(
+        f"{len(accounts)} người dùng đã đăng nhập, {len(persons) - len(accounts)} khách không đăng nhập ({took:.1f} s)"
+    )
 
 
 # --- the figures ----------------------------------------------------------------------------
@@ -576,12 +549,8 @@ def baseline(persons: list[Person], rounds: int) -> dict[str, float]:
         seen.add(person.role)
         for _ in range(rounds):
             for kind, action in person.actions():
-                t0 = time.monotonic()
-                try:
-                    size = action()
-                except (Failed, OSError, http.client.HTTPException) as exc:
-                    raise RuntimeError(f"phép đo một người dùng, {kind}: {exc}") from exc
-                stats.ok(kind, time.monotonic() - t0, size)
+                if not step(person, stats, kind, action)[0]:
+                    raise RuntimeError(f"phép đo một người dùng: {stats.samples[-1]}")
     return {kind: percentile(times, 50) for kind, times in stats.times.items() if times}
 
 
@@ -786,23 +755,21 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
             )
             sign_in(persons, args.login_concurrency)
             single = baseline(persons, args.baseline_rounds)
-            ledger.acks.clear()  # the baseline's saves are in the database too, but only the runs' are checked
-            cpu0 = (cpu_seconds(proc.pid), cpu_seconds(server.pid()), time.process_time(), machine_busy_seconds())
+            cpu0 = (cpu_seconds(proc.pid), time.process_time(), machine_busy_seconds())
             stats = Stats(list(KINDS))
             stop = threading.Event()
             elapsed = work(persons, stats, args.seconds, args.think, stop)
-            cpu1 = (cpu_seconds(proc.pid), cpu_seconds(server.pid()), time.process_time(), machine_busy_seconds())
+            cpu1 = (cpu_seconds(proc.pid), time.process_time(), machine_busy_seconds())
             print(f"\nMã nguồn: {revision()}; máy: {os.cpu_count()} lõi, {shape}")
             print(f"{args.users} người dùng, nghỉ trung bình {args.think:g} s giữa hai yêu cầu")
             print(f"\n== Tải: {args.seconds:g} s ==")
             table(stats, elapsed, single)
-            gunicorn, pg, client, busy = (b - a for a, b in zip(cpu0, cpu1, strict=True))
+            gunicorn, client, busy = (b - a for a, b in zip(cpu0, cpu1, strict=True))
             done = max(1, sum(len(t) for t in stats.times.values()))
             print(
                 f"CPU trong {elapsed:.0f} s ({os.cpu_count()} lõi): gunicorn {gunicorn:.0f} s "
-                f"({gunicorn * 1000 / done:.0f} ms mỗi yêu cầu), PostgreSQL {pg:.0f} s "
-                f"({pg * 1000 / done:.0f} ms mỗi yêu cầu), client {client:.0f} s, "
-                f"chương trình khác {max(0.0, busy - gunicorn - pg - client):.0f} s"
+                f"({gunicorn * 1000 / done:.0f} ms mỗi yêu cầu), client {client:.0f} s, "
+                f"chương trình khác (cả PostgreSQL) {max(0.0, busy - gunicorn - client):.0f} s"
             )
             clean = sum(stats.errors.values()) == 0
             if args.fault_seconds:

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import os
 import random
 import re
@@ -65,11 +64,13 @@ from _web_common import (
     cpu_seconds,
     ensure_database,
     free_port,
+    in_threads,
     machine_busy_seconds,
     percentile,
     pg_params,
     revision,
     serve,
+    step,
 )
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/dti_bench"
@@ -320,16 +321,7 @@ def run_user(user: User, stats: Stats, start: float, end: float, think: float, s
         for kind, action in actions:
             if time.perf_counter() >= end or stop.is_set():
                 return
-            t0 = time.perf_counter()
-            try:
-                size = action()
-            except Failed as exc:
-                stats.error(kind, str(exc))
-            except (OSError, http.client.HTTPException) as exc:
-                stats.error(kind, f"{type(exc).__name__}: {exc}")
-                user.conn.close()
-            else:
-                stats.ok(kind, time.perf_counter() - t0, size)
+            step(user, stats, kind, action)
             if think and stop.wait(min(rng.uniform(0.5 * think, 1.5 * think), max(0.0, end - time.perf_counter()))):
                 return
 
@@ -499,22 +491,12 @@ def prepare(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, str], str, i
 def sign_in(users: list[User], concurrency: int) -> bool:
     """Sign every user in through the login form, `concurrency` at a time, and open their page once."""
     t0 = time.perf_counter()
-    failures: list[str] = []
 
-    def sign_in_batch(batch: list[User]) -> None:
-        for u in batch:
-            try:
-                u.login(u.username, PASSWORD)
-                u.page()  # warm-up, and the version the first save carries
-            except (Failed, OSError, http.client.HTTPException) as exc:
-                failures.append(f"{u.username}: {exc}")
+    def sign_in_one(u: User) -> None:
+        u.login(u.username, PASSWORD)
+        u.page()  # warm-up, and the version the first save carries
 
-    batches = [users[k::concurrency] for k in range(concurrency)]
-    threads = [threading.Thread(target=sign_in_batch, args=(b,), daemon=True) for b in batches]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    failures = in_threads(users, concurrency, sign_in_one, lambda u: u.username)
     if failures:
         print("Đăng nhập thất bại:\n  " + "\n  ".join(failures[:10]))
         return False
