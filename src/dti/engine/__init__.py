@@ -18,7 +18,8 @@ The modules, from the bottom up:
 - `method_builder`: building a scoring method from an item's `scoring:` mapping, with every
   parameter checked.
 - `loader`: reading and validating a framework file into the model.
-- `tables`: reading CSV/XLSX files into rows that remember where each cell was, and the one rule
+- `tables`: reading CSV/XLSX files within fixed limits (zip sizes and ratio, rows, columns, cells,
+  cell length; docs/files.md "Giới hạn khi đọc tệp") into rows that remember where each cell was, and the one rule
   every CSV/XLSX writer applies to text cells (`spreadsheet_text`, no formula injection) with its
   inverse for reading our files back (`spreadsheet_value`).
 - `inputs`: a unit's raw data: parsing one value by its field type, reading inputs files.
