@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "dti.home",
     "dti.history",
     "dti.reports",
+    "dti.workbooks",
+    "dti.exports",
 ]
 
 MIDDLEWARE = [

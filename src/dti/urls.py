@@ -24,6 +24,8 @@ urlpatterns = [
     path("ket-qua/", include("dti.results.public_urls")),
     path("lich-su/", include("dti.history.urls")),
     path("bao-cao/", include("dti.reports.urls")),
+    path("bang-tinh/", include("dti.workbooks.urls")),
+    path("xuat/", include("dti.exports.urls")),
     path("thong-bao/", accounts.notifications, name="notifications"),
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health.health, name="health"),

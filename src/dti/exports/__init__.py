@@ -1,0 +1,1 @@
+"""Everything of a campaign as XLSX and CSV, for organisers."""

@@ -1,0 +1,6 @@
+"""The unit workbook, under /bang-tinh/."""
+
+from django.urls import URLPattern
+
+app_name = "workbooks"
+urlpatterns: list[URLPattern] = []
