@@ -411,6 +411,7 @@ COUNTED_ELSEWHERE = {
     "history:unit": "tests/history/test_trend_pages.py",
     "history:campaign": "tests/history/test_trend_pages.py",
     "reports:campaign": "tests/reports/test_campaign_analysis.py",
+    "exports:download": "tests/exports/test_export.py",
 }
 """List pages whose app's own tests count the queries at two sizes (URL name → test module)."""
 
@@ -470,6 +471,7 @@ NOT_LISTS = {
     "reports:appendix": "a document download",
     "reports:targets": "a form about one unit",
     "reports:unit_report": "a document download",
+    "exports:campaign": "the links to one campaign's downloads",
     "health": "one line for the monitor",
     "set_language": "an action (POST)",
 }

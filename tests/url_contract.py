@@ -136,6 +136,8 @@ VIEW_REPORT = "Bạn không có quyền xem báo cáo phân tích của đơn v�
 SET_DOCUMENTS = "Chỉ cơ quan tổ chức đánh giá mới được thiết lập văn bản của kỳ đánh giá."
 WRITE_NOTES = "Bạn không có quyền sửa báo cáo phân tích của đơn vị này."
 WRITE_TARGETS = "Bạn không có quyền sửa mục tiêu của đơn vị này."
+EXPORT = "Chỉ cơ quan tổ chức, Hội đồng đánh giá, quản trị hệ thống và người xem mới được xuất dữ liệu cả kỳ đánh giá."
+EXPORTERS = {"organiser", "chair", "viewer", "admin"}
 
 # Who reads a unit's self-assessment (and analysis): its own people and every see-all role.
 READ_UNIT = UNIT | SEE_ALL
@@ -360,6 +362,9 @@ TABLE: dict[str, Route] = {
         only(READ_UNIT, VIEW_REPORT, **dict.fromkeys(READ_UNIT, NOT_FOUND)),
         None,
     ),
+    # ------------------------------------------------------------------ exports
+    "exports:campaign": Route("published", {"pk": "@campaign"}, only(EXPORTERS, EXPORT), post_only()),
+    "exports:download": Route("published", {"pk": "@campaign", "kind": "xlsx"}, only(EXPORTERS, EXPORT), post_only()),
 }
 
 # The Django admin: one rule for all its patterns ("*"), and the pages that answer otherwise.
