@@ -472,6 +472,9 @@ NOT_LISTS = {
     "reports:targets": "a form about one unit",
     "reports:unit_report": "a document download",
     "exports:campaign": "the links to one campaign's downloads",
+    "workbooks:download": "a document download",
+    "workbooks:upload": "an upload form and its preview (POST)",
+    "workbooks:confirm": "an action (POST)",
     "health": "one line for the monitor",
     "set_language": "an action (POST)",
 }

@@ -9,7 +9,10 @@ and for GET and POST what each persona gets:
 - `LOGIN`: sent to the login page (anonymous on every page behind login);
 - `refused(message)`: 403 with the Vietnamese error page and this reason;
 - `NOT_FOUND`: 404 with the Vietnamese error page; `NOT_ALLOWED`: 405 (a view that takes only
-  POST, or only GET).
+  POST, or only GET);
+- `API_LOGIN`: 401, the REST API's answer to a call without a token or session. The API's
+  refusals are JSON that carries the web error page's title and the same reason
+  (dti.api.errors), so that they are checked here as the pages are.
 
 A POST entry of None says the view does not limit its methods: a POST is answered as the GET
 (those views only read; the contract checks that such a POST writes nothing either).
@@ -52,6 +55,7 @@ ADMIN_LOGIN = Expect(302, location="/quan-tri/login/?next=")
 ADMIN_INDEX = Expect(302, location="/quan-tri/")
 NOT_FOUND = Expect(404)
 NOT_ALLOWED = Expect(405)
+API_LOGIN = Expect(401)
 
 
 def refused(message: str) -> Expect:
@@ -171,6 +175,18 @@ def appraising(allowed: Iterable[str], role_message: str) -> Answers:
     return only(allowed, role_message, **outside)
 
 
+def _api_token(world: dict[str, Any]) -> None:
+    """The reporter's personal API token, as `world["api_token"]`."""
+    from dti.api.services import token_create
+
+    world["api_token"] = token_create(owner=world["users"]["reporter"], name="Cổng dịch vụ công")[0]
+
+
+def api_read(answers: Answers | None = None) -> Answers:
+    """A REST API read: the signed-in let through (or `answers`), anonymous 401."""
+    return {**(answers or signed_in()), "anonymous": API_LOGIN}
+
+
 A = "@assessment"
 TABLE: dict[str, Route] = {
     # ------------------------------------------------------------------ home, login, public
@@ -259,6 +275,10 @@ TABLE: dict[str, Route] = {
         only(UNIT, EDIT_ASSESSMENT, **dict.fromkeys(OTHER_UNIT, refused(VIEW_DOCUMENT))),
     ),
     "assessments:submit": Route("open", {"pk": A}, unit_door(SUBMIT, {"leader"}), unit_door(SUBMIT, {"leader"})),
+    # ------------------------------------------------------------------ the unit workbook (download, upload, confirm)
+    "workbooks:download": Route("open", {"pk": A}, unit_door(VIEW_ASSESSMENT, READ_UNIT), None),
+    "workbooks:upload": Route("open", {"pk": A}, unit_door(EDIT_ASSESSMENT, UNIT), unit_door(EDIT_ASSESSMENT, UNIT)),
+    "workbooks:confirm": Route("open", {"pk": A}, post_only(), unit_door(EDIT_ASSESSMENT, UNIT)),
     # ------------------------------------------------------------------ explanation (the unit's side)
     "explanation:page": Route("appraisal", {"pk": A}, explaining(VIEW_EXPLANATION, EXPLAINERS), None),
     "explanation:answer": Route(
@@ -362,6 +382,32 @@ TABLE: dict[str, Route] = {
         only(READ_UNIT, VIEW_REPORT, **dict.fromkeys(READ_UNIT, NOT_FOUND)),
         None,
     ),
+    # -------------------------------------------------------------- personal API tokens
+    # Only one's own token: another person's is not there for them (404).
+    "api_tokens:list": Route("open", {}, signed_in(), signed_in()),
+    "api_tokens:revoke": Route(
+        "open",
+        {"pk": "@api_token"},
+        only({"reporter"}, **dict.fromkeys(SIGNED_IN - {"reporter"}, NOT_FOUND)),
+        only({"reporter"}, **dict.fromkeys(SIGNED_IN - {"reporter"}, NOT_FOUND)),
+        prepare=_api_token,
+    ),
+    # -------------------------------------------------------------- REST API (/api/), through the session
+    "api:api-root": Route("open", {}, everyone(NOT_FOUND), everyone(NOT_FOUND)),
+    "api:openapi-json": Route("open", {}, everyone(), None),
+    "api:openapi-view": Route("open", {}, everyone(), None),
+    "api:frameworks": Route("open", {}, api_read(), everyone(NOT_ALLOWED)),
+    "api:framework": Route("open", {"framework_id": "@framework"}, api_read(), everyone(NOT_ALLOWED)),
+    "api:framework_source": Route("open", {"framework_id": "@framework"}, api_read(), everyone(NOT_ALLOWED)),
+    "api:units": Route("open", {}, api_read(), everyone(NOT_ALLOWED)),
+    "api:campaigns": Route("open", {}, api_read(), everyone(NOT_ALLOWED)),
+    "api:campaign": Route("open", {"campaign_id": "@campaign"}, api_read(), everyone(NOT_ALLOWED)),
+    "api:assessments": Route("open", {}, api_read(), everyone(NOT_ALLOWED)),
+    "api:assessment": Route(
+        "open", {"assessment_id": A}, api_read(unit_door(VIEW_ASSESSMENT, READ_UNIT)), everyone(NOT_ALLOWED)
+    ),
+    "api:results": Route("published", {}, everyone(), everyone(NOT_ALLOWED)),
+    "api:result": Route("published", {"campaign_id": "@campaign"}, everyone(), everyone(NOT_ALLOWED)),
     # ------------------------------------------------------------------ exports
     "exports:campaign": Route("published", {"pk": "@campaign"}, only(EXPORTERS, EXPORT), post_only()),
     "exports:download": Route("published", {"pk": "@campaign", "kind": "xlsx"}, only(EXPORTERS, EXPORT), post_only()),
