@@ -1,6 +1,11 @@
 """Campaign exports, under /xuat/."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from dti.exports import views
 
 app_name = "exports"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("ky/<int:pk>/", views.campaign, name="campaign"),
+    path("ky/<int:pk>/<slug:kind>/", views.download, name="download"),
+]
