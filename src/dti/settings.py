@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "ninja",  # the API's library: its templates and the Swagger UI files, served by us (no CDN)
     "dti.core",
     "dti.accounts",
     "dti.units",
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "dti.reports",
     "dti.workbooks",
     "dti.exports",
+    "dti.api",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +137,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the API's rate counts (dti.api), which every worker process must share: a
+# table of the database (created by the API's migration), not each process's memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dti_cache"}}
+
+# The REST API (docs/api.md): calls per minute for one personal token (429 beyond), and list pages.
+API_RATE_PER_MINUTE = int(os.environ.get("API_RATE_PER_MINUTE", "120"))
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "dti.accounts.backends.UnitModelBackend"]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ky-danh-gia/", include("dti.campaigns.urls")),
     path("bo-chi-so/", include("dti.frameworks.urls")),
     path("don-vi/", include("dti.units.urls")),
+    path("tai-khoan/khoa-api/", include("dti.api.token_urls")),
     path("tai-khoan/", include("dti.accounts.urls")),
     path("danh-gia/", include("dti.assessments.urls")),
     path("danh-gia/<int:pk>/giai-trinh/", include("dti.appraisal.explanation_urls")),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("bao-cao/", include("dti.reports.urls")),
     path("bang-tinh/", include("dti.workbooks.urls")),
     path("xuat/", include("dti.exports.urls")),
+    path("api/", include("dti.api.urls")),  # the REST API for other systems (docs/api.md)
     path("thong-bao/", accounts.notifications, name="notifications"),
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health.health, name="health"),

@@ -1,0 +1,48 @@
+"""The API itself: one NinjaAPI with the platform's authentication, JSON refusals and resources.
+
+`/api/openapi.json` is the OpenAPI 3.1 document ninja writes from the endpoints; `/api/docs`
+is Swagger UI from ninja's own files (`ninja/static`, collected with the platform's static
+files: no CDN), its page loading only scripts and styles of this site, as our CSP requires.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Swagger
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
+
+from dti.api import assessments, catalog, errors, published
+from dti.api.auth import CALLERS
+
+
+class Utf8JSON(JSONRenderer):
+    """JSON with Vietnamese written as such (not as \\u escapes)."""
+
+    encoder_class: type[json.JSONEncoder] = NinjaJSONEncoder
+    json_dumps_params: dict[str, Any] = {"ensure_ascii": False}
+
+    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
+        return json.dumps(data, cls=self.encoder_class, **self.json_dumps_params)
+
+
+api = NinjaAPI(
+    title="API của nền tảng DTI",
+    version="1",
+    description=(
+        "Dữ liệu của nền tảng đánh giá chỉ số chuyển đổi số cho các hệ thống khác, theo đúng các quy tắc "
+        "của trang web. Xác thực bằng khóa API cá nhân (`Authorization: Bearer dti_…`, tạo ở trang "
+        "“Khóa API” của tài khoản) hoặc phiên đăng nhập. Hướng dẫn: docs/api.md."
+    ),
+    auth=CALLERS,
+    renderer=Utf8JSON(),
+    docs=Swagger(settings={"persistAuthorization": False}),
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("", catalog.router)
+api.add_router("", assessments.router)
+api.add_router("", published.router)
