@@ -411,6 +411,13 @@ COUNTED_ELSEWHERE = {
     "history:unit": "tests/history/test_trend_pages.py",
     "history:campaign": "tests/history/test_trend_pages.py",
     "reports:campaign": "tests/reports/test_campaign_analysis.py",
+    "api_tokens:list": "tests/api/test_queries.py",
+    "api:frameworks": "tests/api/test_queries.py",
+    "api:units": "tests/api/test_queries.py",
+    "api:campaigns": "tests/api/test_queries.py",
+    "api:assessments": "tests/api/test_queries.py",
+    "api:results": "tests/api/test_queries.py",
+    "api:result": "tests/api/test_queries.py",
     "exports:download": "tests/exports/test_export.py",
 }
 """List pages whose app's own tests count the queries at two sizes (URL name → test module)."""
@@ -475,6 +482,14 @@ NOT_LISTS = {
     "workbooks:download": "a document download",
     "workbooks:upload": "an upload form and its preview (POST)",
     "workbooks:confirm": "an action (POST)",
+    "api_tokens:revoke": "a confirmation and an action (POST)",
+    "api:api-root": "a refusal (404) in JSON",
+    "api:openapi-json": "the API's description, one document",
+    "api:openapi-view": "the API's documentation page",
+    "api:framework": "one framework",
+    "api:framework_source": "one file",
+    "api:campaign": "one campaign with its few groups",
+    "api:assessment": "one unit's assessment",
     "health": "one line for the monitor",
     "set_language": "an action (POST)",
 }
