@@ -7,5 +7,6 @@ from dti.exports import views
 app_name = "exports"
 urlpatterns: list[URLPattern] = [
     path("ky/<int:pk>/", views.campaign, name="campaign"),
+    path("ky/<int:pk>/kiem-tra-tep/", views.check, name="check"),
     path("ky/<int:pk>/<slug:kind>/", views.download, name="download"),
 ]

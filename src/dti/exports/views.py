@@ -2,24 +2,36 @@
 
 - /xuat/ky/<pk>/: the page offering the downloads (the workbook, the zip of CSV files, each CSV).
 - /xuat/ky/<pk>/<kind>/: the download: `xlsx`, `zip`, or one kind's CSV by its name (`diem`…).
+- /xuat/ky/<pk>/kiem-tra-tep/: the organiser uploads a workbook of many units' data and sees
+  what it would change and every problem at its cell (`bulk.bulk_preview`; nothing is written).
 
-Only those who may export (`data.may_export`) get either; the rest are refused with the reason.
+Only those who may export (`data.may_export`) get the downloads, only those who manage
+campaigns the check; the rest are refused with the reason.
 """
 
 from __future__ import annotations
 
 import tempfile
+from typing import TYPE_CHECKING
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from dti.campaigns.models import Campaign
+from dti.core.imports import MAX_IMPORT_BYTES
+from dti.core.permissions import Action, can, require
+from dti.exports.bulk import BulkImportInvalid, bulk_preview
 from dti.exports.data import KINDS, REFUSED, campaign_sheets, kinds_for, may_export
 from dti.exports.writers import csv_bytes, write_xlsx, write_zip
+
+if TYPE_CHECKING:
+    from dti.accounts.http import AuthenticatedHttpRequest
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -40,7 +52,12 @@ def _campaign(request: HttpRequest, pk: int) -> Campaign:
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     """The downloads of the campaign's data: the workbook, the zip, one CSV per kind."""
     found = _campaign(request, pk)
-    return render(request, "exports/campaign.html", {"campaign": found, "kinds": kinds_for(request.user)})
+    context = {
+        "campaign": found,
+        "kinds": kinds_for(request.user),
+        "may_check": can(request.user, Action.MANAGE_CAMPAIGNS),
+    }
+    return render(request, "exports/campaign.html", context)
 
 
 @login_required
@@ -70,3 +87,32 @@ def download(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     )
     patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+class CheckForm(forms.Form):
+    """The organiser's workbook of many units' data."""
+
+    file = forms.FileField(
+        label=_("Tệp số liệu nhiều đơn vị (.xlsx hoặc .csv)"),
+        error_messages={
+            "required": _("Hãy chọn tệp số liệu (.xlsx hoặc .csv)."),
+            "empty": _("Tệp rỗng, không có nội dung."),
+        },
+    )
+
+
+@login_required
+def check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Upload a workbook of many units' data: every change it would make (unit, indicator, field,
+    old → new) or every problem at its sheet and cell; nothing is written."""
+    require(request.user, Action.MANAGE_CAMPAIGNS)
+    found = get_object_or_404(Campaign, pk=pk)
+    form = CheckForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"campaign": found, "form": form, "max_mb": MAX_IMPORT_BYTES // (1024 * 1024)}
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "exports/check.html", context, status=422 if form.errors else 200)
+    try:
+        context["preview"] = bulk_preview(campaign=found, path_or_file=form.cleaned_data["file"], by=request.user)
+    except BulkImportInvalid as exc:
+        return render(request, "exports/check.html", {**context, "refused": exc}, status=422)
+    return render(request, "exports/check.html", context)

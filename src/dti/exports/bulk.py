@@ -1,0 +1,314 @@
+"""An organiser's workbook of many units' data, read and checked against the campaign: every
+change (unit, indicator, field, old → new) and every problem with its sheet and cell.
+
+Two layouts (docs/files.md "Nhập dữ liệu nhiều đơn vị"):
+
+- long, the command line's inputs format: columns `unit, code, field, value` (the Vietnamese
+  headers too), one row per value; `code` is an indicator or `general`;
+- wide, one row per unit: a `unit` column, then one column per value headed `code:field`
+  (`I.2:a`, `general:so_xa`, `II.2:score`, `I.1:self_score`, `II.1:na`).
+
+The file is read only through the engine's bounded reader (`core.imports.read_upload`, which
+applies the limits of docs/files.md); a value is read by the engine's file rules
+(`parse_value`, `parse_score`) and then checked as the web form checks it (`parse_entry` of
+`dti.assessments.services`, on the form's text of the entry with the file's values in place),
+so a value the form would refuse is a problem here, at its cell. Nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dti.assessments.models import Assessment, from_json, to_json
+from dti.assessments.selectors import shown_value
+from dti.assessments.services import parse_entry
+from dti.core.imports import ImportInvalid, ImportProblem, display_name, read_upload
+from dti.core.permissions import Action, require
+from dti.engine import Field, Framework, Indicator, Row, Table, fmt, parse_score, parse_value
+
+if TYPE_CHECKING:
+    from dti.accounts.models import User
+    from dti.campaigns.models import Campaign
+
+GENERAL = ("general", "thông tin chung", "ttc")
+SCORES = ("score", "self_score")
+NA = "na"
+LONG = ("code", "field", "value")
+
+
+class BulkImportInvalid(ImportInvalid):
+    """The workbook cannot be imported as it is; nothing was written."""
+
+    def summary(self, count: int) -> str:
+        return ngettext(
+            "Tệp có %(count)d lỗi; chưa nhập dữ liệu nào.", "Tệp có %(count)d lỗi; chưa nhập dữ liệu nào.", count
+        ) % {"count": count}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One value the import would change, as the person reads it."""
+
+    unit: str
+    code: str
+    field: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class Preview:
+    """What the workbook would change (`changes`) and what stands in the way (`problems`, each at
+    its sheet and cell). `forms` holds, per assessment and indicator, the web form's data the
+    change amounts to ("general" for the general information)."""
+
+    file: str
+    units: int = 0
+    changes: list[Change] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
+    forms: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """One value of the file: whose, which, the raw cell and its place."""
+
+    unit: str
+    code: str
+    field: str
+    raw: object
+    place: str
+
+
+def _values(table: Table) -> tuple[list[_Value], list[ImportProblem]]:
+    """The file's values in either layout, and the problems of its headers."""
+    if all(key in table.headers for key in LONG):
+        return [_long(row) for row in table.rows if row.get("code") is not None or row.get("field") is not None], []
+    if "unit" not in table.headers:
+        message = _("Không có cột “Đơn vị” (unit), cũng không có các cột unit, code, field, value của mẫu nhập liệu.")
+        return [], [ImportProblem(_("dòng tiêu đề"), message)]
+    columns: dict[str, tuple[str, str]] = {}
+    problems = []
+    for key in table.headers:
+        if key == "unit":
+            continue
+        code, colon, name = key.rpartition(":")
+        if not colon or not code.strip() or not name.strip():
+            message = _("Tiêu đề “%(header)s” cần dạng mã:trường (ví dụ I.2:a, general:so_xa).") % {"header": key}
+            problems.append(ImportProblem(table.places.get(key, _("dòng tiêu đề")), message))
+            continue
+        columns[key] = (code.strip(), name.strip())
+    values = []
+    for row in table.rows:
+        unit = row.text("unit")
+        for key, (code, name) in columns.items():
+            cell = row.get(key)
+            if cell is not None:
+                values.append(_Value(unit, code, name, cell.value, cell.place))
+    return values, problems
+
+
+def _long(row: Row) -> _Value:
+    cell = row.cells.get("value")
+    place = cell.place if cell is not None else _("dòng %(row)s") % {"row": row.number}
+    raw = None if cell is None or cell.blank else cell.value
+    return _Value(row.text("unit"), row.text("code"), row.text("field"), raw, place)
+
+
+def _form(item: Indicator, stored: Mapping[str, object], entry: object) -> dict[str, str]:
+    """The web form's data of an indicator as stored (what the page would send back unchanged)."""
+    data = {f.name: shown_value(f, stored.get(f.name)) for f in item.inputs if not f.source}
+    for name in SCORES:
+        value = getattr(entry, name, None)
+        data[name] = fmt(value.normalize()) if isinstance(value, Decimal) else ""
+    data["comment"] = getattr(entry, "comment", "")
+    data["na_requested"] = "1" if getattr(entry, "na_requested", False) else ""
+    data["na_reason"] = getattr(entry, "na_reason", "")
+    return data
+
+
+def _new_text(item: Indicator | None, target: Field | None, name: str, raw: object) -> str:
+    """The form's text of a file value (ValueError with the engine's Vietnamese message if wrong)."""
+    if target is not None:
+        typed = parse_value(target, raw)
+        return shown_value(target, None if typed is None else to_json(typed))
+    if name == NA:
+        return str(raw or "").strip()
+    assert item is not None
+    return "" if raw is None or str(raw).strip() == "" else fmt(parse_score(item, raw).normalize())
+
+
+class _Frame:
+    """What the checks look up in a framework, worked out once for all its units."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        self.items = {item.code: item for item in framework.walk()}
+        self.general = {f.name: f for f in framework.general_info}
+        self.fields = {code: {f.name: f for f in item.inputs} for code, item in self.items.items()}
+        own = {
+            "score": _("Điểm"),
+            "self_score": _("Điểm tự chấm"),
+            "na_requested": _("Đề nghị không áp dụng"),
+            "na_reason": _("Lý do không áp dụng"),
+            "comment": _("Ghi chú"),
+        }
+        self.labels = {code: {n: f.label for n, f in fields.items()} | own for code, fields in self.fields.items()}
+        self.labels["general"] = {n: f.label for n, f in self.general.items()}
+
+
+class _Unit:
+    """One unit's assessment with its form data as stored, and the file's values for it."""
+
+    def __init__(self, assessment: Assessment, frame: _Frame) -> None:
+        self.assessment = assessment
+        self.frame = frame
+        self.entries = {entry.code: entry for entry in assessment.entries.all()}
+        self.general = {
+            n: from_json(frame.general[n], v)
+            for n, v in assessment.general.items()
+            if n in frame.general and v is not None
+        }
+        self.new: dict[str, dict[str, tuple[str, str]]] = {}  # code → field → (text, place)
+
+    def stored_form(self, code: str) -> dict[str, str]:
+        """The web form's data of an indicator (or the general information) as stored."""
+        if code == "general":
+            return {n: shown_value(f, self.assessment.general.get(n)) for n, f in self.frame.general.items()}
+        entry = self.entries.get(code)
+        return _form(self.frame.items[code], entry.values if entry else {}, entry)
+
+    def stored_values(self, code: str) -> dict[str, object]:
+        """The indicator's stored inputs, typed (what a ratio is checked with besides the form)."""
+        entry = self.entries.get(code)
+        fields = self.frame.fields[code]
+        return {k: from_json(fields[k], v) for k, v in (entry.values if entry else {}).items() if k in fields}
+
+
+def bulk_preview(*, campaign: Campaign, path_or_file: str | Path | IO[bytes], by: User) -> Preview:
+    """Read an organiser's workbook of the campaign's units' data and say what it would change;
+    BulkImportInvalid lists every problem of a file that cannot be imported (nothing is written)."""
+    require(by, Action.MANAGE_CAMPAIGNS)
+    display = display_name(path_or_file)
+    table = read_upload(path_or_file, display, BulkImportInvalid)
+    values, problems = _values(table)
+    units = _units(campaign)
+    seen: dict[tuple[str, str, str], str] = {}
+    for value in values:
+        problem = _take(value, units, seen)
+        if problem:
+            problems.append(ImportProblem(value.place, problem))
+    preview = Preview(display)
+    for unit in units.values():
+        if unit.new:
+            _check(unit, preview)
+    problems += preview.problems
+    if problems:
+        raise BulkImportInvalid(problems)
+    return preview
+
+
+def _units(campaign: Campaign) -> dict[str, _Unit]:
+    """The campaign's units by name, their assessments read in a fixed number of queries."""
+    assessments = (
+        Assessment.objects.filter(participation__campaign=campaign)
+        .select_related("participation__unit__unit_type", "participation__group__framework", "participation__campaign")
+        .prefetch_related("entries")
+    )
+    frames: dict[int, _Frame] = {}
+    units = {}
+    for assessment in assessments:
+        framework = assessment.framework()  # one parsed framework per content (`Framework.engine`)
+        frame = frames.get(id(framework))
+        if frame is None:
+            frame = frames[id(framework)] = _Frame(framework)
+        units[assessment.participation.unit.name] = _Unit(assessment, frame)
+    return units
+
+
+def _take(value: _Value, units: Mapping[str, _Unit], seen: dict[tuple[str, str, str], str]) -> str:
+    """Note one file value on its unit; the problem with it ("" when none)."""
+    if not value.unit:
+        return _("Thiếu tên đơn vị.")
+    unit = units.get(value.unit)
+    if unit is None:
+        return _("Đơn vị “%(unit)s” không tham gia kỳ đánh giá này.") % {"unit": value.unit}
+    if not value.code or not value.field:
+        return _("Thiếu mã chỉ số hoặc tên trường.")
+    code = "general" if value.code.lower() in GENERAL else value.code
+    key = (value.unit, code, value.field)
+    if key in seen:
+        return _("%(code)s · %(field)s của “%(unit)s” đã có ở %(place)s.") % {
+            "code": code,
+            "field": value.field,
+            "unit": value.unit,
+            "place": seen[key],
+        }
+    seen[key] = value.place
+    frame = unit.frame
+    item: Indicator | None = None
+    if code == "general":
+        target = frame.general.get(value.field)
+        if target is None:
+            return _("Thông tin chung không có trường “%(field)s”.") % {"field": value.field}
+    else:
+        item = frame.items.get(code)
+        if item is None or item.reference_only or not item.applies(unit.assessment.participation.unit.unit_type.code):
+            return _("Mã chỉ số “%(code)s” không có trong bộ chỉ số của đơn vị “%(unit)s”.") % {
+                "code": code,
+                "unit": value.unit,
+            }
+        target = frame.fields[code].get(value.field)
+        if target is not None and target.source:
+            target = None
+        if target is None and value.field not in (*SCORES, NA):
+            return _("Chỉ số %(code)s không có trường “%(field)s”.") % {"code": code, "field": value.field}
+    try:
+        text = _new_text(item, target, value.field, value.raw)
+    except ValueError as exc:
+        return str(exc)
+    unit.new.setdefault(code, {})[value.field] = (text, value.place)
+    return ""
+
+
+def _check(unit: _Unit, preview: Preview) -> None:
+    """The unit's changes, each indicator's new form checked as the web form checks it."""
+    preview.units += 1
+    name = unit.assessment.participation.unit.name
+    forms: dict[str, dict[str, str]] = {}
+    general = dict(unit.general)  # the file's general information counts in the ratio checks
+    for general_name, (text, _place) in unit.new.get("general", {}).items():
+        typed = parse_value(unit.frame.general[general_name], text, form=True)
+        if typed is None:
+            general.pop(general_name, None)
+        else:
+            general[general_name] = typed
+    for code, new in unit.new.items():
+        before = unit.stored_form(code)
+        after = dict(before)
+        for field_name, (text, _place) in new.items():
+            if field_name == NA:
+                after["na_requested"], after["na_reason"] = ("1", text) if text else ("", "")
+            else:
+                after[field_name] = text
+        first = next(iter(new.values()))[1]
+        labels = unit.frame.labels[code]
+        if code != "general":
+            _parsed, errors = parse_entry(unit.frame.items[code], after, general, unit.stored_values(code))
+            for message in errors.values():
+                preview.problems.append(ImportProblem(first, message))
+        changed = {k: (before.get(k, ""), v) for k, v in after.items() if before.get(k, "") != v}
+        for field_name, (old, new_text) in changed.items():
+            preview.changes.append(Change(name, code, field_name, labels.get(field_name, field_name), old, new_text))
+        if changed:
+            forms[code] = after
+    if forms:
+        preview.forms[unit.assessment.pk] = forms
