@@ -479,6 +479,7 @@ NOT_LISTS = {
     "reports:targets": "a form about one unit",
     "reports:unit_report": "a document download",
     "exports:campaign": "the links to one campaign's downloads",
+    "exports:check": "an upload form and its preview (POST)",
     "workbooks:download": "a document download",
     "workbooks:upload": "an upload form and its preview (POST)",
     "workbooks:confirm": "an action (POST)",

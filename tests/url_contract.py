@@ -411,6 +411,9 @@ TABLE: dict[str, Route] = {
     # ------------------------------------------------------------------ exports
     "exports:campaign": Route("published", {"pk": "@campaign"}, only(EXPORTERS, EXPORT), post_only()),
     "exports:download": Route("published", {"pk": "@campaign", "kind": "xlsx"}, only(EXPORTERS, EXPORT), post_only()),
+    "exports:check": Route(
+        "published", {"pk": "@campaign"}, only(MANAGERS, MANAGE_CAMPAIGNS), only(MANAGERS, MANAGE_CAMPAIGNS)
+    ),
 }
 
 # The Django admin: one rule for all its patterns ("*"), and the pages that answer otherwise.
