@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from dti.engine import fmt, plain, spreadsheet_text
+from dti.workbooks.layout import list_rule, style_header
 
 Cell = Decimal | int | str | None
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -101,19 +102,14 @@ def write_xlsx(
 ) -> None:
     """An XLSX sheet with a bold, frozen header; `validations` maps row index → drop-down options."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = title[:31]
     ws.append([spreadsheet_text(header) for header in headers])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    style_header(ws)
     for row in rows:
         ws.append([float(v) if isinstance(v, Decimal) else _text(v) for v in row])
     for col_index, header in enumerate(headers, start=1):
@@ -129,14 +125,11 @@ def write_xlsx(
     if validations and value_column is not None:
         letter = get_column_letter(value_column + 1)
         for row_index, options in validations.items():
-            formula = '"' + ",".join(options) + '"'
-            if len(formula) > 255:
+            rule = list_rule(options)
+            if rule is None:
                 continue
-            dv = DataValidation(type="list", formula1=formula, allow_blank=True)
-            dv.error = "Hãy chọn một giá trị trong danh sách"
-            dv.errorTitle = "Giá trị không hợp lệ"
-            ws.add_data_validation(dv)
-            dv.add(f"{letter}{row_index + 2}")
+            ws.add_data_validation(rule)
+            rule.add(f"{letter}{row_index + 2}")
     ws.freeze_panes = "A2"
     wb.save(path)
 

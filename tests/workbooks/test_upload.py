@@ -15,8 +15,9 @@ from openpyxl import Workbook
 
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign, CampaignGroup, Participation
+from dti.engine import parse_framework
 from dti.frameworks.models import Framework
-from tests.conftest import World
+from tests.conftest import ROOT, World
 from tests.workbooks.workbook import as_file, confirm, download, fill, state, upload
 
 
@@ -213,3 +214,24 @@ def test_errors_by_sheet_and_cell(world: World, login: Callable[[str], Client]) 
     assert response.status_code == 422
     assert "Bảng tính còn lỗi; hãy sửa trong tệp rồi tải lên lại. Chưa có gì được ghi." in response.content.decode()
     assert state(assessment) == before
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (ROOT / "frameworks").glob("*.yaml")))
+def test_every_framework_reads_back_unchanged(world: World, login: Callable[[str], Client], name: str) -> None:
+    """Each shipped framework's workbook (percent, choices, bonus and penalty items) uploads back as it
+    was downloaded: no change, no error, no conflict."""
+    source = (ROOT / "frameworks" / f"{name}.yaml").read_text(encoding="utf-8")
+    engine = parse_framework(source)
+    framework = Framework.objects.create(
+        code=engine.code, name=engine.name, level=engine.level, year=engine.year, source=source
+    )
+    CampaignGroup.objects.filter(pk=world["group"].pk).update(framework=framework)
+    assessment = Assessment.objects.get(pk=world["assessment"].pk)
+    assessment.general = {}
+    assessment.save()
+    client = login("reporter")
+    book = download(client, assessment)
+    assert len(book.sheetnames) >= len(engine.scored_indices) + 4
+    page = upload(client, assessment, as_file(book)).content.decode()
+    assert "Không có thay đổi nào" in page
+    assert "Bảng tính có" not in page and "Xung đột" not in page

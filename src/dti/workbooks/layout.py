@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from dti.engine import Field, Framework, InputType, fmt, spreadsheet_text, template_rows
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMAT = "dti-bang-tinh-don-vi/1"
 META = "_dti"
@@ -164,7 +169,7 @@ def write(
     """Write the workbook: `stored` maps (code, field) to the stored JSON value, `evidence` an
     indicator's code to its evidence listed in words."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.styles import Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
@@ -183,10 +188,7 @@ def write(
     for name, rows in slots(framework).items():
         sheet = book.create_sheet(name)
         sheet.append([spreadsheet_text(header) for header in HEADERS])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        style_header(sheet)
         for slot in rows:
             value = cell_value(slot, stored.get((slot.code, slot.field)))
             listed = evidence.get(slot.code, "") if slot.kind == EVIDENCE else ""
@@ -234,12 +236,34 @@ def _text(value: object) -> object:
     return spreadsheet_text(value) if isinstance(value, str) else value
 
 
-def _validate(sheet: object, slot: Slot, where: str) -> None:
+def style_header(sheet: Worksheet) -> None:
+    """The first row as every workbook of the platform shows its headers: bold, shaded, wrapped."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def list_rule(options: Sequence[str]) -> DataValidation | None:
+    """A drop-down of `options` with its Vietnamese error; None when Excel cannot hold the list
+    written in the rule (an option with a comma, or more than 255 characters in all)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    formula = '"' + ",".join(options) + '"'
+    if len(formula) > 255 or any("," in option for option in options):
+        return None
+    rule = DataValidation(type="list", formula1=formula, allow_blank=True)
+    rule.error = "Hãy chọn một giá trị trong danh sách"
+    rule.errorTitle = "Giá trị không hợp lệ"
+    return rule
+
+
+def _validate(sheet: Worksheet, slot: Slot, where: str) -> None:
     """The value cell's data validation by its type (Excel refuses anything else as it is typed)."""
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.worksheet import Worksheet
 
-    assert isinstance(sheet, Worksheet)
     spec = slot.spec
     rule: DataValidation | None = None
     if slot.kind in (SCORE, SELF_SCORE):
@@ -248,15 +272,10 @@ def _validate(sheet: object, slot: Slot, where: str) -> None:
         rule.error = f"Điểm từ 0 đến {fmt(slot.max) if slot.max is not None else 'tối đa'}"
     elif spec is None or spec.type is InputType.TEXT:
         return
-    elif spec.type is InputType.YES_NO:
-        rule = DataValidation(type="list", formula1='"Có,Không"')
-        rule.error = "Hãy chọn Có hoặc Không"
-    elif spec.type is InputType.CHOICE:
-        options = '"' + ",".join(label.replace(",", " ") for label in spec.options.values()) + '"'
-        if len(options) > 255:
-            return  # Excel's limit on a list written in the rule; the upload still checks the choice
-        rule = DataValidation(type="list", formula1=options)
-        rule.error = "Hãy chọn một giá trị trong danh sách"
+    elif spec.type in (InputType.YES_NO, InputType.CHOICE):
+        rule = list_rule(["Có", "Không"] if spec.type is InputType.YES_NO else list(spec.options.values()))
+        if rule is None:
+            return  # a list Excel cannot hold: the upload still checks the choice
     elif spec.type is InputType.COUNT:
         rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
         rule.error = "Cần số nguyên không âm"

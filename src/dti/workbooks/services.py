@@ -167,7 +167,7 @@ def preview(assessment: Assessment, token: str, *, by: User) -> Preview:
     expected = layout.slots(framework)
     identity = _read_identity(path)
     _check_identity(assessment, identity)
-    recorded = _read_recorded(path)
+    recorded = _read_recorded(path) if any(expected.values()) else {}  # a framework of whole indices only
     result = Preview(path.name)
     entries = {entry.code: entry for entry in assessment.entries.all()}
     known_evidence: dict[str, set[str]] = {}
