@@ -10,7 +10,7 @@ engine on the unit's stored data (the unit's own page), every figure rounded by 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from dti.appraisal.selectors import UnitScores, group_scores
 from dti.assessments.models import Assessment, Entry, Evidence, from_json
 from dti.core.permissions import Action, can
 from dti.core.roles import Role
-from dti.engine import STATUS_LABELS, Framework, UnitResult, figures, relative_bounds, score_unit
+from dti.engine import STATUS_LABELS, Field, Framework, UnitResult, figures, relative_bounds, score_unit
 from dti.results.selectors import dec, versions
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ class Sheet:
     key: str
     title: str
     columns: tuple[Column, ...]
-    rows: list[tuple[Value, ...]]
+    rows: Iterable[tuple[Value, ...]]  # made as they are written (a generator for the long tables)
 
 
 KINDS = {
@@ -107,12 +107,14 @@ def _cell(value: object) -> Value:
 @dataclass
 class _Group:
     """One ranking group's figures: the framework, the claim and appraised result of each submitted
-    unit, the formula's result of every unit, the published figures of each unit by name."""
+    unit, the formula's result of every unit, the published figures of each unit by name; `fields`
+    each item's inputs by name (looked up once for all the units)."""
 
     framework: Framework
     scores: dict[int, UnitScores]
     formula: dict[int, UnitResult]
     published: dict[str, SnapshotUnit]
+    fields: dict[str, dict[str, Field]]
 
 
 def _formula(
@@ -169,8 +171,9 @@ def _groups(campaign: Campaign, assessments: Sequence[Assessment], snapshot: Sna
         group: CampaignGroup = members[0].participation.group
         framework = group.framework.engine()
         scores = {unit.assessment.pk: unit for unit in group_scores(group)}
+        fields = {item.code: {f.name: f for f in item.inputs} for item in framework.walk()}
         groups[group_pk] = _Group(
-            framework, scores, _formula(framework, members, scores), published.get(group.name, {})
+            framework, scores, _formula(framework, members, scores), published.get(group.name, {}), fields
         )
     return groups
 
@@ -246,43 +249,47 @@ def _units(assessments: Sequence[Assessment], groups: Mapping[int, _Group], prec
         columns.append(Column("Tổng điểm thẩm định", precision))
     columns += [Column("Tổng điểm công bố", precision), Column("Tỷ lệ % công bố", precision)]
     columns += [Column("Xếp hạng công bố", 0), Column("Xếp loại công bố")]
-    rows: list[tuple[Value, ...]] = []
-    for a in assessments:
-        group = groups[a.participation.group_id]
-        scores = group.scores.get(a.pk)
-        final = group.published.get(a.participation.unit.name)
-        row: list[Value] = [
-            a.participation.unit.name,
-            a.participation.unit.unit_type.name,
-            a.participation.group.name,
-            a.get_status_display(),
-            _local(a.submitted_at),
-            _name(a.submitted_by),
-            _local(a.updated_at),
-            _figure(group.formula[a.pk], group.framework),
-            _figure(scores.claimed if scores else None, group.framework),
-        ]
-        if appraisal:
-            row.append(_figure(scores.appraised if scores else None, group.framework))
-        row += [
-            dec(final["total"]) if final else None,
-            dec(final["percent"]) if final else None,
-            final["rank"] if final else None,
-            final["class"] if final else None,
-        ]
-        rows.append(tuple(row))
-    return Sheet("don-vi", KINDS["don-vi"], tuple(columns), rows)
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        for a in assessments:
+            group = groups[a.participation.group_id]
+            scores = group.scores.get(a.pk)
+            final = group.published.get(a.participation.unit.name)
+            row: list[Value] = [
+                a.participation.unit.name,
+                a.participation.unit.unit_type.name,
+                a.participation.group.name,
+                a.get_status_display(),
+                _local(a.submitted_at),
+                _name(a.submitted_by),
+                _local(a.updated_at),
+                _figure(group.formula[a.pk], group.framework),
+                _figure(scores.claimed if scores else None, group.framework),
+            ]
+            if appraisal:
+                row.append(_figure(scores.appraised if scores else None, group.framework))
+            row += [
+                dec(final["total"]) if final else None,
+                dec(final["percent"]) if final else None,
+                final["rank"] if final else None,
+                final["class"] if final else None,
+            ]
+            yield tuple(row)
+
+    return Sheet("don-vi", KINDS["don-vi"], tuple(columns), rows())
 
 
 def _general(assessments: Sequence[Assessment], groups: Mapping[int, _Group]) -> Sheet:
     columns = (Column("Đơn vị"), Column("Mã"), Column("Nội dung"), Column("Giá trị"))
-    rows: list[tuple[Value, ...]] = []
-    for a in assessments:
-        for field in groups[a.participation.group_id].framework.general_info:
-            raw = a.general.get(field.name)
-            value = None if raw is None else _cell(from_json(field, raw))
-            rows.append((a.participation.unit.name, field.name, field.label, value))
-    return Sheet("thong-tin-chung", KINDS["thong-tin-chung"], columns, rows)
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        for a in assessments:
+            for field in groups[a.participation.group_id].framework.general_info:
+                raw = a.general.get(field.name)
+                value = None if raw is None else _cell(from_json(field, raw))
+                yield (a.participation.unit.name, field.name, field.label, value)
+
+    return Sheet("thong-tin-chung", KINDS["thong-tin-chung"], columns, rows())
 
 
 def _inputs(assessments: Sequence[Assessment], groups: Mapping[int, _Group]) -> Sheet:
@@ -297,22 +304,21 @@ def _inputs(assessments: Sequence[Assessment], groups: Mapping[int, _Group]) -> 
         Column("Cập nhật lúc"),
         Column("Người cập nhật"),
     )
-    rows: list[tuple[Value, ...]] = []
-    for a in assessments:
-        framework = groups[a.participation.group_id].framework
-        for entry in a.entries.all():
-            item = framework.item(entry.code)
-            fields = {f.name: f for f in item.inputs} if item else {}
-            values: list[tuple[str, str, object]] = [
-                (name, fields[name].label, from_json(fields[name], raw))
-                for name, raw in entry.values.items()
-                if name in fields and raw is not None
-            ]
-            if entry.score is not None:
-                values.append(("score", "Điểm chấm trực tiếp", entry.score))
-            for name, label, value in values:
-                rows.append(
-                    (
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        for a in assessments:
+            by_item = groups[a.participation.group_id].fields
+            for entry in a.entries.all():
+                fields = by_item.get(entry.code, {})
+                values: list[tuple[str, str, object]] = [
+                    (name, fields[name].label, from_json(fields[name], raw))
+                    for name, raw in entry.values.items()
+                    if name in fields and raw is not None
+                ]
+                if entry.score is not None:
+                    values.append(("score", "Điểm chấm trực tiếp", entry.score))
+                for name, label, value in values:
+                    yield (
                         a.participation.unit.name,
                         entry.code,
                         name,
@@ -322,8 +328,8 @@ def _inputs(assessments: Sequence[Assessment], groups: Mapping[int, _Group]) -> 
                         _local(entry.updated_at),
                         _name(entry.updated_by),
                     )
-                )
-    return Sheet("so-lieu", KINDS["so-lieu"], columns, rows)
+
+    return Sheet("so-lieu", KINDS["so-lieu"], columns, rows())
 
 
 def _scores(assessments: Sequence[Assessment], groups: Mapping[int, _Group], precision: int, appraisal: bool) -> Sheet:
@@ -339,58 +345,62 @@ def _scores(assessments: Sequence[Assessment], groups: Mapping[int, _Group], pre
     if appraisal:
         columns.append(Column("Điểm thẩm định", precision))
     columns.append(Column("Điểm công bố", precision))
-    rows: list[tuple[Value, ...]] = []
-    for a in assessments:
-        group = groups[a.participation.group_id]
-        framework = group.framework
-        formula = group.formula[a.pk]
-        scores = group.scores.get(a.pk)
-        shown = figures(framework, formula).items
-        claimed = figures(framework, scores.claimed).items if scores else {}
-        appraised = figures(framework, scores.appraised).items if scores else {}
-        final = group.published.get(a.participation.unit.name)
-        final_items = final["items"] if final else {}
-        for item in framework.walk():
-            if item.code not in formula.items:
-                continue
-            row: list[Value] = [
-                a.participation.unit.name,
-                item.code,
-                item.name,
-                item.max,
-                shown.get(item.code),
-                STATUS_LABELS[formula.items[item.code].status],
-                claimed.get(item.code),
-            ]
-            if appraisal:
-                row.append(appraised.get(item.code))
-            row.append(dec(final_items.get(item.code)))
-            rows.append(tuple(row))
-    return Sheet("diem", KINDS["diem"], tuple(columns), rows)
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        for a in assessments:
+            group = groups[a.participation.group_id]
+            framework = group.framework
+            formula = group.formula[a.pk]
+            scores = group.scores.get(a.pk)
+            shown = figures(framework, formula).items
+            claimed = figures(framework, scores.claimed).items if scores else {}
+            appraised = figures(framework, scores.appraised).items if scores else {}
+            final = group.published.get(a.participation.unit.name)
+            final_items = final["items"] if final else {}
+            for item in framework.walk():
+                if item.code not in formula.items:
+                    continue
+                row: list[Value] = [
+                    a.participation.unit.name,
+                    item.code,
+                    item.name,
+                    item.max,
+                    shown.get(item.code),
+                    STATUS_LABELS[formula.items[item.code].status],
+                    claimed.get(item.code),
+                ]
+                if appraisal:
+                    row.append(appraised.get(item.code))
+                row.append(dec(final_items.get(item.code)))
+                yield tuple(row)
+
+    return Sheet("diem", KINDS["diem"], tuple(columns), rows())
 
 
 def _na(assessments: Sequence[Assessment], appraisal: bool) -> Sheet:
     columns = [Column("Đơn vị"), Column("Mã chỉ số"), Column("Lý do"), Column("Người đề nghị"), Column("Cập nhật lúc")]
     if appraisal:
         columns.append(Column("Kết luận thẩm định"))
-    rows: list[tuple[Value, ...]] = []
-    for a in assessments:
-        reviews = {review.code: review for review in a.reviews.all()}
-        for entry in a.entries.all():
-            if not entry.na_requested:
-                continue
-            row: list[Value] = [
-                a.participation.unit.name,
-                entry.code,
-                entry.na_reason,
-                _name(entry.updated_by),
-                _local(entry.updated_at),
-            ]
-            if appraisal:
-                review = reviews.get(entry.code)
-                row.append(review.get_na_decision_display() if review and review.na_decision else "")
-            rows.append(tuple(row))
-    return Sheet("khong-ap-dung", KINDS["khong-ap-dung"], tuple(columns), rows)
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        for a in assessments:
+            reviews = {review.code: review for review in a.reviews.all()}
+            for entry in a.entries.all():
+                if not entry.na_requested:
+                    continue
+                row: list[Value] = [
+                    a.participation.unit.name,
+                    entry.code,
+                    entry.na_reason,
+                    _name(entry.updated_by),
+                    _local(entry.updated_at),
+                ]
+                if appraisal:
+                    review = reviews.get(entry.code)
+                    row.append(review.get_na_decision_display() if review and review.na_decision else "")
+                yield tuple(row)
+
+    return Sheet("khong-ap-dung", KINDS["khong-ap-dung"], tuple(columns), rows())
 
 
 def _link(evidence: Evidence) -> str:
@@ -413,13 +423,13 @@ def _evidence(assessments: Sequence[Assessment], user: Person) -> Sheet:
         Column("Tải lên lúc"),
         Column("Đường dẫn tải về"),
     )
-    rows: list[tuple[Value, ...]] = []
-    for a in assessments:
-        readable = can(user, Action.VIEW_ASSESSMENT, a)
-        for document in a.evidence.all():
-            link = _link(document) if document.file and readable else ""
-            rows.append(
-                (
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        for a in assessments:
+            readable = can(user, Action.VIEW_ASSESSMENT, a)
+            for document in a.evidence.all():
+                link = _link(document) if document.file and readable else ""
+                yield (
                     a.participation.unit.name,
                     document.code,
                     document.get_kind_display(),
@@ -432,14 +442,12 @@ def _evidence(assessments: Sequence[Assessment], user: Person) -> Sheet:
                     _local(document.created_at),
                     link,
                 )
-            )
-    return Sheet("tai-lieu", KINDS["tai-lieu"], columns, rows)
+
+    return Sheet("tai-lieu", KINDS["tai-lieu"], columns, rows())
 
 
-def _review_values(framework: Framework, review: Review) -> str:
+def _review_values(fields: Mapping[str, Field], review: Review) -> str:
     """The appraiser's corrected inputs in words: "field = value; …"."""
-    item = framework.item(review.code)
-    fields = {f.name: f for f in item.inputs} if item else {}
     parts: Iterable[str] = (
         f"{name} = {_cell(from_json(fields[name], raw))}" for name, raw in review.values.items() if name in fields
     )
@@ -458,21 +466,21 @@ def _adjustments(assessments: Sequence[Assessment], groups: Mapping[int, _Group]
         Column("Người thẩm định"),
         Column("Cập nhật lúc"),
     )
-    rows: list[tuple[Value, ...]] = []
-    for a in assessments:
-        framework = groups[a.participation.group_id].framework
-        for review in a.reviews.all():
-            rows.append(
-                (
+
+    def rows() -> Iterator[tuple[Value, ...]]:
+        for a in assessments:
+            by_item = groups[a.participation.group_id].fields
+            for review in a.reviews.all():
+                yield (
                     a.participation.unit.name,
                     review.code,
                     review.get_decision_display(),
-                    _review_values(framework, review),
+                    _review_values(by_item.get(review.code, {}), review),
                     review.score,
                     review.get_na_decision_display() if review.na_decision else "",
                     review.reason,
                     _name(review.by),
                     _local(review.updated_at),
                 )
-            )
-    return Sheet("dieu-chinh", KINDS["dieu-chinh"], columns, rows)
+
+    return Sheet("dieu-chinh", KINDS["dieu-chinh"], columns, rows())
