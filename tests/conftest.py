@@ -8,13 +8,13 @@ Personas: `reporter` and `leader` of the assessed unit, `appraiser`, `chair`, `o
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 if TYPE_CHECKING:
     from pytest_django.fixtures import Settings
@@ -87,6 +87,14 @@ def _test_settings(settings: Settings) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language() -> Iterator[None]:
+    """A request activates its language in this thread (an English one, when chosen); every test
+    starts from the default again, whatever test ran before it in the same worker."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -37,13 +37,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.IGNORECASE)
 
 
-@pytest.fixture(autouse=True)
-def _back_to_the_default_language():
-    """Requests activate a language in this thread; later tests expect the default again."""
-    yield
-    translation.deactivate()
-
-
 def choose(client: Client, language: str, next_url: str = "/") -> Client:
     """Press the switcher's button for `language`."""
     response = client.post(SET_LANGUAGE, {"language": language, "next": next_url})
