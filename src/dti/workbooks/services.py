@@ -382,10 +382,13 @@ def _form_errors(
     assessment: Assessment, framework: Framework, result: Preview, entries: Mapping[str, Entry]
 ) -> list[str]:
     """The web form's own checks (a numerator above its denominator…) on each indicator the file
-    changes, with every conflict taken from the file: the same `parse_entry` the form runs."""
+    changes, with every conflict taken from the file and the file's general info (saved first):
+    the same `parse_entry` the form runs."""
     errors = []
-    general = assessment.unit_inputs(entries=[]).general
-    for code, data in _entry_forms(framework, entries, [*result.changes, *result.conflicts]).items():
+    changes = [*result.changes, *result.conflicts]
+    general = {**assessment.unit_inputs(entries=[]).general}
+    general.update({c.slot.field: c.value for c in changes if c.slot.kind == GENERAL and c.value is not None})
+    for code, data in _entry_forms(framework, entries, changes).items():
         item = framework.item(code)
         assert item is not None
         entry = entries.get(code)

@@ -104,7 +104,10 @@ def confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return _upload_page(request, assessment, again.message)
         return _preview_page(request, assessment, token, preview, exc.message)
     count = len(applied.changes) + len(applied.conflicts)
-    messages.success(
-        request, _("Đã nhập %(count)s thay đổi từ bảng tính %(file)s.") % {"count": count, "file": applied.file}
-    )
+    if count:
+        messages.success(
+            request, _("Đã nhập %(count)s thay đổi từ bảng tính %(file)s.") % {"count": count, "file": applied.file}
+        )
+    else:
+        messages.info(request, _("Bảng tính không có thay đổi nào so với số liệu trên hệ thống; không có gì được ghi."))
     return redirect("assessments:detail", pk=assessment.pk)
