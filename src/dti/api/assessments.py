@@ -11,10 +11,10 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from dti.api.schemas import REFUSALS, caller
+from dti.api.schemas import REFUSALS, Id, caller
 from dti.assessments.models import Assessment
 from dti.assessments.selectors import assessment_page
 from dti.core.permissions import Action, can, require
@@ -86,8 +86,8 @@ class AssessmentOut(AssessmentItem):
 class AssessmentFilter(FilterSchema):
     """Filters of the assessment list."""
 
-    campaign_id: Annotated[int | None, FilterLookup("participation__campaign_id")] = None
-    unit_id: Annotated[int | None, FilterLookup("participation__unit_id")] = None
+    campaign_id: Annotated[Id | None, FilterLookup("participation__campaign_id")] = None
+    unit_id: Annotated[Id | None, FilterLookup("participation__unit_id")] = None
     status: Assessment.Status | None = None
 
 
@@ -117,7 +117,7 @@ def assessment_list(request: HttpRequest, filters: Query[AssessmentFilter]) -> l
 
 
 @router.get("/assessments/{assessment_id}", response={200: AssessmentOut, **REFUSALS}, url_name="assessment")
-def assessment_read(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+def assessment_read(request: HttpRequest, assessment_id: Path[Id]) -> dict[str, Any]:
     """Một bản tự đánh giá: thông tin chung, số liệu từng chỉ số, trạng thái và điểm do hệ thống tính."""
     assessment = get_object_or_404(
         Assessment.objects.select_related(

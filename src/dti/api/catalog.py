@@ -11,10 +11,10 @@ from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from dti.api.schemas import REFUSALS, caller
+from dti.api.schemas import REFUSALS, Id, Year, caller
 from dti.campaigns.models import Campaign
 from dti.core.permissions import Action, require
 from dti.engine import Indicator
@@ -72,7 +72,7 @@ class FrameworkOut(FrameworkItem):
 class FrameworkFilter(FilterSchema):
     """Filters of the framework list."""
 
-    year: int | None = None
+    year: Year | None = None
     level: str | None = None
 
 
@@ -111,7 +111,7 @@ def framework_list(request: HttpRequest, filters: Query[FrameworkFilter]) -> lis
 @router.get(
     "/frameworks/{framework_id}", response={200: FrameworkOut, **REFUSALS}, url_name="framework", tags=["Bộ chỉ số"]
 )
-def framework_read(request: HttpRequest, framework_id: int) -> dict[str, object]:
+def framework_read(request: HttpRequest, framework_id: Path[Id]) -> dict[str, object]:
     """Một bộ chỉ số: chỉ số chính, chỉ số thành phần, điểm tối đa, cách chấm bằng lời."""
     require(caller(request), Action.VIEW_FRAMEWORKS)
     framework = get_object_or_404(Framework.objects.select_related("copied_from"), pk=framework_id)
@@ -140,7 +140,7 @@ def framework_read(request: HttpRequest, framework_id: int) -> dict[str, object]
     tags=["Bộ chỉ số"],
     openapi_extra={"responses": {200: {"description": "Tệp YAML", "content": {"application/yaml": {"schema": {}}}}}},
 )
-def framework_source(request: HttpRequest, framework_id: int) -> HttpResponse:
+def framework_source(request: HttpRequest, framework_id: Path[Id]) -> HttpResponse:
     """Tệp YAML của bộ chỉ số, đúng như đã lưu."""
     require(caller(request), Action.VIEW_FRAMEWORKS)
     framework = get_object_or_404(Framework, pk=framework_id)
@@ -167,7 +167,7 @@ class UnitFilter(FilterSchema):
     """Filters of the unit list."""
 
     type: Annotated[str | None, FilterLookup("unit_type__code")] = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
     is_active: bool | None = None
     q: Annotated[str | None, FilterLookup("name__icontains")] = Field(None, description="Một phần tên đơn vị")
 
@@ -231,7 +231,7 @@ class CampaignOut(CampaignItem):
 class CampaignFilter(FilterSchema):
     """Filters of the campaign list."""
 
-    year: int | None = None
+    year: Year | None = None
     state: Campaign.State | None = None
 
 
@@ -264,7 +264,7 @@ def campaign_list(request: HttpRequest, filters: Query[CampaignFilter]) -> list[
 @router.get(
     "/campaigns/{campaign_id}", response={200: CampaignOut, **REFUSALS}, url_name="campaign", tags=["Kỳ đánh giá"]
 )
-def campaign_read(request: HttpRequest, campaign_id: int) -> dict[str, object]:
+def campaign_read(request: HttpRequest, campaign_id: Path[Id]) -> dict[str, object]:
     """Một kỳ đánh giá: các hạn và các nhóm xếp hạng với bộ chỉ số của từng nhóm."""
     require(caller(request), Action.VIEW_CAMPAIGN)
     campaign = get_object_or_404(Campaign, pk=campaign_id)

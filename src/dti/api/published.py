@@ -6,10 +6,10 @@ import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from dti.api.schemas import PUBLIC_REFUSALS
+from dti.api.schemas import MAX_ID, PUBLIC_REFUSALS, Id
 from dti.results.models import Publication
 from dti.results.selectors import group_views, latest_publications, versions
 
@@ -74,7 +74,7 @@ class PublicationOut(PublicationItem):
 class VersionQuery(Schema):
     """Which version of the publication (default: the newest)."""
 
-    version: int | None = Field(None, ge=1)
+    version: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 def _item(publication: Publication) -> dict[str, Any]:
@@ -100,7 +100,7 @@ def result_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/results/{campaign_id}", response={200: PublicationOut, **PUBLIC_REFUSALS}, auth=None, url_name="result")
-def result_read(request: HttpRequest, campaign_id: int, query: Query[VersionQuery]) -> dict[str, Any]:
+def result_read(request: HttpRequest, campaign_id: Path[Id], query: Query[VersionQuery]) -> dict[str, Any]:
     """Kết quả và xếp hạng đã công bố của một kỳ (`version`: một phiên bản đính chính cũ). Không cần khóa API."""
     published = list(versions(campaign_id))
     chosen = next((p for p in published if query.version in (None, p.version)), None)
