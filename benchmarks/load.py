@@ -283,7 +283,6 @@ class Ledger:
     lock: threading.Lock = field(default_factory=threading.Lock)
     events: list[tuple[float, float, str, bool]] = field(default_factory=list)  # start, end, kind, ok
     acks: list[Ack] = field(default_factory=list)
-    attempts: dict[tuple[int, str], list[str]] = field(default_factory=dict)  # markers of every save sent
 
     def event(self, start: float, end: float, kind: str, ok: bool) -> None:
         with self.lock:
@@ -292,10 +291,6 @@ class Ledger:
     def ack(self, ack: Ack) -> None:
         with self.lock:
             self.acks.append(ack)
-
-    def attempt(self, assessment: int, code: str, marker: str) -> None:
-        with self.lock:
-            self.attempts.setdefault((assessment, code), []).append(marker)
 
 
 def success_message(response: Response) -> str:
@@ -382,7 +377,6 @@ class Person(Client):
     def autosave(self) -> int:
         marker = f"Thử tải: người dùng {self.number:03d}, lần {self.round}"
         form = {**self.form, "version": str(self.version), "comment": marker, "na_reason": ""}
-        self.ledger.attempt(self.assessment, self.code, marker)
         response = self.request("POST", f"/danh-gia/{self.assessment}/chi-so/{self.code}/", form, htmx=True)
         if response.status != 200:
             text = re.sub(r"\s+", " ", response.body.decode(errors="replace"))[:160]
@@ -425,7 +419,6 @@ class Person(Client):
             "score": self.scores[self.round % 2],
             "reason": marker,
         }
-        self.ledger.attempt(self.assessment, self.code, marker)
         response = self.request("POST", f"/tham-dinh/{self.assessment}/chi-so/{self.code}/", form)
         if response.status != 302 or "Đã lưu kết luận" not in success_message(response):
             raise Failed(f"verdict {self.assessment}/{self.code}: {response.status}")
@@ -674,7 +667,7 @@ def check_saves(url: str, ledger: Ledger, media_root: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0], epilog="Các bước và con số: xem đầu tệp này và docs/load.md."
+        description=__doc__.split("\n\n")[0], epilog="The steps: the top of this file. The figures: docs/load.md."
     )
     parser.add_argument("--users", type=int, default=200, help="simulated users (default 200)")
     parser.add_argument("--seconds", type=float, default=60, help="length of the load phase in seconds (default 60)")
