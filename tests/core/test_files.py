@@ -476,10 +476,10 @@ def test_disguised_or_broken_content_is_not_recognised(name):
 def measured(data: bytes) -> tuple[files.FileKind | None, float, int]:
     """sniff's answer on `data`, the seconds it took and its peak memory in bytes (tracemalloc)."""
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()
     try:
         kind = sniff(io.BytesIO(data))
-        return kind, time.perf_counter() - started, tracemalloc.get_traced_memory()[1]
+        return kind, time.process_time() - started, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
 
@@ -541,9 +541,9 @@ def test_the_time_limit_leaves_nothing_behind(monkeypatch):
 def test_a_20_mb_pdf_is_checked_within_a_second(build):
     data = build()
     assert 19 * MB < len(data) <= 20 * MB
-    started = time.perf_counter()
+    started = time.process_time()
     assert sniff(io.BytesIO(data)) is PDF
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_a_member_packed_like_a_bomb_is_refused_only_when_large():

@@ -62,13 +62,13 @@ from dti.engine import DtiError, load_framework, read_inputs
 framework = load_framework(sys.argv[1])
 measured = {}
 for path in sys.argv[2:]:
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         read_inputs(framework, path) if "so-lieu" in path else load_framework(path)
         error = "accepted"
     except DtiError as exc:
         error = f"{type(exc).__name__}: {exc}"
-    measured[path.rsplit("/", 1)[-1]] = [error, time.perf_counter() - start]
+    measured[path.rsplit("/", 1)[-1]] = [error, time.process_time() - start]
 peak_kb = re.search(r"VmHWM:\\s*(\\d+) kB", open("/proc/self/status").read()).group(1)
 print(json.dumps({"files": measured, "peak_mb": int(peak_kb) / 1024}))
 """
@@ -160,10 +160,10 @@ def test_a_json_string_may_hold_brackets_and_commas():
 
 
 def test_unclosed_json_strings_are_scanned_in_linear_time():
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(json.JSONDecodeError):
         load_json('"\\"' * 300_000, file="t")
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
 
 
 def test_a_json_integer_too_long_for_python_is_refused():
@@ -190,10 +190,10 @@ def test_a_value_yaml_cannot_hold_is_a_yaml_error_at_its_line(value):
 
 
 def test_a_long_number_is_refused_before_it_is_computed():
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(yaml.YAMLError) as exc:
         load_yaml("a: 1" + ":59" * 500_000, file="t")
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert f"số dài quá {MAX_NUMBER_CHARS} ký tự" in str(exc.value)
 
 
