@@ -81,3 +81,24 @@ def test_past_year_import_refuses_a_hostile_xlsx(
     assert "Tệp bang.xlsx: " in unescape(response.content.decode())
     assert stored() == before
     assert not any((tmp_path / "staging").iterdir())  # the upload is not left staged
+
+
+def test_each_import_names_the_real_size_of_a_file_over_5_mb(
+    world: World, login: Any, small_framework: Any, settings: Any, tmp_path: Path
+) -> None:
+    """A 7 MB file is said to be 7 MB (not "5,0000009 MB", the bytes the check would read)."""
+    settings.HISTORY_STAGING_DIR = tmp_path / "staging"
+    client = login("organiser")
+    before = stored()
+    forms = {
+        "/don-vi/nhap-tu-excel/": {},
+        f"/tham-dinh/ky/{world['campaign'].pk}/so-lieu-chinh-thuc/": {"tolerance": "5"},
+        "/lich-su/nhap-ket-qua/": {"framework": small_framework.pk},
+    }
+    for url, fields in forms.items():
+        big = SimpleUploadedFile("lon.csv", (b"unit,value\n" + b"x,1\n" * 2_000_000)[: 7 * 1024 * 1024])
+        response = client.post(url, {"file": big, **fields})
+        assert response.status_code == 422, url
+        assert "Tệp dung lượng 7,00 MB, vượt giới hạn 5,00 MB." in unescape(response.content.decode()), url
+    assert stored() == before
+    assert not list((tmp_path / "staging").glob("*"))  # nothing staged

@@ -60,6 +60,14 @@ def too_big(size: int) -> str:
     return _("Tệp dung lượng %(size)s MB, vượt giới hạn %(limit)s MB.") % {"size": shown, "limit": limit}
 
 
+def upload_too_big(stream: IO[bytes]) -> str:
+    """The message for an upload over the import limit, naming its real size ("" when within);
+    the stream is left at its start. Its end is sought, not read: nothing past the limit is read."""
+    size = stream.seek(0, 2)
+    stream.seek(0)
+    return too_big(size) if size > MAX_IMPORT_BYTES else ""
+
+
 def read_upload(path_or_file: str | Path | IO[bytes], display: str, invalid: type[ImportInvalid]) -> Table:
     """The file as a table; a file object is copied to a temporary file of the kind its bytes show."""
 
@@ -72,10 +80,9 @@ def read_upload(path_or_file: str | Path | IO[bytes], display: str, invalid: typ
             raise fail(too_big(path.stat().st_size))
         return _table(path, display, fail)
     stream = path_or_file
-    stream.seek(0)
-    data = stream.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise fail(too_big(len(data)))
+    if message := upload_too_big(stream):
+        raise fail(message)
+    data = stream.read()
     if not data.strip():
         raise fail(_("Tệp rỗng, không có nội dung."))
     if data.startswith(b"\xd0\xcf\x11\xe0"):

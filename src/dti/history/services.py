@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from dti.audit.services import record
 from dti.campaigns.models import Campaign, CampaignGroup, Participation
 from dti.core.errors import ServiceError
-from dti.core.imports import MAX_IMPORT_BYTES, too_big
+from dti.core.imports import upload_too_big
 from dti.core.permissions import Action, require
 from dti.engine import DtiError, InputError, LineageKind, Link, PastRule, check_appendix, link_problems, read_appendix
 from dti.frameworks import services as frameworks
@@ -184,9 +184,9 @@ def stage(upload: IO[bytes], *, by: User, framework_text: str = "") -> str:
     the import is confirmed; returns the token. The kind is told by the bytes (a workbook, or
     UTF-8 text read as CSV) and the size is limited; the file keeps the name the person gave it."""
     name = Path(str(getattr(upload, "name", "") or "ket-qua")).name
-    data = upload.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ServiceError(too_big(len(data)))
+    if message := upload_too_big(upload):
+        raise ServiceError(message)
+    data = upload.read()
     if not data.strip():
         raise ServiceError(_("Tệp %(file)s rỗng, không có nội dung.") % {"file": name})
     if data.startswith(b"\xd0\xcf\x11\xe0"):
