@@ -152,7 +152,8 @@ def test_data_changed_since_the_preview(world: World, login: Callable[[str], Cli
 
 
 def test_all_or_nothing(world: World, login: Callable[[str], Client]) -> None:
-    """The communes cut below a saved numerator: general_save refuses, the indicator's change rolls back too."""
+    """The communes cut below a saved numerator: general_save refuses after I.1 was saved, and I.1's
+    change rolls back with it."""
     assessment, client = world["assessment"], login("reporter")
     _web_save(world, "I.2", {"a": "15"})
     book = download(client, assessment)
@@ -178,6 +179,19 @@ def test_general_info_raised_in_the_same_file(world: World, login: Callable[[str
     assessment.refresh_from_db()
     assert assessment.general == {"so_xa": "30"}
     assert Entry.objects.get(assessment=assessment, code="I.2").values == {"a": "25"}
+
+
+def test_general_info_lowered_in_the_same_file(world: World, login: Callable[[str], Client]) -> None:
+    """A denominator lowered with its numerator: the indicator is saved first, then the general info."""
+    assessment, client = world["assessment"], login("reporter")
+    _web_save(world, "I.2", {"a": "15"})
+    book = download(client, assessment)
+    fill(book, "Thông tin chung", "general", "so_xa", 5)
+    fill(book, "I", "I.2", "a", 4)
+    assert confirm(client, assessment, upload(client, assessment, as_file(book))).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.general == {"so_xa": "5"}
+    assert Entry.objects.get(assessment=assessment, code="I.2").values == {"a": "4"}
 
 
 def test_cancel_writes_nothing(world: World, login: Callable[[str], Client]) -> None:

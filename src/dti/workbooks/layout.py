@@ -32,7 +32,7 @@ RECORDED = "_dti_ghi_nhan"
 GUIDE = "Hướng dẫn"
 GENERAL_SHEET = "Thông tin chung"
 ADJUSTMENTS = "Điểm cộng, trừ"
-HEADERS = (
+FIELD_COLUMNS = (
     "Mã",
     "Chỉ số",
     "Trường",
@@ -42,8 +42,9 @@ HEADERS = (
     "Điểm tối đa",
     "Cách tính điểm",
     "Giá trị",
-    "Tài liệu đã có",
 )
+"""The columns of one thing to enter, as `template_rows` describes it (`dti template` has them too)."""
+HEADERS = (*FIELD_COLUMNS, "Tài liệu đã có")
 VALUE_COLUMN = 8  # 0-based: "Giá trị" (I)
 CODE_KEY, FIELD_KEY, VALUE_KEY = "code", "field", "value"  # the engine's keys of "Mã", "Trường", "Giá trị"
 HEADER_KEYS = [{0: CODE_KEY, 2: FIELD_KEY, VALUE_COLUMN: VALUE_KEY}.get(n, h) for n, h in enumerate(HEADERS)]

@@ -382,21 +382,27 @@ def _form_errors(
     assessment: Assessment, framework: Framework, result: Preview, entries: Mapping[str, Entry]
 ) -> list[str]:
     """The web form's own checks (a numerator above its denominator…) on each indicator the file
-    changes, with every conflict taken from the file and the file's general info (saved first):
-    the same `parse_entry` the form runs."""
-    errors = []
-    changes = [*result.changes, *result.conflicts]
+    changes, with every conflict taken from the file and the file's general info."""
+    changes: list[Change | Clash] = [*result.changes, *result.conflicts]
     general = {**assessment.unit_inputs(entries=[]).general}
     general.update({c.slot.field: c.value for c in changes if c.slot.kind == GENERAL and c.value is not None})
+    errors = []
     for code, data in _entry_forms(framework, entries, changes).items():
-        item = framework.item(code)
-        assert item is not None
-        entry = entries.get(code)
-        fields = {f.name: f for f in item.inputs}
-        stored = {k: from_json(fields[k], v) for k, v in (entry.values if entry else {}).items() if k in fields}
-        _parsed, found = assessments.parse_entry(item, data, general, stored)
-        errors += [_("%(code)s: %(problem)s") % {"code": code, "problem": problem} for problem in found.values()]
+        found = _entry_errors(framework, code, data, general, entries.get(code))
+        errors += [_("%(code)s: %(problem)s") % {"code": code, "problem": problem} for problem in found]
     return errors
+
+
+def _entry_errors(
+    framework: Framework, code: str, data: Mapping[str, str], general: Mapping[str, object], entry: Entry | None
+) -> list[str]:
+    """What the web form would say about this indicator's form, with this general info (`parse_entry`)."""
+    item = framework.item(code)
+    assert item is not None
+    fields = {f.name: f for f in item.inputs}
+    stored = {k: from_json(fields[k], v) for k, v in (entry.values if entry else {}).items() if k in fields}
+    _parsed, found = assessments.parse_entry(item, data, general, stored)
+    return list(found.values())
 
 
 def _entry_forms(
@@ -487,19 +493,30 @@ def apply(assessment: Assessment, token: str, *, by: User, fingerprint: str, cho
 
 
 def _save(assessment: Assessment, applied: list[Change | Clash], by: User) -> None:
-    """Each change through the self-assessment's services; any refusal rolls the whole import back."""
+    """Each change through the self-assessment's services; any refusal rolls the whole import back.
+
+    The indicators whose form holds with the general info stored now are saved before it (a file
+    lowering a denominator and its numerator), the others after it (a file raising both)."""
     framework = assessment.framework()
+    entries = {entry.code: entry for entry in Entry.objects.filter(assessment=assessment)}
+    forms = _entry_forms(framework, entries, applied)
+    stored_general = assessment.unit_inputs(entries=[]).general
+    before = {c: d for c, d in forms.items() if not _entry_errors(framework, c, d, stored_general, entries.get(c))}
+
+    def save_entries(codes: list[str]) -> None:
+        for code in codes:
+            entry = Entry.objects.filter(assessment=assessment, code=code).first()
+            assessments.entry_save(
+                assessment=assessment, code=code, data=forms[code], version=entry.version if entry else 0, by=by
+            )
+
+    save_entries(list(before))
     general = [c for c in applied if c.slot.kind == GENERAL]
     if general:
         data = {f.name: shown_value(f, assessment.general.get(f.name)) for f in framework.general_info}
         data.update({c.slot.field: _form_text(c.slot, c.value) for c in general})
         assessments.general_save(assessment=assessment, data=data, version=assessment.general_version, by=by)
-    entries = {entry.code: entry for entry in Entry.objects.filter(assessment=assessment)}
-    for code, data in _entry_forms(framework, entries, applied).items():
-        entry = entries.get(code)
-        assessments.entry_save(
-            assessment=assessment, code=code, data=data, version=entry.version if entry else 0, by=by
-        )
+    save_entries([code for code in forms if code not in before])
     for change in applied:
         if change.slot.kind == EVIDENCE:
             assessments.evidence_add_reference(
