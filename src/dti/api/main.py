@@ -39,7 +39,8 @@ api = NinjaAPI(
     ),
     auth=CALLERS,
     renderer=Utf8JSON(),
-    docs=Swagger(settings={"persistAuthorization": False}),
+    # validatorUrl: Swagger UI would otherwise ask a validator on the internet for a badge.
+    docs=Swagger(settings={"validatorUrl": None}),
     urls_namespace="api",
 )
 errors.install(api)
