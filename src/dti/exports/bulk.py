@@ -67,14 +67,12 @@ class Change:
 @dataclass
 class Preview:
     """What the workbook would change (`changes`) and what stands in the way (`problems`, each at
-    its sheet and cell). `forms` holds, per assessment and indicator, the web form's data the
-    change amounts to ("general" for the general information)."""
+    its sheet and cell)."""
 
     file: str
     units: int = 0
     changes: list[Change] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
-    forms: dict[int, dict[str, dict[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +281,6 @@ def _check(unit: _Unit, preview: Preview) -> None:
     """The unit's changes, each indicator's new form checked as the web form checks it."""
     preview.units += 1
     name = unit.assessment.participation.unit.name
-    forms: dict[str, dict[str, str]] = {}
     general = dict(unit.general)  # the file's general information counts in the ratio checks
     for general_name, (text, _place) in unit.new.get("general", {}).items():
         typed = parse_value(unit.frame.general[general_name], text, form=True)
@@ -299,16 +296,13 @@ def _check(unit: _Unit, preview: Preview) -> None:
                 after["na_requested"], after["na_reason"] = ("1", text) if text else ("", "")
             else:
                 after[field_name] = text
-        first = next(iter(new.values()))[1]
-        labels = unit.frame.labels[code]
-        if code != "general":
-            _parsed, errors = parse_entry(unit.frame.items[code], after, general, unit.stored_values(code))
-            for message in errors.values():
-                preview.problems.append(ImportProblem(first, message))
         changed = {k: (before.get(k, ""), v) for k, v in after.items() if before.get(k, "") != v}
+        # A form the file leaves as stored was checked when it was saved, unless the file changes
+        # the general information (a ratio's denominator).
+        if code != "general" and (changed or "general" in unit.new):
+            _parsed, errors = parse_entry(unit.frame.items[code], after, general, unit.stored_values(code))
+            first = next(iter(new.values()))[1]
+            preview.problems += [ImportProblem(first, message) for message in errors.values()]
+        labels = unit.frame.labels[code]
         for field_name, (old, new_text) in changed.items():
             preview.changes.append(Change(name, code, field_name, labels.get(field_name, field_name), old, new_text))
-        if changed:
-            forms[code] = after
-    if forms:
-        preview.forms[unit.assessment.pk] = forms
