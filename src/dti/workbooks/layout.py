@@ -1,14 +1,17 @@
-"""The unit workbook's layout: which cell holds what, written with openpyxl, read back through the engine.
+"""The unit workbook's layout: which cell holds what, written with openpyxl (read back by
+`dti.workbooks.services` through the engine's bounded reader).
 
 Sheets (docs/files.md, "Bảng tính tự đánh giá của đơn vị"): "Hướng dẫn" (instructions),
 "Thông tin chung" (general info), one sheet per main index named by its code, "Điểm cộng, trừ"
-when the framework has bonus/penalty items, and the hidden `_dti` sheet: the identity (format,
-unit, campaign, assessment, framework code and content hash, download time) and, per input
-cell, the value the platform held at download (what tells a value changed on the web since).
+when the framework has bonus/penalty items, the hidden `_dti` sheet (the identity: format, unit,
+campaign, assessment, framework code and content hash, download time) and the hidden
+`_dti_ghi_nhan` sheet (per value cell, the value the platform held at download: what tells a
+value changed on the web since).
 
-Every sheet but the instructions has the same columns; one row per thing the unit enters (an
-input, the manual score, the self score, a new evidence reference), in `template_rows` order.
-Only the value column is unlocked; each value cell carries the data validation of its type.
+Every data sheet has the same columns; one row per thing the unit enters (an input, the manual
+score, the self score, a new evidence reference), in `template_rows` order. Only the value
+column is unlocked; each value cell carries the data validation of its type. The header style
+and the drop-down rule are shared with `dti template`'s workbook (`dti.output`).
 """
 
 from __future__ import annotations
