@@ -93,6 +93,10 @@ def test_the_workbook_holds_the_figures_the_pages_show(published: dict[str, Any]
     adjusted = next(r for r in adjustments if (r["Đơn vị"], r["Mã chỉ số"]) == ("UBND huyện Một", "I.2"))
     assert adjusted["Lý do điều chỉnh"] == "Chỉ 12 xã có chuyên mục"
     assert adjusted["Người thẩm định"] == "Appraiser"
+    facts = {row["Mục"]: row["Giá trị"] for row in records(book["Kỳ đánh giá"])}
+    assert (facts["Năm đánh giá"], facts["Số đơn vị"], facts["Phiên bản kết quả công bố"]) == (2023, 2, 1)
+    year = next(row for row in cells(book["Kỳ đánh giá"]) if row["Mục"].value == "Năm đánh giá")
+    assert year["Giá trị"].number_format == "General"
     general = {(r["Đơn vị"], r["Mã"]): r["Giá trị"] for r in records(book["Thông tin chung"])}
     assert general["UBND huyện Một", "so_xa"] == 20
 

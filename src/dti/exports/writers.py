@@ -33,10 +33,13 @@ _BOLD = Font(bold=True)
 
 
 def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Value, decimals: int | None) -> Cell | Value:
-    """A cell as it goes in the sheet: a number with its format, a date with dd/mm/yyyy, text neutralised."""
+    """A cell as it goes in the sheet: a number with its column's decimals, a date with dd/mm/yyyy,
+    text neutralised."""
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", spreadsheet_text(value))
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+    if isinstance(value, int) and decimals is None:
+        return value  # a year, a count in a column of mixed facts: as typed, never "2.023"
+    if isinstance(value, Decimal | int):
         cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # openpyxl writes Decimal; its stubs omit it
         cell.number_format = number_format(decimals if decimals is not None else 0)
         return cell
