@@ -194,6 +194,28 @@ def test_general_info_lowered_in_the_same_file(world: World, login: Callable[[st
     assert Entry.objects.get(assessment=assessment, code="I.2").values == {"a": "4"}
 
 
+def test_an_edited_record_of_the_download_is_no_conflict(world: World, login: Callable[[str], Client]) -> None:
+    """The hidden record edited (text for a count, a deep list, NaN, a deleted row): the file's values
+    are plain changes against the web's."""
+    assessment, client = world["assessment"], login("reporter")
+    _web_save(world, "I.2", {"a": "10"})
+    book = download(client, assessment)
+    fill(book, "I", "I.2", "a", 12)
+    fill(book, "I", "I.1", "truong_ban", "Khác")
+    fill(book, "I", "I.1", "self_score", 4)
+    records = {(row[0].value, row[1].value): row[4] for row in book["_dti_ghi_nhan"].iter_rows(min_row=2)}
+    records[("I", row_of(book, "I", "I.2", "a"))].value = '"mười"'
+    records[("I", row_of(book, "I", "I.1", "truong_ban"))].value = "[" * 5000 + "]" * 5000
+    records[("I", row_of(book, "I", "I.1", "self_score"))].value = "NaN"
+    book["_dti_ghi_nhan"].delete_rows(2)
+    preview = upload(client, assessment, as_file(book))
+    page = preview.content.decode()
+    assert preview.status_code == 200 and "Xung đột" not in page
+    assert ">10</td><td>12</td>" in page
+    assert confirm(client, assessment, preview).status_code == 302
+    assert Entry.objects.get(assessment=assessment, code="I.2").values == {"a": "12"}
+
+
 def test_cancel_writes_nothing(world: World, login: Callable[[str], Client]) -> None:
     assessment, client = world["assessment"], login("reporter")
     book = download(client, assessment)

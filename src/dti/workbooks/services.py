@@ -269,10 +269,29 @@ def _read_recorded(path: Path) -> dict[tuple[str, int], object]:
     recorded: dict[tuple[str, int], object] = {}
     for row in table.rows:
         try:
-            recorded[(row.text("sheet"), int(row.text("row")))] = json.loads(row.text("recorded") or "null")
-        except ValueError:
-            continue
+            value = json.loads(row.text("recorded") or "null", parse_constant=_no_constant)
+            place = (row.text("sheet"), int(row.text("row")))
+        except (ValueError, RecursionError):
+            continue  # an edited record: no conflict can be told for that cell
+        if value is None or isinstance(value, str | int | float | bool):
+            recorded[place] = value
     return recorded
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(name)  # NaN and Infinity: never a value the platform stores
+
+
+def _at_download(slot: Slot, recorded: Mapping[tuple[str, int], object], current: object) -> object:
+    """The value held at download; the current one when the file's record of it is missing or
+    does not fit the field (edited): the file's value is then a plain change, not a conflict."""
+    place = (slot.sheet, slot.row)
+    if place not in recorded:
+        return current
+    try:
+        return _typed(slot, recorded[place])
+    except (ArithmeticError, ValueError):
+        return current
 
 
 def _structure(sheet: str, headers: list[str], rows: list[Row], slots: list[Slot]) -> list[str]:
@@ -366,7 +385,8 @@ def _compare(
         stored = None if number is None else to_json(number)
     else:
         stored = entry.values.get(slot.field) if entry else None
-    current, before = _typed(slot, stored), _typed(slot, recorded.get((slot.sheet, slot.row)))
+    current = _typed(slot, stored)
+    before = _at_download(slot, recorded, current)
     if _same(new, current):
         return
     if _same(current, before):
