@@ -51,6 +51,25 @@ def ensure_database(url: str) -> None:
             print(f"Đã tạo cơ sở dữ liệu {name}")
 
 
+def server_environment(url: str, var_dir: Path) -> dict[str, str]:
+    """The environment `dti demo` and `dti serve` run with: this database, a private var folder, production mode."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "dti.settings",
+        "DTI_VAR_DIR": str(var_dir),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "0",
+    }
+
+
+def load_demo(env: dict[str, str]) -> str:
+    """Migrate and load the sample data (`dti demo`); what it printed if it failed, else ''."""
+    demo = subprocess.run([str(ROOT / ".venv" / "bin" / "dti"), "demo"], env=env, capture_output=True, text=True)
+    return demo.stdout + demo.stderr if demo.returncode != 0 else ""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -66,7 +66,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from _web_common import (
-    ROOT,
     Client,
     Failed,
     Response,
@@ -75,11 +74,13 @@ from _web_common import (
     ensure_database,
     free_port,
     in_threads,
+    load_demo,
     machine_busy_seconds,
     percentile,
     pg_params,
     revision,
     serve,
+    server_environment,
     step,
 )
 
@@ -796,17 +797,7 @@ def fault_phase(args: argparse.Namespace, persons: list[Person], server: Postgre
 
 def environment(url: str, tmp: Path, args: argparse.Namespace) -> dict[str, str]:
     """The server's settings: the benchmark's database, a private var folder, gunicorn's threads if more than one."""
-    import secrets
-
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "dti.settings",
-        "DTI_VAR_DIR": str(tmp / "var"),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DEBUG": "0",
-    }
+    env = server_environment(url, tmp / "var")
     if args.threads > 1:
         env["GUNICORN_CMD_ARGS"] = f"--threads {args.threads}"
     if args.health_checks:
@@ -825,9 +816,9 @@ def prepare(url: str, env: dict[str, str], users: int) -> Targets:
     """Create the database, load the demo data (`dti demo`), find what the users work on."""
     t0 = time.monotonic()
     ensure_database(url)
-    demo = subprocess.run([str(ROOT / ".venv" / "bin" / "dti"), "demo"], env=env, capture_output=True, text=True)
-    if demo.returncode != 0:
-        raise RuntimeError(f"dti demo: {demo.stdout}{demo.stderr}")
+    failed = load_demo(env)
+    if failed:
+        raise RuntimeError(f"dti demo: {failed}")
     os.environ.update(env)
     import django
 

@@ -42,10 +42,8 @@ import contextlib
 import os
 import random
 import re
-import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -57,7 +55,6 @@ from typing import Any
 import yaml
 
 from _web_common import (
-    ROOT,
     Client,
     Failed,
     Stats,
@@ -65,11 +62,13 @@ from _web_common import (
     ensure_database,
     free_port,
     in_threads,
+    load_demo,
     machine_busy_seconds,
     percentile,
     pg_params,
     revision,
     serve,
+    server_environment,
     step,
 )
 
@@ -449,23 +448,14 @@ def prepare(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, str], str, i
     codes and the engine's indicators by code; None (after showing why) if `dti demo` failed.
     """
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "dti.settings",
-        "DTI_VAR_DIR": str(tmp / "var"),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DEBUG": "0",
-        "AXES_FAILURE_LIMIT": "1000",
-    }
+    env = {**server_environment(url, tmp / "var"), "AXES_FAILURE_LIMIT": "1000"}
     os.environ.update(env)
     print(f"Cơ sở dữ liệu: {url}")
     ensure_database(url)
     started = time.perf_counter()
-    demo = subprocess.run([str(ROOT / ".venv" / "bin" / "dti"), "demo"], env=env, capture_output=True, text=True)
-    if demo.returncode != 0:
-        sys.stderr.write(demo.stdout + demo.stderr)
+    failed = load_demo(env)
+    if failed:
+        sys.stderr.write(failed)
         return None
     framework_file = tmp / f"{FRAMEWORK_CODE}.yaml"
     framework_file.write_text(framework_yaml(), encoding="utf-8")
