@@ -75,10 +75,13 @@ def test_round_trip(world: World, login: Callable[[str], Client]) -> None:
 def test_audit_names_the_import(world: World, login: Callable[[str], Client]) -> None:
     assessment, client = world["assessment"], login("leader")
     book = download(client, assessment)
+    _web_save(world, "II.1", {"ban_hanh": "yes"})  # before the import: not named after it
     fill(book, "I", "I.2", "a", 12)
     confirm(client, assessment, upload(client, assessment, as_file(book, "so-lieu-2023.xlsx")))
+    assert AuditEntry.objects.get(action="entry.save", code="II.1").comment == ""
     saved = AuditEntry.objects.get(action="entry.save", code="I.2", field="a")
     assert (saved.old, saved.new, saved.actor) == (None, "12", world["users"]["leader"])
+    assert saved.comment == "Nhập từ bảng tính so-lieu-2023.xlsx"
     imported = AuditEntry.objects.get(action="workbook.import")
     assert imported.comment == "Nhập từ bảng tính so-lieu-2023.xlsx"
     assert imported.new == {"file": "so-lieu-2023.xlsx", "changes": 1, "conflicts_taken": 0}

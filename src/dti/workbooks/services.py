@@ -30,6 +30,7 @@ from dti.assessments import services as assessments
 from dti.assessments.models import Assessment, Entry, from_json, to_json
 from dti.assessments.rules import edit_block_reason
 from dti.assessments.selectors import shown_value
+from dti.audit.models import AuditEntry
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
 from dti.engine import Framework, InputError, InputType, Row, Table, fmt, parse_score, parse_value, read_table
@@ -498,15 +499,21 @@ def apply(assessment: Assessment, token: str, *, by: User, fingerprint: str, cho
     if not applied:
         discard(token, by=by)
         return Preview(result.file)  # the same data: nothing to write or record
+    named = _("Nhập từ bảng tính %(file)s") % {"file": result.file}
     with transaction.atomic():
+        last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         _save(assessment, applied, by)
+        # The services' own entries of this import, not yet committed, are named after it.
+        AuditEntry.objects.filter(
+            pk__gt=last, actor=by, object_type=assessment._meta.label_lower, object_id=str(assessment.pk)
+        ).update(comment=named)
         assessments.record_change(
             assessment,
             by=by,
             action="workbook.import",
             field="workbook",
             new={"file": result.file, "changes": len(applied), "conflicts_taken": len(taken)},
-            comment=_("Nhập từ bảng tính %(file)s") % {"file": result.file},
+            comment=named,
         )
     discard(token, by=by)
     return Preview(result.file, result.changes, taken, [])
