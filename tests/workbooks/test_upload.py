@@ -207,7 +207,7 @@ def test_errors_by_sheet_and_cell(world: World, login: Callable[[str], Client]) 
     assert "trang &#x27;I&#x27;, ô I3 (I.1 — Điểm tự chấm): điểm 11 vượt điểm tối đa 10 của I.1" in page
     assert "trang &#x27;II&#x27;, ô I2 (II.1 — Đã ban hành): &#x27;có lẽ&#x27; không phải Có/Không" in page
     assert "trang &#x27;Thông tin chung&#x27;, ô I2 (general — Số xã)" in page
-    assert "I.2: Số xã có chuyên mục (25) lớn hơn" in page
+    assert "trang &#x27;I&#x27;, ô I5 (I.2 — Số xã có chuyên mục): Số xã có chuyên mục (25) lớn hơn" in page
     assert "Xác nhận nhập" not in page
     before = state(assessment)
     response = confirm(client, assessment, preview)

@@ -190,7 +190,8 @@ def preview(assessment: Assessment, token: str, *, by: User) -> Preview:
         )
     for slot, raw in cells:
         _compare(result, framework, slot, raw, entries, assessment.general, recorded, known_evidence)
-    result.errors += _form_errors(assessment, framework, result, entries)
+    at = {(slot.code, slot.field): slot for slot, _raw in cells}
+    result.errors += _form_errors(assessment, framework, result, entries, at)
     return result
 
 
@@ -400,30 +401,38 @@ def _compare(
 
 
 def _form_errors(
-    assessment: Assessment, framework: Framework, result: Preview, entries: Mapping[str, Entry]
+    assessment: Assessment,
+    framework: Framework,
+    result: Preview,
+    entries: Mapping[str, Entry],
+    at: Mapping[tuple[str, str], Slot],
 ) -> list[str]:
     """The web form's own checks (a numerator above its denominator…) on each indicator the file
-    changes, with every conflict taken from the file and the file's general info."""
+    changes, with every conflict taken from the file and the file's general info, each at the
+    cell of the field it names (`at`: the slot of each code and field)."""
     changes: list[Change | Clash] = [*result.changes, *result.conflicts]
     general = {**assessment.unit_inputs(entries=[]).general}
     general.update({c.slot.field: c.value for c in changes if c.slot.kind == GENERAL and c.value is not None})
     errors = []
     for code, data in _entry_forms(framework, entries, changes).items():
-        found = _entry_errors(framework, code, data, general, entries.get(code))
-        errors += [_("%(code)s: %(problem)s") % {"code": code, "problem": problem} for problem in found]
+        for name, problem in _entry_errors(framework, code, data, general, entries.get(code)).items():
+            slot = at.get((code, name))
+            where = f"{_place(slot)} ({code} — {slot.label})" if slot else code
+            errors.append(f"{where}: {problem}")
     return errors
 
 
 def _entry_errors(
     framework: Framework, code: str, data: Mapping[str, str], general: Mapping[str, object], entry: Entry | None
-) -> list[str]:
-    """What the web form would say about this indicator's form, with this general info (`parse_entry`)."""
+) -> dict[str, str]:
+    """What the web form would say about this indicator's form, with this general info (`parse_entry`),
+    by field name."""
     item = framework.item(code)
     assert item is not None
     fields = {f.name: f for f in item.inputs}
     stored = {k: from_json(fields[k], v) for k, v in (entry.values if entry else {}).items() if k in fields}
     _parsed, found = assessments.parse_entry(item, data, general, stored)
-    return list(found.values())
+    return found
 
 
 def _entry_forms(
