@@ -8,10 +8,13 @@ the published world (so that results exist); a few examples per operation keep i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from pytest_django.fixtures import Settings
@@ -25,8 +28,19 @@ __all__ = ["appraised", "approved", "published"]
 EXAMPLES = 25
 
 
+@pytest.fixture
+def keep_connection() -> Iterator[None]:
+    """The test's database connection stays open across the WSGI calls (as Django's test client keeps
+    it): closing it at the end of each request would end the test's transaction on PostgreSQL."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def test_every_operation_answers_as_its_document_says(
-    published: World, token: Callable[[str], str], settings: Settings
+    published: World, token: Callable[[str], str], settings: Settings, keep_connection: None
 ) -> None:
     settings.API_RATE_PER_MINUTE = 100_000
     headers = {"Authorization": f"Bearer {token('organiser')}"}
