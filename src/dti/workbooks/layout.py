@@ -48,7 +48,8 @@ FIELD_COLUMNS = (
 )
 """The columns of one thing to enter, as `template_rows` describes it (`dti template` has them too)."""
 HEADERS = (*FIELD_COLUMNS, "Tài liệu đã có")
-VALUE_COLUMN = 8  # 0-based: "Giá trị" (I)
+VALUE_COLUMN = 8  # 0-based: "Giá trị"
+VALUE_LETTER = chr(ord("A") + VALUE_COLUMN)  # "I"
 CODE_KEY, FIELD_KEY, VALUE_KEY = "code", "field", "value"  # the engine's keys of "Mã", "Trường", "Giá trị"
 HEADER_KEYS = [{0: CODE_KEY, 2: FIELD_KEY, VALUE_COLUMN: VALUE_KEY}.get(n, h) for n, h in enumerate(HEADERS)]
 """The header keys the engine's reader gives a data sheet of this layout."""

@@ -93,7 +93,7 @@ class Preview:
 
 
 def _place(slot: Slot) -> str:
-    return _("trang '%(sheet)s', ô %(cell)s") % {"sheet": slot.sheet, "cell": f"I{slot.row}"}
+    return _("trang '%(sheet)s', ô %(cell)s") % {"sheet": slot.sheet, "cell": f"{layout.VALUE_LETTER}{slot.row}"}
 
 
 # ---------------------------------------------------------------- download
