@@ -122,6 +122,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'dti.sqlite3'}",
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,  # a kept connection that a database restart broke is replaced, never a 500
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
