@@ -274,6 +274,29 @@ def test_an_autosave_after_the_session_expired_says_so_and_keeps_the_typing(demo
     assert stored_values(demo.kim_bang, "III.1")["a"] == before
 
 
+def test_an_autosave_after_signing_out_in_another_tab_says_so_and_keeps_the_typing(demo, open_page, login):
+    """Signed out in another tab: the autosave gets the server's 401 text, not the login page swapped into the box."""
+    page = open_page()
+    login(page, REPORTER)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")  # signed in before going on
+    page.goto(demo.kim_bang_url)
+    page.locator("#index-card-iii summary").click()
+    other = page.context.new_page()
+    other.goto(demo.at("/"))
+    other.locator("form[action='/dang-xuat/'] button").click()
+    expect(other).to_have_url(demo.at("/dang-nhap/"))
+
+    before = stored_values(demo.kim_bang, "III.1")["a"]
+    field = page.locator("#f-III-1-a")
+    field.fill("70.000")
+    state = page.locator("#status-III-1 .save-state")
+    expect(state).to_contain_text("Bạn chưa đăng nhập hoặc đã đăng xuất (có thể ở một thẻ khác).")
+    expect(state).to_contain_text("chưa được lưu")
+    expect(page.locator("#status-III-1 input[name=password]")).to_have_count(0)
+    expect(field).to_have_value("70.000")
+    assert stored_values(demo.kim_bang, "III.1")["a"] == before
+
+
 def test_an_autosave_that_cannot_reach_the_server_says_so_and_keeps_the_typing(demo, open_page, login):
     """The connection drops (the request is aborted): the field's box says nothing was saved."""
     page = open_page()

@@ -137,3 +137,43 @@ def test_the_message_in_english_for_who_chose_it(world, login):
         "Your session expired after 30 minutes without activity. "
         "What you just sent was not saved; sign in again and enter it again."
     )
+
+
+SIGNED_OUT = "Bạn chưa đăng nhập hoặc đã đăng xuất (có thể ở một thẻ khác)."
+
+
+def test_an_autosave_after_signing_out_in_another_tab_gets_401_not_the_login_page(world, login):
+    """The login page would be swapped into the indicator's box; the 401's text is shown beside the form instead."""
+    client = login("reporter")
+    client.post("/dang-xuat/")  # the other tab
+    response = client.post(
+        f"/danh-gia/{world['assessment'].pk}/chi-so/I.2/", {"version": "0", "a": "12"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 401
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == f"{SIGNED_OUT} {NOT_SAVED}"
+    assert not Entry.objects.filter(assessment=world["assessment"]).exists()
+
+
+def test_an_htmx_page_part_asked_by_someone_not_signed_in_gets_401(world):
+    response = Client().get(f"/danh-gia/{world['assessment'].pk}/chi-so-chinh/I/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 401
+    assert response.content.decode() == f"{SIGNED_OUT} Hãy đăng nhập lại."
+
+
+def test_without_htmx_someone_not_signed_in_still_goes_to_the_login_page(world):
+    path = f"/danh-gia/{world['assessment'].pk}/chi-so/I.2/"
+    response = Client().post(path, {"version": "0", "a": "12"})
+    assert response.status_code == 302
+    assert unquote(response.url) == f"/dang-nhap/?next={path}"
+    assert not Entry.objects.filter(assessment=world["assessment"]).exists()
+
+
+def test_the_signed_out_message_in_english_for_who_chose_it(world):
+    client = Client()
+    client.cookies["django_language"] = "en"
+    response = client.post(f"/danh-gia/{world['assessment'].pk}/chi-so/I.2/", {"a": "1"}, HTTP_HX_REQUEST="true")
+    assert response.content.decode() == (
+        "You are not signed in, or you signed out (perhaps in another tab). "
+        "What you just sent was not saved; sign in again and enter it again."
+    )

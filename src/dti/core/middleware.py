@@ -22,6 +22,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -95,8 +96,10 @@ class SessionTimeoutMiddleware:
 
     The next request then goes to the login page with a message saying why, and for a form
     that was sent (POST) that it was not saved; an htmx request (autosave) gets 401 with that
-    message as text, so the page keeps what was typed. The time of the last request is written
-    to the session at most once a minute (a page view stays a read).
+    message as text, so the page keeps what was typed. So does an htmx request of someone no
+    longer signed in (signed out in another tab): the login page it would be sent to would be
+    swapped into the form's box. The time of the last request is written to the session at
+    most once a minute (a page view stays a read).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
@@ -116,6 +119,8 @@ class SessionTimeoutMiddleware:
                 session[SIGNED_IN_AT] = now
             if now - session.get(SEEN_AT, 0) >= SEEN_EVERY:
                 session[SEEN_AT] = now
+        elif request.headers.get("HX-Request") and _to_login(response):
+            return _unauthorised(request, _("Bạn chưa đăng nhập hoặc đã đăng xuất (có thể ở một thẻ khác)."))
         return response
 
     @staticmethod
@@ -131,16 +136,34 @@ class SessionTimeoutMiddleware:
 
     @staticmethod
     def _sign_out(request: HttpRequest, reason: str) -> HttpResponseBase:
-        changed = request.method not in ("GET", "HEAD", "OPTIONS")
         logout(request)
-        if changed:
-            message = reason + " " + _("Nội dung vừa gửi chưa được lưu; hãy đăng nhập lại rồi nhập lại.")
-        else:
-            message = reason + " " + _("Hãy đăng nhập lại.")
         if request.headers.get("HX-Request"):
-            return HttpResponse(message, status=401, content_type="text/plain; charset=utf-8")
-        messages.warning(request, message)
+            return _unauthorised(request, reason)
+        changed = _changes(request)
+        messages.warning(request, _signed_out_message(request, reason))
         return redirect_to_login(_page_sent_from(request) if changed else request.get_full_path())
+
+
+def _changes(request: HttpRequest) -> bool:
+    """Whether the request sends a change (any method but GET, HEAD, OPTIONS)."""
+    return request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+def _signed_out_message(request: HttpRequest, reason: str) -> str:
+    """Why the person must sign in again and, for a form that was sent, that it was not saved."""
+    if _changes(request):
+        return reason + " " + _("Nội dung vừa gửi chưa được lưu; hãy đăng nhập lại rồi nhập lại.")
+    return reason + " " + _("Hãy đăng nhập lại.")
+
+
+def _unauthorised(request: HttpRequest, reason: str) -> HttpResponse:
+    """401 with the message as text, for htmx: dti.js shows it beside the form, which keeps what was typed."""
+    return HttpResponse(_signed_out_message(request, reason), status=401, content_type="text/plain; charset=utf-8")
+
+
+def _to_login(response: HttpResponseBase) -> bool:
+    """Whether `response` sends to the login page (login_required's answer to someone not signed in)."""
+    return response.status_code == 302 and response.get("Location", "").startswith(resolve_url(settings.LOGIN_URL))
 
 
 def _page_sent_from(request: HttpRequest) -> str:
@@ -166,7 +189,7 @@ class AtomicChangesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method in ("GET", "HEAD", "OPTIONS") or not self._changes_data(request):
+        if not _changes(request) or not self._changes_data(request):
             return self.get_response(request)
         self._read_body(request)
         with transaction.atomic():
