@@ -45,7 +45,14 @@ def test_403_says_what_the_web_page_says(
 
 @pytest.mark.parametrize(
     ("url", "field"),
-    [("/api/units?limit=nhieu", "limit"), ("/api/units?offset=-1", "offset"), ("/api/frameworks/abc", "framework_id")],
+    [
+        ("/api/units?limit=nhieu", "limit"),
+        ("/api/units?limit=501", "limit"),
+        ("/api/units?offset=-1", "offset"),
+        ("/api/frameworks/abc", "framework_id"),
+        (f"/api/frameworks/{2**63}", "framework_id"),
+        ("/api/campaigns?year=20233", "year"),
+    ],
 )
 def test_a_bad_parameter_is_422_naming_it(world: World, token: Callable[[str], str], url: str, field: str) -> None:
     response = bearer(token("viewer")).get(url)
