@@ -8,12 +8,14 @@ import hashlib
 import re
 from collections.abc import Callable
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 
 from dti.api.models import ApiToken
-from dti.api.services import token_for, token_used
+from dti.api.services import token_create, token_for, token_revoke, token_used
 from dti.audit.models import AuditEntry
+from dti.core.errors import ServiceError
 from tests.api.conftest import bearer
 from tests.conftest import World
 
@@ -134,3 +136,12 @@ def test_a_locked_accounts_token_is_refused(world: World, token: Callable[[str],
     response = bearer(text).get("/api/units")
     assert response.status_code == 401
     assert ApiToken.objects.get().last_used_at is None
+
+
+def test_the_service_revokes_only_the_owners_token(world: World) -> None:
+    token, _text = token_create(owner=world["users"]["reporter"], name="Cổng")
+    with pytest.raises(ServiceError) as refused:
+        token_revoke(token=token, by=world["users"]["admin"])
+    assert refused.value.message == "Bạn chỉ thu hồi được khóa API của chính mình."
+    assert ApiToken.objects.get().revoked_at is None
+    assert not AuditEntry.objects.filter(action="api_token.revoke").exists()
