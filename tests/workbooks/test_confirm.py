@@ -27,6 +27,9 @@ def filled(book: Workbook) -> dict[tuple[str, str, str], object]:
         ("II", "II.1", "ban_hanh"): "Có",
         ("II", "II.2", "score"): 7.25,
         ("II", "II.2", "self_score"): 8,
+        ("II", "II.2", "comment"): "Theo báo cáo của Văn phòng",
+        ("II", "II.1", "na_requested"): "Có",
+        ("II", "II.1", "na_reason"): "Chưa có hướng dẫn của tỉnh",
     }
     for (sheet, code, field), value in values.items():
         fill(book, sheet, code, field, value)
@@ -53,10 +56,13 @@ def test_round_trip(world: World, login: Callable[[str], Client]) -> None:
     assert entries["I.1"].values == {"truong_ban": "chu_tich"} and entries["I.1"].self_score == Decimal("9.5")
     assert entries["I.2"].values == {"a": "20"}
     assert entries["II.1"].values == {"ban_hanh": True}
+    assert (entries["II.1"].na_requested, entries["II.1"].na_reason) == (True, "Chưa có hướng dẫn của tỉnh")
     assert (entries["II.2"].score, entries["II.2"].self_score) == (Decimal("7.25"), Decimal("8"))
+    assert entries["II.2"].comment == "Theo báo cáo của Văn phòng"
     assert Evidence.objects.get(assessment=assessment, code="I.1").title == "15/QĐ-UBND ngày 02/3/2023"
     result = score_unit(assessment.framework(), assessment.unit_inputs())
-    assert result.total == Decimal("10") + Decimal("8") + Decimal("10") + Decimal("7.25")  # 20 of 25 communes: 8
+    # I.1 Chủ tịch 10, I.2 20 of 25 communes 8, II.1 asked to be N/A (not counted), II.2 7,25
+    assert result.total == Decimal("10") + Decimal("8") + Decimal("7.25")
 
     again = download(client, assessment)  # the same data comes back
     for (sheet, code, field), value in values.items():
@@ -108,7 +114,8 @@ def test_conflict_keep_web(world: World, login: Callable[[str], Client]) -> None
     _web_save(world, "I.2", {"a": "10"})
     preview = upload(client, assessment, as_file(book))
     page = preview.content.decode()
-    assert "Xung đột" in page and 'name="chon:I:5"' in page
+    choice = f"chon:I:{row_of(book, 'I', 'I.2', 'a')}"
+    assert "Xung đột" in page and f'name="{choice}"' in page
     assert ">(trống)</td><td>10</td><td>12</td>" in page  # at download, on the web, in the file
 
     before = state(assessment)
@@ -117,7 +124,7 @@ def test_conflict_keep_web(world: World, login: Callable[[str], Client]) -> None
     assert "Hãy chọn giữ bản trên web hoặc lấy theo tệp cho mọi mục xung đột (còn 1 mục)" in refused.content.decode()
     assert state(assessment) == before
 
-    assert confirm(client, assessment, preview, **{"chon:I:5": "web"}).status_code == 302
+    assert confirm(client, assessment, preview, **{choice: "web"}).status_code == 302
     assert Entry.objects.get(assessment=assessment, code="I.2").values == {"a": "10"}
     assert Entry.objects.get(assessment=assessment, code="I.1").values == {"truong_ban": "khac"}
 
@@ -128,7 +135,8 @@ def test_conflict_take_file(world: World, login: Callable[[str], Client]) -> Non
     fill(book, "I", "I.2", "a", 12)
     _web_save(world, "I.2", {"a": "10"})
     preview = upload(client, assessment, as_file(book))
-    assert confirm(client, assessment, preview, **{"chon:I:5": "file"}).status_code == 302
+    choice = f"chon:I:{row_of(book, 'I', 'I.2', 'a')}"
+    assert confirm(client, assessment, preview, **{choice: "file"}).status_code == 302
     assert Entry.objects.get(assessment=assessment, code="I.2").values == {"a": "12"}
     assert AuditEntry.objects.get(action="workbook.import").new["conflicts_taken"] == 1
 

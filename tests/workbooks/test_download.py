@@ -17,7 +17,9 @@ def test_layout_identity_and_prefilled_values(world: World, login: Callable[[str
     assessment = world["assessment"]
     Entry.objects.create(assessment=assessment, code="I.1", values={"truong_ban": "pho"}, self_score="5")
     Entry.objects.create(assessment=assessment, code="I.2", values={"a": "15"})
-    Entry.objects.create(assessment=assessment, code="II.1", values={"ban_hanh": True})
+    Entry.objects.create(
+        assessment=assessment, code="II.1", values={"ban_hanh": True}, na_requested=True, na_reason="Chưa áp dụng"
+    )
     Entry.objects.create(assessment=assessment, code="II.2", score="6.5")
     Evidence.objects.create(assessment=assessment, code="I.1", kind="reference", doc_number="12/QĐ-UBND")
 
@@ -41,6 +43,10 @@ def test_layout_identity_and_prefilled_values(world: World, login: Callable[[str
     assert first[f"I{row_of(book, 'I', 'I.2', 'a')}"].value == 15
     assert first[f"J{row_of(book, 'I', 'I.1', 'evidence')}"].value == "12/QĐ-UBND"
     assert book["II"][f"I{row_of(book, 'II', 'II.1', 'ban_hanh')}"].value == "Có"
+    assert book["II"][f"I{row_of(book, 'II', 'II.1', 'na_requested')}"].value == "Có"
+    assert book["II"][f"I{row_of(book, 'II', 'II.1', 'na_reason')}"].value == "Chưa áp dụng"
+    assert book["II"][f"I{row_of(book, 'II', 'II.2', 'na_requested')}"].value is None
+    assert book["II"][f"D{row_of(book, 'II', 'II.2', 'comment')}"].value == "Ghi chú / thuyết minh"
     assert book["II"][f"I{row_of(book, 'II', 'II.2', 'score')}"].value == 6.5
     assert book["Thông tin chung"]["I2"].value == 20
     assert first["H2"].value  # the scoring method in words

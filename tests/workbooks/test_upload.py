@@ -109,7 +109,7 @@ def _other_format(book: Workbook) -> None:
         (_delete_row, "trang &#x27;I&#x27;, dòng 3: cần “I.1 / self_score”, tệp có “I.1 / evidence”"),
         (_move_code, "trang &#x27;I&#x27;, dòng 2: cần “I.1 / truong_ban”, tệp có “I.2 / truong_ban”"),
         (_rename_column, "trang &#x27;I&#x27;: các cột đã bị thêm, xóa hoặc đổi tên"),
-        (_add_row, "trang &#x27;II&#x27;, dòng 8: dòng thêm vào"),
+        (_add_row, "trang &#x27;II&#x27;, dòng 14: dòng thêm vào"),
         (_drop_sheet, "Cấu trúc bảng tính đã bị thay đổi: thiếu trang &#x27;II&#x27;."),
         (_drop_identity, "Tệp này không phải bảng tính tự đánh giá tải từ hệ thống (không có trang ẩn “_dti”)."),
         (_other_format, "Tệp không đúng mẫu bảng tính tự đánh giá của hệ thống"),
@@ -199,15 +199,17 @@ def test_errors_by_sheet_and_cell(world: World, login: Callable[[str], Client]) 
     fill(book, "I", "I.2", "a", 25)
     fill(book, "II", "II.1", "ban_hanh", "có lẽ")
     fill(book, "Thông tin chung", "general", "so_xa", "hai mươi")
+    fill(book, "II", "II.2", "na_requested", "Có")
     preview = upload(client, assessment, as_file(book))
     page = preview.content.decode()
     assert preview.status_code == 200
-    assert "Bảng tính có 5 lỗi" in page
+    assert "Bảng tính có 6 lỗi" in page
     assert "trang &#x27;I&#x27;, ô I2 (I.1 — Trưởng ban là): &#x27;Bí thư&#x27; không phải là một lựa chọn" in page
     assert "trang &#x27;I&#x27;, ô I3 (I.1 — Điểm tự chấm): điểm 11 vượt điểm tối đa 10 của I.1" in page
     assert "trang &#x27;II&#x27;, ô I2 (II.1 — Đã ban hành): &#x27;có lẽ&#x27; không phải Có/Không" in page
     assert "trang &#x27;Thông tin chung&#x27;, ô I2 (general — Số xã)" in page
-    assert "trang &#x27;I&#x27;, ô I5 (I.2 — Số xã có chuyên mục): Số xã có chuyên mục (25) lớn hơn" in page
+    assert "trang &#x27;I&#x27;, ô I8 (I.2 — Số xã có chuyên mục): Số xã có chuyên mục (25) lớn hơn" in page
+    assert "trang &#x27;II&#x27;, ô I12 (II.2 — Lý do đề nghị không áp dụng): Cần nêu lý do" in page
     assert "Xác nhận nhập" not in page
     before = state(assessment)
     response = confirm(client, assessment, preview)

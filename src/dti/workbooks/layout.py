@@ -9,7 +9,8 @@ campaign, assessment, framework code and content hash, download time) and the hi
 value changed on the web since).
 
 Every data sheet has the same columns; one row per thing the unit enters (an input, the manual
-score, the self score, a new evidence reference), in `template_rows` order. Only the value
+score, the self score, a new evidence reference), in `template_rows` order, each indicator's rows
+followed by its N/A request and reason (when it allows one) and its comment, as on the web form. Only the value
 column is unlocked; each value cell carries the data validation of its type. The header style
 and the drop-down rule are shared with `dti template`'s workbook (`dti.output`).
 """
@@ -70,6 +71,13 @@ RECORDED_HEADERS = ("sheet", "row", "code", "field", "recorded")
 # a new evidence reference.
 GENERAL, INPUT, SCORE, SELF_SCORE, EVIDENCE = "general", "input", "score", "self_score", "evidence"
 _KINDS = {"score": SCORE, "self_score": SELF_SCORE, "evidence": EVIDENCE}
+ENTRY = "entry"  # an indicator's own field of the web form: the N/A request, its reason, the comment
+ENTRY_FIELDS = (
+    Field("na_requested", "Đề nghị không áp dụng", InputType.YES_NO),
+    Field("na_reason", "Lý do đề nghị không áp dụng", InputType.TEXT),
+    Field("comment", "Ghi chú / thuyết minh", InputType.TEXT),
+)
+_TYPE_LABELS = {InputType.YES_NO: "có/không", InputType.TEXT: "văn bản"}
 
 GUIDE_LINES = (
     "Bảng tính tự đánh giá Chỉ số chuyển đổi số (DTI)",
@@ -79,7 +87,8 @@ GUIDE_LINES = (
     "số không âm, số nguyên với số đếm, tỷ lệ từ 0 đến 100, Có/Không và danh sách lựa chọn.",
     "3. Tỷ lệ nhập theo phần trăm (81,18 nghĩa là 81,18 %). Để trống ô nghĩa là chưa có số liệu.",
     "4. Dòng “Tài liệu kiểm chứng”: ghi số, ký hiệu hoặc trích yếu văn bản để thêm một tài liệu kiểm chứng; "
-    "các tài liệu đã có được liệt kê ở cột cuối. Tệp đính kèm vẫn tải lên trên trang web.",
+    "các tài liệu đã có được liệt kê ở cột cuối. Tệp đính kèm vẫn tải lên trên trang web. "
+    "Dòng “Đề nghị không áp dụng” (Có/Không) cần kèm lý do ở dòng dưới; dòng “Ghi chú / thuyết minh” như trên web.",
     "5. Không thêm, xóa, đổi tên hay di chuyển trang, dòng, cột; không sửa trang ẩn “_dti”. "
     "Tệp đã đổi cấu trúc sẽ bị từ chối khi nhập.",
     "6. Tệp này chỉ dùng cho đúng đơn vị, đúng kỳ đánh giá và đúng phiên bản bộ chỉ số ghi trong tệp.",
@@ -116,13 +125,16 @@ def slots(framework: Framework) -> dict[str, list[Slot]]:
     general = {f.name: f for f in framework.general_info}
     sheets: dict[str, list[Slot]] = {GENERAL_SHEET: []}
     sheets.update({index.code: [] for index in framework.indices if not index.reference_only})
-    for record in template_rows(framework):
+    entry_fields = {f.name: f for f in ENTRY_FIELDS}
+    for record in _records(framework):
         code, name = str(record["code"]), str(record["field"])
         item = framework.item(code)
         if code == "general":
             sheet, kind, spec = GENERAL_SHEET, GENERAL, general.get(name)
         elif item is None:
             continue  # the framework's code row, and an index scored as a whole
+        elif name in entry_fields:
+            sheet, kind, spec = item.index or ADJUSTMENTS, ENTRY, entry_fields[name]
         else:
             sheet = item.index or ADJUSTMENTS
             kind, spec = _KINDS.get(name, INPUT), item.input(name)
@@ -144,6 +156,24 @@ def slots(framework: Framework) -> dict[str, list[Slot]]:
             )
         )
     return sheets
+
+
+def _records(framework: Framework) -> list[dict[str, object]]:
+    """`template_rows`, each indicator's rows followed by its N/A request and reason (when it allows
+    one) and its comment, as on the web form."""
+    records: list[dict[str, object]] = []
+    for record in template_rows(framework):
+        records.append(record)
+        item = framework.item(str(record["code"])) if record["field"] == EVIDENCE else None
+        if item is None:
+            continue
+        base = {key: record.get(key) for key in ("code", "indicator", "max", "method")}
+        records += [
+            {**base, "field": f.name, "label": f.label, "type": _TYPE_LABELS[f.type]}
+            for f in ENTRY_FIELDS
+            if item.allow_na or f.name == "comment"
+        ]
+    return records
 
 
 def cell_value(slot: Slot, stored: object) -> object:

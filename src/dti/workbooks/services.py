@@ -36,7 +36,7 @@ from dti.core.permissions import Action, require
 from dti.engine import Framework, InputError, InputType, Row, Table, fmt, parse_score, parse_value, read_table
 from dti.history.services import discard, stage, staged_path
 from dti.workbooks import layout
-from dti.workbooks.layout import EVIDENCE, GENERAL, SCORE, SELF_SCORE, Slot
+from dti.workbooks.layout import ENTRY, EVIDENCE, GENERAL, SCORE, SELF_SCORE, Slot
 
 KEEP_WEB, TAKE_FILE = "web", "file"
 
@@ -113,6 +113,7 @@ def download(assessment: Assessment, *, by: User) -> bytes:
     stored: dict[tuple[str, str], object] = {("general", k): v for k, v in assessment.general.items()}
     for entry in assessment.entries.all():
         stored.update({(entry.code, name): value for name, value in entry.values.items()})
+        stored.update({(entry.code, f.name): _entry_field(entry, f.name) for f in layout.ENTRY_FIELDS})
         for name in ("score", "self_score"):
             number = getattr(entry, name)
             if number is not None:
@@ -320,6 +321,11 @@ def _cell(row: Row | None) -> object:
     return None if cell is None else cell.value
 
 
+def _entry_field(entry: Entry | None, name: str) -> object:
+    """An indicator's N/A request, its reason or its comment as stored (None for none)."""
+    return (getattr(entry, name) or None) if entry else None
+
+
 def _typed(slot: Slot, stored: object) -> object:
     """A stored JSON value in the engine's type (None for nothing)."""
     if stored is None or stored == "":
@@ -385,6 +391,9 @@ def _compare(
     elif slot.kind in (SCORE, SELF_SCORE):
         number = getattr(entry, slot.kind) if entry else None
         stored = None if number is None else to_json(number)
+    elif slot.kind == ENTRY:
+        stored = _entry_field(entry, slot.field)
+        new = new or None  # "Không" and an empty reason are the form's unticked box and empty text
     else:
         stored = entry.values.get(slot.field) if entry else None
     current = _typed(slot, stored)
