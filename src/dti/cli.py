@@ -42,6 +42,7 @@ from dti.engine import (
 )
 from dti.output import Cell, emit, text_table, write_xlsx
 from dti.results.snapshot import Snapshot, snapshot_of_results
+from dti.workbooks.layout import FIELD_COLUMNS
 
 _ARGPARSE_VI = {
     "usage: ": "cách dùng: ",
@@ -294,19 +295,7 @@ def cmd_validate(args: argparse.Namespace, out: IO[str]) -> int:
 def cmd_template(args: argparse.Namespace, out: IO[str]) -> int:
     fw = _load(args.framework)
     path = Path(args.output)
-    headers = [
-        "Đơn vị",
-        "Nhóm",
-        "Mã",
-        "Chỉ số",
-        "Trường",
-        "Nội dung cần nhập",
-        "Kiểu",
-        "Đơn vị tính",
-        "Điểm tối đa",
-        "Cách tính điểm",
-        "Giá trị",
-    ]
+    headers = ["Đơn vị", "Nhóm", *FIELD_COLUMNS]  # the unit workbook's columns, with who and which group
     keys = ["unit", "group", "code", "indicator", "field", "label", "type", "unit_of_measure", "max", "method", "value"]
     records = template_rows(fw)
     rows: list[list[Cell]] = [[r.get(k) for k in keys] for r in records]  # type: ignore[misc]
