@@ -46,7 +46,7 @@ HOSTILE = {
     "long-sau.yaml": (DEEP_YAML, "dòng 6", DEEP_MESSAGE),
     "nhieu-bi-danh.yaml": (MANY_ALIASES, "dòng 7", ALIASES_MESSAGE),
     "qua-lon.yaml": (OVERSIZED_YAML, "", SIZE_MESSAGE),
-    "nhieu-gia-tri.yaml": (MANY_VALUES_YAML, "dòng 6", LAUGHS_MESSAGE),
+    "nhieu-gia-tri.yaml": (MANY_VALUES_YAML, "dòng 6", MANY_MESSAGE),  # no alias: none is spoken of
     "so-lieu-long-sau.json": (DEEP_JSON, "", DEEP_MESSAGE),
     "so-lieu-qua-lon.json": (OVERSIZED_JSON, "", SIZE_MESSAGE),
     "so-lieu-nhieu-gia-tri.json": (MANY_VALUES_JSON, "", MANY_MESSAGE),

@@ -159,8 +159,8 @@ def _check_events(text: str, file: str) -> None:
             anchor, start = nested.pop()
             if anchor is not None:
                 sizes[anchor] = nodes - start + 1
-        if nodes > MAX_NODES:
-            raise refuse(event, _too_many(" khi mở hết các bí danh (*tên)"))
+        if nodes > MAX_NODES:  # "aliases expanded" only said to whoever wrote one
+            raise refuse(event, _too_many(" khi mở hết các bí danh (*tên)" if aliases else ""))
 
 
 class _SafeLoader(CSafeLoader):
