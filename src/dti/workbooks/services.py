@@ -517,7 +517,7 @@ def apply(assessment: Assessment, token: str, *, by: User, fingerprint: str, cho
     if not applied:
         discard(token, by=by)
         return Preview(result.file)  # the same data: nothing to write or record
-    named = _("Nhập từ bảng tính %(file)s") % {"file": result.file}
+    named = f"Nhập từ bảng tính {result.file}"  # the audit log stays Vietnamese (docs/i18n.md)
     with transaction.atomic():
         last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         _save(assessment, applied, by)
