@@ -61,6 +61,9 @@ _ARGPARSE_VI = {
 argparse._ = lambda text: _ARGPARSE_VI.get(text, text)  # type: ignore[attr-defined]
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")  # `dti serve --host` values reachable from this machine only
+
+
 class UsageError(DtiError):
     """A wrong combination of options."""
 
@@ -144,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="chạy nền tảng web (gunicorn)",
         description="Chạy nền tảng web bằng gunicorn; tệp tĩnh do ứng dụng phục vụ. Cấu hình qua biến môi trường.",
     )
-    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1; địa chỉ khác cần SECRET_KEY riêng)")
     p.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
     p.add_argument("--workers", type=int, default=3, help="số tiến trình xử lý (mặc định 3)")
     p = sub.add_parser(
@@ -612,8 +615,16 @@ def cmd_serve(args: argparse.Namespace, out: IO[str]) -> int:
     import os
 
     _django()
+    from django.conf import settings
     from django.core.management import call_command
 
+    if settings.PUBLIC_SECRET_KEY_IN_USE and not settings.DEBUG and args.host not in LOOPBACK:
+        # ALLOWED_HOSTS alone would let anyone on the network in with "Host: localhost".
+        raise UsageError(
+            f"chưa đặt SECRET_KEY riêng nên chỉ chạy được trên chính máy này (--host 127.0.0.1), "
+            f"không phải {args.host}: tạo khóa bằng `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'` "
+            "và đặt biến môi trường SECRET_KEY (docs/deploy.md mục 4)"
+        )
     call_command("collectstatic", interactive=False, verbosity=0)
     out.write(f"Nền tảng DTI đang chạy tại http://{args.host}:{args.port}/ (Ctrl+C để dừng)\n")
     out.flush()

@@ -29,6 +29,7 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 # for a platform nobody else can reach: anyone who knows it could forge a session.
 _PUBLIC_SECRET_KEY = "dti-local-development-key-change-me-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or _PUBLIC_SECRET_KEY
+PUBLIC_SECRET_KEY_IN_USE = SECRET_KEY == _PUBLIC_SECRET_KEY  # `dti serve` then listens on this machine only
 if SECRET_KEY == _PUBLIC_SECRET_KEY and not DEBUG and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]"}:
     raise ImproperlyConfigured(
         "Chưa đặt SECRET_KEY riêng: máy chủ nhận yêu cầu từ "

@@ -53,3 +53,21 @@ def test_a_server_for_other_hosts_refuses_the_public_key(tmp_path, key):
 def test_it_starts_with_its_own_key_or_on_this_machine_alone(tmp_path, env):
     result = start(tmp_path, **env)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.10"])
+def test_dti_serve_without_its_own_key_listens_on_this_machine_only(tmp_path, host):
+    """ALLOWED_HOSTS alone would let anyone on the network in with `Host: localhost`: refused, exit 2."""
+    base = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARS}
+    done = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "dti"), "serve", "--host", host, "--port", "1"],
+        cwd=ROOT,
+        env={**base, "DTI_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("dti: chưa đặt SECRET_KEY riêng nên chỉ chạy được trên chính máy này")
+    assert f"không phải {host}" in done.stderr
+    assert "Traceback" not in done.stderr
