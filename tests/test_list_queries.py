@@ -480,6 +480,7 @@ NOT_LISTS = {
     "reports:unit_report": "a document download",
     "exports:campaign": "the links to one campaign's downloads",
     "exports:check": "an upload form and its preview (POST)",
+    "exports:apply": "an action (POST)",
     "workbooks:download": "a document download",
     "workbooks:upload": "an upload form and its preview (POST)",
     "workbooks:confirm": "an action (POST)",

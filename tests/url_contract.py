@@ -122,6 +122,7 @@ EDIT_ASSESSMENT = "Bạn không có quyền sửa số liệu của đơn vị n
 SUBMIT = "Chỉ lãnh đạo đơn vị mới được duyệt và gửi bản tự đánh giá."
 VIEW_DOCUMENT = "Bạn không có quyền xem tài liệu của đơn vị này."
 MANAGE_CAMPAIGNS = "Chỉ cơ quan tổ chức đánh giá mới được quản lý kỳ đánh giá."
+IMPORT = "Chỉ cơ quan tổ chức đánh giá mới được nhập số liệu của nhiều đơn vị từ một tệp."
 REOPEN = "Chỉ cơ quan tổ chức đánh giá mới được mở lại việc gửi báo cáo."
 MANAGE_FRAMEWORKS = "Chỉ cơ quan tổ chức đánh giá mới được quản lý bộ chỉ số."
 MANAGE_UNITS = "Chỉ cơ quan tổ chức đánh giá mới được quản lý danh sách đơn vị."
@@ -411,9 +412,8 @@ TABLE: dict[str, Route] = {
     # ------------------------------------------------------------------ exports
     "exports:campaign": Route("published", {"pk": "@campaign"}, only(EXPORTERS, EXPORT), post_only()),
     "exports:download": Route("published", {"pk": "@campaign", "kind": "xlsx"}, only(EXPORTERS, EXPORT), post_only()),
-    "exports:check": Route(
-        "published", {"pk": "@campaign"}, only(MANAGERS, MANAGE_CAMPAIGNS), only(MANAGERS, MANAGE_CAMPAIGNS)
-    ),
+    "exports:check": Route("published", {"pk": "@campaign"}, only(MANAGERS, IMPORT), only(MANAGERS, IMPORT)),
+    "exports:apply": Route("published", {"pk": "@campaign"}, post_only(), only(MANAGERS, IMPORT)),
 }
 
 # The Django admin: one rule for all its patterns ("*"), and the pages that answer otherwise.

@@ -302,6 +302,8 @@ EXPECTED: dict[Action, dict[str, set[Role] | frozenset[Role]]] = {
     Action.VIEW_CAMPAIGN: {"own": ALL_ROLES, "other": ALL_ROLES, "none": ALL_ROLES},
     Action.MANAGE_CAMPAIGNS: MANAGERS_EVERYWHERE,
     Action.REOPEN_SUBMISSION: MANAGERS_EVERYWHERE,
+    # The organiser's bulk import writes any unit's data (the unit's state rules: tests/exports).
+    Action.IMPORT_ASSESSMENTS: MANAGERS_EVERYWHERE,
     Action.VIEW_FRAMEWORKS: {"own": ALL_ROLES, "other": ALL_ROLES, "none": ALL_ROLES},
     Action.MANAGE_FRAMEWORKS: MANAGERS_EVERYWHERE,
     Action.VIEW_UNITS: {"own": ALL_ROLES, "other": ALL_ROLES, "none": ALL_ROLES},
@@ -386,3 +388,5 @@ def test_can_with_the_stored_world(world):
     assert not can(users["appraiser"], Action.EDIT_ASSESSMENT, theirs)
     assert not can(users["organiser"], Action.EDIT_ASSESSMENT, mine)
     assert can(users["organiser"], Action.REOPEN_SUBMISSION)
+    assert can(users["organiser"], Action.IMPORT_ASSESSMENTS, mine)
+    assert not can(users["leader"], Action.IMPORT_ASSESSMENTS, mine)

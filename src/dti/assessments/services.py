@@ -3,6 +3,13 @@
 Each checks permission and state, writes the change and its audit entries in one
 transaction, and raises ServiceError (or Conflict, InvalidData) with a message in the active
 language (Vietnamese unless the person chose English; the engine's own messages stay Vietnamese).
+
+Saving data (`entry_save`, `general_save`, `evidence_add_reference`) takes two optional keywords
+for the imports: `comment`, written on each audit entry of the save (the import that made it),
+and `imported=True` for an organiser's import of many units' data (`dti.exports.bulk`), which
+asks for Action.IMPORT_ASSESSMENTS instead of the unit's own EDIT_ASSESSMENT. The state rule
+stays the unit's (`edit_block_reason`): an organiser imports only into what the unit could still
+edit itself (a draft or returned assessment, the campaign taking reports), never a submitted one.
 """
 
 from __future__ import annotations
@@ -83,8 +90,9 @@ def record_change(assessment: Assessment, *, by: User, action: str, **change: Un
     record(actor=by, action=action, obj=assessment, campaign=participation.campaign, unit=participation.unit, **change)
 
 
-def _require_editable(assessment: Assessment, by: User) -> None:
-    require(by, Action.EDIT_ASSESSMENT, assessment)
+def _require_editable(assessment: Assessment, by: User, *, imported: bool = False) -> None:
+    """The unit's people (an organiser's import with `imported`), while the unit may edit its data."""
+    require(by, Action.IMPORT_ASSESSMENTS if imported else Action.EDIT_ASSESSMENT, assessment)
     reason = edit_block_reason(assessment)
     if reason:
         raise ServiceError(reason)
@@ -141,7 +149,6 @@ def parse_entry(
 
 def _parse_scores(item: Indicator, data: Mapping[str, str]) -> tuple[dict[str, Decimal | None], dict[str, str]]:
     """The manual score (of a manual item) and the self score (of an item that takes one), and their errors."""
-    labels = {"score": _("Điểm"), "self_score": _("Điểm tự chấm")}
     taken = {"score": item.scoring.method == "manual", "self_score": item.self_score}
     scores: dict[str, Decimal | None] = {}
     errors: dict[str, str] = {}
@@ -151,8 +158,9 @@ def _parse_scores(item: Indicator, data: Mapping[str, str]) -> tuple[dict[str, D
         raw = (data.get(name) or "").strip()
         try:
             scores[name] = parse_score(item, raw, form=True) if raw else None
-        except ValueError as exc:
-            errors[name] = f"{labels[name]}: {exc}"
+        except ValueError as exc:  # the label is translated only here: parse_entry runs per indicator in a bulk import
+            label = _("Điểm") if name == "score" else _("Điểm tự chấm")
+            errors[name] = f"{label}: {exc}"
     return scores, errors
 
 
@@ -253,12 +261,22 @@ def _refuse_stale(entry: Entry, version: int, code: str) -> None:
     )
 
 
-def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], version: int, by: User) -> Entry:
+def entry_save(
+    *,
+    assessment: Assessment,
+    code: str,
+    data: Mapping[str, str],
+    version: int,
+    by: User,
+    comment: str = "",
+    imported: bool = False,
+) -> Entry:
     """Save a unit's data for one indicator, refusing a stale version or invalid values.
 
     Nothing is written unless every value is valid; the caller keeps what the person typed.
+    `comment` and `imported`: see the module's docstring.
     """
-    _require_editable(assessment, by)
+    _require_editable(assessment, by, imported=imported)
     item = _item(assessment, code)
     general = assessment.unit_inputs(entries=[]).general
     fields = {f.name: f for f in item.inputs}
@@ -283,12 +301,14 @@ def entry_save(*, assessment: Assessment, code: str, data: Mapping[str, str], ve
             updated_by=by,
             updated_at=timezone.now(),
         )
-        _audit_changes(assessment, by, code, before, after)
+        _audit_changes(assessment, by, code, before, after, comment)
     entry.refresh_from_db()
     return entry
 
 
-def _audit_changes(assessment: Assessment, by: User, code: str, before: StoredEntry, after: StoredEntry) -> None:
+def _audit_changes(
+    assessment: Assessment, by: User, code: str, before: StoredEntry, after: StoredEntry, comment: str
+) -> None:
     changes: list[tuple[str, object, object]] = []
     for key in ENTRY_FIELDS:
         if before[key] != after[key]:
@@ -298,12 +318,21 @@ def _audit_changes(assessment: Assessment, by: User, code: str, before: StoredEn
         if old != new:
             changes.append((name, old, new))
     for field, old, new in changes:
-        record_change(assessment, by=by, action="entry.save", code=code, field=field, old=old, new=new)
+        record_change(assessment, by=by, action="entry.save", code=code, field=field, old=old, new=new, comment=comment)
 
 
-def general_save(*, assessment: Assessment, data: Mapping[str, str], version: int, by: User) -> Assessment:
-    """Save the general-info form (Thông tin chung) with the same stale-version protection."""
-    _require_editable(assessment, by)
+def general_save(
+    *,
+    assessment: Assessment,
+    data: Mapping[str, str],
+    version: int,
+    by: User,
+    comment: str = "",
+    imported: bool = False,
+) -> Assessment:
+    """Save the general-info form (Thông tin chung) with the same stale-version protection
+    (`comment` and `imported`: see the module's docstring)."""
+    _require_editable(assessment, by, imported=imported)
     parsed, errors = parse_inputs(assessment.framework().general_info, data)
     values = {name: to_json(value) for name, value in parsed.items()}
     errors.update(_general_conflicts(assessment, values))
@@ -331,6 +360,7 @@ def general_save(*, assessment: Assessment, data: Mapping[str, str], version: in
                     field=name,
                     old=before.get(name),
                     new=after.get(name),
+                    comment=comment,
                 )
     assessment.refresh_from_db()
     return assessment
@@ -431,15 +461,32 @@ def store_evidence_file(*, assessment: Assessment, code: str, upload: UploadedFi
 
 
 def evidence_add_reference(
-    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: User
+    *,
+    assessment: Assessment,
+    code: str,
+    number: str,
+    date: datetime.date | None,
+    title: str,
+    by: User,
+    comment: str = "",
 ) -> Evidence:
-    """The unit records a document reference (number, date, title) for one indicator while it may edit."""
+    """The unit records a document reference (number, date, title) for one indicator while it may edit
+    (`comment`: see the module's docstring)."""
     _require_editable(assessment, by)
-    return store_evidence_reference(assessment=assessment, code=code, number=number, date=date, title=title, by=by)
+    return store_evidence_reference(
+        assessment=assessment, code=code, number=number, date=date, title=title, by=by, comment=comment
+    )
 
 
 def store_evidence_reference(
-    *, assessment: Assessment, code: str, number: str, date: datetime.date | None, title: str, by: User
+    *,
+    assessment: Assessment,
+    code: str,
+    number: str,
+    date: datetime.date | None,
+    title: str,
+    by: User,
+    comment: str = "",
 ) -> Evidence:
     """Record a document reference without a file; the caller has checked that `by` may add evidence now."""
     _item(assessment, code)
@@ -463,6 +510,7 @@ def store_evidence_reference(
             code=code,
             field="evidence",
             new={"number": number, "date": date.isoformat() if date else None, "title": title},
+            comment=comment,
         )
     return evidence
 

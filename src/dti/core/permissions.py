@@ -65,6 +65,7 @@ class Action(StrEnum):
     VIEW_CAMPAIGN = "view_campaign"
     MANAGE_CAMPAIGNS = "manage_campaigns"
     REOPEN_SUBMISSION = "reopen_submission"
+    IMPORT_ASSESSMENTS = "import_assessments"  # many units' data from one organiser's workbook
     VIEW_FRAMEWORKS = "view_frameworks"
     MANAGE_FRAMEWORKS = "manage_frameworks"
     VIEW_UNITS = "view_units"
@@ -88,6 +89,7 @@ _RULES: dict[Action, set[Role]] = {
     Action.VIEW_CAMPAIGN: set(Role),
     Action.MANAGE_CAMPAIGNS: _MANAGERS,
     Action.REOPEN_SUBMISSION: _MANAGERS,
+    Action.IMPORT_ASSESSMENTS: _MANAGERS,
     Action.VIEW_FRAMEWORKS: set(Role),
     Action.MANAGE_FRAMEWORKS: _MANAGERS,
     Action.VIEW_UNITS: set(Role),
@@ -107,6 +109,7 @@ MESSAGES = {
     Action.SUBMIT_ASSESSMENT: _("Chỉ lãnh đạo đơn vị mới được duyệt và gửi bản tự đánh giá."),
     Action.MANAGE_CAMPAIGNS: _("Chỉ cơ quan tổ chức đánh giá mới được quản lý kỳ đánh giá."),
     Action.REOPEN_SUBMISSION: _("Chỉ cơ quan tổ chức đánh giá mới được mở lại việc gửi báo cáo."),
+    Action.IMPORT_ASSESSMENTS: _("Chỉ cơ quan tổ chức đánh giá mới được nhập số liệu của nhiều đơn vị từ một tệp."),
     Action.MANAGE_FRAMEWORKS: _("Chỉ cơ quan tổ chức đánh giá mới được quản lý bộ chỉ số."),
     Action.MANAGE_UNITS: _("Chỉ cơ quan tổ chức đánh giá mới được quản lý danh sách đơn vị."),
     Action.VIEW_APPRAISAL: _("Chỉ cơ quan tổ chức, tổ thẩm định và Hội đồng mới xem được phần thẩm định."),

@@ -12,23 +12,39 @@ The file is read only through the engine's bounded reader (`core.imports.read_up
 applies the limits of docs/files.md); a value is read by the engine's file rules
 (`parse_value`, `parse_score`) and then checked as the web form checks it (`parse_entry` of
 `dti.assessments.services`, on the form's text of the entry with the file's values in place),
-so a value the form would refuse is a problem here, at its cell. Nothing is written.
+so a value the form would refuse is a problem here, at its cell. A unit whose assessment it
+could not edit itself now (submitted or later, the campaign not taking reports) is a problem too,
+with the reason: the organiser imports only what the unit could still change.
+
+Applying (`bulk_apply`) re-reads the staged file and checks it again; it writes only when there
+is no problem and the plan is the one previewed (its `fingerprint`: every change and the version
+of every form it touches), then saves each unit's forms through the web form's services
+(`general_save`, `entry_save` with `imported=True`), all in one transaction: any refusal
+writes nothing. Each service's audit entry names the import; one `bulk.import` entry on the
+campaign counts what was written.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dti.assessments import services
 from dti.assessments.models import Assessment, from_json, to_json
+from dti.assessments.rules import edit_block_reason
 from dti.assessments.selectors import shown_value
 from dti.assessments.services import parse_entry
+from dti.audit.services import record
+from dti.core.errors import ServiceError
 from dti.core.imports import ImportInvalid, ImportProblem, display_name, read_upload
 from dti.core.permissions import Action, require
 from dti.engine import Field, Framework, Indicator, Row, Table, fmt, parse_score, parse_value
@@ -65,6 +81,17 @@ class Change:
 
 
 @dataclass
+class _Plan:
+    """What applying writes for one unit: its forms as they will be saved, and the versions they
+    were read at (a save since then makes the preview stale)."""
+
+    assessment: Assessment
+    general: dict[str, str] | None = None
+    forms: dict[str, dict[str, str]] = field(default_factory=dict)
+    versions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
 class Preview:
     """What the workbook would change (`changes`) and what stands in the way (`problems`, each at
     its sheet and cell)."""
@@ -73,6 +100,14 @@ class Preview:
     units: int = 0
     changes: list[Change] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    plans: list[_Plan] = field(default_factory=list)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the plan: applying is refused when the data moved since the preview."""
+        plan: list[object] = [[c.unit, c.code, c.field, c.old, c.new] for c in self.changes]
+        plan += [[p.assessment.pk, sorted(p.versions.items())] for p in self.plans]
+        return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +212,13 @@ class _Unit:
         }
         self.new: dict[str, dict[str, tuple[str, str]]] = {}  # code → field → (text, place)
 
+    def version(self, code: str) -> int:
+        """The version of the form the change is read against (what a save since then moves)."""
+        if code == "general":
+            return self.assessment.general_version
+        entry = self.entries.get(code)
+        return entry.version if entry else 0
+
     def stored_form(self, code: str) -> dict[str, str]:
         """The web form's data of an indicator (or the general information) as stored."""
         if code == "general":
@@ -194,7 +236,7 @@ class _Unit:
 def bulk_preview(*, campaign: Campaign, path_or_file: str | Path | IO[bytes], by: User) -> Preview:
     """Read an organiser's workbook of the campaign's units' data and say what it would change;
     BulkImportInvalid lists every problem of a file that cannot be imported (nothing is written)."""
-    require(by, Action.MANAGE_CAMPAIGNS)
+    require(by, Action.IMPORT_ASSESSMENTS)
     display = display_name(path_or_file)
     table = read_upload(path_or_file, display, BulkImportInvalid)
     values, problems = _values(table)
@@ -206,7 +248,14 @@ def bulk_preview(*, campaign: Campaign, path_or_file: str | Path | IO[bytes], by
             problems.append(ImportProblem(value.place, problem))
     preview = Preview(display)
     for unit in units.values():
-        if unit.new:
+        if not unit.new:
+            continue
+        reason = edit_block_reason(unit.assessment)
+        if reason:
+            first = next(iter(next(iter(unit.new.values())).values()))[1]
+            name = unit.assessment.participation.unit.name
+            problems.append(ImportProblem(first, _("Đơn vị “%(unit)s”: %(reason)s") % {"unit": name, "reason": reason}))
+        else:
             _check(unit, preview)
     problems += preview.problems
     if problems:
@@ -281,6 +330,8 @@ def _check(unit: _Unit, preview: Preview) -> None:
     """The unit's changes, each indicator's new form checked as the web form checks it."""
     preview.units += 1
     name = unit.assessment.participation.unit.name
+    plan = _Plan(unit.assessment)
+    preview.plans.append(plan)
     general = dict(unit.general)  # the file's general information counts in the ratio checks
     for general_name, (text, _place) in unit.new.get("general", {}).items():
         typed = parse_value(unit.frame.general[general_name], text, form=True)
@@ -303,6 +354,84 @@ def _check(unit: _Unit, preview: Preview) -> None:
             _parsed, errors = parse_entry(unit.frame.items[code], after, general, unit.stored_values(code))
             first = next(iter(new.values()))[1]
             preview.problems += [ImportProblem(first, message) for message in errors.values()]
+        if changed:
+            plan.versions[code] = unit.version(code)
+            if code == "general":
+                plan.general = after
+            else:
+                plan.forms[code] = after
         labels = unit.frame.labels[code]
         for field_name, (old, new_text) in changed.items():
             preview.changes.append(Change(name, code, field_name, labels.get(field_name, field_name), old, new_text))
+
+
+def bulk_apply(*, campaign: Campaign, path: Path, fingerprint: str, by: User) -> Preview:
+    """Write the staged workbook's changes, all or nothing, and return what was written.
+
+    Refused with nothing written: BulkImportInvalid when the file has a problem now,
+    ServiceError when the data changed since the preview (`fingerprint`) or a service refuses
+    a save (its message, naming the unit)."""
+    named = f"Nhập số liệu nhiều đơn vị từ tệp {path.name}"  # the audit log stays Vietnamese (docs/i18n.md)
+    with transaction.atomic():
+        preview = bulk_preview(campaign=campaign, path_or_file=path, by=by)
+        if preview.fingerprint != fingerprint:
+            raise ServiceError(
+                _("Số liệu đã thay đổi sau khi bạn xem trước; hãy xem lại danh sách thay đổi. Chưa có gì được ghi.")
+            )
+        for plan in preview.plans:
+            try:
+                _save(plan, by, named)
+            except ServiceError as exc:
+                unit = plan.assessment.participation.unit.name
+                raise ServiceError(
+                    _("Đơn vị “%(unit)s”: %(reason)s — chưa có gì được ghi.") % {"unit": unit, "reason": exc.message}
+                ) from exc
+        record(
+            actor=by,
+            action="bulk.import",
+            obj=campaign,
+            campaign=campaign,
+            field="file",
+            new={"file": preview.file, "units": preview.units, "changes": len(preview.changes)},
+            comment=named,
+        )
+    return preview
+
+
+def _save(plan: _Plan, by: User, named: str) -> None:
+    """One unit's forms through the self-assessment's services, at the versions previewed.
+
+    An indicator whose form does not hold with the general information stored now (a file
+    raising a denominator and its numerator) is saved after the general information; the
+    others before it (a file lowering both)."""
+    assessment = plan.assessment
+
+    def save(code: str) -> None:
+        services.entry_save(
+            assessment=assessment,
+            code=code,
+            data=plan.forms[code],
+            version=plan.versions[code],
+            by=by,
+            comment=named,
+            imported=True,
+        )
+
+    later = []
+    for code in plan.forms:
+        try:
+            with transaction.atomic():  # a savepoint: the refused save leaves nothing behind
+                save(code)
+        except services.InvalidData:
+            later.append(code)
+    if plan.general is not None:
+        services.general_save(
+            assessment=assessment,
+            data=plan.general,
+            version=plan.versions["general"],
+            by=by,
+            comment=named,
+            imported=True,
+        )
+    for code in later:
+        save(code)

@@ -3,32 +3,41 @@
 - /xuat/ky/<pk>/: the page offering the downloads (the workbook, the zip of CSV files, each CSV).
 - /xuat/ky/<pk>/<kind>/: the download: `xlsx`, `zip`, or one kind's CSV by its name (`diem`…).
 - /xuat/ky/<pk>/kiem-tra-tep/: the organiser uploads a workbook of many units' data and sees
-  what it would change and every problem at its cell (`bulk.bulk_preview`; nothing is written).
+  what it would change and every problem at its cell (`bulk.bulk_preview`; nothing is written);
+  the file is staged for the next step.
+- /xuat/ky/<pk>/ap-dung-tep/ (POST): apply the staged file all or nothing (`bulk.bulk_apply`),
+  or give it up.
 
-Only those who may export (`data.may_export`) get the downloads, only those who manage
-campaigns the check; the rest are refused with the reason.
+Only those who may export (`data.may_export`) get the downloads, only those who may import
+many units' data (Action.IMPORT_ASSESSMENTS) the check and the apply; the rest are refused
+with the reason.
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dti.campaigns.models import Campaign
+from dti.core.errors import ServiceError
 from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
-from dti.exports.bulk import BulkImportInvalid, bulk_preview
+from dti.exports.bulk import BulkImportInvalid, bulk_apply, bulk_preview
 from dti.exports.data import KINDS, REFUSED, campaign_sheets, kinds_for, may_export
 from dti.exports.writers import csv_bytes, write_xlsx, write_zip
+from dti.history.services import discard, stage, staged_path
 
 if TYPE_CHECKING:
     from dti.accounts.http import AuthenticatedHttpRequest
@@ -55,7 +64,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": found,
         "kinds": kinds_for(request.user),
-        "may_check": can(request.user, Action.MANAGE_CAMPAIGNS),
+        "may_check": can(request.user, Action.IMPORT_ASSESSMENTS),
     }
     return render(request, "exports/campaign.html", context)
 
@@ -101,18 +110,75 @@ class CheckForm(forms.Form):
     )
 
 
+def _check_page(
+    request: AuthenticatedHttpRequest, found: Campaign, form: CheckForm, status: int = 200, **extra: object
+) -> HttpResponse:
+    context = {"campaign": found, "form": form, "max_mb": MAX_IMPORT_BYTES // (1024 * 1024), **extra}
+    return render(request, "exports/check.html", context, status=status)
+
+
+def _previewed(request: AuthenticatedHttpRequest, found: Campaign, token: str, error: str = "") -> HttpResponse:
+    """The staged file checked again: its preview (with the apply button) or its problems."""
+    form = CheckForm()
+    status = 422 if error else 200
+    try:
+        preview = bulk_preview(campaign=found, path_or_file=staged_path(token, by=request.user), by=request.user)
+    except BulkImportInvalid as exc:
+        discard(token, by=request.user)
+        return _check_page(request, found, form, 422, refused=exc, error=error)
+    except ServiceError as exc:  # nothing staged under that token (any more)
+        return _check_page(request, found, form, 422, error=error or exc.message)
+    return _check_page(request, found, form, status, preview=preview, token=token, error=error)
+
+
 @login_required
 def check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload a workbook of many units' data: every change it would make (unit, indicator, field,
-    old → new) or every problem at its sheet and cell; nothing is written."""
-    require(request.user, Action.MANAGE_CAMPAIGNS)
+    old → new) or every problem at its sheet and cell; nothing is written, the file is kept for
+    the apply."""
+    require(request.user, Action.IMPORT_ASSESSMENTS)
     found = get_object_or_404(Campaign, pk=pk)
     form = CheckForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"campaign": found, "form": form, "max_mb": MAX_IMPORT_BYTES // (1024 * 1024)}
     if request.method != "POST" or not form.is_valid():
-        return render(request, "exports/check.html", context, status=422 if form.errors else 200)
+        return _check_page(request, found, form, 422 if form.errors else 200)
     try:
-        context["preview"] = bulk_preview(campaign=found, path_or_file=form.cleaned_data["file"], by=request.user)
+        token = stage(form.cleaned_data["file"], by=request.user)
+    except ServiceError as exc:
+        return _check_page(request, found, form, 422, error=exc.message)
+    return _previewed(request, found, token)
+
+
+@login_required
+@require_POST
+def apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Apply the previewed file all or nothing (or give it up); refused, back to the check with why."""
+    require(request.user, Action.IMPORT_ASSESSMENTS)
+    found = get_object_or_404(Campaign, pk=pk)
+    token = request.POST.get("token", "")
+    if "bo-lai" in request.POST:
+        with contextlib.suppress(ServiceError):  # nothing staged under that token: nothing to give up
+            discard(token, by=request.user)
+        messages.info(request, gettext("Đã hủy, không nhập gì từ tệp."))
+        return redirect("exports:check", pk=found.pk)
+    try:
+        path = staged_path(token, by=request.user)
+        applied = bulk_apply(
+            campaign=found, path=path, fingerprint=request.POST.get("fingerprint", ""), by=request.user
+        )
     except BulkImportInvalid as exc:
-        return render(request, "exports/check.html", {**context, "refused": exc}, status=422)
-    return render(request, "exports/check.html", context)
+        discard(token, by=request.user)
+        return _check_page(request, found, CheckForm(), 422, refused=exc)
+    except ServiceError as exc:
+        return _previewed(request, found, token, exc.message)
+    discard(token, by=request.user)
+    count = len(applied.changes)
+    messages.success(
+        request,
+        ngettext(
+            "Đã nhập %(count)d thay đổi của %(units)d đơn vị từ tệp %(file)s.",
+            "Đã nhập %(count)d thay đổi của %(units)d đơn vị từ tệp %(file)s.",
+            count,
+        )
+        % {"count": count, "units": applied.units, "file": applied.file},
+    )
+    return redirect("exports:check", pk=found.pk)

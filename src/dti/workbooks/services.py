@@ -30,7 +30,6 @@ from dti.assessments import services as assessments
 from dti.assessments.models import Assessment, Entry, from_json, to_json
 from dti.assessments.rules import edit_block_reason
 from dti.assessments.selectors import shown_value
-from dti.audit.models import AuditEntry
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, require
 from dti.engine import Framework, InputError, InputType, Row, Table, fmt, parse_score, parse_value, read_table
@@ -519,12 +518,7 @@ def apply(assessment: Assessment, token: str, *, by: User, fingerprint: str, cho
         return Preview(result.file)  # the same data: nothing to write or record
     named = f"Nhập từ bảng tính {result.file}"  # the audit log stays Vietnamese (docs/i18n.md)
     with transaction.atomic():
-        last = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        _save(assessment, applied, by)
-        # The services' own entries of this import, not yet committed, are named after it.
-        AuditEntry.objects.filter(
-            pk__gt=last, actor=by, object_type=assessment._meta.label_lower, object_id=str(assessment.pk)
-        ).update(comment=named)
+        _save(assessment, applied, by, named)
         assessments.record_change(
             assessment,
             by=by,
@@ -537,8 +531,9 @@ def apply(assessment: Assessment, token: str, *, by: User, fingerprint: str, cho
     return Preview(result.file, result.changes, taken, [])
 
 
-def _save(assessment: Assessment, applied: list[Change | Clash], by: User) -> None:
-    """Each change through the self-assessment's services; any refusal rolls the whole import back.
+def _save(assessment: Assessment, applied: list[Change | Clash], by: User, named: str) -> None:
+    """Each change through the self-assessment's services, their audit entries naming the import
+    (`named`); any refusal rolls the whole import back.
 
     The indicators whose form holds with the general info stored now are saved before it (a file
     lowering a denominator and its numerator), the others after it (a file raising both)."""
@@ -552,7 +547,12 @@ def _save(assessment: Assessment, applied: list[Change | Clash], by: User) -> No
         for code in codes:
             entry = Entry.objects.filter(assessment=assessment, code=code).first()
             assessments.entry_save(
-                assessment=assessment, code=code, data=forms[code], version=entry.version if entry else 0, by=by
+                assessment=assessment,
+                code=code,
+                data=forms[code],
+                version=entry.version if entry else 0,
+                by=by,
+                comment=named,
             )
 
     save_entries(list(before))
@@ -560,10 +560,18 @@ def _save(assessment: Assessment, applied: list[Change | Clash], by: User) -> No
     if general:
         data = {f.name: shown_value(f, assessment.general.get(f.name)) for f in framework.general_info}
         data.update({c.slot.field: _form_text(c.slot, c.value) for c in general})
-        assessments.general_save(assessment=assessment, data=data, version=assessment.general_version, by=by)
+        assessments.general_save(
+            assessment=assessment, data=data, version=assessment.general_version, by=by, comment=named
+        )
     save_entries([code for code in forms if code not in before])
     for change in applied:
         if change.slot.kind == EVIDENCE:
             assessments.evidence_add_reference(
-                assessment=assessment, code=change.slot.code, number="", date=None, title=str(change.value), by=by
+                assessment=assessment,
+                code=change.slot.code,
+                number="",
+                date=None,
+                title=str(change.value),
+                by=by,
+                comment=named,
             )
