@@ -16,7 +16,7 @@ def test_the_document_is_openapi_3_1_with_every_endpoint(db: None) -> None:
     document = Client().get("/api/openapi.json").json()
     assert document["openapi"] == "3.1.0"
     assert document["info"]["title"] == "API của nền tảng DTI"
-    assert len(document["paths"]) == 10
+    assert len(document["paths"]) == 15
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
 
 

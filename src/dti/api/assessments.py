@@ -14,8 +14,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, Path, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from dti.accounts.models import User
 from dti.api.schemas import REFUSALS, Id, caller
-from dti.assessments.models import Assessment
+from dti.assessments.models import Assessment, Entry
 from dti.assessments.selectors import assessment_page
 from dti.core.permissions import Action, can, require
 
@@ -116,16 +117,35 @@ def assessment_list(request: HttpRequest, filters: Query[AssessmentFilter]) -> l
     return [_item(a) for a in ordered if can(user, Action.VIEW_ASSESSMENT, a)]
 
 
-@router.get("/assessments/{assessment_id}", response={200: AssessmentOut, **REFUSALS}, url_name="assessment")
-def assessment_read(request: HttpRequest, assessment_id: Path[Id]) -> dict[str, Any]:
-    """Một bản tự đánh giá: thông tin chung, số liệu từng chỉ số, trạng thái và điểm do hệ thống tính."""
+def load(assessment_id: int, user: User) -> Assessment:
+    """The assessment `assessment_id` (404) that `user` may see (403 with the web's reason)."""
     assessment = get_object_or_404(
         Assessment.objects.select_related(
             "participation__unit__unit_type", "participation__campaign", "participation__group__framework"
         ),
         pk=assessment_id,
     )
-    require(caller(request), Action.VIEW_ASSESSMENT, assessment)
+    require(user, Action.VIEW_ASSESSMENT, assessment)
+    return assessment
+
+
+def entry_out(entry: Entry) -> dict[str, Any]:
+    """One indicator's stored data, as `EntryOut` (also the `current` of a stale write)."""
+    return {
+        "code": entry.code,
+        "values": entry.values,
+        "score": entry.score,
+        "self_score": entry.self_score,
+        "comment": entry.comment,
+        "na_requested": entry.na_requested,
+        "na_reason": entry.na_reason,
+        "version": entry.version,
+        "updated_at": entry.updated_at,
+    }
+
+
+def assessment_out(assessment: Assessment) -> dict[str, Any]:
+    """The whole assessment as `AssessmentOut`: what the read answers and every write returns."""
     page = assessment_page(assessment, open_indices=())
     result = page.result
     entries = sorted(assessment.entries.all(), key=lambda e: e.code)
@@ -133,20 +153,7 @@ def assessment_read(request: HttpRequest, assessment_id: Path[Id]) -> dict[str, 
         **_item(assessment),
         "general": assessment.general,
         "general_version": assessment.general_version,
-        "entries": [
-            {
-                "code": e.code,
-                "values": e.values,
-                "score": e.score,
-                "self_score": e.self_score,
-                "comment": e.comment,
-                "na_requested": e.na_requested,
-                "na_reason": e.na_reason,
-                "version": e.version,
-                "updated_at": e.updated_at,
-            }
-            for e in entries
-        ],
+        "entries": [entry_out(e) for e in entries],
         "scores": {
             "total": result.total,
             "max": result.max,
@@ -162,3 +169,9 @@ def assessment_read(request: HttpRequest, assessment_id: Path[Id]) -> dict[str, 
             "applicable": page.total,
         },
     }
+
+
+@router.get("/assessments/{assessment_id}", response={200: AssessmentOut, **REFUSALS}, url_name="assessment")
+def assessment_read(request: HttpRequest, assessment_id: Path[Id]) -> dict[str, Any]:
+    """Một bản tự đánh giá: thông tin chung, số liệu từng chỉ số, trạng thái và điểm do hệ thống tính."""
+    return assessment_out(load(assessment_id, caller(request)))

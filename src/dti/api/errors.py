@@ -4,7 +4,8 @@
 reason from `dti.core.permissions`, a ServiceError's message), `title` the heading of the web's
 error page for that status, `code` a fixed machine word, `field` the parameter or field at fault
 (empty when none). A stale write (`Conflict`, 409) also carries `current`, the version saved
-by someone else. One handler per exception, installed on the API by `install`.
+by someone else; invalid values (`InvalidData`, 422) carry `errors`, every field's message,
+`field` and `message` being the first of them. One handler per exception, installed on the API by `install`.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from dti.assessments.services import InvalidData
 from dti.core.errors import Conflict, ServiceError
 
 logger = logging.getLogger("django.request")
@@ -32,6 +35,7 @@ class ApiError(Schema):
     message: str
     field: str = ""
     current: Any = None
+    errors: dict[str, str] | None = None
 
 
 class RateLimited(Exception):
@@ -57,11 +61,20 @@ def _titles() -> dict[int, str]:
     }
 
 
-def error_body(status: int, code: str, message: str, field: str = "", current: Any = None) -> dict[str, Any]:
+def error_body(
+    status: int,
+    code: str,
+    message: str,
+    field: str = "",
+    current: Any = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """The JSON of a refusal with `status`."""
     body: dict[str, Any] = {"code": code, "title": _titles()[status], "message": message, "field": field}
     if current is not None:
         body["current"] = current
+    if errors:
+        body["errors"] = errors
     return body
 
 
@@ -75,6 +88,17 @@ def not_found_body() -> dict[str, Any]:
     return error_body(404, "not_found", _("Trang hoặc dữ liệu bạn tìm không tồn tại hoặc đã bị xóa."))
 
 
+def service_refusal(exc: ServiceError) -> tuple[int, dict[str, Any]]:
+    """A service's refusal: 409 with `current` for a stale write, 422 with the field(s) at fault otherwise."""
+    if isinstance(exc, Conflict):
+        current = exc.current if isinstance(exc.current, dict | list | str | int) else str(exc.current)
+        return 409, error_body(409, "conflict", exc.message, exc.field, current)
+    if isinstance(exc, InvalidData) and exc.errors:
+        field, message = next(iter(exc.errors.items()))
+        return 422, error_body(422, "invalid", message, field, errors=exc.errors)
+    return 422, error_body(422, "refused", exc.message, exc.field)
+
+
 def install(api: NinjaAPI) -> None:
     """Replace ninja's default handlers with the platform's JSON refusals."""
 
@@ -82,10 +106,8 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(request, body, status=status)
 
     def service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-        if isinstance(exc, Conflict):
-            current = exc.current if isinstance(exc.current, dict | list | str | int) else str(exc.current)
-            return answer(request, 409, error_body(409, "conflict", exc.message, exc.field, current))
-        return answer(request, 422, error_body(422, "refused", exc.message, exc.field))
+        status, body = service_refusal(exc)
+        return answer(request, status, body)
 
     def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         message = str(exc) or _("Bạn không có quyền thực hiện thao tác này.")
@@ -114,6 +136,11 @@ def install(api: NinjaAPI) -> None:
         status = exc.status_code if exc.status_code in _titles() else 400
         return answer(request, status, error_body(status, "error", _titles()[status]))
 
+    def not_json(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+        # a form (multipart) sent to an endpoint that reads a JSON body: the form was read first
+        message = _("Địa chỉ này nhận dữ liệu JSON (Content-Type: application/json), không nhận biểu mẫu.")
+        return answer(request, 422, error_body(422, "invalid", message))
+
     def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
         message = _("Khóa API này đã gọi quá %(rate)s lần trong một phút; hãy thử lại sau %(seconds)s giây.") % {
             "rate": exc.rate,
@@ -134,6 +161,7 @@ def install(api: NinjaAPI) -> None:
         (Http404, not_found),
         (ValidationError, invalid),
         (HttpError, http_error),
+        (RawPostDataException, not_json),
         (RateLimited, rate_limited),
         (Exception, server_error),
     ]

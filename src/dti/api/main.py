@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
-from dti.api import assessments, catalog, errors, published
+from dti.api import assessments, catalog, changes, errors, published
 from dti.api.auth import CALLERS
 
 
@@ -46,4 +46,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", catalog.router)
 api.add_router("", assessments.router)
+api.add_router("", changes.router)
 api.add_router("", published.router)
