@@ -130,6 +130,8 @@ def test_refusals_as_the_web_decides_and_nothing_changes(world: World, api_as: A
     body = {"version": 0, "values": {"a": 1}}
     viewer = put(api_as("viewer"), f"/api/assessments/{a.pk}/indicators/I.2", body)
     assert (viewer.status_code, viewer.json()["message"]) == (403, "Bạn không có quyền sửa số liệu của đơn vị này.")
+    unknown = put(api_as("viewer"), f"/api/assessments/{a.pk}/general", {"version": 0, "values": {"z": 1}}, "patch")
+    assert (unknown.status_code, unknown.json()["message"]) == (403, "Bạn không có quyền sửa số liệu của đơn vị này.")
     other = put(api_as("other_reporter"), f"/api/assessments/{a.pk}/indicators/I.2", body)
     assert (other.status_code, other.json()["message"]) == (
         403,
@@ -197,6 +199,7 @@ def test_evidence_uploaded_referenced_and_deleted(world: World, api_as: Api, med
     deleted = client.delete(f"/api/assessments/{a.pk}/evidence/{uploaded.json()['id']}")
     assert deleted.status_code == 204
     assert list(Evidence.objects.values_list("doc_number", flat=True)) == ["12/QĐ-UBND"]
+    assert [e["id"] for e in client.get(f"/api/assessments/{a.pk}").json()["evidence"]] == [referenced.json()["id"]]
     mine = AuditEntry.objects.filter(actor=world["users"]["reporter"], action__startswith="evidence.")
     actions = list(mine.values_list("action", flat=True))
     assert sorted(actions) == ["evidence.add", "evidence.add", "evidence.delete"]

@@ -16,7 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from dti.accounts.models import User
 from dti.api.schemas import REFUSALS, Id, caller
-from dti.assessments.models import Assessment, Entry
+from dti.assessments.models import Assessment, Entry, Evidence
 from dti.assessments.selectors import assessment_page
 from dti.core.permissions import Action, can, require
 
@@ -75,12 +75,27 @@ class ScoresOut(Schema):
     applicable: int
 
 
+class EvidenceOut(Schema):
+    """An evidence item: a stored file (`name`, `content_type`, `size`) or a document reference."""
+
+    id: int
+    code: str
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    doc_number: str
+    doc_date: datetime.date | None
+    title: str
+
+
 class AssessmentOut(AssessmentItem):
-    """One assessment: general information, every indicator's data, the computed scores."""
+    """One assessment: general information, every indicator's data and evidence, the computed scores."""
 
     general: dict[str, Any]
     general_version: int
     entries: list[EntryOut]
+    evidence: list[EvidenceOut]
     scores: ScoresOut
 
 
@@ -144,6 +159,21 @@ def entry_out(entry: Entry) -> dict[str, Any]:
     }
 
 
+def evidence_out(evidence: Evidence) -> dict[str, Any]:
+    """One evidence item, as `EvidenceOut`."""
+    return {
+        "id": evidence.pk,
+        "code": evidence.code,
+        "kind": evidence.kind,
+        "name": evidence.original_name,
+        "content_type": evidence.content_type,
+        "size": evidence.size,
+        "doc_number": evidence.doc_number,
+        "doc_date": evidence.doc_date,
+        "title": evidence.title,
+    }
+
+
 def assessment_out(assessment: Assessment) -> dict[str, Any]:
     """The whole assessment as `AssessmentOut`: what the read answers and every write returns."""
     page = assessment_page(assessment, open_indices=())
@@ -154,6 +184,7 @@ def assessment_out(assessment: Assessment) -> dict[str, Any]:
         "general": assessment.general,
         "general_version": assessment.general_version,
         "entries": [entry_out(e) for e in entries],
+        "evidence": [evidence_out(e) for e in assessment.evidence.order_by("code", "pk")],
         "scores": {
             "total": result.total,
             "max": result.max,

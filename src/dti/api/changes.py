@@ -20,13 +20,14 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Router, Schema, Status, UploadedFile
 
-from dti.api.assessments import AssessmentOut, assessment_out, entry_out, load
+from dti.api.assessments import AssessmentOut, EvidenceOut, assessment_out, entry_out, evidence_out, load
 from dti.api.errors import ApiError
 from dti.api.schemas import REFUSALS, Id, caller
 from dti.appraisal import explanation
 from dti.assessments import services, workflow
 from dti.assessments.models import Assessment, Entry, Evidence
 from dti.core.errors import Conflict, ServiceError
+from dti.core.permissions import Action, require
 
 if TYPE_CHECKING:
     from dti.engine import Indicator
@@ -58,20 +59,6 @@ class EntryIn(Schema):
     comment: str = ""
     na_requested: bool = False
     na_reason: str = ""
-
-
-class EvidenceOut(Schema):
-    """An evidence item: a stored file or a document reference."""
-
-    id: int
-    code: str
-    kind: str
-    name: str
-    content_type: str
-    size: int
-    doc_number: str
-    doc_date: datetime.date | None
-    title: str
 
 
 class TransitionIn(Schema):
@@ -111,6 +98,7 @@ def _save_general(request: HttpRequest, assessment_id: int, payload: GeneralIn, 
     by = caller(request)
     assessment = load(assessment_id, by)
     fields = [f.name for f in assessment.framework().general_info]
+    require(by, Action.EDIT_ASSESSMENT, assessment)  # who may not edit hears so before what they sent is read
     _refuse_unknown(set(payload.values), set(fields), _("Thông tin chung"))
     data = {name: "" for name in fields} if whole else {}
     data.update({name: _text(value) for name, value in payload.values.items()})
@@ -170,6 +158,7 @@ def indicator_save(request: HttpRequest, assessment_id: Path[Id], code: Path[str
     )
     try:
         if item is not None and not item.reference_only:
+            require(by, Action.EDIT_ASSESSMENT, assessment)
             _refuse_unknown(set(payload.values), inputs, _("Chỉ số %(code)s") % {"code": code})
         services.entry_save(assessment=assessment, code=code, data=data, version=payload.version, by=by)
     except Conflict as exc:
@@ -180,20 +169,6 @@ def indicator_save(request: HttpRequest, assessment_id: Path[Id], code: Path[str
             raise Http404 from exc
         raise _as_web(exc) from exc
     return assessment_out(assessment)
-
-
-def _evidence_out(evidence: Evidence) -> dict[str, Any]:
-    return {
-        "id": evidence.pk,
-        "code": evidence.code,
-        "kind": evidence.kind,
-        "name": evidence.original_name,
-        "content_type": evidence.content_type,
-        "size": evidence.size,
-        "doc_number": evidence.doc_number,
-        "doc_date": evidence.doc_date,
-        "title": evidence.title,
-    }
 
 
 @router.post(
@@ -219,7 +194,7 @@ def evidence_add(
         evidence = explanation.evidence_add_reference(
             assessment=assessment, code=code, number=doc_number, date=doc_date, title=title, by=by
         )
-    return Status(201, _evidence_out(evidence))
+    return Status(201, evidence_out(evidence))
 
 
 @router.delete(
