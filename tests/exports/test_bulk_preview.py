@@ -199,5 +199,7 @@ def test_the_check_page_is_for_organisers(world: dict[str, Any], login: Any, per
         f"/xuat/ky/{world['campaign'].pk}/kiem-tra-tep/", {"file": long_csv("UBND huyện Một,I.2,a,15")}
     )
     assert response.status_code == 403
-    assert "Chỉ cơ quan tổ chức đánh giá mới được nhập số liệu của nhiều đơn vị từ một tệp." in response.content.decode()
+    assert (
+        "Chỉ cơ quan tổ chức đánh giá mới được nhập số liệu của nhiều đơn vị từ một tệp." in response.content.decode()
+    )
     assert state() == before

@@ -196,6 +196,15 @@ class _Frame:
         }
         self.labels = {code: {n: f.label for n, f in fields.items()} | own for code, fields in self.fields.items()}
         self.labels["general"] = {n: f.label for n, f in self.general.items()}
+        self.blank: dict[str, dict[str, str]] = {}  # code → the form of an indicator never saved
+
+    def blank_form(self, code: str) -> dict[str, str]:
+        """The web form of an indicator the unit has not saved yet, the same for every unit
+        (worked out once: most units of a first import have none; read, never changed)."""
+        form = self.blank.get(code)
+        if form is None:
+            form = self.blank[code] = _form(self.items[code], {}, None)
+        return form
 
 
 class _Unit:
@@ -224,7 +233,7 @@ class _Unit:
         if code == "general":
             return {n: shown_value(f, self.assessment.general.get(n)) for n, f in self.frame.general.items()}
         entry = self.entries.get(code)
-        return _form(self.frame.items[code], entry.values if entry else {}, entry)
+        return _form(self.frame.items[code], entry.values, entry) if entry else self.frame.blank_form(code)
 
     def stored_values(self, code: str) -> dict[str, object]:
         """The indicator's stored inputs, typed (what a ratio is checked with besides the form)."""
