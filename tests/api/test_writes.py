@@ -242,3 +242,19 @@ def test_the_rate_limit_applies_to_writes(world: World, api_as: Api, settings: A
     again = put(client, f"/api/assessments/{a.pk}/indicators/I.2", {"version": 1, "values": {"a": 2}})
     assert again.status_code == 429
     assert state() == before
+
+
+def test_a_not_applicable_request_needs_its_reason_and_a_self_score_its_bounds(world: World, api_as: Api) -> None:
+    a = world["assessment"]
+    client = api_as("reporter")
+    before = state()
+    path = f"/api/assessments/{a.pk}/indicators/II.1"
+    bare = put(client, path, {"version": 0, "na_requested": True})
+    assert (bare.status_code, bare.json()["field"]) == (422, "na_reason")
+    assert bare.json()["message"] == "Cần nêu lý do đề nghị không áp dụng."
+    assert put(client, path, {"version": 0, "self_score": 11}).json()["field"] == "self_score"
+    assert state() == before
+    saved = put(client, path, {"version": 0, "na_requested": True, "na_reason": "Chưa có quy định", "self_score": 4})
+    assert saved.status_code == 200, saved.content
+    [entry] = saved.json()["entries"]
+    assert (entry["na_requested"], entry["na_reason"], entry["self_score"]) == (True, "Chưa có quy định", "4.0000")

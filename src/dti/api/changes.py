@@ -87,13 +87,6 @@ def _refuse_unknown(names: set[str], known: set[str], what: str) -> None:
         )
 
 
-def _as_web(exc: ServiceError) -> ServiceError | PermissionDenied:
-    """The web's answer to a refused save: a stale or invalid one as such, any other refusal 403."""
-    if isinstance(exc, Conflict | services.InvalidData):
-        return exc
-    return PermissionDenied(exc.message)
-
-
 def _save_general(request: HttpRequest, assessment_id: int, payload: GeneralIn, *, whole: bool) -> dict[str, Any]:
     by = caller(request)
     assessment = load(assessment_id, by)
@@ -107,8 +100,10 @@ def _save_general(request: HttpRequest, assessment_id: int, payload: GeneralIn, 
     except Conflict as exc:
         current = exc.current if isinstance(exc.current, Assessment) else assessment
         raise Conflict(exc.message, current={"version": current.general_version, "values": current.general}) from exc
-    except ServiceError as exc:
-        raise _as_web(exc) from exc
+    except services.InvalidData:
+        raise
+    except ServiceError as exc:  # the web's save answers any other refusal 403
+        raise PermissionDenied(exc.message) from exc
     return assessment_out(assessment)
 
 
@@ -164,10 +159,12 @@ def indicator_save(request: HttpRequest, assessment_id: Path[Id], code: Path[str
     except Conflict as exc:
         current = exc.current if isinstance(exc.current, Entry) else None
         raise Conflict(exc.message, current=entry_out(current) if current else {}) from exc
+    except services.InvalidData:
+        raise
     except ServiceError as exc:
         if item is None or item.reference_only:  # the web's page has no such indicator: 404
             raise Http404 from exc
-        raise _as_web(exc) from exc
+        raise PermissionDenied(exc.message) from exc  # the web's save answers any other refusal 403
     return assessment_out(assessment)
 
 
