@@ -258,3 +258,17 @@ def test_a_not_applicable_request_needs_its_reason_and_a_self_score_its_bounds(w
     assert saved.status_code == 200, saved.content
     [entry] = saved.json()["entries"]
     assert (entry["na_requested"], entry["na_reason"], entry["self_score"]) == (True, "Chưa có quy định", "4.0000")
+
+
+def test_a_file_over_the_webs_limit_is_refused_and_nothing_stored(
+    world: World, api_as: Api, media: Path, settings: Any
+) -> None:
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024
+    a = world["assessment"]
+    before = state()
+    big = SimpleUploadedFile("ke-hoach.pdf", pdf_by_fpdf2() + b"0" * 2 * 1024 * 1024)
+    response = api_as("reporter").post(f"/api/assessments/{a.pk}/evidence", {"code": "I.1", "file": big})
+    assert response.status_code == 422
+    assert response.json()["message"] == "Tệp ke-hoach.pdf dung lượng 2,05 MB, vượt giới hạn 1,00 MB."
+    assert state() == before
+    assert stored_files(media) == []
