@@ -256,3 +256,19 @@ def test_the_apply_page_is_for_organisers(world: dict[str, Any], login: Any, per
     assert response.status_code == 403
     assert IMPORT_REFUSED in response.content.decode()
     assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("communes", "numerator"),
+    [("30", "25"), ("10", "8")],  # raising both: the numerator after the communes; lowering: before
+)
+def test_a_denominator_and_its_numerator_move_together(world: dict[str, Any], communes: str, numerator: str) -> None:
+    Entry.objects.create(assessment=world["assessment"], code="I.2", values={"a": "15"}, version=1)
+    path, fingerprint = previewed(
+        world, f"UBND huyện Một,general,so_xa,{communes}", f"UBND huyện Một,I.2,a,{numerator}"
+    )
+    apply(world, path, fingerprint)
+    world["assessment"].refresh_from_db()
+    assert world["assessment"].general == {"so_xa": communes}
+    assert Entry.objects.get(assessment=world["assessment"], code="I.2").values == {"a": numerator}
+    assert AuditEntry.objects.filter(action__in=("entry.save", "general.save")).count() == 2

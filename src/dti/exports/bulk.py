@@ -413,7 +413,11 @@ def _save(plan: _Plan, by: User, named: str) -> None:
     An indicator whose form does not hold with the general information stored now (a file
     raising a denominator and its numerator) is saved after the general information; the
     others before it (a file lowering both)."""
-    assessment = plan.assessment
+    # Read again, without the preview's prefetched entries: general_save checks the entries saved
+    # just before it.
+    assessment = Assessment.objects.select_related(
+        "participation__unit", "participation__campaign", "participation__group__framework"
+    ).get(pk=plan.assessment.pk)
 
     def save(code: str) -> None:
         services.entry_save(
