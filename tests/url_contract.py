@@ -426,6 +426,15 @@ TABLE: dict[str, Route] = {
     "api:assessment_transition": Route(
         "open", {"assessment_id": A, "name": "submit"}, everyone(NOT_ALLOWED), api_read(), data={"comment": ""}
     ),
+    "api:appraisal": Route(
+        "appraisal", {"assessment_id": A}, api_read(only(APPRAISAL_SIDE, VIEW_APPRAISAL)), everyone(NOT_ALLOWED)
+    ),
+    "api:appraisal_review": Route(
+        "appraisal", {"assessment_id": A, "code": "I.2"}, everyone(NOT_ALLOWED), everyone(NOT_ALLOWED)
+    ),
+    "api:appraisal_questions": Route(
+        "appraisal", {"assessment_id": A, "code": "I.2"}, everyone(NOT_ALLOWED), api_read(), data={"text": ""}
+    ),
     "api:results": Route("published", {}, everyone(), everyone(NOT_ALLOWED)),
     "api:result": Route("published", {"campaign_id": "@campaign"}, everyone(), everyone(NOT_ALLOWED)),
     # ------------------------------------------------------------------ exports

@@ -24,7 +24,7 @@ from dti.assessments.models import Evidence
 from tests.api.conftest import bearer
 from tests.conftest import PERSONAS, World
 from tests.results.conftest import appraised, approved, published
-from tests.url_contract import EDIT_ASSESSMENT, SUBMIT, VIEW_ASSESSMENT
+from tests.url_contract import APPRAISE, EDIT_ASSESSMENT, SUBMIT, VIEW_APPRAISAL, VIEW_ASSESSMENT
 
 # The fixtures the published world is built with, asked for by name.
 __all__ = ["appraised", "approved", "published"]
@@ -66,7 +66,17 @@ def unit_write(allowed: set[str], message: str = EDIT_ASSESSMENT, status: int = 
     return answers | other | {"anonymous": UNAUTHENTICATED}
 
 
+def appraisal_door(allowed: set[str], message: str = "", status: int = OK) -> Answers:
+    """The appraisal side: the units and the viewer refused at its door (VIEW_APPRAISAL), the rest
+    of the side not `allowed` with `message` (what their role lacks)."""
+    answers: Answers = {
+        p: status if p in allowed else (403, message if p in APPRAISAL_SIDE else VIEW_APPRAISAL) for p in PERSONAS
+    }
+    return answers | {"anonymous": UNAUTHENTICATED}
+
+
 UNIT = {"reporter", "leader"}
+APPRAISAL_SIDE = {"appraiser", "chair", "organiser", "admin"}
 # (method, path template as in the OpenAPI document) → what each persona gets
 TABLE: dict[tuple[str, str], Call] = {
     ("GET", "/api/frameworks"): Call(signed_in()),
@@ -92,6 +102,13 @@ TABLE: dict[tuple[str, str], Call] = {
     ("DELETE", "/api/assessments/{assessment_id}/evidence/{evidence_id}"): Call(unit_write(UNIT, status=204), "world"),
     ("POST", "/api/assessments/{assessment_id}/transitions/{name}"): Call(
         unit_write({"leader"}, SUBMIT), "world", {"comment": "Đã rà soát"}
+    ),
+    ("GET", "/api/assessments/{assessment_id}/appraisal"): Call(appraisal_door(APPRAISAL_SIDE)),
+    ("PUT", "/api/assessments/{assessment_id}/appraisal/{code}"): Call(
+        appraisal_door({"appraiser"}, APPRAISE), "appraising", {"version": 0, "accept": True}
+    ),
+    ("POST", "/api/assessments/{assessment_id}/appraisal/{code}/questions"): Call(
+        appraisal_door({"appraiser"}, APPRAISE, status=201), "appraising", {"text": "Đề nghị gửi danh sách xã."}
     ),
     ("GET", "/api/results"): Call(public()),
     ("GET", "/api/results/{campaign_id}"): Call(public()),

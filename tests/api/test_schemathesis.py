@@ -61,7 +61,7 @@ def test_every_read_answers_as_its_document_says(
     headers = {"Authorization": f"Bearer {token('organiser')}"}
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations() if result.ok().method.upper() == "GET"]
-    assert len(operations) == 10
+    assert len(operations) == 11
     ids = {
         "framework_id": published["group"].framework_id,
         "campaign_id": published["campaign"].pk,
@@ -83,12 +83,32 @@ def test_every_change_answers_as_its_document_says(
     settings.MEDIA_ROOT = tmp_path
     headers = {"Authorization": f"Bearer {token('reporter')}"}
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
-    operations = [result.ok() for result in schema.get_all_operations() if result.ok().method.upper() != "GET"]
+    operations = [op for op in _changes(schema) if "/appraisal" not in op.path]
     assert len(operations) == 6
     evidence = Evidence.objects.create(
         assessment=world["assessment"], code="I.1", kind=Evidence.Kind.REFERENCE, doc_number="1/QĐ-UBND"
     )
     known = {"assessment_id": world["assessment"].pk, "code": "I.2", "evidence_id": evidence.pk, "name": "submit"}
+    _check_changes(operations, known, headers)
+
+
+def test_every_appraisal_change_answers_as_its_document_says(
+    appraising: World, token: Callable[[str], str], settings: Settings, keep_connection: None
+) -> None:
+    """The verdicts and questions, by the appraiser assigned the unit, on a unit submitted for appraisal."""
+    settings.API_RATE_PER_MINUTE = 100_000
+    headers = {"Authorization": f"Bearer {token('appraiser')}"}
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    operations = [op for op in _changes(schema) if "/appraisal" in op.path]
+    assert len(operations) == 2
+    _check_changes(operations, {"assessment_id": appraising["assessment"].pk, "code": "I.2"}, headers)
+
+
+def _changes(schema: Any) -> list[Any]:
+    return [result.ok() for result in schema.get_all_operations() if result.ok().method.upper() != "GET"]
+
+
+def _check_changes(operations: list[Any], known: dict[str, Any], headers: dict[str, str]) -> None:
     for operation in operations:
         # the world's objects (a generated id mostly finds nothing), then ids and codes generated too
         parameters = {name: known[name] for name in known if "{" + name + "}" in operation.path}

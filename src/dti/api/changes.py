@@ -67,7 +67,7 @@ class TransitionIn(Schema):
     comment: str = ""
 
 
-def _text(value: FormValue) -> str:
+def form_text(value: FormValue) -> str:
     """`value` as the web form would carry it (the Vietnamese decimal comma, no grouping)."""
     if value is None:
         return ""
@@ -78,7 +78,7 @@ def _text(value: FormValue) -> str:
     return value
 
 
-def _refuse_unknown(names: set[str], known: set[str], what: str) -> None:
+def refuse_unknown(names: set[str], known: set[str], what: str) -> None:
     """422 for names the form has no field for (the web form cannot send them)."""
     unknown = sorted(names - known)
     if unknown:
@@ -92,9 +92,9 @@ def _save_general(request: HttpRequest, assessment_id: int, payload: GeneralIn, 
     assessment = load(assessment_id, by)
     fields = [f.name for f in assessment.framework().general_info]
     require(by, Action.EDIT_ASSESSMENT, assessment)  # who may not edit hears so before what they sent is read
-    _refuse_unknown(set(payload.values), set(fields), _("Thông tin chung"))
+    refuse_unknown(set(payload.values), set(fields), _("Thông tin chung"))
     data = {name: "" for name in fields} if whole else {}
-    data.update({name: _text(value) for name, value in payload.values.items()})
+    data.update({name: form_text(value) for name, value in payload.values.items()})
     try:
         services.general_save(assessment=assessment, data=data, version=payload.version, by=by)
     except Conflict as exc:
@@ -143,10 +143,10 @@ def indicator_save(request: HttpRequest, assessment_id: Path[Id], code: Path[str
     item = assessment.framework().item(code)
     inputs = _own_inputs(item)
     data = {name: "" for name in inputs}
-    data.update({name: _text(value) for name, value in payload.values.items()})
+    data.update({name: form_text(value) for name, value in payload.values.items()})
     data.update(
-        score=_text(payload.score),
-        self_score=_text(payload.self_score),
+        score=form_text(payload.score),
+        self_score=form_text(payload.self_score),
         comment=payload.comment,
         na_requested="1" if payload.na_requested else "",
         na_reason=payload.na_reason,
@@ -154,7 +154,7 @@ def indicator_save(request: HttpRequest, assessment_id: Path[Id], code: Path[str
     try:
         if item is not None and not item.reference_only:
             require(by, Action.EDIT_ASSESSMENT, assessment)
-            _refuse_unknown(set(payload.values), inputs, _("Chỉ số %(code)s") % {"code": code})
+            refuse_unknown(set(payload.values), inputs, _("Chỉ số %(code)s") % {"code": code})
         services.entry_save(assessment=assessment, code=code, data=data, version=payload.version, by=by)
     except Conflict as exc:
         current = exc.current if isinstance(exc.current, Entry) else None

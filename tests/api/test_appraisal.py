@@ -1,0 +1,160 @@
+"""What the appraisal endpoints do: the workspace's services, checks and messages, as JSON.
+
+Each verdict is read back through GET with the engine's appraised score (the same as the web's
+selector); each refusal leaves verdicts, questions, assessments and the audit log as they were.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.test import Client
+
+from dti.appraisal.models import Assignment, Question, Review
+from dti.appraisal.selectors import unit_scores
+from dti.assessments.models import Assessment
+from dti.audit.models import AuditEntry
+from tests.conftest import World
+from tests.url_contract import APPRAISE, VIEW_APPRAISAL
+
+Api = Callable[[str], Client]
+
+
+def put(client: Client, path: str, body: dict[str, Any]) -> Any:
+    return client.put(path, json.dumps(body), content_type="application/json")
+
+
+def state() -> tuple[Any, ...]:
+    """Everything a refused change must leave as it was."""
+    return (
+        list(Review.objects.values().order_by("pk")),
+        list(Question.objects.values().order_by("pk")),
+        list(Assessment.objects.values().order_by("pk")),
+        AuditEntry.objects.exclude(action__startswith="api_token.").count(),
+    )
+
+
+def figures(body: dict[str, Any], code: str) -> dict[str, Any]:
+    return next(i for i in body["items"] if i["code"] == code)
+
+
+def test_the_appraiser_reads_the_units_appraisal(appraising: World, api_as: Api) -> None:
+    a = appraising["assessment"]
+    body = api_as("appraiser").get(f"/api/assessments/{a.pk}/appraisal").json()
+    assert (body["status"], body["started"], body["scope"]) == ("submitted", False, None)
+    assert (body["reviewed"], body["to_review"], body["reviews"], body["questions"]) == (0, 4, [], [])
+    assert figures(body, "II.2") == {"code": "II.2", "claimed": "8.00", "appraised": None}  # the self score
+    assert body["appraised_total"] is None
+    assert api_as("chair").get(f"/api/assessments/{a.pk}/appraisal").json()["scope"] == []
+
+
+def test_a_verdict_adjusts_with_its_reason_and_is_read_back_with_the_engines_score(
+    appraising: World, api_as: Api
+) -> None:
+    a = appraising["assessment"]
+    client = api_as("appraiser")
+    path = f"/api/assessments/{a.pk}/appraisal/I.2"
+    response = put(client, path, {"version": 0, "values": {"a": 10}, "reason": "Theo danh sách xã của Sở"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body == client.get(f"/api/assessments/{a.pk}/appraisal").json()
+    [review] = body["reviews"]
+    assert (review["decision"], review["values"], review["reason"], review["version"]) == (
+        "adjusted",
+        {"a": "10"},
+        "Theo danh sách xã của Sở",
+        1,
+    )
+    assert (body["status"], body["started"]) == ("in_appraisal", True)
+    assert figures(body, "I.2") == {"code": "I.2", "claimed": "7.50", "appraised": "5.00"}  # 10 of 20 communes
+    web = unit_scores(Assessment.objects.get(pk=a.pk))
+    assert body["appraised_total"] == f"{web.appraised.total:.2f}"
+    audit = AuditEntry.objects.get(action="review.save")
+    assert (audit.actor, audit.code, audit.comment) == (appraising["users"]["appraiser"], "I.2", review["reason"])
+    accepted = put(client, f"/api/assessments/{a.pk}/appraisal/I.1", {"version": 0, "accept": True, "reason": "x"})
+    assert [(r["code"], r["decision"], r["reason"]) for r in accepted.json()["reviews"]] == [
+        ("I.1", "accepted", ""),
+        ("I.2", "adjusted", "Theo danh sách xã của Sở"),
+    ]
+
+
+def test_a_stale_verdict_is_refused_409_with_the_current_one(appraising: World, api_as: Api) -> None:
+    a = appraising["assessment"]
+    path = f"/api/assessments/{a.pk}/appraisal/I.2"
+    put(api_as("appraiser"), path, {"version": 0, "accept": True})
+    before = state()
+    response = put(api_as("appraiser"), path, {"version": 0, "values": {"a": 3}, "reason": "Sai số liệu"})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "conflict"
+    assert "đã thẩm định chỉ số I.2" in body["message"]
+    assert (body["current"]["version"], body["current"]["decision"]) == (1, "accepted")
+    assert state() == before
+
+
+def test_a_wrong_verdict_is_refused_422_with_its_field_and_the_forms_message(appraising: World, api_as: Api) -> None:
+    a = appraising["assessment"]
+    client = api_as("appraiser")
+    before = state()
+    no_reason = put(client, f"/api/assessments/{a.pk}/appraisal/I.2", {"version": 0, "values": {"a": 3}})
+    assert (no_reason.status_code, no_reason.json()["field"]) == (422, "reason")
+    assert no_reason.json()["message"] == (
+        "Cần nêu lý do khi điều chỉnh số liệu, điểm hoặc không đồng ý đề nghị không áp dụng."
+    )
+    unknown = put(client, f"/api/assessments/{a.pk}/appraisal/I.2", {"version": 0, "values": {"z": 1}, "reason": "x"})
+    assert (unknown.status_code, unknown.json()["message"]) == (422, "Chỉ số I.2 không có trường “z”.")
+    na = put(client, f"/api/assessments/{a.pk}/appraisal/II.1", {"version": 0, "na_decision": "accepted"})
+    assert (na.status_code, na.json()["field"]) == (422, "na_decision")
+    assert na.json()["message"] == "Đơn vị không đề nghị không áp dụng chỉ số này."
+    assert state() == before
+
+
+def test_refusals_as_the_workspace_decides_and_nothing_changes(
+    appraising: World, api_as: Api, login: Callable[[str], Client]
+) -> None:
+    a = appraising["assessment"]
+    path = f"/api/assessments/{a.pk}/appraisal/I.2"
+    body = {"version": 0, "values": {"a": 3}, "reason": "Sai"}
+    before = state()
+    chair = put(api_as("chair"), path, body)
+    assert (chair.status_code, chair.json()["message"]) == (403, APPRAISE)
+    web = login("chair").post(f"/tham-dinh/{a.pk}/chi-so/I.2/", {"version": "0", "a": "3", "reason": "Sai"})
+    assert web.status_code == 403
+    viewer = api_as("viewer").get(f"/api/assessments/{a.pk}/appraisal")
+    assert (viewer.status_code, viewer.json()["message"]) == (403, VIEW_APPRAISAL)
+    other = put(api_as("appraiser"), f"/api/assessments/{appraising['other_assessment'].pk}/appraisal/I.2", body)
+    assert (other.status_code, other.json()["message"]) == (403, APPRAISE)
+    assert put(api_as("appraiser"), f"/api/assessments/{a.pk}/appraisal/IX.9", body).status_code == 404
+    assert put(api_as("appraiser"), "/api/assessments/999999/appraisal/I.2", body).status_code == 404
+    assert state() == before
+
+
+def test_a_unit_not_submitted_cannot_be_appraised(world: World, api_as: Api) -> None:
+    Assignment.objects.create(participation=world["participation"], appraiser=world["users"]["appraiser"])
+    a = world["assessment"]
+    before = state()
+    response = put(api_as("appraiser"), f"/api/assessments/{a.pk}/appraisal/I.2", {"version": 0, "accept": True})
+    assert (response.status_code, response.json()["code"]) == (422, "refused")
+    assert response.json()["message"] == (
+        "Bản đánh giá của UBND huyện Một đang ở trạng thái “Đang nhập liệu”; không thể thẩm định lúc này."
+    )
+    assert state() == before
+
+
+def test_a_question_is_drafted_and_listed_unsent(appraising: World, api_as: Api) -> None:
+    a = appraising["assessment"]
+    client = api_as("appraiser")
+    path = f"/api/assessments/{a.pk}/appraisal/I.2/questions"
+    before = state()
+    empty = client.post(path, {"text": "  "}, content_type="application/json")
+    assert (empty.status_code, empty.json()["field"]) == (422, "text")
+    assert empty.json()["message"] == "Cần nhập nội dung đề nghị giải trình."
+    assert state() == before
+    drafted = client.post(path, {"text": "Đề nghị gửi danh sách xã có chuyên mục."}, content_type="application/json")
+    assert drafted.status_code == 201, drafted.content
+    assert (drafted.json()["code"], drafted.json()["sent"]) == ("I.2", False)
+    [listed] = client.get(f"/api/assessments/{a.pk}/appraisal").json()["questions"]
+    assert listed == drafted.json()
+    assert AuditEntry.objects.filter(action="question.add", actor=appraising["users"]["appraiser"]).count() == 1
