@@ -435,6 +435,13 @@ TABLE: dict[str, Route] = {
     "api:appraisal_questions": Route(
         "appraisal", {"assessment_id": A, "code": "I.2"}, everyone(NOT_ALLOWED), api_read(), data={"text": ""}
     ),
+    "api:official_figures": Route(
+        "appraisal",
+        {"campaign_id": "@campaign"},
+        everyone(NOT_ALLOWED),
+        api_read(appraising(MANAGERS, MANAGE_APPRAISAL)),
+        data={"source": ""},
+    ),
     "api:results": Route("published", {}, everyone(), everyone(NOT_ALLOWED)),
     "api:result": Route("published", {"campaign_id": "@campaign"}, everyone(), everyone(NOT_ALLOWED)),
     # ------------------------------------------------------------------ exports

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
@@ -24,7 +25,7 @@ from dti.assessments.models import Evidence
 from tests.api.conftest import bearer
 from tests.conftest import PERSONAS, World
 from tests.results.conftest import appraised, approved, published
-from tests.url_contract import APPRAISE, EDIT_ASSESSMENT, SUBMIT, VIEW_APPRAISAL, VIEW_ASSESSMENT
+from tests.url_contract import APPRAISE, EDIT_ASSESSMENT, MANAGE_APPRAISAL, SUBMIT, VIEW_APPRAISAL, VIEW_ASSESSMENT
 
 # The fixtures the published world is built with, asked for by name.
 __all__ = ["appraised", "approved", "published"]
@@ -110,6 +111,12 @@ TABLE: dict[tuple[str, str], Call] = {
     ("POST", "/api/assessments/{assessment_id}/appraisal/{code}/questions"): Call(
         appraisal_door({"appraiser"}, APPRAISE, status=201), "appraising", {"text": "Đề nghị gửi danh sách xã."}
     ),
+    ("POST", "/api/campaigns/{campaign_id}/official-figures"): Call(
+        appraisal_door({"organiser", "admin"}, MANAGE_APPRAISAL),
+        "world",
+        {"file": "Đơn vị,Mã chỉ số,Số liệu,Giá trị\nUBND huyện Một,I.2,a,12\n".encode()},
+        form=True,
+    ),
     ("GET", "/api/results"): Call(public()),
     ("GET", "/api/results/{campaign_id}"): Call(public()),
 }
@@ -137,8 +144,11 @@ def test_every_endpoint_and_method_has_an_entry() -> None:
 
 
 def call(client: Client, method: str, path: str, entry: Call) -> Any:
-    if entry.form:
-        return client.post(path, entry.body or {})
+    if entry.form:  # bytes sent as a file, made again for each call (a file is read once)
+        form = {
+            k: SimpleUploadedFile(f"{k}.csv", v) if isinstance(v, bytes) else v for k, v in (entry.body or {}).items()
+        }
+        return client.post(path, form)
     body = json.dumps(entry.body) if entry.body is not None else ""
     return client.generic(method, path, body, content_type="application/json")
 

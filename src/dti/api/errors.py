@@ -5,7 +5,9 @@ reason from `dti.core.permissions`, a ServiceError's message), `title` the headi
 error page for that status, `code` a fixed machine word, `field` the parameter or field at fault
 (empty when none). A stale write (`Conflict`, 409) also carries `current`, the version saved
 by someone else; invalid values (`InvalidData`, 422) carry `errors`, every field's message,
-`field` and `message` being the first of them. One handler per exception, installed on the API by `install`.
+`field` and `message` being the first of them; a file with problems (`ImportInvalid`, 422) carries
+`problems`, each with its place (row, column), `field` being the first place. One handler per
+exception, installed on the API by `install`.
 """
 
 from __future__ import annotations
@@ -23,8 +25,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from dti.assessments.services import InvalidData
 from dti.core.errors import Conflict, ServiceError
+from dti.core.imports import ImportInvalid
 
 logger = logging.getLogger("django.request")
+
+
+class ProblemOut(Schema):
+    """One problem of an uploaded file: where (row and column) and what is wrong."""
+
+    place: str
+    message: str
 
 
 class ApiError(Schema):
@@ -36,6 +46,7 @@ class ApiError(Schema):
     field: str = ""
     current: Any = None
     errors: dict[str, str] | None = None
+    problems: list[ProblemOut] | None = None
 
 
 class RateLimited(Exception):
@@ -68,6 +79,7 @@ def error_body(
     field: str = "",
     current: Any = None,
     errors: dict[str, str] | None = None,
+    problems: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """The JSON of a refusal with `status`."""
     body: dict[str, Any] = {"code": code, "title": _titles()[status], "message": message, "field": field}
@@ -75,6 +87,8 @@ def error_body(
         body["current"] = current
     if errors:
         body["errors"] = errors
+    if problems:
+        body["problems"] = problems
     return body
 
 
@@ -96,6 +110,11 @@ def service_refusal(exc: ServiceError) -> tuple[int, dict[str, Any]]:
     if isinstance(exc, InvalidData) and exc.errors:
         field, message = next(iter(exc.errors.items()))
         return 422, error_body(422, "invalid", message, field, errors=exc.errors)
+    if isinstance(exc, ImportInvalid):
+        problems = [{"place": p.place, "message": p.message} for p in exc.problems]
+        return 422, error_body(
+            422, "invalid_file", exc.message, problems[0]["place"] if problems else "", problems=problems
+        )
     return 422, error_body(422, "refused", exc.message, exc.field)
 
 

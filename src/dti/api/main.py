@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
-from dti.api import appraisal, assessments, catalog, changes, errors, published
+from dti.api import appraisal, assessments, catalog, changes, errors, official, published
 from dti.api.auth import CALLERS
 
 
@@ -48,4 +48,5 @@ api.add_router("", catalog.router)
 api.add_router("", assessments.router)
 api.add_router("", changes.router)
 api.add_router("", appraisal.router)
+api.add_router("", official.router)
 api.add_router("", published.router)
