@@ -492,6 +492,11 @@ NOT_LISTS = {
     "api:framework_source": "one file",
     "api:campaign": "one campaign with its few groups",
     "api:assessment": "one unit's assessment",
+    "api:assessment_general": "a change (PUT/PATCH) of one assessment's general info",
+    "api:assessment_indicator": "a change (PUT) of one indicator",
+    "api:assessment_evidence": "an upload (POST) of one evidence item",
+    "api:assessment_evidence_item": "a deletion (DELETE) of one evidence item",
+    "api:assessment_transition": "one workflow step (POST)",
     "health": "one line for the monitor",
     "set_language": "an action (POST)",
 }
