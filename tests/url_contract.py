@@ -442,6 +442,13 @@ TABLE: dict[str, Route] = {
         api_read(appraising(MANAGERS, MANAGE_APPRAISAL)),
         data={"source": ""},
     ),
+    "api:appendix": Route("published", {"campaign_id": "@campaign", "kind": "xlsx"}, everyone(), everyone(NOT_ALLOWED)),
+    "api:unit_report": Route(
+        "published",
+        {"campaign_id": "@campaign", "unit_id": "@unit", "kind": "docx"},
+        api_read(unit_door(VIEW_REPORT, READ_UNIT, VIEW_REPORT)),
+        everyone(NOT_ALLOWED),
+    ),
     "api:results": Route("published", {}, everyone(), everyone(NOT_ALLOWED)),
     "api:result": Route("published", {"campaign_id": "@campaign"}, everyone(), everyone(NOT_ALLOWED)),
     # ------------------------------------------------------------------ exports

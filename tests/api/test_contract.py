@@ -117,6 +117,10 @@ TABLE: dict[tuple[str, str], Call] = {
         {"file": "Đơn vị,Mã chỉ số,Số liệu,Giá trị\nUBND huyện Một,I.2,a,12\n".encode()},
         form=True,
     ),
+    ("GET", "/api/campaigns/{campaign_id}/appendix/{kind}"): Call(public()),
+    ("GET", "/api/campaigns/{campaign_id}/units/{unit_id}/report/{kind}"): Call(
+        unit_door(SEE_ASSESSMENT, "Bạn không có quyền xem báo cáo phân tích của đơn vị này.")
+    ),
     ("GET", "/api/results"): Call(public()),
     ("GET", "/api/results/{campaign_id}"): Call(public()),
 }
@@ -131,6 +135,8 @@ def parameters(world: World) -> dict[str, Any]:
     return {
         "framework_id": world["group"].framework.pk,
         "campaign_id": world["campaign"].pk,
+        "unit_id": world["unit"].pk,
+        "kind": "docx",
         "assessment_id": assessment.pk,
         "code": "I.2",
         "evidence_id": evidence.pk,

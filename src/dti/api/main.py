@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
-from dti.api import appraisal, assessments, catalog, changes, errors, official, published
+from dti.api import appraisal, assessments, catalog, changes, documents, errors, official, published
 from dti.api.auth import CALLERS
 
 
@@ -49,4 +49,5 @@ api.add_router("", assessments.router)
 api.add_router("", changes.router)
 api.add_router("", appraisal.router)
 api.add_router("", official.router)
+api.add_router("", documents.router)
 api.add_router("", published.router)
