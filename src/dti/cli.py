@@ -147,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="chạy nền tảng web (gunicorn)",
         description="Chạy nền tảng web bằng gunicorn; tệp tĩnh do ứng dụng phục vụ. Cấu hình qua biến môi trường.",
     )
-    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1; địa chỉ khác cần SECRET_KEY riêng)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1; địa chỉ khác cần SECRET_KEY riêng)"
+    )
     p.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
     p.add_argument("--workers", type=int, default=3, help="số tiến trình xử lý (mặc định 3)")
     p = sub.add_parser(
