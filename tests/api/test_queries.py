@@ -1,4 +1,5 @@
-"""The API's lists run the same number of queries at 10 rows and at 100 (as the web's, tests/test_list_queries.py).
+"""The API's lists, plain and filtered, run the same number of queries at 10 rows and at 100 (as the
+web's, tests/test_list_queries.py).
 
 Each list is asked with a personal token, so the count includes the token's look-up and its
 rate count in the cache; the token's last use is written on the first call only (at most once a
@@ -51,6 +52,35 @@ LISTS = [
     ApiList("api:units", add_units, "/api/units?limit=500", "UBND huyện Số {:03}".format, TOKEN + 1),
     ApiList("api:campaigns", add_campaigns, "/api/campaigns?limit=500", "Kỳ thêm {:03}".format, TOKEN + 1),
     ApiList("api:assessments", add_units, "/api/assessments?limit=500", "UBND huyện Số {:03}".format, TOKEN + 1),
+    # the same lists filtered: the filters are part of the one query
+    ApiList(
+        "api:frameworks filtered",
+        add_frameworks,
+        "/api/frameworks?limit=500&year=2023&level=huyen",
+        "Bộ chỉ số thêm {:03}".format,
+        TOKEN + 1,
+    ),
+    ApiList(
+        "api:units filtered",
+        add_units,
+        "/api/units?limit=500&type=huyen&parent_id={parent}&is_active=true",
+        "UBND huyện Số {:03}".format,
+        TOKEN + 1,
+    ),
+    ApiList(
+        "api:campaigns filtered",
+        add_campaigns,
+        "/api/campaigns?limit=500&state=draft",
+        "Kỳ thêm {:03}".format,
+        TOKEN + 1,
+    ),
+    ApiList(
+        "api:assessments filtered",
+        add_units,
+        "/api/assessments?limit=500&campaign_id={campaign}&status=in_appraisal",
+        "UBND huyện Số {:03}".format,
+        TOKEN + 1,
+    ),
 ]
 
 
@@ -62,7 +92,8 @@ def test_an_api_list_runs_the_same_queries_at_10_and_100_rows(world: World, list
     for size in SIZES:
         listing.grow(world, first, size - first + 1)
         first = size + 1
-        queries, body = counted(client, listing.url)
+        url = listing.url.format(parent=world["unit"].parent_id, campaign=world["campaign"].pk)
+        queries, body = counted(client, url)
         assert listing.shown(size) in body
         counts.append(queries)
     assert counts == [listing.queries] * len(SIZES)
