@@ -2,8 +2,9 @@
 
 Hypothesis makes requests from the document (paths, ids, filters, paging) for every operation; each
 answer must not be a server error and must conform to the document: status, content type, headers,
-body. Called with an organiser's token (its rate raised: the examples are many calls a minute), on
-the published world (so that results exist); a few examples per operation keep it under a minute.
+body. The reads with an organiser's token on the published world (so that results and documents
+exist); the changes each with a token that may make them (the unit's reporter, the assigned
+appraiser, the organiser); a few examples per operation keep it under a minute.
 """
 
 from __future__ import annotations
@@ -54,12 +55,18 @@ def check_generated(strategy: Any, headers: dict[str, str], excluded: list[Any] 
     check()
 
 
+def document(settings: Settings, token: Callable[[str], str], persona: str) -> tuple[Any, dict[str, str]]:
+    """The OpenAPI document on the WSGI application, and the headers of `persona`'s token (its rate
+    raised: the examples are many calls a minute)."""
+    settings.API_RATE_PER_MINUTE = 100_000
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    return schema, {"Authorization": f"Bearer {token(persona)}"}
+
+
 def test_every_read_answers_as_its_document_says(
     published: World, token: Callable[[str], str], settings: Settings, keep_connection: None
 ) -> None:
-    settings.API_RATE_PER_MINUTE = 100_000
-    headers = {"Authorization": f"Bearer {token('organiser')}"}
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    schema, headers = document(settings, token, "organiser")
     operations = [result.ok() for result in schema.get_all_operations() if result.ok().method.upper() == "GET"]
     assert len(operations) == 13
     ids = {
@@ -81,10 +88,8 @@ def test_every_change_answers_as_its_document_says(
 ) -> None:
     """The writes, by the unit's reporter on an assessment still being entered (so that writing is
     possible: the generated values meet the services' checks, not only the permissions)."""
-    settings.API_RATE_PER_MINUTE = 100_000
     settings.MEDIA_ROOT = tmp_path
-    headers = {"Authorization": f"Bearer {token('reporter')}"}
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    schema, headers = document(settings, token, "reporter")
     operations = [
         op for op in _changes(schema) if op.path.startswith("/api/assessments") and "/appraisal" not in op.path
     ]
@@ -100,9 +105,7 @@ def test_every_appraisal_change_answers_as_its_document_says(
     appraising: World, token: Callable[[str], str], settings: Settings, keep_connection: None
 ) -> None:
     """The verdicts and questions, by the appraiser assigned the unit, on a unit submitted for appraisal."""
-    settings.API_RATE_PER_MINUTE = 100_000
-    headers = {"Authorization": f"Bearer {token('appraiser')}"}
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    schema, headers = document(settings, token, "appraiser")
     operations = [op for op in _changes(schema) if "/appraisal" in op.path]
     assert len(operations) == 2
     _check_changes(operations, {"assessment_id": appraising["assessment"].pk, "code": "I.2"}, headers)
@@ -112,9 +115,7 @@ def test_the_official_figures_upload_answers_as_its_document_says(
     world: World, token: Callable[[str], str], settings: Settings, keep_connection: None
 ) -> None:
     """The organiser's upload: generated files are mostly refused by cell (422), never a server error."""
-    settings.API_RATE_PER_MINUTE = 100_000
-    headers = {"Authorization": f"Bearer {token('organiser')}"}
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    schema, headers = document(settings, token, "organiser")
     [operation] = [op for op in _changes(schema) if "/official-figures" in op.path]
     _check_changes([operation], {"campaign_id": world["campaign"].pk}, headers)
 
