@@ -435,6 +435,9 @@ TABLE: dict[str, Route] = {
     "api:appraisal_questions": Route(
         "appraisal", {"assessment_id": A, "code": "I.2"}, everyone(NOT_ALLOWED), api_read(), data={"text": ""}
     ),
+    "api:appraisal_question": Route(
+        "appraisal", {"assessment_id": A, "question_id": "@question"}, everyone(NOT_ALLOWED), everyone(NOT_ALLOWED)
+    ),
     "api:official_figures": Route(
         "appraisal",
         {"campaign_id": "@campaign"},

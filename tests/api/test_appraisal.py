@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 
-from dti.appraisal.models import Assignment, Question, Review
+from dti.appraisal.models import Assignment, ExplanationRequest, Question, Review
 from dti.appraisal.selectors import unit_scores
 from dti.assessments.models import Assessment
 from dti.audit.models import AuditEntry
@@ -158,3 +159,25 @@ def test_a_question_is_drafted_and_listed_unsent(appraising: World, api_as: Api)
     [listed] = client.get(f"/api/assessments/{a.pk}/appraisal").json()["questions"]
     assert listed == drafted.json()
     assert AuditEntry.objects.filter(action="question.add", actor=appraising["users"]["appraiser"]).count() == 1
+
+
+def test_a_question_not_yet_sent_is_withdrawn_a_sent_one_is_not(appraising: World, api_as: Api) -> None:
+    a = appraising["assessment"]
+    appraiser = appraising["users"]["appraiser"]
+    draft = Question.objects.create(assessment=a, code="I.2", text="Đề nghị gửi danh sách xã.", asked_by=appraiser)
+    theirs = Question.objects.create(assessment=appraising["other_assessment"], code="I.2", text="Khác")
+    before = state()
+    chair = api_as("chair").delete(f"/api/assessments/{a.pk}/appraisal/questions/{draft.pk}")
+    assert (chair.status_code, chair.json()["message"]) == (403, APPRAISE)
+    assert api_as("appraiser").delete(f"/api/assessments/{a.pk}/appraisal/questions/{theirs.pk}").status_code == 404
+    assert state() == before
+    withdrawn = api_as("appraiser").delete(f"/api/assessments/{a.pk}/appraisal/questions/{draft.pk}")
+    assert withdrawn.status_code == 204
+    assert list(Question.objects.values_list("pk", flat=True)) == [theirs.pk]
+    assert AuditEntry.objects.get(action="question.delete").old == "Đề nghị gửi danh sách xã."
+    request = ExplanationRequest.objects.create(assessment=a, deadline=timezone.now())
+    sent = Question.objects.create(assessment=a, code="I.2", text="Đã gửi", asked_by=appraiser, request=request)
+    before = state()
+    refused = api_as("appraiser").delete(f"/api/assessments/{a.pk}/appraisal/questions/{sent.pk}")
+    assert (refused.status_code, refused.json()["message"]) == (422, "Câu hỏi đã gửi đơn vị, không thể rút lại.")
+    assert state() == before

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.test import Client
 
 from dti.api.main import api
+from dti.appraisal.models import Question
 from dti.assessments.models import Evidence
 from tests.api.conftest import bearer
 from tests.conftest import PERSONAS, World
@@ -111,6 +112,9 @@ TABLE: dict[tuple[str, str], Call] = {
     ("POST", "/api/assessments/{assessment_id}/appraisal/{code}/questions"): Call(
         appraisal_door({"appraiser"}, APPRAISE, status=201), "appraising", {"text": "Đề nghị gửi danh sách xã."}
     ),
+    ("DELETE", "/api/assessments/{assessment_id}/appraisal/questions/{question_id}"): Call(
+        appraisal_door({"appraiser"}, APPRAISE, status=204), "appraising"
+    ),
     ("POST", "/api/campaigns/{campaign_id}/official-figures"): Call(
         appraisal_door({"organiser", "admin"}, MANAGE_APPRAISAL),
         "world",
@@ -127,12 +131,16 @@ TABLE: dict[tuple[str, str], Call] = {
 
 
 def parameters(world: World) -> dict[str, Any]:
-    """The world's object for each path parameter (an evidence item made for the DELETE)."""
+    """The world's object for each path parameter (an evidence item and a question made for the DELETEs)."""
     assessment = world["assessment"]
     evidence = Evidence.objects.create(
         assessment=assessment, code="I.1", kind=Evidence.Kind.REFERENCE, doc_number="1/QĐ-UBND"
     )
+    question = Question.objects.create(
+        assessment=assessment, code="I.2", text="Đề nghị gửi danh sách xã.", asked_by=world["users"]["appraiser"]
+    )
     return {
+        "question_id": question.pk,
         "framework_id": world["group"].framework.pk,
         "campaign_id": world["campaign"].pk,
         "unit_id": world["unit"].pk,

@@ -23,6 +23,7 @@ from hypothesis import settings as examples
 from pytest_django.fixtures import Settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from dti.appraisal.models import Question
 from dti.assessments.models import Evidence
 from tests.conftest import World
 from tests.results.conftest import appraised, approved, published
@@ -104,11 +105,14 @@ def test_every_change_answers_as_its_document_says(
 def test_every_appraisal_change_answers_as_its_document_says(
     appraising: World, token: Callable[[str], str], settings: Settings, keep_connection: None
 ) -> None:
-    """The verdicts and questions, by the appraiser assigned the unit, on a unit submitted for appraisal."""
+    """The verdicts and questions (drafted, withdrawn), by the appraiser assigned the unit, on a unit
+    submitted for appraisal."""
     schema, headers = document(settings, token, "appraiser")
     operations = [op for op in _changes(schema) if "/appraisal" in op.path]
-    assert len(operations) == 2
-    _check_changes(operations, {"assessment_id": appraising["assessment"].pk, "code": "I.2"}, headers)
+    assert len(operations) == 3
+    question = Question.objects.create(assessment=appraising["assessment"], code="I.2", text="Đề nghị gửi danh sách.")
+    known = {"assessment_id": appraising["assessment"].pk, "code": "I.2", "question_id": question.pk}
+    _check_changes(operations, known, headers)
 
 
 def test_the_official_figures_upload_answers_as_its_document_says(

@@ -1,10 +1,10 @@
-"""Appraisal endpoints: a unit's appraisal state, a verdict on one indicator, a drafted question.
+"""Appraisal endpoints: a unit's appraisal state, a verdict on one indicator, a question drafted or withdrawn.
 
 Through exactly what the appraisal workspace calls: the door is VIEW_APPRAISAL (as the web's
 `_assessment`), an indicator the framework has not (or only for reference) is 404 (as
-`_item_or_404`), the verdict goes to `services.review_save` and the question to
-`services.question_add`, which check the appraiser's scope (APPRAISE, 403 with the web's reason)
-and the unit's status, write the audit entries with the caller, and raise 409 with the verdict
+`_item_or_404`), the verdict goes to `services.review_save`, a question to
+`services.question_add` / `question_delete`, which check the appraiser's scope (APPRAISE, 403
+with the web's reason) and the unit's status, write the audit entries with the caller, and raise 409 with the verdict
 saved since (`current`), 422 with the field. The figures are the engine's, through the
 selectors the workspace reads (`group_scores`: the unit ranked with its group).
 """
@@ -230,3 +230,16 @@ def question_add(
     _item_or_404(assessment, code)
     question = services.question_add(assessment=assessment, code=code, text=payload.text, by=caller(request))
     return Status(201, _question_out(question))
+
+
+@router.delete(
+    "/assessments/{assessment_id}/appraisal/questions/{question_id}",
+    response={204: None, **REFUSALS},
+    url_name="appraisal_question",
+)
+def question_delete(request: HttpRequest, assessment_id: Path[Id], question_id: Path[Id]) -> Status[None]:
+    """Rút một câu hỏi chưa gửi đơn vị (câu hỏi đã gửi thì không rút được)."""
+    assessment = _load(assessment_id, request)
+    question = get_object_or_404(Question, pk=question_id, assessment=assessment)
+    services.question_delete(question=question, by=caller(request))
+    return Status(204, None)
