@@ -126,3 +126,18 @@ def test_the_token_page_runs_the_same_queries_at_10_and_100_tokens(
         assert f"Khóa số {size - 1:03}" in body
         counts.append(queries)
     assert counts == [4, 4]
+
+
+def test_a_units_appraisal_runs_the_same_queries_with_10_and_100_units_in_its_group(appraising: World) -> None:
+    """The read scores the unit with its whole ranking group (min–max items), in a fixed number of queries."""
+    client = bearer(token_create(owner=appraising["users"]["appraiser"], name="Tổ thẩm định")[1])
+    url = f"/api/assessments/{appraising['assessment'].pk}/appraisal"
+    counts = []
+    first = 1
+    for size in SIZES:
+        add_units(appraising, first, size - first + 1)
+        first = size + 1
+        queries, body = counted(client, url)
+        assert '"claimed_total"' in body
+        counts.append(queries)
+    assert counts[0] == counts[1]
