@@ -2,7 +2,7 @@
 
 Through exactly what the appraisal workspace calls: the door is VIEW_APPRAISAL (as the web's
 `_assessment`), an indicator the framework has not (or only for reference) is 404 (as
-`_item_or_404`), the verdict goes to `services.review_save`, a question to
+`appraisable_item_or_404`), the verdict goes to `services.review_save`, a question to
 `services.question_add` / `question_delete`, which check the appraiser's scope (APPRAISE, 403
 with the web's reason) and the unit's status, write the audit entries with the caller, and raise 409 with the verdict
 saved since (`current`), 422 with the field. The figures are the engine's, through the
@@ -15,7 +15,7 @@ import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
@@ -25,7 +25,15 @@ from dti.api.schemas import REFUSALS, Id, caller
 from dti.appraisal import services
 from dti.appraisal.models import Question, Review
 from dti.appraisal.pages import appraisal_started
-from dti.appraisal.selectors import ASSESSMENT_RELATED, group_scores, in_scope_codes, index_of, progress, scores_of
+from dti.appraisal.selectors import (
+    ASSESSMENT_RELATED,
+    appraisable_item_or_404,
+    group_scores,
+    in_scope_codes,
+    index_of,
+    progress,
+    scores_of,
+)
 from dti.assessments.models import Assessment
 from dti.core.errors import Conflict
 from dti.core.permissions import Action, can, require
@@ -112,12 +120,6 @@ def _load(assessment_id: int, request: HttpRequest) -> Assessment:
     return assessment
 
 
-def _item_or_404(assessment: Assessment, code: str) -> None:
-    item = assessment.framework().item(code)
-    if item is None or item.reference_only:
-        raise Http404
-
-
 def review_out(review: Review) -> dict[str, Any]:
     """One verdict, as `ReviewOut` (also the `current` of a stale verdict)."""
     return {
@@ -197,7 +199,7 @@ def review_save(request: HttpRequest, assessment_id: Path[Id], code: Path[str], 
     đồng ý hay không đề nghị không áp dụng."""
     by = caller(request)
     assessment = _load(assessment_id, request)
-    _item_or_404(assessment, code)
+    appraisable_item_or_404(assessment, code)
     data: dict[str, str] = {}
     if not payload.accept:
         # who may not appraise this indicator hears so before what they sent is read
@@ -227,7 +229,7 @@ def question_add(
 ) -> Status[dict[str, Any]]:
     """Soạn một câu hỏi giải trình về một chỉ số (gửi đơn vị cùng đề nghị giải trình tiếp theo)."""
     assessment = _load(assessment_id, request)
-    _item_or_404(assessment, code)
+    appraisable_item_or_404(assessment, code)
     question = services.question_add(assessment=assessment, code=code, text=payload.text, by=caller(request))
     return Status(201, _question_out(question))
 

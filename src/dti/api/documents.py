@@ -3,7 +3,7 @@
 The same documents as the web's downloads (`/bao-cao/ky/{id}/phu-luc.{kind}`,
 `/bao-cao/ky/{id}/don-vi/{unit}/bao-cao.{kind}`): the same selectors decide what may be had
 (`reports.selectors.source`: a published version for anyone, a draft only for those who may see
-drafts; `reports.access.may_read_unit`), the same `reports.exports` write the file. As on the
+drafts; `reports.access.require_read_unit`), the same `reports.exports` write the file. As on the
 web, a published appendix needs no sign-in; a draft does (401 without a token or session).
 """
 
@@ -12,10 +12,8 @@ from __future__ import annotations
 from typing import Literal
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import AuthenticationError
 
@@ -23,7 +21,7 @@ from dti.api.auth import CALLERS
 from dti.api.schemas import MAX_ID, REFUSALS, Id, caller
 from dti.campaigns.models import Campaign
 from dti.reports import exports
-from dti.reports.access import may_read_unit
+from dti.reports.access import require_published, require_read_unit
 from dti.reports.selectors import participation_of, source, unit_analysis
 from dti.results.selectors import versions
 
@@ -85,11 +83,9 @@ def unit_report(
     cho người được xem dự thảo)."""
     user = caller(request)
     participation = participation_of(campaign_id, unit_id)
-    if not may_read_unit(user, participation):
-        raise PermissionDenied(_("Bạn không có quyền xem báo cáo phân tích của đơn vị này."))
+    require_read_unit(user, participation)
     analysis = unit_analysis(participation, user)
-    if analysis.found is None:
-        raise PermissionDenied(_("Kết quả chưa công bố: báo cáo phân tích có khi kết quả được công bố."))
+    require_published(analysis.found)
     if analysis.card is None:
         raise Http404
     return exports.unit_report_response(analysis, kind)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -285,3 +286,10 @@ def official_checks(
             OfficialCheck(figure.code, figure.field, label, figure.value, claimed, figure.source, differs)
         )
     return checks
+
+
+def appraisable_item_or_404(assessment: Assessment, code: str) -> None:
+    """404 unless `code` is an indicator of the assessment's framework that is appraised (not reference only)."""
+    item = assessment.framework().item(code)
+    if item is None or item.reference_only:
+        raise Http404

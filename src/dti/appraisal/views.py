@@ -29,7 +29,7 @@ from dti.accounts.models import User
 from dti.appraisal import explanation, pages, services
 from dti.appraisal.models import Assignment, Question, Review
 from dti.appraisal.pages import INDEX_PARAM, TRANSITIONS, AssignmentTyped, Refused, RefusedRequest
-from dti.appraisal.selectors import ASSESSMENT_RELATED
+from dti.appraisal.selectors import ASSESSMENT_RELATED, appraisable_item_or_404
 from dti.assessments import workflow
 from dti.assessments.models import Assessment
 from dti.assessments.selectors import code_slug, page_indices
@@ -171,18 +171,12 @@ def _typed(request: AuthenticatedHttpRequest) -> dict[str, str]:
     return {name: request.POST.get(name, "") for name in request.POST if name not in ("csrfmiddlewaretoken", "version")}
 
 
-def _item_or_404(assessment: Assessment, code: str) -> None:
-    item = assessment.framework().item(code)
-    if item is None or item.reference_only:
-        raise Http404
-
-
 @login_required
 @require_POST
 def review(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """Save the verdict on one indicator: accept, or adjust inputs/score with a reason, decide on N/A."""
     assessment = _assessment(request, pk)
-    _item_or_404(assessment, code)
+    appraisable_item_or_404(assessment, code)
     data = _typed(request)
     if request.POST.get("accept"):
         data = {}  # "Chấp nhận": the unit's claim as it is
@@ -215,7 +209,7 @@ def review(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpRespons
 def question_add(request: AuthenticatedHttpRequest, pk: int, code: str) -> HttpResponse:
     """Draft a question on one indicator (sent to the unit with the next explanation request)."""
     assessment = _assessment(request, pk)
-    _item_or_404(assessment, code)
+    appraisable_item_or_404(assessment, code)
     text = request.POST.get("text", "")
     try:
         services.question_add(assessment=assessment, code=code, text=text, by=request.user)

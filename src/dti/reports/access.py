@@ -12,13 +12,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from dti.core.permissions import Action, can
 
 if TYPE_CHECKING:
     from dti.campaigns.models import Participation
     from dti.core.permissions import Person
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +52,16 @@ def may_see_drafts(user: Person) -> bool:
 def may_set_documents(user: Person) -> bool:
     """Whether `user` may change the appendix's heading."""
     return can(user, Action.MANAGE_CAMPAIGNS)
+
+
+def require_read_unit(user: Person, participation: Participation) -> None:
+    """PermissionDenied with the reason unless `user` may read the unit's analysis."""
+    if not may_read_unit(user, participation):
+        raise PermissionDenied(_("Bạn không có quyền xem báo cáo phân tích của đơn vị này."))
+
+
+def require_published(found: T | None) -> T:
+    """`found` (the results the analysis reads), or PermissionDenied with the reason when there are none yet."""
+    if found is None:
+        raise PermissionDenied(_("Kết quả chưa công bố: báo cáo phân tích có khi kết quả được công bố."))
+    return found

@@ -24,7 +24,13 @@ from django.utils.translation import gettext as _
 from dti.campaigns.models import Campaign, Participation
 from dti.core.errors import ServiceError
 from dti.reports import exports, services
-from dti.reports.access import may_read_unit, may_see_drafts, may_set_documents, may_write_unit
+from dti.reports.access import (
+    may_see_drafts,
+    may_set_documents,
+    may_write_unit,
+    require_published,
+    require_read_unit,
+)
 from dti.reports.models import TARGET_CODE_TOTAL
 from dti.reports.selectors import (
     TARGET_YEARS,
@@ -132,8 +138,7 @@ def _participation(request: AuthenticatedHttpRequest, pk: int, unit: int) -> Par
     """The unit's participation, if `request.user` may read its analysis (403 with the reason
     otherwise; 404 for a unit that takes no part in the campaign)."""
     participation = participation_of(pk, unit)
-    if not may_read_unit(request.user, participation):
-        raise PermissionDenied(_("Bạn không có quyền xem báo cáo phân tích của đơn vị này."))
+    require_read_unit(request.user, participation)
     return participation
 
 
@@ -202,10 +207,9 @@ def unit_report(request: AuthenticatedHttpRequest, pk: int, unit: int, kind: str
     """The unit's analysis report as DOCX or PDF (a draft before publication, for those who may see drafts)."""
     participation = _participation(request, pk, unit)
     analysis = unit_analysis(participation, request.user)
-    if analysis.found is None:
-        raise PermissionDenied(_("Kết quả chưa công bố: báo cáo phân tích có khi kết quả được công bố."))
+    found = require_published(analysis.found)
     if kind in exports.REPORT_KINDS and analysis.card is None:
-        return _no_report(request, analysis.found.draft)
+        return _no_report(request, found.draft)
     try:
         return exports.unit_report_response(analysis, kind)
     except ServiceError as exc:
