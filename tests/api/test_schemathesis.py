@@ -9,6 +9,7 @@ appraiser, the organiser); a few examples per operation keep it under a minute.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,15 @@ def check_generated(strategy: Any, headers: dict[str, str], excluded: list[Any] 
     """Hypothesis's requests of one operation: no server error, every answer as documented."""
 
     @given(case=strategy)
-    @examples(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    # derandomize: the same examples on every run, so that CI answers the same for the same code;
+    # DTI_SCHEMATHESIS_RANDOM=1 explores new ones (how the NUL-in-text 500 on PostgreSQL was found).
+    @examples(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=not os.environ.get("DTI_SCHEMATHESIS_RANDOM"),
+    )
     def check(case: schemathesis.Case) -> None:
         case.call_and_validate(headers=headers, excluded_checks=excluded)
 

@@ -146,6 +146,8 @@ def install(api: NinjaAPI) -> None:
         return answer(request, 422, error_body(422, "invalid", message, field))
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, ValidationError):  # the body parser's refusal (a NUL), wrapped by ninja
+            return invalid(request, exc.__cause__)
         if isinstance(exc, AuthenticationError) or exc.status_code == 401:
             message = _("Cần một khóa API còn hiệu lực (Authorization: Bearer dti_…) hoặc đăng nhập.")
             return answer(request, 401, error_body(401, "unauthenticated", message))

@@ -11,7 +11,10 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import NinjaAPI, Swagger
+from ninja.errors import ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
@@ -29,6 +32,39 @@ class Utf8JSON(JSONRenderer):
         return json.dumps(data, cls=self.encoder_class, **self.json_dumps_params)
 
 
+class NoNulParser(Parser):
+    """JSON bodies, forms and queries without NUL characters, refused with 422 at their field.
+
+    PostgreSQL text cannot hold NUL (a DataError, a 500); the web's forms refuse it too (Django's
+    ProhibitNullCharactersValidator). Schemathesis found it in a question's text.
+    """
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        _refuse_nul(data, ["body"])
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(parsed, ["query"])
+        return parsed
+
+
+def _refuse_nul(value: object, place: list[str]) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationError([{"loc": place, "msg": "NUL"}])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, place)
+            _refuse_nul(item, [*place, str(key)])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, [*place, str(index)])
+
+
 api = NinjaAPI(
     title="API của nền tảng DTI",
     version="1",
@@ -39,6 +75,7 @@ api = NinjaAPI(
     ),
     auth=CALLERS,
     renderer=Utf8JSON(),
+    parser=NoNulParser(),
     # validatorUrl: Swagger UI would otherwise ask a validator on the internet for a badge.
     docs=Swagger(settings={"validatorUrl": None}),
     urls_namespace="api",
