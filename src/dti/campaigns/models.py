@@ -135,3 +135,18 @@ class Reopening(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("Lần mở lại")
         verbose_name_plural = _("Các lần mở lại")
+
+
+class Visit(models.Model):
+    """When a person looked at one of a campaign's pages (`page` names it), so the page can show
+    what others changed since the person's previous visit. A mark of reading, not a change of
+    data: it is not audited."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=40)
+    seen_at = models.DateTimeField()  # the end of the previous visit: what "changed since" compares with
+    last_at = models.DateTimeField()  # the latest request of the current visit
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "user", "page"], name="unique_visit_per_page")]
