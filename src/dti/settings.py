@@ -204,15 +204,44 @@ DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
 WHITENOISE_USE_FINDERS = DEBUG
 # Evidence files live outside any served directory and are downloaded only through a view
-# that checks permission (dti.assessments.views.evidence_download).
+# that checks permission (dti.assessments.views.download_evidence). They are read, written and
+# deleted through Django's storage API alone: a folder of this machine (MEDIA_ROOT) by default,
+# or with DTI_STORAGE=s3 a private bucket of an S3-compatible object store that every
+# application server shares (django-storages; credentials from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or boto3's other usual places; docs/deploy.md section 17).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "evidence"))
 MEDIA_URL = "/khong-phuc-vu-truc-tiep/"
+DTI_STORAGE = os.environ.get("DTI_STORAGE", "").strip().lower() or "local"
+if DTI_STORAGE == "local":
+    _EVIDENCE_STORAGE: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif DTI_STORAGE == "s3" and os.environ.get("DTI_S3_BUCKET", "").strip():
+    _EVIDENCE_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DTI_S3_BUCKET"].strip(),
+            "endpoint_url": os.environ.get("DTI_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("DTI_S3_REGION", "").strip() or None,
+            "addressing_style": os.environ.get("DTI_S3_ADDRESSING_STYLE", "").strip() or None,
+            "location": os.environ.get("DTI_S3_PREFIX", "evidence").strip("/ "),
+            "default_acl": None,  # the bucket's own (private): files are only ever served by the view
+            "file_overwrite": False,
+            "max_memory_size": 5 * 1024 * 1024,  # a file read beyond this waits on disk, not in memory
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"DTI_STORAGE={DTI_STORAGE!r}: chỉ nhận 'local' (thư mục MEDIA_ROOT) hoặc 's3' kèm DTI_S3_BUCKET "
+        "(docs/deploy.md mục 17). / DTI_STORAGE must be 'local' or 's3' with DTI_S3_BUCKET set."
+    )
+STORAGES = {
+    "default": _EVIDENCE_STORAGE,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Uploads waiting between an import's preview and its confirmation (dti.history.services): a
+# folder every application server and job worker sees when there are several (docs/deploy.md section 17).
+HISTORY_STAGING_DIR = os.environ.get("DTI_STAGING_DIR", "").strip()
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
