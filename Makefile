@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Both cores by default (pytest-xdist); PYTEST_ARGS= runs in one process.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install test lint format bench bench-web bench-load clean demo browser messages
+.PHONY: install test lint format bench bench-web bench-load bench-campaign clean demo browser messages
 
 $(STAMP): pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -50,6 +50,10 @@ bench-web: $(STAMP)
 ## bench-load: 200 simulated users doing the whole mix on `dti serve` + a PostgreSQL of its own, then PostgreSQL restarted (docs/load.md); BENCH_LOAD_ARGS="--users 50 --seconds 20"
 bench-load: $(STAMP)
 	$(VENV)/bin/python benchmarks/load.py $(BENCH_LOAD_ARGS)
+
+## bench-campaign: the pages, approval and publication of a campaign of 3,300 units on PostgreSQL (DATABASE_URL, default dti_bench on 127.0.0.1; docs/scale.md); BENCH_CAMPAIGN_ARGS="--units 100"
+bench-campaign: $(STAMP)
+	$(VENV)/bin/python benchmarks/campaign.py $(BENCH_CAMPAIGN_ARGS)
 
 ## messages: refresh the English catalogue from the sources (needs GNU gettext), then compile it (docs/i18n.md)
 messages: $(STAMP)
