@@ -81,8 +81,10 @@ indices:
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Settings) -> None:
     """Hash test passwords quickly (production keeps Django's slow, safe hasher), and serve
-    static files without the manifest `collectstatic` writes (a fresh clone has none)."""
+    static files without the manifest `collectstatic` writes (a fresh clone has none). Background
+    jobs run at once in the test's process (tests/jobs start real workers where that is the point)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

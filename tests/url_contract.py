@@ -134,6 +134,7 @@ SEND = "Chỉ lãnh đạo đơn vị mới được gửi nội dung giải tr�
 VIEW_EXPLANATION = "Bạn không có quyền xem nội dung giải trình của đơn vị này."
 APPROVE = "Chỉ Chủ tịch Hội đồng đánh giá mới được phê duyệt kết quả."
 PUBLISH = "Chỉ cơ quan tổ chức hoặc Chủ tịch Hội đồng mới được công bố kết quả."
+JOB = "Chỉ người bắt đầu việc này và quản trị hệ thống mới xem được việc này."
 AMEND = "Chỉ cơ quan tổ chức đánh giá mới được đính chính kết quả đã công bố."
 MANAGE_ACCOUNTS = "Chỉ cơ quan tổ chức đánh giá mới được quản lý tài khoản người dùng."
 VIEW_OUTCOME = "Bạn không có quyền xem kết quả đánh giá của đơn vị này."
@@ -181,6 +182,19 @@ def _api_token(world: dict[str, Any]) -> None:
     from dti.api.services import token_create
 
     world["api_token"] = token_create(owner=world["users"]["reporter"], name="Cổng dịch vụ công")[0]
+
+
+def _job(world: dict[str, Any]) -> None:
+    """A finished background job of the organiser's, with its result file, as `world["job"]`."""
+    from django.core.files.base import ContentFile
+
+    from dti.jobs.models import Job
+
+    job = Job(kind="dti.reports.jobs.unit_reports", title="Báo cáo các đơn vị", owner=world["users"]["organiser"])
+    job.state, job.result_name = Job.State.DONE, "bao-cao.zip"
+    job.result.save("bao-cao.zip", ContentFile(b"PK"), save=False)
+    job.save()
+    world["job"] = job
 
 
 def api_read(answers: Answers | None = None) -> Answers:
@@ -459,6 +473,10 @@ TABLE: dict[str, Route] = {
     "exports:download": Route("published", {"pk": "@campaign", "kind": "xlsx"}, only(EXPORTERS, EXPORT), post_only()),
     "exports:check": Route("published", {"pk": "@campaign"}, only(MANAGERS, IMPORT), only(MANAGERS, IMPORT)),
     "exports:apply": Route("published", {"pk": "@campaign"}, post_only(), only(MANAGERS, IMPORT)),
+    # ------------------------------------------------------------------ background jobs: the owner's and the admins'
+    "jobs:detail": Route("open", {"pk": "@job"}, only(MANAGERS, JOB), post_only(), prepare=_job),
+    "jobs:status": Route("open", {"pk": "@job"}, only(MANAGERS, JOB), post_only(), prepare=_job),
+    "jobs:download": Route("open", {"pk": "@job"}, only(MANAGERS, JOB), post_only(), prepare=_job),
 }
 
 # The Django admin: one rule for all its patterns ("*"), and the pages that answer otherwise.

@@ -53,8 +53,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "ninja",  # the API's library: its templates and the Swagger UI files, served by us (no CDN)
+    "django_tasks",
+    "django_tasks_db",  # the background jobs' queue, a table of the database (docs/jobs.md)
     "dti.core",
     "dti.accounts",
+    "dti.jobs",
     "dti.units",
     "dti.frameworks",
     "dti.campaigns",
@@ -143,6 +146,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds the API's rate counts (dti.api), which every worker process must share: a
 # table of the database (created by the API's migration), not each process's memory.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dti_cache"}}
+
+# Background jobs (docs/jobs.md): Django's task API (the django-tasks backport) queued in the
+# database, run by `dti worker` processes (`dti serve` starts one). The test suite runs each job
+# at once in the process that starts it (django-tasks' ImmediateBackend, tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_LOCK_DIR = Path(os.environ.get("JOBS_LOCK_DIR", VAR_DIR / "jobs"))  # SQLite: the running jobs' file locks
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "2"))  # runs of a job whose worker died, then failed
+JOBS_RECOVER_SECONDS = float(os.environ.get("JOBS_RECOVER_SECONDS", "30"))
+JOBS_HOUSEKEEPING_SECONDS = 3600
+JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))  # result files of finished jobs, then deleted
+JOBS_HOUSEKEEPING = ["dti.jobs.services.drop_old_results"]
 
 # The REST API (docs/api.md): calls per minute for one personal token (429 beyond), and list pages.
 API_RATE_PER_MINUTE = int(os.environ.get("API_RATE_PER_MINUTE", "120"))

@@ -28,6 +28,7 @@ urlpatterns = [
     path("bang-tinh/", include("dti.workbooks.urls")),
     path("xuat/", include("dti.exports.urls")),
     path("api/", include("dti.api.urls")),  # the REST API for other systems (docs/api.md)
+    path("viec/", include("dti.jobs.urls")),  # background jobs: progress and results (docs/jobs.md)
     path("thong-bao/", accounts.notifications, name="notifications"),
     path("quan-tri/", admin.site.urls),
     path("suc-khoe/", health.health, name="health"),
