@@ -171,6 +171,7 @@ def run(job_id: int) -> None:
         )
         if not claimed:
             return
+        job.refresh_from_db()
         progress = _Progress(job_id)
         try:
             function, atomic = _function(job.kind)
