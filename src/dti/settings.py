@@ -146,6 +146,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache holds the API's rate counts (dti.api), which every worker process must share: a
 # table of the database (created by the API's migration), not each process's memory.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dti_cache"}}
+# Sessions and login lockouts live in the database too, so that any application server answers
+# any request of a person (docs/deploy.md section 17; tests/multi).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # Background jobs (docs/jobs.md): Django's task API (the django-tasks backport) queued in the
 # database, run by `dti worker` processes (`dti serve` starts one). The test suite runs each job
