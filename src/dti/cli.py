@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -151,7 +153,34 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1; địa chỉ khác cần SECRET_KEY riêng)"
     )
     p.add_argument("--port", type=int, default=8000, help="cổng (mặc định 8000)")
-    p.add_argument("--workers", type=int, default=3, help="số tiến trình xử lý (mặc định 3)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="số tiến trình trả lời trang (mặc định 2 × số lõi + 1: trong khi một tiến trình chờ cơ sở dữ liệu, "
+        "tiến trình khác dùng lõi)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=60,
+        help="giây tối đa cho một yêu cầu trước khi tiến trình bị khởi động lại (mặc định 60; việc dài chạy nền)",
+    )
+    p.add_argument(
+        "--job-workers",
+        type=int,
+        default=1,
+        help="số tiến trình chạy việc nền khởi động cùng máy chủ (mặc định 1; 0 khi chúng chạy thành dịch vụ riêng)",
+    )
+    p = sub.add_parser(
+        "worker",
+        help="chạy các việc nền (công bố, tệp nén báo cáo, nhập tệp lớn) từ hàng đợi trong cơ sở dữ liệu",
+        description=(
+            "Chạy các việc nền từ hàng đợi trong cơ sở dữ liệu, mỗi lần một việc; chạy lại hoặc đánh dấu "
+            "không thành công các việc của tiến trình đã dừng đột ngột. Chạy nhiều tiến trình tùy số lõi "
+            "(docs/jobs.md)."
+        ),
+    )
     p = sub.add_parser(
         "remind",
         help="gửi lời nhắc trước các hạn (chạy hằng ngày)",
@@ -613,8 +642,16 @@ def cmd_demo(args: argparse.Namespace, out: IO[str]) -> int:
     return 0
 
 
+def _dies_with_parent() -> None:
+    """In a child process (Linux): receive SIGTERM when `dti serve` itself dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def cmd_serve(args: argparse.Namespace, out: IO[str]) -> int:
-    import os
+    import subprocess
 
     _django()
     from django.conf import settings
@@ -627,17 +664,53 @@ def cmd_serve(args: argparse.Namespace, out: IO[str]) -> int:
             f"không phải {args.host}: tạo khóa bằng `python3 -c 'import secrets; print(secrets.token_urlsafe(50))'` "
             "và đặt biến môi trường SECRET_KEY (docs/deploy.md mục 4)"
         )
+    if args.job_workers < 0:
+        raise UsageError("--job-workers cần một số không âm")
     call_command("collectstatic", interactive=False, verbosity=0)
     out.write(f"Nền tảng DTI đang chạy tại http://{args.host}:{args.port}/ (Ctrl+C để dừng)\n")
     out.flush()
+    # Background jobs (docs/jobs.md): worker processes of the database queue, stopped with the server.
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "django", "jobs_worker", "--verbosity", "0"], preexec_fn=_dies_with_parent
+        )
+        for _ in range(args.job_workers)
+    ]
+    # A page answers in well under a second; a request still running after --timeout seconds is
+    # stuck (long work runs as a background job), so gunicorn restarts that worker process.
     command = [
         sys.executable, "-m", "gunicorn", "dti.wsgi",
         "--bind", f"{args.host}:{args.port}",
         "--workers", str(args.workers),
+        "--timeout", str(args.timeout),
+        "--graceful-timeout", "30",
         "--access-logfile", "-",
     ]  # fmt: skip
-    os.execv(sys.executable, command)
-    return 0  # pragma: no cover - execv does not return
+    server = subprocess.Popen(command, preexec_fn=_dies_with_parent)
+
+    def stop(signum: int, frame: object) -> None:
+        for process in (server, *workers):
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        return server.wait()
+    finally:
+        for worker in workers:  # a worker finishes its job (a second signal would stop it: the job then runs again)
+            if worker.poll() is None:
+                worker.terminate()
+        for worker in workers:
+            worker.wait()
+
+
+def cmd_worker(args: argparse.Namespace, out: IO[str]) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("jobs_worker", verbosity=1)
+    return 0
 
 
 def cmd_remind(args: argparse.Namespace, out: IO[str]) -> int:
@@ -743,6 +816,7 @@ COMMANDS = {
     "report": cmd_report,
     "demo": cmd_demo,
     "serve": cmd_serve,
+    "worker": cmd_worker,
     "remind": cmd_remind,
     "manage": cmd_manage,
 }
