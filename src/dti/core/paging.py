@@ -1,7 +1,7 @@
 """Pages of a long list: `?trang=N`, a fixed number of rows a page, the other parameters kept.
 
-`page_of(rows, params)` slices a list or a queryset (a queryset: two queries, the count and the
-page) and returns the rows of the page asked for (out of range: the last) with a `Pages` that
+`page_of(rows, params)` slices a list (the rows, or only their keys, the page's rows then read
+by key) and returns the rows of the page asked for (out of range: the last) with a `Pages` that
 `{% include "core/_pages.html" with pages=pages %}` draws as "← Trang trước · Trang 2/5 · Trang sau →".
 """
 
@@ -13,7 +13,6 @@ from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 
 PAGE = "trang"
 """The query parameter of the page number."""
@@ -45,7 +44,7 @@ class Pages:
         return "?" + (f"{self.kept}&" if self.kept else "") + urlencode({PAGE: number})
 
 
-def page_of(rows: Sequence[T] | QuerySet[T], params: Mapping[str, str], size: int = PAGE_SIZE) -> tuple[list[T], Pages]:
+def page_of(rows: Sequence[T], params: Mapping[str, str], size: int = PAGE_SIZE) -> tuple[list[T], Pages]:
     """The rows of the page `params` asks for (`trang`, default the first, out of range the last)."""
     current = Paginator(rows, size).get_page(params.get(PAGE))
     kept = urlencode([(k, v) for k, v in params.items() if k != PAGE and v])
