@@ -147,3 +147,50 @@ class OfficialFigure(models.Model):
         ]
         verbose_name = _("Số liệu chính thức")
         verbose_name_plural = _("Số liệu chính thức")
+
+
+class GroupBounds(models.Model):
+    """A ranking group's min–max bounds, claimed and appraised, as the engine computed them
+    (`relative_bounds`), kept so that a page about one unit does not read the whole group.
+
+    `token` changes with every write to the data of a member (`dti.appraisal.standing`'s
+    receivers, inside the writer's transaction); the bounds are fresh while `computed_token`
+    still equals it and `framework` is the hash of the group's framework. `stamp` names
+    these bounds (framework hash and values): a unit's stored standing computed under the same
+    stamp is still right.
+    """
+
+    group = models.OneToOneField("campaigns.CampaignGroup", on_delete=models.CASCADE, related_name="bounds")
+    token = models.BigIntegerField(default=0)
+    computed_token = models.BigIntegerField(null=True)
+    framework = models.CharField(max_length=64, blank=True)
+    claimed = models.JSONField(default=dict)
+    appraised = models.JSONField(default=dict)
+    stamp = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("Cận min–max của nhóm")
+        verbose_name_plural = _("Cận min–max của nhóm")
+
+
+class UnitStanding(models.Model):
+    """One submitted unit's figures, claimed and appraised, as the engine computed them, kept so
+    that a campaign page reads a whole group in one query instead of scoring every unit.
+
+    Fresh while `computed_token` equals `token` (changed by every write to the unit's data) and
+    `stamp` is the group's current `GroupBounds.stamp`. Ranks are not stored: they are set on
+    reading, by the engine, over the group's fresh figures.
+    """
+
+    assessment = models.OneToOneField("assessments.Assessment", on_delete=models.CASCADE, related_name="standing")
+    token = models.BigIntegerField(default=0)
+    computed_token = models.BigIntegerField(null=True)
+    stamp = models.CharField(max_length=64, blank=True)
+    claimed = models.JSONField(default=dict)
+    appraised = models.JSONField(default=dict)
+    reviewed = models.JSONField(default=list)  # codes with a verdict
+    adjusted = models.PositiveIntegerField(default=0)  # verdicts that change the claim
+
+    class Meta:
+        verbose_name = _("Kết quả lưu của đơn vị")
+        verbose_name_plural = _("Kết quả lưu của đơn vị")

@@ -8,7 +8,7 @@ on the workspace, the chair's page and the published snapshot is reproducible.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -19,24 +19,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dti.appraisal.models import Assignment, OfficialFigure, Review
-from dti.assessments.models import Assessment, Entry, from_json
+from dti.appraisal.standing import APPRAISED_STATUSES as APPRAISED_STATUSES
+from dti.appraisal.standing import appraised_inputs as appraised_inputs
+from dti.appraisal.standing import claimed_inputs as claimed_inputs
+from dti.appraisal.standing import group_bounds
+from dti.assessments.models import Assessment
 from dti.campaigns.models import CampaignGroup
 from dti.engine import Framework, Indicator, UnitInputs, UnitResult, relative_bounds, score_campaign, score_unit
 
 if TYPE_CHECKING:
     from dti.accounts.models import User
 
-# Statuses whose data the appraisal results cover (submitted and later).
-APPRAISED_STATUSES = (
-    Assessment.Status.SUBMITTED,
-    Assessment.Status.IN_APPRAISAL,
-    Assessment.Status.EXPLANATION_REQUESTED,
-    Assessment.Status.EXPLAINED,
-    Assessment.Status.APPRAISED,
-    Assessment.Status.APPROVED,
-    Assessment.Status.PUBLISHED,
-    Assessment.Status.REOPENED,
-)
 # What a page about one assessment reads with it: the unit and its type, the campaign, the framework.
 ASSESSMENT_RELATED = ("participation__unit__unit_type", "participation__campaign", "participation__group__framework")
 
@@ -49,37 +42,6 @@ def index_of(framework: Framework) -> dict[str, str]:
 def reviewable(framework: Framework, unit_type: str | None) -> list[Indicator]:
     """The items an appraiser must give a verdict on for a unit of this type."""
     return [i for i in framework.walk() if not i.reference_only and i.applies(unit_type)]
-
-
-def claimed_inputs(assessment: Assessment, entries: Iterable[Entry] | None = None) -> UnitInputs:
-    """The unit's claim: its data, with its self scores in place of the formula's where given."""
-    inputs = assessment.unit_inputs(list(entries) if entries is not None else None)
-    inputs.overrides = dict(inputs.claimed)
-    return inputs
-
-
-def appraised_inputs(
-    assessment: Assessment, entries: Iterable[Entry] | None = None, reviews: Iterable[Review] | None = None
-) -> UnitInputs:
-    """The unit's data with every appraiser correction applied (what the appraised score is computed from)."""
-    framework = assessment.framework()
-    inputs = assessment.unit_inputs(list(entries) if entries is not None else None)
-    for review in reviews if reviews is not None else assessment.reviews.all():
-        item = framework.item(review.code)
-        if item is None:
-            continue
-        fields = {f.name: f for f in item.inputs}
-        values = dict(inputs.values.get(review.code, {}))
-        for name, raw in review.values.items():
-            if name in fields:
-                values[name] = from_json(fields[name], raw)
-        if values:
-            inputs.values[review.code] = values
-        if review.score is not None:
-            inputs.overrides[review.code] = review.score
-        if review.na_decision == Review.NaDecision.REFUSED:
-            inputs.na.pop(review.code, None)
-    return inputs
 
 
 @dataclass(frozen=True)
@@ -134,11 +96,24 @@ def scores_of(assessment: Assessment, group: Sequence[UnitScores]) -> UnitScores
 
 
 def unit_scores(assessment: Assessment) -> UnitScores:
-    """One unit's claim and appraised result, with min–max items bounded by its group."""
-    scores = scores_of(assessment, group_scores(assessment.participation.group))
-    if scores is None:
+    """One submitted unit's claim and appraised result (with its traces), min–max items bounded by
+    its group's stored bounds (`standing.group_bounds`): a fixed number of queries whatever the
+    group's size, the same figures as `group_scores` (unranked: no page about one unit shows a
+    rank before publication). LookupError when the unit has not submitted."""
+    if assessment.status not in APPRAISED_STATUSES:
         raise LookupError(assessment.pk)
-    return scores
+    framework = assessment.framework()
+    bounds = group_bounds(assessment.participation.group)
+    entries = list(assessment.entries.all())
+    reviews = list(assessment.reviews.all())
+    appraised = appraised_inputs(assessment, entries, reviews)
+    return UnitScores(
+        assessment=assessment,
+        claimed=score_unit(framework, claimed_inputs(assessment, entries), relative=bounds.claimed),
+        appraised=score_unit(framework, appraised, explain=True, relative=bounds.appraised),
+        reviews={review.code: review for review in reviews},
+        appraised_inputs=appraised,
+    )
 
 
 def appraised_detail(scores: UnitScores, group: Sequence[UnitScores]) -> UnitResult:

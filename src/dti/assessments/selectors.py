@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dti.assessments.models import UNIT_EDITABLE, Assessment, Entry, Evidence
+from dti.assessments.models import Assessment, Entry, Evidence
 from dti.assessments.rules import edit_block_reason
 from dti.audit.services import history
 from dti.core.permissions import Action, can
@@ -34,7 +34,6 @@ from dti.engine import (
     describe,
     fmt,
     is_complete,
-    relative_bounds,
     score_unit,
 )
 from dti.engine import Framework as EngineFramework
@@ -391,25 +390,26 @@ def _saved(assessment: Assessment) -> _Saved:
 def _score(assessment: Assessment, framework: EngineFramework, saved: _Saved) -> UnitResult:
     """The engine's scores of the unit's stored data, with the reasoning shown on the page."""
     inputs = assessment.unit_inputs(list(saved.entries.values()))
-    return score_unit(framework, inputs, explain=True, relative=_bounds(assessment, inputs))
+    return score_unit(framework, inputs, explain=True, relative=_claim_bounds(assessment, inputs))
 
 
-def _bounds(assessment: Assessment, inputs: UnitInputs) -> Mapping[str, tuple[Decimal, Decimal]] | None:
-    """Min–max bounds, when the framework has relative items, over the engine's reference group
-    (`relative_bounds`): the submitted units of the ranking group on their own data, this unit
-    joining them with `inputs` before it submits. A draft of another unit does not count, so the
-    page shows the figure the appraisal shows as the unit's own."""
-    framework = assessment.framework()
-    if not any(i.scoring.relative for i in framework.walk()):
-        return None
-    submitted = (
-        Assessment.objects.filter(participation__group=assessment.participation.group)
-        .exclude(status__in=UNIT_EDITABLE)
-        .exclude(pk=assessment.pk)
-        .select_related("participation__unit__unit_type", "participation__group__framework")
-        .prefetch_related("entries")
-    )
-    return relative_bounds(framework, [inputs, *(a.unit_inputs(list(a.entries.all())) for a in submitted)])
+ClaimBounds = Callable[[Assessment, UnitInputs], Mapping[str, tuple[Decimal, Decimal]] | None]
+
+
+def _alone(assessment: Assessment, inputs: UnitInputs) -> None:
+    """Without the appraisal app's stored bounds, a unit is its own campaign (`score_unit`)."""
+
+
+_claim_bounds: ClaimBounds = _alone
+
+
+def set_claim_bounds(reader: ClaimBounds) -> None:
+    """Install the appraisal app's min–max bounds for a unit's own page (`dti.appraisal.standing.claim_bounds`):
+    its ranking group's stored claimed bounds, the submitted units on their own data, this unit joining
+    them with its `inputs` before it submits. A draft of another unit does not count, so the page shows
+    the figure the appraisal shows as the unit's own, without reading the group."""
+    global _claim_bounds
+    _claim_bounds = reader
 
 
 def _progress(framework: EngineFramework, result: UnitResult, evidence: Mapping[str, list[Evidence]]) -> Progress:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -230,5 +231,15 @@ class Framework:
         yield from self.adjustments
 
     def item(self, code: str) -> Indicator | None:
-        """The indicator or adjustment with this code, if any."""
-        return next((item for item in self.walk() if item.code == code), None)
+        """The indicator or adjustment with this code, if any (by a dictionary built once per framework:
+        scoring a campaign asks tens of thousands of times)."""
+        return _items_by_code(self).get(code)
+
+
+@functools.lru_cache(maxsize=64)
+def _items_by_code(framework: Framework) -> dict[str, Indicator]:
+    """Every scored item by its code (the first one, should a code repeat, as a scan would find)."""
+    items: dict[str, Indicator] = {}
+    for item in framework.walk():
+        items.setdefault(item.code, item)
+    return items
