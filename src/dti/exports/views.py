@@ -5,8 +5,8 @@
 - /xuat/ky/<pk>/kiem-tra-tep/: the organiser uploads a workbook of many units' data and sees
   what it would change and every problem at its cell (`bulk.bulk_preview`; nothing is written);
   the file is staged for the next step.
-- /xuat/ky/<pk>/ap-dung-tep/ (POST): apply the staged file all or nothing (`bulk.bulk_apply`),
-  or give it up.
+- /xuat/ky/<pk>/ap-dung-tep/ (POST): apply the staged file all or nothing (`bulk.bulk_apply`)
+  as a background job (`jobs.apply_file`; the person follows it on the job's page), or give it up.
 
 Only those who may export (`data.may_export`) get the downloads, only those who may import
 many units' data (Action.IMPORT_ASSESSMENTS) the check and the apply; the rest are refused
@@ -25,8 +25,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,10 +35,13 @@ from dti.campaigns.models import Campaign
 from dti.core.errors import ServiceError
 from dti.core.imports import MAX_IMPORT_BYTES
 from dti.core.permissions import Action, can, require
-from dti.exports.bulk import BulkImportInvalid, bulk_apply, bulk_preview
+from dti.exports import jobs
+from dti.exports.bulk import BulkImportInvalid, bulk_preview
 from dti.exports.data import KINDS, REFUSED, campaign_sheets, kinds_for, may_export
 from dti.exports.writers import csv_bytes, write_xlsx, write_zip
 from dti.history.services import discard, stage, staged_path
+from dti.jobs.models import Job
+from dti.jobs.services import start
 
 if TYPE_CHECKING:
     from dti.accounts.http import AuthenticatedHttpRequest
@@ -162,23 +166,20 @@ def apply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("exports:check", pk=found.pk)
     try:
         path = staged_path(token, by=request.user)
-        applied = bulk_apply(
-            campaign=found, path=path, fingerprint=request.POST.get("fingerprint", ""), by=request.user
-        )
-    except BulkImportInvalid as exc:
-        discard(token, by=request.user)
-        return _check_page(request, found, CheckForm(), 422, refused=exc)
     except ServiceError as exc:
         return _previewed(request, found, token, exc.message)
-    discard(token, by=request.user)
-    count = len(applied.changes)
-    messages.success(
-        request,
-        ngettext(
-            "Đã nhập %(count)d thay đổi của %(units)d đơn vị từ tệp %(file)s.",
-            "Đã nhập %(count)d thay đổi của %(units)d đơn vị từ tệp %(file)s.",
-            count,
-        )
-        % {"count": count, "units": applied.units, "file": applied.file},
+    job = start(
+        jobs.apply_file,
+        by=request.user,
+        title=jobs.title(path.name),
+        next_url=reverse("exports:check", args=[found.pk]),
+        campaign=found.pk,
+        token=token,
+        fingerprint=request.POST.get("fingerprint", ""),
     )
-    return redirect("exports:check", pk=found.pk)
+    if job.state == Job.State.FAILED:  # already run (inline jobs): refused as the file or data are now
+        return _previewed(request, found, token, job.message)
+    if job.state == Job.State.DONE:
+        messages.success(request, job.message)
+        return redirect("exports:check", pk=found.pk)
+    return redirect(job)  # its page: progress, then the outcome

@@ -93,14 +93,17 @@ def job_function(*, atomic: bool) -> Callable[[F_], F_]:
     return mark
 
 
-def start(function: JobFunction, *, by: User, title: str, **args: Any) -> Job:
+def start(function: JobFunction, *, by: User, title: str, next_url: str = "", **args: Any) -> Job:
     """Queue `function(job, progress, **args)` for a worker, owned by `by`; returns the job record.
+    `next_url`: the page the job's page links back to (an Outcome's own replaces it when done).
 
     Called inside a request's transaction, the job is queued when (and only if) that commits: the
-    queue lives in the same database."""
+    queue lives in the same database. With TASKS' ImmediateBackend (the tests, or an install
+    without workers) the job has already run when this returns: callers may answer at once."""
     if not hasattr(function, JOB_ATTRIBUTE):
         raise TypeError(f"{function!r} is not marked with @job_function")
-    job = Job.objects.create(kind=f"{function.__module__}.{function.__qualname__}", title=title, owner=by, args=args)
+    kind = f"{function.__module__}.{function.__qualname__}"
+    job = Job.objects.create(kind=kind, title=title, owner=by, args=args, next_url=next_url)
     _enqueue(job.pk)
     job.refresh_from_db()
     return job
@@ -196,7 +199,7 @@ def _finish(job: Job, outcome: Outcome) -> None:
     fresh.state = Job.State.DONE
     fresh.done = fresh.total = max(fresh.total, 1)
     fresh.message = outcome.message[:1000]
-    fresh.next_url = outcome.next_url[:300]
+    fresh.next_url = outcome.next_url[:300] or fresh.next_url
     fresh.finished_at = timezone.now()
     fresh.save(update_fields=["result", "result_name", "state", "done", "total", "message", "next_url", "finished_at"])
 
