@@ -9,7 +9,7 @@ transaction, and raises ServiceError / InvalidData / Conflict with a message in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,13 +21,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dti.accounts.models import User
-from dti.accounts.notifications import notify
+from dti.accounts.notifications import notify_many
 from dti.appraisal.models import Assignment, Question, Review
-from dti.appraisal.selectors import index_of, unfinished, unreviewed
+from dti.appraisal.selectors import ASSESSMENT_RELATED, index_of, unfinished, unreviewed
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, to_json
 from dti.assessments.services import InvalidData, record_change
-from dti.audit.services import record
+from dti.assessments.signals import scores_changed
+from dti.audit.services import entry, record, record_many
 from dti.campaigns.models import Participation
 from dti.core.errors import Conflict, ServiceError
 from dti.core.permissions import Action, require
@@ -187,32 +188,62 @@ def _review_state(review: Review) -> dict[str, object]:
 def finish_appraisal(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
     """Close the appraisal of a unit: every indicator has a verdict, every answer was re-appraised."""
     workflow.require_move(by, "finish_appraisal", assessment)
-    if assessment.status not in workflow.MOVES["finish_appraisal"][0]:
-        raise ServiceError(workflow.illegal_message(assessment, "finish_appraisal"))
-    problems = unfinished(assessment)
-    if problems:
-        raise ServiceError(_("Chưa thể kết thúc thẩm định: %(problems)s") % {"problems": "; ".join(problems)})
-    result = workflow.move(assessment, "finish_appraisal", by=by, comment=comment)
-    _announce_finished(assessment)
+    return finish_appraisal_many(assessments=[assessment], by=by, comment=comment)[0]
+
+
+def finish_appraisal_many(*, assessments: Sequence[Assessment], by: User, comment: str = "") -> list[Assessment]:
+    """Close the appraisal of many units at once, or of none: one unit not finished (see `unfinished`),
+    in another status or out of the person's reach refuses the batch, naming it."""
+    read = {
+        a.pk: a
+        for a in Assessment.objects.filter(pk__in=[a.pk for a in assessments])
+        .select_related(*ASSESSMENT_RELATED)
+        .prefetch_related("reviews", "explanation_requests__questions")
+    }
+
+    def finished(assessment: Assessment) -> None:
+        problems = unfinished(read[assessment.pk])
+        if problems:
+            raise ServiceError(
+                _("Chưa thể kết thúc thẩm định %(unit)s: %(problems)s")
+                % {"unit": assessment.participation.unit, "problems": "; ".join(problems)}
+            )
+
+    with transaction.atomic():
+        result = workflow.move_many(assessments, "finish_appraisal", by=by, comment=comment, check=finished)
+        _announce_finished([read[a.pk] for a in result])
     return result
 
 
-def _announce_finished(assessment: Assessment) -> None:
-    """The unit hears that its appraisal is finished; the chairs, once no unit of the campaign is left to appraise."""
-    campaign = assessment.participation.campaign
-    notify(
-        workflow.unit_people(assessment),
-        _("Đã kết thúc thẩm định bản tự đánh giá của %(unit)s (%(campaign)s); kết quả chờ Hội đồng phê duyệt.")
-        % {"unit": assessment.participation.unit, "campaign": campaign},
-        url=reverse("outcome:page", args=[assessment.pk]),
+def _announce_finished(assessments: Sequence[Assessment]) -> None:
+    """Each unit hears that its appraisal is finished; the chairs, once no unit of its campaign is left to appraise."""
+    people = workflow.unit_people_by_unit(assessments)
+    notify_many(
+        (
+            people[a.participation.unit_id],
+            _("Đã kết thúc thẩm định bản tự đánh giá của %(unit)s (%(campaign)s); kết quả chờ Hội đồng phê duyệt.")
+            % {"unit": a.participation.unit, "campaign": a.participation.campaign},
+            reverse("outcome:page", args=[a.pk]),
+        )
+        for a in assessments
     )
-    pending = Assessment.objects.filter(participation__campaign=campaign, status__in=workflow.UNDER_APPRAISAL)
-    if not pending.exists():
-        notify(
-            User.objects.filter(role=Role.CHAIR, is_active=True),
-            _("Mọi đơn vị của %(campaign)s đã thẩm định xong; kết quả chờ Hội đồng phê duyệt.")
-            % {"campaign": campaign},
-            url=reverse("results:campaign", args=[campaign.pk]),
+    campaigns = {a.participation.campaign_id: a.participation.campaign for a in assessments}
+    pending = set(
+        Assessment.objects.filter(participation__campaign__in=campaigns, status__in=workflow.UNDER_APPRAISAL)
+        .values_list("participation__campaign", flat=True)
+        .distinct()
+    )
+    done = [campaign for pk, campaign in campaigns.items() if pk not in pending]
+    if done:
+        chairs = list(User.objects.filter(role=Role.CHAIR, is_active=True))
+        notify_many(
+            (
+                chairs,
+                _("Mọi đơn vị của %(campaign)s đã thẩm định xong; kết quả chờ Hội đồng phê duyệt.")
+                % {"campaign": campaign},
+                reverse("results:campaign", args=[campaign.pk]),
+            )
+            for campaign in done
         )
 
 
@@ -221,16 +252,40 @@ def accept_remaining(*, assessment: Assessment, by: User) -> int:
 
     Indicators with a question are left out: their answer must be read and judged one by one.
     """
-    _require_appraising(assessment, by, None)
-    codes = unreviewed(assessment, by)
+    return accept_remaining_many(assessments=[assessment], by=by)
+
+
+def accept_remaining_many(*, assessments: Sequence[Assessment], by: User) -> int:
+    """`accept_remaining` on many units at once (one insert of verdicts, one of audit entries), or on
+    none: one unit the person may not appraise now refuses the batch. Returns how many verdicts."""
+    for assessment in assessments:
+        _require_appraising(assessment, by, None)
+    codes = {assessment.pk: unreviewed(assessment, by) for assessment in assessments}
+    accepted = [a for a in assessments if codes[a.pk]]
     with transaction.atomic():
-        _take_up(assessment, by)
-        Review.objects.bulk_create(
-            [Review(assessment=assessment, code=c, decision=Review.Decision.ACCEPTED, by=by, version=1) for c in codes]
+        workflow.start_appraisal_many(
+            assessments=[a for a in assessments if a.status == Assessment.Status.SUBMITTED], by=by
         )
-        if codes:
-            record_change(assessment, by=by, action="review.accept_remaining", field="review", new=codes)
-    return len(codes)
+        Review.objects.bulk_create(
+            Review(assessment=a, code=c, decision=Review.Decision.ACCEPTED, by=by, version=1)
+            for a in accepted
+            for c in codes[a.pk]
+        )
+        record_many(
+            entry(
+                actor=by,
+                action="review.accept_remaining",
+                obj=a,
+                campaign=a.participation.campaign,
+                unit=a.participation.unit,
+                field="review",
+                new=codes[a.pk],
+            )
+            for a in accepted
+        )
+        if accepted:
+            scores_changed.send(sender=Review, assessment_ids=[a.pk for a in accepted])
+    return sum(len(c) for c in codes.values())
 
 
 def question_add(*, assessment: Assessment, code: str, text: str, by: User) -> Question:
@@ -264,38 +319,65 @@ def assignment_set(
     *, participation: Participation, appraiser: User, indices: Iterable[str], by: User
 ) -> Assignment | None:
     """Give an appraiser a unit: all its main indices (empty `indices`) or only those listed."""
+    return assignment_set_many(participations=[participation], appraiser=appraiser, indices=indices, by=by)[0]
+
+
+def assignment_set_many(
+    *, participations: Sequence[Participation], appraiser: User, indices: Iterable[str], by: User
+) -> list[Assignment]:
+    """Give an appraiser many units at once, with the same main indices (empty `indices`: all of them):
+    one insert, one update, one insert of audit entries; the appraiser hears of each new or changed one."""
     require(by, Action.MANAGE_APPRAISAL)
     if appraiser.role != Role.APPRAISER or not appraiser.is_active:
         raise ServiceError(_("%(name)s không phải thành viên tổ thẩm định.") % {"name": appraiser})
-    framework = participation.group.framework.engine()
-    known = {i.code for i in framework.indices}
     chosen = sorted(set(indices))
-    unknown = [c for c in chosen if c not in known]
-    if unknown:
-        raise ServiceError(_("Chỉ số chính không có trong bộ chỉ số: %(codes)s") % {"codes": ", ".join(unknown)})
+    for participation in participations:
+        known = {i.code for i in participation.group.framework.engine().indices}
+        unknown = [c for c in chosen if c not in known]
+        if unknown:
+            raise ServiceError(_("Chỉ số chính không có trong bộ chỉ số: %(codes)s") % {"codes": ", ".join(unknown)})
     with transaction.atomic():
-        before = Assignment.objects.filter(participation=participation, appraiser=appraiser).first()
-        assignment, _created = Assignment.objects.update_or_create(
-            participation=participation, appraiser=appraiser, defaults={"indices": chosen}
+        existing = {
+            a.participation_id: a
+            for a in Assignment.objects.select_for_update().filter(
+                participation__in=participations, appraiser=appraiser
+            )
+        }
+        changed = [a for a in existing.values() if a.indices != chosen]
+        for assignment in changed:
+            assignment.indices = chosen
+        Assignment.objects.bulk_update(changed, ["indices"])
+        created = Assignment.objects.bulk_create(
+            Assignment(participation=p, appraiser=appraiser, indices=chosen)
+            for p in participations
+            if p.pk not in existing
         )
-        record(
-            actor=by,
-            action="assignment.set",
-            obj=assignment,
-            campaign=participation.campaign,
-            unit=participation.unit,
-            field="indices",
-            new={"appraiser": appraiser.username, "indices": chosen or "all"},
+        assignments = {a.participation_id: a for a in [*existing.values(), *created]}
+        record_many(
+            entry(
+                actor=by,
+                action="assignment.set",
+                obj=assignments[p.pk],
+                campaign=p.campaign,
+                unit=p.unit,
+                field="indices",
+                new={"appraiser": appraiser.username, "indices": chosen or "all"},
+            )
+            for p in participations
         )
-    if before is None or before.indices != chosen:
-        scope = _("chỉ số chính %(codes)s") % {"codes": ", ".join(chosen)} if chosen else _("mọi chỉ số chính")
-        notify(
+    news = {a.participation_id for a in [*changed, *created]}
+    scope = _("chỉ số chính %(codes)s") % {"codes": ", ".join(chosen)} if chosen else _("mọi chỉ số chính")
+    notify_many(
+        (
             [appraiser],
             _("Bạn được phân công thẩm định %(unit)s (%(campaign)s): %(scope)s.")
-            % {"unit": participation.unit, "campaign": participation.campaign, "scope": scope},
-            url=reverse("appraisal:campaign", args=[participation.campaign_id]),
+            % {"unit": p.unit, "campaign": p.campaign, "scope": scope},
+            reverse("appraisal:campaign", args=[p.campaign_id]),
         )
-    return assignment
+        for p in participations
+        if p.pk in news
+    )
+    return [assignments[p.pk] for p in participations]
 
 
 def assignment_remove(*, assignment: Assignment, by: User) -> None:

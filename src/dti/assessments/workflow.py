@@ -20,8 +20,10 @@ appraisal app's questions and verdicts, so they live there and call `move()`:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -30,11 +32,12 @@ from django.utils.translation import gettext as _
 
 from dti.accounts.models import User
 from dti.accounts.notifications import notify
-from dti.assessments.models import Assessment, Transition
+from dti.assessments.models import UNIT_EDITABLE, Assessment, Transition
 from dti.assessments.rules import edit_block_reason
-from dti.audit.services import record
+from dti.assessments.signals import scores_changed
+from dti.audit.services import entry, record_many
 from dti.core.errors import ServiceError
-from dti.core.permissions import Action, can, require
+from dti.core.permissions import GENERAL_MESSAGE, MESSAGES, Action, can, require
 from dti.core.roles import UNIT_ROLES, Role
 
 if TYPE_CHECKING:
@@ -66,6 +69,7 @@ WHO: dict[str, tuple[Action, ...]] = {
     "approve": (Action.APPROVE_RESULTS,),
     "publish": (Action.PUBLISH_RESULTS,),
 }
+PARTICIPATION = Assessment._meta.get_field("participation")
 # Statuses in which appraisers work on the indicators.
 APPRAISING = (Status.IN_APPRAISAL, Status.EXPLAINED, Status.REOPENED)
 # Statuses of a submitted unit whose appraisal is not finished (the council's approval waits for them).
@@ -97,30 +101,79 @@ def illegal_message(assessment: Assessment, name: str) -> str:
 
 
 def move(assessment: Assessment, name: str, *, by: User, comment: str = "", **fields: object) -> Assessment:
-    """Apply transition `name` under a row lock, recording it; refuse it from any other status."""
+    """Apply transition `name` to one assessment (see `move_many`)."""
+    return move_many([assessment], name, by=by, comment=comment, fields=fields)[0]
+
+
+def move_many(
+    assessments: Sequence[Assessment],
+    name: str,
+    *,
+    by: User,
+    comment: str = "",
+    check: Callable[[Assessment], None] | None = None,
+    fields: Mapping[str, object] | None = None,
+) -> list[Assessment]:
+    """Apply transition `name` to every assessment at once, or to none: a constant number of queries.
+
+    The rows are locked and read again (with their unit and campaign); one unit the person may not move
+    (PermissionDenied) or whose status does not allow the move (ServiceError), or that `check` refuses,
+    refuses the whole batch, naming the unit. Then one
+    update, one insert of Transitions and one of audit entries (the same detail as one move at a time).
+    A move into or out of the unit's own statuses (submit, return) changes the scored set: the stored
+    results hear it through `scores_changed`. The objects passed in are given their new status.
+    """
     sources, target = MOVES[name]
+    fields = fields or {}
+    if not assessments:
+        return []
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if locked.status not in sources:
-            assessment.status = locked.status
-            raise ServiceError(illegal_message(assessment, name))
-        old = locked.status
-        Assessment.objects.filter(pk=locked.pk).update(status=target, **fields)
-        Transition.objects.create(assessment=locked, old=old, new=target, by=by, comment=comment)
-        participation = assessment.participation
-        record(
-            actor=by,
-            action=f"assessment.{name}",
-            obj=assessment,
-            campaign=participation.campaign,
-            unit=participation.unit,
-            field="status",
-            old=old,
-            new=target,
-            comment=comment,
+        locked = {
+            a.pk: a
+            for a in Assessment.objects.select_for_update(of=("self",))
+            .select_related("participation__unit", "participation__campaign")
+            .filter(pk__in=[a.pk for a in assessments])
+            .order_by("pk")  # rows locked in one order: two batches never wait for each other
+        }
+        batch = [locked[a.pk] for a in assessments]
+        for assessment, current in zip(assessments, batch, strict=True):
+            if not _permitted(by, name, current):
+                denied = str(MESSAGES.get(WHO[name][-1], GENERAL_MESSAGE))
+                raise PermissionDenied(
+                    _("%(unit)s: %(reason)s") % {"unit": current.participation.unit, "reason": denied}
+                )
+            if current.status not in sources:
+                assessment.status = current.status
+                raise ServiceError(illegal_message(current, name))
+            if check is not None:
+                check(current)
+        Assessment.objects.filter(pk__in=locked).update(status=target, **fields)
+        Transition.objects.bulk_create(
+            Transition(assessment=current, old=current.status, new=target, by=by, comment=comment) for current in batch
         )
-    assessment.refresh_from_db()
-    return assessment
+        record_many(
+            entry(
+                actor=by,
+                action=f"assessment.{name}",
+                obj=current,
+                campaign=current.participation.campaign,
+                unit=current.participation.unit,
+                field="status",
+                old=current.status,
+                new=target,
+                comment=comment,
+            )
+            for current in batch
+        )
+        if any((current.status in UNIT_EDITABLE) != (target in UNIT_EDITABLE) for current in batch):
+            scores_changed.send(sender=Assessment, assessment_ids=list(locked))
+    for assessment, current in zip(assessments, batch, strict=True):
+        assessment.status = target
+        for key, value in fields.items():
+            setattr(assessment, key, value)
+        if not PARTICIPATION.is_cached(assessment):
+            assessment.participation = current.participation
+    return list(assessments)
 
 
 def _required(comment: str, what: str) -> str:
@@ -155,6 +208,16 @@ def require_campaign_appraising(assessment: Assessment) -> None:
 def unit_people(assessment: Assessment) -> QuerySet[User]:
     """The unit's active reporters and leaders (who hear about returns and explanation requests)."""
     return User.objects.filter(unit_id=assessment.participation.unit_id, role__in=UNIT_ROLES, is_active=True)
+
+
+def unit_people_by_unit(assessments: Iterable[Assessment]) -> dict[int, list[User]]:
+    """`unit_people` of many assessments in one query, by unit id (a bulk move tells each unit its news)."""
+    unit_ids = {a.participation.unit_id for a in assessments}
+    people: dict[int, list[User]] = {unit_id: [] for unit_id in unit_ids}
+    for user in User.objects.filter(unit_id__in=unit_ids, role__in=UNIT_ROLES, is_active=True):
+        if user.unit_id is not None:
+            people[user.unit_id].append(user)
+    return people
 
 
 def appraisal_people(assessment: Assessment) -> QuerySet[User]:
@@ -192,6 +255,11 @@ def start_appraisal(*, assessment: Assessment, by: User) -> Assessment:
     return move(assessment, "start_appraisal", by=by)
 
 
+def start_appraisal_many(*, assessments: Sequence[Assessment], by: User) -> list[Assessment]:
+    """Take up many submitted assessments at once (all or none, see `move_many`)."""
+    return move_many(assessments, "start_appraisal", by=by, check=require_campaign_appraising)
+
+
 def return_to_unit(*, assessment: Assessment, by: User, comment: str) -> Assessment:
     """Send a submitted assessment back to the unit to correct and submit again (reason required)."""
     require_move(by, "return_to_unit", assessment)
@@ -217,12 +285,22 @@ def reopen(*, assessment: Assessment, by: User, comment: str) -> Assessment:
 
 
 def approve(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
-    """The chair approves one unit's appraised result (called for every unit by the campaign approval)."""
+    """The chair approves one unit's appraised result."""
     require_move(by, "approve", assessment)
     return move(assessment, "approve", by=by, comment=comment)
 
 
+def approve_many(*, assessments: Sequence[Assessment], by: User, comment: str = "") -> list[Assessment]:
+    """The chair approves many appraised results at once (the campaign approval: every appraised unit)."""
+    return move_many(assessments, "approve", by=by, comment=comment)
+
+
 def publish(*, assessment: Assessment, by: User, comment: str = "") -> Assessment:
-    """One unit's approved result is published (called for every unit by the campaign publication)."""
+    """One unit's approved result is published."""
     require_move(by, "publish", assessment)
     return move(assessment, "publish", by=by, comment=comment)
+
+
+def publish_many(*, assessments: Sequence[Assessment], by: User, comment: str = "") -> list[Assessment]:
+    """Many approved results are published at once (the campaign publication: every approved unit)."""
+    return move_many(assessments, "publish", by=by, comment=comment)

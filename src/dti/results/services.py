@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dti.accounts.notifications import notify
+from dti.accounts.notifications import notify, notify_many
 from dti.appraisal.models import Review
 from dti.appraisal.selectors import UnitScores, group_scores
 from dti.assessments import workflow
@@ -160,9 +160,11 @@ def approve_campaign(
                 "by": by,
             },
         )
-        for assessment in ready:
-            if assessment.status == Assessment.Status.APPRAISED:
-                workflow.approve(assessment=assessment, by=by, comment=decision_number.strip())
+        workflow.approve_many(
+            assessments=[a for a in ready if a.status == Assessment.Status.APPRAISED],
+            by=by,
+            comment=decision_number.strip(),
+        )
         record(
             actor=by,
             action="approval.record",
@@ -192,13 +194,16 @@ def _announce_approval(campaign: Campaign, approval: Approval, approved: Sequenc
         % {"campaign": campaign, "decision": decision},
         url=reverse("results:campaign", args=[campaign.pk]),
     )
-    for assessment in approved:
-        notify(
-            workflow.unit_people(assessment),
+    people = workflow.unit_people_by_unit(approved)
+    notify_many(
+        (
+            people[assessment.participation.unit_id],
             _("Kết quả thẩm định của %(unit)s (%(campaign)s) đã được Hội đồng phê duyệt (%(decision)s); chờ công bố.")
             % {"unit": assessment.participation.unit, "campaign": campaign, "decision": decision},
-            url=reverse("outcome:page", args=[assessment.pk]),
+            reverse("outcome:page", args=[assessment.pk]),
         )
+        for assessment in approved
+    )
 
 
 def publish_campaign(*, campaign: Campaign, by: User) -> Publication:
@@ -206,16 +211,18 @@ def publish_campaign(*, campaign: Campaign, by: User) -> Publication:
     campaign moves from approved to published."""
     campaign_workflow.check(by, "publish", campaign)
     approval = Approval.objects.get(campaign=campaign)  # an approved campaign has its decision
-    assessments = list(Assessment.objects.filter(participation__campaign=campaign))
+    assessments = list(Assessment.objects.filter(participation__campaign=campaign).only("pk", "status"))
     if any(a.status in IN_PROGRESS or a.status == Assessment.Status.APPRAISED for a in assessments):
         raise ServiceError(_("Có đơn vị được mở lại hoặc chưa được phê duyệt; cần phê duyệt lại trước khi công bố."))
     with transaction.atomic():
         campaign_workflow.publish(campaign=campaign, by=by, comment=approval.decision_number)
         snapshot = build_snapshot(campaign, (Assessment.Status.APPROVED,))
         publication = Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot, by=by)
-        for assessment in assessments:
-            if assessment.status == Assessment.Status.APPROVED:
-                workflow.publish(assessment=assessment, by=by, comment=approval.decision_number)
+        workflow.publish_many(
+            assessments=[a for a in assessments if a.status == Assessment.Status.APPROVED],
+            by=by,
+            comment=approval.decision_number,
+        )
         record(
             actor=by,
             action="publication.create",
