@@ -24,18 +24,23 @@ What it does, in order:
 3. Pages, with Django's test client in this process (no HTTP server, no network), signed in as
    the person who uses each page: a warm-up request (its SQL query count is printed), then
    `--requests` timed requests (fewer when a page takes longer than `--budget` seconds in all):
-   median and p95. The trivial view (the health check: no database, no template) is the
-   baseline. Pages about one unit: the self-assessment page (the unit's reporter), the appraisal
-   workspace (the appraiser), the unit's outcome page (the reporter), the public scorecard
-   (anonymous); campaign pages: the appraisal overview (the organiser), the appraisal home (the
-   appraiser), the organiser's campaign page, the chair's page, the public ranking and the
-   public list of results (anonymous).
-4. Approve and publish, then the chair's and the public pages, inside one transaction rolled
-   back at the end (the campaign stays as built, to be reused): every unit is first brought to
+   median and p95 of the wall-clock time, and the median of this process's CPU time (steadier on a
+   busy machine; PostgreSQL's own time is not in it); the machine's load is printed too. The
+   trivial view (the health check: no database, no template) is the baseline. Pages about one
+   unit: the self-assessment page (the unit's reporter), the appraisal workspace (the appraiser),
+   the unit's outcome page (the reporter), the public scorecard (anonymous); campaign pages: the
+   appraisal overview (the organiser), the appraisal home (the appraiser), the organiser's
+   campaign page, the chair's page, the public ranking and the public list of results (anonymous).
+4. Approve and publish, then the chair's and the public pages, inside a transaction rolled back
+   at the end (the campaign stays as built, to be reused): every unit is first brought to
    "appraised" (bulk, not timed); the chair's page is measured in that state; `approve_campaign`
-   (the chair) and `publish_campaign` (the organiser) are timed with their query count and peak
-   memory (the process's resident memory: peak minus the level before, the peak reset through
-   /proc/self/clear_refs); then the public ranking, scorecard and list.
+   (the chair) and `publish_campaign` (the organiser) are timed (wall clock and this process's
+   CPU) with their query count and the peak resident memory they add (freed heap memory handed
+   back with malloc_trim, the peak reset through /proc/self/clear_refs, then VmHWM minus the
+   level before); then the public ranking, a scorecard and the public list, and both steps are
+   undone (a savepoint) and run once more under tracemalloc for the peak of Python's allocations
+   (a process that already did heavy work reuses memory it holds, which the resident peak misses).
+   The memory figure of the last line is the larger of the two.
 
 The last line: `N units: worst unit page X ms (Y× trivial); worst campaign page Z ms; publish W s, M MB`.
 Targets at 3,300 units (issue 13): a page about one unit ≤ 100 ms and within 2× its time at 100
@@ -48,15 +53,18 @@ Run: `make bench-campaign` or `.venv/bin/python benchmarks/campaign.py [--units 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime
 import gc
 import hashlib
 import inspect
+import json
 import os
 import random
 import re
 import sys
 import time
+import tracemalloc
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -356,7 +364,8 @@ class Page:
 
     kind: str  # "trivial", "unit" or "campaign"
     label: str
-    samples: list[float] = field(default_factory=list)  # seconds
+    samples: list[float] = field(default_factory=list)  # seconds, wall clock
+    cpu: list[float] = field(default_factory=list)  # seconds of this process's CPU (PostgreSQL's not counted)
     queries: int = 0
     size: int = 0
     error: str = ""
@@ -368,6 +377,10 @@ class Page:
     @property
     def p95_ms(self) -> float:
         return percentile(self.samples, 95) * 1000 if self.samples else float("nan")
+
+    @property
+    def cpu_ms(self) -> float:
+        return percentile(self.cpu, 50) * 1000 if self.cpu else float("nan")
 
 
 class QueryCounter:
@@ -415,9 +428,10 @@ def measure(page: Page, client: Any, url: str, *, requests: int, budget: float) 
         return page
     spent = 0.0
     for _ in range(requests):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         body(client.get(url))
         page.samples.append(time.perf_counter() - start)
+        page.cpu.append(time.process_time() - cpu)
         spent += page.samples[-1]
         if spent > budget and len(page.samples) >= 3:
             break
@@ -438,31 +452,65 @@ class Step:
 
     label: str
     seconds: float = 0.0
-    extra_bytes: int = 0
+    cpu: float = 0.0  # this process's CPU seconds
+    extra_bytes: int = 0  # peak resident memory above the level before
+    traced_bytes: int = 0  # peak of Python's allocations (tracemalloc, a second run)
     queries: int = 0
     error: str = ""
 
+    @property
+    def memory(self) -> int:
+        """The larger of the two memory figures (the resident peak misses memory the process reuses)."""
+        return max(self.extra_bytes, self.traced_bytes)
+
 
 def timed_step(label: str, work: Callable[[], object]) -> Step:
-    """Time `work`, count its queries and the peak resident memory it added."""
+    """Time `work`, count its queries and the peak resident memory it added (freed heap memory
+    handed back to the system first, the peak reset to the level before)."""
     step = Step(label)
     gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
     Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM (the peak) to the current level
     before = _status_kb("VmRSS")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         with counted() as counter:
             work()
     except Exception as exc:
         step.error = f"{type(exc).__name__}: {exc}"[:300]
-    step.seconds = time.perf_counter() - start
+    step.seconds, step.cpu = time.perf_counter() - start, time.process_time() - cpu
     step.extra_bytes = max(0, _status_kb("VmHWM") - before)
     step.queries = counter.count
     return step
 
 
+def traced_peak(work: Callable[[], object]) -> int:
+    """The peak of Python's allocations while `work` runs (tracemalloc; slower, so not timed)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        work()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
 class Rollback(Exception):
     """Raised to undo the approval and publication once measured."""
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """A transaction (a savepoint inside another) undone at the end of the block."""
+    from django.db import transaction
+
+    try:
+        with transaction.atomic():
+            yield
+            raise Rollback
+    except Rollback:
+        pass
 
 
 def unit_key(html: bytes, campaign_pk: int) -> str | None:
@@ -476,7 +524,6 @@ def unit_key(html: bytes, campaign_pk: int) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from django.core.management import call_command
-    from django.db import transaction
     from django.urls import reverse
     from django.utils import timezone
 
@@ -521,34 +568,27 @@ def run(args: argparse.Namespace) -> int:
     )
     page("campaign", "trang thẩm định /tham-dinh/ (thẩm định viên)", clients["appraiser"], reverse("appraisal:home"))
     page("campaign", "trang kỳ đánh giá (tổ chức)", clients["organiser"], reverse("campaigns:detail", args=[c.pk]))
-    try:
-        with transaction.atomic():
-            print("Mọi đơn vị đã thẩm định (trong giao dịch sẽ hoàn tác)…", flush=True)
-            bring_to_appraised(c, w.people["appraiser"])
-            page("campaign", "trang phê duyệt của Chủ tịch", clients["chair"], reverse("results:campaign", args=[c.pk]))
-            steps.append(
-                timed_step(
-                    "phê duyệt (approve_campaign)",
-                    lambda: approve_campaign(
-                        campaign=Campaign.objects.get(pk=c.pk),
-                        by=w.people["chair"],
-                        decision_number="999/QĐ-UBND",
-                        decision_date=timezone.localdate(),
-                    ),
-                )
-            )
-            steps.append(
-                timed_step(
-                    "công bố (publish_campaign)",
-                    lambda: publish_campaign(campaign=Campaign.objects.get(pk=c.pk), by=w.people["organiser"]),
-                )
-            )
-            for step in steps:
-                print(
-                    f"  {step.label}: {step.seconds:.2f} s, +{step.extra_bytes / 2**20:.0f} MB, "
-                    f"{step.queries} truy vấn {step.error}".rstrip(),
-                    flush=True,
-                )
+
+    def approve() -> object:
+        return approve_campaign(
+            campaign=Campaign.objects.get(pk=c.pk),
+            by=w.people["chair"],
+            decision_number="999/QĐ-UBND",
+            decision_date=timezone.localdate(),
+        )
+
+    def publish() -> object:
+        return publish_campaign(campaign=Campaign.objects.get(pk=c.pk), by=w.people["organiser"])
+
+    with rolled_back():
+        print("Mọi đơn vị đã thẩm định (trong giao dịch sẽ hoàn tác)…", flush=True)
+        bring_to_appraised(c, w.people["appraiser"])
+        page("campaign", "trang phê duyệt của Chủ tịch", clients["chair"], reverse("results:campaign", args=[c.pk]))
+        with rolled_back():
+            steps += [
+                timed_step("phê duyệt (approve_campaign)", approve),
+                timed_step("công bố (publish_campaign)", publish),
+            ]
             if Campaign.objects.get(pk=c.pk).state == Campaign.State.PUBLISHED:
                 ranking = reverse("public:campaign", args=[c.pk])
                 page("campaign", "bảng xếp hạng công khai", anonymous, ranking)
@@ -556,26 +596,52 @@ def run(args: argparse.Namespace) -> int:
                 if key:
                     page("unit", "kết quả công khai một đơn vị", anonymous, reverse("public:unit", args=[c.pk, key]))
                 page("campaign", "danh sách kết quả công khai /ket-qua/", anonymous, reverse("public:index"))
-            raise Rollback
-    except Rollback:
-        pass
+        if not any(s.error for s in steps):
+            with rolled_back():  # again, for the peak of Python's allocations
+                steps[0].traced_bytes = traced_peak(approve)
+                steps[1].traced_bytes = traced_peak(publish)
+        for step in steps:
+            print(
+                f"  {step.label}: {step.seconds:.2f} s, +{step.memory / 2**20:.0f} MB, "
+                f"{step.queries} truy vấn {step.error}".rstrip(),
+                flush=True,
+            )
     return report(args.units, pages, steps)
+
+
+def compared_with(units: int, pages: list[Page]) -> dict[str, str]:
+    """Save this run's medians (var/bench-campaign-N.json); for another N, each page's median beside the
+    100-unit run's, when there is one (the target: a page about one unit within 2× of it)."""
+    folder = ROOT / "var"
+    folder.mkdir(exist_ok=True)
+    medians = {p.label: p.median_ms for p in pages if p.samples}
+    (folder / f"bench-campaign-{units}.json").write_text(json.dumps(medians, ensure_ascii=False, indent=1))
+    base = folder / "bench-campaign-100.json"
+    if units == 100 or not base.exists():
+        return {}
+    old = json.loads(base.read_text())
+    return {label: f"; {ms / old[label]:.1f}× lúc 100 đơn vị" for label, ms in medians.items() if old.get(label)}
 
 
 def report(units: int, pages: list[Page], steps: list[Step]) -> int:
     """The table, then the summary line; exit code 1 when a page or a step failed."""
     trivial = next(p for p in pages if p.kind == "trivial")
-    print(
-        f"\n{units} đơn vị, 76 chỉ số mỗi đơn vị; mỗi trang: trung vị / p95 (ms), số lần đo, truy vấn SQL, kích thước"
-    )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n{units} đơn vị, 76 chỉ số mỗi đơn vị; tải của máy lúc kết thúc (1, 5, 15 phút): {load}")
+    print("mỗi trang: trung vị / p95 (ms), trung vị CPU của tiến trình (ms), số lần đo, truy vấn SQL, kích thước")
+    before = compared_with(units, pages)
     for p in pages:
         ratio = p.median_ms / trivial.median_ms if trivial.median_ms else float("nan")
         print(
-            f"  {p.label:<48} {p.median_ms:>9.1f} / {p.p95_ms:>9.1f}  ×{len(p.samples):<2} "
-            f"{p.queries:>6} truy vấn {p.size / 1024:>8.0f} KB  ({ratio:.0f}× tối thiểu) {p.error}".rstrip()
+            f"  {p.label:<48} {p.median_ms:>9.1f} / {p.p95_ms:>9.1f} CPU {p.cpu_ms:>8.1f} ×{len(p.samples):<2} "
+            f"{p.queries:>6} truy vấn {p.size / 1024:>8.0f} KB  ({ratio:.0f}× tối thiểu{before.get(p.label, '')}) "
+            f"{p.error}".rstrip()
         )
     for s in steps:
-        print(f"  {s.label:<48} {s.seconds:>9.2f} s  +{s.extra_bytes / 2**20:.0f} MB  {s.queries} truy vấn {s.error}")
+        print(
+            f"  {s.label:<48} {s.seconds:>9.2f} s (CPU {s.cpu:.2f} s)  +{s.extra_bytes / 2**20:.0f} MB RSS, "
+            f"{s.traced_bytes / 2**20:.0f} MB tracemalloc  {s.queries} truy vấn {s.error}".rstrip()
+        )
     unit_pages = [p for p in pages if p.kind == "unit" and p.samples]
     campaign_pages = [p for p in pages if p.kind == "campaign" and p.samples]
     worst_unit = max(unit_pages, key=lambda p: p.median_ms)
@@ -584,12 +650,15 @@ def report(units: int, pages: list[Page], steps: list[Step]) -> int:
     failed = [p.error for p in pages if p.error] + [s.error for s in steps if s.error]
     if failed:
         print("Lỗi: " + "; ".join(failed))
-    print(f"  (trang một đơn vị chậm nhất: {worst_unit.label}; trang của kỳ chậm nhất: {worst_campaign.label})")
+    print(
+        f"  (trang một đơn vị chậm nhất: {worst_unit.label}, CPU {worst_unit.cpu_ms:.0f} ms; trang của kỳ chậm "
+        f"nhất: {worst_campaign.label}, CPU {worst_campaign.cpu_ms:.0f} ms; công bố: CPU {publish.cpu:.1f} s)"
+    )
     print(
         f"{units} units: worst unit page {worst_unit.median_ms:.0f} ms "
         f"({worst_unit.median_ms / trivial.median_ms:.0f}× trivial); "
         f"worst campaign page {worst_campaign.median_ms:.0f} ms; "
-        f"publish {publish.seconds:.1f} s, {publish.extra_bytes / 2**20:.0f} MB"
+        f"publish {publish.seconds:.1f} s, {publish.memory / 2**20:.0f} MB"
     )
     return 1 if failed else 0
 
@@ -637,7 +706,10 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise: no STATIC_ROOT needed here
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    print(f"dti từ {Path(dti.__file__).parent}; cơ sở dữ liệu {pg_params(url)['dbname']}", flush=True)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"dti từ {Path(dti.__file__).parent}; cơ sở dữ liệu {pg_params(url)['dbname']}; tải của máy: {load}", flush=True
+    )
     return run(args)
 
 
