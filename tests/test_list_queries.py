@@ -446,7 +446,7 @@ PAGES = [
         republish,
         lambda w: f"/ket-qua/{w['campaign'].pk}/don-vi/ubnd-huyen-mot/",
         lambda n: f"1/{n + 1}",  # the rank of UBND huyện Một among the group's units
-        1,
+        4,  # the versions, the index, the unit, its group
     ),
     Page(
         "outcome:page",  # the unit's scores among the group's, its rank in the published version
@@ -478,12 +478,12 @@ PAGES = [
         fixture="appraising",
     ),
     Page(
-        "campaigns:detail",
+        "campaigns:detail",  # campaign, groups, all units (name, status), the page: units, entries; reopenings, forms
         "organiser",
         add_units,
-        lambda w: f"/ky-danh-gia/{w['campaign'].pk}/",
+        lambda w: f"/ky-danh-gia/{w['campaign'].pk}/?trang=99",
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 6,
+        SIGNED_IN + 7,
     ),
     Page(
         "campaigns:participants",
@@ -514,18 +514,18 @@ PAGES = [
         "appraisal:home",
         "appraiser",
         add_assigned,
-        lambda w: "/tham-dinh/",
+        lambda w: "/tham-dinh/?trang=99",  # the last page
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 3,
+        SIGNED_IN + 2,
         fixture="appraising",
     ),
     Page(
         "appraisal:campaign",
         "appraiser",
         add_units,
-        lambda w: f"/tham-dinh/ky/{w['campaign'].pk}/",
+        lambda w: f"/tham-dinh/ky/{w['campaign'].pk}/?trang=99",  # the last page
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 8,
+        SIGNED_IN + 12,
         fixture="appraising",
     ),
     Page(
@@ -549,12 +549,12 @@ PAGES = [
     ),
     Page("public:index", "anonymous", add_publications, lambda w: "/ket-qua/", "Kỳ công bố {:03}".format, 1),
     Page(
-        "public:campaign",
+        "public:campaign",  # the versions, the index, the group, the page's units
         "anonymous",
         republish,
-        lambda w: f"/ket-qua/{w['campaign'].pk}/",
+        lambda w: f"/ket-qua/{w['campaign'].pk}/?trang=99",
         "UBND huyện Số {:03}".format,
-        1,
+        4,
     ),
     Page(
         "history:lineages",
@@ -680,6 +680,7 @@ NOT_LISTS = {
     "reports:appendix": "a document download",
     "reports:targets": "a form about one unit",
     "reports:unit_report": "a document download",
+    "reports:unit_reports": "an action (POST): starts a background job",
     "exports:campaign": "the links to one campaign's downloads",
     "exports:check": "an upload form and its preview (POST)",
     "exports:apply": "an action (POST)",

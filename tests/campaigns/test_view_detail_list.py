@@ -102,4 +102,26 @@ def test_the_filtered_page_runs_the_same_queries_at_any_size(world, login, two_g
     assert len(captured) == QUERIES
 
 
-QUERIES = 9  # session, user, notifications; campaign; groups; units; entries; reopenings; the group form's frameworks
+QUERIES = 10
+"""Session, user, notifications; campaign; groups; every unit's name, group and status; the page's units;
+their entries; reopenings; the group form's frameworks."""
+
+
+def test_the_units_are_listed_a_page_at_a_time_with_the_filters_kept(world, login, two_groups):
+    units = Unit.objects.bulk_create(
+        Unit(name=f"UBND huyện Thêm {n:03}", unit_type=world["unit"].unit_type) for n in range(120)
+    )
+    Participation.objects.bulk_create(
+        Participation(campaign=world["campaign"], group=world["group"], unit=unit) for unit in units
+    )
+    client = login("organiser")
+    first = page(client, world)
+    assert len(shown(first)["Nhóm huyện"]) == 100 and shown(first)["Nhóm sở"] == []
+    assert "1 đơn vị của nhóm ở trang khác." in first and "Trang 1/2" in first
+    second = page(client, world, {"trang": "2"})
+    assert shown(second)["Nhóm sở"] == ["UBND huyện Đông Anh"] and len(shown(second)["Nhóm huyện"]) == 22
+    searched = page(client, world, {"tim": "them", "trang-thai": "chua-bat-dau"})
+    assert 'href="?tim=them&amp;trang-thai=chua-bat-dau&amp;trang=2"' in searched
+    last = page(client, world, {"tim": "them", "trang-thai": "chua-bat-dau", "trang": "2"})
+    assert shown(last)["Nhóm huyện"] == [f"UBND huyện Thêm {n:03}" for n in range(100, 120)]
+    assert "Đang hiện 120 trên 123." in last

@@ -408,11 +408,13 @@ def test_public_lists_run_the_same_queries_at_any_size(db: None, django_assert_n
     for n in range(size):
         publish(snapshot_of(f"Kỳ {n:02}", year=2020 + n % 3, groups={"Cấp xã": units}))
     client = Client()
-    with django_assert_num_queries(1):  # the publications
-        assert client.get("/ket-qua/", {"tim": "xa so 01"}).status_code == 200
     pk = Publication.objects.first().campaign_id
-    with django_assert_num_queries(1):  # the campaign's versions
+    with django_assert_num_queries(2):  # the newest publications with their index, the units found
+        assert client.get("/ket-qua/", {"tim": "xa so 01"}).status_code == 200
+    with django_assert_num_queries(5):  # the campaign's versions, its index, the units found, the group, its page
         assert client.get(f"/ket-qua/{pk}/", {"tim": "01"}).status_code == 200
+    with django_assert_num_queries(4):  # the versions, the index, the unit, its group
+        assert client.get(f"/ket-qua/{pk}/don-vi/ubnd-xa-so-01/").status_code == 200
 
 
 def test_the_radar_shows_percentages_as_the_table_does() -> None:

@@ -8,7 +8,8 @@ counts the indicators done exactly as the unit's own page does.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dti.campaigns.models import Campaign, CampaignGroup, Participation, Reopening
 from dti.core.listing import Filter, ListQuery, Option
+from dti.core.paging import Pages, page_of
 from dti.engine import Completion, UnitInputs, completion, name_key, score_unit
 from dti.engine import Framework as EngineFramework
 from dti.units.selectors import Node, unit_list
@@ -39,11 +41,13 @@ class UnitRow:
 
 @dataclass
 class GroupRow:
-    """A ranking group with its framework and units."""
+    """A ranking group with its framework and the units of the page in it (`count`: how many of
+    its units match the search and filters, on this page or another)."""
 
     group: CampaignGroup
     indicators: int
     units: list[UnitRow]
+    count: int = 0
 
 
 def _progress(participation: Participation, assessment: Any, engine: EngineFramework) -> Completion:
@@ -58,77 +62,118 @@ def _progress(participation: Participation, assessment: Any, engine: EngineFrame
 
 @dataclass(frozen=True)
 class Overview:
-    """The campaign page's groups with the units that match the search and filters (a group chosen
-    in the filter: only that one), how many match of all, and how many of all have not submitted."""
+    """The campaign page's groups with the units of the page that match the search and filters (a
+    group chosen in the filter: only that one), how many match of all, how many of all have not
+    submitted, and the page links."""
 
     groups: list[GroupRow]
     query: ListQuery
     shown: int
     total: int
     not_submitted: int
+    pages: Pages
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A participating unit as the search and filters read it (no entry loaded)."""
+
+    pk: int
+    name: str
+    group: int
+    state: str
+
+
+def _statuses(states: Iterable[str]) -> dict[str, tuple[str, bool]]:
+    """Each assessment status's label and whether it counts as submitted, by the assessment's own
+    rules (`get_status_display`, `is_submitted`), read through the participation's relation."""
+    assessment: Any = Participation.assessment.related.related_model  # not imported: an app above
+    found = {}
+    for state in states:
+        if state != NOT_STARTED:
+            example = assessment(status=state)  # the model, built (not saved) to ask it
+            found[state] = (str(example.get_status_display()), bool(example.is_submitted))
+    return {NOT_STARTED: (str(_("Chưa bắt đầu")), False), **found}
 
 
 def campaign_overview(campaign: Campaign, params: Mapping[str, str]) -> Overview:
     """The groups and units of `campaign`, searched by unit name (`tim`) and filtered by status
-    (`trang-thai`, not for imported results) and group (`nhom`, when there are several): three
-    queries (groups, units, their entries), whatever their number."""
-    groups = _groups(campaign)
-    rows = [row for group in groups for row in group.units]
+    (`trang-thai`, not for imported results) and group (`nhom`, when there are several), a page of
+    units at a time (`trang`): five queries (groups, every unit's name, group and status, the page's
+    units, their entries), whatever their number; only the page's units are scored."""
+    groups = {g.pk: g for g in campaign.groups.select_related("framework").order_by("order", "name")}
+    lines = [
+        _Line(pk, name, group, state or NOT_STARTED)
+        for pk, name, group, state in Participation.objects.filter(campaign=campaign)
+        .order_by("group__order", "group__name", "unit__name")
+        .values_list("pk", "unit__name", "group_id", "assessment__status")
+    ]
+    statuses = _statuses({line.state for line in lines})
     filters = []
     if not campaign.imported_results:
-        statuses = {row.state: row.status for row in rows}
-        options = sorted((Option(value, label) for value, label in statuses.items()), key=lambda o: name_key(o.label))
+        present = {line.state for line in lines}
+        options = sorted(
+            (Option(value, label) for value, (label, _s) in statuses.items() if value in present),
+            key=lambda o: name_key(o.label),
+        )
         filters.append(Filter("trang-thai", _("Trạng thái"), tuple(options)))
     if len(groups) > 1:
-        filters.append(Filter("nhom", _("Nhóm xếp hạng"), tuple(Option(str(g.group.pk), g.group.name) for g in groups)))
+        filters.append(Filter("nhom", _("Nhóm xếp hạng"), tuple(Option(str(pk), g.name) for pk, g in groups.items())))
     query = ListQuery.read(params, filters)
+    kept = [line for line in lines if query.keeps(line.name, {"trang-thai": line.state, "nhom": str(line.group)})]
+    ids, pages = page_of([line.pk for line in kept], params)
+    engines = {pk: group.framework.engine() for pk, group in groups.items()}
+    by_group: dict[int, list[UnitRow]] = {}
+    for participation in _participations(campaign, groups, ids):
+        by_group.setdefault(participation.group_id, []).append(_unit_row(participation, engines, statuses))
+    counts = Counter(line.group for line in kept)
     shown = [
-        GroupRow(g.group, g.indicators, [row for row in g.units if _keeps(query, row)])
-        for g in groups
-        if query.chosen("nhom") in ("", str(g.group.pk))  # the other groups' cards are left out
+        GroupRow(
+            group,
+            sum(1 for i in engines[pk].indicators if not i.reference_only),
+            by_group.get(pk, []),
+            counts[pk],
+        )
+        for pk, group in groups.items()
+        if query.chosen("nhom") in ("", str(pk))  # the other groups' cards are left out
     ]
     return Overview(
         shown,
         query,
-        shown=sum(len(g.units) for g in shown),
-        total=len(rows),
-        not_submitted=sum(1 for row in rows if not row.submitted),
+        shown=len(kept),
+        total=len(lines),
+        not_submitted=sum(1 for line in lines if not statuses[line.state][1]),
+        pages=pages,
     )
 
 
-def _keeps(query: ListQuery, row: UnitRow) -> bool:
-    values = {"trang-thai": row.state, "nhom": str(row.participation.group_id)}
-    return query.keeps(row.participation.unit.name, values)
-
-
-def _groups(campaign: Campaign) -> list[GroupRow]:
-    """Every group with its units."""
-    participations = (
-        Participation.objects.filter(campaign=campaign)
+def _participations(campaign: Campaign, groups: dict[int, CampaignGroup], ids: list[int]) -> list[Participation]:
+    """The page's participations, in the order of `ids`, with their unit, assessment and entries (two queries)."""
+    found = {
+        p.pk: p
+        for p in Participation.objects.filter(pk__in=ids)
         .select_related("unit__unit_type", "assessment")
         .prefetch_related("assessment__entries")
-        .order_by("group__order", "group__name", "unit__name")
-    )
-    by_group: dict[int, list[UnitRow]] = {}
-    groups = {g.pk: g for g in campaign.groups.select_related("framework").order_by("order", "name")}
-    engines = {pk: group.framework.engine() for pk, group in groups.items()}
-    for participation in participations:
+    }
+    chosen = [found[pk] for pk in ids if pk in found]
+    for participation in chosen:
         participation.campaign = campaign  # one object for all rows: no query per unit
         participation.group = groups[participation.group_id]
-        try:
-            assessment = participation.assessment
-        except ObjectDoesNotExist:
-            assessment = None
-        status = assessment.get_status_display() if assessment else _("Chưa bắt đầu")
-        submitted = bool(assessment and assessment.is_submitted)
-        progress = _progress(participation, assessment, engines[participation.group_id])
-        state = assessment.status if assessment else NOT_STARTED
-        row = UnitRow(participation, str(status), submitted, progress, state)
-        by_group.setdefault(participation.group_id, []).append(row)
-    return [
-        GroupRow(group, sum(1 for i in engines[pk].indicators if not i.reference_only), by_group.get(pk, []))
-        for pk, group in groups.items()
-    ]
+    return chosen
+
+
+def _unit_row(
+    participation: Participation, engines: dict[int, EngineFramework], statuses: dict[str, tuple[str, bool]]
+) -> UnitRow:
+    """One unit of the page: its status and its progress, scored by the engine."""
+    try:
+        assessment = participation.assessment
+    except ObjectDoesNotExist:
+        assessment = None
+    state = assessment.status if assessment else NOT_STARTED
+    label, submitted = statuses.get(state) or _statuses([state])[state]
+    progress = _progress(participation, assessment, engines[participation.group_id])
+    return UnitRow(participation, label, submitted, progress, state)
 
 
 def reopenings(campaign: Campaign) -> list[Reopening]:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dti.results.snapshot import Change, Snapshot
+from dti.results.snapshot import Change, GroupPart, PublishedHead, Snapshot, SnapshotUnit
 
 
 class Immutable(Exception):
@@ -94,3 +94,55 @@ class Publication(models.Model):
     def intact(self) -> bool:
         """Whether the stored snapshot still matches its hash (nobody edited the database)."""
         return content_hash(self.snapshot) == self.content_hash
+
+
+class PublishedIndex(models.Model):
+    """What the public pages read of one publication, in parts, so that a page about one unit or
+    one group reads that part and not the whole snapshot (8.6 MB at 3,300 units).
+
+    Derived once from the sealed snapshot (`dti.results.selectors.index_publication`, at publication
+    or on the first read) and never changed: `content_hash` is the snapshot's it was derived from,
+    and the pages use an index only when it equals the publication's. `head` holds the campaign,
+    the decision, the notes, the imported file's name and each group's name and size.
+    """
+
+    publication = models.OneToOneField(Publication, primary_key=True, on_delete=models.CASCADE, related_name="index")
+    content_hash = models.CharField(max_length=64)
+    head: models.JSONField[PublishedHead, PublishedHead] = models.JSONField()
+
+    class Meta:
+        verbose_name = _("Chỉ mục kết quả công bố")
+        verbose_name_plural = _("Chỉ mục kết quả công bố")
+
+
+class PublishedGroup(models.Model):
+    """One ranking group of an indexed publication: its framework, the units it left out, and what
+    a page of it needs of the whole group (the columns shown, the highest scores, each index's order)."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="published_groups")
+    number = models.PositiveIntegerField()  # 1, 2 … in the snapshot's order
+    name = models.TextField()
+    part: models.JSONField[GroupPart, GroupPart] = models.JSONField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["publication", "number"], name="unique_published_group")]
+
+
+class PublishedUnit(models.Model):
+    """One unit of an indexed publication: its snapshot record as published, where it stands in its
+    group (`position`: its place in the published ranking), its URL key and its rank in each index."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="published_units")
+    group = models.PositiveIntegerField()  # PublishedGroup.number
+    position = models.PositiveIntegerField()
+    key = models.TextField()
+    name = models.TextField()
+    folded = models.TextField()  # the name lower case without accents, for the search
+    data: models.JSONField[SnapshotUnit, SnapshotUnit] = models.JSONField()
+    ranks: models.JSONField[dict[str, int | None], dict[str, int | None]] = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "key"], name="unique_published_unit_key"),
+            models.UniqueConstraint(fields=["publication", "group", "position"], name="unique_published_unit_place"),
+        ]

@@ -255,3 +255,33 @@ def snapshot_of_results(
     if source:
         snapshot["imported"] = source
     return snapshot
+
+
+class GroupPart(TypedDict):
+    """What the public pages need of a whole ranking group to show a page of it or one of its
+    units (`PublishedGroup.part`, derived from the snapshot by `dti.results.selectors.index_publication`)."""
+
+    framework: SnapshotFramework
+    excluded: list[str]
+    size: int  # how many units it ranks
+    has_max: bool  # some unit has a maximum total
+    has_classes: bool  # some unit is classified
+    best: dict[str, dict[str, Figure]]  # "indices" / "items" → code → the group's highest score
+    orders: dict[str, list[int]]  # main index code → the units' positions in that index's table order
+
+
+class GroupHead(TypedDict):
+    """A ranking group as the public list and the group chooser show it."""
+
+    name: str
+    size: int
+
+
+class PublishedHead(TypedDict):
+    """The small part of a snapshot every public page shows (`PublishedIndex.head`)."""
+
+    campaign: SnapshotCampaign
+    decision: SnapshotDecision
+    notes: list[str]
+    imported: str
+    groups: list[GroupHead]  # in the snapshot's order
