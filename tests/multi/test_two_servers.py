@@ -54,11 +54,11 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(env: dict[str, str], log: Path) -> Iterator[int]:
-    """`dti serve` (one gunicorn worker) on a free port, answering; stopped at the end. Yields the port."""
+    """`dti serve` (one gunicorn worker, no job worker) on a free port, answering; stopped at the end."""
     port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "dti"), "serve", "--port", str(port), "--workers", "1"],
+            [str(ROOT / ".venv" / "bin" / "dti"), "serve", "--port", str(port), "--workers", "1", "--job-workers", "0"],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
