@@ -10,9 +10,14 @@ it is shown to be keyed by content (and listed here with why) or moved to the da
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
+
+from dti.history.services import staging_folder
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "dti"
 
@@ -77,3 +82,23 @@ def test_no_module_keeps_data_that_another_server_would_need():
         "kept in one process's memory, which other application servers do not see: key it by content "
         "(and list it in CONTENT_KEYED with why) or keep it in the database"
     )
+
+
+def test_the_import_staging_folder_is_set_by_dti_staging_dir(tmp_path):
+    """Several servers (and job workers) need one staging folder that all of them see (an NFS folder)."""
+    shared = tmp_path / "nhap"
+    done = subprocess.run(
+        [sys.executable, "-c", "from dti import settings as s; print(s.HISTORY_STAGING_DIR)"],
+        env={**os.environ, "DTI_VAR_DIR": str(tmp_path), "DTI_STAGING_DIR": f" {shared} "},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(shared)
+
+
+def test_staged_uploads_go_to_the_configured_folder(settings, tmp_path):
+    settings.HISTORY_STAGING_DIR = str(tmp_path / "chung" / "nhap")
+    assert staging_folder() == tmp_path / "chung" / "nhap"
+    assert staging_folder().is_dir()
