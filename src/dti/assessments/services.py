@@ -10,13 +10,19 @@ and `imported=True` for an organiser's import of many units' data (`dti.exports.
 asks for Action.IMPORT_ASSESSMENTS instead of the unit's own EDIT_ASSESSMENT. The state rule
 stays the unit's (`edit_block_reason`): an organiser imports only into what the unit could still
 edit itself (a draft or returned assessment, the campaign taking reports), never a submitted one.
+
+`save_many` saves many units' forms at once (the organiser's import of thousands of units) by the
+same rules, checks and audit detail as `general_save` and `entry_save`, written in bulk. Every save
+of a unit's scoring data sends `signals.scores_changed` (the stored results listen to it).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any, Literal, TypedDict, Unpack
 
@@ -31,11 +37,14 @@ from django.utils.translation import gettext as _
 from dti.accounts.models import User
 from dti.assessments.models import Assessment, Entry, Evidence, from_json, to_json
 from dti.assessments.rules import edit_block_reason
-from dti.audit.services import record
+from dti.assessments.signals import scores_changed
+from dti.audit.models import AuditEntry
+from dti.audit.services import entry as audit_entry
+from dti.audit.services import record, record_many
 from dti.core.errors import Conflict, ServiceError
 from dti.core.files import ALLOWED, over_limit_mb, sniff
 from dti.core.permissions import Action, require
-from dti.engine import Field, Indicator, fmt, parse_score, parse_value, ratio_conflicts
+from dti.engine import Field, Framework, Indicator, fmt, parse_score, parse_value, ratio_conflicts
 
 FLAG_TRUE = ("1", "on", "true", "yes", "có")
 
@@ -99,7 +108,11 @@ def _require_editable(assessment: Assessment, by: User, *, imported: bool = Fals
 
 
 def _item(assessment: Assessment, code: str) -> Indicator:
-    item = assessment.framework().item(code)
+    return _editable_item(assessment.framework().item(code), code)
+
+
+def _editable_item(item: Indicator | None, code: str) -> Indicator:
+    """The indicator a unit enters data for (ServiceError: the framework has no such, or only for reference)."""
     if item is None or item.reference_only:
         raise ServiceError(_("Chỉ số '%(code)s' không có trong bộ chỉ số của đơn vị.") % {"code": code})
     return item
@@ -279,36 +292,57 @@ def entry_save(
     _require_editable(assessment, by, imported=imported)
     item = _item(assessment, code)
     general = assessment.unit_inputs(entries=[]).general
-    fields = {f.name: f for f in item.inputs}
     with transaction.atomic():  # an error below rolls back the entry row get_or_create may add
         entry, _created = Entry.objects.select_for_update().get_or_create(assessment=assessment, code=code)
-        stored = {k: from_json(fields[k], v) for k, v in entry.values.items() if k in fields}
-        parsed, errors = parse_entry(item, data, general, stored)
-        if errors:
-            raise InvalidData(errors)
-        _refuse_stale(entry, version, code)
-        before, after = _stored_entry(entry), _entry_after_save(entry, data, parsed)
+        before, after, parsed = _checked_entry(item, entry, data, version, general)
         if before == after:
             return entry
         Entry.objects.filter(pk=entry.pk, version=version).update(
-            values=after["values"],
-            score=parsed["score"],
-            self_score=parsed["self_score"],
-            comment=parsed["comment"],
-            na_requested=parsed["na_requested"],
-            na_reason=parsed["na_reason"],
-            version=F("version") + 1,
-            updated_by=by,
-            updated_at=timezone.now(),
+            **_entry_columns(after, parsed, by), version=F("version") + 1
         )
-        _audit_changes(assessment, by, code, before, after, comment)
+        for field, old, new in _entry_changes(before, after):
+            record_change(
+                assessment, by=by, action="entry.save", code=code, field=field, old=old, new=new, comment=comment
+            )
+        scores_changed.send(sender=Entry, assessment_ids=[assessment.pk])
     entry.refresh_from_db()
     return entry
 
 
-def _audit_changes(
-    assessment: Assessment, by: User, code: str, before: StoredEntry, after: StoredEntry, comment: str
-) -> None:
+def _checked_entry(
+    item: Indicator, entry: Entry, data: Mapping[str, str], version: int, general: Mapping[str, object]
+) -> tuple[StoredEntry, StoredEntry, ParsedEntry]:
+    """The entry as stored and as this save leaves it, and the parsed form; InvalidData for a
+    value the form refuses, Conflict when the entry was saved since `version`."""
+    fields = {f.name: f for f in item.inputs}
+    stored = {k: from_json(fields[k], v) for k, v in entry.values.items() if k in fields}
+    parsed, errors = parse_entry(item, data, general, stored)
+    if errors:
+        raise InvalidData(errors)
+    _refuse_stale(entry, version, item.code)
+    return _stored_entry(entry), _entry_after_save(entry, data, parsed), parsed
+
+
+ENTRY_COLUMNS = ("values", "score", "self_score", "comment", "na_requested", "na_reason", "updated_by", "updated_at")
+"""The columns of Entry a save writes, besides its version."""
+
+
+def _entry_columns(after: StoredEntry, parsed: ParsedEntry, by: User) -> dict[str, object]:
+    """What a save writes in ENTRY_COLUMNS (the version grows by one besides)."""
+    return {
+        "values": after["values"],
+        "score": parsed["score"],
+        "self_score": parsed["self_score"],
+        "comment": parsed["comment"],
+        "na_requested": parsed["na_requested"],
+        "na_reason": parsed["na_reason"],
+        "updated_by": by,
+        "updated_at": timezone.now(),
+    }
+
+
+def _entry_changes(before: StoredEntry, after: StoredEntry) -> list[tuple[str, object, object]]:
+    """(field, old, new) of each value the save changes, in the order they are recorded."""
     changes: list[tuple[str, object, object]] = []
     for key in ENTRY_FIELDS:
         if before[key] != after[key]:
@@ -317,8 +351,7 @@ def _audit_changes(
         old, new = before["values"].get(name), after["values"].get(name)
         if old != new:
             changes.append((name, old, new))
-    for field, old, new in changes:
-        record_change(assessment, by=by, action="entry.save", code=code, field=field, old=old, new=new, comment=comment)
+    return changes
 
 
 def general_save(
@@ -333,50 +366,67 @@ def general_save(
     """Save the general-info form (Thông tin chung) with the same stale-version protection
     (`comment` and `imported`: see the module's docstring)."""
     _require_editable(assessment, by, imported=imported)
-    parsed, errors = parse_inputs(assessment.framework().general_info, data)
+    framework = assessment.framework()
+    parsed, errors = parse_inputs(framework.general_info, data)
     values = {name: to_json(value) for name, value in parsed.items()}
-    errors.update(_general_conflicts(assessment, values))
+    stored = assessment.unit_inputs(entries=[]).general
+    items = {item.code: item for item in framework.walk()}
+    errors.update(_general_conflicts(framework, items, stored, values, assessment.entries.all()))
     if errors:
         raise InvalidData(errors)
     with transaction.atomic():
         locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        if locked.general_version != version:
-            raise Conflict(
-                _("Thông tin chung đã được người khác lưu sau khi bạn mở trang; dữ liệu bạn vừa nhập chưa được lưu."),
-                current=locked,
-            )
+        _refuse_stale_general(locked, version)
         before = dict(locked.general)
-        after = {name: value for name, value in {**before, **values}.items() if value is not None}
+        after = _general_after(before, values)
         if after == before:
             return locked
         Assessment.objects.filter(pk=locked.pk).update(general=after, general_version=F("general_version") + 1)
-        for name in sorted(set(before) | set(after)):
-            if before.get(name) != after.get(name):
-                record_change(
-                    assessment,
-                    by=by,
-                    action="general.save",
-                    code="general",
-                    field=name,
-                    old=before.get(name),
-                    new=after.get(name),
-                    comment=comment,
-                )
+        for name, old, new in _general_changes(before, after):
+            record_change(
+                assessment, by=by, action="general.save", code="general", field=name, old=old, new=new, comment=comment
+            )
+        scores_changed.send(sender=Assessment, assessment_ids=[assessment.pk])
     assessment.refresh_from_db()
     return assessment
 
 
-def _general_conflicts(assessment: Assessment, values: Mapping[str, object]) -> dict[str, str]:
-    """General-info figures that would put an indicator's saved numerator above its denominator."""
-    framework = assessment.framework()
-    general = {**assessment.unit_inputs(entries=[]).general}
+def _refuse_stale_general(assessment: Assessment, version: int) -> None:
+    """Raise Conflict when the general information was saved since version `version` was read."""
+    if assessment.general_version != version:
+        raise Conflict(
+            _("Thông tin chung đã được người khác lưu sau khi bạn mở trang; dữ liệu bạn vừa nhập chưa được lưu."),
+            current=assessment,
+        )
+
+
+def _general_after(before: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The general information (JSON) after a save of `values` (an empty one clears its field)."""
+    return {name: value for name, value in {**before, **values}.items() if value is not None}
+
+
+def _general_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[str, object, object]]:
+    """(field, old, new) of each general-info figure a save changes, by name."""
+    return [(n, before.get(n), after.get(n)) for n in sorted(set(before) | set(after)) if before.get(n) != after.get(n)]
+
+
+def _general_conflicts(
+    framework: Framework,
+    items: Mapping[str, Indicator],
+    stored: Mapping[str, object],
+    values: Mapping[str, object],
+    entries: Iterable[Entry],
+) -> dict[str, str]:
+    """General-info figures (`values`, JSON, over the `stored` typed ones) that would put a numerator
+    of `entries` above its denominator (`items`: the framework's indicators by code)."""
+    general = dict(stored)
     fields = {f.name: f for f in framework.general_info}
     for name, raw in values.items():
         if name in fields:
             general[name] = from_json(fields[name], raw)
     errors: dict[str, str] = {}
-    for entry in assessment.entries.all():
-        item = framework.item(entry.code)
+    for entry in entries:
+        item = items.get(entry.code)
         if item is None or not any(f.source in values for f in item.inputs if f.source):
             continue
         inputs = {f.name: f for f in item.inputs}
@@ -396,6 +446,177 @@ def _general_conflicts(assessment: Assessment, values: Mapping[str, object]) -> 
                     "code": item.code,
                 }
     return errors
+
+
+# Saving many units' forms at once (an organiser's import): the rules of entry_save and general_save.
+
+SAVE_BATCH = 200
+"""Units read, checked and written together by `save_many` (a few queries each batch)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnitForms:
+    """One unit's forms for `save_many`, as the web form's text: the general information (None:
+    not saved) and indicators by code, each with the version it was read at (`versions`, by code,
+    "general" for the general information)."""
+
+    assessment_id: int
+    general: Mapping[str, str] | None
+    forms: Mapping[str, Mapping[str, str]]
+    versions: Mapping[str, int]
+
+
+class UnitRefused(ServiceError):
+    """`save_many` refused one unit's forms: the unit's name (`unit`) and the refusal (`reason`),
+    the same ServiceError (InvalidData, Conflict…) a one-by-one save raises."""
+
+    def __init__(self, unit: str, reason: ServiceError) -> None:
+        super().__init__(reason.message, field=reason.field)
+        self.unit = unit
+        self.reason = reason
+
+
+def save_many(
+    *,
+    units: Sequence[UnitForms],
+    by: User,
+    comment: str = "",
+    imported: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Save many units' forms in one transaction, all or nothing; returns the number of values changed.
+
+    Exactly what `general_save` and `entry_save` would do for each form (the same permission and
+    editability check, parsing, ratio checks, stale-version refusal, audit entry per changed
+    value with `comment`), but read and written `SAVE_BATCH` units at a time in a fixed number
+    of queries (bulk_create / bulk_update). Each indicator is checked with the unit's general
+    information as this save leaves it, and the general information against every indicator as
+    this save leaves it: a file may raise or lower a denominator and its numerators together, as
+    saving the forms one by one in a suitable order would. A refusal raises UnitRefused and
+    writes nothing (PermissionDenied passes as it is). `progress(done, total)` is called after each
+    batch with the number of units done so far.
+    """
+    changed = 0
+    with transaction.atomic():
+        for start in range(0, len(units), SAVE_BATCH):
+            batch = units[start : start + SAVE_BATCH]
+            changed += _save_batch(batch, by, comment, imported)
+            if progress is not None:
+                progress(start + len(batch), len(units))
+        if units:
+            scores_changed.send(sender=Entry, assessment_ids=[unit.assessment_id for unit in units])
+    return changed
+
+
+class _Written:
+    """What a batch writes: entries to create and to update, assessments whose general information
+    changed, and the audit entries."""
+
+    def __init__(self) -> None:
+        self.created: list[Entry] = []
+        self.updated: list[Entry] = []
+        self.general: list[Assessment] = []
+        self.audit: list[AuditEntry] = []
+
+
+def _save_batch(batch: Sequence[UnitForms], by: User, comment: str, imported: bool) -> int:
+    ids = [unit.assessment_id for unit in batch]
+    assessments = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("participation__unit__unit_type", "participation__campaign", "participation__group__framework")
+        .in_bulk(ids)
+    )
+    entries: dict[int, dict[str, Entry]] = {pk: {} for pk in ids}
+    for entry in Entry.objects.select_for_update().filter(assessment_id__in=ids):
+        entries[entry.assessment_id][entry.code] = entry
+    written = _Written()
+    items: dict[int, dict[str, Indicator]] = {}  # by framework, its indicators by code
+    for unit in batch:
+        assessment = assessments[unit.assessment_id]
+        framework = assessment.framework()
+        lookup = items.get(id(framework))
+        if lookup is None:
+            lookup = items[id(framework)] = {item.code: item for item in framework.walk()}
+        try:
+            _save_unit(unit, assessment, framework, lookup, entries[assessment.pk], by, comment, imported, written)
+        except ServiceError as exc:  # PermissionDenied passes as it is, as from a one-by-one save
+            raise UnitRefused(assessment.participation.unit.name, exc) from exc
+    Entry.objects.bulk_create(written.created)
+    Entry.objects.bulk_update(written.updated, [*ENTRY_COLUMNS, "version"])
+    Assessment.objects.bulk_update(written.general, ["general", "general_version"])
+    record_many(written.audit)
+    return len(written.audit)
+
+
+def _save_unit(
+    unit: UnitForms,
+    assessment: Assessment,
+    framework: Framework,
+    items: Mapping[str, Indicator],
+    entries: dict[str, Entry],
+    by: User,
+    comment: str,
+    imported: bool,
+    written: _Written,
+) -> None:
+    """One unit's forms checked as general_save and entry_save check them, noted in `written`."""
+    _require_editable(assessment, by, imported=imported)
+    stored = assessment.unit_inputs(entries=[]).general
+    values: dict[str, Any] = {}
+    general_errors: dict[str, str] = {}
+    general = dict(stored)
+    if unit.general is not None:
+        parsed, general_errors = parse_inputs(framework.general_info, unit.general)
+        values = {name: to_json(value) for name, value in parsed.items()}
+        general = {n: v for n, v in {**stored, **parsed}.items() if v is not None}
+    audit = functools.partial(_audit_entry, assessment, by, comment)
+    for code, data in unit.forms.items():
+        item = _editable_item(items.get(code), code)
+        entry = entries.get(code) or Entry(assessment=assessment, code=code)
+        before, after, parsed_entry = _checked_entry(item, entry, data, unit.versions[code], general)
+        if before == after:
+            continue
+        for name, value in _entry_columns(after, parsed_entry, by).items():
+            setattr(entry, name, value)
+        entry.version += 1
+        (written.updated if entry.pk else written.created).append(entry)
+        entries[code] = entry
+        written.audit += [audit("entry.save", code, *change) for change in _entry_changes(before, after)]
+    if unit.general is None:
+        return
+    general_errors.update(_general_conflicts(framework, items, stored, values, entries.values()))
+    if general_errors:
+        raise InvalidData(general_errors)
+    _refuse_stale_general(assessment, unit.versions["general"])
+    before_general = dict(assessment.general)
+    after_general = _general_after(before_general, values)
+    if after_general == before_general:
+        return
+    assessment.general = after_general
+    assessment.general_version += 1
+    written.general.append(assessment)
+    written.audit += [
+        audit("general.save", "general", *change) for change in _general_changes(before_general, after_general)
+    ]
+
+
+def _audit_entry(
+    assessment: Assessment, by: User, comment: str, action: str, code: str, field: str, old: object, new: object
+) -> AuditEntry:
+    """The audit entry `record_change` writes, unsaved, for `record_many`."""
+    participation = assessment.participation
+    return audit_entry(
+        actor=by,
+        action=action,
+        obj=assessment,
+        campaign=participation.campaign,
+        unit=participation.unit,
+        code=code,
+        field=field,
+        old=old,
+        new=new,
+        comment=comment,
+    )
 
 
 def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: User) -> Evidence:

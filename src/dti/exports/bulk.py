@@ -18,17 +18,17 @@ with the reason: the organiser imports only what the unit could still change.
 
 Applying (`bulk_apply`) re-reads the staged file and checks it again; it writes only when there
 is no problem and the plan is the one previewed (its `fingerprint`: every change and the version
-of every form it touches), then saves each unit's forms through the web form's services
-(`general_save`, `entry_save` with `imported=True`), all in one transaction: any refusal
-writes nothing. Each service's audit entry names the import; one `bulk.import` entry on the
-campaign counts what was written.
+of every form it touches), then saves the units' forms through `services.save_many` (the rules
+of the web form's `general_save` and `entry_save` with `imported=True`, written in bulk), all in
+one transaction: any refusal writes nothing. Each audit entry of a value names the import; one
+`bulk.import` entry on the campaign counts what was written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -374,12 +374,20 @@ def _check(unit: _Unit, preview: Preview) -> None:
             preview.changes.append(Change(name, code, field_name, labels.get(field_name, field_name), old, new_text))
 
 
-def bulk_apply(*, campaign: Campaign, path: Path, fingerprint: str, by: User) -> Preview:
+def bulk_apply(
+    *,
+    campaign: Campaign,
+    path: Path,
+    fingerprint: str,
+    by: User,
+    progress: Callable[[int, int], None] | None = None,
+) -> Preview:
     """Write the staged workbook's changes, all or nothing, and return what was written.
 
     Refused with nothing written: BulkImportInvalid when the file has a problem now,
-    ServiceError when the data changed since the preview (`fingerprint`) or a service refuses
-    a save (its message, naming the unit)."""
+    ServiceError when the data changed since the preview (`fingerprint`) or a save is refused
+    (the service's message, naming the unit). `progress(done, total)`: units written so far,
+    after each batch of `services.save_many`."""
     named = f"Nhập số liệu nhiều đơn vị từ tệp {path.name}"  # the audit log stays Vietnamese (docs/i18n.md)
     with transaction.atomic():
         preview = bulk_preview(campaign=campaign, path_or_file=path, by=by)
@@ -387,14 +395,13 @@ def bulk_apply(*, campaign: Campaign, path: Path, fingerprint: str, by: User) ->
             raise ServiceError(
                 _("Số liệu đã thay đổi sau khi bạn xem trước; hãy xem lại danh sách thay đổi. Chưa có gì được ghi.")
             )
-        for plan in preview.plans:
-            try:
-                _save(plan, by, named)
-            except ServiceError as exc:
-                unit = plan.assessment.participation.unit.name
-                raise ServiceError(
-                    _("Đơn vị “%(unit)s”: %(reason)s — chưa có gì được ghi.") % {"unit": unit, "reason": exc.message}
-                ) from exc
+        units = [services.UnitForms(p.assessment.pk, p.general, p.forms, p.versions) for p in preview.plans]
+        try:
+            services.save_many(units=units, by=by, comment=named, imported=True, progress=progress)
+        except services.UnitRefused as exc:
+            raise ServiceError(
+                _("Đơn vị “%(unit)s”: %(reason)s — chưa có gì được ghi.") % {"unit": exc.unit, "reason": exc.message}
+            ) from exc
         record(
             actor=by,
             action="bulk.import",
@@ -405,46 +412,3 @@ def bulk_apply(*, campaign: Campaign, path: Path, fingerprint: str, by: User) ->
             comment=named,
         )
     return preview
-
-
-def _save(plan: _Plan, by: User, named: str) -> None:
-    """One unit's forms through the self-assessment's services, at the versions previewed.
-
-    An indicator whose form does not hold with the general information stored now (a file
-    raising a denominator and its numerator) is saved after the general information; the
-    others before it (a file lowering both)."""
-    # Read again, without the preview's prefetched entries: general_save checks the entries saved
-    # just before it.
-    assessment = Assessment.objects.select_related(
-        "participation__unit", "participation__campaign", "participation__group__framework"
-    ).get(pk=plan.assessment.pk)
-
-    def save(code: str) -> None:
-        services.entry_save(
-            assessment=assessment,
-            code=code,
-            data=plan.forms[code],
-            version=plan.versions[code],
-            by=by,
-            comment=named,
-            imported=True,
-        )
-
-    later = []
-    for code in plan.forms:
-        try:
-            with transaction.atomic():  # a savepoint: the refused save leaves nothing behind
-                save(code)
-        except services.InvalidData:
-            later.append(code)
-    if plan.general is not None:
-        services.general_save(
-            assessment=assessment,
-            data=plan.general,
-            version=plan.versions["general"],
-            by=by,
-            comment=named,
-            imported=True,
-        )
-    for code in later:
-        save(code)
