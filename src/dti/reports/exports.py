@@ -64,14 +64,19 @@ def heading_of(snapshot: Snapshot, settings: DocumentSettings) -> Heading:
     )
 
 
-def download(document: Document, kind: str, name: str, *, draft: bool) -> HttpResponse:
-    """`document` written as `kind`, as an attachment named `name` (private when a draft)."""
+def written(document: Document, kind: str) -> bytes:
+    """`document` written as `kind` (ServiceError with the reason when it cannot be)."""
     buffer = io.BytesIO()
     try:
         WRITERS[kind](document, buffer)
     except DtiError as exc:  # text the document's font cannot print, say: a message, never a 500
         raise ServiceError(_("Không tạo được văn bản: %(reason)s") % {"reason": exc}) from exc
-    response = HttpResponse(buffer.getvalue(), content_type=CONTENT_TYPES[kind])
+    return buffer.getvalue()
+
+
+def download(document: Document, kind: str, name: str, *, draft: bool) -> HttpResponse:
+    """`document` written as `kind`, as an attachment named `name` (private when a draft)."""
+    response = HttpResponse(written(document, kind), content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     if draft:
         patch_cache_control(response, private=True, no_store=True)
@@ -142,9 +147,14 @@ def unit_report_response(analysis: UnitAnalysis, kind: str) -> HttpResponse:
     without results)."""
     if kind not in REPORT_KINDS or analysis.found is None or analysis.card is None:
         raise Http404
+    document, name = unit_report_named(analysis, kind)
+    return download(document, kind, name, draft=analysis.found.draft)
+
+
+def unit_report_named(analysis: UnitAnalysis, kind: str) -> tuple[Document, str]:
+    """The unit's report (marked "DỰ THẢO" before publication) and its file name as `kind`."""
+    assert analysis.found is not None
     document = unit_report_document(analysis)
     if analysis.found.draft:
         document = replace(document, draft=True)
-    found = analysis.found
-    name = file_name(analysis.campaign, found, f"bao-cao-{unit_slug(analysis.unit.name)}", kind)
-    return download(document, kind, name, draft=found.draft)
+    return document, file_name(analysis.campaign, analysis.found, f"bao-cao-{unit_slug(analysis.unit.name)}", kind)

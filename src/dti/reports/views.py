@@ -5,6 +5,8 @@
   publication: those who may see drafts.
 - /bao-cao/ky/<pk>/phu-luc.<xlsx|docx|pdf>: the appendix. Published: anyone, like the public
   results (?phien-ban=N for an earlier version); a draft: those who may see drafts.
+- /bao-cao/ky/<pk>/bao-cao-cac-don-vi/ (POST): every unit's report in one zip, built as a
+  background job (`jobs.unit_reports`) followed on the job's page; for the roles that see every unit.
 - /bao-cao/ky/<pk>/don-vi/<unit>/: a unit's analysis (what-if, radar, notes, targets) and its
   report as DOCX or PDF.
 """
@@ -17,13 +19,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dti.campaigns.models import Campaign, Participation
 from dti.core.errors import ServiceError
-from dti.reports import exports, services
+from dti.core.permissions import Action, can
+from dti.jobs.services import start
+from dti.reports import exports, jobs, services
 from dti.reports.access import (
     may_see_drafts,
     may_set_documents,
@@ -69,6 +75,7 @@ def _campaign_page(
         "found": analysis.found,
         "version_query": f"?{VERSION}={analysis.found.publication.version}" if analysis.found.publication else "",
         "can_set": may_set_documents(request.user),
+        "can_zip": can(request.user, Action.VIEW_ASSESSMENT),  # every unit's report in one zip
         "fields": typed or {name: getattr(settings, name) for name in SETTINGS_FIELDS},
         "error": error,
     }
@@ -200,6 +207,29 @@ def targets(request: AuthenticatedHttpRequest, pk: int, unit: int) -> HttpRespon
         return _unit_page(request, participation, typed_targets=typed, error=exc.message, status=422)
     messages.success(request, _("Đã lưu mục tiêu xếp hạng."))
     return redirect("reports:unit", pk=pk, unit=unit)
+
+
+@login_required
+@require_POST
+def unit_reports(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Start the job that zips every unit's report (POST `kind`: docx or pdf); its page follows it."""
+    campaign_obj = _campaign(pk)
+    if not can(request.user, Action.VIEW_ASSESSMENT):  # without a unit: the roles that see every unit
+        raise PermissionDenied(_("Chỉ người xem được mọi đơn vị mới tải được báo cáo phân tích của tất cả các đơn vị."))
+    kind = request.POST.get("kind", "")
+    if kind not in exports.REPORT_KINDS:
+        raise Http404
+    if not versions(pk).exists() and not may_see_drafts(request.user):
+        require_published(None)
+    job = start(
+        jobs.unit_reports,
+        by=request.user,
+        title=jobs.title(campaign_obj, kind),
+        next_url=reverse("reports:campaign", args=[pk]),
+        campaign=pk,
+        kind=kind,
+    )
+    return redirect(job)
 
 
 @login_required
