@@ -681,6 +681,7 @@ NOT_LISTS = {
     "reports:targets": "a form about one unit",
     "reports:unit_report": "a document download",
     "reports:unit_reports": "an action (POST): starts a background job",
+    "reports:unit_reports": "an action (POST): starts a background job",
     "exports:campaign": "the links to one campaign's downloads",
     "exports:check": "an upload form and its preview (POST)",
     "exports:apply": "an action (POST)",

@@ -134,6 +134,7 @@ SEND = "Chỉ lãnh đạo đơn vị mới được gửi nội dung giải tr�
 VIEW_EXPLANATION = "Bạn không có quyền xem nội dung giải trình của đơn vị này."
 APPROVE = "Chỉ Chủ tịch Hội đồng đánh giá mới được phê duyệt kết quả."
 PUBLISH = "Chỉ cơ quan tổ chức hoặc Chủ tịch Hội đồng mới được công bố kết quả."
+ZIP_REPORTS = "Chỉ người xem được mọi đơn vị mới tải được báo cáo phân tích của tất cả các đơn vị."
 JOB = "Chỉ người bắt đầu việc này và quản trị hệ thống mới xem được việc này."
 AMEND = "Chỉ cơ quan tổ chức đánh giá mới được đính chính kết quả đã công bố."
 MANAGE_ACCOUNTS = "Chỉ cơ quan tổ chức đánh giá mới được quản lý tài khoản người dùng."
@@ -391,6 +392,9 @@ TABLE: dict[str, Route] = {
     # The report's kind is looked at after the door: "txt" (no such document) keeps the contract
     # fast, the unit's readers get 404 and everyone else the refusal. The PDF itself, persona by
     # persona: tests/reports/test_permissions.py (test_unit_report_download).
+    "reports:unit_reports": Route(
+        "published", {"pk": "@campaign"}, post_only(), only(SEE_ALL, ZIP_REPORTS), data={"kind": "docx"}
+    ),
     "reports:unit_report": Route(
         "published",
         {"pk": "@campaign", "unit": "@unit", "kind": "txt"},
