@@ -230,6 +230,19 @@ def discard(token: str, *, by: User) -> None:
     shutil.rmtree(_folder(token, by), ignore_errors=True)
 
 
+STAGED_KEEP = datetime.timedelta(hours=24)  # longer than any session (SESSION_MAX_HOURS): then nobody can use it
+
+
+def drop_stale_staged() -> int:
+    """Delete the staged uploads older than STAGED_KEEP that were never imported nor given up
+    (the background worker's housekeeping, settings.JOBS_HOUSEKEEPING); how many."""
+    before = (timezone.now() - STAGED_KEEP).timestamp()
+    stale = [f for f in staging_folder().iterdir() if f.is_dir() and f.stat().st_mtime < before]
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(stale)
+
+
 @dataclass(frozen=True)
 class Preview:
     """What an import would store, shown before the person confirms: the units (known ones and

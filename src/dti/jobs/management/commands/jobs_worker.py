@@ -26,11 +26,11 @@ logger = logging.getLogger(__name__)
 
 def housekeeping(stop: threading.Event) -> None:
     """Recover dead workers' jobs, and now and then tidy up, until `stop` is set."""
-    tidied = 0.0
+    tidied: float | None = None
     while True:
         try:
             recover()
-            if time.monotonic() - tidied >= settings.JOBS_HOUSEKEEPING_SECONDS:
+            if tidied is None or time.monotonic() - tidied >= settings.JOBS_HOUSEKEEPING_SECONDS:
                 tidied = time.monotonic()
                 for path in settings.JOBS_HOUSEKEEPING:
                     import_string(path)()
