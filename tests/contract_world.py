@@ -33,6 +33,8 @@ from dti.accounts.models import User
 from dti.accounts.notifications import notify
 from dti.appraisal import explanation, services
 from dti.appraisal.models import Assignment
+from dti.appraisal.standing import group_standings
+from dti.campaigns.models import CampaignGroup
 from dti.core.roles import Role
 from dti.history import services as history
 from dti.reports import services as reports
@@ -127,4 +129,6 @@ def build(request: pytest.FixtureRequest, stage: str) -> dict[str, Any]:
         world = published_stage(request.getfixturevalue("published"))
     world["framework"] = world["group"].framework
     world["reporter_account"] = world["users"]["reporter"]
+    for group in CampaignGroup.objects.all():
+        group_standings(group)  # stored results fresh, as once any page has read them: a read writes nothing
     return world
