@@ -621,6 +621,7 @@ COUNTED_ELSEWHERE = {
     "api:results": "tests/api/test_queries.py",
     "api:result": "tests/api/test_queries.py",
     "api:appraisal": "tests/api/test_queries.py",
+    "api:official_figures": "tests/api/test_queries.py",  # its GET; its POST is an upload of one file
 }
 """List pages whose app's own tests count the queries at two sizes (URL name → test module)."""
 
@@ -707,7 +708,8 @@ NOT_LISTS = {
     "api:appraisal_review": "a change (PUT) of one indicator's verdict",
     "api:appraisal_questions": "a question drafted (POST) on one indicator",
     "api:appraisal_question": "a deletion (DELETE) of one question",
-    "api:official_figures": "an upload (POST) of one file",
+    "api:appraisal_accept_remaining": "one unit's remaining verdicts at once (POST)",
+    "api:appraisal_transition": "one appraisal step (POST)",
     "api:appendix": "a document download",
     "api:unit_report": "a document download",
     "health": "one line for the monitor",

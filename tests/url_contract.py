@@ -456,10 +456,19 @@ TABLE: dict[str, Route] = {
     "api:appraisal_question": Route(
         "appraisal", {"assessment_id": A, "question_id": "@question"}, everyone(NOT_ALLOWED), everyone(NOT_ALLOWED)
     ),
+    "api:appraisal_accept_remaining": Route(
+        "appraisal", {"assessment_id": A}, everyone(NOT_ALLOWED), api_read(appraising(IN_SCOPE, APPRAISE))
+    ),
+    "api:appraisal_transition": Route(
+        "appraisal",
+        {"assessment_id": A, "move": "finish_appraisal"},
+        everyone(NOT_ALLOWED),
+        api_read(),  # a form is not its JSON body: 422 (the doors: tests/api/test_contract.py)
+    ),
     "api:official_figures": Route(
         "appraisal",
         {"campaign_id": "@campaign"},
-        everyone(NOT_ALLOWED),
+        api_read(only(APPRAISAL_SIDE, VIEW_APPRAISAL)),
         api_read(appraising(MANAGERS, MANAGE_APPRAISAL)),
         data={"source": ""},
     ),

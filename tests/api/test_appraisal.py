@@ -181,3 +181,73 @@ def test_a_question_not_yet_sent_is_withdrawn_a_sent_one_is_not(appraising: Worl
     refused = api_as("appraiser").delete(f"/api/assessments/{a.pk}/appraisal/questions/{sent.pk}")
     assert (refused.status_code, refused.json()["message"]) == (422, "Câu hỏi đã gửi đơn vị, không thể rút lại.")
     assert state() == before
+
+
+def post(client: Client, path: str, body: dict[str, Any] | None = None) -> Any:
+    return client.post(path, json.dumps(body) if body is not None else "", content_type="application/json")
+
+
+def test_the_appraiser_accepts_the_remaining_indicators_as_the_workspace_does(appraising: World, api_as: Api) -> None:
+    a = appraising["assessment"]
+    client = api_as("appraiser")
+    path = f"/api/assessments/{a.pk}/appraisal/accept-remaining"
+    response = post(client, path)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["accepted"] == 4
+    assert (body["appraisal"]["status"], body["appraisal"]["reviewed"], body["appraisal"]["to_review"]) == (
+        "in_appraisal",
+        4,
+        4,
+    )
+    assert {r["decision"] for r in body["appraisal"]["reviews"]} == {"accepted"}
+    (entry,) = AuditEntry.objects.filter(action="review.accept_remaining")
+    assert (entry.actor, entry.channel) == (appraising["users"]["appraiser"], "api")
+    assert post(client, path).json()["accepted"] == 0
+
+
+def test_accept_remaining_refused_as_the_workspace_refuses(appraising: World, api_as: Api) -> None:
+    other = appraising["other_assessment"]
+    before = state()
+    response = post(api_as("appraiser"), f"/api/assessments/{other.pk}/appraisal/accept-remaining")
+    assert (response.status_code, response.json()["message"]) == (403, APPRAISE)
+    response = post(api_as("reporter"), f"/api/assessments/{other.pk}/appraisal/accept-remaining")
+    assert (response.status_code, response.json()["message"]) == (403, VIEW_APPRAISAL)
+    assert state() == before
+
+
+def test_the_appraisal_is_started_and_finished_through_the_workflow(appraising: World, api_as: Api) -> None:
+    a = appraising["assessment"]
+    base = f"/api/assessments/{a.pk}/appraisal"
+    started = post(api_as("organiser"), f"{base}/transitions/start_appraisal")
+    assert started.status_code == 200, started.content
+    assert (started.json()["status"], started.json()["started"]) == ("in_appraisal", True)
+    transition = a.transitions.get(new="in_appraisal")
+    assert transition.by == appraising["users"]["organiser"]
+    again = post(api_as("organiser"), f"{base}/transitions/start_appraisal")
+    assert again.status_code == 422
+    assert again.json()["code"] == "refused" and "Đang thẩm định" in again.json()["message"]
+
+    appraiser = api_as("appraiser")
+    before = state()
+    early = post(appraiser, f"{base}/transitions/finish_appraisal", {"comment": "Xong"})
+    assert (early.status_code, early.json()["message"]) == (
+        422,
+        "Chưa thể kết thúc thẩm định UBND huyện Một: 4 chỉ số chưa được thẩm định (I.1, I.2, II.1, II.2)",
+    )
+    assert state() == before
+    post(appraiser, f"{base}/accept-remaining")
+    finished = post(appraiser, f"{base}/transitions/finish_appraisal", {"comment": "Đã thẩm định đủ"})
+    assert finished.status_code == 200, finished.content
+    assert finished.json()["status"] == "appraised"
+    assert a.transitions.get(new="appraised").comment == "Đã thẩm định đủ"
+
+
+def test_an_appraisal_step_by_who_may_not_or_unknown_is_refused(appraising: World, api_as: Api) -> None:
+    a = appraising["assessment"]
+    before = state()
+    chair = post(api_as("chair"), f"/api/assessments/{a.pk}/appraisal/transitions/start_appraisal")
+    assert (chair.status_code, chair.json()["message"]) == (403, APPRAISE)
+    unknown = post(api_as("organiser"), f"/api/assessments/{a.pk}/appraisal/transitions/approve")
+    assert (unknown.status_code, unknown.json()["field"]) == (422, "move")
+    assert state() == before

@@ -115,6 +115,13 @@ TABLE: dict[tuple[str, str], Call] = {
     ("DELETE", "/api/assessments/{assessment_id}/appraisal/questions/{question_id}"): Call(
         appraisal_door({"appraiser"}, APPRAISE, status=204), "appraising"
     ),
+    ("POST", "/api/assessments/{assessment_id}/appraisal/accept-remaining"): Call(
+        appraisal_door({"appraiser"}, APPRAISE), "appraising"
+    ),
+    ("POST", "/api/assessments/{assessment_id}/appraisal/transitions/{move}"): Call(
+        appraisal_door({"appraiser", "organiser", "admin"}, APPRAISE), "appraising", {"comment": "Bắt đầu"}
+    ),
+    ("GET", "/api/campaigns/{campaign_id}/official-figures"): Call(appraisal_door(APPRAISAL_SIDE), "appraising"),
     ("POST", "/api/campaigns/{campaign_id}/official-figures"): Call(
         appraisal_door({"organiser", "admin"}, MANAGE_APPRAISAL),
         "world",
@@ -149,6 +156,7 @@ def parameters(world: World) -> dict[str, Any]:
         "code": "I.2",
         "evidence_id": evidence.pk,
         "name": "submit",
+        "move": "start_appraisal",
     }
 
 

@@ -78,3 +78,24 @@ def test_refusals_as_the_page_decides_and_nothing_stored(world: World, api_as: A
     )
     assert over.json()["problems"][0]["message"] == too_big(len(big))
     assert state() == before
+
+
+def test_the_figures_are_listed_a_page_at_a_time_behind_the_pages_door(world: World, api_as: Api) -> None:
+    path = f"/api/campaigns/{world['campaign'].pk}/official-figures"
+    assert api_as("organiser").post(path, {"file": upload(CSV), "source": "Sở TT&TT"}).status_code == 200
+    body = api_as("appraiser").get(path).json()
+    assert body["count"] == 2
+    assert [(f["unit"], f["code"], f["field"], f["value"], f["source"]) for f in body["items"]] == [
+        ("UBND huyện Hai", "I.2", "ratio", "0.375000", "Sở TT&TT"),
+        ("UBND huyện Một", "I.2", "a", "12.000000", "Cổng DVC"),
+    ]
+    first = body["items"][1]
+    assert (first["unit_id"], first["tolerance"], first["imported_by"]) == (world["unit"].pk, "0.0500", "Organiser")
+    paged = api_as("chair").get(f"{path}?limit=1&offset=1").json()
+    assert (paged["count"], [f["unit"] for f in paged["items"]]) == (2, ["UBND huyện Một"])
+    filtered = api_as("admin").get(f"{path}?unit_id={world['other_unit'].pk}&code=I.2").json()
+    assert [f["field"] for f in filtered["items"]] == ["ratio"]
+    for persona in ("viewer", "reporter"):
+        refused = api_as(persona).get(path)
+        assert (refused.status_code, refused.json()["message"]) == (403, VIEW_APPRAISAL)
+    assert api_as("appraiser").get("/api/campaigns/999999/official-figures").status_code == 404

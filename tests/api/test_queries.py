@@ -141,3 +141,27 @@ def test_a_units_appraisal_runs_the_same_queries_with_10_and_100_units_in_its_gr
         assert '"claimed_total"' in body
         counts.append(queries)
     assert counts[0] == counts[1]
+
+
+def add_figures(world: World, first: int, count: int) -> None:
+    """`count` more units (`add_units`), each with an official figure of I.2."""
+    from dti.appraisal.models import OfficialFigure
+
+    assessments = add_units(world, first, count)
+    OfficialFigure.objects.bulk_create(
+        OfficialFigure(participation_id=a.participation_id, code="I.2", field="a", value=n, source="Cổng DVC")
+        for n, a in enumerate(assessments, start=first)
+    )
+
+
+def test_the_official_figures_run_the_same_queries_at_10_and_100_rows(world: World) -> None:
+    client = bearer(token_create(owner=world["users"]["organiser"], name="Bảng điều khiển")[1])
+    counts = []
+    first = 1
+    for size in SIZES:
+        add_figures(world, first, size - first + 1)
+        first = size + 1
+        queries, body = counted(client, f"/api/campaigns/{world['campaign'].pk}/official-figures?limit=500")
+        assert f"UBND huyện Số {size:03}" in body
+        counts.append(queries)
+    assert counts[0] == counts[1]

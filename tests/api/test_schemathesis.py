@@ -78,7 +78,7 @@ def test_every_read_answers_as_its_document_says(
 ) -> None:
     schema, headers = document(settings, token, "organiser")
     operations = [result.ok() for result in schema.get_all_operations() if result.ok().method.upper() == "GET"]
-    assert len(operations) == 13
+    assert len(operations) == 14
     ids = {
         "unit_id": published["unit"].pk,
         "kind": "docx",
@@ -114,13 +114,18 @@ def test_every_change_answers_as_its_document_says(
 def test_every_appraisal_change_answers_as_its_document_says(
     appraising: World, token: Callable[[str], str], settings: Settings, keep_connection: None
 ) -> None:
-    """The verdicts and questions (drafted, withdrawn), by the appraiser assigned the unit, on a unit
-    submitted for appraisal."""
+    """The verdicts, questions (drafted, withdrawn), the remaining indicators accepted, the appraisal
+    started and finished, by the appraiser assigned the unit, on a unit submitted for appraisal."""
     schema, headers = document(settings, token, "appraiser")
     operations = [op for op in _changes(schema) if "/appraisal" in op.path]
-    assert len(operations) == 3
+    assert len(operations) == 5
     question = Question.objects.create(assessment=appraising["assessment"], code="I.2", text="Đề nghị gửi danh sách.")
-    known = {"assessment_id": appraising["assessment"].pk, "code": "I.2", "question_id": question.pk}
+    known = {
+        "assessment_id": appraising["assessment"].pk,
+        "code": "I.2",
+        "question_id": question.pk,
+        "move": "start_appraisal",
+    }
     _check_changes(operations, known, headers)
 
 

@@ -272,3 +272,25 @@ def test_a_file_over_the_webs_limit_is_refused_and_nothing_stored(
     assert response.json()["message"] == "Tệp ke-hoach.pdf dung lượng 2,05 MB, vượt giới hạn 1,00 MB."
     assert state() == before
     assert stored_files(media) == []
+
+
+def test_changes_through_the_api_are_audited_qua_api_and_the_webs_as_before(
+    world: World, api_as: Api, login: Callable[[str], Client]
+) -> None:
+    """The same save of I.2 on each unit: through the API its audit entry says "qua API", through the
+    web page nothing of the kind; the rest of the entry is the same."""
+    api = put(
+        api_as("reporter"),
+        f"/api/assessments/{world['assessment'].pk}/indicators/I.2",
+        {"version": 0, "values": {"a": 5}},
+    )
+    assert api.status_code == 200, api.content
+    other = world["other_assessment"]
+    web = login("other_reporter").post(f"/danh-gia/{other.pk}/chi-so/I.2/", {"version": "0", "a": "5"})
+    assert web.status_code in (200, 302)
+    saves = AuditEntry.objects.filter(action="entry.save", field="a").order_by("pk")
+    assert [(e.object_id, e.old, e.new, e.comment, e.channel) for e in saves] == [
+        (str(world["assessment"].pk), None, "5", "", "api"),
+        (str(other.pk), None, "5", "", ""),
+    ]
+    assert saves[0].get_channel_display() == "qua API"

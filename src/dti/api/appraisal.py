@@ -1,12 +1,15 @@
-"""Appraisal endpoints: a unit's appraisal state, a verdict on one indicator, a question drafted or withdrawn.
+"""Appraisal endpoints: a unit's appraisal state, a verdict on one indicator, a question drafted or
+withdrawn, every remaining indicator accepted, the appraisal started or finished.
 
 Through exactly what the appraisal workspace calls: the door is VIEW_APPRAISAL (as the web's
 `_assessment`), an indicator the framework has not (or only for reference) is 404 (as
 `appraisable_item_or_404`), the verdict goes to `services.review_save`, a question to
-`services.question_add` / `question_delete`, which check the appraiser's scope (APPRAISE, 403
-with the web's reason) and the unit's status, write the audit entries with the caller, and raise 409 with the verdict
-saved since (`current`), 422 with the field. The figures are the engine's, through the
-selectors the workspace reads (`group_scores`: the unit ranked with its group).
+`services.question_add` / `question_delete`, the workspace's button to `services.accept_remaining`,
+its transitions to `workflow.start_appraisal` and `services.finish_appraisal`; they check the
+appraiser's scope (APPRAISE, 403 with the web's reason) and the unit's status, write the audit
+entries with the caller, and raise 409 with the verdict saved since (`current`), 422 with the field
+or the web's reason. The figures are the engine's, through the selector the workspace reads for
+one unit (`unit_scores`: the same whatever the size of the unit's ranking group).
 """
 
 from __future__ import annotations
@@ -27,13 +30,14 @@ from dti.appraisal.models import Question, Review
 from dti.appraisal.pages import appraisal_started
 from dti.appraisal.selectors import (
     ASSESSMENT_RELATED,
+    UnitScores,
     appraisable_item_or_404,
-    group_scores,
     in_scope_codes,
     index_of,
     progress,
-    scores_of,
+    unit_scores,
 )
+from dti.assessments import workflow
 from dti.assessments.models import Assessment
 from dti.core.errors import Conflict
 from dti.core.permissions import Action, can, require
@@ -113,6 +117,19 @@ class QuestionIn(Schema):
     text: str
 
 
+class AcceptedOut(Schema):
+    """How many indicators were accepted, and the unit's appraisal after."""
+
+    accepted: int
+    appraisal: AppraisalOut
+
+
+class AppraisalMoveIn(Schema):
+    """The note written with the step (kept in the unit's history)."""
+
+    comment: str = ""
+
+
 def _load(assessment_id: int, request: HttpRequest) -> Assessment:
     """The assessment (404) behind the appraisal's door (403 with the web's reason)."""
     assessment = get_object_or_404(Assessment.objects.select_related(*ASSESSMENT_RELATED), pk=assessment_id)
@@ -152,7 +169,10 @@ def _question_out(question: Question) -> dict[str, Any]:
 def appraisal_out(assessment: Assessment, request: HttpRequest) -> dict[str, Any]:
     """The unit's appraisal as `AppraisalOut`, for the caller (their scope)."""
     user = caller(request)
-    scores = scores_of(assessment, group_scores(assessment.participation.group))
+    try:
+        scores: UnitScores | None = unit_scores(assessment)
+    except LookupError:  # not submitted: no figures yet
+        scores = None
     started = appraisal_started(assessment)
     items = []
     if scores is not None:
@@ -187,6 +207,43 @@ def appraisal_read(request: HttpRequest, assessment_id: Path[Id]) -> dict[str, A
     """Việc thẩm định một đơn vị: trạng thái, phạm vi của người gọi, điểm kê khai và thẩm định, các kết luận
     (điều chỉnh kèm lý do) và câu hỏi giải trình."""
     return appraisal_out(_load(assessment_id, request), request)
+
+
+@router.post(
+    "/assessments/{assessment_id}/appraisal/accept-remaining",
+    response={200: AcceptedOut, **REFUSALS},
+    url_name="appraisal_accept_remaining",
+)
+def accept_remaining(request: HttpRequest, assessment_id: Path[Id]) -> dict[str, Any]:
+    """Chấp nhận mọi chỉ số trong phạm vi được phân công chưa có kết luận (như nút “Chấp nhận các chỉ số còn
+    lại” trên trang thẩm định); chỉ số có câu hỏi giải trình được để lại để xem xét từng chỉ số."""
+    assessment = _load(assessment_id, request)
+    accepted = services.accept_remaining(assessment=assessment, by=caller(request))
+    assessment.refresh_from_db()
+    return {"accepted": accepted, "appraisal": appraisal_out(assessment, request)}
+
+
+@router.post(
+    "/assessments/{assessment_id}/appraisal/transitions/{move}",
+    response={200: AppraisalOut, **REFUSALS},
+    url_name="appraisal_transition",
+)
+def appraisal_transition(
+    request: HttpRequest,
+    assessment_id: Path[Id],
+    move: Path[Literal["start_appraisal", "finish_appraisal"]],
+    payload: AppraisalMoveIn | None = None,
+) -> dict[str, Any]:
+    """Bắt đầu thẩm định một đơn vị đã gửi (`start_appraisal`) hoặc kết thúc thẩm định (`finish_appraisal`,
+    khi mọi chỉ số đã có kết luận và mọi nội dung giải trình đã được xem xét), kèm ghi chú."""
+    by = caller(request)
+    assessment = _load(assessment_id, request)
+    if move == "start_appraisal":
+        workflow.start_appraisal(assessment=assessment, by=by)
+    else:
+        services.finish_appraisal(assessment=assessment, by=by, comment=payload.comment if payload else "")
+    assessment.refresh_from_db()
+    return appraisal_out(assessment, request)
 
 
 @router.put(

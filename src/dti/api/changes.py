@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Path, Router, Schema, Status, UploadedFile
@@ -24,6 +24,7 @@ from dti.api.assessments import AssessmentOut, EvidenceOut, assessment_out, entr
 from dti.api.errors import ApiError
 from dti.api.schemas import REFUSALS, Id, caller
 from dti.appraisal import explanation
+from dti.appraisal.selectors import appraisable_item_or_404
 from dti.assessments import services, workflow
 from dti.assessments.models import Assessment, Entry, Evidence
 from dti.core.errors import Conflict, ServiceError
@@ -140,6 +141,7 @@ def indicator_save(request: HttpRequest, assessment_id: Path[Id], code: Path[str
     """Lưu số liệu một chỉ số (như biểu mẫu trên web): số liệu đầu vào, điểm, ghi chú, đề nghị không áp dụng."""
     by = caller(request)
     assessment = load(assessment_id, by)
+    appraisable_item_or_404(assessment, code)  # the web's page has no such indicator: 404
     item = assessment.framework().item(code)
     inputs = _own_inputs(item)
     data = {name: "" for name in inputs}
@@ -152,9 +154,8 @@ def indicator_save(request: HttpRequest, assessment_id: Path[Id], code: Path[str
         na_reason=payload.na_reason,
     )
     try:
-        if item is not None and not item.reference_only:
-            require(by, Action.EDIT_ASSESSMENT, assessment)
-            refuse_unknown(set(payload.values), inputs, _("Chỉ số %(code)s") % {"code": code})
+        require(by, Action.EDIT_ASSESSMENT, assessment)
+        refuse_unknown(set(payload.values), inputs, _("Chỉ số %(code)s") % {"code": code})
         services.entry_save(assessment=assessment, code=code, data=data, version=payload.version, by=by)
     except Conflict as exc:
         current = exc.current if isinstance(exc.current, Entry) else None
@@ -162,8 +163,6 @@ def indicator_save(request: HttpRequest, assessment_id: Path[Id], code: Path[str
     except services.InvalidData:
         raise
     except ServiceError as exc:
-        if item is None or item.reference_only:  # the web's page has no such indicator: 404
-            raise Http404 from exc
         raise PermissionDenied(exc.message) from exc  # the web's save answers any other refusal 403
     return assessment_out(assessment)
 

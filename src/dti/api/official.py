@@ -1,4 +1,7 @@
-"""Official figures: the province's own numbers for a campaign's units, uploaded as the web page does.
+"""Official figures: the province's own numbers for a campaign's units, listed and uploaded as the web page does.
+
+The list is the page's door (VIEW_APPRAISAL), a page of figures at a time, by unit, indicator and
+input (filtered by unit and indicator), read in a fixed number of queries.
 
 The web page (`/tham-dinh/ky/{id}/so-lieu-chinh-thuc/`) applies a file at once, all or nothing:
 so does this one call, through the same `official_import` (its bounded reading of CSV or XLSX,
@@ -7,18 +10,20 @@ its check of every row, its audit entry). The door is the page's: the appraisal 
 is answered 422 with every problem by its row and column, and nothing is written.
 """
 
-from __future__ import annotations
-
+import datetime
 from decimal import Decimal
 from typing import Annotated
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Path, Router, Schema, UploadedFile
+from ninja import File, FilterLookup, FilterSchema, Form, Path, Query, Router, Schema, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import Field
 
 from dti.api.schemas import REFUSALS, Id, caller
+from dti.appraisal.models import OfficialFigure
 from dti.appraisal.official import official_import
 from dti.campaigns.models import Campaign
 from dti.core.errors import ServiceError
@@ -35,6 +40,47 @@ class OfficialImportOut(Schema):
     created: int
     updated: int
     total: int
+
+
+class OfficialFigureOut(Schema):
+    """A figure the province holds for one input of a unit's indicator."""
+
+    id: int
+    unit_id: int = Field(alias="participation.unit_id")
+    unit: str = Field(alias="participation.unit.name")
+    code: str
+    field: str = Field(description="Tên số liệu đầu vào của chỉ số")
+    value: Decimal
+    source: str
+    tolerance: Decimal = Field(description="Sai lệch cho phép, phần của số liệu chính thức (0,05: 5 %)")
+    imported_by: str | None = Field(alias="imported_by.display_name", default=None)
+    imported_at: datetime.datetime
+
+
+class OfficialFigureFilter(FilterSchema):
+    """Filters of the official figures."""
+
+    unit_id: Annotated[Id | None, FilterLookup("participation__unit_id")] = None
+    code: str | None = Field(None, description="Mã chỉ số")
+
+
+@router.get(
+    "/campaigns/{campaign_id}/official-figures",
+    response={200: list[OfficialFigureOut], **REFUSALS},
+    url_name="official_figures",
+)
+@paginate(LimitOffsetPagination)
+def official_list(
+    request: HttpRequest, campaign_id: Path[Id], filters: Query[OfficialFigureFilter]
+) -> QuerySet[OfficialFigure]:
+    """Số liệu chính thức đã nhập cho các đơn vị của kỳ, theo đơn vị, chỉ số, số liệu (lọc theo `unit_id`,
+    `code`)."""
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    require(caller(request), Action.VIEW_APPRAISAL)
+    figures = OfficialFigure.objects.filter(participation__campaign=campaign).select_related(
+        "participation__unit", "imported_by"
+    )
+    return filters.filter(figures).order_by("participation__unit__name", "code", "field", "pk")
 
 
 @router.post(

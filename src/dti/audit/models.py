@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dti.audit import channel
+
 
 class AuditEntry(models.Model):
     """One change: an action on an object (and, for assessments, an indicator and field)."""
@@ -32,6 +34,14 @@ class AuditEntry(models.Model):
     old = models.JSONField(_("Giá trị cũ"), null=True, blank=True)
     new = models.JSONField(_("Giá trị mới"), null=True, blank=True)
     comment = models.TextField(_("Ghi chú"), blank=True)
+    channel = models.CharField(
+        _("Kênh"),
+        max_length=10,
+        blank=True,
+        default=channel.current,
+        choices=[("", _("Trang web")), (channel.API, _("qua API"))],
+        help_text=_("Thay đổi qua API được ghi “qua API”; thay đổi trên trang web để trống."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
