@@ -62,15 +62,18 @@ def group_scores(group: CampaignGroup, statuses: Sequence[str] = APPRAISED_STATU
     """Every submitted unit of a group scored twice (claim, appraised), ranked on the appraised result.
 
     Min–max (relative) items compare the units of the group, as the published ranking does.
+    The units share the group in hand: its framework's text is read once, not with every unit.
     """
     assessments = list(
         Assessment.objects.filter(participation__group=group, status__in=statuses)
-        .select_related(*ASSESSMENT_RELATED)
+        .select_related("participation__unit__unit_type", "participation__campaign")
         .prefetch_related(Prefetch("entries"), Prefetch("reviews"))
         .order_by("participation__unit__name")
     )
     if not assessments:
         return []
+    for assessment in assessments:
+        assessment.participation.group = group
     framework = group.framework.engine()
     claims = [claimed_inputs(a, a.entries.all()) for a in assessments]
     appraised = [appraised_inputs(a, a.entries.all(), a.reviews.all()) for a in assessments]

@@ -266,15 +266,21 @@ def _members(group: CampaignGroup, ids: Collection[int] | None = None) -> list[A
     return assessments
 
 
+# What scoring reads of an entry and of a verdict (`unit_inputs`, `appraised_inputs`,
+# `Review.changes`): a whole group's rows are read without the rest.
+_ENTRY_COLUMNS = ("assessment_id", "code", "values", "score", "self_score", "na_requested", "na_reason")
+_REVIEW_COLUMNS = ("assessment_id", "code", "values", "score", "na_decision")
+
+
 def _data(group: CampaignGroup, ids: Collection[int] | None, codes: Collection[str] | None = None) -> _Data:
     """The entries and verdicts of the group's submitted units (or those of `ids`), only of the
     items `codes` when given, by assessment."""
     entries: dict[int, list[Entry]] = {}
     reviews: dict[int, list[Review]] = {}
-    for model, into in ((Entry, entries), (Review, reviews)):
+    for model, into, columns in ((Entry, entries, _ENTRY_COLUMNS), (Review, reviews, _REVIEW_COLUMNS)):
         query: QuerySet[Any] = model.objects.filter(
             assessment__participation__group=group, assessment__status__in=APPRAISED_STATUSES
-        )
+        ).only(*columns)
         if ids is not None:
             query = query.filter(assessment_id__in=ids)
         if codes is not None:
@@ -328,9 +334,13 @@ def _refresh(
             "standing__reviewed": row.reviewed,
             "standing__adjusted": row.adjusted,
         }
-    UnitStanding.objects.bulk_update(
+    # An upsert on rows that exist: it leaves `token` as it is (a write may have changed it since),
+    # and it is one statement, where bulk_update builds a CASE per field and row.
+    UnitStanding.objects.bulk_create(
         [rows[pk] for pk in fresh],
-        ["computed_token", "stamp", "claimed", "appraised", "reviewed", "adjusted"],
+        update_conflicts=True,
+        unique_fields=["assessment"],
+        update_fields=["computed_token", "stamp", "claimed", "appraised", "reviewed", "adjusted"],
         batch_size=500,
     )
     return fresh
