@@ -96,6 +96,14 @@ class Publication(models.Model):
         return content_hash(self.snapshot) == self.content_hash
 
 
+class RowJSONField(models.JSONField):
+    """A JSON column that a bulk insert writes row by row: on PostgreSQL, Django's UNNEST bulk insert
+    quotes every large value in Python (5 s for 3,300 units' records), row by row it takes 0.3 s."""
+
+    def get_placeholder(self, value: object, compiler: object, connection: object) -> str:
+        return "%s"
+
+
 class PublishedIndex(models.Model):
     """What the public pages read of one publication, in parts, so that a page about one unit or
     one group reads that part and not the whole snapshot (8.6 MB at 3,300 units).
@@ -138,7 +146,7 @@ class PublishedUnit(models.Model):
     key = models.TextField()
     name = models.TextField()
     folded = models.TextField()  # the name lower case without accents, for the search
-    data: models.JSONField[SnapshotUnit, SnapshotUnit] = models.JSONField()
+    data: models.JSONField[SnapshotUnit, SnapshotUnit] = RowJSONField()
     ranks: models.JSONField[dict[str, int | None], dict[str, int | None]] = models.JSONField()
 
     class Meta:

@@ -3,6 +3,7 @@
 from typing import Any
 
 import django.db.models.deletion
+import dti.results.models
 from django.db import migrations, models
 
 
@@ -65,7 +66,7 @@ class Migration(migrations.Migration):
                 ('key', models.TextField()),
                 ('name', models.TextField()),
                 ('folded', models.TextField()),
-                ('data', models.JSONField()),
+                ('data', dti.results.models.RowJSONField()),
                 ('ranks', models.JSONField()),
                 ('publication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='published_units', to='results.publication')),
             ],
