@@ -227,6 +227,25 @@ def test_a_verdict_changed_again_is_seen(stored: World) -> None:
         assert_fresh(stored)  # the appraised bounds move: Hai's appraised I.1 changes
 
 
+def test_a_write_while_figures_are_computed_leaves_them_stale(stored: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A write that commits after a read took the data, before it stores its figures: the figures
+    # are stored under the token read first, which the write has changed, so they are not used.
+    ba = stored["ba"]  # type: ignore[typeddict-item]
+    read = standing._data
+
+    def read_then_written(*args: object, **kwargs: object) -> object:
+        data = read(*args, **kwargs)  # type: ignore[arg-type]
+        entry = Entry.objects.get(assessment=ba, code="II.1")
+        entry.score = Decimal("1")
+        entry.save()
+        return data
+
+    monkeypatch.setattr(standing, "_data", read_then_written)
+    standing.group_standings(stored["group"])
+    monkeypatch.setattr(standing, "_data", read)
+    assert_fresh(stored)
+
+
 def test_a_unit_moving_to_another_group_leaves_its_bounds(stored: World) -> None:
     assert_fresh(stored)
     ba = stored["ba"]  # type: ignore[typeddict-item]
@@ -241,6 +260,13 @@ def test_a_unit_moving_to_another_group_leaves_its_bounds(stored: World) -> None
         "I.1": (Decimal(40), Decimal(40)),
         "I.2": (Decimal(300), Decimal(300)),
     }
+
+
+def test_a_unit_leaving_the_campaign_leaves_its_bounds(stored: World) -> None:
+    assert_fresh(stored)
+    stored["ba"].participation.delete()  # type: ignore[typeddict-item]
+    assert_fresh(stored)
+    assert standing.group_bounds(stored["group"]).claimed["I.1"] == (Decimal(10), Decimal(20))
 
 
 def test_a_unit_type_decides_what_applies(stored: World) -> None:

@@ -212,8 +212,8 @@ def group_standings(group: CampaignGroup) -> list[StoredScores]:
 def rebuild(group: CampaignGroup) -> int:
     """Compute the group's bounds and every unit's stored figures again now (after a framework
     correction, as a background job); the number of units scored."""
-    _stale_units(Assessment.objects.filter(participation__group=group).values_list("pk", flat=True), insert=False)
-    _stale_groups([group.pk], insert=True)
+    UnitStanding.objects.filter(assessment__participation__group=group).update(token=_new_token())
+    _stale_groups([group.pk])
     return len(group_standings(group))
 
 
@@ -394,48 +394,41 @@ def _new_token() -> int:
     return secrets.randbits(62)
 
 
-def _stale_units(assessment_ids: Iterable[int | None], *, insert: bool) -> None:
-    """Make the units' stored figures stale: a new token (a row created if missing when `insert`,
-    so that a read under way cannot store figures of the data before this write)."""
+def _stale_units(assessment_ids: Iterable[int | None]) -> None:
+    """Make the units' stored figures stale: a new token, on a row created if missing, so that a
+    read under way (which creates its rows before reading the data) cannot store figures of the
+    data before this write."""
     ids = {pk for pk in assessment_ids if pk is not None}
-    if not ids:
-        return
-    token = _new_token()
-    if insert:
+    if ids:
+        token = _new_token()
         UnitStanding.objects.bulk_create(
             [UnitStanding(assessment_id=pk, token=token) for pk in ids],
             update_conflicts=True,
             unique_fields=["assessment"],
             update_fields=["token"],
         )
-    else:
-        UnitStanding.objects.filter(assessment_id__in=ids).update(token=token)
 
 
-def _stale_groups(group_ids: Iterable[int | None], *, insert: bool) -> None:
+def _stale_groups(group_ids: Iterable[int | None]) -> None:
     """Make the groups' stored bounds stale (see `_stale_units`)."""
     ids = {pk for pk in group_ids if pk is not None}
-    if not ids:
-        return
-    token = _new_token()
-    if insert:
+    if ids:
+        token = _new_token()
         GroupBounds.objects.bulk_create(
             [GroupBounds(group_id=pk, token=token) for pk in ids],
             update_conflicts=True,
             unique_fields=["group"],
             update_fields=["token"],
         )
-    else:
-        GroupBounds.objects.filter(group_id__in=ids).update(token=token)
 
 
-def _changed(assessment_ids: Collection[int | None], *, insert: bool = True) -> None:
+def _changed(assessment_ids: Collection[int | None]) -> None:
     """The units' data changed: their figures and their groups' bounds are stale."""
-    _stale_units(assessment_ids, insert=insert)
+    _stale_units(assessment_ids)
     ids = [pk for pk in assessment_ids if pk is not None]
     if ids:
         groups = Participation.objects.filter(assessment__pk__in=ids).values_list("group_id", flat=True)
-        _stale_groups(set(groups), insert=insert)
+        _stale_groups(set(groups))
 
 
 def _origin_model(origin: object) -> type[Model] | None:
@@ -450,32 +443,32 @@ def _data_saved(sender: type[Model], instance: Entry | Review, **kwargs: Any) ->
 
 
 def _data_deleted(sender: type[Model], instance: Entry | Review, origin: object = None, **kwargs: Any) -> None:
-    # Deleted with its assessment (a cascade): nothing of the unit is left to keep; its group may
-    # be going too, so rows are only updated, never created.
-    alone = _origin_model(origin) in (Entry, Review)
-    _changed([instance.assessment_id], insert=alone)
+    # Deleted with its assessment (a cascade), the unit is no longer a member: the assessment's
+    # own receiver makes its group stale, once rather than once per row.
+    if _origin_model(origin) in (Entry, Review):
+        _changed([instance.assessment_id])
+
+
+def _assessment_deleted(sender: type[Model], instance: Assessment, origin: object = None, **kwargs: Any) -> None:
+    # Deleted with its campaign or group, nothing of the group is left to keep.
+    if _origin_model(origin) in (Assessment, Participation):
+        group = Participation.objects.filter(pk=instance.participation_id).values_list("group_id", flat=True)
+        _stale_groups(group)
 
 
 def _assessment_saved(sender: type[Model], instance: Assessment, **kwargs: Any) -> None:
     _changed([instance.pk])
 
 
-def _assessment_deleted(sender: type[Model], instance: Assessment, origin: object = None, **kwargs: Any) -> None:
-    alone = _origin_model(origin) in (Assessment, Participation)
-    group = Participation.objects.filter(pk=instance.participation_id).values_list("group_id", flat=True)
-    _stale_groups(group, insert=alone)
-
-
 def _participation_saved(sender: type[Model], instance: Participation, **kwargs: Any) -> None:
     # The unit may have moved between groups: its figures and every group of the campaign are stale.
-    _stale_units(Assessment.objects.filter(participation=instance).values_list("pk", flat=True), insert=True)
-    _stale_groups(
-        CampaignGroup.objects.filter(campaign_id=instance.campaign_id).values_list("pk", flat=True), insert=True
-    )
+    _stale_units(Assessment.objects.filter(participation=instance).values_list("pk", flat=True))
+    _stale_groups(CampaignGroup.objects.filter(campaign_id=instance.campaign_id).values_list("pk", flat=True))
 
 
 def _participation_deleted(sender: type[Model], instance: Participation, origin: object = None, **kwargs: Any) -> None:
-    _stale_groups([instance.group_id], insert=_origin_model(origin) is Participation)
+    if _origin_model(origin) is Participation:
+        _stale_groups([instance.group_id])
 
 
 def _unit_saved(sender: type[Model], instance: Unit, **kwargs: Any) -> None:
