@@ -146,6 +146,13 @@ def test_valid_framework_items() -> None:
     assert describe(one) == "Điểm = Tỷ lệ × Điểm tối đa"
 
 
+def test_an_item_is_found_by_its_code() -> None:
+    # By a dictionary built once per framework (scoring a campaign asks tens of thousands of times).
+    fw = parse_framework(VALID)
+    assert all(fw.item(item.code) is item for item in fw.walk())  # indicators and bonus/penalty items
+    assert fw.item("I") is None and fw.item("") is None and fw.item("I.9") is None
+
+
 def test_valid_framework_derived() -> None:
     fw = parse_framework(VALID)
     assert [(d.code, d.indices, d.decimals) for d in fw.derived] == [("DTI", ("I", "II"), 4), ("P1", ("I",), 3)]
