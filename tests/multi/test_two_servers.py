@@ -5,7 +5,7 @@ database, on SQLite a file copy of it (an in-memory database cannot be shared be
 processes; tests/concurrency.py). A person signs in on each; what one saves the other shows; a
 save made from a page loaded before that is refused on the other server (409 with the page's
 message); a session opened on one server is valid on the other, and so is an evidence file
-stored through one and downloaded through the other (one shared evidence store).
+stored through one in an S3 bucket (moto's S3 API server) and downloaded through the other.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+import boto3
 import pytest
 from django.db import connection
 
+from tests.assessments.test_evidence_storage import KEYS, s3_endpoint  # noqa: F401  (a fixture)
 from tests.concurrency import file_database
 from tests.conftest import PASSWORD, ROOT
 from tests.core.test_files import pdf_bytes
@@ -162,11 +164,20 @@ def servers_know_the_password(world) -> None:
         user.save(update_fields=["password"])
 
 
-def test_two_servers_share_sessions_saves_conflicts_and_evidence(world, tmp_path):
+def test_two_servers_share_sessions_saves_conflicts_and_evidence(world, tmp_path, s3_endpoint):  # noqa: F811
     servers_know_the_password(world)
     a = world["assessment"]
     index = f"/danh-gia/{a.pk}/chi-so-chinh/I/"
     entry = f"/danh-gia/{a.pk}/chi-so/I.2/"
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=KEYS["access_key"],
+        aws_secret_access_key=KEYS["secret_key"],
+    )
+    bucket = f"dti-{secrets.token_hex(6)}"
+    s3.create_bucket(Bucket=bucket)
     shared = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DTI_", "DATABASE_URL", "PYTEST"))},
         "DJANGO_SETTINGS_MODULE": "dti.settings",
@@ -175,7 +186,14 @@ def test_two_servers_share_sessions_saves_conflicts_and_evidence(world, tmp_path
         "SECRET_KEY": secrets.token_urlsafe(50),  # one key for every server: a session signed on one is valid on all
         "ALLOWED_HOSTS": "127.0.0.1",
         "DEBUG": "0",
-        "MEDIA_ROOT": str(tmp_path / "evidence"),  # the one evidence store (a shared folder here)
+        # The one evidence store: a bucket of the S3 API server (moto's, in this process).
+        "DTI_STORAGE": "s3",
+        "DTI_S3_BUCKET": bucket,
+        "DTI_S3_ENDPOINT_URL": s3_endpoint,
+        "AWS_ACCESS_KEY_ID": KEYS["access_key"],
+        "AWS_SECRET_ACCESS_KEY": KEYS["secret_key"],
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "MEDIA_ROOT": str(tmp_path / "evidence"),  # must stay empty
     }
     with (
         file_database(tmp_path),
@@ -216,3 +234,6 @@ def test_two_servers_share_sessions_saves_conflicts_and_evidence(world, tmp_path
         assert found
         status, _, body = leader.request(one, "GET", f"/danh-gia/minh-chung/{found.group(1)}/")
         assert status == 200 and body == data
+        [stored] = s3.list_objects_v2(Bucket=bucket)["Contents"]
+        assert stored["Key"].startswith(f"evidence/{a.pk}/") and stored["Size"] == len(data)
+        assert not (tmp_path / "evidence").exists()
