@@ -15,7 +15,7 @@ from dti.jobs.services import Outcome, Progress, job_function
 def notes(job: Job, progress: Progress, *, texts: list[str]) -> Outcome:
     """Leave each text as a notification of the job's owner; the last one as a file."""
     for n, text in enumerate(texts, start=1):
-        Notification.objects.create(user=job.owner, text=text)
+        Notification.objects.create(user=job.owner, text=text, url="/ghi-chu/")
         progress(n, len(texts), text)
     return Outcome(message=f"{len(texts)} ghi chú", file_name="ghi-chu.txt", content="\n".join(texts).encode())
 
@@ -38,12 +38,12 @@ def gated(job: Job, progress: Progress, *, folder: str) -> Outcome:
     """Write one notification, say so with the file `reached`, wait for the file `gate`, write another.
 
     The test kills the worker while this waits: the first write must not survive."""
-    Notification.objects.create(user=job.owner, text="trước")
+    Notification.objects.create(user=job.owner, text="trước", url="/ghi-chu/")
     progress(1, 2, "chờ")
     Path(folder, f"reached-{job.attempts}").write_text("", encoding="utf-8")
     gate = Path(folder, "gate")
     deadline = time.monotonic() + 120
     while not gate.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    Notification.objects.create(user=job.owner, text="sau")
+    Notification.objects.create(user=job.owner, text="sau", url="/ghi-chu/")
     return Outcome(message="xong")

@@ -57,7 +57,8 @@ def _wait_for(path: Path, worker: subprocess.Popen[bytes]) -> None:
 
 
 def _texts(user_pk: int) -> list[str]:
-    return list(Notification.objects.filter(user_id=user_pk).order_by("pk").values_list("text", flat=True))
+    notes = Notification.objects.filter(user_id=user_pk, url="/ghi-chu/").order_by("pk")
+    return list(notes.values_list("text", flat=True))
 
 
 def test_a_job_killed_midway_leaves_nothing_and_runs_again(
@@ -107,3 +108,4 @@ def test_a_job_whose_worker_died_too_often_is_marked_failed(
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
     assert job.message == "Tiến trình xử lý dừng giữa chừng; không có thay đổi nào được lưu. Hãy thử lại."
+    assert Notification.objects.filter(user=job.owner, url=f"/viec/{job.pk}/").exists()

@@ -23,9 +23,11 @@ def test_a_job_runs_and_keeps_its_result(world: dict[str, Any]) -> None:
     assert job.message == "2 ghi chú"
     assert job.result_name == "ghi-chu.txt"
     assert job.result.read() == "một\nhai".encode()
-    assert list(Notification.objects.filter(user=organiser).values_list("text", flat=True).order_by("pk")) == [
-        "một",
-        "hai",
+    notes = Notification.objects.filter(user=organiser).order_by("pk")
+    assert [(n.text, n.url) for n in notes] == [
+        ("một", "/ghi-chu/"),
+        ("hai", "/ghi-chu/"),
+        ("Việc “Ghi chú” đã xong. 2 ghi chú", f"/viec/{job.pk}/"),  # the owner may have left the page
     ]
 
 
@@ -43,6 +45,8 @@ def test_a_failed_job_writes_nothing_and_says_why(world: dict[str, Any], functio
     assert job.message == message
     assert job.finished_at is not None
     assert not Notification.objects.filter(user=organiser, text="một nửa").exists()
+    told = Notification.objects.get(user=organiser, url=f"/viec/{job.pk}/")
+    assert told.text == f"Việc “Việc hỏng” không thành công. {message}"
 
 
 def test_only_marked_functions_are_jobs(world: dict[str, Any]) -> None:

@@ -48,6 +48,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from dti.accounts.notifications import notify
 from dti.core.errors import ServiceError
 from dti.jobs.models import Job
 
@@ -192,7 +193,7 @@ def run(job_id: int) -> None:
 
 def _finish(job: Job, outcome: Outcome) -> None:
     """Record the outcome (in the job's transaction when it has one)."""
-    fresh = Job.objects.get(pk=job.pk)
+    fresh = Job.objects.select_related("owner").get(pk=job.pk)
     if outcome.content or outcome.file_name:
         fresh.result.save(outcome.file_name or "ket-qua", ContentFile(outcome.content), save=False)
         fresh.result_name = outcome.file_name
@@ -202,10 +203,21 @@ def _finish(job: Job, outcome: Outcome) -> None:
     fresh.next_url = outcome.next_url[:300] or fresh.next_url
     fresh.finished_at = timezone.now()
     fresh.save(update_fields=["result", "result_name", "state", "done", "total", "message", "next_url", "finished_at"])
+    _tell(fresh)
 
 
 def _fail(job_id: int, message: str) -> None:
     Job.objects.filter(pk=job_id).update(state=Job.State.FAILED, message=message[:1000], finished_at=timezone.now())
+    _tell(Job.objects.select_related("owner").get(pk=job_id))
+
+
+def _tell(job: Job) -> None:
+    """A notice (and an e-mail) to the owner that the job ended: they may have left its page."""
+    if job.state == Job.State.DONE:
+        text = _("Việc “%(title)s” đã xong. %(message)s")
+    else:
+        text = _("Việc “%(title)s” không thành công. %(message)s")
+    notify([job.owner], (text % {"title": job.title, "message": job.message}).strip(), url=job.get_absolute_url())
 
 
 # ---------------------------------------------------------------- a worker that died
@@ -271,7 +283,10 @@ def recover_job(job: Job) -> bool:
             return True
         return False
     message = _("Tiến trình xử lý dừng giữa chừng; không có thay đổi nào được lưu. Hãy thử lại.")
-    return bool(stale.update(state=Job.State.FAILED, message=message, finished_at=timezone.now()))
+    if not stale.update(state=Job.State.FAILED, message=message, finished_at=timezone.now()):
+        return False
+    _tell(Job.objects.select_related("owner").get(pk=job.pk))
+    return True
 
 
 def _forget_task(task_id: str) -> None:
