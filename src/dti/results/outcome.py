@@ -21,9 +21,9 @@ from dti.appraisal.models import Question, Review
 from dti.appraisal.selectors import UnitScores, unit_scores
 from dti.assessments.models import Assessment, Entry
 from dti.assessments.selectors import OUTCOME_SHOWN, InputView, shown_value
-from dti.results.models import Approval, Publication
+from dti.results.models import Approval, Publication, PublishedUnit
 from dti.results.public import Decision
-from dti.results.selectors import Row, dec, group_views
+from dti.results.selectors import Row, dec, indexed
 
 if TYPE_CHECKING:
     from dti.engine import Field, Index, Indicator, ItemScore
@@ -124,8 +124,9 @@ def unit_outcome(assessment: Assessment) -> Outcome:
     """The unit's outcome: nothing before its appraisal is finished; then its claim beside the
     appraised scores; once approved the decision; once published the published figures.
 
-    A fixed number of queries: the group's scores (three), the questions sent, the approval and
-    the latest publication.
+    A fixed number of queries whatever the size of the campaign: the unit's data with its group's
+    stored bounds (`unit_scores`), the questions sent, the approval, the latest publication's
+    index and the unit's record in it.
     """
     if assessment.status not in OUTCOME_SHOWN:
         return Outcome(assessment, shown=False)
@@ -208,17 +209,17 @@ def _readable(input_field: Field, stored: object) -> str:
 
 
 def _published(assessment: Assessment) -> PublishedOutcome | None:
-    """The unit's line in its campaign's latest published version (None: not published)."""
+    """The unit's line in its campaign's latest published version (None: not published), read from
+    the publication's index: the unit's own record, not the whole snapshot."""
     if assessment.status != Assessment.Status.PUBLISHED:
         return None
     campaign_id = assessment.participation.campaign_id
-    publication = Publication.objects.filter(campaign_id=campaign_id).order_by("-version").first()
+    publication = Publication.objects.filter(campaign_id=campaign_id).defer("snapshot").order_by("-version").first()
     if publication is None:
         return None
-    name = assessment.participation.unit.name
-    for group in group_views(publication.snapshot):
-        for row in group.rows:
-            if row.data["unit"] == name:
-                url = reverse("public:unit", args=[campaign_id, row.key])
-                return PublishedOutcome(publication, row, len(group.rows), url)
-    return None
+    index = indexed(publication)
+    unit = PublishedUnit.objects.filter(publication_id=index.pk, name=assessment.participation.unit.name).first()
+    if unit is None:
+        return None
+    url = reverse("public:unit", args=[campaign_id, unit.key])
+    return PublishedOutcome(publication, Row(unit.key, unit.data), index.head["groups"][unit.group - 1]["size"], url)
