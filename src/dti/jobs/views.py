@@ -1,4 +1,5 @@
-"""A background job's pages, under /viec/: its page, the progress widget the page polls, its result file.
+"""Background jobs' pages, under /viec/: the person's jobs, a job's page, the progress widget the
+page polls, its result file.
 
 Only the job's owner and the platform's administrators see a job; others are refused with the reason.
 """
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
@@ -32,6 +34,18 @@ def _job(request: AuthenticatedHttpRequest, pk: int) -> Job:
     if recover_job(job):  # its worker died: the owner learns it at once
         job.refresh_from_db()
     return job
+
+
+LISTED = 50  # the newest jobs shown; each job's end was also a notice (dti.jobs.services._tell)
+
+
+@login_required
+@require_GET
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The person's background jobs: the running ones, then the most recently finished."""
+    newest = (F("finished_at").desc(nulls_first=True), "-created_at", "-pk")
+    jobs = Job.objects.filter(owner=request.user).order_by(*newest)[:LISTED]
+    return render(request, "jobs/list.html", {"jobs": jobs, "listed": LISTED})
 
 
 @login_required
