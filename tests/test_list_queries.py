@@ -317,6 +317,23 @@ def explaining(world: World) -> None:
     )
 
 
+def add_jobs(world: World, first: int, count: int) -> None:
+    """`count` more finished background jobs of the organiser's, each newer than the last."""
+    from dti.jobs.models import Job
+
+    now = timezone.now()
+    Job.objects.bulk_create(
+        Job(
+            kind="dti.reports.jobs.unit_reports",
+            title=f"Việc {n:03}",
+            owner=world["users"]["organiser"],
+            state=Job.State.DONE,
+            finished_at=now + datetime.timedelta(minutes=n),
+        )
+        for n in range(first, first + count)
+    )
+
+
 @dataclass(frozen=True)
 class Page:
     """A list page: who reads it, the state it needs, how rows are added, its address, what row `n`
@@ -580,6 +597,8 @@ PAGES = [
         lambda n: f">{1900 + n}<",
         3,
     ),
+    # the person's newest background jobs (at most 50)
+    Page("jobs:list", "organiser", add_jobs, lambda w: "/viec/", "Việc {:03}".format, SIGNED_IN + 1),
     Page(
         "exports:download",  # a download, no header: one kind's CSV (the units)
         "organiser",

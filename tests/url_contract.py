@@ -487,6 +487,7 @@ TABLE: dict[str, Route] = {
     "exports:check": Route("published", {"pk": "@campaign"}, only(MANAGERS, IMPORT), only(MANAGERS, IMPORT)),
     "exports:apply": Route("published", {"pk": "@campaign"}, post_only(), only(MANAGERS, IMPORT)),
     # ------------------------------------------------------------------ background jobs: the owner's and the admins'
+    "jobs:list": Route("open", {}, signed_in(), post_only()),
     "jobs:detail": Route("open", {"pk": "@job"}, only(MANAGERS, JOB), post_only(), prepare=_job),
     "jobs:status": Route("open", {"pk": "@job"}, only(MANAGERS, JOB), post_only(), prepare=_job),
     "jobs:download": Route("open", {"pk": "@job"}, only(MANAGERS, JOB), post_only(), prepare=_job),
