@@ -65,7 +65,7 @@ clean:
 
 PORT ?= 8000
 
-## demo: install, prepare var/dti.sqlite3 with the sample data, print the accounts, serve on PORT
+## demo: install, prepare var/dti.sqlite3 with the sample data, print the accounts, serve on PORT (with a background-jobs worker: docs/jobs.md)
 demo: $(STAMP)
 	$(VENV)/bin/dti demo
 	$(VENV)/bin/dti serve --port $(PORT)
