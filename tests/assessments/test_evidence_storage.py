@@ -42,19 +42,24 @@ def s3_endpoint() -> Iterator[str]:
     server.stop()
 
 
-@pytest.fixture
-def bucket(s3_endpoint: str, settings: Any, tmp_path: Path) -> Any:
-    """A fresh private bucket as the evidence store (DTI_STORAGE=s3), and an empty MEDIA_ROOT that must stay so."""
+def s3_client(endpoint: str) -> Any:
+    """A boto3 client of the S3 API server at `endpoint`, with the tests' keys."""
     import boto3
 
-    name = f"dti-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
+    return boto3.client(
         "s3",
-        endpoint_url=s3_endpoint,
+        endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id=KEYS["access_key"],
         aws_secret_access_key=KEYS["secret_key"],
     )
+
+
+@pytest.fixture
+def bucket(s3_endpoint: str, settings: Any, tmp_path: Path) -> Any:
+    """A fresh private bucket as the evidence store (DTI_STORAGE=s3), and an empty MEDIA_ROOT that must stay so."""
+    name = f"dti-{uuid.uuid4().hex[:12]}"
+    client = s3_client(s3_endpoint)
     client.create_bucket(Bucket=name)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {

@@ -25,11 +25,10 @@ from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-import boto3
 import pytest
 from django.db import connection
 
-from tests.assessments.test_evidence_storage import KEYS, s3_endpoint  # noqa: F401  (a fixture)
+from tests.assessments.test_evidence_storage import KEYS, s3_client, s3_endpoint  # noqa: F401  (a fixture)
 from tests.concurrency import file_database
 from tests.conftest import PASSWORD, ROOT
 from tests.core.test_files import pdf_bytes
@@ -169,13 +168,7 @@ def test_two_servers_share_sessions_saves_conflicts_and_evidence(world, tmp_path
     a = world["assessment"]
     index = f"/danh-gia/{a.pk}/chi-so-chinh/I/"
     entry = f"/danh-gia/{a.pk}/chi-so/I.2/"
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=KEYS["access_key"],
-        aws_secret_access_key=KEYS["secret_key"],
-    )
+    s3 = s3_client(s3_endpoint)
     bucket = f"dti-{secrets.token_hex(6)}"
     s3.create_bucket(Bucket=bucket)
     shared = {
