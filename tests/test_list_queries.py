@@ -574,6 +574,14 @@ PAGES = [
         4,
     ),
     Page(
+        "public:ranking_file",  # a download, no header: the versions, the index, its groups, every unit
+        "anonymous",
+        republish,
+        lambda w: f"/ket-qua/{w['campaign'].pk}/bang-xep-hang.csv",
+        "UBND huyện Số {:03}".format,
+        4,
+    ),
+    Page(
         "history:lineages",
         "organiser",
         add_lineages,

@@ -357,6 +357,7 @@ TABLE: dict[str, Route] = {
     "results:amend": Route("published", {"pk": "@campaign"}, only(MANAGERS, AMEND), only(MANAGERS, AMEND)),
     "public:index": Route("published", {}, everyone(), None),
     "public:campaign": Route("published", {"pk": "@campaign"}, everyone(), None),
+    "public:ranking_file": Route("published", {"pk": "@campaign"}, everyone(), None),
     "public:unit": Route("published", {"pk": "@campaign", "key": "ubnd-huyen-mot"}, everyone(), None),
     # ------------------------------------------------------------------ history
     "history:import": Route("published", {}, only(MANAGERS, MANAGE_CAMPAIGNS), only(MANAGERS, MANAGE_CAMPAIGNS)),

@@ -3,6 +3,7 @@ file, a unit's scorecard from its own record; none reads a whole snapshot (issue
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from decimal import Decimal
@@ -74,6 +75,43 @@ def test_a_large_group_is_paged_and_shows_one_table_at_a_time(db: None, client: 
 
 
 def test_the_whole_table_is_a_file_that_reads_back(db: None, client: Client) -> None:
+    publication = big(130, **{"Cấp sở": ["=HYPERLINK(1)"]})
+    html = client.get(f"/ket-qua/{publication.campaign_id}/").content.decode()
+    section = html[html.index('id="bang-day-du"') :]
+    link = re.search(r'href="([^"]+)" download>CSV', section).group(1).replace("&amp;", "&")
+    response = client.get(link)
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="xep-hang-ky-lon-v1.csv"' in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    header, *lines = list(csv.reader(io.StringIO(text[1:])))
+    assert header == [
+        "Nhóm xếp hạng",
+        "Hạng",
+        "Đơn vị",
+        "I. Nhận thức số",
+        "II. An toàn thông tin mạng",
+        "Tổng điểm",
+        "Tối đa",
+        "Tỷ lệ %",
+        "Xếp loại",
+        "Hạng I",
+        "Hạng II",
+    ]
+    assert len(lines) == 131  # every unit of every group, not a page
+    units = publication.snapshot["groups"][0]["units"]
+    for line, unit in zip(lines, units, strict=False):
+        assert line[:9] == ["Cấp xã", str(unit["rank"]), unit["unit"], unit["indices"]["I"], unit["indices"]["II"]] + [
+            unit["total"] or "",
+            unit["max"] or "",
+            "",
+            "",
+        ]
+    assert lines[0][9:] == ["1", "130"] and lines[129][9:] == ["130", "1"]  # ranked by I, by II the other way
+    assert lines[130][:3] == ["Cấp sở", "1", "'=HYPERLINK(1)"]  # no formula in a spreadsheet
+
+
+def test_the_appendix_is_linked_and_reads_back(db: None, client: Client) -> None:
     pk = big(130).campaign_id
     html = client.get(f"/ket-qua/{pk}/").content.decode()
     section = html[html.index('id="bang-day-du"') :]
@@ -116,12 +154,14 @@ def test_no_public_page_reads_a_snapshot_once_indexed(db: None, client: Client) 
     """The pages read the index: the snapshot column is in no query after the first read."""
     pk = big(130).campaign_id
     pages = ["/ket-qua/", "/ket-qua/?tim=xa", f"/ket-qua/{pk}/", f"/ket-qua/{pk}/?xem=I&trang=2&tim=so"]
+    pages.append(f"/ket-qua/{pk}/bang-xep-hang.csv")
     pages.append(f"/ket-qua/{pk}/don-vi/ubnd-xa-so-007/")
     for page in pages:
         client.get(page)
     for page in pages:
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(page).status_code == 200
+            response = client.get(page)
+            assert response.status_code == 200 and response.getvalue()
         assert not [q["sql"] for q in captured if '"snapshot"' in q["sql"]], page
 
 

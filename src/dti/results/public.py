@@ -5,26 +5,28 @@ hash-sealed snapshot, so data that was not published cannot appear, and a publis
 changes only through an amendment (a new version, the old one still shown). They read it through
 its index (`PublishedIndex`, derived once from the snapshot): a page reads the part it shows (the
 head, one group's part and a page of its units, one unit), so it costs the same at 3,300 units as
-at 10; the whole ranking of every group is a file (the appendix, XLSX, DOCX or PDF).
+at 10; the whole ranking of every group is a file (`ranking_file`, CSV; and the appendix).
 """
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypedDict
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from dti.core.listing import Filter, ListQuery, Option
 from dti.core.paging import PAGE_SIZE, page_of
-from dti.engine import name_key
+from dti.engine import name_key, spreadsheet_text
 from dti.results.charts import radar_svg
-from dti.results.models import Publication, PublishedIndex, PublishedUnit
+from dti.results.models import Publication, PublishedGroup, PublishedIndex, PublishedUnit
 from dti.results.selectors import (
     group_of,
     indexed,
@@ -256,6 +258,53 @@ def _group_page(
         "pages": pages,
         "matching": len(order),
     }
+
+
+class _Echo:
+    """A file that gives back what is written to it: `csv.writer` then yields each line to stream."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _ranking_lines(publication: Publication, found: PublishedIndex) -> Iterator[str]:
+    """The ranking file's lines: a header, then every unit of every group in ranking order."""
+    parts = {g.number: g.part for g in PublishedGroup.objects.filter(publication=publication)}
+    codes: dict[str, str] = {}  # every group's main indices, in order of appearance: code → name
+    for number in sorted(parts):
+        codes.update((i["code"], i["name"]) for i in main_indices(parts[number]["framework"]))
+    names = [g["name"] for g in found.head["groups"]]
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(
+        [_("Nhóm xếp hạng"), _("Hạng"), _("Đơn vị")]
+        + [f"{code}. {name}" for code, name in codes.items()]
+        + [_("Tổng điểm"), _("Tối đa"), _("Tỷ lệ %"), _("Xếp loại")]
+        + [_("Hạng %(code)s") % {"code": code} for code in codes]
+    )
+    units = (
+        PublishedUnit.objects.filter(publication=publication)
+        .order_by("group", "position")
+        .values_list("group", "data", "ranks")
+    )
+    for number, data, ranks in units.iterator(chunk_size=500):
+        yield writer.writerow(
+            [spreadsheet_text(names[number - 1]), data["rank"], spreadsheet_text(data["unit"])]
+            + [data["indices"].get(code) for code in codes]
+            + [data["total"], data["max"], data["percent"], spreadsheet_text(data["class"])]
+            + [ranks.get(code) for code in codes]
+        )
+
+
+def ranking_file(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The whole ranking of every group as one CSV file (UTF-8 with a byte order mark, a dot for
+    decimals, as the snapshot writes them, text neutralised for spreadsheets), streamed from the
+    index: three queries, whatever the number of units."""
+    publication, _published = _chosen(request, pk)
+    found = indexed(publication)
+    response = StreamingHttpResponse(_ranking_lines(publication, found), content_type="text/csv; charset=utf-8")
+    name = f"xep-hang-{unit_slug(found.head['campaign']['name'])}-v{publication.version}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def unit(request: HttpRequest, pk: int, key: str) -> HttpResponse:

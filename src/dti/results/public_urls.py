@@ -8,5 +8,6 @@ app_name = "public"
 urlpatterns = [
     path("", public.index, name="index"),
     path("<int:pk>/", public.campaign, name="campaign"),
+    path("<int:pk>/bang-xep-hang.csv", public.ranking_file, name="ranking_file"),
     path("<int:pk>/don-vi/<str:key>/", public.unit, name="unit"),
 ]
