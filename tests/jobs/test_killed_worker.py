@@ -74,6 +74,9 @@ def test_a_job_killed_midway_leaves_nothing_and_runs_again(
         worker = _worker(tmp_path)
         try:
             _wait_for(tmp_path / "reached-1", worker)  # mid-job: one write done, in its transaction
+            if connection.vendor == "postgresql":  # progress is written beside the transaction (SQLite: at its end)
+                found = in_thread(lambda: Job.objects.get(pk=job.pk))
+                assert (found.state, found.done, found.total, found.message) == (Job.State.RUNNING, 1, 2, "chờ")
             worker.send_signal(signal.SIGKILL)
             worker.wait(timeout=30)
         finally:
