@@ -421,15 +421,20 @@ def body(response: Any) -> bytes:
 def measure(page: Page, client: Any, url: str, *, requests: int, budget: float) -> Page:
     """A warm-up request (status and query count), then up to `requests` timed ones until `budget`
     seconds are spent: at least 3, or 1 when the warm-up alone took a third of the budget."""
+    from django.urls import reverse
+
     start = time.perf_counter()
     with counted() as counter:
-        response = client.get(url)
+        response = client.get(url, follow=True)  # a list page may send to its first page
         content = body(response)
     warm_up = time.perf_counter() - start
     page.queries, page.size = counter.count, len(content)
-    if response.status_code != 200:
-        page.error = f"{url}: HTTP {response.status_code}"
+    if response.status_code != 200 or response.request["PATH_INFO"] == reverse("login"):
+        page.error = f"{url}: HTTP {response.status_code} {response.request['PATH_INFO']}"
         return page
+    url = response.request["PATH_INFO"] + (
+        f"?{response.request['QUERY_STRING']}" if response.request.get("QUERY_STRING") else ""
+    )
     least = 1 if warm_up > budget / 3 else 3
     for _ in range(requests):
         start, cpu = time.perf_counter(), time.process_time()
@@ -641,7 +646,8 @@ def report(units: int, pages: list[Page], steps: list[Step]) -> int:
     for s in steps:
         print(
             f"  {s.label:<48} {s.seconds:>9.2f} s (CPU {s.cpu:.2f} s)  +{s.extra_bytes / 2**20:.0f} MB RSS, "
-            f"{s.traced_bytes / 2**20:.0f} MB tracemalloc  {s.queries} truy vấn {s.error}".rstrip()
+            f"{f'{s.traced_bytes / 2**20:.0f} MB' if s.traced_bytes else 'không đo'} tracemalloc  "
+            f"{s.queries} truy vấn {s.error}".rstrip()
         )
     unit_pages = [p for p in pages if p.kind == "unit" and p.samples]
     campaign_pages = [p for p in pages if p.kind == "campaign" and p.samples]
