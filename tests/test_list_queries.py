@@ -491,7 +491,7 @@ PAGES = [
         add_assigned,
         lambda w: "/",
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 4,
+        SIGNED_IN + 3,
         fixture="appraising",
     ),
     Page(
@@ -542,7 +542,7 @@ PAGES = [
         add_units,
         lambda w: f"/tham-dinh/ky/{w['campaign'].pk}/?trang=99",  # the last page
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 12,
+        SIGNED_IN + 9,
         fixture="appraising",
     ),
     Page(
@@ -690,6 +690,8 @@ NOT_LISTS = {
     "explanation:send": "an action (POST)",
     "explanation:evidence": "an action (POST)",
     "explanation:evidence_delete": "an action (POST)",
+    "appraisal:campaign_seen": "an action (POST)",
+    "appraisal:bulk": "an action (POST)",
     "appraisal:assignment_add": "an action (POST)",
     "appraisal:assignment_delete": "an action (POST)",
     "appraisal:review": "an action (POST)",

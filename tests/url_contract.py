@@ -311,6 +311,13 @@ TABLE: dict[str, Route] = {
     # ------------------------------------------------------------------ appraisal (the appraisers' side)
     "appraisal:home": Route("appraisal", {}, only(APPRAISAL_SIDE, VIEW_APPRAISAL), None),
     "appraisal:campaign": Route("appraisal", {"campaign_pk": "@campaign"}, only(APPRAISAL_SIDE, VIEW_APPRAISAL), None),
+    "appraisal:campaign_seen": Route(
+        "appraisal", {"campaign_pk": "@campaign"}, post_only(), only(APPRAISAL_SIDE, VIEW_APPRAISAL)
+    ),
+    # The units ticked and the step are the form's; the workflow and the services decide for each unit.
+    "appraisal:bulk": Route(
+        "appraisal", {"campaign_pk": "@campaign"}, post_only(), only(APPRAISAL_SIDE, VIEW_APPRAISAL)
+    ),
     "appraisal:assignment_add": Route(
         "appraisal", {"campaign_pk": "@campaign"}, post_only(), only(MANAGERS, MANAGE_APPRAISAL)
     ),

@@ -36,7 +36,10 @@ def page(client: Any, world: Any, params: dict[str, str] | None = None) -> str:
 def shown(body: str) -> dict[str, list[str]]:
     """The units of each group's table, by group name."""
     cards = re.findall(r'<div class="card" id="nhom-\d+">\s*<h2>([^<]+)</h2>(.*?)</table>', body, re.S)
-    return {name: re.findall(r'<td class="fixed">([^<]+)</td>', rows) for name, rows in cards}
+    return {
+        name: re.findall(r'<td class="fixed">([^<]+?)(?: <span class="badge info">có thay đổi</span>)?</td>', rows)
+        for name, rows in cards
+    }
 
 
 def offered(body: str) -> list[str]:
@@ -51,7 +54,7 @@ def test_every_unit_with_the_filters_and_named_indices(listed, login):
     assert '<th colspan="2" class="index-name">I. Nhận thức số</th>' in body
     assert '<th colspan="2" class="index-name">II. Thể chế số</th>' in body
     assert '<div class="table-wrap"><table class="appraisal-totals">' in body
-    assert '<th rowspan="2" class="fixed">Đơn vị</th>' in body
+    assert '<th rowspan="2" class="fixed" aria-sort="ascending"><a class="sort" href="?sap-xep=-ten">Đơn vị' in body
     options = dict(re.findall(r'<select id="loc-([^"]+)" name="[^"]+">(.*?)</select>', body, re.S))
     assert re.findall(r">([^<]+)</option>", options["trang-thai"]) == [
         "Tất cả",

@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,15 +29,15 @@ from dti.appraisal.selectors import (
     ASSESSMENT_RELATED,
     OfficialCheck,
     UnitScores,
-    appraised_detail,
-    group_scores,
     in_scope_codes,
     official_checks,
     review_progress,
-    scores_of,
     unfinished,
+    unit_scores,
     unreviewed,
 )
+from dti.appraisal.sorting import SORT, Sorting, query_params, sorted_rows
+from dti.appraisal.standing import group_standings
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, Transition
 from dti.assessments.selectors import (
@@ -52,8 +53,9 @@ from dti.assessments.selectors import (
 )
 from dti.audit.models import AuditEntry
 from dti.audit.services import history
-from dti.campaigns.models import Campaign, CampaignGroup, Participation
+from dti.campaigns.models import Campaign, CampaignGroup, Participation, Visit
 from dti.core.listing import Filter, ListQuery, Option
+from dti.core.paging import Pages, page_of
 from dti.core.permissions import Action, can
 from dti.core.roles import UNIT_ROLES, Role
 from dti.engine import Framework, Index, ItemScore, UnitResult, fmt, name_key
@@ -120,7 +122,7 @@ class HomeRow:
 
 @dataclass(frozen=True)
 class HomeCampaign:
-    """A campaign being appraised with its units."""
+    """A campaign being appraised with its units (those of the page shown)."""
 
     campaign: Campaign
     rows: list[HomeRow]
@@ -129,25 +131,35 @@ class HomeCampaign:
 @dataclass(frozen=True)
 class HomePage:
     """Campaigns being appraised (open or in appraisal) with the submitted units the person sees,
-    searched by unit name and filtered by status (`query`): `shown` of `total` units."""
+    searched by unit name and filtered by status (`query`), sorted (`sorting`), one page of
+    them (`paging`): `shown` of `total` units."""
 
     campaigns: list[HomeCampaign]
     query: ListQuery
     shown: int
     total: int
+    sorting: Sorting
+    paging: Pages
 
 
-def home_page(user: User, params: Mapping[str, str] | None = None) -> HomePage:
-    """The campaigns being appraised; an appraiser sees only the units given to them; the search
-    (`tim`) and status filter (`trang-thai`) of `params` keep some of them.
+STATUS_ORDER = {status.value: number for number, status in enumerate(Assessment.Status)}
+NAME_SORT = "ten"  # the default sort of both lists: by unit name
+PAGE_SIZE = 50  # rows a page of both lists
+
+
+def home_rows(user: User) -> list[HomeRow]:
+    """Every unit being appraised that `user` sees (an appraiser: those given to them), by campaign
+    and unit name, with the appraisal's progress (over the appraiser's main indices, if limited).
 
     Three queries at most, whatever the number of units: the appraiser's assignments, the
-    assessments (with their unit, campaign and framework) and their verdicts.
+    assessments (with their unit, campaign, framework and number of verdicts) and, for an
+    appraiser given only some main indices of some units, those units' verdicts.
     """
     assessments = (
         Assessment.objects.filter(participation__campaign__state__in=Campaign.RUNNING, status__in=APPRAISED_STATUSES)
         .select_related(*ASSESSMENT_RELATED)
-        .prefetch_related("reviews")
+        .defer("participation__group__framework__source")  # parsed once per content, found by its hash
+        .annotate(verdicts=Count("reviews"))
         .order_by("participation__campaign__name", "participation__unit__name")
     )
     scope: dict[int, list[str]] = {}
@@ -157,29 +169,86 @@ def home_page(user: User, params: Mapping[str, str] | None = None) -> HomePage:
             for assignment in Assignment.objects.filter(appraiser_id=user.pk)
         }
         assessments = assessments.filter(participation_id__in=scope)
-    campaigns: dict[int, Campaign] = {}
-    rows: dict[int, list[HomeRow]] = {}  # by campaign
     loaded = list(assessments)
-    statuses = _status_options({assessment.status for assessment in loaded})
-    query = ListQuery.read(params or {}, [Filter("trang-thai", _("Trạng thái"), tuple(statuses))])
-    shown = [a for a in loaded if query.keeps(a.participation.unit.name, {"trang-thai": a.status})]
-    for assessment in shown:
+    codes: dict[int, set[str]] = {}
+    limited = [assessment.pk for assessment in loaded if scope.get(assessment.participation_id)]
+    if limited:
+        verdicts = Review.objects.filter(assessment_id__in=limited).values_list("assessment_id", "code")
+        for assessment_pk, code in verdicts:
+            codes.setdefault(assessment_pk, set()).add(code)
+    progress = _Progress()
+    rows = []
+    for assessment in loaded:
         participation = assessment.participation
+        framework = progress.framework(participation.group)
         indices = scope.get(participation.pk) or []
-        reviewed, total = review_progress(
-            assessment.framework(),
-            participation.unit.unit_type.code,
-            {review.code for review in assessment.reviews.all()},
-            indices or None,
-        )
-        campaigns.setdefault(participation.campaign_id, participation.campaign)
-        rows.setdefault(participation.campaign_id, []).append(HomeRow(assessment, reviewed, total, indices))
-    return HomePage(
-        [HomeCampaign(campaign, rows[campaign_pk]) for campaign_pk, campaign in campaigns.items()],
-        query,
-        shown=len(shown),
-        total=len(loaded),
-    )
+        if indices:
+            reviewed_codes = codes.get(assessment.pk, set())
+            reviewed, total = review_progress(framework, participation.unit.unit_type.code, reviewed_codes, indices)
+        else:
+            reviewed, total = progress.counted(
+                participation.group_id, participation.unit.unit_type.code, assessment.verdicts
+            )
+        rows.append(HomeRow(assessment, reviewed, total, indices))
+    return rows
+
+
+class _Progress:
+    """Appraisal progress of many units: each ranking group's framework parsed and each unit type's
+    indicators to appraise counted once."""
+
+    def __init__(self) -> None:
+        self.frameworks: dict[int, Framework] = {}  # by ranking group
+        self.totals: dict[tuple[int, str], int] = {}  # by ranking group and unit type
+
+    def framework(self, group: CampaignGroup) -> Framework:
+        """The group's engine framework (read from `group` the first time)."""
+        if group.pk not in self.frameworks:
+            self.frameworks[group.pk] = group.framework.engine()
+        return self.frameworks[group.pk]
+
+    def counted(self, group_id: int, unit_type: str, verdicts: int) -> tuple[int, int]:
+        """(reviewed, to review) of a unit of the group (whose framework must be known) and type with
+        `verdicts` verdicts, over the whole framework: a verdict is only given on an indicator to
+        appraise, so their number is the reviewed count."""
+        key = (group_id, unit_type)
+        if key not in self.totals:
+            self.totals[key] = review_progress(self.frameworks[group_id], unit_type, ())[1]
+        return min(verdicts, self.totals[key]), self.totals[key]
+
+
+def home_page(user: User, params: Mapping[str, str] | None = None) -> HomePage:
+    """The campaigns being appraised; an appraiser sees only the units given to them. Of `params`:
+    the search (`tim`), status filter (`trang-thai`), sort (`sap-xep`: name, status or progress)
+    and page (`trang`); the units stay grouped by campaign. The queries of `home_rows`."""
+    params = params or {}
+    rows = home_rows(user)
+    statuses = _status_options({row.assessment.status for row in rows})
+    query = ListQuery.read(params, [Filter("trang-thai", _("Trạng thái"), tuple(statuses))], carry=[SORT])
+    shown = [
+        row
+        for row in rows
+        if query.keeps(row.assessment.participation.unit.name, {"trang-thai": row.assessment.status})
+    ]
+    labels = {NAME_SORT: _("Đơn vị"), "trang-thai": _("Trạng thái"), "tien-do": _("Tiến độ thẩm định")}
+    sorting = Sorting.read(params, labels, NAME_SORT, query_params(query))
+    keys: dict[str, Callable[[HomeRow], Any]] = {
+        NAME_SORT: lambda row: name_key(row.assessment.participation.unit.name),
+        "trang-thai": lambda row: STATUS_ORDER[row.assessment.status],
+        "tien-do": lambda row: (row.reviewed / row.total if row.total else 0, row.reviewed),
+    }
+    campaign_order = {campaign_pk: n for n, campaign_pk in enumerate(dict.fromkeys(_campaign_of(r) for r in rows))}
+    ordered = sorted(sorted_rows(shown, keys, sorting), key=lambda row: campaign_order[_campaign_of(row)])
+    page_rows, paging = page_of(ordered, params, PAGE_SIZE)
+    campaigns: dict[int, HomeCampaign] = {}
+    for row in page_rows:
+        campaign = row.assessment.participation.campaign
+        campaigns.setdefault(campaign.pk, HomeCampaign(campaign, [])).rows.append(row)
+    return HomePage(list(campaigns.values()), query, len(shown), len(rows), sorting, paging)
+
+
+def _campaign_of(row: HomeRow) -> int:
+    return row.assessment.participation.campaign_id
 
 
 def _status_options(present: set[str]) -> list[Option]:
@@ -209,18 +278,30 @@ class RefusedRequest:
 
 
 @dataclass(frozen=True)
+class Totals:
+    """A submitted unit's stored figures: claimed and appraised points, in total and by main index;
+    how many indicators have a verdict and how many verdicts change the claim."""
+
+    claimed: Decimal | None
+    appraised: Decimal | None
+    indices: list[IndexFigures]
+    verdicts: int
+    adjusted: int
+
+
+@dataclass(frozen=True)
 class CampaignRow:
     """One unit of a ranking group: status, progress, claimed vs appraised points, appraisers."""
 
     participation: Participation
     assessment: Assessment | None  # None: the unit has not opened its assessment
-    scores: UnitScores | None  # None: nothing submitted to appraise
+    totals: Totals | None  # None: nothing submitted to appraise
     reviewed: int = 0
     total: int = 0
     adjusted: int = 0  # verdicts that change the claim
     drafts: int = 0  # questions not yet sent to the unit
     assignments: list[Assignment] = field(default_factory=list)
-    indices: list[IndexFigures] = field(default_factory=list)
+    changed: bool = False  # someone else changed the unit since the person's previous visit
     can_request: bool = False  # the organiser may send the drafted questions from here
     nobody_told: bool = False  # the unit has no active account: a request would reach nobody
     typed: Mapping[str, str] = field(default_factory=dict)  # a refused explanation request, as typed
@@ -234,7 +315,7 @@ class CampaignRow:
 
 @dataclass(frozen=True)
 class GroupBlock:
-    """A ranking group with its main indices and its units."""
+    """A ranking group with its main indices and its units (those of the page shown)."""
 
     group: CampaignGroup
     indices: tuple[Index, ...]
@@ -252,12 +333,13 @@ class AssignmentTyped:
 
 @dataclass(frozen=True)
 class CampaignPage:
-    """Every unit of a campaign by ranking group, and the assignment form for the organiser.
+    """The units of a campaign by ranking group, one page at a time, and the assignment form.
 
-    The units are searched by name and filtered by status, ranking group and appraiser (`query`):
-    `groups` and the assignment form's `participations` hold those shown, `shown` of `total`.
-    A campaign whose results were imported from a published table has no units to appraise:
-    `groups` is empty and the page says why.
+    The units are searched by name and filtered by status, ranking group, appraiser and change
+    since the person's previous visit (`query`), sorted within each group (`sorting`) and cut into
+    pages (`paging`): `groups` and the assignment form's `participations` hold the page's units,
+    of `shown` units found among `total`. A campaign whose results were imported from a published
+    table has no units to appraise: `groups` is empty and the page says why.
     """
 
     campaign: Campaign
@@ -265,62 +347,186 @@ class CampaignPage:
     query: ListQuery
     shown: int
     total: int
+    sorting: Sorting
+    paging: Pages
+    seen_at: datetime.datetime | None  # what "changed since" compares with (`visit_mark`)
     manage: bool  # the person runs the appraisal (assigns, sends explanation requests)
     deadline: DeadlineProposal  # what the explanation-request forms propose
     appraisers: list[User]
-    participations: list[Participation]  # the units shown, offered by the assignment form
+    participations: list[Participation]  # the page's units, offered by the assignment form
     index_choices: list[tuple[str, str]]  # (code, name) of every main index of the campaign
     official_url: str
     typed: AssignmentTyped
     errors: Mapping[str, str]
+    bulk_actions: list[Option]  # the steps the person may take for the units ticked (see `bulk_actions`)
+    back: str  # this page's query string, where the forms on it return
 
 
 @dataclass(frozen=True)
 class _CampaignData:
-    """What the rows of every group share: read once for the whole campaign."""
+    """What the rows share: read once for the whole campaign."""
 
     user: User
     manage: bool
     assignments: Mapping[int, list[Assignment]]  # by participation
     drafts: Mapping[int, int]  # questions not yet sent, by assessment
+    changed: set[int]  # the units someone else changed since the person's previous visit
     refused: RefusedRequest | None
     units_with_accounts: set[int]  # units with an active reporter or leader (read for the organiser only)
 
 
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A unit of the campaign as the filters and sorts read it: every unit is read this lightly, the
+    page's units then in full."""
+
+    pk: int  # the participation's
+    group_id: int
+    unit_id: int
+    name: str
+    assessment_pk: int | None  # None: not opened
+    status: str
+    reviewed: int
+    total: int
+    adjusted: int
+
+    @property
+    def started(self) -> bool:
+        """Whether the unit's appraisal has started (see `appraisal_started`)."""
+        return self.status in APPRAISED_STATUSES and self.status != Assessment.Status.SUBMITTED
+
+
 NOT_OPENED = "chua-mo"  # the status filter's value for a unit that has not opened its assessment
 UNASSIGNED = "chua-phan-cong"  # the appraiser filter's value for a unit nobody is assigned
+CHANGED = "thay-doi"  # the filter of the units changed since the person's previous visit
+VISIT_PAGE = "appraisal"  # the campaign page's name among the visits kept
+VISIT_GAP = datetime.timedelta(minutes=30)  # longer without looking at the page: the next look is a new visit
 
 
 def _unit_filters(
-    participations: list[Participation],
+    units: list[_Unit],
     groups: list[CampaignGroup],
     assignments: Mapping[int, list[Assignment]],
+    seen_at: datetime.datetime | None,
 ) -> list[Filter]:
     """Status (those the units are in, in the workflow's order), ranking group (when there are
-    several) and appraiser (those assigned in the campaign, or nobody)."""
-    present = {a.status for p in participations if (a := _assessment_of(p)) is not None}
-    statuses = [Option(NOT_OPENED, _("Chưa mở"))] if any(_assessment_of(p) is None for p in participations) else []
-    statuses += _status_options(present)
+    several), appraiser (those assigned in the campaign, or nobody) and, once the person has
+    looked before, the units changed since."""
+    statuses = [Option(NOT_OPENED, _("Chưa mở"))] if any(unit.status == NOT_OPENED for unit in units) else []
+    statuses += _status_options({unit.status for unit in units})
     people = {a.appraiser_id: a.appraiser for rows in assignments.values() for a in rows}
     appraisers = sorted((Option(str(pk), u.display_name) for pk, u in people.items()), key=lambda o: name_key(o.label))
     filters = [Filter("trang-thai", _("Trạng thái"), tuple(statuses))]
     if len(groups) > 1:
         filters.append(Filter("nhom", _("Nhóm xếp hạng"), tuple(Option(str(g.pk), g.name) for g in groups)))
     filters.append(Filter("tham-dinh", _("Người thẩm định"), (*appraisers, Option(UNASSIGNED, _("Chưa phân công")))))
+    if seen_at is not None:
+        when = timezone.localtime(seen_at).strftime("%H:%M %d/%m/%Y")
+        label = _("Có thay đổi từ lần xem trước (%(when)s)") % {"when": when}
+        filters.append(Filter(CHANGED, _("Thay đổi"), (Option("1", label),)))
     return filters
 
 
-def _unit_values(
-    participation: Participation, assignments: Mapping[int, list[Assignment]]
-) -> dict[str, str | set[str]]:
+def _unit_values(unit: _Unit, shared: _CampaignData) -> dict[str, str | set[str]]:
     """A unit's values under each filter of the campaign page."""
-    assessment = _assessment_of(participation)
-    appraisers = {str(a.appraiser_id) for a in assignments.get(participation.pk, [])}
+    appraisers = {str(a.appraiser_id) for a in shared.assignments.get(unit.pk, [])}
     return {
-        "trang-thai": assessment.status if assessment is not None else NOT_OPENED,
-        "nhom": str(participation.group_id),
+        "trang-thai": unit.status,
+        "nhom": str(unit.group_id),
         "tham-dinh": appraisers or {UNASSIGNED},
+        CHANGED: "1" if unit.unit_id in shared.changed else "",
     }
+
+
+def _mark(visit: Visit, now: datetime.datetime) -> datetime.datetime:
+    """What "changed since" compares with: the end of the person's previous visit (during the first
+    visit, its start). Looks less than VISIT_GAP apart are one visit, so the mark stays put while
+    the person pages, sorts and filters."""
+    return visit.last_at if now - visit.last_at > VISIT_GAP else visit.seen_at
+
+
+def visit_mark(campaign: Campaign, user: User, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """The mark the campaign page compares with if `user` looks now (None: they never looked). One
+    query, no write: a page read (GET) changes nothing; the page notes the look afterwards (`look`)."""
+    visit = Visit.objects.filter(campaign=campaign, user=user, page=VISIT_PAGE).first()
+    return _mark(visit, now or timezone.now()) if visit is not None else None
+
+
+def look(
+    campaign: Campaign, user: User, *, everything_seen: bool = False, now: datetime.datetime | None = None
+) -> None:
+    """Note that `user` looked at the campaign page now (`everything_seen`: and saw every change, so
+    the mark moves to now). A mark of reading, not a change of data: not audited."""
+    now = now or timezone.now()
+    visit, created = Visit.objects.get_or_create(
+        campaign=campaign, user=user, page=VISIT_PAGE, defaults={"seen_at": now, "last_at": now}
+    )
+    if not created:
+        visit.seen_at = now if everything_seen else _mark(visit, now)
+        visit.last_at = now
+        visit.save(update_fields=["seen_at", "last_at"])
+
+
+def _changed_units(campaign: Campaign, user: User, since: datetime.datetime | None) -> set[int]:
+    """The units of the campaign that someone else changed after `since` (from the change log)."""
+    if since is None:
+        return set()
+    changes = AuditEntry.objects.filter(campaign=campaign, created_at__gt=since, unit__isnull=False).exclude(actor=user)
+    return set(changes.order_by().values_list("unit_id", flat=True).distinct())
+
+
+def _assignments(campaign: Campaign) -> dict[int, list[Assignment]]:
+    """The campaign's assignments by participation, each appraiser read once: two queries."""
+    assignments: dict[int, list[Assignment]] = {}
+    rows = list(
+        Assignment.objects.filter(participation__campaign=campaign).only("participation", "appraiser", "indices")
+    )
+    people = User.objects.filter(pk__in={a.appraiser_id for a in rows}).only("username", "full_name")
+    appraisers = {user.pk: user for user in people}
+    for assignment in rows:
+        assignment.appraiser = appraisers[assignment.appraiser_id]
+        assignments.setdefault(assignment.participation_id, []).append(assignment)
+    return assignments
+
+
+def _campaign_data(
+    campaign: Campaign, user: User, seen_at: datetime.datetime | None, refused: RefusedRequest | None
+) -> _CampaignData:
+    """What every row shares, read for the whole campaign: four queries, five for the organiser,
+    one more once the person has looked before."""
+    drafts = Counter(
+        Question.objects.filter(assessment__participation__campaign=campaign, request__isnull=True).values_list(
+            "assessment_id", flat=True
+        )
+    )
+    manage = can(user, Action.MANAGE_APPRAISAL) and not campaign.imported_results  # nothing to run otherwise
+    return _CampaignData(
+        user=user,
+        manage=manage,
+        assignments=_assignments(campaign),
+        drafts=drafts,
+        changed=_changed_units(campaign, user, seen_at),
+        refused=refused,
+        units_with_accounts=_units_with_accounts(campaign) if manage else set(),
+    )
+
+
+def _units(campaign: Campaign, progress: _Progress, totals: Mapping[int, Totals]) -> list[_Unit]:
+    """Every unit of the campaign, lightly (one query), by name; the progress of those submitted
+    (from their stored figures, `totals` by assessment)."""
+    units = []
+    for pk, group_id, unit_id, name, unit_type, assessment_pk, status in campaign.participations.order_by(
+        "unit__name"
+    ).values_list(
+        "pk", "group_id", "unit_id", "unit__name", "unit__unit_type__code", "assessment__pk", "assessment__status"
+    ):
+        figures = totals.get(assessment_pk) if assessment_pk else None
+        reviewed, total, adjusted = 0, 0, 0
+        if figures is not None and group_id in progress.frameworks:
+            reviewed, total = progress.counted(group_id, unit_type, figures.verdicts)
+            adjusted = figures.adjusted
+        units.append(_Unit(pk, group_id, unit_id, name, assessment_pk, status or NOT_OPENED, reviewed, total, adjusted))
+    return units
 
 
 def campaign_page(
@@ -328,59 +534,138 @@ def campaign_page(
     user: User,
     *,
     params: Mapping[str, str] | None = None,
+    seen_at: datetime.datetime | None = None,
     typed: AssignmentTyped | None = None,
     errors: Mapping[str, str] | None = None,
     refused: RefusedRequest | None = None,
 ) -> CampaignPage:
-    """The campaign's appraisal overview with the search and filters of `params` (`tim`,
-    `trang-thai`, `nhom`, `tham-dinh`); `typed`/`errors` keep a refused assignment form,
-    `refused` an explanation request refused from this page.
+    """The campaign's appraisal overview with the search, filters, sort and page of `params`
+    (`tim`, `trang-thai`, `nhom`, `tham-dinh`, `thay-doi`, `sap-xep`, `trang`); `seen_at` is what
+    "changed since" compares with (`visit_mark`); `typed`/`errors` keep a refused assignment
+    form, `refused` an explanation request refused from this page.
 
-    Six queries (four for a person who does not run the appraisal), plus three per ranking group
-    shown (its scores), whatever the number of units.
+    A fixed number of queries whatever the number of units: every unit read lightly, with the
+    stored figures of each ranking group shown (one query a group), to be filtered and sorted;
+    then the page's units in full.
     """
-    assignments: dict[int, list[Assignment]] = {}
-    for assignment in Assignment.objects.filter(participation__campaign=campaign).select_related("appraiser"):
-        assignments.setdefault(assignment.participation_id, []).append(assignment)
-    drafts = Counter(
-        Question.objects.filter(assessment__participation__campaign=campaign, request__isnull=True).values_list(
-            "assessment_id", flat=True
-        )
-    )
-    manage = can(user, Action.MANAGE_APPRAISAL) and not campaign.imported_results  # nothing to run otherwise
-    shared = _CampaignData(
-        user, manage, assignments, drafts, refused, _units_with_accounts(campaign) if manage else set()
-    )
-    participations = list(
-        campaign.participations.select_related("unit__unit_type", "assessment").order_by("unit__name")
-    )
+    params = params or {}
+    shared = _campaign_data(campaign, user, seen_at, refused)
     appraised = [] if campaign.imported_results else list(campaign.groups.select_related("framework").order_by("name"))
-    query = ListQuery.read(params or {}, _unit_filters(participations, appraised, assignments))
-    shown = [p for p in participations if query.keeps(p.unit.name, _unit_values(p, assignments))]
-    groups: list[GroupBlock] = []
-    index_choices: dict[str, str] = {}
-    for group in appraised:
-        framework = group.framework.engine()
-        for index in framework.indices:
-            index_choices.setdefault(index.code, index.name)
-        if query.chosen("nhom") in ("", str(group.pk)):  # the other groups are left out, unscored
-            members = [p for p in shown if p.group_id == group.pk]
-            groups.append(_group_block(group, framework, members, shared))
+    progress = _Progress()
+    index_choices = {index.code: index.name for group in appraised for index in progress.framework(group).indices}
+    chosen_group = next((str(g.pk) for g in appraised if str(g.pk) == params.get("nhom")), "")
+    shown_groups = [group for group in appraised if chosen_group in ("", str(group.pk))]
+    totals = {pk: t for group in shown_groups for pk, t in _group_totals(group, progress.framework(group)).items()}
+    units = _units(campaign, progress, totals)
+    filters = _unit_filters(units, appraised, shared.assignments, seen_at)
+    query = ListQuery.read(params, filters, carry=[SORT])
+    shown = [unit for unit in units if query.keeps(unit.name, _unit_values(unit, shared))]
+    labels = {
+        NAME_SORT: _("Đơn vị"),
+        "trang-thai": _("Trạng thái"),
+        "tien-do": _("Tiến độ"),
+        "tu-danh-gia": _("Tổng tự đánh giá"),
+        "sau-tham-dinh": _("Tổng sau thẩm định"),
+    }
+    sorting = Sorting.read(params, labels, NAME_SORT, query_params(query))
+    ordered = _ordered(shown, shown_groups, totals, sorting)
+    page_units, paging = page_of(ordered, params, PAGE_SIZE)
+    full = {
+        participation.pk: participation
+        for participation in campaign.participations.filter(pk__in=[unit.pk for unit in page_units]).select_related(
+            "unit", "assessment"
+        )
+    }
+    found = {unit.group_id for unit in ordered}
+    groups = []
+    for group in shown_groups:
+        members = [unit for unit in page_units if unit.group_id == group.pk]
+        if not members and (group.pk in found or paging.number > 1):
+            continue  # its units are on other pages; a group without any is shown (empty) on the first
+        rows = [_campaign_row(full[unit.pk], unit, totals, shared) for unit in members]
+        groups.append(GroupBlock(group, progress.framework(group).indices, rows))
     return CampaignPage(
         campaign=campaign,
         groups=groups,
         query=query,
         shown=len(shown),
-        total=len(participations),
-        manage=manage,
+        total=len(units),
+        sorting=sorting,
+        paging=paging,
+        seen_at=seen_at,
+        manage=shared.manage,
         deadline=explanation_deadline(campaign),
-        appraisers=_appraisers() if manage else [],
-        participations=shown,
+        appraisers=_appraisers() if shared.manage else [],
+        participations=[full[unit.pk] for unit in page_units],
         index_choices=sorted(index_choices.items()),
         official_url=reverse("official:campaign", args=[campaign.pk]),
         typed=typed or AssignmentTyped(),
         errors=errors or {},
+        bulk_actions=[] if campaign.imported_results else bulk_actions(user),
+        back=urlencode([(name, value) for name, value in params.items() if value]),
     )
+
+
+def bulk_actions(user: User) -> list[Option]:
+    """The steps offered for the units ticked on the campaign page: the organiser starts and
+    finishes appraisals, an appraiser also accepts the remaining indicators of their units (the
+    workflow and the services decide for each unit)."""
+    actions = []
+    if can(user, Action.MANAGE_APPRAISAL) or user.role == Role.APPRAISER:
+        actions += [
+            Option("start_appraisal", _("Bắt đầu thẩm định")),
+            Option("finish_appraisal", _("Kết thúc thẩm định")),
+        ]
+    if user.role == Role.APPRAISER:
+        actions.append(Option("accept_remaining", _("Chấp nhận các chỉ số còn lại")))
+    return actions
+
+
+def _ordered(
+    units: list[_Unit],
+    groups: list[CampaignGroup],
+    totals: Mapping[int, Totals],
+    sorting: Sorting,
+) -> list[_Unit]:
+    """The units by ranking group, each group's by the sort column (the units without the figure
+    sorted as the lowest); the units of the groups left out are dropped."""
+    order = {group.pk: number for number, group in enumerate(groups)}
+
+    def total(unit: _Unit, appraised: bool) -> tuple[bool, Decimal]:
+        found = totals.get(unit.assessment_pk) if unit.assessment_pk else None
+        if found is None:
+            value = None
+        elif appraised:
+            value = found.appraised if unit.started else None
+        else:
+            value = found.claimed
+        return value is not None, value if value is not None else Decimal(0)
+
+    keys: dict[str, Callable[[_Unit], Any]] = {
+        NAME_SORT: lambda unit: name_key(unit.name),
+        "trang-thai": lambda unit: STATUS_ORDER.get(unit.status, -1),
+        "tien-do": lambda unit: (unit.reviewed / unit.total if unit.total else 0, unit.reviewed),
+        "tu-danh-gia": lambda unit: total(unit, appraised=False),
+        "sau-tham-dinh": lambda unit: total(unit, appraised=True),
+    }
+    kept = [unit for unit in units if unit.group_id in order]
+    return sorted(sorted_rows(kept, keys, sorting), key=lambda unit: order[unit.group_id])
+
+
+def _group_totals(group: CampaignGroup, framework: Framework) -> Mapping[int, Totals]:
+    """Each submitted unit's stored figures in the group, by assessment (`group_standings`: one
+    query while no member's data changed)."""
+    totals = {}
+    for scores in group_standings(group):
+        claimed, appraised = scores.claimed, scores.appraised
+        indices = [
+            IndexFigures(index.code, claimed.indices.get(index.code), appraised.indices.get(index.code))
+            for index in framework.indices
+        ]
+        totals[scores.assessment_id] = Totals(
+            claimed.total, appraised.total, indices, len(scores.reviewed), scores.adjusted
+        )
+    return totals
 
 
 def _units_with_accounts(campaign: Campaign) -> set[int]:
@@ -404,49 +689,27 @@ def _assessment_of(participation: Participation) -> Assessment | None:
         return None
 
 
-def _group_block(
-    group: CampaignGroup, framework: Framework, participations: list[Participation], shared: _CampaignData
-) -> GroupBlock:
-    """One ranking group: its units, scored together once for the claim and once for the appraisal."""
-    scored = {scores.assessment.pk: scores for scores in group_scores(group)}
-    rows = []
-    for participation in participations:
-        assessment = _assessment_of(participation)
-        scores = scored.get(assessment.pk) if assessment is not None else None
-        rows.append(_campaign_row(participation, assessment, scores, framework, shared))
-    return GroupBlock(group, framework.indices, rows)
-
-
 def _campaign_row(
-    participation: Participation,
-    assessment: Assessment | None,
-    scores: UnitScores | None,
-    framework: Framework,
-    shared: _CampaignData,
+    participation: Participation, unit: _Unit, totals: Mapping[int, Totals], shared: _CampaignData
 ) -> CampaignRow:
+    """A unit's row on the page: its points (none before it submitted) and what the organiser may do."""
     assignments = shared.assignments.get(participation.pk, [])
+    assessment = _assessment_of(participation)
+    changed = participation.unit_id in shared.changed
     if assessment is None:
-        return CampaignRow(participation, None, None, assignments=assignments)
-    reviewed, total, adjusted, indices = 0, 0, 0, []
-    if scores is not None:
-        reviewed, total = review_progress(framework, participation.unit.unit_type.code, scores.reviews)
-        adjusted = sum(1 for review in scores.reviews.values() if review.changes)
-        indices = [
-            IndexFigures(index.code, scores.claimed.indices.get(index.code), scores.appraised.indices.get(index.code))
-            for index in framework.indices
-        ]
+        return CampaignRow(participation, None, None, assignments=assignments, changed=changed)
     drafts = shared.drafts.get(assessment.pk, 0)
     refused = shared.refused if shared.refused and shared.refused.assessment_pk == assessment.pk else None
     return CampaignRow(
         participation,
         assessment,
-        scores,
-        reviewed=reviewed,
-        total=total,
-        adjusted=adjusted,
+        totals.get(assessment.pk),
+        reviewed=unit.reviewed,
+        total=unit.total,
+        adjusted=unit.adjusted,
         drafts=drafts,
         assignments=assignments,
-        indices=indices,
+        changed=changed,
         can_request=shared.manage and drafts > 0 and workflow.may(shared.user, "request_explanation", assessment),
         nobody_told=shared.manage and participation.unit_id not in shared.units_with_accounts,
         typed=refused.typed if refused else {},
@@ -588,9 +851,8 @@ def workspace(
     refused_item = framework.item(refused.code) if refused.code else None
     opened = page_indices(assessment, wanted_index or (refused_item.index if refused_item else None))
     page = assessment_page(assessment, open_indices=opened)
-    group = group_scores(assessment.participation.group)
-    scores = scores_of(assessment, group)
-    detail = appraised_detail(scores, group) if scores is not None else None
+    scores = unit_scores(assessment) if assessment.status in APPRAISED_STATUSES else None
+    detail = scores.appraised if scores is not None else None  # with its traces
     shown_codes = [view.item.code for index_view in page.indices for view in index_view.indicators]
     notes = _indicator_notes(assessment, shown_codes)
     working = assessment.status in workflow.APPRAISING or assessment.status == Assessment.Status.SUBMITTED

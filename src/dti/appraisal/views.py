@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,17 +66,114 @@ def _campaign_page(
     typed: AssignmentTyped | None = None,
     errors: dict[str, str] | None = None,
     refused: RefusedRequest | None = None,
+    params: QueryDict | None = None,
 ) -> HttpResponse:
-    page = pages.campaign_page(campaign, request.user, params=request.GET, typed=typed, errors=errors, refused=refused)
+    """The campaign page (with the search, filters, sort and page of `params`, by default the address's)."""
+    seen_at = pages.visit_mark(campaign, request.user)
+    page = pages.campaign_page(
+        campaign,
+        request.user,
+        params=params or request.GET,
+        seen_at=seen_at,
+        typed=typed,
+        errors=errors,
+        refused=refused,
+    )
     return render(request, "appraisal/campaign.html", pages.context(page), status=status)
 
 
 @login_required
 def campaign_detail(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpResponse:
-    """Every unit of the campaign by ranking group: status, progress, claimed vs appraised totals."""
+    """The campaign's units by ranking group, a page at a time: status, progress, claimed vs appraised
+    totals; searched, filtered (also by change since the person's previous visit) and sorted."""
     campaign = get_object_or_404(Campaign, pk=campaign_pk)
     require(request.user, Action.VIEW_APPRAISAL)
     return _campaign_page(request, campaign)
+
+
+def _to_campaign(campaign: Campaign, query: str) -> str:
+    """The campaign page with the query string a form on it carried (re-encoded: only parameters)."""
+    kept = QueryDict(query).urlencode()
+    return reverse("appraisal:campaign", args=[campaign.pk]) + (f"?{kept}" if kept else "")
+
+
+@login_required
+@require_POST
+def campaign_seen(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpResponse:
+    """Note that the person looked at the campaign page (sent by the page once shown), or saw every
+    change so far (`tat-ca`): what its "changed since" filter compares with."""
+    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    require(request.user, Action.VIEW_APPRAISAL)
+    everything = bool(request.POST.get("tat-ca"))
+    pages.look(campaign, request.user, everything_seen=everything)
+    if request.headers.get("HX-Request") == "true":  # the page noting the look: nothing to show
+        return HttpResponse(status=204)
+    messages.success(request, _("Đã đánh dấu mọi thay đổi đến lúc này là đã xem."))
+    return redirect(_to_campaign(campaign, request.POST.get("back", "")))
+
+
+def _bulk_step(action: str, assessments: list[Assessment], by: User, comment: str) -> str:
+    """Take step `action` for every unit at once (or for none: the service refuses the batch,
+    naming the unit); the message to show afterwards."""
+    names = ", ".join(str(a.participation.unit) for a in assessments)
+    values = {"count": len(assessments), "units": names}
+    if action == "start_appraisal":
+        workflow.start_appraisal_many(assessments=assessments, by=by)
+        return (
+            ngettext(
+                "Đã bắt đầu thẩm định %(count)d đơn vị: %(units)s.",
+                "Đã bắt đầu thẩm định %(count)d đơn vị: %(units)s.",
+                len(assessments),
+            )
+            % values
+        )
+    if action == "finish_appraisal":
+        services.finish_appraisal_many(assessments=assessments, by=by, comment=comment)
+        return (
+            ngettext(
+                "Đã kết thúc thẩm định %(count)d đơn vị: %(units)s.",
+                "Đã kết thúc thẩm định %(count)d đơn vị: %(units)s.",
+                len(assessments),
+            )
+            % values
+        )
+    accepted = services.accept_remaining_many(assessments=assessments, by=by)
+    return ngettext(
+        "Đã chấp nhận %(accepted)d chỉ số còn lại của %(count)d đơn vị: %(units)s.",
+        "Đã chấp nhận %(accepted)d chỉ số còn lại của %(count)d đơn vị: %(units)s.",
+        accepted,
+    ) % {**values, "accepted": accepted}
+
+
+@login_required
+@require_POST
+def bulk(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpResponse:
+    """One step for every unit ticked on the campaign page: start or finish their appraisal, or accept
+    their remaining indicators; all of them or none, through the same services as one at a time."""
+    campaign = get_object_or_404(Campaign, pk=campaign_pk)
+    require(request.user, Action.VIEW_APPRAISAL)
+    back = QueryDict(request.POST.get("back", ""))
+    action = request.POST.get("action", "")
+    chosen = [pk for pk in request.POST.getlist("assessments") if pk.isdigit()]
+    assessments = list(
+        Assessment.objects.filter(participation__campaign=campaign, pk__in=chosen)
+        .select_related(*ASSESSMENT_RELATED)
+        .order_by("participation__unit__name")
+    )
+    if action not in {option.value for option in pages.bulk_actions(request.user)}:
+        error = _("Cần chọn một thao tác.")
+    elif not assessments:
+        error = _("Cần chọn ít nhất một đơn vị.")
+    else:
+        try:
+            done = _bulk_step(action, assessments, request.user, request.POST.get("comment", ""))
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, done)
+            return redirect(_to_campaign(campaign, back.urlencode()))
+    messages.error(request, _("Chưa thực hiện: %(error)s") % {"error": error})
+    return _campaign_page(request, campaign, status=422, params=back)
 
 
 @login_required
@@ -100,10 +197,9 @@ def assignment_add(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpR
         errors["units"] = _("Cần chọn ít nhất một đơn vị.")
     if appraiser is not None and not errors:
         try:
-            for participation in participations:
-                services.assignment_set(
-                    participation=participation, appraiser=appraiser, indices=typed.indices, by=request.user
-                )
+            services.assignment_set_many(
+                participations=participations, appraiser=appraiser, indices=typed.indices, by=request.user
+            )
         except ServiceError as exc:
             errors["indices"] = exc.message
     if appraiser is None or errors:

@@ -28,8 +28,7 @@ from django.utils.translation import gettext as _
 
 from dti.accounts.models import Notification, User
 from dti.appraisal.models import ExplanationRequest, Question
-from dti.appraisal.pages import HomeRow
-from dti.appraisal.pages import home_page as appraisal_home
+from dti.appraisal.pages import HomeRow, home_rows
 from dti.assessments.models import UNIT_EDITABLE, Assessment
 from dti.assessments.rules import edit_block_reason
 from dti.assessments.selectors import (
@@ -160,7 +159,7 @@ class AppraiserWork:
 def appraiser_work(user: User) -> AppraiserWork:
     """The appraisal home's rows (three queries), grouped by status; the last round's questions of
     the units that answered (two more)."""
-    rows = [row for campaign in appraisal_home(user).campaigns for row in campaign.rows]
+    rows = home_rows(user)
     groups = [
         StatusGroup(str(status.label), [row for row in rows if row.assessment.status == status])
         for status in Assessment.Status
