@@ -26,7 +26,7 @@ def public_pages(client: Client, pk: int) -> list[str]:
     for link in sorted(set(re.findall(r'href="(/ket-qua/[^"]+)"', campaign))):
         response = client.get(link.replace("&amp;", "&"))
         assert response.status_code == 200, link
-        pages.append(response.content.decode())
+        pages.append(response.getvalue().decode())  # a page, or the ranking file (streamed)
     return pages
 
 
