@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +22,15 @@ from dti.jobs.models import Job
 from dti.jobs.services import recover, start
 from tests.concurrency import file_database, in_thread
 from tests.jobs import sample
+from tests.jobs.workers import ROOT, database_url, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-def _database_url(folder: Path) -> str:
-    found = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{folder / 'dti.sqlite3'}"
-    auth = found["USER"] + (f":{found['PASSWORD']}" if found["PASSWORD"] else "")
-    return f"postgres://{auth}@{found['HOST'] or '127.0.0.1'}:{found['PORT'] or 5432}/{found['NAME']}"
 
 
 def _worker(folder: Path, *extra: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(folder),
+        "DATABASE_URL": database_url(folder),
         "JOBS_LOCK_DIR": str(folder / "locks"),
         "DEBUG": "0",
     }
@@ -49,11 +40,9 @@ def _worker(folder: Path, *extra: str) -> subprocess.Popen[bytes]:
 
 
 def _wait_for(path: Path, worker: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60  # a limit for a stuck worker, not a timing under test
-    while not path.exists():
-        assert worker.poll() is None, (path.parent / "worker.log").read_text()
-        assert time.monotonic() < deadline, "the worker never reached the gate"
-        time.sleep(0.05)
+    wait_until(
+        path.exists, lambda: worker.poll() is None, path.parent / "worker.log", "the worker never reached the gate"
+    )
 
 
 def _texts(user_pk: int) -> list[str]:
