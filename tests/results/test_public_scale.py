@@ -55,7 +55,8 @@ def test_a_search_shows_the_group_where_the_unit_is_and_names_the_others(db: Non
     assert rows(html) == ["UBND xã Số 001", "UBND xã Số 002", "UBND xã Số 003"]
     elsewhere = html[html.index('id="tim-thay-o-nhom-khac"') :]
     assert "tim=so&amp;nhom=2" in elsewhere and "Cấp sở</a> (2)" in elsewhere
-    assert "Không có đơn vị nào khớp" in client.get(f"/ket-qua/{pk}/", {"tim": "khong co"}).content.decode()
+    nothing = client.get(f"/ket-qua/{pk}/", {"tim": "khong co"}).content.decode()
+    assert 'id="khong-khop"' in nothing and 'class="ranking' not in nothing and "Đang hiện 0 trên 5." in nothing
 
 
 def test_a_large_group_is_paged_and_shows_one_table_at_a_time(db: None, client: Client) -> None:
