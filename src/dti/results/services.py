@@ -59,6 +59,7 @@ from dti.results.snapshot import Change, Snapshot, SnapshotDecision, framework_p
 
 if TYPE_CHECKING:
     from dti.accounts.models import User
+    from dti.jobs.services import Progress
 
 
 FORMAT = 1
@@ -98,11 +99,15 @@ def _excluded(group: CampaignGroup, counted: Iterable[str]) -> list[str]:
     )
 
 
-def build_snapshot(campaign: Campaign, statuses: Sequence[str]) -> Snapshot:
-    """The results of every unit in `statuses`, group by group, ranked on the appraised scores."""
+def build_snapshot(campaign: Campaign, statuses: Sequence[str], progress: Progress | None = None) -> Snapshot:
+    """The results of every unit in `statuses`, group by group, ranked on the appraised scores
+    (`progress`, when given, hears each group done)."""
     approval = Approval.objects.filter(campaign=campaign).first()
     snapshot = _head(campaign, approval)
-    for group in campaign.groups.select_related("framework").order_by("order", "name"):
+    groups = list(campaign.groups.select_related("framework").order_by("order", "name"))
+    for done, group in enumerate(groups):
+        if progress is not None:
+            progress(done, len(groups), group.name)
         framework = group.framework.engine()
         scores: list[UnitScores] = group_scores(group, statuses)
         snapshot["groups"].append(
@@ -206,17 +211,25 @@ def _announce_approval(campaign: Campaign, approval: Approval, approved: Sequenc
     )
 
 
-def publish_campaign(*, campaign: Campaign, by: User) -> Publication:
-    """Publish the approved results: freeze the snapshot (version 1) and open it to the public; the
-    campaign moves from approved to published."""
+def check_publishable(*, campaign: Campaign, by: User) -> list[Assessment]:
+    """Refuse a publication that cannot be made now (the person, the campaign's state, a unit reopened or
+    not approved again); the campaign's assessments (their statuses only) when it can."""
     campaign_workflow.check(by, "publish", campaign)
-    approval = Approval.objects.get(campaign=campaign)  # an approved campaign has its decision
     assessments = list(Assessment.objects.filter(participation__campaign=campaign).only("pk", "status"))
     if any(a.status in IN_PROGRESS or a.status == Assessment.Status.APPRAISED for a in assessments):
         raise ServiceError(_("Có đơn vị được mở lại hoặc chưa được phê duyệt; cần phê duyệt lại trước khi công bố."))
+    return assessments
+
+
+def publish_campaign(*, campaign: Campaign, by: User, progress: Progress | None = None) -> Publication:
+    """Publish the approved results: freeze the snapshot (version 1) and open it to the public; the
+    campaign moves from approved to published. At national size it runs as a background job
+    (`dti.results.jobs.publish`), whose progress hears each group scored."""
+    assessments = check_publishable(campaign=campaign, by=by)
+    approval = Approval.objects.get(campaign=campaign)  # an approved campaign has its decision
     with transaction.atomic():
         campaign_workflow.publish(campaign=campaign, by=by, comment=approval.decision_number)
-        snapshot = build_snapshot(campaign, (Assessment.Status.APPROVED,))
+        snapshot = build_snapshot(campaign, (Assessment.Status.APPROVED,), progress)
         publication = Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot, by=by)
         workflow.publish_many(
             assessments=[a for a in assessments if a.status == Assessment.Status.APPROVED],

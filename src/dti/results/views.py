@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,9 +18,12 @@ from dti.campaigns import workflow as campaign_workflow
 from dti.campaigns.models import Campaign
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can, require
-from dti.results import services
+from dti.jobs.models import Job
+from dti.jobs.services import start
+from dti.results import jobs, services
+from dti.results.chair import GROUP, SEARCH, chair_review
 from dti.results.models import Approval
-from dti.results.selectors import campaign_review, versions
+from dti.results.selectors import versions
 
 if TYPE_CHECKING:
     from dti.accounts.http import AuthenticatedHttpRequest
@@ -57,7 +61,7 @@ def _page(
     request: HttpRequest, campaign: Campaign, form: ApprovalForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = request.user
-    review = campaign_review(campaign)
+    review = chair_review(campaign, request.GET)
     approval = Approval.objects.filter(campaign=campaign).select_related("by").first()
     published = versions(campaign.pk)
     if form is None and approval is not None:
@@ -72,6 +76,8 @@ def _page(
     context = {
         "campaign": campaign,
         "review": review,
+        "group_param": GROUP,
+        "search_param": SEARCH,
         "approval": approval,
         "publications": published,
         "is_published": campaign.state == Campaign.State.PUBLISHED,
@@ -109,23 +115,36 @@ def campaign_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Confirm (GET), then publish (POST): the snapshot is frozen and the public site opens."""
+    """Confirm (GET), then publish (POST): the snapshot is frozen and the public site opens.
+
+    The publication runs as a background job (scoring thousands of units takes longer than a page
+    may wait): after the same checks as the service, the person is sent to the job's page, which shows
+    its progress, then links to the public results. With inline jobs it has run already: the page
+    answers as a synchronous publication did."""
     require(request.user, campaign_workflow.WHO["publish"])
     campaign = _campaign(pk)
     approval = Approval.objects.filter(campaign=campaign).first()
     error = ""
     if request.method == "POST":
         try:
-            publication = services.publish_campaign(campaign=campaign, by=request.user)
+            services.check_publishable(campaign=campaign, by=request.user)
         except ServiceError as exc:
             error = exc.message
         else:
-            messages.success(
-                request,
-                _("Đã công bố kết quả (phiên bản %(version)d, mã băm %(hash)s).")
-                % {"version": publication.version, "hash": publication.content_hash[:12]},
+            job = start(
+                jobs.publish,
+                by=request.user,
+                title=jobs.title(campaign),
+                next_url=reverse("results:campaign", args=[campaign.pk]),
+                campaign=campaign.pk,
             )
-            return redirect("public:campaign", pk=campaign.pk)
+            if job.state == Job.State.FAILED:
+                error = job.message
+            elif job.state == Job.State.DONE:
+                messages.success(request, job.message)
+                return redirect("public:campaign", pk=campaign.pk)
+            else:
+                return redirect(job)
     context = {"campaign": campaign, "approval": approval, "error": error}
     return render(request, "results/publish.html", context, status=422 if error else 200)
 
