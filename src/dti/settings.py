@@ -160,8 +160,13 @@ JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "2"))  # runs of a j
 JOBS_RECOVER_SECONDS = float(os.environ.get("JOBS_RECOVER_SECONDS", "30"))
 JOBS_HOUSEKEEPING_SECONDS = 3600
 JOBS_KEEP_DAYS = int(os.environ.get("JOBS_KEEP_DAYS", "7"))  # result files of finished jobs, then deleted
-# What `dti worker` calls every JOBS_HOUSEKEEPING_SECONDS: old result files, staged uploads never confirmed.
-JOBS_HOUSEKEEPING = ["dti.jobs.services.drop_old_results", "dti.history.services.drop_stale_staged"]
+# What `dti worker` calls every JOBS_HOUSEKEEPING_SECONDS: old result files and queue records,
+# staged uploads never confirmed.
+JOBS_HOUSEKEEPING = [
+    "dti.jobs.services.drop_old_results",
+    "dti.jobs.services.drop_old_queue_records",
+    "dti.history.services.drop_stale_staged",
+]
 
 # The REST API (docs/api.md): calls per minute for one personal token (429 beyond), and list pages.
 API_RATE_PER_MINUTE = int(os.environ.get("API_RATE_PER_MINUTE", "120"))

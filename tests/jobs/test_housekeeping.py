@@ -9,6 +9,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
 from django.core.files.base import ContentFile
@@ -17,7 +18,8 @@ from django.utils import timezone
 from dti.history.services import drop_stale_staged, stage, staging_folder
 from dti.jobs.management.commands.jobs_worker import housekeeping
 from dti.jobs.models import Job
-from dti.jobs.services import drop_old_results
+from dti.jobs.services import drop_old_queue_records, drop_old_results, start
+from tests.jobs import sample
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,19 @@ def test_result_files_are_dropped_after_the_keeping_days(world: dict[str, Any], 
     assert not old.result and old.message == "Tệp kết quả đã được xóa sau thời hạn lưu."
     assert recent.result and Path(recent.result.path).exists()
     assert not Path(jobs[0].result.path).exists()
+
+
+def test_the_queues_old_records_are_dropped(world: dict[str, Any], settings: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    old, recent, waiting = (start(sample.notes, by=world["users"]["organiser"], title="t", texts=[]) for _ in range(3))
+    DBTaskResult.objects.filter(id=old.task_id).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - timezone.timedelta(days=settings.JOBS_KEEP_DAYS + 1)
+    )
+    DBTaskResult.objects.filter(id=recent.task_id).update(status="SUCCESSFUL", finished_at=timezone.now())
+    assert drop_old_queue_records() == 1
+    assert set(DBTaskResult.objects.values_list("id", flat=True)) == {UUID(recent.task_id), UUID(waiting.task_id)}
 
 
 def test_the_worker_housekeeping_runs_each_named_function(settings: Any, tmp_path: Path) -> None:

@@ -311,3 +311,11 @@ def drop_old_results() -> int:
         Job.objects.filter(pk=job.pk).update(result="", message=_("Tệp kết quả đã được xóa sau thời hạn lưu."))
         count += 1
     return count
+
+
+def drop_old_queue_records() -> int:
+    """Delete the queue's own records (django-tasks-db) of runs finished more than JOBS_KEEP_DAYS ago."""
+    from django_tasks_db.models import DBTaskResult
+
+    before = timezone.now() - datetime.timedelta(days=settings.JOBS_KEEP_DAYS)
+    return DBTaskResult.objects.finished().filter(finished_at__lt=before).delete()[0]
