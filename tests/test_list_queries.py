@@ -491,7 +491,7 @@ PAGES = [
         add_assigned,
         lambda w: "/",
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 3,
+        SIGNED_IN + 5,
         fixture="appraising",
     ),
     Page(
@@ -533,7 +533,7 @@ PAGES = [
         add_assigned,
         lambda w: "/tham-dinh/?trang=99",  # the last page
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 2,
+        SIGNED_IN + 4,
         fixture="appraising",
     ),
     Page(
@@ -546,12 +546,12 @@ PAGES = [
         fixture="appraising",
     ),
     Page(
-        "results:campaign",  # one group's page from the stored results, the statuses, the groups' counts
+        "results:campaign",
         "chair",
         add_units,
-        lambda w: f"/phe-duyet/{w['campaign'].pk}/?q=S%E1%BB%91",  # "Số": the added units, one page of 100
+        lambda w: f"/phe-duyet/{w['campaign'].pk}/",
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 7,
+        SIGNED_IN + 13,
         fixture="appraising",
     ),
     Page(

@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,21 +148,31 @@ NAME_SORT = "ten"  # the default sort of both lists: by unit name
 PAGE_SIZE = 50  # rows a page of both lists
 
 
-def home_rows(user: User) -> list[HomeRow]:
+@dataclass(frozen=True, slots=True)
+class _Appraised:
+    """A unit being appraised as the home's search, filter and sort read it: every unit is read
+    this lightly, the page's units then in full."""
+
+    pk: int  # the assessment's
+    campaign_id: int
+    name: str
+    status: str
+    reviewed: int
+    total: int
+    indices: list[str]  # the appraiser's main indices on this unit (empty: all of them)
+
+
+def _appraised(user: User) -> list[_Appraised]:
     """Every unit being appraised that `user` sees (an appraiser: those given to them), by campaign
     and unit name, with the appraisal's progress (over the appraiser's main indices, if limited).
 
-    Three queries at most, whatever the number of units: the appraiser's assignments, the
-    assessments (with their unit, campaign, framework and number of verdicts) and, for an
-    appraiser given only some main indices of some units, those units' verdicts.
+    Four queries at most, whatever the number of units: the appraiser's assignments, the
+    assessments (their number of verdicts counted by the database), their ranking groups'
+    frameworks and, for an appraiser given only some main indices of some units, those units' verdicts.
     """
-    assessments = (
-        Assessment.objects.filter(participation__campaign__state__in=Campaign.RUNNING, status__in=APPRAISED_STATUSES)
-        .select_related(*ASSESSMENT_RELATED)
-        .defer("participation__group__framework__source")  # parsed once per content, found by its hash
-        .annotate(verdicts=Count("reviews"))
-        .order_by("participation__campaign__name", "participation__unit__name")
-    )
+    assessments = Assessment.objects.filter(
+        participation__campaign__state__in=Campaign.RUNNING, status__in=APPRAISED_STATUSES
+    ).order_by("participation__campaign__name", "participation__unit__name")
     scope: dict[int, list[str]] = {}
     if not can(user, Action.MANAGE_APPRAISAL) and user.role == Role.APPRAISER:
         scope = {
@@ -169,28 +180,51 @@ def home_rows(user: User) -> list[HomeRow]:
             for assignment in Assignment.objects.filter(appraiser_id=user.pk)
         }
         assessments = assessments.filter(participation_id__in=scope)
-    loaded = list(assessments)
-    codes: dict[int, set[str]] = {}
-    limited = [assessment.pk for assessment in loaded if scope.get(assessment.participation_id)]
-    if limited:
-        verdicts = Review.objects.filter(assessment_id__in=limited).values_list("assessment_id", "code")
-        for assessment_pk, code in verdicts:
-            codes.setdefault(assessment_pk, set()).add(code)
+    verdicts = Review.objects.filter(assessment=OuterRef("pk")).order_by().values("assessment")
+    rows = list(
+        assessments.annotate(verdicts=Coalesce(Subquery(verdicts.annotate(n=Count("pk")).values("n")), 0)).values_list(
+            "pk",
+            "participation_id",
+            "participation__campaign_id",
+            "participation__group_id",
+            "participation__unit__name",
+            "participation__unit__unit_type__code",
+            "status",
+            "verdicts",
+        )
+    )
     progress = _Progress()
-    rows = []
-    for assessment in loaded:
-        participation = assessment.participation
-        framework = progress.framework(participation.group)
-        indices = scope.get(participation.pk) or []
+    for group in CampaignGroup.objects.filter(pk__in={row[3] for row in rows}).select_related("framework"):
+        progress.framework(group)
+    codes: dict[int, set[str]] = {}
+    limited = [row[0] for row in rows if scope.get(row[1])]
+    if limited:
+        for assessment_pk, code in Review.objects.filter(assessment_id__in=limited).values_list(
+            "assessment_id", "code"
+        ):
+            codes.setdefault(assessment_pk, set()).add(code)
+    units = []
+    for pk, participation_pk, campaign_pk, group_pk, name, unit_type, status, count in rows:
+        indices = scope.get(participation_pk) or []
         if indices:
-            reviewed_codes = codes.get(assessment.pk, set())
-            reviewed, total = review_progress(framework, participation.unit.unit_type.code, reviewed_codes, indices)
+            reviewed, total = review_progress(progress.frameworks[group_pk], unit_type, codes.get(pk, set()), indices)
         else:
-            reviewed, total = progress.counted(
-                participation.group_id, participation.unit.unit_type.code, assessment.verdicts
-            )
-        rows.append(HomeRow(assessment, reviewed, total, indices))
-    return rows
+            reviewed, total = progress.counted(group_pk, unit_type, count)
+        units.append(_Appraised(pk, campaign_pk, name, status, reviewed, total, indices))
+    return units
+
+
+def _home_rows(units: list[_Appraised]) -> list[HomeRow]:
+    """The units' rows with their assessments read in full (with the unit, campaign and framework): one query."""
+    loaded = Assessment.objects.filter(pk__in=[unit.pk for unit in units]).select_related(*ASSESSMENT_RELATED)
+    assessments = {a.pk: a for a in loaded.defer("participation__group__framework__source")}  # parsed by its hash
+    return [HomeRow(assessments[unit.pk], unit.reviewed, unit.total, unit.indices) for unit in units]
+
+
+def home_rows(user: User) -> list[HomeRow]:
+    """Every unit being appraised that `user` sees, by campaign and unit name (see `_appraised`):
+    five queries at most, whatever the number of units."""
+    return _home_rows(_appraised(user))
 
 
 class _Progress:
@@ -220,35 +254,28 @@ class _Progress:
 def home_page(user: User, params: Mapping[str, str] | None = None) -> HomePage:
     """The campaigns being appraised; an appraiser sees only the units given to them. Of `params`:
     the search (`tim`), status filter (`trang-thai`), sort (`sap-xep`: name, status or progress)
-    and page (`trang`); the units stay grouped by campaign. The queries of `home_rows`."""
+    and page (`trang`); the units stay grouped by campaign. The queries of `home_rows`: every unit
+    is read lightly to be filtered and sorted, the page's units in full."""
     params = params or {}
-    rows = home_rows(user)
-    statuses = _status_options({row.assessment.status for row in rows})
+    units = _appraised(user)
+    statuses = _status_options({unit.status for unit in units})
     query = ListQuery.read(params, [Filter("trang-thai", _("Trạng thái"), tuple(statuses))], carry=[SORT])
-    shown = [
-        row
-        for row in rows
-        if query.keeps(row.assessment.participation.unit.name, {"trang-thai": row.assessment.status})
-    ]
+    shown = [unit for unit in units if query.keeps(unit.name, {"trang-thai": unit.status})]
     labels = {NAME_SORT: _("Đơn vị"), "trang-thai": _("Trạng thái"), "tien-do": _("Tiến độ thẩm định")}
     sorting = Sorting.read(params, labels, NAME_SORT, query_params(query))
-    keys: dict[str, Callable[[HomeRow], Any]] = {
-        NAME_SORT: lambda row: name_key(row.assessment.participation.unit.name),
-        "trang-thai": lambda row: STATUS_ORDER[row.assessment.status],
-        "tien-do": lambda row: (row.reviewed / row.total if row.total else 0, row.reviewed),
+    keys: dict[str, Callable[[_Appraised], Any]] = {
+        NAME_SORT: lambda unit: name_key(unit.name),
+        "trang-thai": lambda unit: STATUS_ORDER[unit.status],
+        "tien-do": lambda unit: (unit.reviewed / unit.total if unit.total else 0, unit.reviewed),
     }
-    campaign_order = {campaign_pk: n for n, campaign_pk in enumerate(dict.fromkeys(_campaign_of(r) for r in rows))}
-    ordered = sorted(sorted_rows(shown, keys, sorting), key=lambda row: campaign_order[_campaign_of(row)])
-    page_rows, paging = page_of(ordered, params, PAGE_SIZE)
+    campaign_order = {pk: number for number, pk in enumerate(dict.fromkeys(unit.campaign_id for unit in units))}
+    ordered = sorted(sorted_rows(shown, keys, sorting), key=lambda unit: campaign_order[unit.campaign_id])
+    page_units, paging = page_of(ordered, params, PAGE_SIZE)
     campaigns: dict[int, HomeCampaign] = {}
-    for row in page_rows:
+    for row in _home_rows(page_units):
         campaign = row.assessment.participation.campaign
         campaigns.setdefault(campaign.pk, HomeCampaign(campaign, [])).rows.append(row)
-    return HomePage(list(campaigns.values()), query, len(shown), len(rows), sorting, paging)
-
-
-def _campaign_of(row: HomeRow) -> int:
-    return row.assessment.participation.campaign_id
+    return HomePage(list(campaigns.values()), query, len(shown), len(units), sorting, paging)
 
 
 def _status_options(present: set[str]) -> list[Option]:
