@@ -546,12 +546,12 @@ PAGES = [
         fixture="appraising",
     ),
     Page(
-        "results:campaign",
+        "results:campaign",  # one group's page from the stored results, the statuses, the groups' counts
         "chair",
         add_units,
-        lambda w: f"/phe-duyet/{w['campaign'].pk}/",
+        lambda w: f"/phe-duyet/{w['campaign'].pk}/?q=S%E1%BB%91",  # "Số": the added units, one page of 100
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 13,
+        SIGNED_IN + 7,
         fixture="appraising",
     ),
     Page(
