@@ -25,7 +25,7 @@ from dti.appraisal.standing import claimed_inputs as claimed_inputs
 from dti.appraisal.standing import group_bounds
 from dti.assessments.models import Assessment
 from dti.campaigns.models import CampaignGroup
-from dti.engine import Framework, Indicator, UnitInputs, UnitResult, relative_bounds, score_campaign, score_unit
+from dti.engine import Framework, Indicator, UnitInputs, UnitResult, score_campaign, score_unit
 
 if TYPE_CHECKING:
     from dti.accounts.models import User
@@ -93,11 +93,6 @@ def group_scores(group: CampaignGroup, statuses: Sequence[str] = APPRAISED_STATU
     ]
 
 
-def scores_of(assessment: Assessment, group: Sequence[UnitScores]) -> UnitScores | None:
-    """The unit's line among its group's scores (None: it has not submitted)."""
-    return next((scores for scores in group if scores.assessment.pk == assessment.pk), None)
-
-
 def unit_scores(assessment: Assessment) -> UnitScores:
     """One submitted unit's claim and appraised result (with its traces), min–max items bounded by
     its group's stored bounds (`standing.group_bounds`): a fixed number of queries whatever the
@@ -117,21 +112,6 @@ def unit_scores(assessment: Assessment) -> UnitScores:
         reviews={review.code: review for review in reviews},
         appraised_inputs=appraised,
     )
-
-
-def appraised_detail(scores: UnitScores, group: Sequence[UnitScores]) -> UnitResult:
-    """The unit's appraised result with its traces (`group_scores` ranks without them).
-
-    Min–max items take their bounds from the appraised data of the same group, already read
-    and prepared by `group_scores`: nothing is read again, only this unit is scored again.
-    """
-    framework = scores.assessment.framework()
-    inputs = scores.appraised_inputs or appraised_inputs(scores.assessment)
-    bounds = None
-    if any(item.scoring.relative for item in framework.walk()):
-        group_inputs = [unit.appraised_inputs for unit in group if unit.appraised_inputs is not None]
-        bounds = relative_bounds(framework, group_inputs)
-    return score_unit(framework, inputs, explain=True, relative=bounds)
 
 
 def unfinished(assessment: Assessment) -> list[str]:
