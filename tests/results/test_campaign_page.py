@@ -1,5 +1,5 @@
 """The chair's page at campaign scale: one ranking group at a time, searched and paged, from the stored results;
-the publication as a background job."""
+the publication and the amendments as background jobs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dti.jobs.models import Job
 from dti.results.chair import LISTED
 from dti.results.models import Publication
 from dti.units.models import Unit
+from tests.results.test_publication import AMEND
 from tests.test_list_queries import add_units
 
 S = Assessment.Status
@@ -93,3 +94,14 @@ def test_an_inline_publication_answers_at_once(approved: dict[str, Any], login: 
     assert response.redirect_chain[-1][0] == f"/ket-qua/{approved['campaign'].pk}/"
     assert f"mã băm {publication.content_hash[:12]}" in response.content.decode()
     assert Job.objects.get().state == Job.State.DONE
+
+
+def test_an_amendment_runs_as_a_background_job(published: dict[str, Any], login: Any) -> None:
+    data = {**AMEND, "unit_0": str(published["assessment"].pk)}
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}):
+        response = login("organiser").post(url(published, "dinh-chinh/"), data)
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.kind == "dti.results.jobs.amend"
+    assert job.args["changes"] == [[published["assessment"].pk, AMEND["code_0"], AMEND["score_0"]]]
+    assert Publication.objects.count() == 1  # not yet: a worker writes version 2

@@ -263,7 +263,14 @@ def _announce(campaign: Campaign, publication: Publication) -> None:
     notify(people, text, url=f"/ket-qua/{campaign.pk}/")
 
 
-def amend(*, campaign: Campaign, by: User, reason: str, changes: Sequence[tuple[Assessment, str, str]]) -> Publication:
+def amend(
+    *,
+    campaign: Campaign,
+    by: User,
+    reason: str,
+    changes: Sequence[tuple[Assessment, str, str]],
+    progress: Progress | None = None,
+) -> Publication:
     """Correct published scores: `changes` are (assessment, indicator code, new score as typed).
 
     The corrected scores become the appraisers' verdicts (score set directly, the reason
@@ -313,7 +320,7 @@ def amend(*, campaign: Campaign, by: User, reason: str, changes: Sequence[tuple[
                 new=format(score, "f"),
                 comment=reason,
             )
-        snapshot = build_snapshot(campaign, (Assessment.Status.PUBLISHED,))
+        snapshot = build_snapshot(campaign, (Assessment.Status.PUBLISHED,), progress)
         _mark_old_scores(snapshot, latest.snapshot, recorded)
         publication = Publication.objects.create(
             campaign=campaign, version=latest.version + 1, snapshot=snapshot, reason=reason, changes=recorded, by=by

@@ -168,7 +168,10 @@ def _amend_rows(data: QueryDict | None) -> list[dict[str, str]]:
 
 @login_required
 def amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Correct published indicator scores (with a reason); every version with who/when/why/what."""
+    """Correct published indicator scores (with a reason); every version with who/when/why/what.
+
+    The new version is written by a background job (the whole campaign is ranked again), as the
+    publication is; with inline jobs the page answers at once."""
     require(request.user, Action.AMEND_RESULTS)
     campaign = _campaign(pk)
     published = list(versions(campaign.pk))
@@ -207,15 +210,22 @@ def amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if not changes and not errors:
             errors.append(_("Chưa có điểm nào được đính chính."))
         if not errors:
-            try:
-                publication = services.amend(campaign=campaign, by=request.user, reason=reason, changes=changes)
-            except ServiceError as exc:
-                errors.append(exc.message)
-            else:
-                messages.success(
-                    request, _("Đã lập bản đính chính (phiên bản %(version)d).") % {"version": publication.version}
-                )
+            job = start(
+                jobs.amend,
+                by=request.user,
+                title=jobs.amend_title(campaign),
+                next_url=reverse("results:amend", args=[campaign.pk]),
+                campaign=campaign.pk,
+                reason=reason,
+                changes=[[assessment.pk, code, score] for assessment, code, score in changes],
+            )
+            if job.state == Job.State.FAILED:
+                errors.append(job.message)
+            elif job.state == Job.State.DONE:
+                messages.success(request, job.message)
                 return redirect("results:amend", pk=campaign.pk)
+            else:
+                return redirect(job)
     context = {
         "campaign": campaign,
         "publications": published,
