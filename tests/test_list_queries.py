@@ -426,7 +426,7 @@ PAGES = [
         add_appraisal_notes,
         lambda w: f"/tham-dinh/{_assessment(w)}/",
         "Câu hỏi số {:03}".format,
-        SIGNED_IN + 21,
+        SIGNED_IN + 20,
         fixture="appraising",
     ),
     Page(
@@ -466,12 +466,12 @@ PAGES = [
         4,  # the versions, the index, the unit, its group
     ),
     Page(
-        "outcome:page",  # the unit's scores among the group's, its rank in the published version
+        "outcome:page",  # the unit's scores (its group's stored bounds), its record in the published version
         "reporter",
         publish_more,
         lambda w: f"/danh-gia/{_assessment(w)}/ket-qua/",
         lambda n: f'data-testid="rank">1/{n + 1}<',  # the rank of UBND huyện Một among the group's units
-        SIGNED_IN + 7,
+        SIGNED_IN + 9,
         fixture="appraising",
         setup=published,
     ),
@@ -542,7 +542,7 @@ PAGES = [
         add_units,
         lambda w: f"/tham-dinh/ky/{w['campaign'].pk}/?trang=99",  # the last page
         "UBND huyện Số {:03}".format,
-        SIGNED_IN + 9,
+        SIGNED_IN + 10,
         fixture="appraising",
     ),
     Page(
@@ -710,7 +710,6 @@ NOT_LISTS = {
     "reports:appendix": "a document download",
     "reports:targets": "a form about one unit",
     "reports:unit_report": "a document download",
-    "reports:unit_reports": "an action (POST): starts a background job",
     "reports:unit_reports": "an action (POST): starts a background job",
     "exports:campaign": "the links to one campaign's downloads",
     "exports:check": "an upload form and its preview (POST)",
