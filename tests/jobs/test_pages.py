@@ -34,3 +34,15 @@ def test_a_running_jobs_page_polls_its_progress(world: dict[str, Any], login: An
     assert f'hx-get="/viec/{job.pk}/trang-thai/" hx-trigger="every 1s"' in page
     assert '<progress max="100" value="30">' in page
     assert "3/10" in page
+
+
+def test_the_owner_looking_at_a_job_whose_worker_died_sees_it_run_again(
+    world: dict[str, Any], login: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.JOBS_LOCK_DIR = tmp_path
+    job = _job(world["users"]["organiser"], "Ghi chú", Job.State.RUNNING, attempts=1)
+    Job.objects.filter(pk=job.pk).update(kind="tests.jobs.sample.notes", args={"texts": ["một"]})
+    page = login("organiser").get(f"/viec/{job.pk}/").content.decode()  # nobody holds its lock: run again (inline)
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.message) == (Job.State.DONE, 2, "1 ghi chú")
+    assert "Đã xong" in page

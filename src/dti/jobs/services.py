@@ -81,13 +81,13 @@ class Outcome:
 
 
 JobFunction = Callable[..., Outcome]
-F_ = TypeVar("F_", bound=JobFunction)
+JobFunctionT = TypeVar("JobFunctionT", bound=JobFunction)
 
 
-def job_function(*, atomic: bool) -> Callable[[F_], F_]:
+def job_function(*, atomic: bool) -> Callable[[JobFunctionT], JobFunctionT]:
     """Mark a function `(job, progress, **args) -> Outcome` as one that `start` may run in the background."""
 
-    def mark(function: F_) -> F_:
+    def mark(function: JobFunctionT) -> JobFunctionT:
         setattr(function, JOB_ATTRIBUTE, atomic)
         return function
 
