@@ -4,7 +4,8 @@ Two things are kept, both computed by the engine and both stamped:
 
 - `GroupBounds`: the group's min–max bounds (`relative_bounds`), claimed and appraised, read
   only from the relative items' data of its submitted units. A page about one unit scores that
-  unit alone with them (`unit_scores`), so its cost does not grow with the group.
+  unit alone with them (`dti.appraisal.selectors.unit_scores`), so its cost does not grow with
+  the group.
 - `UnitStanding`: each submitted unit's figures (totals, indices, maxima, bonus, penalty), so a
   campaign page reads a group in one query (`group_standings`); ranks, classes and derived
   figures are set on reading by the engine's own `rank_results`.
@@ -16,6 +17,9 @@ writes). A row is fresh only while the token it was computed under (`computed_to
 before the data) is still the current one, and its `stamp` is that of the current bounds, which
 names the framework's content hash and the bounds' values. A framework correction changes the
 hash: everything is computed again on the next read, or at once by `rebuild`.
+
+What both are computed from, the unit's claim and its appraised data (`claimed_inputs`,
+`appraised_inputs`), is built here too; `dti.appraisal.selectors` re-exports it.
 """
 
 from __future__ import annotations
