@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -395,7 +395,8 @@ class _CampaignData:
 
     user: User
     manage: bool
-    assignments: Mapping[int, list[Assignment]]  # by participation
+    appraisers: Mapping[int, set[int]]  # who is assigned each unit, by participation
+    people: Mapping[int, User]  # the appraisers assigned in the campaign, by id
     drafts: Mapping[int, int]  # questions not yet sent, by assessment
     changed: set[int]  # the units someone else changed since the person's previous visit
     refused: RefusedRequest | None
@@ -433,7 +434,7 @@ VISIT_GAP = datetime.timedelta(minutes=30)  # longer without looking at the page
 def _unit_filters(
     units: list[_Unit],
     groups: list[CampaignGroup],
-    assignments: Mapping[int, list[Assignment]],
+    people: Mapping[int, User],
     seen_at: datetime.datetime | None,
 ) -> list[Filter]:
     """Status (those the units are in, in the workflow's order), ranking group (when there are
@@ -441,7 +442,6 @@ def _unit_filters(
     looked before, the units changed since."""
     statuses = [Option(NOT_OPENED, _("Chưa mở"))] if any(unit.status == NOT_OPENED for unit in units) else []
     statuses += _status_options({unit.status for unit in units})
-    people = {a.appraiser_id: a.appraiser for rows in assignments.values() for a in rows}
     appraisers = sorted((Option(str(pk), u.display_name) for pk, u in people.items()), key=lambda o: name_key(o.label))
     filters = [Filter("trang-thai", _("Trạng thái"), tuple(statuses))]
     if len(groups) > 1:
@@ -456,7 +456,7 @@ def _unit_filters(
 
 def _unit_values(unit: _Unit, shared: _CampaignData) -> dict[str, str | set[str]]:
     """A unit's values under each filter of the campaign page."""
-    appraisers = {str(a.appraiser_id) for a in shared.assignments.get(unit.pk, [])}
+    appraisers = {str(pk) for pk in shared.appraisers.get(unit.pk, ())}
     return {
         "trang-thai": unit.status,
         "nhom": str(unit.group_id),
@@ -502,24 +502,23 @@ def _changed_units(campaign: Campaign, user: User, since: datetime.datetime | No
     return set(changes.order_by().values_list("unit_id", flat=True).distinct())
 
 
-def _assignments(campaign: Campaign) -> dict[int, list[Assignment]]:
-    """The campaign's assignments by participation, each appraiser read once: two queries."""
-    assignments: dict[int, list[Assignment]] = {}
-    rows = list(
-        Assignment.objects.filter(participation__campaign=campaign).only("participation", "appraiser", "indices")
-    )
-    people = User.objects.filter(pk__in={a.appraiser_id for a in rows}).only("username", "full_name")
-    appraisers = {user.pk: user for user in people}
-    for assignment in rows:
-        assignment.appraiser = appraisers[assignment.appraiser_id]
-        assignments.setdefault(assignment.participation_id, []).append(assignment)
-    return assignments
+def _appraisers_of(campaign: Campaign) -> tuple[dict[int, set[int]], dict[int, User]]:
+    """Who is assigned each unit of the campaign (by participation) and those people (by id): two
+    light queries; the page's assignments themselves are read with its units."""
+    appraisers: dict[int, set[int]] = {}
+    for participation_pk, appraiser_pk in Assignment.objects.filter(participation__campaign=campaign).values_list(
+        "participation_id", "appraiser_id"
+    ):
+        appraisers.setdefault(participation_pk, set()).add(appraiser_pk)
+    wanted = set().union(*appraisers.values())
+    people = {user.pk: user for user in User.objects.filter(pk__in=wanted).only("username", "full_name")}
+    return appraisers, people
 
 
 def _campaign_data(
     campaign: Campaign, user: User, seen_at: datetime.datetime | None, refused: RefusedRequest | None
 ) -> _CampaignData:
-    """What every row shares, read for the whole campaign: four queries, five for the organiser,
+    """What every row shares, read for the whole campaign: three queries, four for the organiser,
     one more once the person has looked before."""
     drafts = Counter(
         Question.objects.filter(assessment__participation__campaign=campaign, request__isnull=True).values_list(
@@ -527,10 +526,12 @@ def _campaign_data(
         )
     )
     manage = can(user, Action.MANAGE_APPRAISAL) and not campaign.imported_results  # nothing to run otherwise
+    appraisers, people = _appraisers_of(campaign)
     return _CampaignData(
         user=user,
         manage=manage,
-        assignments=_assignments(campaign),
+        appraisers=appraisers,
+        people=people,
         drafts=drafts,
         changed=_changed_units(campaign, user, seen_at),
         refused=refused,
@@ -584,9 +585,10 @@ def campaign_page(
     shown_groups = [group for group in appraised if chosen_group in ("", str(group.pk))]
     totals = {pk: t for group in shown_groups for pk, t in _group_totals(group, progress.framework(group)).items()}
     units = _units(campaign, progress, totals)
-    filters = _unit_filters(units, appraised, shared.assignments, seen_at)
+    filters = _unit_filters(units, appraised, shared.people, seen_at)
     query = ListQuery.read(params, filters, carry=[SORT])
-    shown = [unit for unit in units if query.keeps(unit.name, _unit_values(unit, shared))]
+    searched = bool(query.text)  # a name is folded for the search only when something is searched
+    shown = [unit for unit in units if query.keeps(unit.name if searched else "", _unit_values(unit, shared))]
     labels = {
         NAME_SORT: _("Đơn vị"),
         "trang-thai": _("Trạng thái"),
@@ -599,9 +601,9 @@ def campaign_page(
     page_units, paging = page_of(ordered, params, PAGE_SIZE)
     full = {
         participation.pk: participation
-        for participation in campaign.participations.filter(pk__in=[unit.pk for unit in page_units]).select_related(
-            "unit", "assessment"
-        )
+        for participation in campaign.participations.filter(pk__in=[unit.pk for unit in page_units])
+        .select_related("unit", "assessment")
+        .prefetch_related(Prefetch("assignments", Assignment.objects.select_related("appraiser").order_by("pk")))
     }
     found = {unit.group_id for unit in ordered}
     groups = []
@@ -720,7 +722,7 @@ def _campaign_row(
     participation: Participation, unit: _Unit, totals: Mapping[int, Totals], shared: _CampaignData
 ) -> CampaignRow:
     """A unit's row on the page: its points (none before it submitted) and what the organiser may do."""
-    assignments = shared.assignments.get(participation.pk, [])
+    assignments = list(participation.assignments.all())
     assessment = _assessment_of(participation)
     changed = participation.unit_id in shared.changed
     if assessment is None:
