@@ -81,6 +81,26 @@ def test_publication_runs_as_a_background_job(approved: dict[str, Any], login: A
     assert not Publication.objects.exists()  # not yet: a worker runs it
 
 
+def test_a_publication_under_way_is_shown_and_not_started_twice(approved: dict[str, Any], login: Any) -> None:
+    dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    organiser, chair = login("organiser"), login("chair")
+    with override_settings(TASKS=dummy):
+        organiser.post(url(approved, "cong-bo/"))
+        mine = organiser.get(url(approved, "cong-bo/")).content.decode()
+        theirs = chair.get(url(approved, "cong-bo/")).content.decode()
+        again = chair.post(url(approved, "cong-bo/"))
+    job = Job.objects.get()
+    assert "Kết quả đang được công bố: việc chạy nền do Organiser bắt đầu lúc" in mine
+    assert f'id="viec-{job.pk}"' in mine and f'id="viec-{job.pk}"' not in theirs  # the progress: its owner's
+    assert 'name="confirm"' not in mine and 'name="confirm"' not in theirs
+    assert again.status_code == 422
+    assert (
+        "Kết quả đang được công bố (việc chạy nền do Organiser bắt đầu); hãy chờ việc đó xong."
+        in again.content.decode()
+    )
+    assert Job.objects.count() == 1
+
+
 def test_a_publication_refused_is_refused_before_any_job(appraised: dict[str, Any], login: Any) -> None:
     response = login("organiser").post(url(appraised, "cong-bo/"))
     assert response.status_code == 422

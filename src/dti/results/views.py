@@ -124,9 +124,15 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, campaign_workflow.WHO["publish"])
     campaign = _campaign(pk)
     approval = Approval.objects.filter(campaign=campaign).first()
+    running = jobs.under_way(jobs.publish, campaign)
     error = ""
     if request.method == "POST":
         try:
+            if running is not None:
+                raise ServiceError(
+                    _("Kết quả đang được công bố (việc chạy nền do %(who)s bắt đầu); hãy chờ việc đó xong.")
+                    % {"who": running.owner.display_name}
+                )
             services.check_publishable(campaign=campaign, by=request.user)
         except ServiceError as exc:
             error = exc.message
@@ -145,7 +151,7 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 return redirect("public:campaign", pk=campaign.pk)
             else:
                 return redirect(job)
-    context = {"campaign": campaign, "approval": approval, "error": error}
+    context = {"campaign": campaign, "approval": approval, "error": error, "running": running}
     return render(request, "results/publish.html", context, status=422 if error else 200)
 
 
