@@ -331,6 +331,10 @@ def assignment_set_many(
     if appraiser.role != Role.APPRAISER or not appraiser.is_active:
         raise ServiceError(_("%(name)s không phải thành viên tổ thẩm định.") % {"name": appraiser})
     chosen = sorted(set(indices))
+    read = Participation.objects.select_related("unit", "campaign", "group__framework").in_bulk(
+        [p.pk for p in participations]
+    )
+    participations = [read[p.pk] for p in participations]  # with what the audit entries and notices name
     for participation in participations:
         known = {i.code for i in participation.group.framework.engine().indices}
         unknown = [c for c in chosen if c not in known]
