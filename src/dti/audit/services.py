@@ -4,7 +4,7 @@ transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.db import models
 
@@ -16,61 +16,45 @@ if TYPE_CHECKING:
     from dti.units.models import Unit
 
 
-def entry(
-    *,
-    actor: User | None,
-    action: str,
-    obj: models.Model,
-    campaign: Campaign | None = None,
-    unit: Unit | None = None,
-    code: str = "",
-    field: str = "",
-    old: object = None,
-    new: object = None,
-    comment: str = "",
-) -> AuditEntry:
-    """One audit entry for `obj` by `actor` (None: the system), not yet saved; values must be JSON-serialisable."""
+class _Who(TypedDict):
+    actor: User | None  # None: the system
+    action: str
+    obj: models.Model
+
+
+class Change(_Who, total=False):
+    """What an audit entry says: who did what to which object, where, and the change (JSON values)."""
+
+    campaign: Campaign | None
+    unit: Unit | None
+    code: str
+    field: str
+    old: object
+    new: object
+    comment: str
+
+
+def entry(**change: Unpack[Change]) -> AuditEntry:
+    """One audit entry, not yet saved (`record` saves one, `record_many` many at once)."""
+    actor, obj = change["actor"], change["obj"]
     return AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
+        action=change["action"],
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        campaign=campaign,
-        unit=unit,
-        code=code,
-        field=field,
-        old=old,
-        new=new,
-        comment=comment,
+        campaign=change.get("campaign"),
+        unit=change.get("unit"),
+        code=change.get("code", ""),
+        field=change.get("field", ""),
+        old=change.get("old"),
+        new=change.get("new"),
+        comment=change.get("comment", ""),
     )
 
 
-def record(
-    *,
-    actor: User | None,
-    action: str,
-    obj: models.Model,
-    campaign: Campaign | None = None,
-    unit: Unit | None = None,
-    code: str = "",
-    field: str = "",
-    old: object = None,
-    new: object = None,
-    comment: str = "",
-) -> AuditEntry:
-    """Write one audit entry (see `entry`)."""
-    audit = entry(
-        actor=actor,
-        action=action,
-        obj=obj,
-        campaign=campaign,
-        unit=unit,
-        code=code,
-        field=field,
-        old=old,
-        new=new,
-        comment=comment,
-    )
+def record(**change: Unpack[Change]) -> AuditEntry:
+    """Write one audit entry for `obj` by `actor` (None: the system); values must be JSON-serialisable."""
+    audit = entry(**change)
     audit.save()
     return audit
 
