@@ -73,3 +73,13 @@ def test_publication_records_each_unit_as_one_move_would(approved: dict[str, Any
             S.APPROVED,
             S.PUBLISHED,
         )
+
+
+def test_the_publication_says_how_far_it_is(approved: dict[str, Any]) -> None:
+    heard: list[tuple[int, int, str]] = []
+    publish_campaign(
+        campaign=approved["campaign"],
+        by=approved["users"]["organiser"],
+        progress=lambda done, total, message="": heard.append((done, total, message)),
+    )
+    assert heard == [(0, 1, "Nhóm huyện")]  # one group, scored for the snapshot
