@@ -22,7 +22,8 @@ What it does, in order:
      every 10 units, 6 in appraisal (half the indicators accepted, one adjusted with a reason),
      3 submitted, 1 appraised (every indicator with a verdict), each with its transitions.
 3. Pages, with Django's test client in this process (no HTTP server, no network), signed in as
-   the person who uses each page: a warm-up request (its SQL query count is printed), then
+   the person who uses each page: a warm-up request (its SQL query count printed when it differs
+   from a timed request's: the first read after a bulk write refreshes stored results), then
    `--requests` timed requests (fewer when a page takes longer than `--budget` seconds in all: at
    least 3, or 1 when the warm-up alone took a third of the budget):
    median and p95 of the wall-clock time, and the median of this process's CPU time (steadier on a
@@ -367,7 +368,8 @@ class Page:
     label: str
     samples: list[float] = field(default_factory=list)  # seconds, wall clock
     cpu: list[float] = field(default_factory=list)  # seconds of this process's CPU (PostgreSQL's not counted)
-    queries: int = 0
+    queries: int = 0  # SQL statements of a timed request (the first)
+    warm_up_queries: int = 0  # of the warm-up, which may also refresh stored results made stale
     size: int = 0
     error: str = ""
 
@@ -419,8 +421,8 @@ def body(response: Any) -> bytes:
 
 
 def measure(page: Page, client: Any, url: str, *, requests: int, budget: float) -> Page:
-    """A warm-up request (status and query count), then up to `requests` timed ones until `budget`
-    seconds are spent: at least 3, or 1 when the warm-up alone took a third of the budget."""
+    """A warm-up request (status, query count), then up to `requests` timed ones (the first's queries
+    counted) until `budget` seconds are spent: at least 3, or 1 when the warm-up took a third of it."""
     from django.urls import reverse
 
     start = time.perf_counter()
@@ -428,7 +430,7 @@ def measure(page: Page, client: Any, url: str, *, requests: int, budget: float) 
         response = client.get(url, follow=True)  # a list page may send to its first page
         content = body(response)
     warm_up = time.perf_counter() - start
-    page.queries, page.size = counter.count, len(content)
+    page.warm_up_queries, page.size = counter.count, len(content)
     if response.status_code != 200 or response.request["PATH_INFO"] == reverse("login"):
         page.error = f"{url}: HTTP {response.status_code} {response.request['PATH_INFO']}"
         return page
@@ -436,11 +438,14 @@ def measure(page: Page, client: Any, url: str, *, requests: int, budget: float) 
         f"?{response.request['QUERY_STRING']}" if response.request.get("QUERY_STRING") else ""
     )
     least = 1 if warm_up > budget / 3 else 3
-    for _ in range(requests):
-        start, cpu = time.perf_counter(), time.process_time()
-        body(client.get(url))
-        page.samples.append(time.perf_counter() - start)
-        page.cpu.append(time.process_time() - cpu)
+    for n in range(requests):
+        with counted() as counter:
+            start, cpu = time.perf_counter(), time.process_time()
+            body(client.get(url))
+            page.samples.append(time.perf_counter() - start)
+            page.cpu.append(time.process_time() - cpu)
+        if n == 0:
+            page.queries = counter.count
         if warm_up + sum(page.samples) > budget and len(page.samples) >= least:
             break
     return page
@@ -640,7 +645,8 @@ def report(units: int, pages: list[Page], steps: list[Step]) -> int:
         ratio = p.median_ms / trivial.median_ms if trivial.median_ms else float("nan")
         print(
             f"  {p.label:<48} {p.median_ms:>9.1f} / {p.p95_ms:>9.1f} CPU {p.cpu_ms:>8.1f} ×{len(p.samples):<2} "
-            f"{p.queries:>6} truy vấn {p.size / 1024:>8.0f} KB  ({ratio:.0f}× tối thiểu{before.get(p.label, '')}) "
+            f"{p.queries:>6} truy vấn{f' (khởi động {p.warm_up_queries})' if p.warm_up_queries != p.queries else ''}"
+            f" {p.size / 1024:>8.0f} KB  ({ratio:.0f}× tối thiểu{before.get(p.label, '')}) "
             f"{p.error}".rstrip()
         )
     for s in steps:
