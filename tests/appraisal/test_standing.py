@@ -210,11 +210,6 @@ def test_a_page_about_another_unit_follows_every_write(stored: World) -> None:
     assert_fresh(stored)  # shown beside the claim, never a scoring input
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review_save changes an existing verdict with a queryset update and sends no scores_changed "
-    "(appraisal/services.py, helper C's): remove this mark when it does",
-)
 def test_a_verdict_changed_again_is_seen(stored: World) -> None:
     from dti.appraisal.models import Assignment
 
@@ -343,3 +338,23 @@ def test_a_unit_page_costs_the_same_at_10_and_100_units(stored: World, login: Ca
     assert [queries for queries, _ in small] == [queries for queries, _ in large]
     for (_, before), (_, after) in zip(small, large, strict=True):
         assert after <= 1.5 * before + 0.02  # CPU time, with room for the noise of one request
+
+
+def test_an_amended_score_is_seen(stored: World) -> None:
+    # An amendment after publication changes a verdict's score with an update (no post_save).
+    from dti.results import services as results_services
+    from dti.results.models import Publication
+
+    hai, organiser = stored["other_assessment"], stored["users"]["organiser"]
+    Review.objects.create(assessment=hai, code="II.1", decision=Review.Decision.ACCEPTED, by=organiser)
+    Assessment.objects.filter(pk=hai.pk).update(status=Assessment.Status.PUBLISHED)
+    Campaign.objects.filter(pk=stored["campaign"].pk).update(state=Campaign.State.PUBLISHED)
+    campaign = Campaign.objects.get(pk=stored["campaign"].pk)
+    snapshot = results_services.build_snapshot(campaign, [Assessment.Status.PUBLISHED])
+    Publication.objects.create(campaign=campaign, version=1, snapshot=snapshot)
+    assert_fresh(stored)
+    hai = Assessment.objects.get(pk=hai.pk)
+    results_services.amend(
+        campaign=campaign, by=organiser, reason="Đính chính theo kiến nghị", changes=[(hai, "II.1", "9")]
+    )
+    assert_fresh(stored)

@@ -161,6 +161,7 @@ def review_save(*, assessment: Assessment, code: str, data: Mapping[str, str], v
             version=F("version") + 1,
             updated_at=timezone.now(),
         )
+        scores_changed.send(sender=Review, assessment_ids=[assessment.pk])  # an update: no post_save
         review.refresh_from_db()
         record_change(
             assessment,

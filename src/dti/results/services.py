@@ -39,6 +39,7 @@ from dti.appraisal.models import Review
 from dti.appraisal.selectors import UnitScores, group_scores
 from dti.assessments import workflow
 from dti.assessments.models import Assessment
+from dti.assessments.signals import scores_changed
 from dti.audit.services import record
 from dti.campaigns import workflow as campaign_workflow
 from dti.campaigns.models import Campaign, CampaignGroup
@@ -307,6 +308,7 @@ def amend(
             Review.objects.filter(pk=review.pk).update(
                 decision=Review.Decision.ADJUSTED, score=score, reason=reason, by=by, updated_at=timezone.now()
             )
+            scores_changed.send(sender=Review, assessment_ids=[assessment.pk])  # an update: no post_save
             recorded.append({"unit": str(assessment.unit), "code": code, "old": old, "new": format(score, "f")})
             record(
                 actor=by,
