@@ -685,6 +685,9 @@ def cmd_serve(args: argparse.Namespace, out: IO[str]) -> int:
         "--timeout", str(args.timeout),
         "--graceful-timeout", "30",
         "--access-logfile", "-",
+        # gunicorn's control socket sits at one path per user (~/.gunicorn): two servers of one
+        # user on a machine would share it, and nothing of ours uses it.
+        "--no-control-socket",
     ]  # fmt: skip
     server = subprocess.Popen(command, preexec_fn=_dies_with_parent)
 

@@ -135,6 +135,19 @@ def test_history_page_shows_who_and_old_to_new_newest_first(world, login):
     assert newest[0] == local
 
 
+def test_history_page_says_which_changes_came_through_the_api(world, login):
+    from dti.assessments.services import entry_save
+    from dti.audit.channel import API, through
+
+    a = world["assessment"]
+    save(login("reporter"), a, "I.2", {"a": "15"})
+    with through(API):
+        entry_save(assessment=a, code="I.2", data={"a": "16"}, version=1, by=world["users"]["leader"])
+    newest, oldest = rows(login("viewer").get(f"/danh-gia/{a.pk}/chi-so/I.2/lich-su/"))
+    assert newest[1] == "Leader (qua API)" and newest[4:] == ["15", "16"]
+    assert oldest[1] == "Reporter"
+
+
 def test_history_of_one_indicator_only(world, login):
     a = world["assessment"]
     client = login("reporter")

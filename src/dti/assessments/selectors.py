@@ -585,6 +585,8 @@ def history_rows(assessment: Assessment, code: str, entries: Iterable[AuditEntry
         field_def = fields.get(change.field)
         label = field_def.label if field_def else FIELDS.get(change.field, change.field)
         who = change.actor.display_name if change.actor else "—"
+        if change.channel:  # through the API: said beside the person, whose token it was
+            who = f"{who} ({change.get_channel_display()})"
         out.append(
             HistoryRow(
                 change.created_at,
