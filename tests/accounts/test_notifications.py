@@ -148,3 +148,46 @@ def test_notify_reaches_the_list_and_mail(
         notify([reporter, world["users"]["leader"]], "Đề nghị giải trình", url="/danh-gia/1/giai-trinh/")
     assert [m.to for m in mailoutbox] == [["reporter@example.vn"]]
     assert "Đề nghị giải trình" in body(login("leader").get(URL))
+
+
+def test_the_mails_wait_for_a_worker_the_notices_do_not(
+    world: dict[str, Any], settings: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """A campaign's thousands of mails are a background task, queued once the change commits."""
+    from django_tasks_db.models import DBTaskResult
+
+    from dti.accounts.tasks import send_notification_mails
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.SITE_URL = "https://dti.example.gov.vn"
+    users = world["users"]
+    users["leader"].email = "lanhdao@example.gov.vn"
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([users["reporter"], users["leader"]], "Báo cáo đã được duyệt.", url="/danh-gia/1/")
+    assert Notification.objects.filter(text="Báo cáo đã được duyệt.").count() == 2  # on the pages at once
+    assert mailoutbox == []  # the page did not wait for the mail server
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "dti.accounts.tasks.send_notification_mails"
+    (mails,) = queued.args_kwargs["args"]
+    assert send_notification_mails.call(mails) == 1  # what the worker does
+    assert [m.to for m in mailoutbox] == [["lanhdao@example.gov.vn"]]
+    assert mailoutbox[0].body == "Báo cáo đã được duyệt.\n\nhttps://dti.example.gov.vn/danh-gia/1/"
+
+
+def test_a_mail_server_that_is_down_is_logged(mailoutbox: list[Any], settings: Any, caplog: Any) -> None:
+    from dti.accounts.tasks import send_notification_mails
+
+    settings.EMAIL_BACKEND = "tests.accounts.test_notifications.DownBackend"
+    mail = {"subject": "[DTI] Thông báo", "body": "x", "to": ["a@example.gov.vn"]}
+    assert send_notification_mails.call([mail]) == 0
+    assert "could not send notification e-mail" in caplog.text
+
+
+class DownBackend:
+    """A mail backend whose server does not answer."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionRefusedError("mail server down")
