@@ -73,7 +73,13 @@ class Review(models.Model):
     @property
     def changes(self) -> bool:
         """Whether the verdict changes anything the unit claimed."""
-        return bool(self.values) or self.score is not None or self.na_decision == self.NaDecision.REFUSED
+        return self.adjusts(self.values, self.score, self.na_decision)
+
+    @classmethod
+    def adjusts(cls, values: object, score: object, na_decision: str) -> bool:
+        """Whether a verdict of these `values`, `score` and N/A decision changes the claim (also of a
+        verdict read as a plain row)."""
+        return bool(values) or score is not None or na_decision == cls.NaDecision.REFUSED
 
 
 class ExplanationRequest(models.Model):

@@ -13,16 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dti.appraisal.models import Assignment, OfficialFigure, Review
 from dti.appraisal.standing import APPRAISED_STATUSES as APPRAISED_STATUSES
+from dti.appraisal.standing import ReviewRow, group_bounds, scoring_data
 from dti.appraisal.standing import appraised_inputs as appraised_inputs
 from dti.appraisal.standing import claimed_inputs as claimed_inputs
-from dti.appraisal.standing import group_bounds
 from dti.assessments.models import Assessment
 from dti.campaigns.models import CampaignGroup
 from dti.engine import Framework, Indicator, UnitInputs, UnitResult, score_campaign, score_unit
@@ -45,50 +44,56 @@ def reviewable(framework: Framework, unit_type: str | None) -> list[Indicator]:
 
 
 @dataclass(frozen=True)
-class UnitScores:
-    """One unit of a ranking group: its claim and its appraised result (ranked in the group).
-
-    `appraised_inputs` is what the appraised result was computed from (kept to explain it).
-    """
+class Scored:
+    """One unit's claim and its appraised result."""
 
     assessment: Assessment
     claimed: UnitResult
     appraised: UnitResult
+
+
+@dataclass(frozen=True)
+class UnitScores(Scored):
+    """One unit scored alone (`unit_scores`), with its verdicts; `appraised_inputs` is what the
+    appraised result was computed from (kept to explain it)."""
+
     reviews: dict[str, Review] = field(default_factory=dict)
     appraised_inputs: UnitInputs | None = None
 
 
-def group_scores(group: CampaignGroup, statuses: Sequence[str] = APPRAISED_STATUSES) -> list[UnitScores]:
-    """Every submitted unit of a group scored twice (claim, appraised), ranked on the appraised result.
+@dataclass(frozen=True)
+class GroupScores(Scored):
+    """One unit of a ranking group scored with the others (`group_scores`), ranked in the group;
+    its verdicts as read for scoring."""
+
+    reviews: dict[str, ReviewRow] = field(default_factory=dict)
+
+
+def group_scores(group: CampaignGroup, statuses: Sequence[str] = APPRAISED_STATUSES) -> list[GroupScores]:
+    """Every unit of a group in `statuses` scored twice (claim, appraised), ranked on the appraised result.
 
     Min–max (relative) items compare the units of the group, as the published ranking does.
-    The units share the group in hand: its framework's text is read once, not with every unit.
+    The units share the group in hand (its framework's text is read once, not with every unit),
+    and their entries and verdicts are read as plain rows (`standing.scoring_data`): at national
+    size that is ~500,000 rows no model instance is made for.
     """
-    assessments = list(
-        Assessment.objects.filter(participation__group=group, status__in=statuses)
-        .select_related("participation__unit__unit_type", "participation__campaign")
-        .prefetch_related(Prefetch("entries"), Prefetch("reviews"))
-        .order_by("participation__unit__name")
-    )
+    assessments, (entries, reviews) = scoring_data(group, statuses)
     if not assessments:
         return []
-    for assessment in assessments:
-        assessment.participation.group = group
     framework = group.framework.engine()
-    claims = [claimed_inputs(a, a.entries.all()) for a in assessments]
-    appraised = [appraised_inputs(a, a.entries.all(), a.reviews.all()) for a in assessments]
+    claims = [claimed_inputs(a, entries.get(a.pk, [])) for a in assessments]
+    appraised = [appraised_inputs(a, entries.pop(a.pk, []), reviews.get(a.pk, [])) for a in assessments]
     claimed_results = score_campaign(framework, claims)
     appraised_results = score_campaign(framework, appraised)
     return [
-        UnitScores(
+        GroupScores(
             assessment=assessment,
             claimed=claimed_result,
             appraised=appraised_result,
-            reviews={review.code: review for review in assessment.reviews.all()},
-            appraised_inputs=inputs,
+            reviews={review.code: review for review in reviews.get(assessment.pk, [])},
         )
-        for assessment, claimed_result, appraised_result, inputs in zip(
-            assessments, claimed_results, appraised_results, appraised, strict=True
+        for assessment, claimed_result, appraised_result in zip(
+            assessments, claimed_results, appraised_results, strict=True
         )
     ]
 

@@ -30,13 +30,13 @@ import secrets
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from dti.appraisal.models import GroupBounds, Review, UnitStanding
-from dti.assessments.models import Assessment, Entry, from_json
+from dti.assessments.models import Assessment, Entry, EntryData, from_json
 from dti.assessments.signals import scores_changed
 from dti.campaigns.models import CampaignGroup, Participation
 from dti.engine import Framework, UnitInputs, UnitResult, rank_results, relative_bounds, score_unit
@@ -58,8 +58,51 @@ APPRAISED_STATUSES = (
     Assessment.Status.REOPENED,
 )
 
+
+class EntryRow(NamedTuple):
+    """What scoring reads of an entry (`Assessment.unit_inputs`), read as a plain row: a whole
+    group's entries cost no model instance each."""
+
+    assessment_id: int
+    code: str
+    values: Any
+    score: Decimal | None
+    self_score: Decimal | None
+    na_requested: bool
+    na_reason: str
+
+
+class ReviewData(Protocol):
+    """What scoring reads of a verdict: a `Review`, or a `ReviewRow`."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def values(self) -> Any: ...
+    @property
+    def score(self) -> Decimal | None: ...
+    @property
+    def na_decision(self) -> str: ...
+
+
+class ReviewRow(NamedTuple):
+    """What scoring reads of a verdict (`appraised_inputs`), read as a plain row."""
+
+    assessment_id: int
+    code: str
+    values: Any
+    score: Decimal | None
+    na_decision: str
+
+    @property
+    def changes(self) -> bool:
+        """Whether the verdict changes anything the unit claimed (`Review.changes`)."""
+        return Review.adjusts(self.values, self.score, self.na_decision)
+
+
+_Row = TypeVar("_Row", EntryRow, ReviewRow)
 # A unit's scoring data read for many units at once, by assessment id.
-_Data = tuple[dict[int, list[Entry]], dict[int, list[Review]]]
+_Data = tuple[dict[int, list[EntryRow]], dict[int, list[ReviewRow]]]
 
 
 @dataclass(frozen=True)
@@ -88,7 +131,7 @@ class StoredScores:
 # ---------------------------------------------------------------- reading
 
 
-def claimed_inputs(assessment: Assessment, entries: Iterable[Entry] | None = None) -> UnitInputs:
+def claimed_inputs(assessment: Assessment, entries: Iterable[EntryData] | None = None) -> UnitInputs:
     """The unit's claim: its data, with its self scores in place of the formula's where given."""
     inputs = assessment.unit_inputs(list(entries) if entries is not None else None)
     inputs.overrides = dict(inputs.claimed)
@@ -96,7 +139,9 @@ def claimed_inputs(assessment: Assessment, entries: Iterable[Entry] | None = Non
 
 
 def appraised_inputs(
-    assessment: Assessment, entries: Iterable[Entry] | None = None, reviews: Iterable[Review] | None = None
+    assessment: Assessment,
+    entries: Iterable[EntryData] | None = None,
+    reviews: Iterable[ReviewData] | None = None,
 ) -> UnitInputs:
     """The unit's data with every appraiser correction applied (what the appraised score is computed from)."""
     framework = assessment.framework()
@@ -258,40 +303,66 @@ def _bounds_row(group: CampaignGroup) -> GroupBounds:
     return row
 
 
-def _members(group: CampaignGroup, ids: Collection[int] | None = None) -> list[Assessment]:
-    """The group's submitted assessments (or those of `ids`), sharing the group already read (its
-    framework's text is not read once per unit)."""
-    query = Assessment.objects.filter(participation__group=group, status__in=APPRAISED_STATUSES)
+def scoring_data(
+    group: CampaignGroup, statuses: Collection[str] = APPRAISED_STATUSES
+) -> tuple[list[Assessment], _Data]:
+    """The group's assessments in `statuses` (in unit name order) and their entries and verdicts as
+    plain rows, by assessment: what scoring the whole group reads (`selectors.group_scores`)."""
+    return _members(group, statuses=statuses), _data(group, None, statuses=statuses)
+
+
+def _members(
+    group: CampaignGroup, ids: Collection[int] | None = None, statuses: Collection[str] = APPRAISED_STATUSES
+) -> list[Assessment]:
+    """The group's assessments in `statuses` (or those of `ids`), in unit name order, sharing the
+    group already read (its framework's text is not read once per unit)."""
+    query = Assessment.objects.filter(participation__group=group, status__in=statuses)
     if ids is not None:
         query = query.filter(pk__in=ids)
-    assessments = list(query.select_related("participation__unit__unit_type"))
+    assessments = list(
+        query.select_related("participation__unit__unit_type", "participation__campaign").order_by(
+            "participation__unit__name"
+        )
+    )
     for assessment in assessments:
         assessment.participation.group = group
     return assessments
 
 
-# What scoring reads of an entry and of a verdict (`unit_inputs`, `appraised_inputs`,
-# `Review.changes`): a whole group's rows are read without the rest.
-_ENTRY_COLUMNS = ("assessment_id", "code", "values", "score", "self_score", "na_requested", "na_reason")
-_REVIEW_COLUMNS = ("assessment_id", "code", "values", "score", "na_decision")
+def _data(
+    group: CampaignGroup,
+    ids: Collection[int] | None,
+    codes: Collection[str] | None = None,
+    statuses: Collection[str] = APPRAISED_STATUSES,
+) -> _Data:
+    """The entries and verdicts of the group's units in `statuses` (or those of `ids`), only of the
+    items `codes` when given, by assessment: plain rows of the columns scoring reads."""
+    return (
+        _rows(Entry, EntryRow, group, ids, codes, statuses),
+        _rows(Review, ReviewRow, group, ids, codes, statuses),
+    )
 
 
-def _data(group: CampaignGroup, ids: Collection[int] | None, codes: Collection[str] | None = None) -> _Data:
-    """The entries and verdicts of the group's submitted units (or those of `ids`), only of the
-    items `codes` when given, by assessment."""
-    entries: dict[int, list[Entry]] = {}
-    reviews: dict[int, list[Review]] = {}
-    for model, into, columns in ((Entry, entries, _ENTRY_COLUMNS), (Review, reviews, _REVIEW_COLUMNS)):
-        query: QuerySet[Any] = model.objects.filter(
-            assessment__participation__group=group, assessment__status__in=APPRAISED_STATUSES
-        ).only(*columns)
-        if ids is not None:
-            query = query.filter(assessment_id__in=ids)
-        if codes is not None:
-            query = query.filter(code__in=codes)
-        for row in query.order_by():
-            into.setdefault(row.assessment_id, []).append(row)
-    return entries, reviews
+def _rows(
+    model: type[Model],
+    row: type[_Row],
+    group: CampaignGroup,
+    ids: Collection[int] | None,
+    codes: Collection[str] | None,
+    statuses: Collection[str],
+) -> dict[int, list[_Row]]:
+    query: QuerySet[Any] = model._default_manager.filter(
+        assessment__participation__group=group, assessment__status__in=statuses
+    )
+    if ids is not None:
+        query = query.filter(assessment_id__in=ids)
+    if codes is not None:
+        query = query.filter(code__in=codes)
+    into: dict[int, list[_Row]] = {}
+    for values in query.order_by().values_list(*row._fields):
+        read = row(*values)
+        into.setdefault(read.assessment_id, []).append(read)
+    return into
 
 
 def _compute_bounds(group: CampaignGroup, framework: Framework, codes: list[str]) -> tuple[Bounds, Bounds]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +28,24 @@ def to_json(value: object) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     return value
+
+
+class EntryData(Protocol):
+    """What scoring reads of an entry: an `Entry`, or its columns read without the model (a whole
+    group's rows, `dti.appraisal.standing`)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def values(self) -> Any: ...
+    @property
+    def score(self) -> Decimal | None: ...
+    @property
+    def self_score(self) -> Decimal | None: ...
+    @property
+    def na_requested(self) -> bool: ...
+    @property
+    def na_reason(self) -> str: ...
 
 
 def from_json(field: Field, value: object) -> object:
@@ -106,7 +125,7 @@ class Assessment(models.Model):
         """The engine framework of the unit's ranking group."""
         return self.participation.group.framework.engine()
 
-    def unit_inputs(self, entries: list[Entry] | None = None) -> UnitInputs:
+    def unit_inputs(self, entries: Iterable[EntryData] | None = None) -> UnitInputs:
         """Everything the engine needs to score this unit, from the stored values."""
         framework = self.framework()
         general_fields = {f.name: f for f in framework.general_info}

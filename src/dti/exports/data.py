@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dti.appraisal.models import Review
-from dti.appraisal.selectors import UnitScores, group_scores
+from dti.appraisal.selectors import GroupScores, group_scores
 from dti.assessments.models import Assessment, Entry, Evidence, from_json
 from dti.core.permissions import Action, can
 from dti.core.roles import Role
@@ -111,14 +111,14 @@ class _Group:
     each item's inputs by name (looked up once for all the units)."""
 
     framework: Framework
-    scores: dict[int, UnitScores]
+    scores: dict[int, GroupScores]
     formula: dict[int, UnitResult]
     published: dict[str, SnapshotUnit]
     fields: dict[str, dict[str, Field]]
 
 
 def _formula(
-    framework: Framework, assessments: Sequence[Assessment], scores: Mapping[int, UnitScores]
+    framework: Framework, assessments: Sequence[Assessment], scores: Mapping[int, GroupScores]
 ) -> dict[int, UnitResult]:
     """The engine's scores of each unit's own data, as its page shows them: min–max items bounded by
     the submitted units of the group, a unit not yet submitted joining them (`relative_bounds`)."""

@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from dti.accounts.notifications import notify, notify_many
 from dti.appraisal.models import Review
-from dti.appraisal.selectors import UnitScores, group_scores
+from dti.appraisal.selectors import GroupScores, group_scores
 from dti.assessments import workflow
 from dti.assessments.models import Assessment
 from dti.assessments.signals import scores_changed
@@ -110,7 +110,7 @@ def build_snapshot(campaign: Campaign, statuses: Sequence[str], progress: Progre
         if progress is not None:
             progress(done, len(groups), group.name)
         framework = group.framework.engine()
-        scores: list[UnitScores] = group_scores(group, statuses)
+        scores: list[GroupScores] = group_scores(group, statuses)
         snapshot["groups"].append(
             {
                 "name": group.name,
