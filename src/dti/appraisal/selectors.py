@@ -19,12 +19,12 @@ from django.utils.translation import ngettext
 
 from dti.appraisal.models import Assignment, OfficialFigure, Review
 from dti.appraisal.standing import APPRAISED_STATUSES as APPRAISED_STATUSES
-from dti.appraisal.standing import ReviewRow, group_bounds, scoring_data
+from dti.appraisal.standing import ReviewRow, group_bounds, scored_members
 from dti.appraisal.standing import appraised_inputs as appraised_inputs
 from dti.appraisal.standing import claimed_inputs as claimed_inputs
 from dti.assessments.models import Assessment
 from dti.campaigns.models import CampaignGroup
-from dti.engine import Framework, Indicator, UnitInputs, UnitResult, score_campaign, score_unit
+from dti.engine import Framework, Indicator, UnitInputs, UnitResult, rank_results, score_unit
 
 if TYPE_CHECKING:
     from dti.accounts.models import User
@@ -74,28 +74,22 @@ def group_scores(group: CampaignGroup, statuses: Sequence[str] = APPRAISED_STATU
 
     Min–max (relative) items compare the units of the group, as the published ranking does.
     The units share the group in hand (its framework's text is read once, not with every unit),
-    and their entries and verdicts are read as plain rows (`standing.scoring_data`): at national
-    size that is ~500,000 rows no model instance is made for.
+    and their entries and verdicts are read as plain rows, a few hundred units at a time
+    (`standing.scored_members`): at national size ~500,000 rows no model instance is made for.
     """
-    assessments, (entries, reviews) = scoring_data(group, statuses)
-    if not assessments:
-        return []
     framework = group.framework.engine()
-    claims = [claimed_inputs(a, entries.get(a.pk, [])) for a in assessments]
-    appraised = [appraised_inputs(a, entries.pop(a.pk, []), reviews.get(a.pk, [])) for a in assessments]
-    claimed_results = score_campaign(framework, claims)
-    appraised_results = score_campaign(framework, appraised)
-    return [
+    scores = [
         GroupScores(
             assessment=assessment,
-            claimed=claimed_result,
-            appraised=appraised_result,
-            reviews={review.code: review for review in reviews.get(assessment.pk, [])},
+            claimed=claimed,
+            appraised=appraised,
+            reviews={review.code: review for review in verdicts},
         )
-        for assessment, claimed_result, appraised_result in zip(
-            assessments, claimed_results, appraised_results, strict=True
-        )
+        for assessment, claimed, appraised, verdicts in scored_members(group, framework, statuses)
     ]
+    rank_results(framework, [unit.claimed for unit in scores])
+    rank_results(framework, [unit.appraised for unit in scores])
+    return scores
 
 
 def unit_scores(assessment: Assessment) -> UnitScores:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol, TypeVar
@@ -303,12 +303,44 @@ def _bounds_row(group: CampaignGroup) -> GroupBounds:
     return row
 
 
-def scoring_data(
-    group: CampaignGroup, statuses: Collection[str] = APPRAISED_STATUSES
-) -> tuple[list[Assessment], _Data]:
-    """The group's assessments in `statuses` (in unit name order) and their entries and verdicts as
-    plain rows, by assessment: what scoring the whole group reads (`selectors.group_scores`)."""
-    return _members(group, statuses=statuses), _data(group, None, statuses=statuses)
+def scored_members(
+    group: CampaignGroup, framework: Framework, statuses: Collection[str] = APPRAISED_STATUSES
+) -> Iterator[tuple[Assessment, UnitResult, UnitResult, list[ReviewRow]]]:
+    """Each unit of the group in `statuses`, in unit name order, with its claim and appraised result
+    (unranked: `rank_results` ranks them) and its verdicts: what `score_campaign` gives, min–max
+    items bounded over those units, but the units' data read `_CHUNK` units at a time, so that a
+    national group's ~500,000 rows and its units' inputs are never all in memory at once
+    (`selectors.group_scores`, the publication)."""
+    members = _members(group, statuses=statuses)
+    codes = _relative_codes(framework)
+    claimed, appraised = _compute_bounds(group, framework, codes, members, statuses) if codes else ({}, {})
+    return _scored(group, framework, members, claimed, appraised, statuses)
+
+
+# Units whose data are read together when a whole group is scored.
+_CHUNK = 300
+
+
+def _scored(
+    group: CampaignGroup,
+    framework: Framework,
+    members: Sequence[Assessment],
+    claimed: Bounds,
+    appraised: Bounds,
+    statuses: Collection[str] = APPRAISED_STATUSES,
+) -> Iterator[tuple[Assessment, UnitResult, UnitResult, list[ReviewRow]]]:
+    """Each of `members` scored with these bounds (claim, appraised result), with its verdicts."""
+    for start in range(0, len(members), _CHUNK):
+        chunk = members[start : start + _CHUNK]
+        entries, reviews = _data(group, [assessment.pk for assessment in chunk], statuses=statuses)
+        for assessment in chunk:
+            own, verdicts = entries.get(assessment.pk, []), reviews.get(assessment.pk, [])
+            yield (
+                assessment,
+                score_unit(framework, claimed_inputs(assessment, own), relative=claimed),
+                score_unit(framework, appraised_inputs(assessment, own, verdicts), relative=appraised),
+                verdicts,
+            )
 
 
 def _members(
@@ -365,10 +397,18 @@ def _rows(
     return into
 
 
-def _compute_bounds(group: CampaignGroup, framework: Framework, codes: list[str]) -> tuple[Bounds, Bounds]:
-    """The engine's bounds over the group's submitted units, reading only the min–max items' data."""
-    members = _members(group)
-    entries, reviews = _data(group, None, codes)
+def _compute_bounds(
+    group: CampaignGroup,
+    framework: Framework,
+    codes: list[str],
+    members: Sequence[Assessment] | None = None,
+    statuses: Collection[str] = APPRAISED_STATUSES,
+) -> tuple[Bounds, Bounds]:
+    """The engine's bounds over the group's units in `statuses` (`members`, when already read),
+    reading only the min–max items' data."""
+    if members is None:
+        members = _members(group, statuses=statuses)
+    entries, reviews = _data(group, None, codes, statuses)
     claims = [claimed_inputs(a, entries.get(a.pk, [])) for a in members]
     appraised = [appraised_inputs(a, entries.get(a.pk, []), reviews.get(a.pk, [])) for a in members]
     return relative_bounds(framework, claims), relative_bounds(framework, appraised)
@@ -386,16 +426,12 @@ def _refresh(
     )
     rows = {row.assessment_id: row for row in UnitStanding.objects.filter(assessment_id__in=wanted)}
     tokens = {pk: row.token for pk, row in rows.items()}
-    everyone = len(ids) > 500  # read the group's data once rather than a long list of ids
-    members = _members(group, None if everyone else wanted)
-    entries, reviews = _data(group, None if everyone else wanted)
+    everyone = len(ids) > 500  # read the group's members once rather than a long list of ids
+    members = [a for a in _members(group, None if everyone else wanted) if a.pk in wanted]
     fresh: dict[int, dict[str, Any]] = {}
-    for assessment in members:
-        if assessment.pk not in wanted:
-            continue
-        own, verdicts = entries.get(assessment.pk, []), reviews.get(assessment.pk, [])
-        claimed = score_unit(framework, claimed_inputs(assessment, own), relative=bounds.claimed)
-        appraised = score_unit(framework, appraised_inputs(assessment, own, verdicts), relative=bounds.appraised)
+    for assessment, claimed, appraised, verdicts in _scored(
+        group, framework, members, bounds.claimed, bounds.appraised
+    ):
         row = rows[assessment.pk]
         row.computed_token = tokens[assessment.pk]
         row.stamp = bounds.stamp
