@@ -17,14 +17,14 @@ from dti.appraisal import services as appraisal_services
 from dti.appraisal import standing
 from dti.appraisal.models import GroupBounds, OfficialFigure, Review, UnitStanding
 from dti.appraisal.pages import workspace
-from dti.appraisal.selectors import UnitScores, group_scores, unit_scores
+from dti.appraisal.selectors import UnitScores, appraised_inputs, claimed_inputs, group_scores, unit_scores
 from dti.assessments import services as assessment_services
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, Entry
 from dti.assessments.selectors import assessment_page
 from dti.assessments.signals import scores_changed
 from dti.campaigns.models import Campaign, CampaignGroup, Participation
-from dti.engine import UnitResult
+from dti.engine import UnitResult, score_campaign
 from dti.frameworks.models import Framework
 from dti.results.outcome import unit_outcome
 from dti.units.models import Unit, UnitType
@@ -358,3 +358,32 @@ def test_an_amended_score_is_seen(stored: World) -> None:
         campaign=campaign, by=organiser, reason="Đính chính theo kiến nghị", changes=[(hai, "II.1", "9")]
     )
     assert_fresh(stored)
+
+
+@pytest.mark.parametrize("statuses", [standing.APPRAISED_STATUSES, (Assessment.Status.APPRAISED,)])
+def test_a_group_scored_in_parts_is_scored_as_one_campaign(
+    stored: World, monkeypatch: pytest.MonkeyPatch, statuses: tuple[str, ...]
+) -> None:
+    """group_scores reads its units' data a few units at a time, as plain rows (here 2 at a time):
+    the same figures, item scores and ranks as the engine's score_campaign on every unit read whole,
+    min–max items bounded over the units in `statuses` only."""
+    monkeypatch.setattr(standing, "_CHUNK", 2)
+    Review.objects.create(
+        assessment=stored["assessment"], code="I.1", decision=Review.Decision.ADJUSTED, values={"x": "90"}
+    )
+    Review.objects.create(assessment=stored["other_assessment"], code="II.1", decision=Review.Decision.ACCEPTED)
+    group = CampaignGroup.objects.get(pk=stored["group"].pk)
+    framework = group.framework.engine()
+    members = list(
+        Assessment.objects.filter(participation__group=group, status__in=statuses).order_by("participation__unit__name")
+    )
+    claimed = score_campaign(framework, [claimed_inputs(a) for a in members])
+    appraised = score_campaign(framework, [appraised_inputs(a) for a in members])
+    scores = group_scores(group, statuses)
+    assert [s.assessment.pk for s in scores] == [a.pk for a in members]
+    for shown, claim, result, assessment in zip(scores, claimed, appraised, members, strict=True):
+        for mine, theirs in ((shown.claimed, claim), (shown.appraised, result)):
+            assert _figures(mine) == _figures(theirs)
+            assert _items(mine) == _items(theirs)
+            assert (mine.rank, mine.classification) == (theirs.rank, theirs.classification)
+        assert set(shown.reviews) == set(assessment.reviews.values_list("code", flat=True))
