@@ -198,3 +198,20 @@ def test_only_an_appraiser_can_be_assigned(appraising: World) -> None:
             by=appraising["users"]["organiser"],
         )
     assert not Assignment.objects.filter(participation__in=batch).exists()
+
+
+def test_accepting_100_units_reads_two_queries_per_unit_at_most(appraising: World) -> None:
+    """What remains to accept of every unit is read for the whole batch at once (`unreviewed_many`:
+    assignments, verdicts and questions in three queries); only the permission checks (the APPRAISE
+    rule's scope, then the start of the appraisal's) still read each unit's assignment."""
+    appraiser = appraising["users"]["appraiser"]
+    few, more = assigned(appraising, 0, 10), assigned(appraising, 10, 100)
+    scopes, others = [], []
+    for batch in (few, more):
+        with CaptureQueriesContext(connection) as captured:
+            accept_remaining_many(assessments=batch, by=appraiser)
+        reads = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT")]
+        scopes.append(sum(1 for sql in reads if '"appraisal_assignment"."id"' in sql))
+        others.append(len(reads) - scopes[-1])
+    assert scopes == [2 * 10 + 1, 2 * 100 + 1]
+    assert others[1] - others[0] <= 1

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dti.appraisal.models import Assignment, OfficialFigure, Review
+from dti.appraisal.models import Assignment, OfficialFigure, Question, Review
 from dti.appraisal.standing import APPRAISED_STATUSES as APPRAISED_STATUSES
 from dti.appraisal.standing import ReviewRow, group_bounds, scored_members
 from dti.appraisal.standing import appraised_inputs as appraised_inputs
@@ -113,10 +114,23 @@ def unit_scores(assessment: Assessment) -> UnitScores:
     )
 
 
-def unfinished(assessment: Assessment) -> list[str]:
-    """What still stands between this unit's appraisal and its end (empty: it may be closed)."""
+def draft_counts(assessment_ids: Collection[int]) -> dict[int, int]:
+    """How many drafted questions (not yet sent to the unit) each unit has, in one query (0: none)."""
+    counted = (
+        Question.objects.filter(assessment_id__in=assessment_ids, request__isnull=True)
+        .order_by()
+        .values_list("assessment_id")
+        .annotate(n=Count("pk"))
+    )
+    return dict.fromkeys(assessment_ids, 0) | dict(counted)
+
+
+def unfinished(assessment: Assessment, drafts: int | None = None) -> list[str]:
+    """What still stands between this unit's appraisal and its end (empty: it may be closed);
+    `drafts` its drafted questions when a caller of many units counted them (`draft_counts`)."""
     problems: list[str] = []
-    drafts = assessment.questions.filter(request__isnull=True).count()
+    if drafts is None:
+        drafts = draft_counts([assessment.pk])[assessment.pk]
     if drafts:
         problems.append(
             ngettext(
@@ -177,25 +191,51 @@ def appraiser_in_scope(user: User, assessment: Assessment, index_code: str | Non
 
 def in_scope_codes(user: User, assessment: Assessment) -> set[str] | None:
     """The main indices this appraiser covers on the unit (None: all of them)."""
-    assignment = Assignment.objects.filter(participation_id=assessment.participation_id, appraiser_id=user.pk).first()
-    if assignment is None:
-        return set()
-    return set(assignment.indices) or None
+    return _scopes(user, [assessment])[assessment.pk]
+
+
+def _scopes(user: User, assessments: Sequence[Assessment]) -> dict[int, set[str] | None]:
+    """`in_scope_codes` of each unit, by assessment, in one query."""
+    assignments = {
+        a.participation_id: a
+        for a in Assignment.objects.filter(
+            participation_id__in=[x.participation_id for x in assessments], appraiser_id=user.pk
+        )
+    }
+    scopes: dict[int, set[str] | None] = {}
+    for assessment in assessments:
+        assignment = assignments.get(assessment.participation_id)
+        scopes[assessment.pk] = set() if assignment is None else set(assignment.indices) or None
+    return scopes
 
 
 def unreviewed(assessment: Assessment, user: User) -> list[str]:
     """The indicators in the person's scope with neither a verdict nor a question: what "accept the
     remaining indicators" accepts (a question's answer must be read and judged one by one)."""
-    framework = assessment.framework()
-    owner = index_of(framework)
-    scope = in_scope_codes(user, assessment)
-    done = set(assessment.reviews.values_list("code", flat=True))
-    done |= set(assessment.questions.values_list("code", flat=True))
-    return [
-        i.code
-        for i in reviewable(framework, assessment.participation.unit.unit_type.code)
-        if i.code not in done and (scope is None or owner.get(i.code) in scope)
-    ]
+    return unreviewed_many([assessment], user)[assessment.pk]
+
+
+def unreviewed_many(assessments: Sequence[Assessment], user: User) -> dict[int, list[str]]:
+    """`unreviewed` of each unit, by assessment, in three queries whatever their number (the units
+    read with their unit type and group framework)."""
+    ids = [assessment.pk for assessment in assessments]
+    scopes = _scopes(user, assessments)
+    done: dict[int, set[str]] = {pk: set() for pk in ids}
+    for model in (Review, Question):
+        for pk, code in (
+            model._default_manager.filter(assessment_id__in=ids).order_by().values_list("assessment_id", "code")
+        ):
+            done[pk].add(code)
+    remaining: dict[int, list[str]] = {}
+    for assessment in assessments:
+        framework = assessment.framework()
+        owner, scope = index_of(framework), scopes[assessment.pk]
+        remaining[assessment.pk] = [
+            i.code
+            for i in reviewable(framework, assessment.participation.unit.unit_type.code)
+            if i.code not in done[assessment.pk] and (scope is None or owner.get(i.code) in scope)
+        ]
+    return remaining
 
 
 @dataclass(frozen=True)

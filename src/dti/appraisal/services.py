@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from dti.accounts.models import User
 from dti.accounts.notifications import notify_many
 from dti.appraisal.models import Assignment, Question, Review
-from dti.appraisal.selectors import ASSESSMENT_RELATED, index_of, unfinished, unreviewed
+from dti.appraisal.selectors import ASSESSMENT_RELATED, draft_counts, index_of, unfinished, unreviewed_many
 from dti.assessments import workflow
 from dti.assessments.models import Assessment, to_json
 from dti.assessments.services import InvalidData, record_change
@@ -201,9 +201,10 @@ def finish_appraisal_many(*, assessments: Sequence[Assessment], by: User, commen
         .select_related(*ASSESSMENT_RELATED)
         .prefetch_related("reviews", "explanation_requests__questions")
     }
+    drafts = draft_counts(list(read))
 
     def finished(assessment: Assessment) -> None:
-        problems = unfinished(read[assessment.pk])
+        problems = unfinished(read[assessment.pk], drafts[assessment.pk])
         if problems:
             raise ServiceError(
                 _("Chưa thể kết thúc thẩm định %(unit)s: %(problems)s")
@@ -261,7 +262,7 @@ def accept_remaining_many(*, assessments: Sequence[Assessment], by: User) -> int
     none: one unit the person may not appraise now refuses the batch. Returns how many verdicts."""
     for assessment in assessments:
         _require_appraising(assessment, by, None)
-    codes = {assessment.pk: unreviewed(assessment, by) for assessment in assessments}
+    codes = unreviewed_many(assessments, by)
     accepted = [a for a in assessments if codes[a.pk]]
     with transaction.atomic():
         workflow.start_appraisal_many(
