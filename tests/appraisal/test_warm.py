@@ -29,10 +29,10 @@ def test_a_large_change_is_warmed_by_a_worker(
         scores_changed.send(sender=Entry, assessment_ids=[a.pk for a in units])
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "dti.appraisal.tasks.warm_standings"
-    assert queued.args_kwargs["args"] == [[world["group"].pk]]
+    assert queued.args_kwargs["args"] == [sorted(a.pk for a in units)]
     assert fresh(units) == 0  # stale until someone computes them
 
-    assert warm_standings.call([world["group"].pk]) >= WARM_AFTER  # what the worker does
+    assert warm_standings.call([a.pk for a in units]) >= WARM_AFTER  # what the worker does
     assert fresh(units) == WARM_AFTER
 
 

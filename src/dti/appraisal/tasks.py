@@ -22,17 +22,18 @@ WARM_AFTER = 50
 
 
 @task()
-def warm_standings(group_ids: list[int]) -> int:
-    """Compute what is stale in these groups' stored results now; the number of units they hold."""
+def warm_standings(assessment_ids: list[int]) -> int:
+    """Compute what is stale in the stored results of these units' groups now; the number of units
+    those groups hold."""
+    group_ids = Participation.objects.filter(assessment__pk__in=assessment_ids).values("group_id")
     groups = CampaignGroup.objects.filter(pk__in=group_ids).select_related("framework").order_by("pk")
     return sum(len(group_standings(group)) for group in groups)
 
 
 def warm_after_bulk(sender: object, assessment_ids: Collection[int], **kwargs: Any) -> None:
-    """`scores_changed` receiver: queue the warm-up of the groups of a large change, after commit."""
+    """`scores_changed` receiver: queue the warm-up of a large change, after commit (no query here:
+    the writer's batch stays the same queries whatever its size)."""
     if len(assessment_ids) < WARM_AFTER:
         return
-    group_ids = sorted(
-        set(Participation.objects.filter(assessment__pk__in=assessment_ids).values_list("group_id", flat=True))
-    )
-    transaction.on_commit(lambda: warm_standings.enqueue(group_ids))
+    ids = sorted(assessment_ids)
+    transaction.on_commit(lambda: warm_standings.enqueue(ids))
