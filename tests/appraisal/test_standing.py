@@ -387,3 +387,31 @@ def test_a_group_scored_in_parts_is_scored_as_one_campaign(
             assert _items(mine) == _items(theirs)
             assert (mine.rank, mine.classification) == (theirs.rank, theirs.classification)
         assert set(shown.reviews) == set(assessment.reviews.values_list("code", flat=True))
+
+
+def test_a_release_whose_engine_differs_makes_every_stored_figure_stale(
+    stored: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A corrected rule changes the engine's source, so its fingerprint, not the framework's text.
+    group = CampaignGroup.objects.select_related("framework").get(pk=stored["group"].pk)
+    standing.group_standings(group)
+    before = dict(UnitStanding.objects.values_list("assessment_id", "stamp"))
+    bounds_key = GroupBounds.objects.get(group=group).framework
+    monkeypatch.setattr(standing, "ENGINE_FINGERPRINT", "0" * 64)
+    standing.group_standings(group)
+    after = dict(UnitStanding.objects.values_list("assessment_id", "stamp"))
+    assert before.keys() == after.keys() and all(before[pk] != after[pk] for pk in before)
+    assert GroupBounds.objects.get(group=group).framework != bounds_key
+
+
+def test_the_rebuild_command_computes_what_a_hand_edit_left_stale(stored: World) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    assert_fresh(stored)
+    Entry.objects.filter(assessment=stored["ba"], code="I.1").update(values={"x": "1"})  # type: ignore[typeddict-item]
+    out = StringIO()
+    call_command("rebuild_results", "--campaign", str(stored["campaign"].pk), stdout=out)
+    assert f"{stored['group'].name}: 3 đơn vị" in out.getvalue()
+    assert_fresh(stored)

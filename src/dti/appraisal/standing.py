@@ -39,7 +39,15 @@ from dti.appraisal.models import GroupBounds, Review, UnitStanding
 from dti.assessments.models import Assessment, Entry, EntryData, from_json
 from dti.assessments.signals import scores_changed
 from dti.campaigns.models import CampaignGroup, Participation
-from dti.engine import Framework, UnitInputs, UnitResult, rank_results, relative_bounds, score_unit
+from dti.engine import (
+    ENGINE_FINGERPRINT,
+    Framework,
+    UnitInputs,
+    UnitResult,
+    rank_results,
+    relative_bounds,
+    score_unit,
+)
 from dti.frameworks.models import Framework as StoredFramework
 from dti.frameworks.models import source_hash
 from dti.units.models import Unit
@@ -259,8 +267,8 @@ def group_standings(group: CampaignGroup) -> list[StoredScores]:
 
 
 def rebuild(group: CampaignGroup) -> int:
-    """Compute the group's bounds and every unit's stored figures again now (after a framework
-    correction, as a background job); the number of units scored."""
+    """Compute the group's bounds and every unit's stored figures again now, whatever their tokens
+    (`dti manage rebuild_results`: after a change made around the platform); the number of units scored."""
     UnitStanding.objects.filter(assessment__participation__group=group).update(token=_new_token())
     _stale_groups([group.pk])
     return len(group_standings(group))
@@ -270,9 +278,11 @@ def rebuild(group: CampaignGroup) -> int:
 
 
 def _framework_key(stored: StoredFramework) -> str:
-    """The content hash of the framework in hand (the stored one when its source was not loaded),
-    as `Framework.engine()` keys its parse."""
-    return stored.content_hash if "source" in stored.get_deferred_fields() else source_hash(stored.source)
+    """The rules figures are computed under: the content hash of the framework in hand (the stored
+    one when its source was not loaded, as `Framework.engine()` keys its parse) with the engine's
+    fingerprint, so that a release whose engine scores differently makes every stored figure stale."""
+    content = stored.content_hash if "source" in stored.get_deferred_fields() else source_hash(stored.source)
+    return hashlib.sha256(f"{ENGINE_FINGERPRINT}:{content}".encode()).hexdigest()
 
 
 def _relative_codes(framework: Framework) -> list[str]:

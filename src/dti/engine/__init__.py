@@ -79,6 +79,7 @@ from dti.engine.analysis import (
 from dti.engine.bounded import MAX_BYTES as MAX_SOURCE_BYTES
 from dti.engine.checks import KINDS, Finding, check_table
 from dti.engine.errors import DtiError, FrameworkError, InputError, Problem, os_error_text
+from dti.engine.fingerprint import ENGINE_FINGERPRINT
 from dti.engine.inputs import parse_score, parse_value, read_inputs, template_rows
 from dti.engine.lineage import (
     KIND_LABELS,
@@ -178,6 +179,7 @@ from dti.engine.workbook import TABLE_RANK, Appendix, AppendixSheet, check_appen
 
 __all__ = [
     "DESCRIPTIONS",
+    "ENGINE_FINGERPRINT",
     "HUNDRED",
     "KINDS",
     "KIND_LABELS",
