@@ -17,14 +17,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.signals import post_save
 
-from dti.appraisal.models import Review as Verdict
-from dti.appraisal.selectors import APPRAISED_STATUSES
-from dti.assessments.models import Assessment
-from dti.campaigns.models import Campaign
 from dti.core.listing import ListQuery, fold
 from dti.engine import RankBasis, index_ranks, order_key, percent, round_half_up, shown_decimals
 from dti.results.models import Publication, PublishedGroup, PublishedIndex, PublishedUnit
-from dti.results.services import IN_PROGRESS, build_snapshot
 from dti.results.snapshot import (
     Figure,
     GroupPart,
@@ -574,74 +569,3 @@ def unit_card(index: PublishedIndex, key: str) -> Scorecard | None:
         return None
     view = page_view(group_of(index, unit.group), [unit], ())
     return scorecard(view, view.rows[0])
-
-
-# ---------------------------------------------------------------- the chair's review
-
-
-@dataclass
-class Review:
-    """What the chair sees before approving: rankings, adjustments, who blocks the approval.
-
-    For a campaign whose results were imported from a published table, the ranking is that table's
-    (the publication) and no unit is in progress or missing: none entered data here.
-    """
-
-    snapshot: Snapshot
-    groups: list[GroupView]
-    in_progress: list[tuple[str, str]]  # (unit, status label)
-    not_submitted: list[tuple[str, str]]
-
-
-def _verdicts_changing_claims(campaign: Campaign) -> dict[str, list[Verdict]]:
-    """By unit name, the appraisers' verdicts that change what a submitted unit claimed (one query)."""
-    verdicts = Verdict.objects.filter(
-        assessment__participation__campaign=campaign, assessment__status__in=APPRAISED_STATUSES
-    ).select_related("assessment__participation__unit")
-    by_unit: dict[str, list[Verdict]] = {}
-    for verdict in verdicts:
-        if verdict.changes:
-            by_unit.setdefault(verdict.assessment.participation.unit.name, []).append(verdict)
-    return by_unit
-
-
-def _adjustments(group: GroupView, data: SnapshotUnit, verdicts: Iterable[Verdict]) -> list[Adjustment]:
-    """The unit's adjusted indicators in the framework's order: claimed and appraised score, and why."""
-    order = {indicator["code"]: position for position, indicator in enumerate(group.framework["indicators"])}
-    own = data.get("self_items") or {}
-    return [
-        {"code": v.code, "old": own.get(v.code), "new": data["items"].get(v.code), "reason": v.reason}
-        for v in sorted(verdicts, key=lambda v: (order.get(v.code, len(order)), v.code))
-    ]
-
-
-def campaign_review(campaign: Campaign) -> Review:
-    """Every submitted unit ranked on its appraised scores, with its claim and the appraisers' adjustments."""
-    published = versions(campaign.pk).first() if campaign.imported_results else None
-    if published is not None:
-        return Review(published.snapshot, group_views(published.snapshot), [], [])
-    snapshot = build_snapshot(campaign, APPRAISED_STATUSES)
-    assessments = Assessment.objects.filter(participation__campaign=campaign).select_related("participation__unit")
-    status = {str(a.participation.unit): a for a in assessments}
-    verdicts = _verdicts_changing_claims(campaign)
-    groups = group_views(snapshot)
-    for group in groups:
-        for row in group.rows:
-            assessment = status.get(row.data["unit"])
-            if assessment is not None:
-                row.status = assessment.get_status_display()
-                row.in_progress = assessment.status in IN_PROGRESS
-            row.adjustments = _adjustments(group, row.data, verdicts.get(row.data["unit"], []))
-    in_progress = sorted(
-        (str(a.participation.unit), a.get_status_display()) for a in assessments if a.status in IN_PROGRESS
-    )
-    submitted = set(APPRAISED_STATUSES)
-    not_submitted = sorted(
-        (str(a.participation.unit), a.get_status_display()) for a in assessments if a.status not in submitted
-    )
-    units_with_assessment = set(status)
-    for campaign_group in campaign.groups.prefetch_related("participations__unit"):
-        for participation in campaign_group.participations.all():
-            if str(participation.unit) not in units_with_assessment:
-                not_submitted.append((str(participation.unit), ""))
-    return Review(snapshot, groups, in_progress, sorted(not_submitted))
