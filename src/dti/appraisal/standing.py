@@ -515,32 +515,28 @@ def _new_token() -> int:
     return secrets.randbits(62)
 
 
-def _stale_units(assessment_ids: Iterable[int | None]) -> None:
-    """Make the units' stored figures stale: a new token, on a row created if missing, so that a
-    read under way (which creates its rows before reading the data) cannot store figures of the
-    data before this write."""
-    ids = {pk for pk in assessment_ids if pk is not None}
-    if ids:
+def _renew_tokens(model: type[Model], key: str, ids: Iterable[int | None]) -> None:
+    """A new token on the rows of these ids, each created if missing, so that a read under way
+    (which creates its rows before reading the data) cannot store figures of the data before this write."""
+    wanted = {pk for pk in ids if pk is not None}
+    if wanted:
         token = _new_token()
-        UnitStanding.objects.bulk_create(
-            [UnitStanding(assessment_id=pk, token=token) for pk in ids],
+        model._default_manager.bulk_create(
+            [model(**{f"{key}_id": pk, "token": token}) for pk in wanted],
             update_conflicts=True,
-            unique_fields=["assessment"],
+            unique_fields=[key],
             update_fields=["token"],
         )
+
+
+def _stale_units(assessment_ids: Iterable[int | None]) -> None:
+    """Make the units' stored figures stale."""
+    _renew_tokens(UnitStanding, "assessment", assessment_ids)
 
 
 def _stale_groups(group_ids: Iterable[int | None]) -> None:
-    """Make the groups' stored bounds stale (see `_stale_units`)."""
-    ids = {pk for pk in group_ids if pk is not None}
-    if ids:
-        token = _new_token()
-        GroupBounds.objects.bulk_create(
-            [GroupBounds(group_id=pk, token=token) for pk in ids],
-            update_conflicts=True,
-            unique_fields=["group"],
-            update_fields=["token"],
-        )
+    """Make the groups' stored bounds stale."""
+    _renew_tokens(GroupBounds, "group", group_ids)
 
 
 def _changed(assessment_ids: Collection[int | None]) -> None:
