@@ -98,7 +98,9 @@ def test_a_unit_outside_the_appraisers_scope_is_refused(appraising, login) -> No
     assert not Assignment.objects.filter(participation=two.participation).exists()
     response = bulk(login("appraiser"), appraising, "start_appraisal", [one, two])
     assert response.status_code == 403
-    assert "UBND huyện Hai: Bạn không được phân công thẩm định đơn vị hoặc chỉ số này." in response.content.decode()
+    page = response.content.decode()  # the campaign page, saying which unit and why (not a bare 403 page)
+    assert "Chưa thực hiện: UBND huyện Hai: Bạn không được phân công thẩm định đơn vị hoặc chỉ số này." in page
+    assert 'name="assessments"' in page  # the rows, to tick again
     assert statuses(one, two) == [S.SUBMITTED, S.SUBMITTED]
 
 

@@ -1,9 +1,11 @@
-"""Job functions for the tests: one that writes, one that refuses, one that waits on a gate file."""
+"""Job functions for the tests: one that writes, ones that refuse, one that waits on a gate file."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
 
 from dti.accounts.models import Notification
 from dti.core.errors import ServiceError
@@ -25,6 +27,13 @@ def refused(job: Job, progress: Progress) -> Outcome:
     """Write, then refuse: the write is rolled back and the refusal is the job's message."""
     Notification.objects.create(user=job.owner, text="một nửa")
     raise ServiceError("Kỳ đánh giá đã công bố, không chạy được việc này.")
+
+
+@job_function(atomic=True)
+def forbidden(job: Job, progress: Progress) -> Outcome:
+    """Write, then find the owner may no longer do this (their role changed since they started it)."""
+    Notification.objects.create(user=job.owner, text="một nửa")
+    raise PermissionDenied("Chỉ cơ quan tổ chức đánh giá mới được đính chính kết quả đã công bố.")
 
 
 @job_function(atomic=True)

@@ -35,6 +35,7 @@ def test_a_job_runs_and_keeps_its_result(world: dict[str, Any]) -> None:
     ("function", "message"),
     [
         (sample.refused, "Kỳ đánh giá đã công bố, không chạy được việc này."),
+        (sample.forbidden, "Chỉ cơ quan tổ chức đánh giá mới được đính chính kết quả đã công bố."),
         (sample.broken, "Lỗi hệ thống khi chạy việc này; không có thay đổi nào được lưu. Hãy thử lại sau."),
     ],
 )

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -160,6 +161,7 @@ def bulk(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpResponse:
         .select_related(*ASSESSMENT_RELATED)
         .order_by("participation__unit__name")
     )
+    status = 422
     if action not in {option.value for option in pages.bulk_actions(request.user)}:
         error = _("Cần chọn một thao tác.")
     elif not assessments:
@@ -169,11 +171,13 @@ def bulk(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpResponse:
             done = _bulk_step(action, assessments, request.user, request.POST.get("comment", ""))
         except ServiceError as exc:
             error = exc.message
+        except PermissionDenied as exc:  # a unit out of the person's reach, named: said on the page
+            error, status = str(exc), 403
         else:
             messages.success(request, done)
             return redirect(_to_campaign(campaign, back.urlencode()))
     messages.error(request, _("Chưa thực hiện: %(error)s") % {"error": error})
-    return _campaign_page(request, campaign, status=422, params=back)
+    return _campaign_page(request, campaign, status=status, params=back)
 
 
 @login_required

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
@@ -184,6 +184,8 @@ def run(job_id: int) -> None:
                 _finish(job, outcome)
         except ServiceError as exc:
             _fail(job_id, exc.message)
+        except PermissionDenied as exc:  # the owner's role changed since, or a unit is out of reach: said why
+            _fail(job_id, str(exc))
         except Exception:
             logger.exception("Job %s (%s) failed", job_id, job.kind)
             _fail(job_id, _("Lỗi hệ thống khi chạy việc này; không có thay đổi nào được lưu. Hãy thử lại sau."))
