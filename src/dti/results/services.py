@@ -282,15 +282,18 @@ def amend(
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Cần nêu lý do đính chính."))
-    latest = campaign.publications.order_by("-version").first()
-    if latest is None:
-        raise ServiceError(_("Kết quả chưa công bố; chưa có gì để đính chính."))
-    if latest.snapshot.get("imported"):
-        raise ServiceError(_("Kết quả này được nhập từ bảng công bố, không có số liệu chi tiết để đính chính."))
     if not changes:
         raise ServiceError(_("Chưa có điểm nào được đính chính."))
     recorded: list[Change] = []
     with transaction.atomic():
+        # One amendment at a time: a second waits here, then builds on the version the first wrote
+        # (two read at once would both write "the next version" and the second would fail).
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        latest = campaign.publications.order_by("-version").first()
+        if latest is None:
+            raise ServiceError(_("Kết quả chưa công bố; chưa có gì để đính chính."))
+        if latest.snapshot.get("imported"):
+            raise ServiceError(_("Kết quả này được nhập từ bảng công bố, không có số liệu chi tiết để đính chính."))
         for assessment, code, raw in changes:
             if assessment.participation.campaign_id != campaign.pk or assessment.status != Assessment.Status.PUBLISHED:
                 raise ServiceError(_("Đơn vị %(unit)s không có kết quả đã công bố.") % {"unit": assessment.unit})
