@@ -25,6 +25,8 @@ def test_the_zip_of_every_units_report(published: dict[str, Any], login: Any, se
     started = client.post(f"/bao-cao/ky/{pk}/bao-cao-cac-don-vi/", {"kind": "docx"})
     job = Job.objects.get()
     assert started["Location"] == f"/viec/{job.pk}/"
+    again = client.post(f"/bao-cao/ky/{pk}/bao-cao-cac-don-vi/", {"kind": "docx"})  # asked again meanwhile
+    assert again["Location"] == f"/viec/{job.pk}/" and Job.objects.count() == 1  # followed, not queued twice
     assert job.title.startswith("Báo cáo phân tích của tất cả các đơn vị (DOCX)")
 
     run(job.pk)  # what the worker does
@@ -40,6 +42,8 @@ def test_the_zip_of_every_units_report(published: dict[str, Any], login: Any, se
     assert len(names) == 2
     assert all(n.startswith("bao-cao-ubnd-huyen-") and n.endswith("-v1.docx") for n in names)
     assert login("organiser").get(f"/viec/{job.pk}/tep/").status_code == 403  # the owner's (and the admins')
+    client.post(f"/bao-cao/ky/{pk}/bao-cao-cac-don-vi/", {"kind": "docx"})  # done: a new one may start
+    assert Job.objects.count() == 2
 
 
 @pytest.mark.parametrize("persona", ["reporter", "leader"])

@@ -16,6 +16,7 @@ from dti.jobs.models import Job
 from dti.jobs.services import Outcome, Progress, job_function
 from dti.reports.exports import unit_report_named, written
 from dti.reports.selectors import file_name, source, unit_analysis
+from dti.results.selectors import group_views
 
 
 def title(campaign: Campaign, kind: str) -> str:
@@ -31,6 +32,7 @@ def unit_reports(job: Job, progress: Progress, *, campaign: int, kind: str) -> O
     the newest published version, or the draft for those who may see drafts."""
     found = Campaign.objects.get(pk=campaign)
     shown = source(found, job.owner)
+    shared = (shown, group_views(shown.snapshot))  # read once, not once a unit
     participations = list(
         found.participations.select_related("campaign", "unit", "group__framework").order_by("unit__name", "pk")
     )
@@ -38,7 +40,7 @@ def unit_reports(job: Job, progress: Progress, *, campaign: int, kind: str) -> O
     count = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         for n, participation in enumerate(participations, start=1):
-            analysis = unit_analysis(participation, job.owner)
+            analysis = unit_analysis(participation, job.owner, shared)
             if analysis.found is not None and analysis.card is not None:
                 document, name = unit_report_named(analysis, kind)
                 package.writestr(name, written(document, kind))

@@ -452,23 +452,26 @@ def _results_shown(user: Person, participation: Participation) -> Source | None:
     return None
 
 
-def unit_analysis(participation: Participation, user: Person) -> UnitAnalysis:
-    """Everything on a unit's analysis page."""
+def unit_analysis(
+    participation: Participation, user: Person, shared: tuple[Source, list[GroupView]] | None = None
+) -> UnitAnalysis:
+    """Everything on a unit's analysis page. `shared`: the results `user` may see and their group
+    views, read once for every unit of a campaign (the reports zip) instead of once a unit."""
     campaign = participation.campaign
-    analysis = UnitAnalysis(campaign, participation, _results_shown(user, participation))
+    analysis = UnitAnalysis(campaign, participation, shared[0] if shared else _results_shown(user, participation))
     analysis.notes, analysis.notes_from = _notes(participation)
     analysis.years = list(range(campaign.year, campaign.year + TARGET_YEARS))
     if analysis.found is not None:
-        _fill_results(analysis, analysis.found.snapshot)
+        _fill_results(analysis, analysis.found.snapshot, shared[1] if shared else group_views(analysis.found.snapshot))
     analysis.targets = _targets(analysis)
     analysis.previous = previous_figures(campaign, participation.unit)
     return analysis
 
 
-def _fill_results(analysis: UnitAnalysis, snapshot: Snapshot) -> None:
+def _fill_results(analysis: UnitAnalysis, snapshot: Snapshot, views: list[GroupView]) -> None:
     """The unit's scorecard, what-if, indicators with points available and radar against its group's mean."""
     name = analysis.participation.unit.name
-    for group, view in zip(snapshot["groups"], group_views(snapshot), strict=True):
+    for group, view in zip(snapshot["groups"], views, strict=True):
         row = next((r for r in view.rows if r.data["unit"] == name), None)
         if row is None:
             continue
