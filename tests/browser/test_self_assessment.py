@@ -259,6 +259,9 @@ def test_an_autosave_after_the_session_expired_says_so_and_keeps_the_typing(demo
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")  # signed in before going on
     page.goto(demo.kim_bang_url)
     page.locator("#index-card-iii summary").click()
+    # The card's fields load when it opens: the session expires only after they have come (before,
+    # the test raced that load, which then got the 401 itself and never showed the field).
+    expect(page.locator("#f-III-1-a")).to_be_visible()
     session_key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
     session = SessionStore(session_key)
     session[SEEN_AT] = session[SIGNED_IN_AT] = timezone.now().timestamp() - 31 * 60  # 31 minutes idle
@@ -281,6 +284,7 @@ def test_an_autosave_after_signing_out_in_another_tab_says_so_and_keeps_the_typi
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")  # signed in before going on
     page.goto(demo.kim_bang_url)
     page.locator("#index-card-iii summary").click()
+    expect(page.locator("#f-III-1-a")).to_be_visible()  # the card's fields loaded before signing out
     other = page.context.new_page()
     other.goto(demo.at("/"))
     other.locator("form[action='/dang-xuat/'] button").click()
