@@ -103,11 +103,28 @@ def start(function: JobFunction, *, by: User, title: str, next_url: str = "", **
     without workers) the job has already run when this returns: callers may answer at once."""
     if not hasattr(function, JOB_ATTRIBUTE):
         raise TypeError(f"{function!r} is not marked with @job_function")
-    kind = f"{function.__module__}.{function.__qualname__}"
-    job = Job.objects.create(kind=kind, title=title, owner=by, args=args, next_url=next_url)
+    job = Job.objects.create(kind=_kind(function), title=title, owner=by, args=args, next_url=next_url)
     _enqueue(job.pk)
     job.refresh_from_db()
     return job
+
+
+def _kind(function: JobFunction) -> str:
+    """How a job names its function (the path the worker imports)."""
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def under_way(function: JobFunction, *, by: User | None = None, **args: Any) -> Job | None:
+    """The job of `function` with these arguments (and of this owner, if given) that is queued or
+    running: a second one would only fail, or do the same work again."""
+    jobs = Job.objects.filter(
+        kind=_kind(function),
+        state__in=(Job.State.QUEUED, Job.State.RUNNING),
+        **{f"args__{name}": value for name, value in args.items()},
+    )
+    if by is not None:
+        jobs = jobs.filter(owner=by)
+    return jobs.select_related("owner").first()
 
 
 def _enqueue(job_id: int) -> None:

@@ -28,8 +28,7 @@ from django.views.decorators.http import require_POST
 from dti.campaigns.models import Campaign, Participation
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can
-from dti.jobs.models import Job
-from dti.jobs.services import start
+from dti.jobs.services import start, under_way
 from dti.reports import exports, jobs, services
 from dti.reports.access import (
     may_see_drafts,
@@ -222,13 +221,7 @@ def unit_reports(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not versions(pk).exists() and not may_see_drafts(request.user):
         require_published(None)
-    running = Job.objects.filter(
-        owner=request.user,
-        kind=f"{jobs.unit_reports.__module__}.{jobs.unit_reports.__qualname__}",
-        args__campaign=pk,
-        args__kind=kind,
-        state__in=(Job.State.QUEUED, Job.State.RUNNING),
-    ).first()
+    running = under_way(jobs.unit_reports, by=request.user, campaign=pk, kind=kind)
     if running is not None:  # the same zip asked for again: follow the one under way, not a second copy
         return redirect(running)
     job = start(

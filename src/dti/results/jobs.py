@@ -11,22 +11,9 @@ from django.utils.translation import gettext as _
 from dti.assessments.models import Assessment
 from dti.campaigns.models import Campaign
 from dti.jobs.models import Job
-from dti.jobs.services import JobFunction, Outcome, Progress, job_function
+from dti.jobs.services import Outcome, Progress, job_function
 from dti.results.services import amend as amend_results
 from dti.results.services import publish_campaign
-
-
-def under_way(function: JobFunction, campaign: Campaign) -> Job | None:
-    """The job of `function` on this campaign that is queued or running (a second one would only fail)."""
-    return (
-        Job.objects.filter(
-            kind=f"{function.__module__}.{function.__qualname__}",
-            args__campaign=campaign.pk,
-            state__in=(Job.State.QUEUED, Job.State.RUNNING),
-        )
-        .select_related("owner")
-        .first()
-    )
 
 
 def title(campaign: Campaign) -> str:

@@ -19,7 +19,7 @@ from dti.campaigns.models import Campaign
 from dti.core.errors import ServiceError
 from dti.core.permissions import Action, can, require
 from dti.jobs.models import Job
-from dti.jobs.services import start
+from dti.jobs.services import start, under_way
 from dti.results import jobs, services
 from dti.results.chair import GROUP, SEARCH, chair_review
 from dti.results.models import Approval
@@ -124,7 +124,7 @@ def publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, campaign_workflow.WHO["publish"])
     campaign = _campaign(pk)
     approval = Approval.objects.filter(campaign=campaign).first()
-    running = jobs.under_way(jobs.publish, campaign)
+    running = under_way(jobs.publish, campaign=campaign.pk)
     error = ""
     if request.method == "POST":
         try:
