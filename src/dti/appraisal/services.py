@@ -28,7 +28,8 @@ from dti.assessments import workflow
 from dti.assessments.models import Assessment, to_json
 from dti.assessments.services import InvalidData, record_change
 from dti.assessments.signals import scores_changed
-from dti.audit.services import entry, record, record_many
+from dti.audit.services import record, record_many
+from dti.audit.services import row as audit_row
 from dti.campaigns.models import Participation
 from dti.core.errors import Conflict, ServiceError
 from dti.core.permissions import Action, require
@@ -274,7 +275,7 @@ def accept_remaining_many(*, assessments: Sequence[Assessment], by: User) -> int
             for c in codes[a.pk]
         )
         record_many(
-            entry(
+            audit_row(
                 actor=by,
                 action="review.accept_remaining",
                 obj=a,
@@ -360,7 +361,7 @@ def assignment_set_many(
         )
         assignments = {a.participation_id: a for a in [*existing.values(), *created]}
         record_many(
-            entry(
+            audit_row(
                 actor=by,
                 action="assignment.set",
                 obj=assignments[p.pk],

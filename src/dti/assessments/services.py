@@ -19,7 +19,6 @@ of a unit's scoring data sends `signals.scores_changed` (the stored results list
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,12 +37,12 @@ from dti.accounts.models import User
 from dti.assessments.models import Assessment, Entry, Evidence, from_json, to_json
 from dti.assessments.rules import edit_block_reason
 from dti.assessments.signals import scores_changed
-from dti.audit.models import AuditEntry
-from dti.audit.services import entry as audit_entry
 from dti.audit.services import record, record_many
+from dti.audit.services import row as audit_row
 from dti.core.errors import Conflict, ServiceError
 from dti.core.files import ALLOWED, over_limit_mb, sniff
 from dti.core.permissions import Action, require
+from dti.core.rows import insert_rows, update_rows
 from dti.engine import Field, Framework, Indicator, fmt, parse_score, parse_value, ratio_conflicts
 
 FLAG_TRUE = ("1", "on", "true", "yes", "có")
@@ -298,7 +297,7 @@ def entry_save(
         if before == after:
             return entry
         Entry.objects.filter(pk=entry.pk, version=version).update(
-            **_entry_columns(after, parsed, by), version=F("version") + 1
+            **_entry_columns(after, parsed, by), updated_at=timezone.now(), version=F("version") + 1
         )
         for field, old, new in _entry_changes(before, after):
             record_change(
@@ -323,12 +322,8 @@ def _checked_entry(
     return _stored_entry(entry), _entry_after_save(entry, data, parsed), parsed
 
 
-ENTRY_COLUMNS = ("values", "score", "self_score", "comment", "na_requested", "na_reason", "updated_by", "updated_at")
-"""The columns of Entry a save writes, besides its version."""
-
-
 def _entry_columns(after: StoredEntry, parsed: ParsedEntry, by: User) -> dict[str, object]:
-    """What a save writes in ENTRY_COLUMNS (the version grows by one besides)."""
+    """What a save writes besides the version (one more) and `updated_at` (now), by attname."""
     return {
         "values": after["values"],
         "score": parsed["score"],
@@ -336,8 +331,7 @@ def _entry_columns(after: StoredEntry, parsed: ParsedEntry, by: User) -> dict[st
         "comment": parsed["comment"],
         "na_requested": parsed["na_requested"],
         "na_reason": parsed["na_reason"],
-        "updated_by": by,
-        "updated_at": timezone.now(),
+        "updated_by_id": by.pk,
     }
 
 
@@ -371,7 +365,8 @@ def general_save(
     values = {name: to_json(value) for name, value in parsed.items()}
     stored = assessment.unit_inputs(entries=[]).general
     items = {item.code: item for item in framework.walk()}
-    errors.update(_general_conflicts(framework, items, stored, values, assessment.entries.all()))
+    entries = ((entry.code, entry.values) for entry in assessment.entries.all())
+    errors.update(_general_conflicts(framework, items, stored, values, entries))
     if errors:
         raise InvalidData(errors)
     with transaction.atomic():
@@ -415,23 +410,24 @@ def _general_conflicts(
     items: Mapping[str, Indicator],
     stored: Mapping[str, object],
     values: Mapping[str, object],
-    entries: Iterable[Entry],
+    entries: Iterable[tuple[str, Mapping[str, Any]]],
 ) -> dict[str, str]:
     """General-info figures (`values`, JSON, over the `stored` typed ones) that would put a numerator
-    of `entries` above its denominator (`items`: the framework's indicators by code)."""
+    of `entries` (code, stored input values) above its denominator (`items`: the framework's
+    indicators by code)."""
     general = dict(stored)
     fields = {f.name: f for f in framework.general_info}
     for name, raw in values.items():
         if name in fields:
             general[name] = from_json(fields[name], raw)
     errors: dict[str, str] = {}
-    for entry in entries:
-        item = items.get(entry.code)
+    for code, stored_values in entries:
+        item = items.get(code)
         if item is None or not any(f.source in values for f in item.inputs if f.source):
             continue
         inputs = {f.name: f for f in item.inputs}
         known = {f.name: general[f.source] for f in item.inputs if f.source and f.source in general}
-        known.update({k: from_json(inputs[k], v) for k, v in entry.values.items() if k in inputs})
+        known.update({k: from_json(inputs[k], v) for k, v in stored_values.items() if k in inputs})
         for numerator, denominator in ratio_conflicts(item.scoring, known):
             source = inputs[denominator].source
             if source is not None and source in values and source not in errors:
@@ -509,14 +505,23 @@ def save_many(
 
 
 class _Written:
-    """What a batch writes: entries to create and to update, assessments whose general information
-    changed, and the audit entries."""
+    """What a batch writes, as plain rows (`dti.core.rows`): entries to create (columns by attname)
+    and to update (ENTRY_UPDATE's values, then the primary key), assessments whose general
+    information changed (general, version, primary key), and the audit entries."""
 
     def __init__(self) -> None:
-        self.created: list[Entry] = []
-        self.updated: list[Entry] = []
-        self.general: list[Assessment] = []
-        self.audit: list[AuditEntry] = []
+        self.created: list[dict[str, object]] = []
+        self.updated: list[tuple[object, ...]] = []
+        self.general: list[tuple[object, ...]] = []
+        self.audit: list[dict[str, object]] = []
+        self.now = timezone.now()
+
+
+ENTRY_UPDATE = (
+    *("values", "score", "self_score", "comment", "na_requested", "na_reason", "updated_by_id"),
+    *("version", "updated_at"),
+)
+"""The columns of an entry a bulk save updates: `_entry_columns`, then the version and the time."""
 
 
 def _save_batch(batch: Sequence[UnitForms], by: User, comment: str, imported: bool) -> int:
@@ -526,11 +531,14 @@ def _save_batch(batch: Sequence[UnitForms], by: User, comment: str, imported: bo
         .select_related("participation__unit__unit_type", "participation__campaign", "participation__group__framework")
         .in_bulk(ids)
     )
+    if len(assessments) < len(set(ids)):
+        raise ServiceError(_("Có đơn vị không còn tham gia kỳ đánh giá; chưa có gì được ghi."))
     entries: dict[int, dict[str, Entry]] = {pk: {} for pk in ids}
     for entry in Entry.objects.select_for_update().filter(assessment_id__in=ids):
         entries[entry.assessment_id][entry.code] = entry
     written = _Written()
     items: dict[int, dict[str, Indicator]] = {}  # by framework, its indicators by code
+    blank = Entry()  # what an indicator never saved reads as (never written)
     for unit in batch:
         assessment = assessments[unit.assessment_id]
         framework = assessment.framework()
@@ -538,14 +546,15 @@ def _save_batch(batch: Sequence[UnitForms], by: User, comment: str, imported: bo
         if lookup is None:
             lookup = items[id(framework)] = {item.code: item for item in framework.walk()}
         try:
-            _save_unit(unit, assessment, framework, lookup, entries[assessment.pk], by, comment, imported, written)
+            _save_unit(
+                unit, assessment, framework, lookup, entries[assessment.pk], blank, by, comment, imported, written
+            )
         except ServiceError as exc:  # PermissionDenied passes as it is, as from a one-by-one save
             raise UnitRefused(assessment.participation.unit.name, exc) from exc
-    Entry.objects.bulk_create(written.created)
-    Entry.objects.bulk_update(written.updated, [*ENTRY_COLUMNS, "version"])
-    Assessment.objects.bulk_update(written.general, ["general", "general_version"])
-    record_many(written.audit)
-    return len(written.audit)
+    insert_rows(Entry, written.created)
+    update_rows(Entry, ENTRY_UPDATE, written.updated)
+    update_rows(Assessment, ("general", "general_version"), written.general)
+    return record_many(written.audit)
 
 
 def _save_unit(
@@ -553,7 +562,8 @@ def _save_unit(
     assessment: Assessment,
     framework: Framework,
     items: Mapping[str, Indicator],
-    entries: dict[str, Entry],
+    entries: Mapping[str, Entry],
+    blank: Entry,
     by: User,
     comment: str,
     imported: bool,
@@ -569,22 +579,31 @@ def _save_unit(
         parsed, general_errors = parse_inputs(framework.general_info, unit.general)
         values = {name: to_json(value) for name, value in parsed.items()}
         general = {n: v for n, v in {**stored, **parsed}.items() if v is not None}
-    audit = functools.partial(_audit_entry, assessment, by, comment)
+    participation = assessment.participation
+    audit = audit_row(
+        actor=by, action="", obj=assessment, campaign=participation.campaign, unit=participation.unit, comment=comment
+    )
+    saved = {code: entry.values for code, entry in entries.items()}  # inputs as this save leaves them
     for code, data in unit.forms.items():
         item = _editable_item(items.get(code), code)
-        entry = entries.get(code) or Entry(assessment=assessment, code=code)
+        entry = entries.get(code, blank)
         before, after, parsed_entry = _checked_entry(item, entry, data, unit.versions[code], general)
         if before == after:
             continue
-        for name, value in _entry_columns(after, parsed_entry, by).items():
-            setattr(entry, name, value)
-        entry.version += 1
-        (written.updated if entry.pk else written.created).append(entry)
-        entries[code] = entry
-        written.audit += [audit("entry.save", code, *change) for change in _entry_changes(before, after)]
+        columns = _entry_columns(after, parsed_entry, by)
+        if entry.pk:
+            kept = (columns[name] for name in ENTRY_UPDATE[:-2])
+            written.updated.append((*kept, entry.version + 1, written.now, entry.pk))
+        else:
+            written.created.append({"assessment_id": assessment.pk, "code": code, **columns, "version": 1})
+        saved[code] = after["values"]
+        written.audit += [
+            {**audit, "action": "entry.save", "code": code, "field": name, "old": old, "new": new}
+            for name, old, new in _entry_changes(before, after)
+        ]
     if unit.general is None:
         return
-    general_errors.update(_general_conflicts(framework, items, stored, values, entries.values()))
+    general_errors.update(_general_conflicts(framework, items, stored, values, saved.items()))
     if general_errors:
         raise InvalidData(general_errors)
     _refuse_stale_general(assessment, unit.versions["general"])
@@ -592,31 +611,11 @@ def _save_unit(
     after_general = _general_after(before_general, values)
     if after_general == before_general:
         return
-    assessment.general = after_general
-    assessment.general_version += 1
-    written.general.append(assessment)
+    written.general.append((after_general, assessment.general_version + 1, assessment.pk))
     written.audit += [
-        audit("general.save", "general", *change) for change in _general_changes(before_general, after_general)
+        {**audit, "action": "general.save", "code": "general", "field": name, "old": old, "new": new}
+        for name, old, new in _general_changes(before_general, after_general)
     ]
-
-
-def _audit_entry(
-    assessment: Assessment, by: User, comment: str, action: str, code: str, field: str, old: object, new: object
-) -> AuditEntry:
-    """The audit entry `record_change` writes, unsaved, for `record_many`."""
-    participation = assessment.participation
-    return audit_entry(
-        actor=by,
-        action=action,
-        obj=assessment,
-        campaign=participation.campaign,
-        unit=participation.unit,
-        code=code,
-        field=field,
-        old=old,
-        new=new,
-        comment=comment,
-    )
 
 
 def evidence_add_file(*, assessment: Assessment, code: str, upload: UploadedFile, by: User) -> Evidence:

@@ -35,7 +35,8 @@ from dti.accounts.notifications import notify
 from dti.assessments.models import UNIT_EDITABLE, Assessment, Transition
 from dti.assessments.rules import edit_block_reason
 from dti.assessments.signals import scores_changed
-from dti.audit.services import entry, record_many
+from dti.audit.services import record_many
+from dti.audit.services import row as audit_row
 from dti.core.errors import ServiceError
 from dti.core.permissions import GENERAL_MESSAGE, MESSAGES, Action, can, require
 from dti.core.roles import UNIT_ROLES, Role
@@ -152,7 +153,7 @@ def move_many(
             Transition(assessment=current, old=current.status, new=target, by=by, comment=comment) for current in batch
         )
         record_many(
-            entry(
+            audit_row(
                 actor=by,
                 action=f"assessment.{name}",
                 obj=current,

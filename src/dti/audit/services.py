@@ -1,14 +1,16 @@
-"""Recording changes: every service that writes calls `record` (or, for a batch, `record_many`) inside its
+"""Recording changes: every service that writes calls `record` (or, for a batch, `record_many` of `row`s) inside its
 transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from django.db import models
 
+from dti.audit import channel
 from dti.audit.models import AuditEntry
+from dti.core.rows import insert_rows
 
 if TYPE_CHECKING:
     from dti.accounts.models import User
@@ -34,22 +36,29 @@ class Change(_Who, total=False):
     comment: str
 
 
-def entry(**change: Unpack[Change]) -> AuditEntry:
-    """One audit entry, not yet saved (`record` saves one, `record_many` many at once)."""
+def row(**change: Unpack[Change]) -> dict[str, object]:
+    """An audit entry's columns (by attname): what `entry` builds and `record_many` writes."""
     actor, obj = change["actor"], change["obj"]
-    return AuditEntry(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=change["action"],
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        campaign=change.get("campaign"),
-        unit=change.get("unit"),
-        code=change.get("code", ""),
-        field=change.get("field", ""),
-        old=change.get("old"),
-        new=change.get("new"),
-        comment=change.get("comment", ""),
-    )
+    campaign, unit = change.get("campaign"), change.get("unit")
+    return {
+        "actor_id": actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        "action": change["action"],
+        "object_type": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "campaign_id": None if campaign is None else campaign.pk,
+        "unit_id": None if unit is None else unit.pk,
+        "code": change.get("code", ""),
+        "field": change.get("field", ""),
+        "old": change.get("old"),
+        "new": change.get("new"),
+        "comment": change.get("comment", ""),
+        "channel": channel.current(),
+    }
+
+
+def entry(**change: Unpack[Change]) -> AuditEntry:
+    """One audit entry, not yet saved (`record` saves it)."""
+    return AuditEntry(**row(**change))
 
 
 def record(**change: Unpack[Change]) -> AuditEntry:
@@ -59,9 +68,10 @@ def record(**change: Unpack[Change]) -> AuditEntry:
     return audit
 
 
-def record_many(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
-    """Write many audit entries made by `entry` in one insert (a bulk change: the same detail as one by one)."""
-    return AuditEntry.objects.bulk_create(list(entries))
+def record_many(rows: Iterable[Mapping[str, object]]) -> int:
+    """Write many audit entries made by `row` (a bulk change: the same detail as one by one), in a
+    few statements and without a model instance each (`dti.core.rows`); how many."""
+    return insert_rows(AuditEntry, rows)
 
 
 def history(obj: models.Model, *, code: str | None = None) -> models.QuerySet[AuditEntry]:

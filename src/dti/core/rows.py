@@ -1,0 +1,131 @@
+"""Writing many rows of one model at once, without building a model instance per row.
+
+A bulk change of thousands of units (the organiser's import: 353,500 values and as many audit
+entries) spends most of its time in `bulk_create`'s and `bulk_update`'s per-value compilation
+and in `Model.__init__`. `insert_rows` and `update_rows` take plain rows (column attnames to
+Python values) and send them with the driver's `executemany` (an insert on PostgreSQL with
+COPY), each value made ready for the database by its field's own `get_db_prep_save`, except
+NULL, a JSON value (the connection's `adapt_json_value`, what that comes to) and the values a
+field passes on as they are (a `str` for a text column, an `int` for an integer or a key, a
+`bool`), which skip it. A row is a list of values, not an instance: a tenth of the time.
+
+What the ORM would fill in on an insert is filled in once per call: `auto_now`/`auto_now_add`
+columns take the same `timezone.now()`, a column a row does not name takes its field's default.
+No signal is sent (as with `bulk_create`); the primary keys are not read back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import nullcontext
+from itertools import islice
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+CHUNK = 2000
+"""Rows sent in one `executemany` (memory stays flat however many rows are written)."""
+
+_PLAIN: tuple[tuple[type[models.Field], type], ...] = (  # type: ignore[type-arg]
+    (models.CharField, str),
+    (models.TextField, str),
+    (models.BooleanField, bool),
+    (models.IntegerField, int),
+)
+
+
+def _converter(field: models.Field, connection: BaseDatabaseWrapper) -> Callable[[object], object]:  # type: ignore[type-arg]
+    """How one column's Python value becomes its database value."""
+    if isinstance(field, models.JSONField):  # what its get_db_prep_save comes to for a plain value
+        adapt, encoder = connection.ops.adapt_json_value, field.encoder
+        return lambda value: None if value is None else adapt(value, encoder)
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    prepare = field.get_db_prep_save
+    plain = next((kind for base, kind in _PLAIN if isinstance(target, base)), None)
+    if plain is None:  # a NULL stays NULL in every field (a JSON column's too: `None` is SQL NULL)
+        return lambda value: None if value is None else prepare(value, connection)
+    return lambda value: value if value is None or type(value) is plain else prepare(value, connection)
+
+
+def _field(model: type[models.Model], attname: str) -> models.Field:  # type: ignore[type-arg]
+    """The concrete field of `model` stored in the column `attname`."""
+    try:
+        field = model._meta.get_field(attname)
+    except FieldDoesNotExist:
+        field = None
+    if not isinstance(field, models.Field) or not field.concrete:
+        raise ValueError(f"{model.__name__} has no column {attname}")
+    return field
+
+
+def _filled(model: type[models.Model], named: Sequence[str]) -> dict[str, object]:
+    """The columns no row names, with what the ORM would put there (once for the whole call)."""
+    now = timezone.now()
+    filled: dict[str, object] = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.attname in named:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            filled[field.attname] = now
+        else:
+            filled[field.attname] = field.get_default()
+    return filled
+
+
+def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]]) -> int:
+    """Insert `rows` (each a mapping of the same attnames to values) into `model`'s table; how many."""
+    connection = connections[router.db_for_write(model)]
+    meta = model._meta
+    rows = iter(rows)
+    batch = list(islice(rows, CHUNK))
+    if not batch:
+        return 0
+    named = list(batch[0])
+    filled = _filled(model, named)
+    fields = [_field(model, name) for name in [*named, *filled]]
+    pairs = [(_converter(field, connection), name) for field, name in zip(fields, named, strict=False)]
+    constants = [f.get_db_prep_save(v, connection) for f, v in zip(fields[len(named) :], filled.values(), strict=True)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
+    count = 0
+    with connection.cursor() as cursor:
+        while batch:
+            params: list[Any] = [[*[c(row[n]) for c, n in pairs], *constants] for row in batch]
+            if connection.vendor == "postgresql":  # COPY: a fraction of executemany's time on PostgreSQL
+                copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+                logged = getattr(cursor, "debug_sql", None)  # logged as Django logs a query, when it does
+                with (
+                    logged(copy_sql, params, many=True) if logged else nullcontext(),
+                    cursor.cursor.copy(copy_sql) as copy,
+                ):
+                    for values in params:
+                        copy.write_row(values)
+            else:
+                cursor.executemany(sql, params)
+            count += len(batch)
+            batch = list(islice(rows, CHUNK))
+    return count
+
+
+def update_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Set `columns` (attnames) of each row `(value, …, primary key)`, and nothing else (an
+    `auto_now` column only when named, as `QuerySet.update`); how many."""
+    connection = connections[router.db_for_write(model)]
+    fields = [_field(model, name) for name in columns]
+    convert = [_converter(field, connection) for field in fields]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(str(model._meta.pk.column))} = %s"
+    count = 0
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(islice(rows, CHUNK)):
+            params: list[Any] = [[*[c(v) for c, v in zip(convert, row[:-1], strict=True)], row[-1]] for row in batch]
+            cursor.executemany(sql, params)
+            count += len(batch)
+    return count
