@@ -4,6 +4,7 @@ web form's services, all or nothing; stale previews, submitted units and other p
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from django.core.exceptions import PermissionDenied
 from dti.assessments import services
 from dti.assessments.models import Assessment, Entry
 from dti.audit.models import AuditEntry
+from dti.campaigns.models import Campaign
 from dti.core.errors import ServiceError
 from dti.engine import score_unit
-from dti.exports.bulk import BulkImportInvalid, bulk_apply, bulk_preview
+from dti.exports.bulk import PLAN, BulkImportInvalid, bulk_apply, bulk_preview
 from dti.history.services import stage, staged_path
 from tests.exports.test_bulk_preview import long_csv, state
 
@@ -58,7 +60,7 @@ def test_apply_writes_exactly_the_preview_and_scores_as_a_web_save(world: dict[s
     path, fingerprint = previewed(world, *ROWS)
     preview = bulk_preview(campaign=world["campaign"], path_or_file=path, by=world["users"]["organiser"])
     applied = apply(world, path, fingerprint)
-    assert applied.changes == preview.changes and applied.units == 1
+    assert applied.changes == len(preview.changes) == 5 and applied.units == 1
     assessment = world["assessment"]
     assessment.refresh_from_db()
     assert assessment.general == {"so_xa": "16"}
@@ -161,6 +163,69 @@ def test_a_submitted_unit_is_refused_with_the_reason(world: dict[str, Any]) -> N
     ]
     with pytest.raises(BulkImportInvalid):
         apply(world, path, "")
+    assert state() == before
+
+
+def test_the_apply_writes_the_plan_the_preview_kept_without_reading_the_file_again(world: dict[str, Any]) -> None:
+    path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8", "UBND huyện Hai,II.1,ban_hanh,có")
+    head = json.loads(path.with_name(PLAN).read_text(encoding="utf-8").splitlines()[0])
+    assert head == {
+        "campaign": world["campaign"].pk,
+        "fingerprint": fingerprint,
+        "file": "nhap.csv",
+        "units": 2,
+        "changes": 2,
+    }
+    path.write_bytes(
+        b"unit,code,field,value\nUBND huy\xe1\xbb\x87n M\xe1\xbb\x99t,I.2,a,3\n"
+    )  # changed after the preview
+    applied = apply(world, path, fingerprint)
+    assert (applied.file, applied.units, applied.changes) == ("nhap.csv", 2, 2)
+    assert Entry.objects.get(assessment=world["assessment"], code="I.2").values == {"a": "8"}  # as previewed
+    assert Entry.objects.get(assessment=world["other_assessment"], code="II.1").values == {"ban_hanh": True}
+
+
+def test_without_a_kept_plan_the_file_is_previewed_at_the_apply(world: dict[str, Any]) -> None:
+    path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8")
+    path.with_name(PLAN).unlink()
+    apply(world, path, fingerprint)
+    assert Entry.objects.get(assessment=world["assessment"], code="I.2").values == {"a": "8"}
+
+
+def test_a_plan_is_applied_only_to_its_campaign_and_preview(world: dict[str, Any]) -> None:
+    path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8")
+    elsewhere = Campaign.objects.create(
+        name="Kỳ khác", year=2023, submission_deadline=world["campaign"].submission_deadline
+    )
+    before = state()
+    with pytest.raises(ServiceError) as caught:
+        bulk_apply(campaign=elsewhere, path=path, fingerprint=fingerprint, by=world["users"]["organiser"])
+    assert caught.value.message == "Tệp này được xem trước cho một kỳ đánh giá khác; hãy tải tệp lên lại."
+    with pytest.raises(ServiceError) as caught:
+        apply(world, path, "dấu của lần xem trước khác")
+    assert caught.value.message.startswith("Số liệu đã thay đổi sau khi bạn xem trước")
+    assert state() == before
+
+
+def test_a_unit_submitted_after_the_preview_is_refused_with_the_reason(world: dict[str, Any]) -> None:
+    path, fingerprint = previewed(world, "UBND huyện Hai,I.2,a,4", "UBND huyện Một,I.2,a,8")
+    Assessment.objects.filter(pk=world["assessment"].pk).update(status=Assessment.Status.SUBMITTED)
+    before = state()
+    with pytest.raises(ServiceError) as caught:
+        apply(world, path, fingerprint)
+    assert caught.value.message == (
+        "Đơn vị “UBND huyện Một”: Bản tự đánh giá đã được gửi; đơn vị không thể sửa số liệu. — chưa có gì được ghi."
+    )
+    assert state() == before
+
+
+def test_a_unit_gone_from_the_campaign_after_the_preview_is_refused(world: dict[str, Any]) -> None:
+    path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8", "UBND huyện Hai,I.2,a,4")
+    world["other_assessment"].participation.delete()
+    before = state()
+    with pytest.raises(ServiceError) as caught:
+        apply(world, path, fingerprint)
+    assert caught.value.message == "Có đơn vị không còn tham gia kỳ đánh giá; chưa có gì được ghi."
     assert state() == before
 
 

@@ -16,17 +16,22 @@ so a value the form would refuse is a problem here, at its cell. A unit whose as
 could not edit itself now (submitted or later, the campaign not taking reports) is a problem too,
 with the reason: the organiser imports only what the unit could still change.
 
-Applying (`bulk_apply`) re-reads the staged file and checks it again; it writes only when there
-is no problem and the plan is the one previewed (its `fingerprint`: every change and the version
-of every form it touches), then saves the units' forms through `services.save_many` (the rules
-of the web form's `general_save` and `entry_save` with `imported=True`, written in bulk), all in
-one transaction: any refusal writes nothing. Each audit entry of a value names the import; one
+The preview of a staged file (a `Path`) keeps what applying would write beside it (`PLAN`: each
+unit's forms as they will be saved and the version of each form they were read at). Applying
+(`bulk_apply`) takes that plan when it is the one previewed (its `fingerprint`: every change and
+every version), without reading and checking the file a second time, and saves the units' forms
+through `services.save_many`: the rules of the web form's `general_save` and `entry_save` with
+`imported=True`, checked again on the data as it is then, written in bulk, all in one
+transaction. A form saved since the preview (a newer version) or a unit no longer editable is
+refused there, and any refusal writes nothing. Each audit entry of a value names the import; one
 `bulk.import` entry on the campaign counts what was written.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -44,7 +49,7 @@ from dti.assessments.rules import edit_block_reason
 from dti.assessments.selectors import shown_value
 from dti.assessments.services import parse_entry
 from dti.audit.services import record
-from dti.core.errors import ServiceError
+from dti.core.errors import Conflict, ServiceError
 from dti.core.imports import ImportInvalid, ImportProblem, display_name, read_upload
 from dti.core.permissions import Action, require
 from dti.engine import Field, Framework, Indicator, Row, Table, fmt, parse_score, parse_value
@@ -53,6 +58,8 @@ if TYPE_CHECKING:
     from dti.accounts.models import User
     from dti.campaigns.models import Campaign
 
+PLAN = "ke-hoach-nhap.jsonl"
+"""What the preview of a staged file keeps beside it for the apply (JSON lines, `_keep`)."""
 GENERAL = ("general", "thông tin chung", "ttc")
 SCORES = ("score", "self_score")
 NA = "na"
@@ -102,12 +109,18 @@ class Preview:
     problems: list[ImportProblem] = field(default_factory=list)
     plans: list[_Plan] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """A digest of the plan: applying is refused when the data moved since the preview."""
-        plan: list[object] = [[c.unit, c.code, c.field, c.old, c.new] for c in self.changes]
-        plan += [[p.assessment.pk, sorted(p.versions.items())] for p in self.plans]
-        return hashlib.sha256(json.dumps(plan, ensure_ascii=False).encode()).hexdigest()[:32]
+        """A digest of the plan (every change, every form's version): applying is refused unless it
+        is the plan the person saw. Hashed 1,000 rows at a time (memory stays flat)."""
+        digest = hashlib.sha256()
+        rows = itertools.chain(
+            ([c.unit, c.code, c.field, c.old, c.new] for c in self.changes),
+            ([p.assessment.pk, sorted(p.versions.items())] for p in self.plans),
+        )
+        while part := list(itertools.islice(rows, 1000)):
+            digest.update(json.dumps(part, ensure_ascii=False).encode())
+        return digest.hexdigest()[:32]
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +282,57 @@ def bulk_preview(*, campaign: Campaign, path_or_file: str | Path | IO[bytes], by
     problems += preview.problems
     if problems:
         raise BulkImportInvalid(problems)
+    if isinstance(path_or_file, Path):
+        _keep(preview, campaign, path_or_file.with_name(PLAN))
     return preview
+
+
+EMPTY_AS_ABSENT = ("score", "self_score", "comment", "na_requested", "na_reason")
+"""Fields of an indicator's form that the form reads as empty when absent (`parse_entry`); an
+input field is not among them: absent, it keeps its stored value."""
+
+
+def _keep(preview: Preview, campaign: Campaign, path: Path) -> None:
+    """Write the preview's plan to `path` for `bulk_apply`, as JSON lines: what was previewed, then
+    one line a unit (written unit by unit: the file, not memory, holds the whole; a form's empty
+    EMPTY_AS_ABSENT fields left out, a third of the size)."""
+    head = {
+        "campaign": campaign.pk,
+        "fingerprint": preview.fingerprint,
+        "file": preview.file,
+        "units": preview.units,
+        "changes": len(preview.changes),
+    }
+    with path.open("w", encoding="utf-8") as out:
+        out.write(json.dumps(head, ensure_ascii=False) + "\n")
+        for p in preview.plans:
+            forms = {c: {k: v for k, v in f.items() if v or k not in EMPTY_AS_ABSENT} for c, f in p.forms.items()}
+            out.write(json.dumps([p.assessment.pk, p.general, forms, p.versions], ensure_ascii=False) + "\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What `bulk_apply` wrote: from which file, how many units and values."""
+
+    file: str
+    units: int
+    changes: int
+
+
+def _planned(campaign: Campaign, path: Path, by: User) -> tuple[Applied, str, list[services.UnitForms]]:
+    """What applying the staged file `path` writes, with the fingerprint of its preview: the plan
+    the preview kept, or (none kept) the file previewed now (BulkImportInvalid for its problems)."""
+    kept = path.with_name(PLAN)
+    if not kept.is_file():
+        preview = bulk_preview(campaign=campaign, path_or_file=path, by=by)
+        units = [services.UnitForms(p.assessment.pk, p.general, p.forms, p.versions) for p in preview.plans]
+        return Applied(preview.file, preview.units, len(preview.changes)), preview.fingerprint, units
+    with kept.open(encoding="utf-8") as lines:
+        head = json.loads(next(lines))
+        if head["campaign"] != campaign.pk:
+            raise ServiceError(_("Tệp này được xem trước cho một kỳ đánh giá khác; hãy tải tệp lên lại."))
+        units = [services.UnitForms(*json.loads(line)) for line in lines]
+    return Applied(head["file"], head["units"], head["changes"]), head["fingerprint"], units
 
 
 def _units(campaign: Campaign) -> dict[str, _Unit]:
@@ -381,24 +444,25 @@ def bulk_apply(
     fingerprint: str,
     by: User,
     progress: Callable[[int, int], None] | None = None,
-) -> Preview:
-    """Write the staged workbook's changes, all or nothing, and return what was written.
+) -> Applied:
+    """Write the staged workbook's changes as previewed, all or nothing, and say what was written.
 
-    Refused with nothing written: BulkImportInvalid when the file has a problem now,
-    ServiceError when the data changed since the preview (`fingerprint`) or a save is refused
-    (the service's message, naming the unit). `progress(done, total)`: units written so far,
-    after each batch of `services.save_many`."""
+    Refused with nothing written: ServiceError when the preview was not this one (`fingerprint`)
+    or the data changed since (a form saved meanwhile), or a save is refused (the service's
+    message, naming the unit); BulkImportInvalid when there was no preview and the file has a
+    problem. `progress(done, total)`: units written so far, after each batch of `services.save_many`."""
+    require(by, Action.IMPORT_ASSESSMENTS)
     named = f"Nhập số liệu nhiều đơn vị từ tệp {path.name}"  # the audit log stays Vietnamese (docs/i18n.md)
+    stale = _("Số liệu đã thay đổi sau khi bạn xem trước; hãy xem lại danh sách thay đổi. Chưa có gì được ghi.")
     with transaction.atomic():
-        preview = bulk_preview(campaign=campaign, path_or_file=path, by=by)
-        if preview.fingerprint != fingerprint:
-            raise ServiceError(
-                _("Số liệu đã thay đổi sau khi bạn xem trước; hãy xem lại danh sách thay đổi. Chưa có gì được ghi.")
-            )
-        units = [services.UnitForms(p.assessment.pk, p.general, p.forms, p.versions) for p in preview.plans]
+        applied, previewed, units = _planned(campaign, path, by)
+        if previewed != fingerprint:
+            raise ServiceError(stale)
         try:
             services.save_many(units=units, by=by, comment=named, imported=True, progress=progress)
         except services.UnitRefused as exc:
+            if isinstance(exc.reason, Conflict):
+                raise ServiceError(stale) from exc
             raise ServiceError(
                 _("Đơn vị “%(unit)s”: %(reason)s — chưa có gì được ghi.") % {"unit": exc.unit, "reason": exc.message}
             ) from exc
@@ -408,7 +472,7 @@ def bulk_apply(
             obj=campaign,
             campaign=campaign,
             field="file",
-            new={"file": preview.file, "units": preview.units, "changes": len(preview.changes)},
+            new={"file": applied.file, "units": applied.units, "changes": applied.changes},
             comment=named,
         )
-    return preview
+    return applied

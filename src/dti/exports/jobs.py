@@ -26,7 +26,7 @@ def apply_file(job: Job, progress: Progress, *, campaign: int, token: str, finge
         campaign=found, path=staged_path(token, by=job.owner), fingerprint=fingerprint, by=job.owner, progress=progress
     )
     discard(token, by=job.owner)  # as the page did: a run killed after this fails "expired", having written nothing
-    count = len(applied.changes)
+    count = applied.changes
     message = ngettext(
         "Đã nhập %(count)d thay đổi của %(units)d đơn vị từ tệp %(file)s.",
         "Đã nhập %(count)d thay đổi của %(units)d đơn vị từ tệp %(file)s.",
