@@ -207,6 +207,17 @@ def test_a_plan_is_applied_only_to_its_campaign_and_preview(world: dict[str, Any
     assert state() == before
 
 
+@pytest.mark.parametrize("kept", ["", '{"campaign": 1', '["không phải phần đầu"]\n'])
+def test_a_plan_cut_short_is_refused(world: dict[str, Any], kept: str) -> None:
+    path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8")
+    path.with_name(PLAN).write_text(kept, encoding="utf-8")
+    before = state()
+    with pytest.raises(ServiceError) as caught:
+        apply(world, path, fingerprint)
+    assert caught.value.message == "Phiên nhập không hợp lệ hoặc đã hết hạn; hãy tải tệp lên lại."
+    assert state() == before
+
+
 def test_a_unit_submitted_after_the_preview_is_refused_with_the_reason(world: dict[str, Any]) -> None:
     path, fingerprint = previewed(world, "UBND huyện Hai,I.2,a,4", "UBND huyện Một,I.2,a,8")
     Assessment.objects.filter(pk=world["assessment"].pk).update(status=Assessment.Status.SUBMITTED)

@@ -327,12 +327,16 @@ def _planned(campaign: Campaign, path: Path, by: User) -> tuple[Applied, str, li
         preview = bulk_preview(campaign=campaign, path_or_file=path, by=by)
         units = [services.UnitForms(p.assessment.pk, p.general, p.forms, p.versions) for p in preview.plans]
         return Applied(preview.file, preview.units, len(preview.changes)), preview.fingerprint, units
-    with kept.open(encoding="utf-8") as lines:
-        head = json.loads(next(lines))
-        if head["campaign"] != campaign.pk:
-            raise ServiceError(_("Tệp này được xem trước cho một kỳ đánh giá khác; hãy tải tệp lên lại."))
-        units = [services.UnitForms(*json.loads(line)) for line in lines]
-    return Applied(head["file"], head["units"], head["changes"]), head["fingerprint"], units
+    try:
+        with kept.open(encoding="utf-8") as lines:
+            head = json.loads(next(lines))
+            units = [services.UnitForms(*json.loads(line)) for line in lines]
+        applied = Applied(head["file"], head["units"], head["changes"])
+    except (StopIteration, ValueError, TypeError, KeyError) as exc:  # cut short (a full disk, a crash)
+        raise ServiceError(_("Phiên nhập không hợp lệ hoặc đã hết hạn; hãy tải tệp lên lại.")) from exc
+    if head["campaign"] != campaign.pk:
+        raise ServiceError(_("Tệp này được xem trước cho một kỳ đánh giá khác; hãy tải tệp lên lại."))
+    return applied, head["fingerprint"], units
 
 
 def _units(campaign: Campaign) -> dict[str, _Unit]:
