@@ -49,6 +49,15 @@ def apply(world: dict[str, Any], path: Path, fingerprint: str, persona: str = "o
     return bulk_apply(campaign=world["campaign"], path=path, fingerprint=fingerprint, by=world["users"][persona])
 
 
+def apply_refused(world: dict[str, Any], path: Path, fingerprint: str) -> str:
+    """The message of an apply refused with ServiceError, checking that nothing was written."""
+    before = state()
+    with pytest.raises(ServiceError) as caught:
+        apply(world, path, fingerprint)
+    assert state() == before
+    return caught.value.message
+
+
 def engine_scores(assessment: Assessment) -> tuple[Decimal | None, dict[str, Decimal | None]]:
     """The engine's total and indicator scores of what is stored."""
     assessment.refresh_from_db()
@@ -128,13 +137,9 @@ def test_a_stale_preview_is_refused(world: dict[str, Any]) -> None:
     services.entry_save(
         assessment=world["assessment"], code="I.2", data={"a": "3"}, version=0, by=world["users"]["reporter"]
     )
-    before = state()
-    with pytest.raises(ServiceError) as caught:
-        apply(world, path, fingerprint)
-    assert caught.value.message == (
+    assert apply_refused(world, path, fingerprint) == (
         "Số liệu đã thay đổi sau khi bạn xem trước; hãy xem lại danh sách thay đổi. Chưa có gì được ghi."
     )
-    assert state() == before
 
 
 def test_a_web_save_of_another_field_of_a_previewed_form_makes_it_stale(world: dict[str, Any]) -> None:
@@ -211,33 +216,21 @@ def test_a_plan_is_applied_only_to_its_campaign_and_preview(world: dict[str, Any
 def test_a_plan_cut_short_is_refused(world: dict[str, Any], kept: str) -> None:
     path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8")
     path.with_name(PLAN).write_text(kept, encoding="utf-8")
-    before = state()
-    with pytest.raises(ServiceError) as caught:
-        apply(world, path, fingerprint)
-    assert caught.value.message == "Phiên nhập không hợp lệ hoặc đã hết hạn; hãy tải tệp lên lại."
-    assert state() == before
+    assert apply_refused(world, path, fingerprint) == "Phiên nhập không hợp lệ hoặc đã hết hạn; hãy tải tệp lên lại."
 
 
 def test_a_unit_submitted_after_the_preview_is_refused_with_the_reason(world: dict[str, Any]) -> None:
     path, fingerprint = previewed(world, "UBND huyện Hai,I.2,a,4", "UBND huyện Một,I.2,a,8")
     Assessment.objects.filter(pk=world["assessment"].pk).update(status=Assessment.Status.SUBMITTED)
-    before = state()
-    with pytest.raises(ServiceError) as caught:
-        apply(world, path, fingerprint)
-    assert caught.value.message == (
+    assert apply_refused(world, path, fingerprint) == (
         "Đơn vị “UBND huyện Một”: Bản tự đánh giá đã được gửi; đơn vị không thể sửa số liệu. — chưa có gì được ghi."
     )
-    assert state() == before
 
 
 def test_a_unit_gone_from_the_campaign_after_the_preview_is_refused(world: dict[str, Any]) -> None:
     path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8", "UBND huyện Hai,I.2,a,4")
     world["other_assessment"].participation.delete()
-    before = state()
-    with pytest.raises(ServiceError) as caught:
-        apply(world, path, fingerprint)
-    assert caught.value.message == "Có đơn vị không còn tham gia kỳ đánh giá; chưa có gì được ghi."
-    assert state() == before
+    assert apply_refused(world, path, fingerprint) == "Có đơn vị không còn tham gia kỳ đánh giá; chưa có gì được ghi."
 
 
 def test_the_services_refuse_an_import_by_a_unit_and_an_edit_by_the_organiser(world: dict[str, Any]) -> None:
