@@ -485,7 +485,7 @@ def save_many(
     Exactly what `general_save` and `entry_save` would do for each form (the same permission and
     editability check, parsing, ratio checks, stale-version refusal, audit entry per changed
     value with `comment`), but read and written `SAVE_BATCH` units at a time in a fixed number
-    of queries (bulk_create / bulk_update). Each indicator is checked with the unit's general
+    of queries (plain rows, `dti.core.rows`). Each indicator is checked with the unit's general
     information as this save leaves it, and the general information against every indicator as
     this save leaves it: a file may raise or lower a denominator and its numerators together, as
     saving the forms one by one in a suitable order would. A refusal raises UnitRefused and
