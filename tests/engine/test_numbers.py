@@ -339,3 +339,18 @@ def test_spreadsheet_nan_and_infinity_are_refused(value: float) -> None:
 def test_spreadsheet_numbers_within_the_cap_are_read(value: object, expected: str) -> None:
     # A computed cell's float decimals are binary noise, not typed: only the magnitude is capped.
     assert to_decimal(value) == Decimal(expected)
+
+
+@pytest.mark.parametrize("digits", ["0", "7", "007", "130075", "9" * 15, "0" * 14 + "1", "9" * 16, "１２"])
+def test_plain_digits_read_as_the_full_checks_read_them(digits: str) -> None:
+    """`parse_vietnamese` takes a short run of ASCII digits straight to a Decimal; the same text
+    with a space before it goes through every check: same value, or the same refusal."""
+    try:
+        checked: Decimal | str = parse_vietnamese(" " + digits)
+    except NumberError as exc:
+        checked = str(exc)
+    try:
+        fast: Decimal | str = parse_vietnamese(digits)
+    except NumberError as exc:
+        fast = str(exc)
+    assert fast == checked and type(fast) is type(checked)

@@ -113,6 +113,8 @@ def parse_vietnamese(text: str) -> Decimal:
     A dot may only group thousands; a comma marks the decimals. "37.9" is refused with a
     message saying to write "37,9".
     """
+    if isinstance(text, str) and len(text) <= MAX_INTEGER_DIGITS and _digits(text):
+        return Decimal(text)  # plain digits, what most cells hold: the checks below come to this
     raw, compact = _compact(text)
     head, comma, tail = compact.partition(",")
     if comma and not _digits(tail):
