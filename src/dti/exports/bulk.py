@@ -287,15 +287,9 @@ def bulk_preview(*, campaign: Campaign, path_or_file: str | Path | IO[bytes], by
     return preview
 
 
-EMPTY_AS_ABSENT = ("score", "self_score", "comment", "na_requested", "na_reason")
-"""Fields of an indicator's form that the form reads as empty when absent (`parse_entry`); an
-input field is not among them: absent, it keeps its stored value."""
-
-
 def _keep(preview: Preview, campaign: Campaign, path: Path) -> None:
     """Write the preview's plan to `path` for `bulk_apply`, as JSON lines: what was previewed, then
-    one line a unit (written unit by unit: the file, not memory, holds the whole; a form's empty
-    EMPTY_AS_ABSENT fields left out, a third of the size)."""
+    one line a unit (written unit by unit: the file, not memory, holds the whole)."""
     head = {
         "campaign": campaign.pk,
         "fingerprint": preview.fingerprint,
@@ -306,8 +300,7 @@ def _keep(preview: Preview, campaign: Campaign, path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write(json.dumps(head, ensure_ascii=False) + "\n")
         for p in preview.plans:
-            forms = {c: {k: v for k, v in f.items() if v or k not in EMPTY_AS_ABSENT} for c, f in p.forms.items()}
-            out.write(json.dumps([p.assessment.pk, p.general, forms, p.versions], ensure_ascii=False) + "\n")
+            out.write(json.dumps([p.assessment.pk, p.general, p.forms, p.versions], ensure_ascii=False) + "\n")
 
 
 @dataclass(frozen=True, slots=True)
