@@ -29,18 +29,20 @@ FORMS = {
 }
 
 
-def forms(assessment: Assessment, general: dict[str, str] | None = None, **codes: dict[str, str]) -> Any:
-    """One unit's forms at the versions stored now."""
+def check(assessment: Assessment, general: dict[str, str] | None = None, **codes: dict[str, str]) -> Any:
+    """One unit's forms checked now (`check_forms`, as the import's preview checks them), and the errors."""
     picked = codes or FORMS
-    versions = {e.code: e.version for e in assessment.entries.all()}
     assessment.refresh_from_db()
-    return services.UnitForms(
-        assessment.pk,
-        general,
-        {code.replace("_", "."): data for code, data in picked.items()},
-        {"general": assessment.general_version}
-        | {code.replace("_", "."): versions.get(code.replace("_", "."), 0) for code in picked},
-    )
+    entries = {entry.code: entry for entry in assessment.entries.all()}
+    data = {code.replace("_", "."): form for code, form in picked.items()}
+    return services.check_forms(assessment, entries, general, data)
+
+
+def forms(assessment: Assessment, general: dict[str, str] | None = None, **codes: dict[str, str]) -> Any:
+    """One unit's forms checked now, with no error."""
+    checked, errors = check(assessment, general, **codes)
+    assert errors == {}
+    return checked
 
 
 def save(world: dict[str, Any], *units: Any, persona: str = "organiser", imported: bool = True) -> int:
@@ -95,14 +97,13 @@ def test_a_denominator_and_its_numerator_lowered_together(world: dict[str, Any])
 
 
 def test_a_refused_unit_writes_nothing_and_is_named(world: dict[str, Any]) -> None:
-    """UBND huyện Hai's general information goes below its stored numerator: general_save's refusal,
-    and UBND huyện Một's forms, checked before, are not written either."""
+    """UBND huyện Hai's general information, checked, goes below a numerator saved since: general_save's
+    refusal, and UBND huyện Một's forms, written before, are not kept either."""
+    one, two = forms(world["assessment"]), forms(world["other_assessment"], {"so_xa": "5"}, II_1={"ban_hanh": "có"})
     Entry.objects.create(assessment=world["other_assessment"], code="I.2", values={"a": "9"}, version=1)
     before = state()
     with pytest.raises(services.UnitRefused) as caught:
-        save(
-            world, forms(world["assessment"]), forms(world["other_assessment"], {"so_xa": "5"}, II_1={"ban_hanh": "có"})
-        )
+        save(world, one, two)
     assert caught.value.unit == "UBND huyện Hai"
     assert isinstance(caught.value.reason, services.InvalidData)
     assert caught.value.message == (
@@ -112,33 +113,53 @@ def test_a_refused_unit_writes_nothing_and_is_named(world: dict[str, Any]) -> No
     assert state() == before
 
 
+def test_the_checks_find_what_the_web_forms_refuse(world: dict[str, Any]) -> None:
+    """Each form's errors by field, under its code ("general" for the general information)."""
+    assessment = world["assessment"]
+    Entry.objects.create(assessment=assessment, code="II.1", values={"ban_hanh": True}, version=1)
+    Entry.objects.create(assessment=assessment, code="I.2", values={"a": "9"}, version=1)
+    checked, errors = check(assessment, {"so_xa": "5"}, I_1={"truong_ban": "pho"}, IX_9={"a": "1"})
+    assert errors == {
+        "IX.9": {"code": "Chỉ số 'IX.9' không có trong bộ chỉ số của đơn vị."},
+        "general": {
+            "so_xa": "Số xã: 5 nhỏ hơn Số xã có chuyên mục (9) đã nhập ở chỉ số I.2; hãy kiểm tra lại một trong hai số"
+        },
+    }
+    assert set(checked.entries) == {"I.1"}
+    assert checked.versions == {"general": 0, "I.1": 0, "IX.9": 0}
+    _checked, errors = check(assessment, I_2={"a": "tám"}, II_1={"ban_hanh": "có", "na_requested": "1"})
+    assert errors["I.2"]["a"].startswith("Số xã có chuyên mục: ")
+    assert errors["II.1"] == {"na_reason": "Cần nêu lý do đề nghị không áp dụng."}
+    _checked, errors = check(assessment, I_2={"a": "30"})
+    assert errors["I.2"]["a"].startswith("Số xã có chuyên mục (30) lớn hơn Số xã (20)")
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [
-        ("value", "Có giá trị chưa hợp lệ: Số xã có chuyên mục: "),
-        ("ratio", "Có giá trị chưa hợp lệ: Số xã có chuyên mục (30) lớn hơn Số xã (20)"),
         ("stale", "Organiser đã lưu chỉ số I.2 lúc "),
         ("stale_general", "Thông tin chung đã được người khác lưu sau khi bạn mở trang"),
+        ("general_under_the_forms", "Thông tin chung đã được người khác lưu sau khi bạn mở trang"),
         ("unknown", "Chỉ số 'IX.9' không có trong bộ chỉ số của đơn vị."),
         ("submitted", "Bản tự đánh giá đã được gửi; đơn vị không thể sửa số liệu."),
     ],
 )
 def test_refusals_as_one_by_one(world: dict[str, Any], case: str, message: str) -> None:
+    """What changed since the check (a form's entry, the general information the forms were checked
+    with), a form the framework has not and a unit no longer editable are refused at the save."""
     assessment = world["assessment"]
     unit = forms(assessment, I_2={"a": "8"})
-    if case == "value":
-        unit = forms(assessment, I_2={"a": "tám"})
-    elif case == "ratio":
-        unit = forms(assessment, I_2={"a": "30"})
-    elif case == "stale":
+    if case == "stale":
         services.entry_save(
             assessment=assessment, code="I.2", data={"a": "3"}, version=0, by=world["users"]["organiser"], imported=True
         )
     elif case == "stale_general":
         unit = forms(assessment, {"so_xa": "12"})
         Assessment.objects.filter(pk=assessment.pk).update(general_version=3)
+    elif case == "general_under_the_forms":
+        Assessment.objects.filter(pk=assessment.pk).update(general_version=3)
     elif case == "unknown":
-        unit = forms(assessment, IX_9={"a": "1"})
+        unit = services.UnitForms(assessment.pk, None, {"IX.9": unit.entries["I.2"]}, {"general": 0, "IX.9": 0})
     else:
         Assessment.objects.filter(pk=assessment.pk).update(status=Assessment.Status.SUBMITTED)
     before = state()

@@ -120,16 +120,26 @@ def test_an_error_in_one_unit_writes_nothing(world: dict[str, Any]) -> None:
 
 
 def test_a_service_refusing_one_unit_rolls_back_the_others(world: dict[str, Any]) -> None:
-    """UBND huyện Hai's file lowers its communes below a stored numerator: general_save refuses,
-    and UBND huyện Một's changes, saved before in the same transaction, are not kept."""
-    Entry.objects.create(assessment=world["other_assessment"], code="I.2", values={"a": "9"}, version=1)
+    """UBND huyện Hai's file lowers its communes below a numerator saved after the preview:
+    general_save's check refuses, and UBND huyện Một's changes, written before in the same
+    transaction, are not kept."""
     path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8", "UBND huyện Hai,general,so_xa,5")
+    Entry.objects.create(assessment=world["other_assessment"], code="I.2", values={"a": "9"}, version=1)
     before = state()
     with pytest.raises(ServiceError) as caught:
         apply(world, path, fingerprint)
-    assert caught.value.message.startswith("Đơn vị “UBND huyện Hai”: ")
-    assert "chưa có gì được ghi" in caught.value.message
+    assert caught.value.message == (
+        "Đơn vị “UBND huyện Hai”: Có giá trị chưa hợp lệ: Số xã: 5 nhỏ hơn Số xã có chuyên mục (9) đã nhập ở "
+        "chỉ số I.2; hãy kiểm tra lại một trong hai số — chưa có gì được ghi."
+    )
     assert state() == before
+
+
+def test_a_general_information_saved_after_the_preview_makes_the_forms_stale(world: dict[str, Any]) -> None:
+    """The forms were checked with the communes as they were (a ratio's denominator)."""
+    path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8")
+    services.general_save(assessment=world["assessment"], data={"so_xa": "6"}, version=0, by=world["users"]["reporter"])
+    assert apply_refused(world, path, fingerprint).startswith("Số liệu đã thay đổi sau khi bạn xem trước")
 
 
 def test_a_stale_preview_is_refused(world: dict[str, Any]) -> None:

@@ -133,6 +133,16 @@ def test_every_problem_is_named_at_its_cell(world: dict[str, Any]) -> None:
     assert len(problems) == 6
 
 
+def test_communes_below_a_stored_numerator_are_a_problem_at_their_cell(world: dict[str, Any]) -> None:
+    """What general_save would refuse: the stored numerator of I.2 above the file's communes."""
+    Entry.objects.create(assessment=world["assessment"], code="I.2", values={"a": "9"}, version=1)
+    problems = refused(world, long_csv("UBND huyện Một,II.1,ban_hanh,có", "UBND huyện Một,general,so_xa,5"))
+    assert problems == [
+        "dòng 3, cột D (value): Số xã: 5 nhỏ hơn Số xã có chuyên mục (9) đã nhập ở chỉ số I.2; "
+        "hãy kiểm tra lại một trong hai số"
+    ]
+
+
 def test_a_wide_header_that_is_not_code_field_is_refused(world: dict[str, Any]) -> None:
     problems = refused(world, wide_xlsx(["Đơn vị", "I.2"], ["UBND huyện Một", 3]))
     assert problems == [

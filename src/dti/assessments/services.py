@@ -293,11 +293,12 @@ def entry_save(
     general = assessment.unit_inputs(entries=[]).general
     with transaction.atomic():  # an error below rolls back the entry row get_or_create may add
         entry, _created = Entry.objects.select_for_update().get_or_create(assessment=assessment, code=code)
-        before, after, parsed = _checked_entry(item, entry, data, version, general)
+        after = check_entry(item, entry, data, version, general)
+        before = _stored_entry(entry)
         if before == after:
             return entry
         Entry.objects.filter(pk=entry.pk, version=version).update(
-            **_entry_columns(after, parsed, by), updated_at=timezone.now(), version=F("version") + 1
+            **_entry_columns(after, by), updated_at=timezone.now(), version=F("version") + 1
         )
         for field, old, new in _entry_changes(before, after):
             record_change(
@@ -308,29 +309,30 @@ def entry_save(
     return entry
 
 
-def _checked_entry(
+def check_entry(
     item: Indicator, entry: Entry, data: Mapping[str, str], version: int, general: Mapping[str, object]
-) -> tuple[StoredEntry, StoredEntry, ParsedEntry]:
-    """The entry as stored and as this save leaves it, and the parsed form; InvalidData for a
-    value the form refuses, Conflict when the entry was saved since `version`."""
+) -> StoredEntry:
+    """The entry as a save of the form `data` over `entry` leaves it, checked with the unit's
+    `general` information: InvalidData for a value the form refuses, Conflict when the entry was
+    saved since `version`."""
     fields = {f.name: f for f in item.inputs}
     stored = {k: from_json(fields[k], v) for k, v in entry.values.items() if k in fields}
     parsed, errors = parse_entry(item, data, general, stored)
     if errors:
         raise InvalidData(errors)
     _refuse_stale(entry, version, item.code)
-    return _stored_entry(entry), _entry_after_save(entry, data, parsed), parsed
+    return _entry_after_save(entry, data, parsed)
 
 
-def _entry_columns(after: StoredEntry, parsed: ParsedEntry, by: User) -> dict[str, object]:
+def _entry_columns(after: StoredEntry, by: User) -> dict[str, object]:
     """What a save writes besides the version (one more) and `updated_at` (now), by attname."""
     return {
         "values": after["values"],
-        "score": parsed["score"],
-        "self_score": parsed["self_score"],
-        "comment": parsed["comment"],
-        "na_requested": parsed["na_requested"],
-        "na_reason": parsed["na_reason"],
+        "score": None if after["score"] is None else Decimal(after["score"]),
+        "self_score": None if after["self_score"] is None else Decimal(after["self_score"]),
+        "comment": after["comment"],
+        "na_requested": after["na_requested"],
+        "na_reason": after["na_reason"],
         "updated_by_id": by.pk,
     }
 
@@ -364,9 +366,8 @@ def general_save(
     parsed, errors = parse_inputs(framework.general_info, data)
     values = {name: to_json(value) for name, value in parsed.items()}
     stored = assessment.unit_inputs(entries=[]).general
-    items = {item.code: item for item in framework.walk()}
     entries = ((entry.code, entry.values) for entry in assessment.entries.all())
-    errors.update(_general_conflicts(framework, items, stored, values, entries))
+    errors.update(_general_conflicts(framework, stored, values, entries))
     if errors:
         raise InvalidData(errors)
     with transaction.atomic():
@@ -407,14 +408,12 @@ def _general_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> lis
 
 def _general_conflicts(
     framework: Framework,
-    items: Mapping[str, Indicator],
     stored: Mapping[str, object],
     values: Mapping[str, object],
     entries: Iterable[tuple[str, Mapping[str, Any]]],
 ) -> dict[str, str]:
     """General-info figures (`values`, JSON, over the `stored` typed ones) that would put a numerator
-    of `entries` (code, stored input values) above its denominator (`items`: the framework's
-    indicators by code)."""
+    of `entries` (code, stored input values) above its denominator."""
     general = dict(stored)
     fields = {f.name: f for f in framework.general_info}
     for name, raw in values.items():
@@ -422,7 +421,7 @@ def _general_conflicts(
             general[name] = from_json(fields[name], raw)
     errors: dict[str, str] = {}
     for code, stored_values in entries:
-        item = items.get(code)
+        item = framework.item(code)
         if item is None or not any(f.source in values for f in item.inputs if f.source):
             continue
         inputs = {f.name: f for f in item.inputs}
@@ -452,14 +451,57 @@ SAVE_BATCH = 200
 
 @dataclass(frozen=True, slots=True)
 class UnitForms:
-    """One unit's forms for `save_many`, as the web form's text: the general information (None:
-    not saved) and indicators by code, each with the version it was read at (`versions`, by code,
-    "general" for the general information)."""
+    """One unit's forms as `check_forms` found them, for `save_many`: the general information's
+    values as stored (JSON by field; None: not saved), each indicator as its save leaves it
+    (`entries`, by code), and the versions they were checked at (by code, "general" for the
+    general information, always there: the indicators were checked with it)."""
 
     assessment_id: int
-    general: Mapping[str, str] | None
-    forms: Mapping[str, Mapping[str, str]]
+    general: Mapping[str, Any] | None
+    entries: Mapping[str, StoredEntry]
     versions: Mapping[str, int]
+
+
+def check_forms(
+    assessment: Assessment,
+    entries: Mapping[str, Entry],
+    general: Mapping[str, str] | None,
+    forms: Mapping[str, Mapping[str, str]],
+) -> tuple[UnitForms, dict[str, dict[str, str]]]:
+    """One unit's forms (the web form's text: the general information, None for none, and
+    indicators by code) checked as `general_save` and `entry_save` check them, against the
+    assessment and its `entries` (by code) as read: what `save_many` writes, and the errors by
+    code ("general" for the general information), each by field. Each indicator is checked with
+    the general information as this save leaves it, and the general information against every
+    indicator as this save leaves it. Permission and state are `save_many`'s to check."""
+    framework = assessment.framework()
+    stored = assessment.unit_inputs(entries=[]).general
+    values: dict[str, Any] | None = None
+    general_errors: dict[str, str] = {}
+    typed = dict(stored)
+    if general is not None:
+        parsed, general_errors = parse_inputs(framework.general_info, general)
+        values = {name: to_json(value) for name, value in parsed.items()}
+        typed = {n: v for n, v in {**stored, **parsed}.items() if v is not None}
+    checked: dict[str, StoredEntry] = {}
+    errors: dict[str, dict[str, str]] = {}
+    blank = Entry()  # what an indicator never saved reads as (never written)
+    for code, data in forms.items():
+        entry = entries.get(code, blank)
+        try:
+            checked[code] = check_entry(_editable_item(framework.item(code), code), entry, data, entry.version, typed)
+        except InvalidData as exc:
+            errors[code] = exc.errors
+        except ServiceError as exc:
+            errors[code] = {"code": exc.message}
+    if values is not None:
+        saved = {code: entry.values for code, entry in entries.items()}
+        saved.update((code, after["values"]) for code, after in checked.items())
+        general_errors.update(_general_conflicts(framework, stored, values, saved.items()))
+        if general_errors:
+            errors["general"] = general_errors
+    versions = {"general": assessment.general_version} | {code: entries.get(code, blank).version for code in forms}
+    return UnitForms(assessment.pk, values, checked, versions), errors
 
 
 class UnitRefused(ServiceError):
@@ -480,17 +522,18 @@ def save_many(
     imported: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Save many units' forms in one transaction, all or nothing; returns the number of values changed.
+    """Save many units' forms checked by `check_forms` in one transaction, all or nothing; returns
+    the number of values changed.
 
-    Exactly what `general_save` and `entry_save` would do for each form (the same permission and
-    editability check, parsing, ratio checks, stale-version refusal, audit entry per changed
-    value with `comment`), but read and written `SAVE_BATCH` units at a time in a fixed number
-    of queries (plain rows, `dti.core.rows`). Each indicator is checked with the unit's general
-    information as this save leaves it, and the general information against every indicator as
-    this save leaves it: a file may raise or lower a denominator and its numerators together, as
-    saving the forms one by one in a suitable order would. A refusal raises UnitRefused and
-    writes nothing (PermissionDenied passes as it is). `progress(done, total)` is called after each
-    batch with the number of units done so far.
+    What `general_save` and `entry_save` would write for each form (the same permission and
+    editability check, audit entry per changed value with `comment`), read and written
+    `SAVE_BATCH` units at a time in a fixed number of queries (plain rows, `dti.core.rows`). The
+    forms are written as checked when the data they were checked on is unchanged: each form's
+    entry and the general information still at the versions `check_forms` read (Conflict
+    otherwise), and the general information checked again against every indicator as this save
+    leaves it (one saved since may hold a numerator above a new denominator). A refusal raises
+    UnitRefused and writes nothing (PermissionDenied passes as it is). `progress(done, total)` is
+    called after each batch with the number of units done so far.
     """
     changed = 0
     with transaction.atomic():
@@ -515,6 +558,8 @@ class _Written:
         self.general: list[tuple[object, ...]] = []
         self.audit: list[dict[str, object]] = []
         self.now = timezone.now()
+        self.blank = Entry()  # what an indicator never saved reads as (never written)
+        self.blank_stored = _stored_entry(self.blank)
 
 
 ENTRY_UPDATE = (
@@ -537,18 +582,10 @@ def _save_batch(batch: Sequence[UnitForms], by: User, comment: str, imported: bo
     for entry in Entry.objects.select_for_update().filter(assessment_id__in=ids):
         entries[entry.assessment_id][entry.code] = entry
     written = _Written()
-    items: dict[int, dict[str, Indicator]] = {}  # by framework, its indicators by code
-    blank = Entry()  # what an indicator never saved reads as (never written)
     for unit in batch:
         assessment = assessments[unit.assessment_id]
-        framework = assessment.framework()
-        lookup = items.get(id(framework))
-        if lookup is None:
-            lookup = items[id(framework)] = {item.code: item for item in framework.walk()}
         try:
-            _save_unit(
-                unit, assessment, framework, lookup, entries[assessment.pk], blank, by, comment, imported, written
-            )
+            _save_unit(unit, assessment, entries[assessment.pk], by, comment, imported, written)
         except ServiceError as exc:  # PermissionDenied passes as it is, as from a one-by-one save
             raise UnitRefused(assessment.participation.unit.name, exc) from exc
     insert_rows(Entry, written.created)
@@ -560,38 +597,30 @@ def _save_batch(batch: Sequence[UnitForms], by: User, comment: str, imported: bo
 def _save_unit(
     unit: UnitForms,
     assessment: Assessment,
-    framework: Framework,
-    items: Mapping[str, Indicator],
     entries: Mapping[str, Entry],
-    blank: Entry,
     by: User,
     comment: str,
     imported: bool,
     written: _Written,
 ) -> None:
-    """One unit's forms checked as general_save and entry_save check them, noted in `written`."""
+    """One unit's checked forms, refused if the data they were checked on changed since, noted in `written`."""
     _require_editable(assessment, by, imported=imported)
-    stored = assessment.unit_inputs(entries=[]).general
-    values: dict[str, Any] = {}
-    general_errors: dict[str, str] = {}
-    general = dict(stored)
-    if unit.general is not None:
-        parsed, general_errors = parse_inputs(framework.general_info, unit.general)
-        values = {name: to_json(value) for name, value in parsed.items()}
-        general = {n: v for n, v in {**stored, **parsed}.items() if v is not None}
+    _refuse_stale_general(assessment, unit.versions["general"])
+    framework = assessment.framework()
     participation = assessment.participation
     audit = audit_row(
         actor=by, action="", obj=assessment, campaign=participation.campaign, unit=participation.unit, comment=comment
     )
     saved = {code: entry.values for code, entry in entries.items()}  # inputs as this save leaves them
-    for code, data in unit.forms.items():
-        item = _editable_item(items.get(code), code)
-        entry = entries.get(code, blank)
-        before, after, parsed_entry = _checked_entry(item, entry, data, unit.versions[code], general)
+    for code, after in unit.entries.items():
+        _editable_item(framework.item(code), code)
+        entry = entries.get(code)
+        _refuse_stale(entry or written.blank, unit.versions[code], code)
+        before = _stored_entry(entry) if entry else written.blank_stored
         if before == after:
             continue
-        columns = _entry_columns(after, parsed_entry, by)
-        if entry.pk:
+        columns = _entry_columns(after, by)
+        if entry:
             kept = (columns[name] for name in ENTRY_UPDATE[:-2])
             written.updated.append((*kept, entry.version + 1, written.now, entry.pk))
         else:
@@ -603,12 +632,12 @@ def _save_unit(
         ]
     if unit.general is None:
         return
-    general_errors.update(_general_conflicts(framework, items, stored, values, saved.items()))
-    if general_errors:
-        raise InvalidData(general_errors)
-    _refuse_stale_general(assessment, unit.versions["general"])
+    stored = assessment.unit_inputs(entries=[]).general
+    errors = _general_conflicts(framework, stored, unit.general, saved.items())
+    if errors:
+        raise InvalidData(errors)
     before_general = dict(assessment.general)
-    after_general = _general_after(before_general, values)
+    after_general = _general_after(before_general, unit.general)
     if after_general == before_general:
         return
     written.general.append((after_general, assessment.general_version + 1, assessment.pk))

@@ -10,20 +10,22 @@ Two layouts (docs/files.md "Nhập dữ liệu nhiều đơn vị"):
 
 The file is read only through the engine's bounded reader (`core.imports.read_upload`, which
 applies the limits of docs/files.md); a value is read by the engine's file rules
-(`parse_value`, `parse_score`) and then checked as the web form checks it (`parse_entry` of
-`dti.assessments.services`, on the form's text of the entry with the file's values in place),
-so a value the form would refuse is a problem here, at its cell. A unit whose assessment it
-could not edit itself now (submitted or later, the campaign not taking reports) is a problem too,
-with the reason: the organiser imports only what the unit could still change.
+(`parse_value`, `parse_score`), and each unit's changed forms (the form's text of the entry with
+the file's values in place) are then checked as the web forms check them
+(`services.check_forms`), so a value the form would refuse is a problem here, at its cell. A unit
+whose assessment it could not edit itself now (submitted or later, the campaign not taking
+reports) is a problem too, with the reason: the organiser imports only what the unit could still
+change.
 
 The preview of a staged file (a `Path`) keeps what applying would write beside it (`PLAN`: each
-unit's forms as they will be saved and the version of each form they were read at). Applying
-(`bulk_apply`) takes that plan when it is the one previewed (its `fingerprint`: every change and
-every version), without reading and checking the file a second time, and saves the units' forms
-through `services.save_many`: the rules of the web form's `general_save` and `entry_save` with
-`imported=True`, checked again on the data as it is then, written in bulk, all in one
-transaction. A form saved since the preview (a newer version) or a unit no longer editable is
-refused there, and any refusal writes nothing. Each audit entry of a value names the import; one
+unit's forms as `check_forms` found them, as they will be stored, and the versions of the data
+they were checked on). Applying (`bulk_apply`) takes that plan when it is the one previewed (its
+`fingerprint`: every change and every version), without reading and checking the file a second
+time, and writes it through `services.save_many` with `imported=True`, in bulk, all in one
+transaction: the permission and the unit's state checked again, a form whose entry or general
+information was saved since the preview (a newer version) refused as stale, the general
+information checked again against every indicator as it is then. Any refusal writes nothing.
+Each audit entry of a value names the import; one
 `bulk.import` entry on the campaign counts what was written.
 """
 
@@ -44,11 +46,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dti.assessments import services
-from dti.assessments.models import Assessment, from_json, to_json
+from dti.assessments.models import Assessment, to_json
 from dti.assessments.rules import edit_block_reason
 from dti.assessments.selectors import shown_value
-from dti.assessments.services import parse_entry
 from dti.audit.services import record
+from dti.core import collector
 from dti.core.errors import Conflict, ServiceError
 from dti.core.imports import ImportInvalid, ImportProblem, display_name, read_upload
 from dti.core.permissions import Action, require
@@ -88,17 +90,6 @@ class Change:
 
 
 @dataclass
-class _Plan:
-    """What applying writes for one unit: its forms as they will be saved, and the versions they
-    were read at (a save since then makes the preview stale)."""
-
-    assessment: Assessment
-    general: dict[str, str] | None = None
-    forms: dict[str, dict[str, str]] = field(default_factory=dict)
-    versions: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
 class Preview:
     """What the workbook would change (`changes`) and what stands in the way (`problems`, each at
     its sheet and cell)."""
@@ -107,7 +98,7 @@ class Preview:
     units: int = 0
     changes: list[Change] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
-    plans: list[_Plan] = field(default_factory=list)
+    plans: list[services.UnitForms] = field(default_factory=list)
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -116,7 +107,7 @@ class Preview:
         digest = hashlib.sha256()
         rows = itertools.chain(
             ([c.unit, c.code, c.field, c.old, c.new] for c in self.changes),
-            ([p.assessment.pk, sorted(p.versions.items())] for p in self.plans),
+            ([p.assessment_id, sorted(p.versions.items())] for p in self.plans),
         )
         while part := list(itertools.islice(rows, 1000)):
             digest.update(json.dumps(part, ensure_ascii=False).encode())
@@ -227,11 +218,6 @@ class _Unit:
         self.assessment = assessment
         self.frame = frame
         self.entries = {entry.code: entry for entry in assessment.entries.all()}
-        self.general = {
-            n: from_json(frame.general[n], v)
-            for n, v in assessment.general.items()
-            if n in frame.general and v is not None
-        }
         self.new: dict[str, dict[str, tuple[str, str]]] = {}  # code → field → (text, place)
 
     def version(self, code: str) -> int:
@@ -248,13 +234,8 @@ class _Unit:
         entry = self.entries.get(code)
         return _form(self.frame.items[code], entry.values, entry) if entry else self.frame.blank_form(code)
 
-    def stored_values(self, code: str) -> dict[str, object]:
-        """The indicator's stored inputs, typed (what a ratio is checked with besides the form)."""
-        entry = self.entries.get(code)
-        fields = self.frame.fields[code]
-        return {k: from_json(fields[k], v) for k, v in (entry.values if entry else {}).items() if k in fields}
 
-
+@collector.paused()
 def bulk_preview(*, campaign: Campaign, path_or_file: str | Path | IO[bytes], by: User) -> Preview:
     """Read an organiser's workbook of the campaign's units' data and say what it would change;
     BulkImportInvalid lists every problem of a file that cannot be imported (nothing is written)."""
@@ -300,7 +281,7 @@ def _keep(preview: Preview, campaign: Campaign, path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write(json.dumps(head, ensure_ascii=False) + "\n")
         for p in preview.plans:
-            out.write(json.dumps([p.assessment.pk, p.general, p.forms, p.versions], ensure_ascii=False) + "\n")
+            out.write(json.dumps([p.assessment_id, p.general, p.entries, p.versions], ensure_ascii=False) + "\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,8 +299,7 @@ def _planned(campaign: Campaign, path: Path, by: User) -> tuple[Applied, str, li
     kept = path.with_name(PLAN)
     if not kept.is_file():
         preview = bulk_preview(campaign=campaign, path_or_file=path, by=by)
-        units = [services.UnitForms(p.assessment.pk, p.general, p.forms, p.versions) for p in preview.plans]
-        return Applied(preview.file, preview.units, len(preview.changes)), preview.fingerprint, units
+        return Applied(preview.file, preview.units, len(preview.changes)), preview.fingerprint, preview.plans
     try:
         with kept.open(encoding="utf-8") as lines:
             head = json.loads(next(lines))
@@ -396,18 +376,11 @@ def _take(value: _Value, units: Mapping[str, _Unit], seen: dict[tuple[str, str, 
 
 
 def _check(unit: _Unit, preview: Preview) -> None:
-    """The unit's changes, each indicator's new form checked as the web form checks it."""
+    """The unit's changes, its changed forms checked as the web forms check them
+    (`services.check_forms`): what applying writes, or each problem at the form's first cell."""
     preview.units += 1
     name = unit.assessment.participation.unit.name
-    plan = _Plan(unit.assessment)
-    preview.plans.append(plan)
-    general = dict(unit.general)  # the file's general information counts in the ratio checks
-    for general_name, (text, _place) in unit.new.get("general", {}).items():
-        typed = parse_value(unit.frame.general[general_name], text, form=True)
-        if typed is None:
-            general.pop(general_name, None)
-        else:
-            general[general_name] = typed
+    forms: dict[str, dict[str, str]] = {}
     for code, new in unit.new.items():
         before = unit.stored_form(code)
         after = dict(before)
@@ -417,23 +390,20 @@ def _check(unit: _Unit, preview: Preview) -> None:
             else:
                 after[field_name] = text
         changed = {k: (before.get(k, ""), v) for k, v in after.items() if before.get(k, "") != v}
-        # A form the file leaves as stored was checked when it was saved, unless the file changes
-        # the general information (a ratio's denominator).
-        if code != "general" and (changed or "general" in unit.new):
-            _parsed, errors = parse_entry(unit.frame.items[code], after, general, unit.stored_values(code))
-            first = next(iter(new.values()))[1]
-            preview.problems += [ImportProblem(first, message) for message in errors.values()]
         if changed:
-            plan.versions[code] = unit.version(code)
-            if code == "general":
-                plan.general = after
-            else:
-                plan.forms[code] = after
+            forms[code] = after
         labels = unit.frame.labels[code]
         for field_name, (old, new_text) in changed.items():
             preview.changes.append(Change(name, code, field_name, labels.get(field_name, field_name), old, new_text))
+    general = forms.pop("general", None)
+    checked, errors = services.check_forms(unit.assessment, unit.entries, general, forms)
+    preview.plans.append(checked)
+    for code, messages in errors.items():
+        first = next(iter(unit.new[code].values()))[1]
+        preview.problems += [ImportProblem(first, message) for message in messages.values()]
 
 
+@collector.paused()
 def bulk_apply(
     *,
     campaign: Campaign,
