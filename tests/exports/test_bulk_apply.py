@@ -185,6 +185,7 @@ def test_the_apply_writes_the_plan_the_preview_kept_without_reading_the_file_aga
     path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8", "UBND huyện Hai,II.1,ban_hanh,có")
     head = json.loads(path.with_name(PLAN).read_text(encoding="utf-8").splitlines()[0])
     assert head == {
+        "format": 2,
         "campaign": world["campaign"].pk,
         "fingerprint": fingerprint,
         "file": "nhap.csv",
@@ -226,6 +227,18 @@ def test_a_plan_is_applied_only_to_its_campaign_and_preview(world: dict[str, Any
 def test_a_plan_cut_short_is_refused(world: dict[str, Any], kept: str) -> None:
     path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8")
     path.with_name(PLAN).write_text(kept, encoding="utf-8")
+    assert apply_refused(world, path, fingerprint) == "Phiên nhập không hợp lệ hoặc đã hết hạn; hãy tải tệp lên lại."
+
+
+def test_a_plan_kept_by_another_version_of_the_platform_is_refused(world: dict[str, Any]) -> None:
+    """An upgrade between the preview and the apply: the plan's lines may have another shape
+    (the first version kept the forms' text, without a format)."""
+    path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8")
+    kept = path.with_name(PLAN)
+    lines = kept.read_text(encoding="utf-8").splitlines()
+    head = json.loads(lines[0])
+    del head["format"]
+    kept.write_text("\n".join([json.dumps(head), *lines[1:]]) + "\n", encoding="utf-8")
     assert apply_refused(world, path, fingerprint) == "Phiên nhập không hợp lệ hoặc đã hết hạn; hãy tải tệp lên lại."
 
 

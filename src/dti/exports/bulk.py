@@ -62,6 +62,9 @@ if TYPE_CHECKING:
 
 PLAN = "ke-hoach-nhap.jsonl"
 """What the preview of a staged file keeps beside it for the apply (JSON lines, `_keep`)."""
+PLAN_FORMAT = 2
+"""The shape of a kept plan's lines: a plan kept by another version of the platform (an upgrade
+between the preview and the apply) is refused, to be previewed again."""
 GENERAL = ("general", "thông tin chung", "ttc")
 SCORES = ("score", "self_score")
 NA = "na"
@@ -272,6 +275,7 @@ def _keep(preview: Preview, campaign: Campaign, path: Path) -> None:
     """Write the preview's plan to `path` for `bulk_apply`, as JSON lines: what was previewed, then
     one line a unit (written unit by unit: the file, not memory, holds the whole)."""
     head = {
+        "format": PLAN_FORMAT,
         "campaign": campaign.pk,
         "fingerprint": preview.fingerprint,
         "file": preview.file,
@@ -303,9 +307,16 @@ def _planned(campaign: Campaign, path: Path, by: User) -> tuple[Applied, str, li
     try:
         with kept.open(encoding="utf-8") as lines:
             head = json.loads(next(lines))
+            if not isinstance(head, dict) or head.get("format") != PLAN_FORMAT:
+                raise ValueError(head)
             units = [services.UnitForms(*json.loads(line)) for line in lines]
         applied = Applied(head["file"], head["units"], head["changes"])
-    except (StopIteration, ValueError, TypeError, KeyError) as exc:  # cut short (a full disk, a crash)
+    except (
+        StopIteration,
+        ValueError,
+        TypeError,
+        KeyError,
+    ) as exc:  # cut short (a full disk, a crash), or of another version
         raise ServiceError(_("Phiên nhập không hợp lệ hoặc đã hết hạn; hãy tải tệp lên lại.")) from exc
     if head["campaign"] != campaign.pk:
         raise ServiceError(_("Tệp này được xem trước cho một kỳ đánh giá khác; hãy tải tệp lên lại."))
