@@ -21,12 +21,13 @@ What it does:
 5. Then, `--runs` times, each in a forked process on a fresh copy of the database, previews and
    applies a workbook of `--apply-units` units
    (`bulk_apply` as the background job runs it: the plan the preview kept beside the staged
-   file, every unit's forms checked again and saved by `assessments.services.save_many` with
-   the rules of `entry_save`/`general_save`, entries and audit entries written in bulk as plain
-   rows, one transaction) to the throw-away database: 3,500 units write 353,500 values and as
-   many audit entries. It prints the fastest apply's time (wall and the process's CPU time: other
-   work on the machine slows the first, not the second), the peak memory, the ratio to the plain
-   read, and the whole import (preview, then apply) beside the plain read.
+   file, each unit's forms as the preview checked them (`services.check_forms`), written by
+   `assessments.services.save_many` when the data they were checked on is unchanged, entries and
+   audit entries in bulk as plain rows, one transaction) to the throw-away database: 3,500 units
+   write 353,500 values and as many audit entries. It prints the fastest apply's time (wall and
+   the process's CPU time: other work on the machine slows the first, not the second), the peak
+   memory, the ratio to the plain read, and the whole import (preview, then apply) beside the
+   plain read.
    `--apply-units 0`: no apply.
 
 Targets (issue 12): ≤ 15 s, ≤ 1 GB, ≤ 3× the plain read.
@@ -215,7 +216,7 @@ def report_apply(runs: list[Applied], plain: float) -> None:
     best = min(runs, key=lambda run: run.seconds)
     memory = max(run.memory for run in runs)
     print(
-        f"áp dụng (kiểm tra lại + ghi) {best.units} đơn vị, {best.changes} thay đổi: {best.seconds:.2f} s "
+        f"áp dụng (ghi) {best.units} đơn vị, {best.changes} thay đổi: {best.seconds:.2f} s "
         f"({best.cpu:.2f} s CPU; nhanh nhất trong {len(runs)} lần, mỗi lần trên một bản sao cơ sở dữ liệu), "
         f"{memory / 2**20:.0f} MB (đỉnh của tiến trình, cả lần xem trước)"
     )
