@@ -167,6 +167,18 @@ def test_a_web_save_of_another_field_of_a_previewed_form_makes_it_stale(world: d
     assert state() == before
 
 
+def test_a_unit_the_file_leaves_as_it_is_does_not_hold_up_the_others(world: dict[str, Any]) -> None:
+    """UBND huyện Hai's values in the file are those stored: nothing to write for it, so its
+    reporter's save since the preview makes nothing stale."""
+    path, fingerprint = previewed(world, "UBND huyện Một,I.2,a,8", "UBND huyện Hai,general,so_xa,10")
+    services.general_save(
+        assessment=world["other_assessment"], data={"so_xa": "12"}, version=0, by=world["users"]["other_reporter"]
+    )
+    applied = apply(world, path, fingerprint)
+    assert (applied.units, applied.changes) == (1, 1)
+    assert Entry.objects.get(assessment=world["assessment"], code="I.2").values == {"a": "8"}
+
+
 def test_a_submitted_unit_is_refused_with_the_reason(world: dict[str, Any]) -> None:
     Assessment.objects.filter(pk=world["assessment"].pk).update(status=Assessment.Status.SUBMITTED)
     path = staged(world, long_csv("UBND huyện Một,I.2,a,8", "UBND huyện Hai,I.2,a,4"))

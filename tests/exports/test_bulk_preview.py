@@ -143,6 +143,15 @@ def test_communes_below_a_stored_numerator_are_a_problem_at_their_cell(world: di
     ]
 
 
+def test_a_numerator_refused_is_not_said_again_against_the_communes(world: dict[str, Any]) -> None:
+    """The file's numerator above the file's communes: one problem, at the numerator; not a second
+    one comparing the communes with the stored numerator the file replaces."""
+    Entry.objects.create(assessment=world["assessment"], code="I.2", values={"a": "7"}, version=1)
+    problems = refused(world, long_csv("UBND huyện Một,I.2,a,9", "UBND huyện Một,general,so_xa,5"))
+    assert len(problems) == 1
+    assert problems[0].startswith("dòng 2, cột D (value): Số xã có chuyên mục (9) lớn hơn Số xã (5)")
+
+
 def test_a_wide_header_that_is_not_code_field_is_refused(world: dict[str, Any]) -> None:
     problems = refused(world, wide_xlsx(["Đơn vị", "I.2"], ["UBND huyện Một", 3]))
     assert problems == [

@@ -11,8 +11,10 @@ asks for Action.IMPORT_ASSESSMENTS instead of the unit's own EDIT_ASSESSMENT. Th
 stays the unit's (`edit_block_reason`): an organiser imports only into what the unit could still
 edit itself (a draft or returned assessment, the campaign taking reports), never a submitted one.
 
-`save_many` saves many units' forms at once (the organiser's import of thousands of units) by the
-same rules, checks and audit detail as `general_save` and `entry_save`, written in bulk. Every save
+`check_forms` checks one unit's forms as `general_save` and `entry_save` check them, and
+`save_many` writes many units' checked forms at once (the organiser's import of thousands of
+units) with their audit detail, in bulk, checking again only what may have changed since the
+check (permission, state, versions, the general information against the indicators). Every save
 of a unit's scoring data sends `signals.scores_changed` (the stored results listen to it).
 """
 
@@ -495,7 +497,7 @@ def check_forms(
         except ServiceError as exc:
             errors[code] = {"code": exc.message}
     if values is not None:
-        saved = {code: entry.values for code, entry in entries.items()}
+        saved = {code: entry.values for code, entry in entries.items() if code not in errors}  # refused: said once
         saved.update((code, after["values"]) for code, after in checked.items())
         general_errors.update(_general_conflicts(framework, stored, values, saved.items()))
         if general_errors:

@@ -9,24 +9,45 @@ made meanwhile are freed by the first collection after it, and the memory the wo
 bounded by the limits on what it reads.
 
 The collector is one for the process: a request or job running at the same time in another
-thread goes without it for that long, which costs it nothing but memory freed later. Two
-pauses at once end well: the collector is turned back on by the pause that turned it off.
+thread goes without it for that long, which costs it nothing but memory freed later. Pauses that
+overlap (two threads) are counted: the collector comes back on when the last one ends, if it was
+on when the first began.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 
+class _Pauses:
+    """The pauses running in this process (the collector is the process's too): how many, and
+    whether the first found the collector on."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.was_on = False
+
+
+_PAUSES = _Pauses()
+
+
 @contextmanager
 def paused() -> Iterator[None]:
-    """The collector off inside the block, back on after it if it was on before (also as a decorator)."""
-    was_on = gc.isenabled()
-    gc.disable()
+    """The collector off inside the block, back on after the last pause running ends if it was on
+    before (also as a decorator)."""
+    with _PAUSES.lock:
+        if _PAUSES.running == 0:
+            _PAUSES.was_on = gc.isenabled()
+            gc.disable()
+        _PAUSES.running += 1
     try:
         yield
     finally:
-        if was_on:
-            gc.enable()
+        with _PAUSES.lock:
+            _PAUSES.running -= 1
+            if _PAUSES.running == 0 and _PAUSES.was_on:
+                gc.enable()

@@ -12,7 +12,8 @@ The file is read only through the engine's bounded reader (`core.imports.read_up
 applies the limits of docs/files.md); a value is read by the engine's file rules
 (`parse_value`, `parse_score`), and each unit's changed forms (the form's text of the entry with
 the file's values in place) are then checked as the web forms check them
-(`services.check_forms`), so a value the form would refuse is a problem here, at its cell. A unit
+(`services.check_forms`), so a value the form would refuse is a problem here, at the cell of the
+form's first value in the file (the general information's, for communes below a numerator). A unit
 whose assessment it could not edit itself now (submitted or later, the campaign not taking
 reports) is a problem too, with the reason: the organiser imports only what the unit could still
 change.
@@ -94,8 +95,8 @@ class Change:
 
 @dataclass
 class Preview:
-    """What the workbook would change (`changes`) and what stands in the way (`problems`, each at
-    its sheet and cell)."""
+    """What the workbook would change (`changes`, in `units` units) and what stands in the way
+    (`problems`, each at its sheet and cell)."""
 
     file: str
     units: int = 0
@@ -223,13 +224,6 @@ class _Unit:
         self.entries = {entry.code: entry for entry in assessment.entries.all()}
         self.new: dict[str, dict[str, tuple[str, str]]] = {}  # code → field → (text, place)
 
-    def version(self, code: str) -> int:
-        """The version of the form the change is read against (what a save since then moves)."""
-        if code == "general":
-            return self.assessment.general_version
-        entry = self.entries.get(code)
-        return entry.version if entry else 0
-
     def stored_form(self, code: str) -> dict[str, str]:
         """The web form's data of an indicator (or the general information) as stored."""
         if code == "general":
@@ -309,18 +303,22 @@ def _planned(campaign: Campaign, path: Path, by: User) -> tuple[Applied, str, li
             head = json.loads(next(lines))
             if not isinstance(head, dict) or head.get("format") != PLAN_FORMAT:
                 raise ValueError(head)
-            units = [services.UnitForms(*json.loads(line)) for line in lines]
+            units = [_unit_forms(line) for line in lines]
         applied = Applied(head["file"], head["units"], head["changes"])
-    except (
-        StopIteration,
-        ValueError,
-        TypeError,
-        KeyError,
-    ) as exc:  # cut short (a full disk, a crash), or of another version
+    # cut short (a full disk, a crash), or kept by another version
+    except (StopIteration, ValueError, TypeError, KeyError) as exc:
         raise ServiceError(_("Phiên nhập không hợp lệ hoặc đã hết hạn; hãy tải tệp lên lại.")) from exc
     if head["campaign"] != campaign.pk:
         raise ServiceError(_("Tệp này được xem trước cho một kỳ đánh giá khác; hãy tải tệp lên lại."))
     return applied, head["fingerprint"], units
+
+
+def _unit_forms(line: str) -> services.UnitForms:
+    """One unit's line of a kept plan (ValueError, TypeError: not one `_keep` wrote)."""
+    unit = services.UnitForms(*json.loads(line))
+    if "general" not in unit.versions or not set(unit.entries) <= set(unit.versions):
+        raise ValueError(line)
+    return unit
 
 
 def _units(campaign: Campaign) -> dict[str, _Unit]:
@@ -389,7 +387,6 @@ def _take(value: _Value, units: Mapping[str, _Unit], seen: dict[tuple[str, str, 
 def _check(unit: _Unit, preview: Preview) -> None:
     """The unit's changes, its changed forms checked as the web forms check them
     (`services.check_forms`): what applying writes, or each problem at the form's first cell."""
-    preview.units += 1
     name = unit.assessment.participation.unit.name
     forms: dict[str, dict[str, str]] = {}
     for code, new in unit.new.items():
@@ -408,7 +405,9 @@ def _check(unit: _Unit, preview: Preview) -> None:
             preview.changes.append(Change(name, code, field_name, labels.get(field_name, field_name), old, new_text))
     general = forms.pop("general", None)
     checked, errors = services.check_forms(unit.assessment, unit.entries, general, forms)
-    preview.plans.append(checked)
+    if forms or general is not None:  # a unit the file leaves as it is: nothing to write, nothing to hold up
+        preview.units += 1
+        preview.plans.append(checked)
     for code, messages in errors.items():
         first = next(iter(unit.new[code].values()))[1]
         preview.problems += [ImportProblem(first, message) for message in messages.values()]
