@@ -94,3 +94,16 @@ def test_a_name_that_is_no_column_is_refused(world: dict[str, Any]) -> None:
         insert_rows(Entry, [{"assessment_id_x": 1}])
     with pytest.raises(ValueError, match="Assessment has no column entries"):
         update_rows(Assessment, ("entries",), [(1, 1)])
+
+
+def test_json_values_that_compare_equal_are_stored_as_themselves(world: dict[str, Any]) -> None:
+    """A JSON value repeated in a chunk is converted once; True and 1, 1 and "1", 0 and False are
+    equal or alike in Python but not in JSON, and each is stored as it was given."""
+    given: list[Any] = [True, 1, "1", True, 1, 0, False, "có", "có", {"a": 1}, {"a": True}, [1, "1"], None]
+    base = row(actor=world["users"]["reporter"], action="entry.save", obj=world["assessment"])
+    assert record_many({**base, "field": str(n), "new": value} for n, value in enumerate(given)) == len(given)
+    stored = dict(AuditEntry.objects.values_list("field", "new"))
+    read = [stored[str(n)] for n in range(len(given))]
+    assert read == given
+    assert [type(value) for value in read] == [type(value) for value in given]
+    assert AuditEntry.objects.filter(new__isnull=True).count() == 1  # SQL NULL, not JSON null
