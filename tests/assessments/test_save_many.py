@@ -245,7 +245,6 @@ def test_queries_per_batch_do_not_grow_with_units(world: dict[str, Any]) -> None
         kinds: dict[str, int] = {}
         for query in queries.captured_queries:
             kind = re.sub(r"^\d+ times: ", "", query["sql"]).split()[0]  # how Django logs an executemany
-            kind = "INSERT" if kind == "COPY" else kind  # PostgreSQL's bulk insert
             kinds[kind] = kinds.get(kind, 0) + 1
         return kinds
 
@@ -253,5 +252,8 @@ def test_queries_per_batch_do_not_grow_with_units(world: dict[str, Any]) -> None
     assert few == many
     # 100 units: 300 entries created, 100 updated, 100 general informations, 700 audit entries
     # (and the stored results' tokens: a unit standing, the group's bounds)
-    assert (many["INSERT"], many["UPDATE"]) == (4, 2), many
+    if connection.vendor == "postgresql":  # COPY; an update's rows copied into a temporary table first
+        assert (many["INSERT"], many["COPY"], many["UPDATE"], many["CREATE"], many["DROP"]) == (2, 4, 2, 2, 2), many
+    else:
+        assert (many["INSERT"], many["UPDATE"]) == (4, 2), many
     assert Entry.objects.filter(version=2, code="II.1").count() == 110

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -107,3 +107,19 @@ def test_json_values_that_compare_equal_are_stored_as_themselves(world: dict[str
     assert read == given
     assert [type(value) for value in read] == [type(value) for value in given]
     assert AuditEntry.objects.filter(new__isnull=True).count() == 1  # SQL NULL, not JSON null
+
+
+def test_updates_in_chunks_twice_in_one_transaction(world: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """7 rows in chunks of 3, then the same table again (on PostgreSQL: its temporary table made
+    and dropped each time); each row gets its own values, the others none."""
+    monkeypatch.setattr(rows, "CHUNK", 3)
+    assessment = world["assessment"]
+    insert_rows(Entry, ({"assessment_id": assessment.pk, "code": f"X.{n}"} for n in range(8)))
+    pks = dict(Entry.objects.values_list("code", "pk"))
+    with transaction.atomic():
+        assert update_rows(Entry, ("values", "version"), [({"a": str(n)}, n, pks[f"X.{n}"]) for n in range(7)]) == 7
+        assert update_rows(Entry, ("comment",), [("Sửa lại", pks["X.0"])]) == 1
+    stored = {e.code: (e.values, e.version, e.comment) for e in Entry.objects.all()}
+    assert stored["X.0"] == ({"a": "0"}, 0, "Sửa lại")
+    assert [stored[f"X.{n}"] for n in range(1, 7)] == [({"a": str(n)}, n, "") for n in range(1, 7)]
+    assert stored["X.7"] == ({}, 0, "")

@@ -3,8 +3,8 @@
 A bulk change of thousands of units (the organiser's import: 353,500 values and as many audit
 entries) spends most of its time in `bulk_create`'s and `bulk_update`'s per-value compilation
 and in `Model.__init__`. `insert_rows` and `update_rows` take plain rows (column attnames to
-Python values) and send them with the driver's `executemany` (an insert on PostgreSQL with
-COPY), each value made ready for the database by its field's own `get_db_prep_save`, except
+Python values) and send them with the driver's `executemany` (on PostgreSQL an insert with
+COPY, an update with COPY into a temporary table and one `UPDATE … FROM` it), each value made ready for the database by its field's own `get_db_prep_save`, except
 NULL, a JSON value (the connection's `adapt_json_value`, what that comes to) and the values a
 field passes on as they are (a `str` for a text column, an `int` for an integer or a key, a
 `bool`), which skip it. A row is a tuple of values, not an instance: a tenth of the time; the
@@ -24,7 +24,7 @@ from itertools import islice
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -133,14 +133,7 @@ def insert_rows(model: type[models.Model], rows: Iterable[Mapping[str, object]])
             values += [[constant] * len(batch) for constant in constants]
             params: list[Any] = list(zip(*values, strict=True))
             if connection.vendor == "postgresql":  # COPY: a fraction of executemany's time on PostgreSQL
-                copy_sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-                logged = getattr(cursor, "debug_sql", None)  # logged as Django logs a query, when it does
-                with (
-                    logged(copy_sql, params, many=True) if logged else nullcontext(),
-                    cursor.cursor.copy(copy_sql) as copy,
-                ):
-                    for row_values in params:
-                        copy.write_row(row_values)
+                _copy(cursor, f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", params)
             else:
                 cursor.executemany(sql, params)
             count += len(batch)
@@ -154,15 +147,49 @@ def update_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     connection = connections[router.db_for_write(model)]
     fields = [_field(model, name) for name in columns]
     convert = [_converter(field, connection) for field in fields]
-    quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(str(model._meta.pk.column))} = %s"
-    count = 0
     rows = iter(rows)
+    batch = list(islice(rows, CHUNK))
+    if not batch:
+        return 0
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+    names = [quote(str(field.column)) for field in fields]
+    count = 0
+    if connection.vendor == "postgresql":  # one UPDATE … FROM the rows copied into a temporary table
+        temporary = quote(f"dti_rows_{model._meta.db_table}")
+        copy_sql = f"COPY {temporary} ({', '.join(names)}, {pk}) FROM STDIN"
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {temporary} AS SELECT {pk}, {', '.join(names)} FROM {table} WITH NO DATA"
+            )
+            while batch:
+                _copy(cursor, copy_sql, _update_params(convert, batch))
+                count += len(batch)
+                batch = list(islice(rows, CHUNK))
+            sets = ", ".join(f"{name} = given.{name}" for name in names)
+            cursor.execute(f"UPDATE {table} SET {sets} FROM {temporary} AS given WHERE {table}.{pk} = given.{pk}")
+            cursor.execute(f"DROP TABLE {temporary}")
+        return count
+    sets = ", ".join(f"{name} = %s" for name in names)
+    sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"
     with connection.cursor() as cursor:
-        while batch := list(islice(rows, CHUNK)):
-            values = [c([row[i] for row in batch]) for i, c in enumerate(convert)]
-            params: list[Any] = list(zip(*values, [row[-1] for row in batch], strict=True))
-            cursor.executemany(sql, params)
+        while batch:
+            cursor.executemany(sql, _update_params(convert, batch))
             count += len(batch)
+            batch = list(islice(rows, CHUNK))
     return count
+
+
+def _update_params(convert: Sequence[Callable[[Column], Column]], batch: Sequence[Sequence[object]]) -> list[Any]:
+    """A chunk of `update_rows`'s rows as the database takes them: the values, then the key."""
+    values = [c([row[i] for row in batch]) for i, c in enumerate(convert)]
+    return list(zip(*values, [row[-1] for row in batch], strict=True))
+
+
+def _copy(cursor: Any, sql: str, params: Sequence[Sequence[object]]) -> None:
+    """PostgreSQL's COPY … FROM STDIN of `params`, logged as Django logs a query, when it does
+    (query-count tests see it)."""
+    logged = getattr(cursor, "debug_sql", None)
+    with logged(sql, params, many=True) if logged else nullcontext(), cursor.cursor.copy(sql) as copy:
+        for row_values in params:
+            copy.write_row(row_values)
