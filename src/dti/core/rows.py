@@ -3,13 +3,14 @@
 A bulk change of thousands of units (the organiser's import: 353,500 values and as many audit
 entries) spends most of its time in `bulk_create`'s and `bulk_update`'s per-value compilation
 and in `Model.__init__`. `insert_rows` and `update_rows` take plain rows (column attnames to
-Python values) and send them with the driver's `executemany` (on PostgreSQL an insert with
-COPY, an update with COPY into a temporary table and one `UPDATE … FROM` it), each value made ready for the database by its field's own `get_db_prep_save`, except
-NULL, a JSON value (the connection's `adapt_json_value`, what that comes to) and the values a
-field passes on as they are (a `str` for a text column, an `int` for an integer or a key, a
-`bool`), which skip it. A row is a tuple of values, not an instance: a tenth of the time; the
-values are converted a column at a time (a comprehension, not a call per value), a JSON text,
-number or flag once per chunk however often it repeats.
+Python values) and send them with the driver's `executemany` (on PostgreSQL an insert with COPY,
+an update with COPY into a temporary table and one `UPDATE … FROM` it), each value made ready
+for the database by its field's own `get_db_prep_save`, except NULL, a JSON value (the
+connection's `adapt_json_value`, what that comes to) and the values a field passes on as they
+are (a `str` for a text column, an `int` for an integer or a key, a `bool`), which skip it. A
+row is a tuple of values, not an instance: a tenth of the time; the values are converted a
+column at a time (a comprehension, not a call per value), a JSON text, number or flag once per
+chunk however often it repeats.
 
 What the ORM would fill in on an insert is filled in once per call: `auto_now`/`auto_now_add`
 columns take the same `timezone.now()`, a column a row does not name takes its field's default.
