@@ -37,7 +37,7 @@ class Change(_Who, total=False):
 
 
 def row(**change: Unpack[Change]) -> dict[str, object]:
-    """An audit entry's columns (by attname): what `entry` builds and `record_many` writes."""
+    """An audit entry's columns (by attname): what `record` saves and `record_many` writes."""
     actor, obj = change["actor"], change["obj"]
     campaign, unit = change.get("campaign"), change.get("unit")
     return {
@@ -56,14 +56,9 @@ def row(**change: Unpack[Change]) -> dict[str, object]:
     }
 
 
-def entry(**change: Unpack[Change]) -> AuditEntry:
-    """One audit entry, not yet saved (`record` saves it)."""
-    return AuditEntry(**row(**change))
-
-
 def record(**change: Unpack[Change]) -> AuditEntry:
     """Write one audit entry for `obj` by `actor` (None: the system); values must be JSON-serialisable."""
-    audit = entry(**change)
+    audit = AuditEntry(**row(**change))
     audit.save()
     return audit
 

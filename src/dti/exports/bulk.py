@@ -404,10 +404,11 @@ def _check(unit: _Unit, preview: Preview) -> None:
         for field_name, (old, new_text) in changed.items():
             preview.changes.append(Change(name, code, field_name, labels.get(field_name, field_name), old, new_text))
     general = forms.pop("general", None)
+    if not forms and general is None:  # the file leaves the unit as it is: nothing to write, nothing to hold up
+        return
     checked, errors = services.check_forms(unit.assessment, unit.entries, general, forms)
-    if forms or general is not None:  # a unit the file leaves as it is: nothing to write, nothing to hold up
-        preview.units += 1
-        preview.plans.append(checked)
+    preview.units += 1
+    preview.plans.append(checked)
     for code, messages in errors.items():
         first = next(iter(unit.new[code].values()))[1]
         preview.problems += [ImportProblem(first, message) for message in messages.values()]
